@@ -1,0 +1,363 @@
+package lab
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/gorilla/websocket"
+)
+
+// Handler returns the whole public surface of the playground.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(securityHeaders)
+	r.Get("/", s.handleCatalogue)
+	r.Get("/s/{slug}", s.handlePage)
+	r.Get("/ws/{slug}", s.handleWebsocket)
+	r.Get("/api/scenarios", s.handleSchema)
+	r.Get("/api/scenarios/{slug}/run", s.handleRun)
+	r.Get("/api/scenarios/{slug}/data.csv", s.handleData)
+	r.Get("/api/scenarios/{slug}/metrics.csv", s.handleMetrics)
+	r.Get("/api/scenarios/{slug}/plot.svg", s.handlePlot)
+	r.Get("/api/scenarios/{slug}/plot.png", s.handlePlot)
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok"))
+	})
+	if s.static != nil {
+		files := http.StripPrefix("/static/", http.FileServerFS(s.static))
+		r.Get("/static/*", func(w http.ResponseWriter, r *http.Request) {
+			// Assets are embedded in the binary: cache for a while, revalidate after.
+			w.Header().Set("Cache-Control", "public, max-age=300")
+			files.ServeHTTP(w, r)
+		})
+	}
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		err := &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no page at %s", r.URL.Path)}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.apiError(w, r, err)
+			return
+		}
+		s.pageError(w, r, err)
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeJSONError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here; use GET")
+	})
+	return r
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	s.pages.Catalogue(s.scenarios).Render(r.Context(), w)
+}
+
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	req, err := s.parseRequest(r, chi.URLParam(r, "slug"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	run, err := NewRun(req.sc, req.vals)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	f, err := run.Frame(true)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	s.pages.Scenario(PageData{Scenario: req.sc, Values: req.vals, Query: req.vals.Encode(), Frame: f}).Render(r.Context(), w)
+}
+
+// scenarioJSON is one entry of GET /api/scenarios.
+type scenarioJSON struct {
+	Slug     string      `json:"slug"`
+	Title    string      `json:"title"`
+	Chapter  string      `json:"chapter"`
+	Summary  string      `json:"summary"`
+	MaxSteps int         `json:"max_steps"`
+	Panels   []panelJSON `json:"panels"`
+	Params   []Param     `json:"params"`
+}
+
+type panelJSON struct {
+	Name   string `json:"name"`
+	Title  string `json:"title"`
+	Points string `json:"points,omitempty"`
+}
+
+func (s *Server) handleSchema(w http.ResponseWriter, r *http.Request) {
+	out := make([]scenarioJSON, 0, len(s.scenarios))
+	for _, sc := range s.scenarios {
+		j := scenarioJSON{Slug: sc.Slug, Title: sc.Title, Chapter: sc.Chapter, Summary: sc.Summary, MaxSteps: sc.MaxSteps, Params: sc.Params}
+		for _, p := range sc.Panels {
+			j.Panels = append(j.Panels, panelJSON{Name: p.Name, Title: p.Title, Points: p.Points})
+		}
+		out = append(out, j)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(out)
+}
+
+// startRun parses a request and builds its run, holding a run token that
+// the caller must release.
+func (s *Server) startRun(r *http.Request, extra ...string) (request, *Run, error) {
+	req, err := s.parseRequest(r, chi.URLParam(r, "slug"), extra...)
+	if err != nil {
+		return req, nil, err
+	}
+	if !s.acquire() {
+		return req, nil, &httpError{status: http.StatusServiceUnavailable, msg: s.busyMessage()}
+	}
+	run, err := NewRun(req.sc, req.vals)
+	if err != nil {
+		s.release()
+		return req, nil, err
+	}
+	return req, run, nil
+}
+
+func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
+	req, run, err := s.startRun(r, "steps", "plots")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	defer s.release()
+	steps, err := intExtra(req.extra, "steps", 0, req.sc.MaxSteps, req.sc.MaxSteps)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	plots, err := intExtra(req.extra, "plots", 0, 1, 0)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	bw := bufio.NewWriterSize(w, 32<<10)
+	flusher, _ := w.(http.Flusher)
+	for {
+		if r.Context().Err() != nil {
+			return // client gone
+		}
+		b, err := run.JSON(plots == 1)
+		if err != nil {
+			// Headers are sent: end the stream with an error line.
+			line, _ := json.Marshal(errorMessage{Type: "error", Message: err.Error()})
+			bw.Write(append(line, '\n'))
+			bw.Flush()
+			return
+		}
+		bw.Write(append(b, '\n'))
+		if run.StepNumber() >= steps || run.Done() {
+			break
+		}
+		if bw.Buffered() > 16<<10 && flusher != nil {
+			bw.Flush()
+			flusher.Flush()
+		}
+		if err := run.Step(); err != nil {
+			continue // the next JSON call reports it
+		}
+	}
+	bw.Flush()
+}
+
+func (s *Server) handleData(w http.ResponseWriter, r *http.Request) {
+	req, run, err := s.startRun(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	defer s.release()
+	rows, err := run.Data()
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeCSV(w, req.sc.Slug+"-data.csv", rows)
+}
+
+// handleMetrics replays a run and writes every step's metrics as CSV.
+func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
+	req, run, err := s.startRun(r, "steps")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	defer s.release()
+	steps, err := intExtra(req.extra, "steps", 0, req.sc.MaxSteps, req.sc.MaxSteps)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var names []string
+	var rows [][]string
+	for {
+		f, err := run.Frame(false)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		if names == nil {
+			names = sortedKeys(f.Metrics)
+			rows = append(rows, append([]string{"step"}, names...))
+		}
+		row := []string{strconv.Itoa(f.Step)}
+		for _, n := range names {
+			row = append(row, strconv.FormatFloat(f.Metrics[n], 'g', -1, 64))
+		}
+		rows = append(rows, row)
+		if f.Done || f.Step >= steps {
+			break
+		}
+		if err := run.Step(); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	writeCSV(w, req.sc.Slug+"-metrics.csv", rows)
+}
+
+func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) {
+	req, run, err := s.startRun(r, "step", "panel")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	defer s.release()
+	step, err := intExtra(req.extra, "step", 0, req.sc.MaxSteps, 0)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	panel := req.sc.Panels[0].Name
+	if p, ok := req.extra["panel"]; ok {
+		panel = p[0]
+	}
+	if _, ok := req.sc.Panel(panel); !ok {
+		s.apiError(w, r, &ParamError{Name: "panel", Value: panel, Allowed: "one of " + panelNames(req.sc)})
+		return
+	}
+	if err := run.Advance(step); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if run.StepNumber() < step {
+		s.apiError(w, r, &ParamError{Name: "step", Value: strconv.Itoa(step),
+			Allowed: fmt.Sprintf("this run ends at step %d", run.StepNumber())})
+		return
+	}
+	name := fmt.Sprintf("%s-%s-step%d", req.sc.Slug, panel, step)
+	if strings.HasSuffix(r.URL.Path, ".png") {
+		img, err := run.PNG(panel, 144)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.png"`)
+		w.Write(img)
+		return
+	}
+	svg, _, err := run.SVG(panel)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`.svg"`)
+	w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n"))
+	w.Write(svg)
+}
+
+func writeCSV(w http.ResponseWriter, filename string, rows [][]string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	cw := csv.NewWriter(w)
+	cw.WriteAll(rows)
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
+	req, err := s.parseRequest(r, chi.URLParam(r, "slug"))
+	var he *httpError
+	if errors.As(err, &he) && he.status == http.StatusNotFound {
+		s.apiError(w, r, err)
+		return
+	}
+	conn, upErr := s.upgrader.Upgrade(w, r, nil)
+	if upErr != nil {
+		return // the upgrader has answered (403 for a foreign origin, 400 …)
+	}
+	if err != nil {
+		// Said over the socket, since a browser hides a refused handshake's body.
+		refuse(conn, err.Error(), websocket.ClosePolicyViolation)
+		return
+	}
+	if !s.acquire() {
+		refuse(conn, s.busyMessage(), websocket.CloseTryAgainLater)
+		return
+	}
+	defer s.release()
+	run, err := NewRun(req.sc, req.vals)
+	if err != nil {
+		_, msg := s.classify(r, err)
+		refuse(conn, msg, websocket.CloseInternalServerErr)
+		return
+	}
+	if !s.track() {
+		refuse(conn, "the server is shutting down", websocket.CloseGoingAway)
+		return
+	}
+	defer s.sessions.Done()
+	newSession(conn, run, s.log).serve(s.ctx)
+}
+
+// refuse tells a client why its run cannot start and closes the socket.
+func refuse(conn *websocket.Conn, msg string, code int) {
+	b, _ := json.Marshal(errorMessage{Type: "error", Message: msg})
+	conn.SetWriteDeadline(time.Now().Add(writeWait))
+	conn.WriteMessage(websocket.TextMessage, b)
+	conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, truncate(msg, 120)), time.Now().Add(writeWait))
+	conn.Close()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

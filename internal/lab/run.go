@@ -1,0 +1,236 @@
+package lab
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"gonum.org/v1/plot"
+
+	"github.com/mlplayground/playground/internal/viz"
+)
+
+// Frame is one step of a run as it goes over the wire.
+type Frame struct {
+	Type      string                  `json:"type"` // "frame"
+	Step      int                     `json:"step"`
+	Done      bool                    `json:"done"`
+	Note      string                  `json:"note,omitempty"`
+	Metrics   Metrics                 `json:"metrics"`
+	State     any                     `json:"state"`
+	Plots     map[string]string       `json:"plots,omitempty"`
+	Viewports map[string]viz.Viewport `json:"viewports,omitempty"`
+}
+
+// Run is one model stepping through a scenario. It counts steps, stops at
+// the scenario's MaxSteps and turns a panic inside the model into an error,
+// so a broken scenario ends its run, never the server. A Run is not safe for
+// concurrent use.
+type Run struct {
+	Scenario *Scenario
+	Values   Values
+	model    Model
+	step     int
+	failed   error
+}
+
+// NewRun builds a run at step 0.
+func NewRun(s *Scenario, v Values) (*Run, error) {
+	r := &Run{Scenario: s, Values: v}
+	if err := r.Reset(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Reset starts the run over from step 0 with the same values.
+func (r *Run) Reset() error {
+	var m Model
+	err := safely(r.Scenario.Slug, "new", func() error {
+		var err error
+		m, err = r.Scenario.New(r.Values)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	r.model, r.step, r.failed = m, 0, nil
+	return nil
+}
+
+// StepNumber is the number of steps taken since the start.
+func (r *Run) StepNumber() int { return r.step }
+
+// Done reports whether the run has ended: the model finished, the step
+// limit was reached or the model failed.
+func (r *Run) Done() bool {
+	if r.failed != nil || r.step >= r.Scenario.MaxSteps {
+		return true
+	}
+	done := false
+	if err := safely(r.Scenario.Slug, "done", func() error { done = r.model.Done(); return nil }); err != nil {
+		r.failed = err
+		return true
+	}
+	return done
+}
+
+// Step advances one step; at the end of the run it does nothing.
+func (r *Run) Step() error {
+	if r.failed != nil {
+		return r.failed
+	}
+	if r.Done() {
+		return r.failed
+	}
+	if err := safely(r.Scenario.Slug, "step", r.model.Step); err != nil {
+		r.failed = err
+		return err
+	}
+	r.step++
+	return nil
+}
+
+// Advance steps until step n or the end of the run.
+func (r *Run) Advance(n int) error {
+	for r.step < n && !r.Done() {
+		if err := r.Step(); err != nil {
+			return err
+		}
+	}
+	return r.failed
+}
+
+// Frame builds the current step's frame, with every panel's SVG when
+// withPlots is set.
+func (r *Run) Frame(withPlots bool) (Frame, error) {
+	f := Frame{Type: "frame", Step: r.step}
+	f.Done = r.Done()
+	if r.failed != nil {
+		return f, r.failed
+	}
+	err := safely(r.Scenario.Slug, "snapshot", func() error {
+		s := r.model.Snapshot()
+		f.Metrics, f.State, f.Note = Metrics(s.Metrics), s.State, s.Note
+		return nil
+	})
+	if err != nil {
+		r.failed = err
+		return f, err
+	}
+	if f.Done && r.step >= r.Scenario.MaxSteps && f.Note == "" {
+		f.Note = fmt.Sprintf("stopped at the step limit (%d)", r.Scenario.MaxSteps)
+	}
+	if !withPlots {
+		return f, nil
+	}
+	f.Plots = make(map[string]string, len(r.Scenario.Panels))
+	f.Viewports = make(map[string]viz.Viewport, len(r.Scenario.Panels))
+	for _, pn := range r.Scenario.Panels {
+		svg, vp, err := r.SVG(pn.Name)
+		if err != nil {
+			return f, err
+		}
+		f.Plots[pn.Name] = string(svg)
+		f.Viewports[pn.Name] = vp
+	}
+	return f, nil
+}
+
+// JSON encodes the current frame.
+func (r *Run) JSON(withPlots bool) ([]byte, error) {
+	f, err := r.Frame(withPlots)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("lab: %s: encoding frame %d: %w", r.Scenario.Slug, r.step, err)
+	}
+	return b, nil
+}
+
+// SVG draws one panel of the current step.
+func (r *Run) SVG(panel string) ([]byte, viz.Viewport, error) {
+	var svg []byte
+	var vp viz.Viewport
+	err := r.drawPanel(panel, func(pn Panel, p *plot.Plot) error {
+		w, h := pn.Size()
+		var err error
+		svg, vp, err = viz.SVG(p, w, h)
+		return err
+	})
+	return svg, vp, err
+}
+
+// PNG draws one panel of the current step as a PNG image.
+func (r *Run) PNG(panel string, dpi int) ([]byte, error) {
+	var img []byte
+	err := r.drawPanel(panel, func(pn Panel, p *plot.Plot) error {
+		w, h := pn.Size()
+		var err error
+		img, err = viz.PNG(p, w, h, dpi)
+		return err
+	})
+	return img, err
+}
+
+func (r *Run) drawPanel(panel string, encode func(Panel, *plot.Plot) error) error {
+	pn, ok := r.Scenario.Panel(panel)
+	if !ok {
+		return &ParamError{Name: "panel", Value: panel, Allowed: "one of " + panelNames(r.Scenario)}
+	}
+	if r.failed != nil {
+		return r.failed
+	}
+	err := safely(r.Scenario.Slug, "plot "+panel, func() error {
+		p, err := r.model.Plot(panel)
+		if err != nil {
+			return err
+		}
+		return encode(pn, p)
+	})
+	if err != nil {
+		r.failed = err
+	}
+	return err
+}
+
+// Data returns the run's data set as CSV rows.
+func (r *Run) Data() ([][]string, error) {
+	var rows [][]string
+	err := safely(r.Scenario.Slug, "data", func() error { rows = r.model.Data(); return nil })
+	return rows, err
+}
+
+func panelNames(s *Scenario) string {
+	names := ""
+	for i, p := range s.Panels {
+		if i > 0 {
+			names += ", "
+		}
+		names += p.Name
+	}
+	return names
+}
+
+// PanicError is a panic recovered inside a scenario.
+type PanicError struct {
+	Slug, Where string
+	Value       any
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("scenario %s failed during %s: internal error", e.Slug, e.Where)
+}
+
+func safely(slug, where string, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			slog.Default().Error("scenario panic", "slug", slug, "during", where, "panic", v, "stack", string(debug.Stack()))
+			err = &PanicError{Slug: slug, Where: where, Value: v}
+		}
+	}()
+	return f()
+}

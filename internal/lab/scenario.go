@@ -1,0 +1,149 @@
+package lab
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/a-h/templ"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+)
+
+// Scenario is one lesson: its identity, its parameter table, its plots and
+// the constructor of a run. One Scenario value serves the page, the
+// websocket, the JSON API, the CSV export and the tests.
+type Scenario struct {
+	Slug    string
+	Title   string
+	Chapter string // course chapter, e.g. "2. Unsupervised learning"
+	Summary string // one sentence for the catalogue
+	Params  []Param
+	Panels  []Panel
+	// MaxSteps bounds every run; a run that has not finished by then stops.
+	MaxSteps int
+	// Speed is the default number of steps per second when playing.
+	Speed float64
+	// Explanation is the idea in a few paragraphs; formulas in
+	// <span class="tex">…</span> (inline) or <div class="tex">…</div> are
+	// typeset in the browser.
+	Explanation templ.Component
+	// New builds a run's model from checked values. Every random draw must
+	// come from a generator seeded by v.Seed().
+	New func(v Values) (Model, error)
+}
+
+// Panel is one plot of a scenario.
+type Panel struct {
+	Name  string
+	Title string
+	// Points names the KindPoints parameter that a click on this panel edits,
+	// or "" when the panel is not clickable.
+	Points        string
+	Width, Height vg.Length // zero: DefaultPanelWidth × DefaultPanelHeight
+}
+
+// Default panel size; the page scales SVGs to their container.
+const (
+	DefaultPanelWidth  = 5 * vg.Inch
+	DefaultPanelHeight = 4 * vg.Inch
+)
+
+// Size returns the panel's drawing size.
+func (p Panel) Size() (w, h vg.Length) {
+	w, h = p.Width, p.Height
+	if w == 0 {
+		w = DefaultPanelWidth
+	}
+	if h == 0 {
+		h = DefaultPanelHeight
+	}
+	return w, h
+}
+
+// Model is a scenario's live state: a deterministic stepper plus the views a
+// frame is built from. Step advances one visible unit (an assignment pass,
+// an epoch, a split); the other methods only read.
+type Model interface {
+	Step() error
+	Done() bool
+	// Snapshot returns the numbers of the current step.
+	Snapshot() Snapshot
+	// Plot draws a panel of the current step.
+	Plot(panel string) (*plot.Plot, error)
+	// Data returns the data set as a table (header first), one row a sample.
+	Data() [][]string
+}
+
+// Snapshot is what a frame says about one step besides its plots.
+type Snapshot struct {
+	// Metrics are the scalars drawn as curves (inertia, losses).
+	Metrics map[string]float64
+	// State holds the numbers a test needs (centroids, weights, …).
+	State any
+	// Note says in words what just happened ("converged after 6 iterations").
+	Note string
+}
+
+// Metrics marshals non-finite values as null: a diverging run must still
+// produce valid JSON.
+type Metrics map[string]float64
+
+func (m Metrics) MarshalJSON() ([]byte, error) {
+	out := make(map[string]json.RawMessage, len(m))
+	for k, v := range m {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			out[k] = json.RawMessage("null")
+			continue
+		}
+		out[k] = json.RawMessage(strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	return json.Marshal(out)
+}
+
+// Validate reports a programming error in a scenario definition.
+func (s *Scenario) Validate() error {
+	if s.Slug == "" || s.Title == "" || s.Chapter == "" || s.New == nil || s.MaxSteps < 1 || len(s.Panels) == 0 {
+		return fmt.Errorf("lab: scenario %q: slug, title, chapter, New, MaxSteps and panels are required", s.Slug)
+	}
+	seen := map[string]bool{}
+	for _, p := range s.Params {
+		if seen[p.Name] {
+			return fmt.Errorf("lab: scenario %q: parameter %q twice", s.Slug, p.Name)
+		}
+		seen[p.Name] = true
+		if p.Name == "steps" || p.Name == "step" || p.Name == "panel" || p.Name == "plots" {
+			return fmt.Errorf("lab: scenario %q: parameter name %q is reserved", s.Slug, p.Name)
+		}
+		var v Values = Values{raw: map[string]string{}, num: map[string]float64{}, points: map[string][]Point{}}
+		if err := v.set(p, p.Default); err != nil {
+			return fmt.Errorf("lab: scenario %q: default: %w", s.Slug, err)
+		}
+	}
+	if !seen["seed"] {
+		return fmt.Errorf("lab: scenario %q: has no seed parameter", s.Slug)
+	}
+	for _, pn := range s.Panels {
+		if pn.Points != "" && !seen[pn.Points] {
+			return fmt.Errorf("lab: scenario %q: panel %q edits unknown parameter %q", s.Slug, pn.Name, pn.Points)
+		}
+	}
+	return nil
+}
+
+// Panel returns the named panel.
+func (s *Scenario) Panel(name string) (Panel, bool) {
+	for _, p := range s.Panels {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Panel{}, false
+}
+
+// SeedParam is the seed parameter every scenario carries.
+func SeedParam() Param {
+	return Param{Name: "seed", Label: "Seed", Kind: KindInt, Default: "1", Min: 0, Max: 999999, Step: 1,
+		Help: "Seeds every random draw: the same seed and parameters replay the same run."}
+}

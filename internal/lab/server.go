@@ -1,0 +1,248 @@
+package lab
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+
+	"github.com/a-h/templ"
+	"github.com/gorilla/websocket"
+)
+
+// Pages renders the HTML pages; web/templates implements it.
+type Pages interface {
+	Catalogue(scenarios []*Scenario) templ.Component
+	Scenario(p PageData) templ.Component
+	Error(status int, title, message string) templ.Component
+}
+
+// PageData is what a scenario page is rendered from.
+type PageData struct {
+	Scenario *Scenario
+	Values   Values
+	Query    string // canonical query of Values
+	Frame    Frame  // step 0, with plots
+}
+
+// Config is the server's dependencies and limits.
+type Config struct {
+	Scenarios []*Scenario
+	Pages     Pages
+	Static    fs.FS
+	// MaxRuns bounds live runs (websockets and API runs) at once.
+	MaxRuns int
+	Log     *slog.Logger
+}
+
+// DefaultMaxRuns serves a lecture hall of students, each with their own run.
+const DefaultMaxRuns = 256
+
+// Server serves the playground.
+type Server struct {
+	scenarios []*Scenario
+	bySlug    map[string]*Scenario
+	pages     Pages
+	static    fs.FS
+	log       *slog.Logger
+	runs      chan struct{} // one token per live run
+	upgrader  websocket.Upgrader
+
+	ctx      context.Context // ends every session on shutdown
+	cancel   context.CancelFunc
+	mu       sync.Mutex
+	closed   bool
+	sessions sync.WaitGroup
+}
+
+// NewServer checks the scenarios and builds a server.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.MaxRuns < 1 {
+		return nil, fmt.Errorf("lab: max runs must be at least 1, got %d", cfg.MaxRuns)
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{
+		scenarios: cfg.Scenarios,
+		bySlug:    map[string]*Scenario{},
+		pages:     cfg.Pages,
+		static:    cfg.Static,
+		log:       cfg.Log,
+		runs:      make(chan struct{}, cfg.MaxRuns),
+		upgrader: websocket.Upgrader{
+			ReadBufferSize:  1024,
+			WriteBufferSize: 16 << 10,
+			// CheckOrigin left nil: gorilla then refuses an upgrade whose
+			// Origin host differs from the request's Host.
+		},
+	}
+	for _, sc := range cfg.Scenarios {
+		if err := sc.Validate(); err != nil {
+			return nil, err
+		}
+		if s.bySlug[sc.Slug] != nil {
+			return nil, fmt.Errorf("lab: scenario slug %q twice", sc.Slug)
+		}
+		s.bySlug[sc.Slug] = sc
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	return s, nil
+}
+
+// Shutdown ends every websocket session with a close frame and waits for
+// them, or for ctx.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.cancel()
+	done := make(chan struct{})
+	go func() { s.sessions.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// track counts a new session unless the server is shutting down.
+func (s *Server) track() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.sessions.Add(1)
+	return true
+}
+
+// acquire takes a run token without waiting.
+func (s *Server) acquire() bool {
+	select {
+	case s.runs <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *Server) release() { <-s.runs }
+
+// busyMessage is shown when every run slot is taken.
+func (s *Server) busyMessage() string {
+	return fmt.Sprintf("the server is busy: %d runs are live, the most it allows; try again in a moment", cap(s.runs))
+}
+
+// request is a scenario request: the scenario, its checked values and the
+// route's own query values (steps, step, panel, plots).
+type request struct {
+	sc    *Scenario
+	vals  Values
+	extra url.Values
+}
+
+// httpError is an error with the status and message a user sees.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func badRequest(err error) error {
+	return &httpError{status: http.StatusBadRequest, msg: err.Error()}
+}
+
+// parseRequest reads {slug} and the query; extraNames are the route's own
+// parameters, taken out before the scenario's are checked.
+func (s *Server) parseRequest(r *http.Request, slug string, extraNames ...string) (request, error) {
+	sc := s.bySlug[slug]
+	if sc == nil {
+		return request{}, &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no scenario %q", slug)}
+	}
+	q, err := ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return request{}, badRequest(err)
+	}
+	extra := url.Values{}
+	for name, v := range q {
+		if slices.Contains(extraNames, name) {
+			extra[name] = v
+			delete(q, name)
+		}
+	}
+	vals, err := Parse(sc.Params, q)
+	if err != nil {
+		return request{}, badRequest(err)
+	}
+	return request{sc: sc, vals: vals, extra: extra}, nil
+}
+
+// intExtra reads a route parameter such as steps=N within [lo, hi].
+func intExtra(extra url.Values, name string, lo, hi, def int) (int, error) {
+	v, ok := extra[name]
+	if !ok {
+		return def, nil
+	}
+	p := Param{Name: name, Kind: KindInt, Min: float64(lo), Max: float64(hi)}
+	var vals Values = Values{raw: map[string]string{}, num: map[string]float64{}, points: map[string][]Point{}}
+	if len(v) != 1 {
+		return 0, badRequest(&ParamError{Name: name, Value: fmt.Sprint(v), Allowed: "given more than once; give it once"})
+	}
+	if err := vals.set(p, v[0]); err != nil {
+		return 0, badRequest(err)
+	}
+	return int(vals.num[name]), nil
+}
+
+// writeJSONError writes {"error": …} with a 4xx/5xx status.
+func writeJSONError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}
+
+// apiError turns an error into a JSON error response; internals are logged
+// and shown only as "internal error".
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := s.classify(r, err)
+	writeJSONError(w, status, msg)
+}
+
+// pageError renders an error page.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := s.classify(r, err)
+	title := http.StatusText(status)
+	if status == http.StatusBadRequest {
+		title = "This link has a parameter the playground cannot use"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	s.pages.Error(status, title, msg).Render(r.Context(), w)
+}
+
+func (s *Server) classify(r *http.Request, err error) (int, string) {
+	var he *httpError
+	var pe *ParamError
+	var panicErr *PanicError
+	switch {
+	case errors.As(err, &he):
+		return he.status, he.msg
+	case errors.As(err, &pe):
+		return http.StatusBadRequest, pe.Error()
+	case errors.As(err, &panicErr):
+		return http.StatusInternalServerError, panicErr.Error()
+	default:
+		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		return http.StatusInternalServerError, "internal error"
+	}
+}

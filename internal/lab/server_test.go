@@ -1,0 +1,516 @@
+package lab
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gorilla/websocket"
+	"go.uber.org/goleak"
+	"gonum.org/v1/plot"
+
+	"github.com/mlplayground/playground/internal/viz"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// counter is a test scenario: step i sets x = i; it panics at step
+// panic_at when that is set, and finishes at "last".
+var counter = &Scenario{
+	Slug: "counter", Title: "Counter", Chapter: "0. Tests", Summary: "counts", MaxSteps: 50, Speed: 240,
+	Params: []Param{
+		{Name: "last", Label: "Last", Kind: KindInt, Default: "20", Min: 1, Max: 100},
+		{Name: "panic_at", Label: "Panic at", Kind: KindInt, Default: "0", Min: 0, Max: 100},
+		{Name: "big", Label: "Big frames", Kind: KindBool, Default: "false"},
+		{Name: "points", Label: "Points", Kind: KindPoints, Default: ""},
+		SeedParam(),
+	},
+	Panels: []Panel{{Name: "line", Title: "Line", Points: "points"}, {Name: "other", Title: "Other"}},
+	New: func(v Values) (Model, error) {
+		return &counterModel{last: v.Int("last"), panicAt: v.Int("panic_at"), big: v.Bool("big"), points: len(v.Points("points"))}, nil
+	},
+}
+
+type counterModel struct {
+	x, last, panicAt, points int
+	big                      bool
+}
+
+func (c *counterModel) Step() error {
+	c.x++
+	if c.x == c.panicAt {
+		panic("counter: boom")
+	}
+	return nil
+}
+func (c *counterModel) Done() bool { return c.x >= c.last }
+func (c *counterModel) Snapshot() Snapshot {
+	s := map[string]any{"x": c.x, "points": c.points}
+	if c.big {
+		s["pad"] = strings.Repeat("x", 200<<10)
+	}
+	return Snapshot{Metrics: map[string]float64{"x": float64(c.x), "half": float64(c.x) / 2}, State: s}
+}
+func (c *counterModel) Plot(string) (*plot.Plot, error) {
+	p := viz.NewPlot("", "i", "x")
+	viz.AddLine(p, []float64{0, float64(c.x) + 1}, []float64{0, 1}, viz.ClassColor(0), "", false)
+	return p, nil
+}
+func (c *counterModel) Data() [][]string {
+	return [][]string{{"x"}, {fmt.Sprint(c.x)}}
+}
+
+type fakePages struct{}
+
+func (fakePages) Catalogue([]*Scenario) templ.Component { return templ.Raw("catalogue") }
+func (fakePages) Scenario(p PageData) templ.Component {
+	return templ.Raw(fmt.Sprintf("page %s step %d query %q", p.Scenario.Slug, p.Frame.Step, p.Query))
+}
+func (fakePages) Error(status int, title, msg string) templ.Component {
+	return templ.Raw(fmt.Sprintf("error %d: %s", status, msg))
+}
+
+func newTestServer(t *testing.T, maxRuns int) (*Server, *httptest.Server) {
+	t.Helper()
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, MaxRuns: maxRuns,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.Shutdown(ctx)
+		ts.Close()
+	})
+	return s, ts
+}
+
+func get(t *testing.T, url string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+func TestHTTPRoutes(t *testing.T) {
+	_, ts := newTestServer(t, 4)
+	tests := []struct {
+		path       string
+		status     int
+		body, ctyp string
+	}{
+		{"/healthz", 200, "ok", "text/plain"},
+		{"/", 200, "catalogue", "text/html"},
+		{"/s/counter?last=5", 200, `page counter step 0 query "last=5"`, "text/html"},
+		{"/s/counter?last=500", 400, `error 400: parameter "last": invalid value "500": an integer from 1 to 100`, "text/html"},
+		{"/s/nope", 404, `error 404: no scenario "nope"`, "text/html"},
+		{"/api/scenarios/counter/run?last=500", 400, `{"error":"parameter \"last\": invalid value \"500\": an integer from 1 to 100"}`, "application/json"},
+		{"/api/scenarios/counter/run?steps=-1", 400, `parameter \"steps\"`, "application/json"},
+		{"/api/scenarios/counter/run?steps=51", 400, `an integer from 0 to 50`, "application/json"},
+		{"/api/scenarios/counter/run?wat=1", 400, `not a parameter of this scenario`, "application/json"},
+		{"/api/scenarios/nope/run", 404, `{"error":"no scenario \"nope\""}`, "application/json"},
+		{"/api/nothing", 404, `"error"`, "application/json"},
+		{"/api/scenarios/counter/data.csv?last=3", 200, "x\n0\n", "text/csv"},
+		{"/api/scenarios/counter/metrics.csv?last=3", 200, "step,half,x\n0,0,0\n1,0.5,1\n2,1,2\n3,1.5,3\n", "text/csv"},
+		{"/api/scenarios/counter/metrics.csv?last=30&steps=2", 200, "step,half,x\n0,0,0\n1,0.5,1\n2,1,2\n", "text/csv"},
+		{"/api/scenarios/counter/plot.svg?step=3&panel=line", 200, "<svg", "image/svg+xml"},
+		{"/api/scenarios/counter/plot.png?step=3&panel=other", 200, "\x89PNG", "image/png"},
+		{"/api/scenarios/counter/plot.svg?step=3&panel=nope", 400, `parameter \"panel\": invalid value \"nope\": one of line, other`, "application/json"},
+		{"/api/scenarios/counter/plot.svg?step=30&last=5", 400, `this run ends at step 5`, "application/json"},
+		{"/api/scenarios/counter/run?panic_at=2", 200, `{"type":"error","message":"scenario counter failed during step: internal error"}`, "application/x-ndjson"},
+	}
+	for _, tt := range tests {
+		status, body, h := get(t, ts.URL+tt.path)
+		if status != tt.status || !strings.Contains(body, tt.body) || !strings.HasPrefix(h.Get("Content-Type"), tt.ctyp) {
+			t.Errorf("GET %s = %d %q (%s)\nwant %d containing %q (%s)", tt.path, status, trunc(body), h.Get("Content-Type"), tt.status, tt.body, tt.ctyp)
+		}
+	}
+}
+
+func trunc(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}
+
+func TestSchema(t *testing.T) {
+	_, ts := newTestServer(t, 4)
+	_, body, _ := get(t, ts.URL+"/api/scenarios")
+	var got []struct {
+		Slug   string  `json:"slug"`
+		Params []Param `json:"params"`
+		Panels []struct{ Name string }
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Slug != "counter" || len(got[0].Params) != 5 || got[0].Params[0].Max != 100 || len(got[0].Panels) != 2 {
+		t.Errorf("schema = %+v", got)
+	}
+}
+
+func TestRunNDJSON(t *testing.T) {
+	_, ts := newTestServer(t, 4)
+	for _, tt := range []struct {
+		query     string
+		lines     int
+		lastDone  bool
+		withPlots bool
+	}{
+		{"steps=3", 4, false, false},
+		{"steps=0", 1, false, false},
+		{"last=5", 6, true, false},         // to the end of the run
+		{"last=5&steps=50", 6, true, false}, // stops at the end
+		{"steps=2&plots=1", 3, false, true},
+	} {
+		_, body, _ := get(t, ts.URL+"/api/scenarios/counter/run?"+tt.query)
+		sc := bufio.NewScanner(strings.NewReader(body))
+		sc.Buffer(nil, 1<<20)
+		n := 0
+		var f Frame
+		for sc.Scan() {
+			f = Frame{}
+			if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
+				t.Fatalf("%s: line %d: %v", tt.query, n, err)
+			}
+			if f.Step != n {
+				t.Errorf("%s: line %d has step %d", tt.query, n, f.Step)
+			}
+			if (len(f.Plots) == 2) != tt.withPlots {
+				t.Errorf("%s: line %d has %d plots", tt.query, n, len(f.Plots))
+			}
+			n++
+		}
+		if n != tt.lines || f.Done != tt.lastDone {
+			t.Errorf("%s: %d lines, last done=%v; want %d, %v", tt.query, n, f.Done, tt.lines, tt.lastDone)
+		}
+	}
+}
+
+// wsClient is a gorilla client with helpers for reading typed messages.
+type wsClient struct {
+	t    *testing.T
+	conn *websocket.Conn
+}
+
+func dial(t *testing.T, ts *httptest.Server, path string, header http.Header) (*wsClient, *http.Response, error) {
+	t.Helper()
+	url := "ws" + strings.TrimPrefix(ts.URL, "http") + path
+	conn, resp, err := websocket.DefaultDialer.Dial(url, header)
+	if err != nil {
+		return nil, resp, err
+	}
+	t.Cleanup(func() { conn.Close() })
+	return &wsClient{t: t, conn: conn}, resp, nil
+}
+
+type message struct {
+	Type    string          `json:"type"`
+	Step    int             `json:"step"`
+	Done    bool            `json:"done"`
+	Running bool            `json:"running"`
+	Speed   float64         `json:"speed"`
+	Message string          `json:"message"`
+	Query   string          `json:"query"`
+	State   json.RawMessage `json:"state"`
+	Plots   map[string]string
+}
+
+func (c *wsClient) read() message {
+	c.t.Helper()
+	c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, b, err := c.conn.ReadMessage()
+	if err != nil {
+		c.t.Fatalf("read: %v", err)
+	}
+	var m message
+	if err := json.Unmarshal(b, &m); err != nil {
+		c.t.Fatalf("bad message %q: %v", b, err)
+	}
+	return m
+}
+
+// until reads messages until one of the given type arrives.
+func (c *wsClient) until(typ string) message {
+	c.t.Helper()
+	for range 1000 {
+		if m := c.read(); m.Type == typ {
+			return m
+		}
+	}
+	c.t.Fatalf("no %s message", typ)
+	return message{}
+}
+
+func (c *wsClient) send(s string) {
+	c.t.Helper()
+	if err := c.conn.WriteMessage(websocket.TextMessage, []byte(s)); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func TestWebsocketProtocol(t *testing.T) {
+	_, ts := newTestServer(t, 4)
+	c, _, err := dial(t, ts, "/ws/counter?last=3&seed=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := c.read(); m.Type != "run" || m.Query != "last=3" {
+		t.Fatalf("first message %+v, want run with canonical query last=3", m)
+	}
+	if m := c.read(); m.Type != "frame" || m.Step != 0 || len(m.Plots) != 2 {
+		t.Fatalf("second message %+v, want frame 0 with 2 plots", m)
+	}
+	if m := c.read(); m.Type != "status" || m.Running || m.Speed != 240 {
+		t.Fatalf("third message %+v, want paused status", m)
+	}
+	c.send(`{"type":"step"}`)
+	if m := c.read(); m.Type != "frame" || m.Step != 1 {
+		t.Fatalf("after step: %+v, want frame 1", m)
+	}
+	c.send(`{"type":"step"}`)
+	if m := c.read(); m.Step != 2 {
+		t.Fatalf("after 2 steps: %+v", m)
+	}
+	// Unknown and malformed messages get an error and the run goes on.
+	c.send(`{"type":"jump"}`)
+	if m := c.read(); m.Type != "error" || !strings.Contains(m.Message, `unknown message type "jump"`) {
+		t.Fatalf("unknown type: %+v", m)
+	}
+	c.send(`not json`)
+	if m := c.read(); m.Type != "error" {
+		t.Fatalf("bad json: %+v", m)
+	}
+	c.send(`{"type":"speed","value":1000}`)
+	if m := c.read(); m.Type != "error" || !strings.Contains(m.Message, "speed") {
+		t.Fatalf("bad speed: %+v", m)
+	}
+	c.send(`{"type":"speed","value":20}`)
+	if m := c.read(); m.Type != "status" || m.Speed != 20 {
+		t.Fatalf("speed: %+v", m)
+	}
+	c.send(`{"type":"play"}`)
+	if m := c.until("status"); !m.Running {
+		t.Fatalf("play: %+v", m)
+	}
+	// Plays to the end (step 3), then reports it stopped.
+	var last message
+	for {
+		m := c.read()
+		if m.Type == "frame" {
+			last = m
+		}
+		if m.Type == "status" && !m.Running {
+			break
+		}
+	}
+	if last.Step != 3 || !last.Done {
+		t.Fatalf("last frame %+v, want step 3 done", last)
+	}
+	c.send(`{"type":"reset"}`)
+	if m := c.until("frame"); m.Step != 0 || m.Done {
+		t.Fatalf("after reset: %+v", m)
+	}
+}
+
+func TestWebsocketSameURLSameFrames(t *testing.T) {
+	_, ts := newTestServer(t, 4)
+	var states [2][]string
+	for i := range states {
+		c, _, err := dial(t, ts, "/ws/counter?last=5&seed=9", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.until("status")
+		for range 4 {
+			c.send(`{"type":"step"}`)
+			m := c.until("frame")
+			states[i] = append(states[i], string(m.State)+m.Plots["line"])
+		}
+	}
+	for j := range states[0] {
+		if states[0][j] != states[1][j] {
+			t.Errorf("step %d differs between two runs of the same URL", j+1)
+		}
+	}
+}
+
+func TestWebsocketRefusals(t *testing.T) {
+	_, ts := newTestServer(t, 1)
+	// Cross-origin upgrades are refused before any run starts.
+	_, resp, err := dial(t, ts, "/ws/counter", http.Header{"Origin": {"http://evil.example"}})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-origin dial: err %v, resp %v; want 403", err, resp)
+	}
+	// Bad parameters are explained over the socket, then it closes.
+	c, _, err := dial(t, ts, "/ws/counter?last=0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := c.read(); m.Type != "error" || !strings.Contains(m.Message, `parameter "last"`) {
+		t.Errorf("bad parameter: %+v", m)
+	}
+	// The run cap: the second concurrent run is told the server is busy.
+	c1, _, err := dial(t, ts, "/ws/counter", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1.until("status")
+	c2, _, err := dial(t, ts, "/ws/counter", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := c2.read(); m.Type != "error" || !strings.Contains(m.Message, "busy") {
+		t.Errorf("over the cap: %+v", m)
+	}
+	_, _, err = c2.conn.ReadMessage()
+	if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != websocket.CloseTryAgainLater {
+		t.Errorf("over the cap: close %v, want 1013", err)
+	}
+	status, body, _ := get(t, ts.URL+"/api/scenarios/counter/run")
+	if status != http.StatusServiceUnavailable || !strings.Contains(body, "busy") {
+		t.Errorf("API over the cap: %d %s", status, body)
+	}
+	// Once the first run ends, a slot is free again.
+	c1.conn.Close()
+	waitFor(t, func() bool { s, _, _ := get(t, ts.URL+"/api/scenarios/counter/run?steps=0"); return s == 200 })
+}
+
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	for range 200 {
+		if ok() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("condition not met within 2s")
+}
+
+func TestWebsocketOversizedMessageCloses(t *testing.T) {
+	_, ts := newTestServer(t, 2)
+	c, _, err := dial(t, ts, "/ws/counter", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.until("status")
+	c.send(`{"type":"step","pad":"` + strings.Repeat("x", 2*maxMessageSize) + `"}`)
+	c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		if _, _, err := c.conn.ReadMessage(); err != nil {
+			if ce, ok := err.(*websocket.CloseError); ok && ce.Code != websocket.CloseMessageTooBig {
+				t.Errorf("closed with %d, want %d", ce.Code, websocket.CloseMessageTooBig)
+			}
+			return
+		}
+	}
+}
+
+func TestWebsocketPanicEndsRunOnly(t *testing.T) {
+	_, ts := newTestServer(t, 2)
+	c, _, err := dial(t, ts, "/ws/counter?panic_at=2", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.until("status")
+	c.send(`{"type":"step"}`)
+	c.until("frame")
+	c.send(`{"type":"step"}`)
+	if m := c.until("error"); !strings.Contains(m.Message, "failed during step") {
+		t.Errorf("panic: %+v", m)
+	}
+	if _, _, err := c.conn.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Errorf("after the panic: %v, want a normal close", err)
+	}
+	if status, _, _ := get(t, ts.URL+"/healthz"); status != 200 {
+		t.Errorf("server down after a run panicked: %d", status)
+	}
+}
+
+// A client that never reads must not slow its run: frames coalesce, and
+// the run still reaches its end while nothing is read.
+func TestSlowClientGetsNewestFrame(t *testing.T) {
+	_, ts := newTestServer(t, 2)
+	c, _, err := dial(t, ts, "/ws/counter?big=true&last=50", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.send(`{"type":"play"}`)
+	// Don't read for a while: ~200 KB frames at up to 30 a second would fill
+	// any socket buffer if they queued.
+	time.Sleep(1500 * time.Millisecond)
+	frames, last := 0, message{}
+	for {
+		m := c.read()
+		if m.Type == "frame" {
+			frames++
+			last = m
+		}
+		if m.Type == "status" && !m.Running && last.Done {
+			break
+		}
+	}
+	if last.Step != 50 {
+		t.Errorf("last frame step %d, want 50", last.Step)
+	}
+	if frames >= 50 {
+		t.Errorf("received %d frames for 50 steps; a stalled client should get coalesced frames", frames)
+	}
+}
+
+func TestDisconnectStopsRun(t *testing.T) {
+	// goleak in TestMain checks that no session goroutine outlives its client.
+	_, ts := newTestServer(t, 1)
+	c, _, err := dial(t, ts, "/ws/counter?last=100", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.send(`{"type":"speed","value":1}`)
+	c.send(`{"type":"play"}`)
+	c.until("status")
+	c.conn.Close()
+	// The slot frees once the run has stopped.
+	waitFor(t, func() bool { s, _, _ := get(t, ts.URL+"/api/scenarios/counter/run?steps=0"); return s == 200 })
+}
+
+func TestShutdownClosesSockets(t *testing.T) {
+	s, ts := newTestServer(t, 2)
+	c, _, err := dial(t, ts, "/ws/counter", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.until("status")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.Shutdown(ctx) }()
+	c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		if _, _, err := c.conn.ReadMessage(); err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+				t.Errorf("on shutdown: %v, want a going-away close", err)
+			}
+			break
+		}
+	}
+	c.conn.Close()
+	if err := <-done; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+}
