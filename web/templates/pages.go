@@ -1,0 +1,100 @@
+// Package templates renders the playground's HTML pages with templ.
+package templates
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/mlplayground/playground/internal/lab"
+)
+
+//go:generate go tool templ generate
+
+// Pages implements lab.Pages.
+type Pages struct{}
+
+var _ lab.Pages = Pages{}
+
+func (Pages) Catalogue(scenarios []*lab.Scenario) templ.Component { return catalogue(scenarios) }
+func (Pages) Scenario(p lab.PageData) templ.Component               { return scenarioPage(p) }
+func (Pages) Error(status int, title, message string) templ.Component {
+	return errorPage(status, title, message)
+}
+
+// speeds are the speed slider's stops in steps per second; app.js has the
+// same list.
+var speeds = []float64{0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 240}
+
+func defaultSpeed(s *lab.Scenario) float64 {
+	if s.Speed > 0 {
+		return s.Speed
+	}
+	return 5
+}
+
+func speedIndex(v float64) int {
+	best := 0
+	for i, s := range speeds {
+		if math.Abs(s-v) < math.Abs(speeds[best]-v) {
+			best = i
+		}
+	}
+	return best
+}
+
+func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func stepAttr(p lab.Param) string {
+	if p.Step > 0 {
+		return fmtFloat(p.Step)
+	}
+	if p.Kind == lab.KindInt {
+		return "1"
+	}
+	return "any"
+}
+
+func queryPrefix(q string) string {
+	if q == "" {
+		return ""
+	}
+	return "?" + q
+}
+
+func plotQuery(q, panel string) string {
+	s := "step=0&panel=" + panel
+	if q != "" {
+		s = q + "&" + s
+	}
+	return s
+}
+
+func noteOrReady(note string) string {
+	if note == "" {
+		return "Ready: press Play or Step."
+	}
+	return note
+}
+
+func sortedMetricNames(m lab.Metrics) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// metricLabel turns a metric key such as "val_mse" into "val mse".
+func metricLabel(name string) string { return strings.ReplaceAll(name, "_", " ") }
+
+func fmtMetric(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	return strconv.FormatFloat(v, 'g', 5, 64)
+}
