@@ -1,0 +1,24 @@
+// Package scenarios lists every scenario the playground serves, in
+// catalogue order. Adding a scenario: write its package (a lab.Scenario
+// value and its model), then add it here.
+package scenarios
+
+import (
+	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/kmeans"
+	"github.com/mlplayground/playground/scenarios/overfitting"
+)
+
+// Course chapters, as the catalogue groups them.
+const (
+	ChapterGeneralisation = "1. Learning and generalisation"
+	ChapterUnsupervised   = "2. Unsupervised learning"
+)
+
+// All returns the scenarios in catalogue order, grouped by chapter.
+func All() []*lab.Scenario {
+	return []*lab.Scenario{
+		overfitting.Scenario(ChapterGeneralisation),
+		kmeans.Scenario(ChapterUnsupervised),
+	}
+}

@@ -1,0 +1,369 @@
+// Package kmeans is the K-means scenario: assign and update steps shown one
+// at a time over the Voronoi regions of the centroids, with the inertia
+// curve and an elbow sweep over K.
+package kmeans
+
+import (
+	_ "embed"
+	"fmt"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/a-h/templ"
+	"gonum.org/v1/plot"
+
+	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/viz"
+)
+
+// Limits of the scenario.
+const (
+	maxK      = 10
+	maxSteps  = 2000
+	regionRes = 100
+	// irisX, irisY are the iris features shown: petal length and width
+	// separate the species best in two dimensions.
+	irisX, irisY = 2, 3
+)
+
+//go:embed explanation.html
+var explanation string
+
+// Scenario returns the K-means scenario in the given chapter.
+func Scenario(chapter string) *lab.Scenario {
+	return &lab.Scenario{
+		Slug:     "kmeans",
+		Title:    "K-means clustering",
+		Chapter:  chapter,
+		Summary:  "Centroids and their Voronoi regions, assign and update steps one at a time, the inertia falling, and an elbow sweep over K.",
+		MaxSteps: maxSteps,
+		Speed:    3,
+		Params: []lab.Param{
+			{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: "blobs",
+				Options: []string{"blobs", "aniso", "moons", "uniform", "iris", "custom"},
+				Help:    "blobs: four round clusters; aniso: stretched clusters where K-means cuts wrongly; moons: two crescents it cannot separate; uniform: no clusters at all; iris: Fisher's flowers (petal length and width); custom: only the points you click."},
+			{Name: "k", Label: "Clusters K", Kind: lab.KindInt, Default: "4", Min: 1, Max: maxK, Step: 1,
+				Help: "Number of centroids."},
+			{Name: "init", Label: "Initialisation", Kind: lab.KindEnum, Default: "kmeans++", Options: []string{"random", "kmeans++"},
+				Help: "random: K samples picked uniformly; kmeans++: each next centroid is picked with probability proportional to its squared distance from the nearest chosen one."},
+			{Name: "variant", Label: "Variant", Kind: lab.KindEnum, Default: "lloyd", Options: []string{"lloyd", "minibatch", "sequential"},
+				Help: "lloyd: every sample each step; minibatch: 10 random samples per step; sequential (online): one sample per step, each centroid moving by 1/count towards it."},
+			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: "200", Min: 10, Max: 1000, Step: 10,
+				Help: "Number of generated samples (iris always has 150; custom has none)."},
+			{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "",
+				Help: "Points you added by clicking on the clusters plot; they join the data set."},
+			lab.SeedParam(),
+		},
+		Panels: []lab.Panel{
+			{Name: "clusters", Title: "Clusters and Voronoi regions", Points: "points"},
+			{Name: "inertia", Title: "Inertia per step"},
+			{Name: "elbow", Title: "Elbow: inertia at convergence vs K"},
+		},
+		Explanation: templ.Raw(explanation),
+		New:         newModel,
+	}
+}
+
+// model is one K-means run.
+type model struct {
+	X         [][]float64
+	labels    []int // true labels, nil when the data set has none
+	generated int   // samples before the user's points
+	k         int
+	variant   string
+	init      string
+	km        *ml.KMeans // nil when there are fewer samples than K
+	inertia   []float64  // per step
+	trails    [][][]float64
+	elbow     []float64
+	bounds    [4]float64 // xmin, xmax, ymin, ymax of the plots
+}
+
+func newModel(v lab.Values) (lab.Model, error) {
+	rng := rand.New(rand.NewPCG(v.Seed(), 1))
+	m := &model{k: v.Int("k"), variant: v.String("variant"), init: v.String("init")}
+	n := v.Int("n")
+	switch v.String("dataset") {
+	case "blobs":
+		m.X, m.labels = ml.Blobs(rng, n, [][]float64{{-2.5, -1.5}, {2, -2}, {-1, 2.5}, {2.5, 2}}, 0.75)
+	case "aniso":
+		// The shear of scikit-learn's "anisotropic blobs" example.
+		m.X, m.labels = ml.AnisotropicBlobs(rng, n, [][]float64{{-3, -3}, {0, 0}, {3, 3}}, 0.55, [2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
+	case "moons":
+		m.X, m.labels = ml.Moons(rng, n, 0.08)
+	case "uniform":
+		m.X = ml.Uniform(rng, n, 2, -3, 3)
+	case "iris":
+		X, labels, _, _ := ml.Iris()
+		for _, row := range X {
+			m.X = append(m.X, []float64{row[irisX], row[irisY]})
+		}
+		m.labels = labels
+	case "custom":
+	}
+	m.generated = len(m.X)
+	for _, p := range v.Points("points") {
+		m.X = append(m.X, []float64{p.X, p.Y})
+		if m.labels != nil {
+			m.labels = append(m.labels, -1)
+		}
+	}
+	m.bounds = plotBounds(m.X)
+	if len(m.X) < m.k {
+		return m, nil // waits for more points; the note says so
+	}
+	var initial [][]float64
+	if m.init == "random" {
+		initial = ml.InitRandom(rng, m.X, m.k)
+	} else {
+		initial = ml.InitPlusPlus(rng, m.X, m.k)
+	}
+	switch m.variant {
+	case "minibatch":
+		m.km = ml.NewMiniBatchKMeans(rng, m.X, initial, 10)
+	case "sequential":
+		m.km = ml.NewMiniBatchKMeans(rng, m.X, initial, 1)
+	default:
+		m.km = ml.NewKMeans(m.X, initial)
+	}
+	// The elbow sweep draws from its own stream so it never changes the run.
+	m.elbow = ml.Elbow(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, maxK)
+	m.record()
+	return m, nil
+}
+
+// plotBounds pads the data's bounding box so points never touch the frame.
+func plotBounds(X [][]float64) [4]float64 {
+	if len(X) == 0 {
+		return [4]float64{-3, 3, -3, 3}
+	}
+	b := [4]float64{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
+	for _, x := range X {
+		b[0], b[1] = min(b[0], x[0]), max(b[1], x[0])
+		b[2], b[3] = min(b[2], x[1]), max(b[3], x[1])
+	}
+	for i := 0; i < 4; i += 2 {
+		span := b[i+1] - b[i]
+		if span < 1 {
+			c := (b[i] + b[i+1]) / 2
+			b[i], b[i+1], span = c-0.5, c+0.5, 1
+		}
+		b[i] -= 0.08 * span
+		b[i+1] += 0.08 * span
+	}
+	return b
+}
+
+// record appends the current step to the inertia curve and the trails.
+func (m *model) record() {
+	m.inertia = append(m.inertia, m.km.Inertia())
+	if m.km.Phase() == ml.PhaseAssign {
+		return // centroids did not move
+	}
+	c := m.km.Centroids()
+	if m.trails == nil {
+		m.trails = make([][][]float64, len(c))
+	}
+	for j, cj := range c {
+		m.trails[j] = append(m.trails[j], cj)
+	}
+}
+
+func (m *model) Step() error {
+	if m.km == nil || m.km.Converged() {
+		return nil
+	}
+	m.km.Step()
+	m.record()
+	return nil
+}
+
+func (m *model) Done() bool { return m.km == nil || m.km.Converged() }
+
+// state is the frame's "state": what a test needs to check the algorithm.
+type state struct {
+	Centroids   [][]float64 `json:"centroids"`
+	Assignments []int       `json:"assignments"`
+	Phase       string      `json:"phase"`
+	Iteration   int         `json:"iteration"`
+	Converged   bool        `json:"converged"`
+	Batch       []int       `json:"batch,omitempty"`
+	Elbow       []float64   `json:"elbow"`
+}
+
+func (m *model) Snapshot() lab.Snapshot {
+	if m.km == nil {
+		return lab.Snapshot{
+			Metrics: map[string]float64{},
+			State:   state{Centroids: [][]float64{}, Assignments: fill(len(m.X), -1), Phase: ml.PhaseInit, Elbow: []float64{}},
+			Note: fmt.Sprintf("K-means with K = %d needs at least %d samples; there are %d. Click on the plot to add points.",
+				m.k, m.k, len(m.X)),
+		}
+	}
+	km := m.km
+	s := state{
+		Centroids:   km.Centroids(),
+		Assignments: km.Assignments(),
+		Phase:       km.Phase(),
+		Iteration:   km.Iteration(),
+		Converged:   km.Converged(),
+		Batch:       km.Batch(),
+		Elbow:       m.elbow,
+	}
+	return lab.Snapshot{
+		Metrics: map[string]float64{"inertia": km.Inertia()},
+		State:   s,
+		Note:    m.note(),
+	}
+}
+
+func fill(n, v int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = v
+	}
+	return s
+}
+
+func (m *model) note() string {
+	km := m.km
+	inertia := strconv.FormatFloat(km.Inertia(), 'f', 2, 64)
+	batch := m.variant != "lloyd"
+	switch {
+	case km.Converged() && batch:
+		return fmt.Sprintf("Converged: a whole pass over the data changed no sample's nearest centroid (%d updates). Inertia %s.", km.Iteration(), inertia)
+	case km.Converged():
+		return fmt.Sprintf("Converged after %d iterations: the last assign step changed no sample. Inertia %s.", km.Iteration(), inertia)
+	case km.Phase() == ml.PhaseInit:
+		return fmt.Sprintf("Initial centroids (%s): %d samples picked from the data. Step to assign every sample to its nearest centroid.", m.init, m.k)
+	case km.Phase() == ml.PhaseAssign && batch:
+		return fmt.Sprintf("Assign: the %d ringed sample(s) of this batch go to their nearest centroid.", len(km.Batch()))
+	case km.Phase() == ml.PhaseAssign:
+		return fmt.Sprintf("Assign step %d: %d sample(s) changed cluster. Inertia %s.", km.Iteration()+1, km.Changed(), inertia)
+	case batch:
+		return fmt.Sprintf("Update %d: each centroid moved towards its batch samples by 1/(its count). Inertia %s.", km.Iteration(), inertia)
+	default:
+		return fmt.Sprintf("Update step %d: each centroid moved to the mean of its samples. Inertia %s.", km.Iteration(), inertia)
+	}
+}
+
+func (m *model) Plot(panel string) (*plot.Plot, error) {
+	switch panel {
+	case "clusters":
+		return m.plotClusters(), nil
+	case "inertia":
+		return m.plotInertia(), nil
+	case "elbow":
+		return m.plotElbow(), nil
+	}
+	return nil, fmt.Errorf("kmeans: no panel %q", panel)
+}
+
+func (m *model) plotClusters() *plot.Plot {
+	p := viz.NewPlot("", "x₁", "x₂")
+	b := m.bounds
+	if m.km != nil {
+		centroids := m.km.Centroids()
+		viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x, y float64) color.Color {
+			best, bestD := 0, math.Inf(1)
+			for j, c := range centroids {
+				if d := (x-c[0])*(x-c[0]) + (y-c[1])*(y-c[1]); d < bestD {
+					best, bestD = j, d
+				}
+			}
+			return viz.RegionColor(best)
+		})
+	} else {
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	}
+	var assign []int
+	if m.km != nil {
+		assign = m.km.Assignments()
+	} else {
+		assign = fill(len(m.X), -1)
+	}
+	viz.AddScatter(p, m.X[:m.generated], assign[:m.generated], viz.ScatterStyle{Outline: true})
+	if m.generated < len(m.X) {
+		// The user's points are squares so they can find and remove them.
+		viz.AddScatter(p, m.X[m.generated:], assign[m.generated:], viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
+	}
+	if m.km == nil {
+		return p
+	}
+	if batch := m.km.Batch(); len(batch) > 0 {
+		pts := make([][]float64, len(batch))
+		for i, j := range batch {
+			pts[i] = m.X[j]
+		}
+		viz.AddScatter(p, pts, nil, viz.ScatterStyle{Shape: "ring", Radius: 6})
+	}
+	viz.AddTrails(p, m.trails)
+	classes := make([]int, m.k)
+	for j := range classes {
+		classes[j] = j
+	}
+	viz.AddMarkers(p, m.km.Centroids(), classes, "cross", 8)
+	return p
+}
+
+func (m *model) plotInertia() *plot.Plot {
+	p := viz.NewPlot("", "step", "inertia")
+	if len(m.inertia) == 0 {
+		return p
+	}
+	xs := make([]float64, len(m.inertia))
+	for i := range xs {
+		xs[i] = float64(i)
+	}
+	dx, dy := viz.Decimate(xs, m.inertia, 240)
+	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
+	viz.AddScatter(p, [][]float64{{xs[len(xs)-1], m.inertia[len(xs)-1]}}, nil, viz.ScatterStyle{Radius: 4})
+	p.X.Min = 0
+	p.X.Max = max(p.X.Max, 10)
+	p.Y.Min = 0
+	return p
+}
+
+func (m *model) plotElbow() *plot.Plot {
+	p := viz.NewPlot("", "K (number of clusters)", "inertia at convergence")
+	if len(m.elbow) == 0 {
+		return p
+	}
+	xs := make([]float64, len(m.elbow))
+	pts := make([][]float64, len(m.elbow))
+	for i := range xs {
+		xs[i] = float64(i + 1)
+		pts[i] = []float64{xs[i], m.elbow[i]}
+	}
+	viz.AddLine(p, xs, m.elbow, viz.ClassColor(0), "", false)
+	viz.AddScatter(p, pts, nil, viz.ScatterStyle{Radius: 3.5})
+	viz.AddVLine(p, float64(m.k), "K = "+strconv.Itoa(m.k), viz.ClassColor(1))
+	p.Y.Min = 0
+	p.X.Min, p.X.Max = 0.5, float64(len(m.elbow))+0.5
+	return p
+}
+
+func (m *model) Data() [][]string {
+	header := []string{"x1", "x2"}
+	if m.labels != nil {
+		header = append(header, "label")
+	}
+	rows := [][]string{header}
+	for i, x := range m.X {
+		row := []string{fmtF(x[0]), fmtF(x[1])}
+		if m.labels != nil {
+			l := ""
+			if m.labels[i] >= 0 {
+				l = strconv.Itoa(m.labels[i])
+			}
+			row = append(row, l)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
