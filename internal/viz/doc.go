@@ -1,0 +1,30 @@
+// Package viz draws the playground's plots with gonum/plot and encodes
+// them as small SVG documents for streaming, or as PNG for downloads.
+//
+// The package has three parts:
+//
+//   - House style: NewPlot returns a *plot.Plot with sans-serif text sized
+//     for a projector, a pale grid and thin axes; Palette, ClassColor and
+//     RegionColor give a colour-blind friendly categorical palette
+//     (Tableau 10) and pale versions of it for backgrounds.
+//   - Builders: small functions (AddRegionMap, AddScatter, AddMarkers,
+//     AddTrails, AddLine, AddFunction, AddVLine, AddHLine, AddBands,
+//     SetLogY) that each add one layer to a plot. Layers are drawn in the
+//     order they are added, so add backgrounds (region maps, bands) first.
+//     Builders take plain slices and skip points that are not finite,
+//     because a half-trained model may produce NaN and a frame must still
+//     be drawn.
+//   - Encoding: SVG renders with vgsvg and then compacts the document
+//     (rounded coordinates, circles instead of arc paths, presentation
+//     attributes instead of styles, shared attributes hoisted into groups)
+//     so that a frame of several panels stays small enough to be swapped in
+//     several times a second. It also returns a Viewport that maps clicks
+//     on the SVG back to data coordinates. PNG renders with vgimg.
+//
+// The compact SVG relies on presentation attributes rather than inline
+// styles, so page CSS that targets svg elements (for example
+// "svg text { fill: red }") would override them; keep page CSS to sizing
+// (width:100%; height:auto).
+//
+// The package knows nothing about HTTP or about what is being plotted.
+package viz

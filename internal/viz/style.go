@@ -1,0 +1,285 @@
+package viz
+
+import (
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+
+	xfont "golang.org/x/image/font"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Palette is Tableau 10, a categorical palette designed to stay
+// distinguishable for the common forms of colour blindness.
+var Palette = []color.RGBA{
+	{0x4E, 0x79, 0xA7, 0xFF}, // blue
+	{0xF2, 0x8E, 0x2B, 0xFF}, // orange
+	{0xE1, 0x57, 0x59, 0xFF}, // red
+	{0x76, 0xB7, 0xB2, 0xFF}, // teal
+	{0x59, 0xA1, 0x4F, 0xFF}, // green
+	{0xED, 0xC9, 0x48, 0xFF}, // yellow
+	{0xB0, 0x7A, 0xA1, 0xFF}, // purple
+	{0xFF, 0x9D, 0xA7, 0xFF}, // pink
+	{0x9C, 0x75, 0x5F, 0xFF}, // brown
+	{0xBA, 0xB0, 0xAC, 0xFF}, // grey
+}
+
+// Neutral is the colour of unlabelled points (class -1). It is darker than
+// Palette's own grey so that the two stay apart.
+var Neutral = color.RGBA{0x80, 0x80, 0x80, 0xFF}
+
+// Colours of the house style's non-data ink.
+var (
+	inkTitle = color.RGBA{0x22, 0x22, 0x22, 0xFF}
+	inkLabel = color.RGBA{0x33, 0x33, 0x33, 0xFF}
+	inkTick  = color.RGBA{0x55, 0x55, 0x55, 0xFF}
+	inkAxis  = color.RGBA{0xB0, 0xB0, 0xB0, 0xFF}
+	inkGrid  = color.RGBA{0xE4, 0xE4, 0xE4, 0xFF}
+	inkDark  = color.RGBA{0x22, 0x22, 0x22, 0xFF}
+)
+
+// sans is Liberation Sans, which gonum/plot bundles, so text is measured
+// with the same metrics the browser's fallback (Arial) roughly has.
+var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// regionMix is how much of the class colour a region colour keeps; the
+// rest is white, so data points stay readable on top.
+const regionMix = 0.28
+
+// ClassColor returns the palette colour of class i, cycling past the end of
+// the palette; negative classes (unlabelled) are Neutral grey.
+func ClassColor(i int) color.RGBA {
+	if i < 0 {
+		return Neutral
+	}
+	return Palette[i%len(Palette)]
+}
+
+// RegionColor returns a pale version of ClassColor(i) for region maps and
+// other backgrounds.
+func RegionColor(i int) color.RGBA {
+	return pale(ClassColor(i), regionMix)
+}
+
+// pale mixes c with white, keeping the fraction keep of c.
+func pale(c color.RGBA, keep float64) color.RGBA {
+	mix := func(v uint8) uint8 {
+		return uint8(math.Round(255 - (255-float64(v))*keep))
+	}
+	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 0xFF}
+}
+
+// NewPlot returns an empty plot in the house style: sans-serif text sized
+// for a projector, thin grey axes without minor ticks, and a pale grid.
+// Empty title or labels are left out.
+func NewPlot(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	hdlr := p.TextHandler
+	style := func(size vg.Length, c color.Color) text.Style {
+		return text.Style{Color: c, Font: font.From(sans, size), Handler: hdlr}
+	}
+
+	p.Title.Text = title
+	p.Title.TextStyle = style(13, inkTitle)
+	p.Title.TextStyle.Font.Weight = xfont.WeightBold
+	p.Title.TextStyle.XAlign = draw.XCenter
+	p.Title.TextStyle.YAlign = draw.YTop
+	p.Title.Padding = 6
+
+	for _, ax := range []struct {
+		a     *plot.Axis
+		label string
+	}{{&p.X, xLabel}, {&p.Y, yLabel}} {
+		a := ax.a
+		a.Label.Text = ax.label
+		align := a.Label.TextStyle
+		a.Label.TextStyle = style(11, inkLabel)
+		a.Label.TextStyle.XAlign, a.Label.TextStyle.YAlign = align.XAlign, align.YAlign
+		a.Label.Padding = 3
+		tick := a.Tick.Label
+		a.Tick.Label = style(10, inkTick)
+		a.Tick.Label.XAlign, a.Tick.Label.YAlign = tick.XAlign, tick.YAlign
+		a.LineStyle = draw.LineStyle{Color: inkAxis, Width: 0.6}
+		a.Tick.LineStyle = draw.LineStyle{Color: inkAxis, Width: 0.6}
+		a.Tick.Length = 3
+		a.Tick.Marker = niceTicks{}
+		// Zero padding lets a region map meet the axes without a white seam;
+		// glyphs still get room from their glyph boxes.
+		a.Padding = 0
+	}
+
+	p.Legend.TextStyle = style(10, inkLabel)
+	p.Legend.Top = true
+	p.Legend.ThumbnailWidth = 18
+	p.Legend.Padding = 2
+	p.Legend.XOffs = -4
+	p.Legend.YOffs = -2
+
+	p.Add(newGrid())
+	return p
+}
+
+func newGrid() *plotter.Grid {
+	g := plotter.NewGrid()
+	g.Vertical = draw.LineStyle{Color: inkGrid, Width: 0.6}
+	g.Horizontal = g.Vertical
+	return g
+}
+
+// niceTicks labels about five round values (steps of 1, 2, 2.5 or 5
+// times a power of ten, whichever count is nearest five) and draws no minor ticks. gonum's default aims at
+// three labels, which is sparse for reading values off a projected plot.
+type niceTicks struct{}
+
+func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || !finite(lo, hi) {
+		return nil
+	}
+	const target = 5
+	mag := math.Pow10(int(math.Floor(math.Log10((hi - lo) / target))))
+	step, best := 0.0, math.Inf(1)
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		score := math.Abs((hi-lo)/(m*mag) - target)
+		if m == 2.5 {
+			score += 1 // labels like 7.5 read less easily
+		}
+		if score < best {
+			step, best = m*mag, score
+		}
+	}
+	// Decimals enough to tell neighbours apart: one more for 2.5 steps.
+	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	if r := step / math.Pow10(-decimals); math.Abs(r-math.Round(r)) > 1e-6 {
+		decimals++
+	}
+	var ticks []plot.Tick
+	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
+		v := k * step
+		if math.Abs(v) < step*1e-9 {
+			v = 0 // no "-0"
+		}
+		v = min(max(v, lo), hi) // k·step may miss an end by an ulp
+		ticks = append(ticks, plot.Tick{Value: v, Label: tickLabel(v, decimals)})
+	}
+	return ticks
+}
+
+// tickLabel prints v with the given decimals, or in exponent form when
+// that would be long.
+func tickLabel(v float64, decimals int) string {
+	if a := math.Abs(v); a != 0 && (a >= 1e6 || decimals > 5) {
+		return strconv.FormatFloat(v, 'g', 3, 64)
+	}
+	return strconv.FormatFloat(v, 'f', decimals, 64)
+}
+
+// LogFloor is the smallest value a log axis shows: zeros and negative
+// values are clamped to it instead of making gonum/plot panic. Callers
+// should pass positive values; a clamped zero stretches the axis down to
+// 1e-12.
+const LogFloor = 1e-12
+
+// SetLogY switches the y axis to a log scale with ticks at powers of ten
+// (and at 2× and 5× when fewer than three are in range). Values
+// must be positive; see LogFloor for what happens to the others.
+func SetLogY(p *plot.Plot) {
+	p.Y.Scale = logScale{}
+	p.Y.Tick.Marker = logTicks{}
+}
+
+// logScale is plot.LogScale with a floor instead of a panic, because a
+// model that hits zero error must not bring down the render loop.
+type logScale struct{}
+
+func (logScale) Normalize(min, max, x float64) float64 {
+	min, max, x = floorLog(min), floorLog(max), floorLog(x)
+	if max <= min {
+		return 0.5
+	}
+	lmin := math.Log(min)
+	return (math.Log(x) - lmin) / (math.Log(max) - lmin)
+}
+
+func floorLog(v float64) float64 {
+	if !(v >= LogFloor) { // also catches NaN
+		return LogFloor
+	}
+	return v
+}
+
+// logTicks labels decades, thinning them to at most about six labels; with
+// fewer than three decades in range it labels 1-2-5, and every integer
+// multiple on a range under a factor of four, so a short range still gets
+// numbers. Ticks outside [min, max] are dropped
+// because gonum sizes the axis by every labelled tick it is given.
+type logTicks struct{}
+
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	min, max = floorLog(min), floorLog(max)
+	if max <= min {
+		max = min * 10
+	}
+	lo := int(math.Floor(math.Log10(min)))
+	hi := int(math.Ceil(math.Log10(max)))
+	span := hi - lo
+	every := 1
+	if span > 6 {
+		every = (span + 5) / 6
+	}
+	in := func(v float64) bool { return v >= min*(1-1e-9) && v <= max*(1+1e-9) }
+
+	decades := 0
+	for e := lo; e <= hi; e++ {
+		if in(math.Pow10(e)) {
+			decades++
+		}
+	}
+	labelled := map[int]bool{1: true}
+	switch {
+	case decades >= 3:
+	case max/min < 4:
+		for m := 2; m <= 9; m++ {
+			labelled[m] = true
+		}
+	default:
+		labelled[2], labelled[5] = true, true
+	}
+
+	var ticks []plot.Tick
+	for e := lo; e <= hi; e++ {
+		for m := 1; m <= 9; m++ {
+			if span > 6 && m > 1 {
+				break // minor ticks would be a solid smear
+			}
+			v := float64(m) * math.Pow10(e)
+			if !in(v) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if labelled[m] && (m != 1 || (e-lo)%every == 0) {
+				t.Label = logLabel(m, e)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}
+
+// logLabel formats m·10^e without float noise: "0.002", "300", "1e-7".
+func logLabel(m, e int) string {
+	switch {
+	case e >= 0 && e <= 5:
+		return strconv.Itoa(m) + strings.Repeat("0", e)
+	case e < 0 && e >= -4:
+		return "0." + strings.Repeat("0", -e-1) + strconv.Itoa(m)
+	default:
+		return strconv.Itoa(m) + "e" + strconv.Itoa(e)
+	}
+}
