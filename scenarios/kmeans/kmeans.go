@@ -90,8 +90,10 @@ func newModel(v lab.Values) (lab.Model, error) {
 	case "blobs":
 		m.X, m.labels = ml.Blobs(rng, n, [][]float64{{-2.5, -1.5}, {2, -2}, {-1, 2.5}, {2.5, 2}}, 0.75)
 	case "aniso":
-		// The shear of scikit-learn's "anisotropic blobs" example.
-		m.X, m.labels = ml.AnisotropicBlobs(rng, n, [][]float64{{-3, -3}, {0, 0}, {3, 3}}, 0.55, [2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
+		// The centres and shear of scikit-learn's "anisotropic blobs" example
+		// (make_blobs with random_state=170).
+		m.X, m.labels = ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
+			[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
 	case "moons":
 		m.X, m.labels = ml.Moons(rng, n, 0.08)
 	case "uniform":

@@ -324,10 +324,17 @@ func positive(v []float64) []float64 {
 
 func (m *model) plotSweep() *plot.Plot {
 	p := viz.NewPlot("", "polynomial degree", "mean squared error (log scale)")
+	// Narrow bands get short labels so they fit.
+	label := func(lo, hi int, long, short string) string {
+		if hi-lo+1 >= 3 {
+			return long
+		}
+		return short
+	}
 	viz.AddBands(p, []viz.Band{
-		{From: 0.5, To: float64(m.justRightLo) - 0.5, Color: viz.RegionColor(0), Label: "under-fitting"},
-		{From: float64(m.justRightLo) - 0.5, To: float64(m.justRightHi) + 0.5, Color: viz.RegionColor(2), Label: "just right"},
-		{From: float64(m.justRightHi) + 0.5, To: maxDegree + 0.5, Color: viz.RegionColor(3), Label: "over-fitting"},
+		{From: 0.5, To: float64(m.justRightLo) - 0.5, Color: viz.RegionColor(0), Label: label(1, m.justRightLo-1, "under-fitting", "under")},
+		{From: float64(m.justRightLo) - 0.5, To: float64(m.justRightHi) + 0.5, Color: viz.RegionColor(2), Label: label(m.justRightLo, m.justRightHi, "just right", "best")},
+		{From: float64(m.justRightHi) + 0.5, To: maxDegree + 0.5, Color: viz.RegionColor(3), Label: label(m.justRightHi+1, maxDegree, "over-fitting", "over")},
 	})
 	xs := make([]float64, len(m.sweep))
 	tr := make([]float64, len(m.sweep))
@@ -342,9 +349,34 @@ func (m *model) plotSweep() *plot.Plot {
 	viz.AddVLine(p, float64(m.degree), "degree "+strconv.Itoa(m.degree), viz.Neutral)
 	viz.SetLogY(p)
 	p.X.Min, p.X.Max = 0.5, maxDegree+0.5
+	p.X.Tick.Marker = degreeTicks{}
+	// Interpolating fits reach errors of 1e-20 and 1e+7: keep the axis on
+	// the range where the lesson is, and let the curves leave it.
+	lo, hi := math.Inf(1), 0.0
+	for _, s := range m.sweep {
+		lo = min(lo, s.TrainMSE, s.ValMSE)
+		hi = max(hi, s.ValMSE)
+	}
+	p.Y.Min = max(lo/2, 1e-4)
+	p.Y.Max = min(hi*2, 100*max(m.sweep[0].ValMSE, m.sweep[0].TrainMSE))
 	p.Legend.Top = true
-	p.Legend.Left = true
+	p.Legend.YOffs = -16 // below the band labels
 	return p
+}
+
+// degreeTicks labels every odd degree: degrees are whole numbers.
+type degreeTicks struct{}
+
+func (degreeTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	for d := int(math.Ceil(lo)); float64(d) <= hi; d++ {
+		t := plot.Tick{Value: float64(d)}
+		if d%2 == 1 {
+			t.Label = strconv.Itoa(d)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
 }
 
 func (m *model) Data() [][]string {
