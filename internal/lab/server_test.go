@@ -175,7 +175,7 @@ func TestRunNDJSON(t *testing.T) {
 	}{
 		{"steps=3", 4, false, false},
 		{"steps=0", 1, false, false},
-		{"last=5", 6, true, false},         // to the end of the run
+		{"last=5", 6, true, false},          // to the end of the run
 		{"last=5&steps=50", 6, true, false}, // stops at the end
 		{"steps=2&plots=1", 3, false, true},
 	} {

@@ -236,11 +236,13 @@ func (s *session) train(ctx context.Context) {
 	defer stopTicker()
 	startTicker := func() {
 		stopTicker()
+		// Up to maxFPS steps a second, one step a tick; faster play takes
+		// several steps a tick and renders once.
+		stepsPerTick = 1
 		interval := time.Duration(float64(time.Second) / s.speed)
-		if min := time.Second / maxFPS; interval < min {
-			interval = min
+		if s.speed > maxFPS {
+			stepsPerTick, interval = s.speed/maxFPS, time.Second/maxFPS
 		}
-		stepsPerTick = s.speed * interval.Seconds()
 		carry = 0
 		ticker = time.NewTicker(interval)
 		tick = ticker.C
@@ -268,6 +270,35 @@ func (s *session) train(ctx context.Context) {
 	}
 
 	hello := runMessage{Type: "run", Slug: s.run.Scenario.Slug, Query: s.run.Values.Encode(), MaxSteps: s.run.Scenario.MaxSteps}
+	// advance takes one tick's steps and offers the frame; it reports false
+	// when the session must end.
+	advance := func() bool {
+		carry += stepsPerTick
+		n := int(carry)
+		carry -= float64(n)
+		for range n {
+			if err := s.run.Step(); err != nil {
+				s.fail(err)
+				return false
+			}
+			if s.run.Done() {
+				break
+			}
+		}
+		if n > 0 && !offer() {
+			return false
+		}
+		if s.run.Done() {
+			playing = false
+			stopTicker()
+			if dirty && !sendFrame() {
+				return false
+			}
+			return status()
+		}
+		return true
+	}
+
 	if !s.out.control(hello) || !sendFrame() || !status() {
 		return
 	}
@@ -283,9 +314,14 @@ func (s *session) train(ctx context.Context) {
 			wasPlaying := playing
 			switch m.Type {
 			case "play":
-				if !s.run.Done() {
+				if !s.run.Done() && !playing {
 					playing = true
 					startTicker()
+					// The first step comes at once, not a tick later.
+					if !status() || !advance() {
+						return
+					}
+					continue
 				}
 			case "pause":
 				playing = false
@@ -322,30 +358,8 @@ func (s *session) train(ctx context.Context) {
 				}
 			}
 		case <-tick:
-			carry += stepsPerTick
-			n := int(carry)
-			carry -= float64(n)
-			for range n {
-				if err := s.run.Step(); err != nil {
-					s.fail(err)
-					return
-				}
-				if s.run.Done() {
-					break
-				}
-			}
-			if n > 0 && !offer() {
+			if !advance() {
 				return
-			}
-			if s.run.Done() {
-				playing = false
-				stopTicker()
-				if dirty && !sendFrame() {
-					return
-				}
-				if !status() {
-					return
-				}
 			}
 		}
 	}

@@ -283,7 +283,8 @@ func (m *model) plotFit() *plot.Plot {
 	// Fixed axes: a wild over-fit leaves the frame instead of squashing the data.
 	p.X.Min, p.X.Max = -1.05, 1.05
 	p.Y.Min, p.Y.Max = m.yLo, m.yHi
-	p.Legend.Top = true
+	// Bottom right is where sin(πx) leaves room.
+	p.Legend.Top = false
 	return p
 }
 

@@ -302,7 +302,7 @@ class Client {
     }
     const btn = $('share');
     btn.textContent = ok ? '✓ Link copied' : 'Copy the link below';
-    setTimeout(() => { btn.textContent = '🔗 Share this run'; }, 2000);
+    setTimeout(() => { btn.textContent = 'Share this run'; }, 2000);
   }
 
   downloadURL(a) {

@@ -284,7 +284,7 @@ func scenarioPage(p lab.PageData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<p class=\"form-error\" id=\"form-error\" data-testid=\"form-error\" role=\"alert\"></p><noscript><button type=\"submit\">Apply</button></noscript></form><section class=\"share\"><button type=\"button\" data-testid=\"share\" id=\"share\">🔗 Share this run</button> <input type=\"text\" id=\"share-url\" data-testid=\"share-url\" readonly aria-label=\"Share URL\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<p class=\"form-error\" id=\"form-error\" data-testid=\"form-error\" role=\"alert\"></p><noscript><button type=\"submit\">Apply</button></noscript></form><section class=\"share\"><button type=\"button\" data-testid=\"share\" id=\"share\">Share this run</button> <input type=\"text\" id=\"share-url\" data-testid=\"share-url\" readonly aria-label=\"Share URL\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1091,7 +1091,7 @@ func control(prm lab.Param, v lab.Values) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if prm.Name == "seed" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 92, "<button type=\"button\" class=\"small\" id=\"new-seed\" data-testid=\"new-seed\" title=\"Draw a new seed\">🎲</button>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 92, "<button type=\"button\" class=\"small\" id=\"new-seed\" data-testid=\"new-seed\" title=\"Draw a new seed\">New</button>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
