@@ -1,0 +1,13 @@
+// Package e2e holds the browser end-to-end tests of the playground. They
+// serve the app in-process, drive a headless Chromium through chromedp and
+// check what a student sees: the controls, the live plots, sharing a run,
+// changing parameters and adding points by clicking a plot.
+//
+// Run them with
+//
+//	go test ./e2e/ -count=1 -v
+//
+// Chromium is found through CHROME_PATH or on PATH (chromium,
+// chromium-browser, google-chrome). Without it the tests skip, except under
+// CI=true, where they fail. Screenshots go to $TMPDIR/playground-e2e.
+package e2e

@@ -1,0 +1,328 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// scenario describes what the tests know of a scenario page.
+type scenario struct {
+	slug   string
+	main   string   // the panel that shows the model; clicking it adds a point
+	panels []string // every panel, in page order
+}
+
+var allScenarios = []scenario{
+	{slug: "kmeans", main: "clusters", panels: []string{"clusters", "inertia", "elbow"}},
+	{slug: "overfitting", main: "fit", panels: []string{"fit", "error", "sweep"}},
+}
+
+// TestLoad: the page loads with no browser error, at step 0, with every
+// plot drawn and the explanation's formulas typeset.
+func TestLoad(t *testing.T) {
+	for _, sc := range allScenarios {
+		t.Run(sc.slug, func(t *testing.T) {
+			p := newTab(t)
+			p.open("/s/" + sc.slug)
+
+			if got := p.counter(); got != 0 {
+				t.Errorf("step counter reads %d on load, want 0", got)
+			}
+			if got := eval[int](p, `window.playground.step`); got != 0 {
+				t.Errorf("window.playground.step = %d on load, want 0", got)
+			}
+			got := eval[[]string](p, `[...document.querySelectorAll('figure.panel')].map((f) => f.dataset.panel)`)
+			if !slices.Equal(got, sc.panels) {
+				t.Errorf("panels on the page = %v, want %v", got, sc.panels)
+			}
+			for _, name := range sc.panels {
+				if !eval[bool](p, fmt.Sprintf(`!!document.querySelector('[data-testid="panel-%s"] svg')`, name)) {
+					t.Errorf("panel %q holds no <svg>", name)
+				}
+			}
+			if n := eval[int](p, `document.querySelectorAll('.katex').length`); n == 0 {
+				t.Errorf("the explanation has no typeset formula (.katex): KaTeX did not run")
+			}
+			if n := eval[int](p, `document.querySelectorAll('.tex:not(:has(.katex))').length`); n != 0 {
+				t.Errorf("%d formulas (.tex) were left untypeset", n)
+			}
+			// Let late errors (a failed asset, a bad frame) arrive.
+			time.Sleep(300 * time.Millisecond)
+			if errs := p.takeConsoleErrors(); len(errs) > 0 {
+				t.Fatalf("the page reported %d browser errors on load:\n%s", len(errs), strings.Join(errs, "\n"))
+			}
+		})
+	}
+}
+
+// TestPlayPause: Play advances the run and redraws the main plot; Pause
+// stops it.
+func TestPlayPause(t *testing.T) {
+	for _, sc := range allScenarios {
+		t.Run(sc.slug, func(t *testing.T) {
+			p := newTab(t)
+			p.open("/s/" + sc.slug)
+			plot := "plot-" + sc.main
+			eval[chromedp.Void](p, fmt.Sprintf(`window.__before = document.getElementById(%q).innerHTML`, plot))
+
+			p.click("play")
+			p.waitJS("the client says it is running", `window.playground.running === true`)
+			p.waitJS("the counter is past 0 and the "+sc.main+" plot was redrawn",
+				fmt.Sprintf(`Number(document.querySelector('[data-testid=step-counter]').textContent) > 0 &&
+					document.getElementById(%q).innerHTML !== window.__before`, plot))
+			if !eval[bool](p, `document.getElementById('play').disabled && !document.getElementById('pause').disabled`) {
+				t.Errorf("while running, play should be disabled and pause enabled\npage state: %s", p.state())
+			}
+
+			statusBefore := eval[int](p, `window.__e2e.status`)
+			p.click("pause")
+			p.waitJS("the pause status arrived",
+				fmt.Sprintf(`window.__e2e.status > %d && window.__e2e.lastStatus === false && window.playground.running === false`, statusBefore))
+			// A frame rendered just before the pause may still follow the
+			// status; give it a moment, then the counter must hold still.
+			time.Sleep(200 * time.Millisecond)
+			c1 := p.counter()
+			time.Sleep(500 * time.Millisecond)
+			c2 := p.counter()
+			if c1 != c2 {
+				t.Errorf("after pause the counter kept moving: %d then %d 500 ms later", c1, c2)
+			}
+			if c2 == 0 {
+				t.Errorf("after playing and pausing the counter reads 0")
+			}
+			if got := eval[int](p, `window.playground.step`); got != c2 {
+				t.Errorf("window.playground.step = %d but the counter reads %d", got, c2)
+			}
+			if eval[bool](p, `document.getElementById('play').disabled`) {
+				t.Errorf("after pause the play button stays disabled\npage state: %s", p.state())
+			}
+			p.screenshot(sc.slug + "-after-play")
+		})
+	}
+}
+
+// TestStep: each click on Step advances exactly one step; ArrowRight steps
+// and r resets.
+func TestStep(t *testing.T) {
+	for _, sc := range allScenarios {
+		t.Run(sc.slug, func(t *testing.T) {
+			p := newTab(t)
+			p.open("/s/" + sc.slug)
+
+			// A known state: step once, then reset, so reset is exercised too.
+			p.step(1)
+			p.click("reset")
+			p.waitJS("the counter is back to 0 after reset",
+				`document.querySelector('[data-testid=step-counter]').textContent === '0' && window.__e2e.steps.at(-1) === 0`)
+			mark := eval[int](p, `window.__e2e.steps.length`)
+
+			for want := 1; want <= 3; want++ {
+				p.step(want)
+			}
+			time.Sleep(300 * time.Millisecond) // a doubled step would show up now
+			if got := p.counter(); got != 3 {
+				t.Fatalf("300 ms after the third step the counter reads %d, want 3", got)
+			}
+			steps := eval[[]int](p, fmt.Sprintf(`window.__e2e.steps.slice(%d)`, mark))
+			if !slices.Equal(steps, []int{1, 2, 3}) {
+				t.Errorf("frames received for three clicks on step carry steps %v, want [1 2 3]", steps)
+			}
+
+			p.key("ArrowRight", "\u0303") // kb.ArrowRight
+			p.waitJS("the counter passes 3 after ArrowRight",
+				`Number(document.querySelector('[data-testid=step-counter]').textContent) > 3`)
+			if got := p.counter(); got != 4 {
+				t.Errorf("after ArrowRight the counter reads %d, want 4", got)
+			}
+
+			p.key("r", "r")
+			p.waitJS("the counter is back to 0 after r",
+				`document.querySelector('[data-testid=step-counter]').textContent === '0'`)
+			if got := eval[int](p, `window.playground.step`); got != 0 {
+				t.Errorf("after r window.playground.step = %d, want 0", got)
+			}
+		})
+	}
+}
+
+// TestShare: the shared URL replays the same run, bit for bit.
+func TestShare(t *testing.T) {
+	for _, sc := range allScenarios {
+		t.Run(sc.slug, func(t *testing.T) {
+			first := newTab(t)
+			first.open("/s/" + sc.slug)
+			for want := 1; want <= 3; want++ {
+				first.step(want)
+			}
+			first.click("share")
+			first.waitJS("the share box holds an absolute URL",
+				`document.querySelector('[data-testid=share-url]').value.startsWith('http')`)
+			url := eval[string](first, `document.querySelector('[data-testid=share-url]').value`)
+			if want := baseURL + "/s/" + sc.slug; url != want && !strings.HasPrefix(url, want+"?") {
+				t.Fatalf("share URL = %q, want %s with an optional query", url, want)
+			}
+			if here := eval[string](first, `location.href`); here != url {
+				t.Errorf("share URL %q differs from the address bar %q", url, here)
+			}
+			svg1, metrics1 := first.plotHTML(sc.main), first.metrics()
+
+			second := newTab(t)
+			second.open(url)
+			if got := second.counter(); got != 0 {
+				t.Fatalf("the shared link opens at step %d, want 0", got)
+			}
+			for want := 1; want <= 3; want++ {
+				second.step(want)
+			}
+			svg2, metrics2 := second.plotHTML(sc.main), second.metrics()
+
+			if len(metrics1) == 0 {
+				t.Errorf("the first tab shows no metrics")
+			}
+			if !slices.Equal(metrics1, metrics2) {
+				t.Errorf("metrics at step 3 differ:\n  first tab:  %v\n  shared tab: %v", metrics1, metrics2)
+			}
+			if svg1 != svg2 {
+				t.Errorf("the %s plot at step 3 differs between the first tab and the shared link: %s", sc.main, firstDiff(svg1, svg2))
+			}
+		})
+	}
+}
+
+// TestChangeParam: changing K starts a new run from step 0 and puts k=3 in
+// the address.
+func TestChangeParam(t *testing.T) {
+	p := newTab(t)
+	p.open("/s/kmeans")
+	p.step(1)
+	sockets := eval[int](p, `window.__e2e.sockets`)
+
+	eval[chromedp.Void](p, `(() => {
+  const el = document.getElementById('p-k');
+  el.value = '3';
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+})()`)
+	p.waitJS("the address has k=3 and a new run sent its first frame at step 0",
+		fmt.Sprintf(`new URLSearchParams(location.search).get('k') === '3' &&
+			window.__e2e.sockets > %d && window.__e2e.socketFrames > 0 &&
+			document.querySelector('[data-testid=step-counter]').textContent === '0'`, sockets))
+	if got := eval[string](p, `window.__e2e.lastQuery`); !strings.Contains("&"+got+"&", "&k=3&") {
+		t.Errorf("the server's canonical query is %q, want it to hold k=3", got)
+	}
+	if got := eval[string](p, `document.querySelector('[data-testid=form-error]').textContent`); got != "" {
+		t.Errorf("form error shown after a valid change: %q", got)
+	}
+	p.waitReady()
+	p.step(1)
+}
+
+// TestAddPoint: a click in the data area adds a point, the address keeps
+// it, and a reload shows it again.
+func TestAddPoint(t *testing.T) {
+	for _, sc := range allScenarios {
+		t.Run(sc.slug, func(t *testing.T) {
+			p := newTab(t)
+			p.open("/s/" + sc.slug)
+			if got := eval[string](p, `document.querySelector('[data-testid=count-points]').textContent`); got != "0" {
+				t.Fatalf("points count reads %q on load, want 0", got)
+			}
+			// The centre of the data area, in page pixels: the viewport's
+			// Rect is in the SVG's user units, and the SVG's screen matrix
+			// maps those to the page.
+			eval[chromedp.Void](p, fmt.Sprintf(`document.querySelector('[data-testid="panel-%s"]').scrollIntoView({block: 'center'})`, sc.main))
+			pt := eval[[]float64](p, fmt.Sprintf(`(() => {
+  const svg = document.querySelector('[data-testid="panel-%s"] svg');
+  const [l, t, r, b] = window.playground.viewports[%q].Rect;
+  const q = svg.createSVGPoint();
+  q.x = (l + r) / 2;
+  q.y = (t + b) / 2;
+  const s = q.matrixTransform(svg.getScreenCTM());
+  return [s.x, s.y];
+})()`, sc.main, sc.main))
+			if sc.slug == "kmeans" {
+				// Cross-check: the Voronoi <image> fills the data area, so
+				// its centre must be the same place.
+				img := eval[[]float64](p, `(() => {
+  const r = document.querySelector('[data-testid="panel-clusters"] svg image').getBoundingClientRect();
+  return [r.x + r.width / 2, r.y + r.height / 2];
+})()`)
+				if dx, dy := img[0]-pt[0], img[1]-pt[1]; dx*dx+dy*dy > 4*4 {
+					t.Errorf("the centre of the data area from the viewports JSON, %v, is not the centre of the plot's image, %v", pt, img)
+				}
+			}
+			sockets := eval[int](p, `window.__e2e.sockets`)
+			p.do("clicking the middle of the data area", chromedp.MouseClickXY(pt[0], pt[1]))
+			p.waitJS("one point is counted, the address carries it and the new run sent a frame",
+				fmt.Sprintf(`document.querySelector('[data-testid=count-points]').textContent === '1' &&
+					(new URLSearchParams(location.search).get('points') || '') !== '' &&
+					window.__e2e.sockets > %d && window.__e2e.socketFrames > 0`, sockets))
+			if got := eval[string](p, `location.search`); !strings.Contains(got, "points=") {
+				t.Errorf("location.search = %q, want points=", got)
+			}
+			hidden := eval[string](p, `document.getElementById('p-points').value`)
+			if strings.Count(hidden, ":") != 1 {
+				t.Errorf("#p-points = %q, want one x:y point", hidden)
+			}
+			if got := eval[string](p, `document.querySelector('[data-testid=form-error]').textContent`); got != "" {
+				t.Errorf("form error after adding a point: %q", got)
+			}
+
+			url := eval[string](p, `location.href`)
+			p.open(url)
+			if got := eval[string](p, `document.querySelector('[data-testid=count-points]').textContent`); got != "1" {
+				t.Errorf("after reloading %s the points count reads %q, want 1", url, got)
+			}
+			if got := eval[string](p, `document.getElementById('p-points').value`); got != hidden {
+				t.Errorf("after reloading, #p-points = %q, want %q", got, hidden)
+			}
+		})
+	}
+}
+
+// TestBadURL: a parameter out of range gives the error page with status 400.
+func TestBadURL(t *testing.T) {
+	cases := []struct {
+		path   string
+		status int
+		says   []string
+	}{
+		{path: "/s/kmeans?k=99", status: http.StatusBadRequest, says: []string{`"k"`, "1 to 10"}},
+	}
+	for _, tc := range cases {
+		t.Run(strings.TrimPrefix(tc.path, "/s/"), func(t *testing.T) {
+			resp, err := http.Get(baseURL + tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("GET %s: status %d, want %d", tc.path, resp.StatusCode, tc.status)
+			}
+
+			p := newTab(t)
+			p.allowConsole = true // Chrome logs the 400 of the document itself
+			p.do("loading "+tc.path, chromedp.Navigate(baseURL+tc.path))
+			p.waitJS("the error message is shown", `!!document.querySelector('[data-testid=error-message]')`)
+			msg := eval[string](p, `document.querySelector('[data-testid=error-message]').textContent`)
+			for _, s := range tc.says {
+				if !strings.Contains(msg, s) {
+					t.Errorf("error message %q does not mention %s", msg, s)
+				}
+			}
+			if eval[bool](p, `!!window.playground`) {
+				t.Errorf("the error page started the playground client")
+			}
+			for _, e := range p.consoleErrors() {
+				if !strings.Contains(e, "400") {
+					t.Errorf("unexpected browser error on the error page: %s", e)
+				}
+			}
+		})
+	}
+}
