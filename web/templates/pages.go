@@ -20,7 +20,7 @@ type Pages struct{}
 var _ lab.Pages = Pages{}
 
 func (Pages) Catalogue(scenarios []*lab.Scenario) templ.Component { return catalogue(scenarios) }
-func (Pages) Scenario(p lab.PageData) templ.Component               { return scenarioPage(p) }
+func (Pages) Scenario(p lab.PageData) templ.Component             { return scenarioPage(p) }
 func (Pages) Error(status int, title, message string) templ.Component {
 	return errorPage(status, title, message)
 }
