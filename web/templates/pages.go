@@ -2,6 +2,7 @@
 package templates
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/viz"
 )
 
 //go:generate go tool templ generate
@@ -44,6 +46,12 @@ func speedIndex(v float64) int {
 		}
 	}
 	return best
+}
+
+// classColor is the CSS colour of class k on the plots.
+func classColor(k int) string {
+	c := viz.ClassColor(k)
+	return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
 }
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -1,0 +1,362 @@
+// Package classdata is the data side shared by the classifier scenarios:
+// the data set picker (generated 2-D problems and real data), the user's
+// labelled points, the train/test split, data.csv, and the drawing of a
+// classifier's region map with its samples.
+//
+// Real data sets are standardised (each feature to mean 0, sd 1) and the two
+// features drawn on the map come first (x1, x2); a model sees every feature,
+// and the map is the slice through the other features' training means.
+package classdata
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+
+	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/viz"
+)
+
+// Data set names, as the URL spells them.
+const (
+	Separable = "separable"
+	Overlap   = "overlap"
+	Outliers  = "outliers"
+	XOR       = "xor"
+	Circles   = "circles"
+	Moons     = "moons"
+	Spiral    = "spiral"
+	Iris      = "iris"
+	Wine      = "wine"
+	Custom    = "custom"
+)
+
+// All is every data set, generated ones first.
+var All = []string{Separable, Overlap, Outliers, XOR, Circles, Moons, Spiral, Iris, Wine, Custom}
+
+// MaxClasses bounds the classes of any data set and of clicked points.
+const MaxClasses = 5
+
+// twoClass data sets have exactly two classes whatever is asked.
+var twoClass = []string{XOR, Circles, Moons}
+
+// Map features of the real data sets: the pair that shows the species or
+// cultivars best in two dimensions.
+var (
+	irisMap = [2]int{2, 3} // petal length, petal width
+	wineMap = [2]int{6, 9} // flavanoids, colour intensity
+)
+
+// DatasetParam is the "dataset" parameter offering the given data sets.
+func DatasetParam(def string, options []string) lab.Param {
+	return lab.Param{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: def, Options: options,
+		Help: "separable / overlap: Gaussian blobs apart or overlapping; outliers: separable blobs with 5% of the samples thrown deep into the other side; " +
+			"xor, circles, moons, spiral: classes no straight line can separate; iris, wine: real measurements (standardised; the map shows two features, the model uses all); custom: only your points."}
+}
+
+// PointsParam is the "points" parameter: samples the user clicked, each
+// with a class.
+func PointsParam() lab.Param {
+	return lab.Param{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "", Classes: MaxClasses,
+		Help: "Points you added by clicking on the map, in the class chosen beside it; they join the training set."}
+}
+
+// NParam is the "n" parameter: the number of generated samples.
+func NParam(def, max int) lab.Param {
+	return lab.Param{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: strconv.Itoa(def), Min: 20, Max: float64(max), Step: 10,
+		Help: "Number of generated samples (real data sets keep their own size)."}
+}
+
+// Options says which data set to build.
+type Options struct {
+	Dataset string
+	N       int
+	// Noise is the sd of the blobs and the jitter of the other generators.
+	Noise float64
+	// Classes is the number of classes for the blob and spiral data sets.
+	Classes int
+	// Binary keeps only classes 0 and 1 of the real data sets.
+	Binary bool
+	// TestShare of the generated or real samples is held out for testing.
+	TestShare float64
+	Points    []lab.Point
+}
+
+// Set is a labelled data set split into training and test samples.
+type Set struct {
+	Name         string
+	X            [][]float64 // samples, every feature the model sees
+	Labels       []int
+	Classes      int
+	ClassNames   []string
+	FeatureNames []string
+	Train, Test  []int     // indices into X
+	Split        []bool    // true for test samples
+	User         int       // the last User samples are the user's points
+	Mean         []float64 // training means, for the map's slice
+	Bounds       [4]float64
+	Outliers     []int // indices moved by the outliers data set
+}
+
+// Load builds the data set, adds the user's points to its training part and
+// splits the rest with rng.
+func Load(rng *rand.Rand, o Options) (*Set, error) {
+	if o.Classes < 2 {
+		o.Classes = 2
+	}
+	s := &Set{Name: o.Dataset, Classes: o.Classes}
+	centres := func(r float64) [][]float64 {
+		c := make([][]float64, o.Classes)
+		for k := range c {
+			a := 2*math.Pi*float64(k)/float64(o.Classes) + math.Pi
+			c[k] = []float64{r * math.Cos(a), r * math.Sin(a)}
+		}
+		return c
+	}
+	if slices.Contains(twoClass, o.Dataset) && o.Classes != 2 {
+		return nil, &lab.ParamError{Name: "classes", Value: strconv.Itoa(o.Classes),
+			Allowed: fmt.Sprintf("data set %s has 2 classes; choose 2, or blobs or spiral for more", o.Dataset)}
+	}
+	switch o.Dataset {
+	case Separable:
+		s.X, s.Labels = ml.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
+	case Overlap:
+		s.X, s.Labels = ml.Blobs(rng, o.N, centres(1.2), 1.0*max(o.Noise, 0.2)/0.5)
+	case Outliers:
+		s.X, s.Labels = ml.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
+		s.Outliers = ml.WithOutliers(rng, s.X, 0.05, 1.3)
+	case XOR:
+		s.X, s.Labels = ml.XOR(rng, o.N, 0.4*o.Noise)
+	case Circles:
+		s.X, s.Labels = ml.Circles(rng, o.N, 0.1*o.Noise, 0.45)
+	case Moons:
+		s.X, s.Labels = ml.Moons(rng, o.N, 0.2*o.Noise)
+		for _, x := range s.X { // to the playground's range, centred
+			x[0], x[1] = 2*(x[0]-0.5), 2*(x[1]-0.25)
+		}
+	case Spiral:
+		s.X, s.Labels = ml.Spiral(rng, o.N, o.Classes, 0.2*o.Noise)
+	case Iris:
+		X, labels, features, classes := ml.Iris()
+		s.load(X, labels, features, classes, irisMap, o.Binary)
+	case Wine:
+		X, labels, features, classes := ml.Wine()
+		s.load(X, labels, features, classes, wineMap, o.Binary)
+	case Custom:
+	default:
+		return nil, &lab.ParamError{Name: "dataset", Value: o.Dataset, Allowed: "one of the listed data sets"}
+	}
+	if s.FeatureNames == nil {
+		s.FeatureNames = []string{"x1", "x2"}
+		for k := range s.Classes {
+			s.ClassNames = append(s.ClassNames, "class "+strconv.Itoa(k))
+		}
+	}
+	// Split the data set's own samples; the user's points all train.
+	n := len(s.X)
+	s.Split = make([]bool, n)
+	nTest := int(math.Round(o.TestShare * float64(n)))
+	for _, i := range rng.Perm(n)[:nTest] {
+		s.Split[i] = true
+	}
+	d := len(s.FeatureNames)
+	for i, p := range o.Points {
+		if p.Class >= s.Classes {
+			return nil, &lab.ParamError{Name: "points", Value: lab.EncodePoints(o.Points, MaxClasses),
+				Allowed: fmt.Sprintf("point %d has class %d but data set %s has classes 0 to %d", i+1, p.Class, o.Dataset, s.Classes-1)}
+		}
+		x := make([]float64, d) // unseen features at 0, the standardised mean
+		x[0], x[1] = p.X, p.Y
+		s.X = append(s.X, x)
+		s.Labels = append(s.Labels, p.Class)
+		s.Split = append(s.Split, false)
+		s.User++
+	}
+	for i, test := range s.Split {
+		if test {
+			s.Test = append(s.Test, i)
+		} else {
+			s.Train = append(s.Train, i)
+		}
+	}
+	s.Mean = make([]float64, d)
+	for _, i := range s.Train {
+		for j := range d {
+			s.Mean[j] += s.X[i][j] / float64(len(s.Train))
+		}
+	}
+	s.Bounds = bounds(s.X)
+	return s, nil
+}
+
+// load standardises a real data set and moves its two map features first.
+func (s *Set) load(X [][]float64, labels []int, features, classes []string, mapped [2]int, binary bool) {
+	d := len(features)
+	order := []int{mapped[0], mapped[1]}
+	for j := range d {
+		if j != mapped[0] && j != mapped[1] {
+			order = append(order, j)
+		}
+	}
+	mean, sd := make([]float64, d), make([]float64, d)
+	for _, x := range X {
+		for j := range d {
+			mean[j] += x[j] / float64(len(X))
+		}
+	}
+	for _, x := range X {
+		for j := range d {
+			sd[j] += (x[j] - mean[j]) * (x[j] - mean[j]) / float64(len(X))
+		}
+	}
+	for j := range sd {
+		sd[j] = math.Sqrt(sd[j])
+	}
+	for i, x := range X {
+		if binary && labels[i] > 1 {
+			continue
+		}
+		row := make([]float64, d)
+		for k, j := range order {
+			row[k] = (x[j] - mean[j]) / sd[j]
+		}
+		s.X = append(s.X, row)
+		s.Labels = append(s.Labels, labels[i])
+	}
+	for _, j := range order {
+		s.FeatureNames = append(s.FeatureNames, features[j])
+	}
+	s.ClassNames = classes
+	if binary {
+		s.ClassNames = classes[:2]
+	}
+	s.Classes = len(s.ClassNames)
+}
+
+// bounds pads the bounding box of the first two features.
+func bounds(X [][]float64) [4]float64 {
+	b := [4]float64{-3, 3, -3, 3}
+	for _, x := range X {
+		b[0], b[1] = min(b[0], x[0]-0.3), max(b[1], x[0]+0.3)
+		b[2], b[3] = min(b[2], x[1]-0.3), max(b[3], x[1]+0.3)
+	}
+	return b
+}
+
+// Dim is the number of features.
+func (s *Set) Dim() int { return len(s.FeatureNames) }
+
+// Slice returns the full feature vector at map position (x1, x2), the
+// other features at their training means.
+func (s *Set) Slice(x1, x2 float64, out []float64) []float64 {
+	if len(out) != s.Dim() {
+		out = make([]float64, s.Dim())
+	}
+	copy(out, s.Mean)
+	out[0], out[1] = x1, x2
+	return out
+}
+
+// Subset returns the samples and labels at idx.
+func (s *Set) Subset(idx []int) ([][]float64, []int) {
+	X := make([][]float64, len(idx))
+	y := make([]int, len(idx))
+	for k, i := range idx {
+		X[k], y[k] = s.X[i], s.Labels[i]
+	}
+	return X, y
+}
+
+// Accuracy is the share of samples at idx whose predicted class is right.
+func (s *Set) Accuracy(idx []int, predict func(x []float64) int) float64 {
+	if len(idx) == 0 {
+		return math.NaN()
+	}
+	right := 0
+	for _, i := range idx {
+		if predict(s.X[i]) == s.Labels[i] {
+			right++
+		}
+	}
+	return float64(right) / float64(len(idx))
+}
+
+// Rows is data.csv: x1..xd, label, split, one row a sample in X's order.
+func (s *Set) Rows() [][]string {
+	header := make([]string, 0, s.Dim()+2)
+	for j := range s.Dim() {
+		header = append(header, "x"+strconv.Itoa(j+1))
+	}
+	rows := [][]string{append(header, "label", "split")}
+	for i, x := range s.X {
+		row := make([]string, 0, len(header))
+		for _, v := range x {
+			row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
+		}
+		split := "train"
+		if s.Split[i] {
+			split = "test"
+		}
+		rows = append(rows, append(row, strconv.Itoa(s.Labels[i]), split))
+	}
+	return rows
+}
+
+// NewMap starts the plot of a classifier over the data set's map features.
+func (s *Set) NewMap() *plot.Plot {
+	return viz.NewPlot("", s.FeatureNames[0], s.FeatureNames[1])
+}
+
+// AddRegions draws colorAt over the map as a res×res raster, the other
+// features held at their training means.
+func (s *Set) AddRegions(p *plot.Plot, res int, colorAt func(x []float64) color.Color) {
+	buf := make([]float64, s.Dim())
+	b := s.Bounds
+	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], res, func(x1, x2 float64) color.Color {
+		return colorAt(s.Slice(x1, x2, buf))
+	})
+}
+
+// AddSamples draws training samples as outlined circles, test samples as
+// triangles and the user's points as squares, coloured by class.
+func (s *Set) AddSamples(p *plot.Plot) {
+	gen := len(s.X) - s.User
+	var train, test [][]float64
+	var trainY, testY []int
+	for i := range gen {
+		if s.Split[i] {
+			test, testY = append(test, s.X[i]), append(testY, s.Labels[i])
+		} else {
+			train, trainY = append(train, s.X[i]), append(trainY, s.Labels[i])
+		}
+	}
+	viz.AddScatter(p, train, trainY, viz.ScatterStyle{Outline: true})
+	viz.AddScatter(p, test, testY, viz.ScatterStyle{Shape: "triangle", Radius: 3.5, Outline: true})
+	if s.User > 0 {
+		viz.AddScatter(p, s.X[gen:], s.Labels[gen:], viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
+	}
+	b := s.Bounds
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+}
+
+// Blend mixes the region colours of the classes weighted by probs (rounded
+// to tenths): a sure prediction shows its class's colour, an unsure one a
+// mix.
+func Blend(probs []float64) color.Color {
+	var r, g, b float64
+	for k, pk := range probs {
+		// Tenths keep the raster to a few hundred colours: a small PNG.
+		pk = math.Round(pk*10) / 10
+		c := viz.RegionColor(k)
+		r += pk * float64(c.R)
+		g += pk * float64(c.G)
+		b += pk * float64(c.B)
+	}
+	return color.RGBA{uint8(math.Round(r)), uint8(math.Round(g)), uint8(math.Round(b)), 255}
+}

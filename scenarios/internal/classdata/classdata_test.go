@@ -1,0 +1,123 @@
+package classdata
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/mlplayground/playground/internal/lab"
+)
+
+func load(t *testing.T, o Options) *Set {
+	t.Helper()
+	s, err := Load(rand.New(rand.NewPCG(1, 2)), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestLoadEveryDataSet(t *testing.T) {
+	for _, name := range All {
+		o := Options{Dataset: name, N: 200, Noise: 0.5, Classes: 2, TestShare: 0.3, Points: []lab.Point{{X: 1, Y: 2, Class: 1}}}
+		s := load(t, o)
+		n := len(s.X)
+		wantN := map[string]int{Iris: 151, Wine: 179, Custom: 1}[name]
+		if wantN == 0 {
+			wantN = 201
+		}
+		if n != wantN || len(s.Labels) != n || len(s.Split) != n {
+			t.Errorf("%s: %d samples, want %d", name, n, wantN)
+			continue
+		}
+		if len(s.Train)+len(s.Test) != n {
+			t.Errorf("%s: train %d + test %d != %d", name, len(s.Train), len(s.Test), n)
+		}
+		if want := int(math.Round(0.3 * float64(n-1))); len(s.Test) != want {
+			t.Errorf("%s: %d test samples, want %d", name, len(s.Test), want)
+		}
+		// The user's point is last and trains.
+		last := s.X[n-1]
+		if last[0] != 1 || last[1] != 2 || s.Labels[n-1] != 1 || s.Split[n-1] || s.User != 1 {
+			t.Errorf("%s: last sample %v label %d test=%v", name, last, s.Labels[n-1], s.Split[n-1])
+		}
+		rows := s.Rows()
+		if len(rows) != n+1 || rows[0][len(rows[0])-1] != "split" || len(rows[0]) != s.Dim()+2 {
+			t.Errorf("%s: data.csv header %v, %d rows", name, rows[0], len(rows))
+		}
+		for i, x := range s.X {
+			if len(x) != s.Dim() {
+				t.Fatalf("%s: sample %d has %d features, want %d", name, i, len(x), s.Dim())
+			}
+		}
+	}
+}
+
+func TestRealDataStandardised(t *testing.T) {
+	for _, name := range []string{Iris, Wine} {
+		s := load(t, Options{Dataset: name, TestShare: 0.25, Classes: 2})
+		for j := range s.Dim() {
+			var mean, sq float64
+			for _, x := range s.X {
+				mean += x[j]
+			}
+			mean /= float64(len(s.X))
+			for _, x := range s.X {
+				sq += (x[j] - mean) * (x[j] - mean)
+			}
+			if sd := math.Sqrt(sq / float64(len(s.X))); math.Abs(mean) > 1e-12 || math.Abs(sd-1) > 1e-12 {
+				t.Errorf("%s feature %d (%s): mean %v sd %v, want 0 and 1", name, j, s.FeatureNames[j], mean, sd)
+			}
+		}
+		if s.Classes != 3 {
+			t.Errorf("%s: %d classes, want 3", name, s.Classes)
+		}
+	}
+	s := load(t, Options{Dataset: Iris, Binary: true, TestShare: 0.25})
+	if len(s.X) != 100 || s.Classes != 2 || s.FeatureNames[0] != "petal_length" {
+		t.Errorf("binary iris: %d samples, %d classes, first feature %q", len(s.X), s.Classes, s.FeatureNames[0])
+	}
+}
+
+func TestParamErrors(t *testing.T) {
+	for _, o := range []Options{
+		{Dataset: XOR, N: 50, Classes: 3},
+		{Dataset: Separable, N: 50, Classes: 2, Points: []lab.Point{{Class: 3}}},
+	} {
+		_, err := Load(rand.New(rand.NewPCG(1, 1)), o)
+		var pe *lab.ParamError
+		if !errors.As(err, &pe) {
+			t.Errorf("%+v: error %v, want a ParamError", o, err)
+		}
+	}
+}
+
+func TestMultiClassBlobs(t *testing.T) {
+	s := load(t, Options{Dataset: Separable, N: 100, Noise: 0.5, Classes: 4})
+	count := map[int]int{}
+	for _, l := range s.Labels {
+		count[l]++
+	}
+	for k := range 4 {
+		if count[k] != 25 {
+			t.Errorf("class %d has %d samples, want 25", k, count[k])
+		}
+	}
+	if s.ClassNames[3] != "class "+strconv.Itoa(3) {
+		t.Errorf("class names %v", s.ClassNames)
+	}
+}
+
+func TestBlend(t *testing.T) {
+	sure := Blend([]float64{0, 1})
+	mixed := Blend([]float64{0.5, 0.5})
+	if sure == mixed {
+		t.Error("a sure and an unsure prediction have the same colour")
+	}
+	// Tenths: 0.51 and 0.49 round to the same colour as 0.5.
+	if Blend([]float64{0.51, 0.49}) != mixed {
+		t.Error("Blend is not rounded to tenths")
+	}
+}
