@@ -1,0 +1,348 @@
+// Package nn is a small reverse-mode automatic differentiation engine over
+// matrices, and the layers and optimisers built on it.
+//
+// A Tensor is a row-major matrix, one sample a row. Every operation is a
+// method of a Tape: it computes its result at once (the forward pass) and
+// records itself on the tape; Tape.Backward then walks the tape in reverse
+// and applies each operation's backward rule, which sits in this file right
+// after its forward code. That is the chain rule of backpropagation:
+//
+//	∂L/∂input = ∂L/∂output · ∂output/∂input
+//
+// accumulated into each tensor's Grad. Parameters are tensors created with
+// Param; their gradients accumulate across Backward calls until ZeroGrad.
+//
+// A Tape reuses the tensors it made in its previous pass when Reset is
+// called and the same operations come in the same order, as they do in a
+// training loop, so the hot loop allocates almost nothing.
+//
+// The design after karpathy/micrograd (engine.py), at the level of matrices.
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// Tensor is a rows×cols matrix of values and their gradients.
+type Tensor struct {
+	Rows, Cols int
+	Data       []float64
+	Grad       []float64
+	// Op names the operation that made the tensor ("param", "input",
+	// "matmul", "tanh", …), for drawing the computation graph.
+	Op string
+	// Inputs are the operands of Op.
+	Inputs []*Tensor
+
+	kind   opKind
+	act    Activation
+	aux    []float64 // values the backward rule needs (masks, norms, …)
+	aux2   []float64
+	labels []int
+	coef   float64
+}
+
+// NewTensor returns a zero rows×cols tensor that is not on any tape.
+func NewTensor(rows, cols int) *Tensor {
+	return &Tensor{Rows: rows, Cols: cols, Data: make([]float64, rows*cols), Grad: make([]float64, rows*cols), Op: "input"}
+}
+
+// Param returns a parameter tensor holding a copy of data (rows×cols).
+func Param(rows, cols int, data []float64) *Tensor {
+	if len(data) != rows*cols {
+		panic(fmt.Sprintf("nn: Param %d×%d with %d values", rows, cols, len(data)))
+	}
+	t := NewTensor(rows, cols)
+	copy(t.Data, data)
+	t.Op = "param"
+	return t
+}
+
+// At returns element (i, j).
+func (t *Tensor) At(i, j int) float64 { return t.Data[i*t.Cols+j] }
+
+// Value returns the single value of a 1×1 tensor.
+func (t *Tensor) Value() float64 {
+	if t.Rows != 1 || t.Cols != 1 {
+		panic(fmt.Sprintf("nn: Value of a %d×%d tensor", t.Rows, t.Cols))
+	}
+	return t.Data[0]
+}
+
+// ZeroGrad sets the gradient to zero.
+func (t *Tensor) ZeroGrad() { clear(t.Grad) }
+
+type opKind uint8
+
+const (
+	opLeaf opKind = iota
+	opMatMul
+	opAddRow
+	opAdd
+	opScale
+	opActivate
+	opSoftmax
+	opSquaredError
+	opBinaryCrossEntropy
+	opCrossEntropy
+	opHinge
+	opL2
+	opL1
+	opDropout
+	opBatchNorm
+)
+
+// Tape records operations for one forward pass and runs them backwards.
+type Tape struct {
+	nodes []*Tensor
+	used  int
+}
+
+// Reset forgets the recorded operations; their tensors are reused by the
+// next pass when shapes and operations repeat.
+func (tp *Tape) Reset() { tp.used = 0 }
+
+// node returns a fresh result tensor, reusing the one made at the same
+// position of the previous pass when it fits.
+func (tp *Tape) node(kind opKind, op string, rows, cols int, inputs ...*Tensor) *Tensor {
+	var t *Tensor
+	if tp.used < len(tp.nodes) {
+		t = tp.nodes[tp.used]
+		if cap(t.Data) >= rows*cols {
+			t.Data, t.Grad = t.Data[:rows*cols], t.Grad[:rows*cols]
+			clear(t.Grad)
+		} else {
+			t.Data, t.Grad = make([]float64, rows*cols), make([]float64, rows*cols)
+		}
+	} else {
+		t = &Tensor{Data: make([]float64, rows*cols), Grad: make([]float64, rows*cols)}
+		tp.nodes = append(tp.nodes, t)
+	}
+	tp.used++
+	t.Rows, t.Cols, t.kind, t.Op = rows, cols, kind, op
+	t.Inputs = append(t.Inputs[:0], inputs...)
+	return t
+}
+
+// grow returns s resized to n, reusing its storage.
+func grow(s []float64, n int) []float64 {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]float64, n)
+}
+
+// Backward sets the gradient of the scalar loss (a 1×1 tensor made by this
+// tape) to 1 and propagates it to every tensor it depends on. Gradients of
+// tensors not made by the tape (parameters, inputs) accumulate.
+func (tp *Tape) Backward(loss *Tensor) {
+	if loss.Rows != 1 || loss.Cols != 1 {
+		panic("nn: Backward needs a 1×1 loss")
+	}
+	loss.Grad[0] = 1
+	for i := tp.used - 1; i >= 0; i-- {
+		tp.nodes[i].backward()
+	}
+}
+
+func (t *Tensor) backward() {
+	switch t.kind {
+	case opMatMul:
+		backMatMul(t)
+	case opAddRow:
+		backAddRow(t)
+	case opAdd:
+		backAdd(t)
+	case opScale:
+		backScale(t)
+	case opActivate:
+		backActivate(t)
+	case opSoftmax:
+		backSoftmax(t)
+	case opSquaredError:
+		backSquaredError(t)
+	case opBinaryCrossEntropy:
+		backBinaryCrossEntropy(t)
+	case opCrossEntropy:
+		backCrossEntropy(t)
+	case opHinge:
+		backHinge(t)
+	case opL2:
+		backL2(t)
+	case opL1:
+		backL1(t)
+	case opDropout:
+		backDropout(t)
+	case opBatchNorm:
+		backBatchNorm(t)
+	}
+}
+
+// MatMul returns a·b for a (n×k) and b (k×m).
+func (tp *Tape) MatMul(a, b *Tensor) *Tensor {
+	if a.Cols != b.Rows {
+		panic(fmt.Sprintf("nn: MatMul %d×%d by %d×%d", a.Rows, a.Cols, b.Rows, b.Cols))
+	}
+	out := tp.node(opMatMul, "matmul", a.Rows, b.Cols, a, b) // (n, m)
+	n, k, m := a.Rows, a.Cols, b.Cols
+	for i := range n {
+		row := out.Data[i*m : (i+1)*m]
+		clear(row)
+		for p := range k {
+			av := a.Data[i*k+p]
+			if av == 0 {
+				continue
+			}
+			br := b.Data[p*m : (p+1)*m]
+			for j, bv := range br {
+				row[j] += av * bv
+			}
+		}
+	}
+	return out
+}
+
+// backMatMul: ∂L/∂a = G·bᵀ, ∂L/∂b = aᵀ·G.
+func backMatMul(t *Tensor) {
+	a, b := t.Inputs[0], t.Inputs[1]
+	n, k, m := a.Rows, a.Cols, b.Cols
+	for i := range n {
+		g := t.Grad[i*m : (i+1)*m]
+		for p := range k {
+			br := b.Data[p*m : (p+1)*m]
+			var s float64
+			for j, gv := range g {
+				s += gv * br[j]
+			}
+			a.Grad[i*k+p] += s
+			av := a.Data[i*k+p]
+			bg := b.Grad[p*m : (p+1)*m]
+			for j, gv := range g {
+				bg[j] += av * gv
+			}
+		}
+	}
+}
+
+// AddRow returns a + bias with the 1×m bias broadcast over a's n rows.
+func (tp *Tape) AddRow(a, bias *Tensor) *Tensor {
+	if bias.Rows != 1 || bias.Cols != a.Cols {
+		panic(fmt.Sprintf("nn: AddRow %d×%d and bias %d×%d", a.Rows, a.Cols, bias.Rows, bias.Cols))
+	}
+	out := tp.node(opAddRow, "add", a.Rows, a.Cols, a, bias)
+	for i := range a.Rows {
+		for j := range a.Cols {
+			out.Data[i*a.Cols+j] = a.Data[i*a.Cols+j] + bias.Data[j]
+		}
+	}
+	return out
+}
+
+// backAddRow: the bias collects the gradient of every row.
+func backAddRow(t *Tensor) {
+	a, bias := t.Inputs[0], t.Inputs[1]
+	for i := range a.Rows {
+		for j := range a.Cols {
+			g := t.Grad[i*a.Cols+j]
+			a.Grad[i*a.Cols+j] += g
+			bias.Grad[j] += g
+		}
+	}
+}
+
+// Add returns a + b for tensors of one shape (scalars included).
+func (tp *Tape) Add(a, b *Tensor) *Tensor {
+	if a.Rows != b.Rows || a.Cols != b.Cols {
+		panic(fmt.Sprintf("nn: Add %d×%d and %d×%d", a.Rows, a.Cols, b.Rows, b.Cols))
+	}
+	out := tp.node(opAdd, "add", a.Rows, a.Cols, a, b)
+	for i := range out.Data {
+		out.Data[i] = a.Data[i] + b.Data[i]
+	}
+	return out
+}
+
+func backAdd(t *Tensor) {
+	a, b := t.Inputs[0], t.Inputs[1]
+	for i, g := range t.Grad {
+		a.Grad[i] += g
+		b.Grad[i] += g
+	}
+}
+
+// Scale returns c·a.
+func (tp *Tape) Scale(a *Tensor, c float64) *Tensor {
+	out := tp.node(opScale, "scale", a.Rows, a.Cols, a)
+	out.coef = c
+	for i, v := range a.Data {
+		out.Data[i] = c * v
+	}
+	return out
+}
+
+func backScale(t *Tensor) {
+	a := t.Inputs[0]
+	for i, g := range t.Grad {
+		a.Grad[i] += t.coef * g
+	}
+}
+
+// Activate applies f elementwise.
+func (tp *Tape) Activate(a *Tensor, f Activation) *Tensor {
+	out := tp.node(opActivate, f.Name, a.Rows, a.Cols, a)
+	out.act = f
+	for i, v := range a.Data {
+		out.Data[i] = f.F(v)
+	}
+	return out
+}
+
+// backActivate: ∂L/∂x = ∂L/∂y · f′(x).
+func backActivate(t *Tensor) {
+	a := t.Inputs[0]
+	for i, g := range t.Grad {
+		a.Grad[i] += g * t.act.D(a.Data[i], t.Data[i])
+	}
+}
+
+// Softmax returns each row's softmax, exp(x_j − max)/Σ_k exp(x_k − max).
+func (tp *Tape) Softmax(a *Tensor) *Tensor {
+	out := tp.node(opSoftmax, "softmax", a.Rows, a.Cols, a)
+	for i := range a.Rows {
+		SoftmaxRow(a.Data[i*a.Cols:(i+1)*a.Cols], out.Data[i*a.Cols:(i+1)*a.Cols])
+	}
+	return out
+}
+
+// SoftmaxRow writes the softmax of x into y (which may be x).
+func SoftmaxRow(x, y []float64) {
+	mx := math.Inf(-1)
+	for _, v := range x {
+		mx = max(mx, v)
+	}
+	var s float64
+	for j, v := range x {
+		y[j] = math.Exp(v - mx)
+		s += y[j]
+	}
+	for j := range y {
+		y[j] /= s
+	}
+}
+
+// backSoftmax: ∂L/∂x_j = y_j (g_j − Σ_k g_k y_k) per row.
+func backSoftmax(t *Tensor) {
+	a := t.Inputs[0]
+	c := t.Cols
+	for i := range t.Rows {
+		y, g := t.Data[i*c:(i+1)*c], t.Grad[i*c:(i+1)*c]
+		var dot float64
+		for j := range y {
+			dot += g[j] * y[j]
+		}
+		for j := range y {
+			a.Grad[i*c+j] += y[j] * (g[j] - dot)
+		}
+	}
+}
