@@ -20,6 +20,12 @@ const (
 	KindEnum   Kind = "enum"
 	KindBool   Kind = "bool"
 	KindPoints Kind = "points" // points added by clicking on a plot
+	// KindList is a set of Options, written comma-separated in Options order.
+	KindList Kind = "list"
+	// KindInts and KindFloats are comma-separated numbers, each within
+	// [Min, Max], at most MaxItems of them (at least MinItems).
+	KindInts   Kind = "ints"
+	KindFloats Kind = "floats"
 )
 
 // Limits on user-added points, so a hand-edited URL cannot grow a run.
@@ -43,7 +49,10 @@ type Param struct {
 	Step    float64  `json:"step,omitempty"`
 	Options []string `json:"options,omitempty"`
 	// Classes is the number of labels a clicked point may carry (0: unlabelled).
-	Classes int    `json:"classes,omitempty"`
+	Classes int `json:"classes,omitempty"`
+	// MinItems and MaxItems bound the length of list parameters.
+	MinItems int    `json:"min_items,omitempty"`
+	MaxItems int    `json:"max_items,omitempty"`
 	Help    string `json:"help"`
 }
 
@@ -74,6 +83,14 @@ func (p Param) Allowed() string {
 		return "one of " + strings.Join(p.Options, ", ")
 	case KindBool:
 		return "true or false"
+	case KindList:
+		return fmt.Sprintf("%s of %s, comma-separated", countRange(p.MinItems, p.MaxItems), strings.Join(p.Options, ", "))
+	case KindInts, KindFloats:
+		what := "integers"
+		if p.Kind == KindFloats {
+			what = "numbers"
+		}
+		return fmt.Sprintf("%s %s from %s to %s, comma-separated", countRange(p.MinItems, p.MaxItems), what, fmtNum(p.Min), fmtNum(p.Max))
 	case KindPoints:
 		return fmt.Sprintf("up to %d points written x:y%s, separated by commas, each coordinate within ±%g",
 			MaxPoints, map[bool]string{true: ":class", false: ""}[p.Classes > 0], maxPointCoord)
@@ -81,14 +98,28 @@ func (p Param) Allowed() string {
 	return ""
 }
 
+func countRange(lo, hi int) string {
+	if lo == hi {
+		return strconv.Itoa(lo)
+	}
+	return fmt.Sprintf("%d to %d", lo, hi)
+}
+
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // Values holds one run's parameters, checked against their table.
 type Values struct {
 	params []Param
-	raw    map[string]string // canonical text of each value
-	num    map[string]float64
-	points map[string][]Point
+	raw     map[string]string // canonical text of each value
+	num     map[string]float64
+	points  map[string][]Point
+	lists   map[string][]string
+	numbers map[string][]float64
+}
+
+func newValues(params []Param) Values {
+	return Values{params: params, raw: map[string]string{}, num: map[string]float64{}, points: map[string][]Point{},
+		lists: map[string][]string{}, numbers: map[string][]float64{}}
 }
 
 // Defaults returns the table's default values.
@@ -103,10 +134,15 @@ func Defaults(params []Param) Values {
 // Parse checks query values against the table. Unknown names are refused so a
 // typo is not silently ignored; missing names take their defaults.
 func Parse(params []Param, q url.Values) (Values, error) {
-	v := Values{params: params, raw: map[string]string{}, num: map[string]float64{}, points: map[string][]Point{}}
+	v := newValues(params)
 	for name, vals := range q {
 		if !slices.ContainsFunc(params, func(p Param) bool { return p.Name == name }) {
 			return Values{}, &ParamError{Name: name, Value: strings.Join(vals, ","), Allowed: "not a parameter of this scenario (known: " + names(params) + ")"}
+		}
+		if len(vals) > 1 && kindOf(params, name) == KindList {
+			// An HTML form sends one value per ticked box.
+			q[name] = []string{strings.Join(vals, ",")}
+			continue
 		}
 		if len(vals) > 1 {
 			return Values{}, &ParamError{Name: name, Value: strings.Join(vals, ","), Allowed: "given more than once; give it once"}
@@ -122,6 +158,15 @@ func Parse(params []Param, q url.Values) (Values, error) {
 		}
 	}
 	return v, nil
+}
+
+func kindOf(params []Param, name string) Kind {
+	for _, p := range params {
+		if p.Name == name {
+			return p.Kind
+		}
+	}
+	return ""
 }
 
 func names(params []Param) string {
@@ -163,6 +208,49 @@ func (v *Values) set(p Param, text string) error {
 		if b {
 			v.num[p.Name] = 1
 		}
+	case KindList:
+		var items []string
+		if text != "" {
+			items = strings.Split(text, ",")
+		}
+		if len(items) < p.MinItems || len(items) > p.MaxItems {
+			return bad
+		}
+		var canon []string
+		for _, o := range p.Options { // Options order, so equal sets have one spelling
+			if slices.Contains(items, o) {
+				canon = append(canon, o)
+			}
+		}
+		if len(canon) != len(items) { // an unknown or repeated item
+			return bad
+		}
+		v.lists[p.Name] = canon
+		v.raw[p.Name] = strings.Join(canon, ",")
+	case KindInts, KindFloats:
+		var items []string
+		if text != "" {
+			items = strings.Split(text, ",")
+		}
+		if len(items) < p.MinItems || len(items) > p.MaxItems {
+			return bad
+		}
+		nums := make([]float64, len(items))
+		texts := make([]string, len(items))
+		for i, it := range items {
+			f, err := strconv.ParseFloat(strings.TrimSpace(it), 64)
+			if p.Kind == KindInts {
+				var n int64
+				n, err = strconv.ParseInt(strings.TrimSpace(it), 10, 64)
+				f = float64(n)
+			}
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < p.Min || f > p.Max {
+				return bad
+			}
+			nums[i], texts[i] = f, fmtNum(f)
+		}
+		v.numbers[p.Name] = nums
+		v.raw[p.Name] = strings.Join(texts, ",")
 	case KindPoints:
 		pts, err := ParsePoints(text, p.Classes)
 		if err != nil {
@@ -219,6 +307,28 @@ func (v Values) Points(name string) []Point {
 	return slices.Clone(v.points[name])
 }
 
+// List returns a list parameter's items, in Options order.
+func (v Values) List(name string) []string {
+	v.param(name, KindList)
+	return slices.Clone(v.lists[name])
+}
+
+// Ints returns an ints parameter.
+func (v Values) Ints(name string) []int {
+	v.param(name, KindInts)
+	out := make([]int, len(v.numbers[name]))
+	for i, f := range v.numbers[name] {
+		out[i] = int(f)
+	}
+	return out
+}
+
+// Floats returns a floats parameter.
+func (v Values) Floats(name string) []float64 {
+	v.param(name, KindFloats)
+	return slices.Clone(v.numbers[name])
+}
+
 // Seed returns the "seed" parameter, the run's only source of randomness.
 func (v Values) Seed() uint64 { return uint64(v.Int("seed")) }
 
@@ -264,7 +374,7 @@ func (v Values) Encode() string {
 }
 
 func canonicalDefault(p Param) string {
-	var v Values = Values{raw: map[string]string{}, num: map[string]float64{}, points: map[string][]Point{}}
+	v := newValues(nil)
 	if err := v.set(p, p.Default); err != nil {
 		panic("lab: invalid default: " + err.Error())
 	}

@@ -14,6 +14,9 @@ var testParams = []Param{
 	{Name: "norm", Label: "Norm", Kind: KindBool, Default: "false"},
 	{Name: "points", Label: "Points", Kind: KindPoints, Default: ""},
 	{Name: "labelled", Label: "Labelled", Kind: KindPoints, Default: "", Classes: 3},
+	{Name: "features", Label: "Features", Kind: KindList, Default: "x1,x2", Options: []string{"x1", "x2", "x1sq", "x2sq"}, MinItems: 1, MaxItems: 4},
+	{Name: "layers", Label: "Layers", Kind: KindInts, Default: "4,2", Min: 1, Max: 8, MinItems: 0, MaxItems: 6},
+	{Name: "logits", Label: "Logits", Kind: KindFloats, Default: "1,2,0.5", Min: -10, Max: 10, MinItems: 2, MaxItems: 8},
 	SeedParam(),
 }
 
@@ -65,6 +68,30 @@ func TestParseValues(t *testing.T) {
 	}
 }
 
+func TestListParams(t *testing.T) {
+	q, _ := ParseQuery("features=x2sq,x1&layers=8,1,3&logits=-1.50,2")
+	v, err := Parse(testParams, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.List("features"); len(got) != 2 || got[0] != "x1" || got[1] != "x2sq" {
+		t.Errorf("features = %v, want [x1 x2sq] (options order)", got)
+	}
+	if got := v.Ints("layers"); len(got) != 3 || got[0] != 8 || got[2] != 3 {
+		t.Errorf("layers = %v", got)
+	}
+	if got := v.Floats("logits"); len(got) != 2 || got[0] != -1.5 {
+		t.Errorf("logits = %v", got)
+	}
+	if got, want := v.Encode(), "features=x1,x2sq&layers=8,1,3&logits=-1.5,2"; got != want {
+		t.Errorf("Encode = %q, want %q", got, want)
+	}
+	q, _ = ParseQuery("layers=")
+	if v, err := Parse(testParams, q); err != nil || len(v.Ints("layers")) != 0 {
+		t.Errorf("no hidden layers: %v, %v", v.Ints("layers"), err)
+	}
+}
+
 func TestPlusIsNotSpace(t *testing.T) {
 	q, err := ParseQuery("init=kmeans++")
 	if err != nil {
@@ -105,6 +132,14 @@ func TestParseErrorsNameTheParameter(t *testing.T) {
 		{"kk=3", "kk", "not a parameter of this scenario"},
 		{"k=3&k=4", "k", "given more than once"},
 		{"seed=-1", "seed", "an integer from 0 to 999999"},
+		{"features=", "features", "1 to 4 of x1, x2, x1sq, x2sq"},
+		{"features=x1,x1", "features", "comma-separated"},
+		{"features=x3", "features", "comma-separated"},
+		{"layers=9", "layers", "0 to 6 integers from 1 to 8"},
+		{"layers=1,1,1,1,1,1,1", "layers", "0 to 6 integers"},
+		{"layers=2.5", "layers", "integers"},
+		{"logits=1", "logits", "2 to 8 numbers from -10 to 10"},
+		{"logits=1,NaN", "logits", "numbers"},
 	}
 	for _, tt := range tests {
 		q, err := ParseQuery(tt.query)
@@ -175,16 +210,29 @@ func TestRoundTrip(t *testing.T) {
 	for _, raw := range []string{
 		"", "k=10&rate=1", "rate=1e-3", "rate=0.30000000000000004", "points=-0.004:0.005",
 		"init=random&seed=999999", "points=1:1,1:1,2:2", "labelled=0:0:0,1:1:1", "norm=TRUE",
+		"features=x2,x1", "layers=", "layers=07,1", "logits=1e1,-0.0", "logits=0.1,0.2,0.30000000000000004",
 	} {
 		roundTrip(t, raw)
 	}
 }
 
 func FuzzParams(f *testing.F) {
-	for _, s := range []string{"k=3", "rate=0.25&init=random", "points=1:2,3:4", "labelled=1:1:1", "seed=7&norm=true", "init=kmeans%2B%2B"} {
+	for _, s := range []string{"k=3", "features=x1sq,x2", "layers=3,3", "logits=1,-2.5", "rate=0.25&init=random", "points=1:2,3:4", "labelled=1:1:1", "seed=7&norm=true", "init=kmeans%2B%2B"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		roundTrip(t, raw)
 	})
+}
+
+// An HTML form without JavaScript sends one value per ticked box.
+func TestListFromRepeatedValues(t *testing.T) {
+	q, _ := ParseQuery("features=x2&features=x1")
+	v, err := Parse(testParams, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Text("features"); got != "x1,x2" {
+		t.Errorf("features = %q, want x1,x2", got)
+	}
 }

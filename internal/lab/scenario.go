@@ -116,7 +116,7 @@ func (s *Scenario) Validate() error {
 		if p.Name == "steps" || p.Name == "step" || p.Name == "panel" || p.Name == "plots" {
 			return fmt.Errorf("lab: scenario %q: parameter name %q is reserved", s.Slug, p.Name)
 		}
-		var v Values = Values{raw: map[string]string{}, num: map[string]float64{}, points: map[string][]Point{}}
+		v := newValues(nil)
 		if err := v.set(p, p.Default); err != nil {
 			return fmt.Errorf("lab: scenario %q: default: %w", s.Slug, err)
 		}

@@ -193,7 +193,7 @@ func intExtra(extra url.Values, name string, lo, hi, def int) (int, error) {
 		return def, nil
 	}
 	p := Param{Name: name, Kind: KindInt, Min: float64(lo), Max: float64(hi)}
-	var vals Values = Values{raw: map[string]string{}, num: map[string]float64{}, points: map[string][]Point{}}
+	vals := newValues(nil)
 	if len(v) != 1 {
 		return 0, badRequest(&ParamError{Name: name, Value: fmt.Sprint(v), Allowed: "given more than once; give it once"})
 	}

@@ -211,7 +211,12 @@ class Client {
     for (const p of this.schema) {
       const el = $('p-' + p.name);
       if (!el) continue;
-      let v = el.type === 'checkbox' ? String(el.checked) : el.value.trim();
+      let v;
+      if (p.kind === 'list') {
+        v = [...el.querySelectorAll('input[type=checkbox]:checked')].map((c) => c.value).join(',');
+      } else {
+        v = el.type === 'checkbox' ? String(el.checked) : el.value.trim();
+      }
       if (v === p.default) continue;
       if (p.kind === 'int' || p.kind === 'float') {
         if (v !== '' && Number(v) === Number(p.default)) continue;

@@ -54,6 +54,16 @@ func classColor(k int) string {
 	return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
 }
 
+// listPattern lets the browser flag a malformed number list before the
+// server names what is wrong with it.
+func listPattern(p lab.Param) string {
+	num := `-?[0-9]+`
+	if p.Kind == lab.KindFloats {
+		num = `-?[0-9]*\.?[0-9]+([eE][+\-]?[0-9]+)?`
+	}
+	return `(` + num + `(,` + num + `)*)?`
+}
+
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 func stepAttr(p lab.Param) string {
