@@ -5,8 +5,11 @@ package scenarios
 
 import (
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/biasvariance"
+	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/kmeans"
 	"github.com/mlplayground/playground/scenarios/overfitting"
+	"github.com/mlplayground/playground/scenarios/pca"
 )
 
 // Course chapters, as the catalogue groups them.
@@ -19,6 +22,9 @@ const (
 func All() []*lab.Scenario {
 	return []*lab.Scenario{
 		overfitting.Scenario(ChapterGeneralisation),
+		biasvariance.Scenario(ChapterGeneralisation),
+		crossvalidation.Scenario(ChapterGeneralisation),
 		kmeans.Scenario(ChapterUnsupervised),
+		pca.Scenario(ChapterUnsupervised),
 	}
 }

@@ -1,0 +1,378 @@
+package crossvalidation
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mlplayground/playground/internal/lab"
+)
+
+var sc = Scenario("test")
+
+func newRun(t testing.TB, query string) (*lab.Run, error) {
+	t.Helper()
+	q, err := lab.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := lab.Parse(sc.Params, q)
+	if err != nil {
+		return nil, err
+	}
+	return lab.NewRun(sc, v)
+}
+
+func mustRun(t testing.TB, query string) *lab.Run {
+	t.Helper()
+	r, err := newRun(t, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+type frame struct {
+	Step    int                 `json:"step"`
+	Done    bool                `json:"done"`
+	Note    string              `json:"note"`
+	Metrics map[string]*float64 `json:"metrics"` // nil: not defined yet (JSON null)
+	State   struct {
+		Phase     string `json:"phase"`
+		Folds     []int  `json:"folds"`
+		FoldSizes []int  `json:"fold_sizes"`
+		Scores    []struct {
+			Degree  int       `json:"degree"`
+			FoldMSE []float64 `json:"fold_mse"`
+			Mean    float64   `json:"mean"`
+			Std     float64   `json:"std"`
+		} `json:"scores"`
+		Degree       int       `json:"degree"`
+		HeldOutFold  int       `json:"held_out_fold"`
+		Coefficients []float64 `json:"coefficients"`
+		ChosenDegree int       `json:"chosen_degree"`
+		TestUsed     bool      `json:"test_used"`
+	} `json:"state"`
+}
+
+func decode(t testing.TB, r *lab.Run) frame {
+	t.Helper()
+	b, err := r.JSON(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f frame
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+type sample struct {
+	x, y float64
+	fold int
+}
+
+// readData reads data.csv back into its training samples (with folds) and
+// test samples.
+func readData(t testing.TB, r *lab.Run) (train, test []sample) {
+	t.Helper()
+	rows, err := r.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != "x,y,split,fold" {
+		t.Fatalf("header %v", rows[0])
+	}
+	for _, row := range rows[1:] {
+		x, _ := strconv.ParseFloat(row[0], 64)
+		y, _ := strconv.ParseFloat(row[1], 64)
+		switch row[2] {
+		case "train":
+			f, err := strconv.Atoi(row[3])
+			if err != nil {
+				t.Fatalf("fold %q", row[3])
+			}
+			train = append(train, sample{x, y, f})
+		case "test":
+			if row[3] != "" || len(train) == 0 {
+				t.Fatalf("test row %v", row)
+			}
+			test = append(test, sample{x, y, -1})
+		default:
+			t.Fatalf("split %q", row[2])
+		}
+	}
+	return train, test
+}
+
+// lsq fits monomial coefficients (lowest degree first) by the normal
+// equations XᵀXc = Xᵀy, Gaussian elimination with partial pivoting:
+// independent of package ml's Legendre basis and SVD, and accurate enough
+// at the degrees (≤ 5) and sample counts it is used at.
+func lsq(s []sample, degree int) []float64 {
+	m := degree + 1
+	a := make([][]float64, m)
+	for j := range a {
+		a[j] = make([]float64, m+1)
+	}
+	for _, p := range s {
+		pow := make([]float64, m)
+		pow[0] = 1
+		for j := 1; j < m; j++ {
+			pow[j] = pow[j-1] * p.x
+		}
+		for j := range m {
+			for k := range m {
+				a[j][k] += pow[j] * pow[k]
+			}
+			a[j][m] += pow[j] * p.y
+		}
+	}
+	for col := range m {
+		p := col
+		for r := col + 1; r < m; r++ {
+			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
+				p = r
+			}
+		}
+		a[col], a[p] = a[p], a[col]
+		for r := range m {
+			if r != col {
+				f := a[r][col] / a[col][col]
+				for k := col; k <= m; k++ {
+					a[r][k] -= f * a[col][k]
+				}
+			}
+		}
+	}
+	c := make([]float64, m)
+	for j := range c {
+		c[j] = a[j][m] / a[j][j]
+	}
+	return c
+}
+
+func mseOf(c []float64, s []sample) float64 {
+	var sum float64
+	for _, p := range s {
+		var v float64
+		for i := len(c) - 1; i >= 0; i-- {
+			v = v*p.x + c[i]
+		}
+		sum += (v - p.y) * (v - p.y)
+	}
+	return sum / float64(len(s))
+}
+
+func near(got, want, tol float64) bool {
+	return math.Abs(got-want) <= tol*math.Max(math.Abs(want), 1e-6)
+}
+
+// TestFrameContract replays whole runs and recomputes from data.csv alone:
+// the split and fold sizes, every fold's validation MSE with an
+// independent least-squares fit (1e-8 relative; the fits differ by
+// rounding of about 1e-12), the mean ± sd, the chosen degree, the refit
+// and the test MSE, and that the test MSE appears only at the last step.
+func TestFrameContract(t *testing.T) {
+	for _, q := range []string{"max_degree=5", "folds=3&max_degree=4&n=25&seed=7", "folds=10&max_degree=3&n=60&noise=0.5", "folds=2&max_degree=5&n=8"} {
+		r := mustRun(t, q)
+		train, test := readData(t, r)
+		k, _ := strconv.Atoi(r.Values.Text("folds"))
+		maxDeg, _ := strconv.Atoi(r.Values.Text("max_degree"))
+		n, _ := strconv.Atoi(r.Values.Text("n"))
+		if want := int(math.Round(float64(n) / 4)); len(test) != want || len(train) != n-want {
+			t.Fatalf("%q: %d train and %d test rows, want %d test", q, len(train), len(test), want)
+		}
+		f := decode(t, r)
+		if f.Step != 0 || f.State.Phase != "split" || len(f.State.Scores) != 0 || f.State.ChosenDegree != 0 {
+			t.Fatalf("%q: step 0 %+v", q, f.State)
+		}
+		// Folds: as in data.csv, and scikit-learn's sizes.
+		sizes := make([]int, k)
+		for i, s := range train {
+			if f.State.Folds[i] != s.fold {
+				t.Fatalf("%q: sample %d in fold %d, data.csv says %d", q, i, f.State.Folds[i], s.fold)
+			}
+			sizes[s.fold]++
+		}
+		for fold, size := range sizes {
+			want := len(train) / k
+			if fold < len(train)%k {
+				want++
+			}
+			if size != want || f.State.FoldSizes[fold] != size {
+				t.Fatalf("%q: fold %d has %d samples (state %d), want %d", q, fold, size, f.State.FoldSizes[fold], want)
+			}
+		}
+		foldMSE := make([][]float64, maxDeg)
+		for {
+			if f.Metrics["test_mse"] != nil || f.State.TestUsed != f.Done {
+				t.Fatalf("%q step %d (%s): test MSE %v before the last step", q, f.Step, f.State.Phase, f.Metrics["test_mse"])
+			}
+			if err := r.Step(); err != nil {
+				t.Fatal(err)
+			}
+			f = decode(t, r)
+			cv := k * maxDeg
+			switch {
+			case f.Step <= cv:
+				deg, fold := (f.Step-1)/k+1, (f.Step-1)%k
+				if f.State.Phase != "cv" || f.State.Degree != deg || f.State.HeldOutFold != fold || len(f.State.Scores) != deg {
+					t.Fatalf("%q step %d: phase %s degree %d fold %d, want cv %d %d", q, f.Step, f.State.Phase, f.State.Degree, f.State.HeldOutFold, deg, fold)
+				}
+				var fit, val []sample
+				for _, s := range train {
+					if s.fold == fold {
+						val = append(val, s)
+					} else {
+						fit = append(fit, s)
+					}
+				}
+				sc := f.State.Scores[deg-1]
+				if len(sc.FoldMSE) != fold+1 {
+					t.Fatalf("%q step %d: %d fold scores for degree %d", q, f.Step, len(sc.FoldMSE), deg)
+				}
+				want := sc.FoldMSE[fold]
+				if len(fit) > deg {
+					want = mseOf(lsq(fit, deg), val)
+				} // else an under-determined fit: ml's minimum-norm choice has no independent check here
+
+				if sc.Degree != deg || len(sc.FoldMSE) != fold+1 || !near(sc.FoldMSE[fold], want, 1e-8) || !near(*f.Metrics["fold_mse"], want, 1e-8) {
+					t.Fatalf("%q step %d: score %+v, fold %d MSE from data.csv %v", q, f.Step, sc, fold, want)
+				}
+				foldMSE[deg-1] = append(foldMSE[deg-1], want)
+				var mean, ss float64
+				for _, v := range foldMSE[deg-1] {
+					mean += v / float64(fold+1)
+				}
+				for _, v := range foldMSE[deg-1] {
+					ss += (v - mean) * (v - mean) / float64(fold+1)
+				}
+				if !near(sc.Mean, mean, 1e-8) || !near(sc.Std, math.Sqrt(ss), 1e-6) {
+					t.Fatalf("%q step %d: %v ± %v, want %v ± %v", q, f.Step, sc.Mean, sc.Std, mean, math.Sqrt(ss))
+				}
+			case f.Step == cv+1:
+				best := 0
+				for d := range foldMSE {
+					if f.State.Scores[d].Mean < f.State.Scores[best].Mean {
+						best = d
+					}
+				}
+				if f.State.Phase != "refit" || f.State.ChosenDegree != best+1 || f.State.Degree != best+1 || f.State.HeldOutFold != -1 {
+					t.Fatalf("%q step %d: %s, chosen %d, want refit of %d", q, f.Step, f.State.Phase, f.State.ChosenDegree, best+1)
+				}
+				c := lsq(train, best+1)
+				if got, want := *f.Metrics["train_mse"], mseOf(c, train); !near(got, want, 1e-8) {
+					t.Fatalf("%q: refit training MSE %v, from data.csv %v", q, got, want)
+				}
+				if got, want := mseOf(f.State.Coefficients, train), mseOf(c, train); !near(got, want, 1e-8) {
+					t.Fatalf("%q: the state's coefficients give %v on the training data, want %v", q, got, want)
+				}
+			default:
+				if f.State.Phase != "test" || !f.Done || f.Step != cv+2 || !f.State.TestUsed {
+					t.Fatalf("%q step %d: phase %s done %v", q, f.Step, f.State.Phase, f.Done)
+				}
+				want := mseOf(lsq(train, f.State.ChosenDegree), test)
+				if got := f.Metrics["test_mse"]; got == nil || !near(*got, want, 1e-8) {
+					t.Fatalf("%q: test MSE %v, from data.csv %v", q, got, want)
+				}
+				if !strings.Contains(f.Note, "first and only time") {
+					t.Errorf("%q: last note %q", q, f.Note)
+				}
+			}
+			if f.Done {
+				break
+			}
+		}
+	}
+}
+
+// The folds are a shuffle, not consecutive blocks of the data.
+func TestFoldsShuffled(t *testing.T) {
+	f := decode(t, mustRun(t, ""))
+	if slices.IsSorted(f.State.Folds) {
+		t.Errorf("folds %v are in blocks", f.State.Folds)
+	}
+}
+
+func TestBadParams(t *testing.T) {
+	for _, q := range []string{"folds=1", "folds=11", "max_degree=0", "max_degree=16", "n=7", "n=301", "noise=2", "folds=7&n=8", "folds=10&n=12"} {
+		_, err := newRun(t, q)
+		var pe *lab.ParamError
+		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
+			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
+		}
+	}
+	// The most folds the training data allow: 9 of 12 samples train.
+	if _, err := newRun(t, "folds=9&n=12"); err != nil {
+		t.Errorf("folds=9&n=12: %v", err)
+	}
+}
+
+func TestSameURLSameFrames(t *testing.T) {
+	a, b := mustRun(t, "seed=3&max_degree=3"), mustRun(t, "seed=3&max_degree=3")
+	for !a.Done() {
+		fa, _ := a.JSON(true)
+		fb, _ := b.JSON(true)
+		if string(fa) != string(fb) {
+			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
+		}
+		a.Step()
+		b.Step()
+	}
+	c := mustRun(t, "seed=4&max_degree=3")
+	c.Advance(sc.MaxSteps)
+	fa, _ := a.JSON(false)
+	fc, _ := c.JSON(false)
+	if string(fa) == string(fc) {
+		t.Error("seeds 3 and 4 give the same run")
+	}
+}
+
+func TestFrameSize(t *testing.T) {
+	for _, q := range []string{"", "max_degree=15&folds=10", "n=300"} {
+		r := mustRun(t, q)
+		for _, steps := range []int{7, sc.MaxSteps} {
+			r.Advance(steps)
+			b, err := r.JSON(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			limit := 32 << 10
+			switch q {
+			case "n=300":
+				limit = 64 << 10 // 7.5 times the default sample count
+			case "max_degree=15&folds=10":
+				limit = 40 << 10 // three times the default number of fold scores
+			}
+			if len(b) > limit {
+				t.Errorf("%q: frame at step %d is %d bytes, budget %d", q, r.StepNumber(), len(b), limit)
+			}
+		}
+	}
+}
+
+func BenchmarkStepAndFrame(b *testing.B) {
+	r := mustRun(b, "")
+	r.Advance(25) // mid-run: half the degrees scored
+	size := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if r.Done() {
+			r.Reset()
+			r.Advance(25)
+		}
+		r.Step()
+		f, err := r.JSON(true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(f)
+	}
+	b.ReportMetric(float64(size), "bytes/frame")
+}

@@ -1,0 +1,325 @@
+package pca
+
+import (
+	"image"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mlplayground/playground/internal/viz"
+)
+
+// Drawing helpers that viz does not have: arrows with heads drawn in page
+// space (so they keep their shape on any axis scale), centred text, and
+// rasters of 8×8 images and matrices.
+
+// dataAspect is about the width/height of a default panel's data area, so
+// that one unit is as long on both axes and perpendicular axes look it.
+const dataAspect = 1.27
+
+var (
+	inkArrow = color.RGBA{0x22, 0x22, 0x22, 0xFF}
+	inkFaint = color.RGBA{0xC8, 0xC8, 0xC8, 0xFF}
+	inkText  = color.RGBA{0x44, 0x44, 0x44, 0xFF}
+)
+
+// arrow is a segment from From to To in data coordinates.
+type arrow struct {
+	From, To [2]float64
+	Color    color.Color
+	Width    vg.Length
+	Dashed   bool
+	Head     bool
+	Label    string
+}
+
+type arrows []arrow
+
+func (as arrows) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	ts := p.X.Label.TextStyle
+	for _, a := range as {
+		x0, y0 := trX(a.From[0]), trY(a.From[1])
+		x1, y1 := trX(a.To[0]), trY(a.To[1])
+		sty := draw.LineStyle{Color: a.Color, Width: a.Width}
+		if a.Dashed {
+			sty.Dashes = []vg.Length{5, 3}
+		}
+		c.StrokeLine2(sty, x0, y0, x1, y1)
+		dx, dy := float64(x1-x0), float64(y1-y0)
+		l := math.Hypot(dx, dy)
+		if l == 0 {
+			continue
+		}
+		ux, uy := dx/l, dy/l
+		if a.Head {
+			const size, half = 9, 4
+			var path vg.Path
+			path.Move(vg.Point{X: x1, Y: y1})
+			path.Line(vg.Point{X: x1 - vg.Length(size*ux-half*uy), Y: y1 - vg.Length(size*uy+half*ux)})
+			path.Line(vg.Point{X: x1 - vg.Length(size*ux+half*uy), Y: y1 - vg.Length(size*uy-half*ux)})
+			path.Close()
+			c.SetColor(a.Color)
+			c.Fill(path)
+		}
+		if a.Label != "" {
+			t := ts
+			t.Color = a.Color
+			t.XAlign, t.YAlign = draw.XCenter, draw.YCenter
+			w := t.Width(a.Label)
+			// Beyond the tip, far enough for the label's half width.
+			off := 8 + 0.5*float64(w)*math.Abs(ux) + 7*math.Abs(uy)
+			c.FillText(t, vg.Point{X: x1 + vg.Length(off*ux), Y: y1 + vg.Length(off*uy)}, a.Label)
+		}
+	}
+}
+
+func (as arrows) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	for _, a := range as {
+		for _, pt := range [][2]float64{a.From, a.To} {
+			xmin, xmax = min(xmin, pt[0]), max(xmax, pt[0])
+			ymin, ymax = min(ymin, pt[1]), max(ymax, pt[1])
+		}
+	}
+	return
+}
+
+// segmentSet is many thin lines from[i] → to[i] stroked as one path,
+// which keeps the SVG small.
+type segmentSet struct {
+	from, to [][]float64
+	color    color.Color
+}
+
+func (s segmentSet) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	var path vg.Path
+	for i := range s.from {
+		path.Move(vg.Point{X: trX(s.from[i][0]), Y: trY(s.from[i][1])})
+		path.Line(vg.Point{X: trX(s.to[i][0]), Y: trY(s.to[i][1])})
+	}
+	c.SetLineStyle(draw.LineStyle{Color: s.color, Width: 0.6})
+	c.Stroke(path)
+}
+
+// addSegments adds thin lines from[i] → to[i].
+func addSegments(p *plot.Plot, from, to [][]float64, c color.Color) {
+	p.Add(segmentSet{from: from, to: to, color: c})
+}
+
+// caption is text centred in the data area, for panels with nothing to
+// show yet and for short in-plot explanations.
+type caption struct {
+	text string
+	y    float64 // 0 bottom … 1 top of the data area
+}
+
+func (t caption) Plot(c draw.Canvas, p *plot.Plot) {
+	ts := p.X.Label.TextStyle
+	ts.Color = inkText
+	ts.XAlign, ts.YAlign = draw.XCenter, draw.YCenter
+	pt := vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Min.Y + vg.Length(t.y)*(c.Max.Y-c.Min.Y)}
+	c.FillText(ts, pt, t.text)
+}
+
+// placeholder returns a plot without axes that says why it is empty.
+func placeholder(lines ...string) *plot.Plot {
+	p := viz.NewPlot("", "", "")
+	p.HideAxes()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+	for i, l := range lines {
+		p.Add(caption{text: l, y: 0.55 - 0.08*float64(i)})
+	}
+	return p
+}
+
+// equalAspect widens the shorter side of the bounds so that a unit has the
+// same length on both axes of a default panel, and pads them by 6 %.
+func equalAspect(b [4]float64) [4]float64 {
+	cx, cy := (b[0]+b[1])/2, (b[2]+b[3])/2
+	w, h := max(b[1]-b[0], 1e-9), max(b[3]-b[2], 1e-9)
+	if w/h < dataAspect {
+		w = h * dataAspect
+	} else {
+		h = w / dataAspect
+	}
+	w, h = 1.12*w, 1.12*h
+	return [4]float64{cx - w/2, cx + w/2, cy - h/2, cy + h/2}
+}
+
+// grow extends bounds b to include every row's first two coordinates.
+func grow(b [4]float64, X [][]float64) [4]float64 {
+	for _, x := range X {
+		b[0], b[1] = min(b[0], x[0]), max(b[1], x[0])
+		b[2], b[3] = min(b[2], x[1]), max(b[3], x[1])
+	}
+	return b
+}
+
+var emptyBounds = [4]float64{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
+
+// tile is how many image pixels show one digit pixel: enough that the
+// browser's smoothing of a scaled image does not blur the digit.
+const tile = 6
+
+// gray maps a pixel value 0..16 to white..ink.
+func gray(v float64) color.Gray {
+	v = min(max(v/16, 0), 1)
+	return color.Gray{Y: uint8(math.Round(255 * (1 - 0.9*v)))}
+}
+
+// diverging maps v in [−1, 1] to blue … white … red.
+func diverging(v float64) color.RGBA {
+	v = min(max(v, -1), 1)
+	neg, pos := viz.ClassColor(0), viz.ClassColor(2)
+	c := pos
+	if v < 0 {
+		c, v = neg, -v
+	}
+	mix := func(a uint8) uint8 { return uint8(math.Round(255 - (255-float64(a))*v)) }
+	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 0xFF}
+}
+
+// tileGap is the transparent gap between two digit images, in pixels.
+const tileGap = 2 * tile
+
+// digitRow draws several 64-value images side by side as one paletted
+// image (a nil entry leaves its place empty), each pixel tile×tile. The
+// colours must be few (levels quantizes them): a paletted PNG of flat
+// tiles is far smaller than an RGBA one.
+func digitRow(images [][]float64, colorOf func(float64) color.Color) image.Image {
+	w := len(images)*(8*tile+tileGap) - tileGap
+	pal := color.Palette{color.Transparent}
+	index := map[color.Color]uint8{color.Transparent: 0}
+	img := image.NewPaletted(image.Rect(0, 0, w, 8*tile), pal)
+	for k, v := range images {
+		if v == nil {
+			continue
+		}
+		x0 := k * (8*tile + tileGap)
+		for r := range 8 {
+			for c := range 8 {
+				col := colorOf(v[8*r+c])
+				i, ok := index[col]
+				if !ok {
+					if len(img.Palette) == 256 {
+						panic("pca: more than 256 colours in a digit row")
+					}
+					i = uint8(len(img.Palette))
+					index[col] = i
+					img.Palette = append(img.Palette, col)
+				}
+				for y := r * tile; y < (r+1)*tile; y++ {
+					row := img.Pix[y*img.Stride:]
+					for x := x0 + c*tile; x < x0+(c+1)*tile; x++ {
+						row[x] = i
+					}
+				}
+			}
+		}
+	}
+	return img
+}
+
+// levels rounds v in [lo, hi] to one of n+1 evenly spaced values, so a row
+// of images needs few colours.
+func levels(v, lo, hi float64, n int) float64 {
+	v = min(max(v, lo), hi)
+	return lo + math.Round((v-lo)/(hi-lo)*float64(n))/float64(n)*(hi-lo)
+}
+
+// matrixImage draws a square matrix with the diverging colours scaled by
+// its largest |entry| (in 41 levels, so the PNG can be paletted), each
+// cell s×s pixels.
+func matrixImage(M [][]float64, s int) image.Image {
+	D := len(M)
+	var big float64
+	for _, row := range M {
+		for _, v := range row {
+			big = max(big, math.Abs(v))
+		}
+	}
+	if big == 0 {
+		big = 1
+	}
+	const n = 40
+	pal := make(color.Palette, n+1)
+	for k := range pal {
+		pal[k] = diverging(-1 + 2*float64(k)/n)
+	}
+	img := image.NewPaletted(image.Rect(0, 0, D*s, D*s), pal)
+	for a := range D {
+		for b := range D {
+			k := uint8(math.Round((min(max(M[a][b]/big, -1), 1) + 1) / 2 * n))
+			for y := a * s; y < (a+1)*s; y++ {
+				row := img.Pix[y*img.Stride:]
+				for x := b * s; x < (b+1)*s; x++ {
+					row[x] = k
+				}
+			}
+		}
+	}
+	return img
+}
+
+// addImage places img over [x0, x1]×[y0, y1].
+func addImage(p *plot.Plot, img image.Image, x0, y0, x1, y1 float64) {
+	p.Add(plotter.NewImage(img, x0, y0, x1, y1))
+}
+
+// barSet is bars from 0 to ys[i] at xs[i], width wide, filled as one
+// path: a data set of 64 components would otherwise cost 64 elements.
+// NaN heights are skipped.
+type barSet struct {
+	xs, ys []float64
+	width  float64
+	color  color.Color
+}
+
+func (b barSet) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	var path vg.Path
+	for i, x := range b.xs {
+		if math.IsNaN(b.ys[i]) {
+			continue
+		}
+		x0, x1 := trX(x-b.width/2), trX(x+b.width/2)
+		y0, y1 := trY(0), trY(b.ys[i])
+		path.Move(vg.Point{X: x0, Y: y0})
+		path.Line(vg.Point{X: x1, Y: y0})
+		path.Line(vg.Point{X: x1, Y: y1})
+		path.Line(vg.Point{X: x0, Y: y1})
+		path.Close()
+	}
+	c.SetColor(b.color)
+	c.Fill(path)
+}
+
+func (b barSet) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax = math.Inf(1), math.Inf(-1)
+	for i, x := range b.xs {
+		xmin, xmax = min(xmin, x-b.width/2), max(xmax, x+b.width/2)
+		if !math.IsNaN(b.ys[i]) {
+			ymax = max(ymax, b.ys[i])
+		}
+	}
+	return xmin, xmax, 0, ymax
+}
+
+// Thumbnail makes a barSet its own legend swatch.
+func (b barSet) Thumbnail(c *draw.Canvas) {
+	var path vg.Path
+	path.Move(c.Min)
+	path.Line(vg.Point{X: c.Max.X, Y: c.Min.Y})
+	path.Line(c.Max)
+	path.Line(vg.Point{X: c.Min.X, Y: c.Max.Y})
+	path.Close()
+	c.SetColor(b.color)
+	c.Fill(path)
+}
