@@ -7,6 +7,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
+	"github.com/mlplayground/playground/scenarios/gmmem"
 	"github.com/mlplayground/playground/scenarios/kmeans"
 	"github.com/mlplayground/playground/scenarios/overfitting"
 	"github.com/mlplayground/playground/scenarios/pca"
@@ -25,6 +26,7 @@ func All() []*lab.Scenario {
 		biasvariance.Scenario(ChapterGeneralisation),
 		crossvalidation.Scenario(ChapterGeneralisation),
 		kmeans.Scenario(ChapterUnsupervised),
+		gmmem.Scenario(ChapterUnsupervised),
 		pca.Scenario(ChapterUnsupervised),
 	}
 }

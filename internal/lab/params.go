@@ -53,7 +53,7 @@ type Param struct {
 	// MinItems and MaxItems bound the length of list parameters.
 	MinItems int    `json:"min_items,omitempty"`
 	MaxItems int    `json:"max_items,omitempty"`
-	Help    string `json:"help"`
+	Help     string `json:"help"`
 }
 
 // Point is a user-added sample: a position and, for labelled data, a class.
@@ -109,7 +109,7 @@ func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // Values holds one run's parameters, checked against their table.
 type Values struct {
-	params []Param
+	params  []Param
 	raw     map[string]string // canonical text of each value
 	num     map[string]float64
 	points  map[string][]Point

@@ -1,0 +1,496 @@
+// Package gmmem is the EM-for-Gaussian-mixtures scenario: E-steps and
+// M-steps one at a time, soft responsibilities as blended colours, the 1σ
+// and 2σ ellipses of every component, the mean log-likelihood rising, and
+// K-means on the same data beside it.
+package gmmem
+
+import (
+	"cmp"
+	_ "embed"
+	"fmt"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+
+	"github.com/a-h/templ"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/viz"
+)
+
+// Limits of the scenario.
+const (
+	maxK      = 8
+	maxSteps  = 1000 // 500 EM iterations; most runs converge long before
+	regionRes = 100
+	// irisX, irisY are the iris features shown: petal length and width.
+	irisX, irisY = 2, 3
+)
+
+// Random streams, so that changing one draw never moves another.
+const (
+	streamData = iota + 1
+	streamKMeans
+	streamInit
+)
+
+//go:embed explanation.html
+var explanation string
+
+// Scenario returns the Gaussian-mixture EM scenario in the given chapter.
+func Scenario(chapter string) *lab.Scenario {
+	return &lab.Scenario{
+		Slug:     "gmm-em",
+		Title:    "Gaussian mixtures and EM",
+		Chapter:  chapter,
+		Summary:  "EM one half-step at a time: soft responsibilities as blended colours, 1σ and 2σ ellipses moving, the log-likelihood rising, and K-means on the same data for comparison.",
+		MaxSteps: maxSteps,
+		Speed:    3,
+		Params: []lab.Param{
+			{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: "blobs",
+				Options: []string{"blobs", "aniso", "moons", "iris", "custom"},
+				Help:    "blobs: three Gaussian clusters of different sizes and orientations; aniso: stretched clusters (scikit-learn's example) where K-means cuts wrongly; moons: two crescents, not Gaussian at all; iris: Fisher's flowers (petal length and width); custom: only the points you click."},
+			{Name: "k", Label: "Components K", Kind: lab.KindInt, Default: "3", Min: 1, Max: maxK, Step: 1,
+				Help: "Number of Gaussian components (and of K-means clusters in the comparison)."},
+			{Name: "covariance", Label: "Covariance", Kind: lab.KindEnum, Default: ml.CovarianceFull,
+				Options: []string{ml.CovarianceFull, ml.CovarianceDiag, ml.CovarianceSpherical},
+				Help:    "full: any ellipse, tilted; diag: ellipses along the axes (one variance per coordinate); spherical: circles (one variance per component)."},
+			{Name: "init", Label: "Initialisation", Kind: lab.KindEnum, Default: "kmeans", Options: []string{"kmeans", "random"},
+				Help: "kmeans: start from the K-means clusters of the comparison panel (each cluster's share, mean and covariance); random: every sample split at random between the components."},
+			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: "150", Min: 30, Max: 600, Step: 30,
+				Help: "Number of generated samples (iris always has 150; custom has none)."},
+			{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "",
+				Help: "Points you added by clicking on the mixture plot; they join the data set."},
+			lab.SeedParam(),
+		},
+		Panels: []lab.Panel{
+			{Name: "mixture", Title: "Mixture: responsibilities, 1σ and 2σ ellipses", Points: "points"},
+			{Name: "loglik", Title: "Mean log-likelihood per step"},
+			{Name: "kmeans", Title: "K-means on the same data"},
+		},
+		Explanation: templ.Raw(explanation),
+		New:         newModel,
+	}
+}
+
+// model is one EM run.
+type model struct {
+	X         [][]float64
+	labels    []int // true labels, nil when the data set has none
+	generated int   // samples before the user's points
+	k         int
+	covType   string
+	init      string
+	initResp  [][]float64            // the responsibilities the initial parameters came from
+	gm        *ml.GaussianMixture    // nil when there are fewer samples than K
+	km        *ml.KMeans             // K-means to convergence, for the comparison panel
+	loglik    []float64              // mean log-likelihood per step
+	bounds    [4]float64             // xmin, xmax, ymin, ymax of the scatter plots
+	kmRegions func(x, y float64) int // nearest K-means centroid
+}
+
+func newModel(v lab.Values) (lab.Model, error) {
+	m := &model{k: v.Int("k"), covType: v.String("covariance"), init: v.String("init")}
+	m.X, m.labels = dataset(rand.New(rand.NewPCG(v.Seed(), streamData)), v.String("dataset"), v.Int("n"))
+	m.generated = len(m.X)
+	for _, p := range v.Points("points") {
+		m.X = append(m.X, []float64{p.X, p.Y})
+		if m.labels != nil {
+			m.labels = append(m.labels, -1)
+		}
+	}
+	m.bounds = plotBounds(m.X)
+	if len(m.X) < m.k {
+		return m, nil // waits for more points; the note says so
+	}
+	m.km = ml.KMeansToConvergence(rand.New(rand.NewPCG(v.Seed(), streamKMeans)), m.X, m.k)
+	centroids := m.km.Centroids()
+	m.kmRegions = func(x, y float64) int {
+		best, bestD := 0, math.Inf(1)
+		for j, c := range centroids {
+			if d := (x-c[0])*(x-c[0]) + (y-c[1])*(y-c[1]); d < bestD {
+				best, bestD = j, d
+			}
+		}
+		return best
+	}
+	if m.init == "random" {
+		m.initResp = ml.RandomResponsibilities(rand.New(rand.NewPCG(v.Seed(), streamInit)), len(m.X), m.k)
+	} else {
+		m.initResp = ml.HardResponsibilities(m.km.Assignments(), m.k)
+	}
+	w, mu, cov, err := ml.EstimateGaussianParameters(m.X, m.initResp, m.covType)
+	if err != nil {
+		return nil, fmt.Errorf("gmm-em: initial parameters: %w", err)
+	}
+	if m.gm, err = ml.NewGaussianMixture(m.X, w, mu, cov, m.covType); err != nil {
+		return nil, fmt.Errorf("gmm-em: %w", err)
+	}
+	m.loglik = append(m.loglik, m.gm.MeanLogLikelihood())
+	return m, nil
+}
+
+// dataset draws the named data set's samples and labels (nil for custom).
+func dataset(rng *rand.Rand, name string, n int) ([][]float64, []int) {
+	switch name {
+	case "blobs":
+		// A long tilted cluster, a small round one and a wide flat one: the
+		// round cells of K-means steal the tilted cluster's tip, while a
+		// mixture of full Gaussians fits each shape.
+		return ml.SampleGaussianMixture(rng, n,
+			[][]float64{{-2.5, 0.5}, {1.8, 3.2}, {2.2, -2.2}},
+			[][][]float64{
+				{{2.6, 1.9}, {1.9, 1.8}},
+				{{0.2, 0}, {0, 0.2}},
+				{{3.2, -0.2}, {-0.2, 0.25}},
+			})
+	case "aniso":
+		// The centres and shear of scikit-learn's "anisotropic blobs" example
+		// (make_blobs with random_state=170), as the kmeans scenario uses.
+		return ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
+			[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
+	case "moons":
+		return ml.Moons(rng, n, 0.08)
+	case "iris":
+		X, labels, _, _ := ml.Iris()
+		out := make([][]float64, len(X))
+		for i, row := range X {
+			out[i] = []float64{row[irisX], row[irisY]}
+		}
+		return out, labels
+	}
+	return nil, nil // custom
+}
+
+// plotBounds pads the data's bounding box so points never touch the frame.
+func plotBounds(X [][]float64) [4]float64 {
+	if len(X) == 0 {
+		return [4]float64{-3, 3, -3, 3}
+	}
+	b := [4]float64{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
+	for _, x := range X {
+		b[0], b[1] = min(b[0], x[0]), max(b[1], x[0])
+		b[2], b[3] = min(b[2], x[1]), max(b[3], x[1])
+	}
+	for i := 0; i < 4; i += 2 {
+		span := b[i+1] - b[i]
+		if span < 1 {
+			c := (b[i] + b[i+1]) / 2
+			b[i], b[i+1], span = c-0.5, c+0.5, 1
+		}
+		b[i] -= 0.08 * span
+		b[i+1] += 0.08 * span
+	}
+	return b
+}
+
+func (m *model) Step() error {
+	if m.Done() {
+		return nil
+	}
+	if err := m.gm.Step(); err != nil {
+		return fmt.Errorf("gmm-em: %w", err)
+	}
+	m.loglik = append(m.loglik, m.gm.MeanLogLikelihood())
+	return nil
+}
+
+func (m *model) Done() bool { return m.gm == nil || m.gm.Converged() }
+
+// state is the frame's "state": what a test needs to check the algorithm.
+type state struct {
+	Weights     []float64     `json:"weights"`
+	Means       [][]float64   `json:"means"`
+	Covariances [][][]float64 `json:"covariances"` // full k×2×2 whatever the type
+	Phase       string        `json:"phase"`
+	Iteration   int           `json:"iteration"`
+	Converged   bool          `json:"converged"`
+	// The K-means comparison: its centroids, and every sample's cluster in
+	// data.csv's row order. The responsibilities are left out to keep the
+	// frame small; they follow from the parameters and data.csv.
+	KMeansCentroids   [][]float64 `json:"kmeans_centroids"`
+	KMeansAssignments []int       `json:"kmeans_assignments"`
+}
+
+func (m *model) Snapshot() lab.Snapshot {
+	if m.gm == nil {
+		return lab.Snapshot{
+			Metrics: map[string]float64{},
+			State: state{Weights: []float64{}, Means: [][]float64{}, Covariances: [][][]float64{}, Phase: ml.PhaseInit,
+				KMeansCentroids: [][]float64{}, KMeansAssignments: []int{}},
+			Note: fmt.Sprintf("A mixture of K = %d components needs at least %d samples; there are %d. Click on the plot to add points.",
+				m.k, m.k, len(m.X)),
+		}
+	}
+	gm := m.gm
+	return lab.Snapshot{
+		Metrics: map[string]float64{"log_likelihood": gm.MeanLogLikelihood()},
+		State: state{
+			Weights:           gm.Weights(),
+			Means:             gm.Means(),
+			Covariances:       gm.Covariances(),
+			Phase:             gm.Phase(),
+			Iteration:         gm.Iteration(),
+			Converged:         gm.Converged(),
+			KMeansCentroids:   m.km.Centroids(),
+			KMeansAssignments: m.km.Assignments(),
+		},
+		Note: m.note(),
+	}
+}
+
+// responsibilities are the last E-step's, or the initial ones before it.
+func (m *model) responsibilities() [][]float64 {
+	if r := m.gm.Responsibilities(); r != nil {
+		return r
+	}
+	return m.initResp
+}
+
+func (m *model) note() string {
+	gm := m.gm
+	ll := fmtLL(gm.MeanLogLikelihood())
+	switch {
+	case gm.Converged():
+		return fmt.Sprintf("Converged after %d iterations: the last M-step raised the mean log-likelihood by only %.1e (below %g). Mean log-likelihood %s.",
+			gm.Iteration(), gm.Change(), ml.MixtureTol, ll)
+	case gm.Phase() == ml.PhaseInit && m.init == "random":
+		return fmt.Sprintf("Initial parameters from random responsibilities: every sample was split at random between the %d components, so they start overlapping near the middle. Mean log-likelihood %s. Step for the first E-step.", m.k, ll)
+	case gm.Phase() == ml.PhaseInit:
+		return fmt.Sprintf("Initial parameters from the K-means clusters (bottom panel): each component takes its cluster's share, mean and covariance (hard responsibilities). Mean log-likelihood %s. Step for the first E-step.", ll)
+	case gm.Phase() == ml.PhaseExpectation:
+		return fmt.Sprintf("E-step %d: every sample's responsibilities recomputed from the current Gaussians; colours blend where components overlap. The parameters did not move, so the mean log-likelihood stays %s.", gm.Iteration()+1, ll)
+	default:
+		return fmt.Sprintf("M-step %d: weights, means and covariances re-estimated from the responsibilities. Mean log-likelihood %s (%+.2e).", gm.Iteration(), ll, gm.Change())
+	}
+}
+
+// fmtLL writes a log-likelihood with a true minus sign.
+func fmtLL(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 4, 64)
+	if len(s) > 0 && s[0] == '-' {
+		s = "−" + s[1:]
+	}
+	return s
+}
+
+func (m *model) Plot(panel string) (*plot.Plot, error) {
+	switch panel {
+	case "mixture":
+		return m.plotMixture(), nil
+	case "loglik":
+		return m.plotLogLik(), nil
+	case "kmeans":
+		return m.plotKMeans(), nil
+	}
+	return nil, fmt.Errorf("gmm-em: no panel %q", panel)
+}
+
+func (m *model) plotMixture() *plot.Plot {
+	p := viz.NewPlot("", "x₁", "x₂")
+	b := m.bounds
+	if m.gm == nil {
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+		viz.AddScatter(p, m.X[:m.generated], nil, viz.ScatterStyle{Outline: true})
+		addUserPoints(p, m.X[m.generated:], nil)
+		return p
+	}
+	gm := m.gm
+	pt := make([]float64, 2)
+	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x, y float64) color.Color {
+		pt[0], pt[1] = x, y
+		return viz.RegionColor(gm.MostLikelyComponent(pt))
+	})
+	colors := blend(m.responsibilities())
+	addColoured(p, m.X[:m.generated], colors[:m.generated], circleGlyph, 3)
+	addColoured(p, m.X[m.generated:], colors[m.generated:], squareGlyph, 4)
+	means, covs := gm.Means(), gm.Covariances()
+	classes := make([]int, m.k)
+	for j := range classes {
+		classes[j] = j
+		viz.AddEllipse(p, means[j], covs[j], 2, viz.ClassColor(j), true)
+		viz.AddEllipse(p, means[j], covs[j], 1, viz.ClassColor(j), false)
+	}
+	viz.AddMarkers(p, means, classes, "cross", 8)
+	// Ellipses reaching past the data must not shrink the raster.
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	return p
+}
+
+func (m *model) plotKMeans() *plot.Plot {
+	p := viz.NewPlot("", "x₁", "x₂")
+	b := m.bounds
+	if m.km == nil {
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+		viz.AddScatter(p, m.X[:m.generated], nil, viz.ScatterStyle{Outline: true})
+		addUserPoints(p, m.X[m.generated:], nil)
+		return p
+	}
+	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x, y float64) color.Color {
+		return viz.RegionColor(m.kmRegions(x, y))
+	})
+	assign := m.km.Assignments()
+	viz.AddScatter(p, m.X[:m.generated], assign[:m.generated], viz.ScatterStyle{Outline: true})
+	addUserPoints(p, m.X[m.generated:], assign[m.generated:])
+	classes := make([]int, m.k)
+	for j := range classes {
+		classes[j] = j
+	}
+	viz.AddMarkers(p, m.km.Centroids(), classes, "cross", 8)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	return p
+}
+
+// addUserPoints draws the user's points as squares so they can find and
+// remove them.
+func addUserPoints(p *plot.Plot, X [][]float64, classes []int) {
+	if len(X) > 0 {
+		if classes == nil {
+			classes = make([]int, len(X))
+			for i := range classes {
+				classes[i] = -1
+			}
+		}
+		viz.AddScatter(p, X, classes, viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
+	}
+}
+
+func (m *model) plotLogLik() *plot.Plot {
+	p := viz.NewPlot("", "step", "mean log-likelihood")
+	if len(m.loglik) == 0 {
+		return p
+	}
+	xs := make([]float64, len(m.loglik))
+	for i := range xs {
+		xs[i] = float64(i)
+	}
+	dx, dy := viz.Decimate(xs, m.loglik, 240)
+	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
+	last := len(xs) - 1
+	viz.AddScatter(p, [][]float64{{xs[last], m.loglik[last]}}, nil, viz.ScatterStyle{Radius: 4})
+	p.X.Min = 0
+	p.X.Max = max(p.X.Max, 10)
+	// A flat curve still gets a readable range.
+	if p.Y.Max-p.Y.Min < 0.02 {
+		mid := (p.Y.Max + p.Y.Min) / 2
+		p.Y.Min, p.Y.Max = mid-0.01, mid+0.01
+	}
+	return p
+}
+
+// blendLevels quantises responsibilities to steps of 1/blendLevels before
+// blending: the eye cannot tell finer shades apart, and points of one
+// shade share their SVG attributes, which keeps the frame small.
+const blendLevels = 8
+
+// blend mixes the component colours of every sample by its
+// responsibilities, Σ_k r_ik·ClassColor(k) channel by channel, with r
+// rounded to steps of 1/blendLevels (and renormalised).
+func blend(resp [][]float64) []color.RGBA {
+	out := make([]color.RGBA, len(resp))
+	q := make([]float64, 0, maxK)
+	for i, row := range resp {
+		q = q[:0]
+		var total float64
+		for _, w := range row {
+			v := math.Round(w * blendLevels)
+			q = append(q, v)
+			total += v
+		}
+		var r, g, b float64
+		for j, v := range q {
+			w := v / total
+			c := viz.ClassColor(j)
+			r += w * float64(c.R)
+			g += w * float64(c.G)
+			b += w * float64(c.B)
+		}
+		ch := func(v float64) uint8 { return uint8(min(max(math.Round(v), 0), 255)) }
+		out[i] = color.RGBA{ch(r), ch(g), ch(b), 0xFF}
+	}
+	return out
+}
+
+// Glyph shapes of addColoured.
+const (
+	circleGlyph = iota
+	squareGlyph
+)
+
+// addColoured adds points each with its own fill colour and a thin white
+// rim, as viz.AddScatter draws class-coloured ones. Points are drawn grouped
+// by colour so that the SVG states each colour once per group.
+func addColoured(p *plot.Plot, X [][]float64, colors []color.RGBA, shape int, radius vg.Length) {
+	if len(X) == 0 {
+		return
+	}
+	order := make([]int, len(X))
+	for i := range order {
+		order[i] = i
+	}
+	key := func(c color.RGBA) uint32 { return uint32(c.R)<<16 | uint32(c.G)<<8 | uint32(c.B) }
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(key(colors[a]), key(colors[b])) })
+	xys := make(plotter.XYs, len(X))
+	for i, o := range order {
+		xys[i] = plotter.XY{X: X[o][0], Y: X[o][1]}
+	}
+	s := &plotter.Scatter{XYs: xys}
+	s.GlyphStyleFunc = func(i int) draw.GlyphStyle {
+		return draw.GlyphStyle{Color: colors[order[i]], Radius: radius, Shape: rimmed{square: shape == squareGlyph}}
+	}
+	p.Add(s)
+}
+
+// rimmed is a filled circle or square with a thin white outline.
+type rimmed struct{ square bool }
+
+func (g rimmed) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	r := sty.Radius
+	var path vg.Path
+	if g.square {
+		d := r * 0.886 // same area as the circle
+		path.Move(vg.Point{X: pt.X - d, Y: pt.Y - d})
+		path.Line(vg.Point{X: pt.X + d, Y: pt.Y - d})
+		path.Line(vg.Point{X: pt.X + d, Y: pt.Y + d})
+		path.Line(vg.Point{X: pt.X - d, Y: pt.Y + d})
+		path.Close()
+	} else {
+		// Two arcs, which the SVG compactor turns back into a <circle>.
+		path.Move(vg.Point{X: pt.X + r, Y: pt.Y})
+		path.Arc(pt, r, 0, 2*math.Pi)
+		path.Close()
+	}
+	c.SetColor(sty.Color)
+	c.Fill(path)
+	c.SetLineStyle(draw.LineStyle{Color: color.White, Width: 0.6})
+	c.Stroke(path)
+}
+
+func (m *model) Data() [][]string {
+	header := []string{"x1", "x2"}
+	if m.labels != nil {
+		header = append(header, "label")
+	}
+	rows := [][]string{header}
+	for i, x := range m.X {
+		row := []string{fmtF(x[0]), fmtF(x[1])}
+		if m.labels != nil {
+			l := ""
+			if m.labels[i] >= 0 {
+				l = strconv.Itoa(m.labels[i])
+			}
+			row = append(row, l)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
