@@ -11,12 +11,15 @@ import (
 	"github.com/mlplayground/playground/scenarios/kmeans"
 	"github.com/mlplayground/playground/scenarios/overfitting"
 	"github.com/mlplayground/playground/scenarios/pca"
+	"github.com/mlplayground/playground/scenarios/svm"
 )
 
 // Course chapters, as the catalogue groups them.
 const (
 	ChapterGeneralisation = "1. Learning and generalisation"
 	ChapterUnsupervised   = "2. Unsupervised learning"
+	ChapterClassic        = "3. Supervised learning: classic models"
+	ChapterNeural         = "4. Neural networks"
 )
 
 // All returns the scenarios in catalogue order, grouped by chapter.
@@ -28,5 +31,6 @@ func All() []*lab.Scenario {
 		kmeans.Scenario(ChapterUnsupervised),
 		gmmem.Scenario(ChapterUnsupervised),
 		pca.Scenario(ChapterUnsupervised),
+		svm.Scenario(ChapterClassic),
 	}
 }
