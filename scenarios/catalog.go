@@ -9,6 +9,8 @@ import (
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/gmmem"
 	"github.com/mlplayground/playground/scenarios/kmeans"
+	"github.com/mlplayground/playground/scenarios/logistic"
+	"github.com/mlplayground/playground/scenarios/losses"
 	"github.com/mlplayground/playground/scenarios/overfitting"
 	"github.com/mlplayground/playground/scenarios/pca"
 	"github.com/mlplayground/playground/scenarios/svm"
@@ -31,6 +33,8 @@ func All() []*lab.Scenario {
 		kmeans.Scenario(ChapterUnsupervised),
 		gmmem.Scenario(ChapterUnsupervised),
 		pca.Scenario(ChapterUnsupervised),
+		losses.Scenario(ChapterClassic),
+		logistic.Scenario(ChapterClassic),
 		svm.Scenario(ChapterClassic),
 	}
 }

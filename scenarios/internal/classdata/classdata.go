@@ -345,18 +345,39 @@ func (s *Set) AddSamples(p *plot.Plot) {
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
 }
 
-// Blend mixes the region colours of the classes weighted by probs (rounded
-// to tenths): a sure prediction shows its class's colour, an unsure one a
-// mix.
+// Blend mixes the region colours of the classes weighted by probs, rounded
+// to tenths that still sum to one (largest remainders first): a sure
+// prediction shows its class's colour, an unsure one a mix, and the raster
+// keeps to a few hundred colours, a small PNG.
 func Blend(probs []float64) color.Color {
-	var r, g, b float64
-	for k, pk := range probs {
-		// Tenths keep the raster to a few hundred colours: a small PNG.
-		pk = math.Round(pk*10) / 10
-		c := viz.RegionColor(k)
-		r += pk * float64(c.R)
-		g += pk * float64(c.G)
-		b += pk * float64(c.B)
+	tenths := make([]int, len(probs))
+	rest := make([]float64, len(probs))
+	total, sum := 0, 0.0
+	for _, pk := range probs {
+		sum += pk
 	}
-	return color.RGBA{uint8(math.Round(r)), uint8(math.Round(g)), uint8(math.Round(b)), 255}
+	for k, pk := range probs {
+		v := 10 * pk / sum
+		tenths[k] = int(v)
+		rest[k] = v - float64(tenths[k])
+		total += tenths[k]
+	}
+	for ; total < 10; total++ {
+		best := 0
+		for k := range rest {
+			if rest[k] > rest[best] {
+				best = k
+			}
+		}
+		tenths[best]++
+		rest[best] = -1
+	}
+	var r, g, b int
+	for k, t := range tenths {
+		c := viz.RegionColor(k)
+		r += t * int(c.R)
+		g += t * int(c.G)
+		b += t * int(c.B)
+	}
+	return color.RGBA{uint8((r + 5) / 10), uint8((g + 5) / 10), uint8((b + 5) / 10), 255}
 }

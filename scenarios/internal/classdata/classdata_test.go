@@ -2,12 +2,14 @@ package classdata
 
 import (
 	"errors"
+	"image/color"
 	"math"
 	"math/rand/v2"
 	"strconv"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/viz"
 )
 
 func load(t *testing.T, o Options) *Set {
@@ -119,5 +121,20 @@ func TestBlend(t *testing.T) {
 	// Tenths: 0.51 and 0.49 round to the same colour as 0.5.
 	if Blend([]float64{0.51, 0.49}) != mixed {
 		t.Error("Blend is not rounded to tenths")
+	}
+	// Three near-equal classes: the tenths still sum to one, so the colour
+	// stays within the mix of the three (no uint8 wrap-around).
+	got := Blend([]float64{0.35, 0.35, 0.30}).(color.RGBA)
+	lo, hi := [3]uint8{255, 255, 255}, [3]uint8{}
+	for k := range 3 {
+		c := viz.RegionColor(k)
+		for i, v := range [3]uint8{c.R, c.G, c.B} {
+			lo[i], hi[i] = min(lo[i], v), max(hi[i], v)
+		}
+	}
+	for i, v := range [3]uint8{got.R, got.G, got.B} {
+		if v < lo[i] || v > hi[i] {
+			t.Errorf("channel %d of the blend is %d, outside the classes' %d..%d", i, v, lo[i], hi[i])
+		}
 	}
 }
