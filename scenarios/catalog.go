@@ -9,10 +9,12 @@ import (
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/gmmem"
 	"github.com/mlplayground/playground/scenarios/kmeans"
+	"github.com/mlplayground/playground/scenarios/linearregression"
 	"github.com/mlplayground/playground/scenarios/logistic"
 	"github.com/mlplayground/playground/scenarios/losses"
 	"github.com/mlplayground/playground/scenarios/overfitting"
 	"github.com/mlplayground/playground/scenarios/pca"
+	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/svm"
 )
 
@@ -33,6 +35,8 @@ func All() []*lab.Scenario {
 		kmeans.Scenario(ChapterUnsupervised),
 		gmmem.Scenario(ChapterUnsupervised),
 		pca.Scenario(ChapterUnsupervised),
+		linearregression.Scenario(ChapterClassic),
+		regularization.Scenario(ChapterClassic),
 		losses.Scenario(ChapterClassic),
 		logistic.Scenario(ChapterClassic),
 		svm.Scenario(ChapterClassic),
