@@ -12,6 +12,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/linearregression"
 	"github.com/mlplayground/playground/scenarios/logistic"
 	"github.com/mlplayground/playground/scenarios/losses"
+	"github.com/mlplayground/playground/scenarios/naivebayes"
 	"github.com/mlplayground/playground/scenarios/overfitting"
 	"github.com/mlplayground/playground/scenarios/pca"
 	"github.com/mlplayground/playground/scenarios/regularization"
@@ -39,6 +40,7 @@ func All() []*lab.Scenario {
 		regularization.Scenario(ChapterClassic),
 		losses.Scenario(ChapterClassic),
 		logistic.Scenario(ChapterClassic),
+		naivebayes.Scenario(ChapterClassic),
 		svm.Scenario(ChapterClassic),
 	}
 }
