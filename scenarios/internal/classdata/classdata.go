@@ -158,7 +158,15 @@ func Load(rng *rand.Rand, o Options) (*Set, error) {
 			s.ClassNames = append(s.ClassNames, "class "+strconv.Itoa(k))
 		}
 	}
-	// Split the data set's own samples; the user's points all train.
+	if err := s.split(rng, o); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// split holds out TestShare of the samples drawn with rng for testing, adds
+// the user's points (which all train), and sets Mean and Bounds.
+func (s *Set) split(rng *rand.Rand, o Options) error {
 	n := len(s.X)
 	s.Split = make([]bool, n)
 	nTest := int(math.Round(o.TestShare * float64(n)))
@@ -168,8 +176,8 @@ func Load(rng *rand.Rand, o Options) (*Set, error) {
 	d := len(s.FeatureNames)
 	for i, p := range o.Points {
 		if p.Class >= s.Classes {
-			return nil, &lab.ParamError{Name: "points", Value: lab.EncodePoints(o.Points, MaxClasses),
-				Allowed: fmt.Sprintf("point %d has class %d but data set %s has classes 0 to %d", i+1, p.Class, o.Dataset, s.Classes-1)}
+			return &lab.ParamError{Name: "points", Value: lab.EncodePoints(o.Points, MaxClasses),
+				Allowed: fmt.Sprintf("point %d has class %d but data set %s has classes 0 to %d", i+1, p.Class, s.Name, s.Classes-1)}
 		}
 		x := make([]float64, d) // unseen features at 0, the standardised mean
 		x[0], x[1] = p.X, p.Y
@@ -192,7 +200,7 @@ func Load(rng *rand.Rand, o Options) (*Set, error) {
 		}
 	}
 	s.Bounds = bounds(s.X)
-	return s, nil
+	return nil
 }
 
 // load standardises a real data set and moves its two map features first.
