@@ -7,6 +7,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
+	"github.com/mlplayground/playground/scenarios/decisiontree"
 	"github.com/mlplayground/playground/scenarios/gmmem"
 	"github.com/mlplayground/playground/scenarios/kmeans"
 	"github.com/mlplayground/playground/scenarios/linearregression"
@@ -40,6 +41,7 @@ func All() []*lab.Scenario {
 		regularization.Scenario(ChapterClassic),
 		losses.Scenario(ChapterClassic),
 		logistic.Scenario(ChapterClassic),
+		decisiontree.Scenario(ChapterClassic),
 		naivebayes.Scenario(ChapterClassic),
 		svm.Scenario(ChapterClassic),
 	}

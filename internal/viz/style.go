@@ -189,9 +189,20 @@ const LogFloor = 1e-12
 // SetLogY switches the y axis to a log scale with ticks at powers of ten
 // (and at 2× and 5× when fewer than three are in range). Values
 // must be positive; see LogFloor for what happens to the others.
+//
+// The y label moves above the plot: gonum/plot places a vertical label's
+// glyph box at the axis' arithmetic midpoint, which a log scale maps near
+// the top, and then shrinks the data area to make room for it.
 func SetLogY(p *plot.Plot) {
 	p.Y.Scale = logScale{}
 	p.Y.Tick.Marker = logTicks{}
+	if p.Y.Label.Text != "" && p.Title.Text == "" {
+		p.Title.Text = p.Y.Label.Text
+		p.Title.TextStyle.Font = p.Y.Label.TextStyle.Font
+		p.Title.TextStyle.Color = p.Y.Label.TextStyle.Color
+		p.Title.Padding = 2
+		p.Y.Label.Text = ""
+	}
 }
 
 // logScale is plot.LogScale with a floor instead of a panic, because a

@@ -1,0 +1,642 @@
+// Package decisiontree is the decision-tree scenario: a CART tree grown one
+// split per step, with every candidate split of the node being split, the
+// axis-aligned regions and the tree diagram; train and test accuracy
+// against depth; then a random forest grown level by level as the remedy
+// for over-fitting.
+package decisiontree
+
+import (
+	_ "embed"
+	"fmt"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/viz"
+	"github.com/mlplayground/playground/scenarios/internal/classdata"
+)
+
+//go:embed explanation.html
+var explanation string
+
+// Limits and fixed choices of the scenario.
+const (
+	maxDepth = 15
+	maxTrees = 100
+	// maxSteps covers the most splits a tree can make (one fewer than its
+	// 700 generated plus 200 clicked training samples) and the levels of a
+	// fully grown forest (at most one fewer than its samples, in practice
+	// a few dozen).
+	maxSteps = 2000
+	// testShare of the samples is held out to measure over-fitting.
+	testShare = 0.3
+	// blobClasses for the blob and spiral data sets.
+	blobClasses = 3
+	regionRes   = 100
+	// maxFaintLines bounds the candidate lines drawn per feature.
+	maxFaintLines = 60
+	forestRes     = 80
+	// maxNameLen: longer feature names are shown as x1, x2, … in boxes.
+	maxNameLen = 14
+)
+
+// noiseOf makes the classes of each generated data set overlap enough that
+// deep trees over-fit (the test accuracy peaks at depth 2 to 5).
+var noiseOf = map[string]float64{
+	classdata.Separable: 0.4, classdata.Overlap: 0.4, classdata.Outliers: 0.4,
+	classdata.XOR: 1.5, classdata.Circles: 1.5, classdata.Moons: 1.5, classdata.Spiral: 0.5,
+}
+
+// Phases of a run.
+const (
+	phaseTree   = "tree"   // growing the single tree
+	phaseForest = "forest" // the tree is complete; growing the forest
+)
+
+// Streams of the run's random numbers.
+const (
+	streamData   = 1
+	streamForest = 2
+)
+
+// Scenario returns the decision-tree scenario in the given chapter.
+func Scenario(chapter string) *lab.Scenario {
+	return &lab.Scenario{
+		Slug:     "decision-tree",
+		Title:    "Decision trees and random forests",
+		Chapter:  chapter,
+		Summary:  "A tree grows one split per step, choosing the best of every candidate split by information gain or Gini; deeper trees over-fit, and a random forest of bootstrapped trees averages the noise away.",
+		MaxSteps: maxSteps,
+		Speed:    2,
+		Params: []lab.Param{
+			classdata.DatasetParam(classdata.Overlap, classdata.All),
+			{Name: "criterion", Label: "Criterion", Kind: lab.KindEnum, Default: ml.CriterionGini, Options: []string{ml.CriterionGini, ml.CriterionEntropy},
+				Help: "How impure a node is: gini, 1 − Σ p²; entropy, −Σ p log₂ p (its decrease is the information gain)."},
+			{Name: "max_depth", Label: "Maximum depth", Kind: lab.KindInt, Default: "5", Min: 1, Max: maxDepth, Step: 1,
+				Help: "Nodes of the single tree at this depth are not split (the root has depth 0). Deep trees fit the training noise; the forest's trees always grow fully."},
+			{Name: "min_samples_leaf", Label: "Min samples per leaf", Kind: lab.KindInt, Default: "1", Min: 1, Max: 50, Step: 1,
+				Help: "A split must leave at least this many training samples on each side; larger values smooth the regions."},
+			{Name: "trees", Label: "Forest trees T", Kind: lab.KindInt, Default: "25", Min: 1, Max: maxTrees, Step: 1,
+				Help: "Trees of the random forest grown after the single tree: each fully grown on a bootstrap sample, looking at √d random features per split (1 of 2 on the plane)."},
+			classdata.NParam(200, 1000),
+			classdata.PointsParam(),
+			lab.SeedParam(),
+		},
+		Panels: []lab.Panel{
+			{Name: "regions", Title: "Regions of the tree and the node being split", Points: "points"},
+			{Name: "tree", Title: "The tree: split and class counts of each node"},
+			{Name: "candidates", Title: "Candidate splits of the node: impurity decrease"},
+			{Name: "depth", Title: "Accuracy against depth"},
+			{Name: "forest", Title: "Random forest: averaged class probabilities"},
+		},
+		Explanation: templ.Raw(explanation),
+		New:         newModel,
+	}
+}
+
+// model is one run: the single tree, then the forest.
+type model struct {
+	set       *classdata.Set
+	criterion string
+	maxDepth  int
+	trees     int
+	names     []string // short feature names for labels
+	tree      *ml.DecisionTree
+	forest    *ml.RandomForest
+	// depthTrain[k−1], depthTest[k−1]: accuracy of the tree grown to depth k.
+	depthTrain, depthTest []float64
+	why                   string // why the run cannot start, or ""
+}
+
+func newModel(v lab.Values) (lab.Model, error) {
+	dataset := v.String("dataset")
+	classes := blobClasses
+	switch dataset {
+	case classdata.XOR, classdata.Circles, classdata.Moons:
+		classes = 2
+	case classdata.Custom:
+		classes = classdata.MaxClasses
+	}
+	set, err := classdata.Load(rand.New(rand.NewPCG(v.Seed(), streamData)), classdata.Options{
+		Dataset: dataset, N: v.Int("n"), Noise: noiseOf[dataset], Classes: classes, TestShare: testShare, Points: v.Points("points"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	m := &model{set: set, criterion: v.String("criterion"), maxDepth: v.Int("max_depth"), trees: v.Int("trees")}
+	for j, name := range set.FeatureNames {
+		if name = strings.ReplaceAll(name, "_", " "); len(name) > maxNameLen {
+			name = "x" + strconv.Itoa(j+1)
+		}
+		m.names = append(m.names, name)
+	}
+	if len(set.Train) == 0 {
+		m.why = "There are no training samples yet. Pick a class and click on the regions plot to add points."
+		return m, nil
+	}
+	X, y := set.Subset(set.Train)
+	cfg := ml.TreeConfig{Criterion: m.criterion, MaxDepth: m.maxDepth, MinSamplesLeaf: v.Int("min_samples_leaf")}
+	if m.tree, err = ml.NewDecisionTree(X, y, set.Classes, cfg, nil); err != nil {
+		return nil, err
+	}
+	// The depth sweep: a tree cut at depth k predicts as one grown with
+	// max_depth k (ml.PredictAtDepth), so one tree grown to maxDepth gives
+	// the whole curve.
+	sweepCfg := cfg
+	sweepCfg.MaxDepth = maxDepth
+	full, err := ml.NewDecisionTree(X, y, set.Classes, sweepCfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	full.Grow()
+	for k := 1; k <= maxDepth; k++ {
+		at := func(x []float64) int { return full.PredictAtDepth(x, k) }
+		m.depthTrain = append(m.depthTrain, set.Accuracy(set.Train, at))
+		if len(set.Test) > 0 {
+			m.depthTest = append(m.depthTest, set.Accuracy(set.Test, at))
+		}
+	}
+	// Breiman's forest grows every tree until its leaves are pure (or
+	// min_samples_leaf stops it): averaging, not a depth limit, tames the
+	// variance.
+	forestCfg := cfg
+	forestCfg.MaxDepth = 0
+	forestCfg.MaxFeatures = ml.SqrtFeatures(set.Dim())
+	m.forest, err = ml.NewRandomForest(rand.New(rand.NewPCG(v.Seed(), streamForest)), X, y, set.Classes, m.trees, forestCfg)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *model) phase() string {
+	if m.tree == nil || !m.tree.Done() {
+		return phaseTree
+	}
+	return phaseForest
+}
+
+func (m *model) Step() error {
+	switch {
+	case m.tree == nil:
+	case !m.tree.Done():
+		m.tree.Step()
+	default:
+		m.forest.Step()
+	}
+	return nil
+}
+
+func (m *model) Done() bool { return m.tree == nil || (m.tree.Done() && m.forest.Done()) }
+
+// node is one entry of state.tree, scikit-learn's tree_ layout: leaves
+// have feature = threshold = −2 and left = right = −1.
+type node struct {
+	Feature   int       `json:"feature"`
+	Threshold float64   `json:"threshold"`
+	Left      int       `json:"left"`
+	Right     int       `json:"right"`
+	Impurity  float64   `json:"impurity"`
+	Samples   int       `json:"samples"`
+	Value     []float64 `json:"value"`
+}
+
+// split is the split made by the last step (or, at step 0, the root's
+// coming one).
+type split struct {
+	Node       int     `json:"node"`
+	Feature    int     `json:"feature"`
+	Threshold  float64 `json:"threshold"`
+	Decrease   float64 `json:"decrease"`
+	Candidates int     `json:"candidates"`
+	Made       bool    `json:"made"`
+}
+
+// state is the frame's "state".
+type state struct {
+	Phase     string `json:"phase"`
+	Criterion string `json:"criterion"`
+	Tree      []node `json:"tree"`
+	Split     *split `json:"split"`
+	Depth     int    `json:"depth"`
+	// DepthTrain[k−1], DepthTest[k−1]: accuracy of the tree grown to depth
+	// k = 1..15 (DepthTest empty without test samples).
+	DepthTrain   []float64 `json:"depth_train_accuracy"`
+	DepthTest    []float64 `json:"depth_test_accuracy"`
+	Trees        int       `json:"trees"`
+	ForestLevels int       `json:"forest_levels"`
+}
+
+// shown is the split the panels show: the last one made, or before any the
+// root's coming one.
+func (m *model) shown() (ml.NodeSplit, bool, bool) {
+	if s, ok := m.tree.Last(); ok {
+		return s, true, true
+	}
+	s, ok := m.tree.Next()
+	return s, false, ok
+}
+
+func (m *model) Snapshot() lab.Snapshot {
+	if m.tree == nil {
+		return lab.Snapshot{
+			Metrics: map[string]float64{},
+			State:   state{Phase: phaseTree, Criterion: m.criterion, Tree: []node{}, DepthTrain: []float64{}, DepthTest: []float64{}, Trees: m.trees},
+			Note:    m.why,
+		}
+	}
+	s := state{Phase: m.phase(), Criterion: m.criterion, Depth: m.tree.Depth(), Trees: m.trees, ForestLevels: m.forest.Steps(),
+		DepthTrain: m.depthTrain, DepthTest: m.depthTest}
+	if s.DepthTest == nil {
+		s.DepthTest = []float64{}
+	}
+	for _, nd := range m.tree.Nodes() {
+		s.Tree = append(s.Tree, node{Feature: nd.Feature, Threshold: nd.Threshold, Left: nd.Left, Right: nd.Right,
+			Impurity: nd.Impurity, Samples: nd.Samples, Value: nd.Value})
+	}
+	if ns, made, ok := m.shown(); ok {
+		s.Split = &split{Node: ns.Node, Feature: ns.Best.Feature, Threshold: ns.Best.Threshold, Decrease: ns.Best.Decrease,
+			Candidates: len(ns.Candidates), Made: made}
+	}
+	metrics := map[string]float64{
+		"train_accuracy":        m.set.Accuracy(m.set.Train, m.tree.Predict),
+		"test_accuracy":         m.set.Accuracy(m.set.Test, m.tree.Predict),
+		"leaf_impurity":         m.tree.LeafImpurity(),
+		"forest_train_accuracy": m.set.Accuracy(m.set.Train, m.forest.Predict),
+		"forest_test_accuracy":  m.set.Accuracy(m.set.Test, m.forest.Predict),
+	}
+	return lab.Snapshot{Metrics: metrics, State: s, Note: m.note(metrics)}
+}
+
+func (m *model) note(metrics map[string]float64) string {
+	acc := func(name string) string {
+		if v := metrics[name]; !math.IsNaN(v) {
+			return strconv.FormatFloat(v, 'f', 3, 64)
+		}
+		return "–"
+	}
+	impurity := "Gini"
+	if m.criterion == ml.CriterionEntropy {
+		impurity = "information gain"
+	}
+	if m.phase() == phaseForest {
+		f := m.forest
+		switch {
+		case f.Steps() == 0:
+			return fmt.Sprintf("The tree is complete: %d splits, depth %d, train accuracy %s, test %s. Next: a forest of %d trees on bootstrap samples, %d random feature(s) per split.",
+				m.tree.Splits(), m.tree.Depth(), acc("train_accuracy"), acc("test_accuracy"), m.trees, ml.SqrtFeatures(m.set.Dim()))
+		case f.Done():
+			return fmt.Sprintf("The forest is complete: %d trees grown until their leaves are pure, %d levels deep at most. Test accuracy: forest %s, single tree %s.",
+				m.trees, f.Steps(), acc("forest_test_accuracy"), acc("test_accuracy"))
+		default:
+			return fmt.Sprintf("Forest level %d: every one of the %d trees split its nodes at depth %d. Test accuracy: forest %s, single tree %s.",
+				f.Steps(), m.trees, f.Steps()-1, acc("forest_test_accuracy"), acc("test_accuracy"))
+		}
+	}
+	ns, made, ok := m.shown()
+	if !ok {
+		return fmt.Sprintf("The root is pure or cannot be split: the tree is one leaf. Train accuracy %s.", acc("train_accuracy"))
+	}
+	nd := m.tree.Nodes()[ns.Node]
+	rule := m.rule(ns.Best.Feature, ns.Best.Threshold)
+	decrease := strconv.FormatFloat(ns.Best.Decrease, 'f', 4, 64)
+	if !made {
+		return fmt.Sprintf("The root holds %d training samples. Step to split it: of %d candidate splits the best is %s (weighted %s decrease %s).",
+			nd.Samples, len(ns.Candidates), rule, impurity, decrease)
+	}
+	return fmt.Sprintf("Split %d: node %d (%d samples, depth %d) on %s, the best of %d candidates (weighted %s decrease %s). Train accuracy %s, test %s.",
+		m.tree.Splits(), ns.Node, nd.Samples, nd.Depth, rule, len(ns.Candidates), impurity, decrease, acc("train_accuracy"), acc("test_accuracy"))
+}
+
+// rule writes a split as "x2 ≤ 0.53".
+func (m *model) rule(feature int, threshold float64) string {
+	return m.names[feature] + " ≤ " + strconv.FormatFloat(threshold, 'f', 2, 64)
+}
+
+func (m *model) Plot(panel string) (*plot.Plot, error) {
+	switch panel {
+	case "regions":
+		return m.plotRegions(), nil
+	case "tree":
+		return m.plotTree(), nil
+	case "candidates":
+		return m.plotCandidates(), nil
+	case "depth":
+		return m.plotDepth(), nil
+	case "forest":
+		return m.plotForest(), nil
+	}
+	return nil, fmt.Errorf("decisiontree: no panel %q", panel)
+}
+
+// grid returns the cell centres of a res×res raster over the map bounds.
+func (m *model) grid(res int) (xs, ys []float64) {
+	b := m.set.Bounds
+	for i := range res {
+		xs = append(xs, b[0]+(float64(i)+0.5)*(b[1]-b[0])/float64(res))
+		ys = append(ys, b[2]+(float64(i)+0.5)*(b[3]-b[2])/float64(res))
+	}
+	return xs, ys
+}
+
+// addGrid draws per-cell colours computed on the grid of res cells.
+func (m *model) addGrid(p *plot.Plot, res int, probs [][]float64, colorOf func([]float64) color.Color) {
+	b := m.set.Bounds
+	dx, dy := (b[1]-b[0])/float64(res), (b[3]-b[2])/float64(res)
+	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], res, func(x, y float64) color.Color {
+		i := min(max(int((x-b[0])/dx), 0), res-1)
+		j := min(max(int((y-b[2])/dy), 0), res-1)
+		return colorOf(probs[j*res+i])
+	})
+}
+
+func majority(probs []float64) color.Color {
+	best := 0
+	for k, p := range probs {
+		if p > probs[best] {
+			best = k
+		}
+	}
+	return viz.RegionColor(best)
+}
+
+func (m *model) plotRegions() *plot.Plot {
+	p := m.set.NewMap()
+	if m.tree == nil {
+		m.set.AddSamples(p)
+		return p
+	}
+	xs, ys := m.grid(regionRes)
+	m.addGrid(p, regionRes, m.tree.GridProba(m.set.Mean, 0, xs, 1, ys), majority)
+	m.set.AddSamples(p)
+	ns, _, ok := m.shown()
+	if !ok || m.forest.Steps() > 0 {
+		return p // the forest is growing: the tree's regions alone
+	}
+	rect := m.nodeRect(ns.Node)
+	var faint, bold [][4]float64 // segments x0, y0, x1, y1
+	perFeature := map[int]int{}
+	for _, c := range ns.Candidates {
+		perFeature[c.Feature]++
+	}
+	seen := map[int]int{}
+	for _, c := range ns.Candidates {
+		// Past maxFaintLines a feature's lines merge into a grey wash
+		// anyway: draw every k-th (the candidates panel shows them all).
+		k := (perFeature[c.Feature] + maxFaintLines - 1) / maxFaintLines
+		seen[c.Feature]++
+		if (seen[c.Feature]-1)%k != 0 {
+			continue
+		}
+		if seg, ok := splitSegment(rect, c.Feature, c.Threshold); ok {
+			faint = append(faint, seg)
+		}
+	}
+	p.Add(&segments{segs: faint, style: draw.LineStyle{Color: color.NRGBA{0x22, 0x22, 0x22, 0x30}, Width: 0.4}})
+	if seg, ok := splitSegment(rect, ns.Best.Feature, ns.Best.Threshold); ok {
+		bold = append(bold, seg)
+	}
+	outline := [][4]float64{{rect[0], rect[2], rect[1], rect[2]}, {rect[1], rect[2], rect[1], rect[3]},
+		{rect[1], rect[3], rect[0], rect[3]}, {rect[0], rect[3], rect[0], rect[2]}}
+	p.Add(&segments{segs: outline, style: draw.LineStyle{Color: color.RGBA{0x22, 0x22, 0x22, 0xFF}, Width: 1.6, Dashes: []vg.Length{4, 3}}})
+	p.Add(&segments{segs: bold, style: draw.LineStyle{Color: color.RGBA{0x22, 0x22, 0x22, 0xFF}, Width: 2.6}})
+	return p
+}
+
+// nodeRect is the part of the map [xmin, xmax, ymin, ymax] that reaches a
+// node: the bounds cut by its ancestors' splits on the map features.
+func (m *model) nodeRect(id int) [4]float64 {
+	r := m.set.Bounds
+	nodes := m.tree.Nodes()
+	for child := id; nodes[child].Parent >= 0; child = nodes[child].Parent {
+		pa := nodes[nodes[child].Parent]
+		if pa.Feature > 1 {
+			continue
+		}
+		lo, hi := 2*pa.Feature, 2*pa.Feature+1
+		if child == pa.Left {
+			r[hi] = min(r[hi], pa.Threshold)
+		} else {
+			r[lo] = max(r[lo], pa.Threshold)
+		}
+	}
+	return r
+}
+
+// splitSegment is the line of a split on a map feature across rect.
+func splitSegment(rect [4]float64, feature int, threshold float64) ([4]float64, bool) {
+	switch {
+	case feature == 0 && threshold > rect[0] && threshold < rect[1]:
+		return [4]float64{threshold, rect[2], threshold, rect[3]}, true
+	case feature == 1 && threshold > rect[2] && threshold < rect[3]:
+		return [4]float64{rect[0], threshold, rect[1], threshold}, true
+	}
+	return [4]float64{}, false
+}
+
+// segments draws line segments as one path: a hundred candidate lines
+// cost one SVG element.
+type segments struct {
+	segs  [][4]float64
+	style draw.LineStyle
+}
+
+func (s *segments) Plot(c draw.Canvas, p *plot.Plot) {
+	if len(s.segs) == 0 {
+		return
+	}
+	trX, trY := p.Transforms(&c)
+	var path vg.Path
+	for _, g := range s.segs {
+		path.Move(vg.Point{X: trX(g[0]), Y: trY(g[1])})
+		path.Line(vg.Point{X: trX(g[2]), Y: trY(g[3])})
+	}
+	c.SetLineStyle(s.style)
+	c.Stroke(path)
+}
+
+func (s *segments) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	for _, g := range s.segs {
+		xmin, xmax = min(xmin, g[0], g[2]), max(xmax, g[0], g[2])
+		ymin, ymax = min(ymin, g[1], g[3]), max(ymax, g[1], g[3])
+	}
+	return xmin, xmax, ymin, ymax
+}
+
+func (m *model) plotTree() *plot.Plot {
+	p := viz.NewPlot("", "", "")
+	if m.tree == nil {
+		viz.AddTreeDiagram(p, nil)
+		return p
+	}
+	nodes := m.tree.Nodes()
+	ns, made, _ := m.shown()
+	diagram := make([]viz.TreeNode, len(nodes))
+	for i, nd := range nodes {
+		counts := make([]string, len(nd.Value))
+		for k, c := range nd.Value {
+			counts[k] = strconv.Itoa(int(c))
+		}
+		if m.set.Classes > 3 { // custom data: only the classes present
+			counts = counts[:0]
+			for k, c := range nd.Value {
+				if c > 0 {
+					counts = append(counts, fmt.Sprintf("%d:%d", k, int(c)))
+				}
+			}
+		}
+		lines := []string{strings.Join(counts, "/")} // the class counts; their sum is the node's samples
+		t := viz.TreeNode{Color: viz.RegionColor(argmax(nd.Value)), Bold: made && i == ns.Node && m.forest.Steps() == 0}
+		if nd.Left != ml.TreeLeaf {
+			lines = append([]string{m.rule(nd.Feature, nd.Threshold)}, lines...)
+			t.Children = []int{nd.Left, nd.Right}
+			t.Color = color.White
+		}
+		t.Label = strings.Join(lines, "\n")
+		diagram[i] = t
+	}
+	viz.AddTreeDiagram(p, diagram)
+	return p
+}
+
+func argmax(v []float64) int {
+	best := 0
+	for k, x := range v {
+		if x > v[best] {
+			best = k
+		}
+	}
+	return best
+}
+
+// featureColor is the colour of feature f's candidate curve: the palette's
+// last colours, away from the class colours.
+func featureColor(f int) color.Color { return viz.ClassColor(6 + f%4) }
+
+func (m *model) plotCandidates() *plot.Plot {
+	ylabel := "weighted Gini decrease ΔG"
+	if m.criterion == ml.CriterionEntropy {
+		ylabel = "weighted information gain ΔH (bits)"
+	}
+	p := viz.NewPlot("", "threshold (standardised value for real data)", ylabel)
+	if m.set.Name != classdata.Iris && m.set.Name != classdata.Wine {
+		p.X.Label.Text = "threshold"
+	}
+	if m.tree == nil {
+		return p
+	}
+	ns, _, ok := m.shown()
+	if !ok {
+		return p
+	}
+	byFeature := map[int][][]float64{}
+	for _, c := range ns.Candidates {
+		byFeature[c.Feature] = append(byFeature[c.Feature], []float64{c.Threshold, c.Decrease})
+	}
+	features := make([]int, 0, len(byFeature))
+	for f := range byFeature {
+		features = append(features, f)
+	}
+	slices.Sort(features)
+	many := len(features) > 4
+	for _, f := range features {
+		pts := byFeature[f]
+		xs, ys := make([]float64, len(pts)), make([]float64, len(pts))
+		for k, pt := range pts {
+			xs[k], ys[k] = pt[0], pt[1]
+		}
+		dx, dy := viz.Decimate(xs, ys, 200)
+		col, label := featureColor(f), m.names[f]
+		if many && f != ns.Best.Feature {
+			col, label = viz.Neutral, "" // a dozen curves: only the winner stands out
+		}
+		viz.AddLine(p, dx, dy, col, label, false)
+	}
+	best := [][]float64{{ns.Best.Threshold, ns.Best.Decrease}}
+	viz.AddMarkers(p, best, []int{-1}, "circle", 6)
+	viz.AddVLine(p, ns.Best.Threshold, "best: "+m.rule(ns.Best.Feature, ns.Best.Threshold), nil)
+	if many {
+		p.Legend.Add("other features", legendLine(viz.Neutral))
+	}
+	p.Y.Min = 0
+	p.Y.Max = 1.15 * ns.Best.Decrease // room for the marker and the label
+	return p
+}
+
+// legendLine is a legend thumbnail: a short line.
+type legendLine color.RGBA
+
+func (l legendLine) Thumbnail(c *draw.Canvas) {
+	y := (c.Min.Y + c.Max.Y) / 2
+	c.StrokeLine2(draw.LineStyle{Color: color.RGBA(l), Width: 2}, c.Min.X, y, c.Max.X, y)
+}
+
+func (m *model) plotDepth() *plot.Plot {
+	p := viz.NewPlot("", "max_depth", "accuracy")
+	p.Legend.Top = false
+	if len(m.depthTrain) == 0 {
+		return p
+	}
+	xs := make([]float64, maxDepth)
+	for k := range xs {
+		xs[k] = float64(k + 1)
+	}
+	viz.AddLine(p, xs, m.depthTrain, viz.ClassColor(0), "train", false)
+	if len(m.depthTest) > 0 {
+		viz.AddLine(p, xs, m.depthTest, viz.ClassColor(1), "test", false)
+		if m.forest.Steps() > 0 {
+			acc := m.set.Accuracy(m.set.Test, m.forest.Predict)
+			viz.AddHLine(p, acc, "forest test "+strconv.FormatFloat(acc, 'f', 3, 64), viz.ClassColor(4))
+		}
+	}
+	viz.AddVLine(p, float64(m.maxDepth), "max_depth = "+strconv.Itoa(m.maxDepth), nil)
+	p.X.Min, p.X.Max = 0.5, maxDepth+0.5
+	var ticks []plot.Tick
+	for k := 1; k <= maxDepth; k += 2 {
+		ticks = append(ticks, plot.Tick{Value: float64(k), Label: strconv.Itoa(k)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.Y.Max = 1
+	return p
+}
+
+func (m *model) plotForest() *plot.Plot {
+	p := m.set.NewMap()
+	if m.tree == nil {
+		m.set.AddSamples(p)
+		return p
+	}
+	xs, ys := m.grid(forestRes)
+	m.addGrid(p, forestRes, m.forest.GridProba(m.set.Mean, 0, xs, 1, ys), classdata.Blend)
+	// No samples: they are on the regions plot beside, and the frame
+	// budget goes to the map.
+	fmtAcc := func(v float64) string {
+		if math.IsNaN(v) {
+			return "no test samples"
+		}
+		return "test accuracy " + strconv.FormatFloat(v, 'f', 3, 64)
+	}
+	status := fmt.Sprintf("forest of %d trees, %d level(s): %s", m.trees, m.forest.Steps(), fmtAcc(m.set.Accuracy(m.set.Test, m.forest.Predict)))
+	if m.forest.Steps() == 0 {
+		status = fmt.Sprintf("forest of %d trees: grows after the single tree", m.trees)
+	}
+	p.Legend.Add(status)
+	p.Legend.Add("single tree: " + fmtAcc(m.set.Accuracy(m.set.Test, m.tree.Predict)))
+	return p
+}
+
+func (m *model) Data() [][]string { return m.set.Rows() }
+
+var _ plot.Plotter = (*segments)(nil)
