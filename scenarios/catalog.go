@@ -5,6 +5,8 @@ package scenarios
 
 import (
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/activations"
+	"github.com/mlplayground/playground/scenarios/backprop"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
@@ -16,6 +18,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/naivebayes"
 	"github.com/mlplayground/playground/scenarios/overfitting"
 	"github.com/mlplayground/playground/scenarios/pca"
+	"github.com/mlplayground/playground/scenarios/perceptron"
 	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/svm"
 )
@@ -44,5 +47,8 @@ func All() []*lab.Scenario {
 		decisiontree.Scenario(ChapterClassic),
 		naivebayes.Scenario(ChapterClassic),
 		svm.Scenario(ChapterClassic),
+		perceptron.Scenario(ChapterNeural),
+		activations.Scenario(ChapterNeural),
+		backprop.Scenario(ChapterNeural),
 	}
 }
