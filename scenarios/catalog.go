@@ -16,6 +16,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/logistic"
 	"github.com/mlplayground/playground/scenarios/losses"
 	"github.com/mlplayground/playground/scenarios/naivebayes"
+	"github.com/mlplayground/playground/scenarios/neuralnet"
 	"github.com/mlplayground/playground/scenarios/overfitting"
 	"github.com/mlplayground/playground/scenarios/pca"
 	"github.com/mlplayground/playground/scenarios/perceptron"
@@ -49,6 +50,7 @@ func All() []*lab.Scenario {
 		svm.Scenario(ChapterClassic),
 		perceptron.Scenario(ChapterNeural),
 		activations.Scenario(ChapterNeural),
+		neuralnet.Scenario(ChapterNeural),
 		backprop.Scenario(ChapterNeural),
 	}
 }

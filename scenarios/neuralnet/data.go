@@ -1,0 +1,160 @@
+package neuralnet
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/classdata"
+)
+
+// Data set names of the playground, as the URL spells them.
+const (
+	dsCircle   = "circle"
+	dsXOR      = "xor"
+	dsGauss    = "gauss"
+	dsSpiral   = "spiral"
+	dsMoons    = "moons"
+	dsRegPlane = "reg-plane"
+	dsRegGauss = "reg-gauss"
+	dsIris     = "iris"
+	dsWine     = "wine"
+	dsCustom   = "custom"
+)
+
+var datasets = []string{dsCircle, dsXOR, dsGauss, dsSpiral, dsMoons, dsRegPlane, dsRegGauss, dsIris, dsWine, dsCustom}
+
+// classdataName maps the playground's names to classdata's data sets.
+var classdataName = map[string]string{
+	dsCircle: classdata.Circles, dsXOR: classdata.XOR, dsGauss: classdata.Separable, dsSpiral: classdata.Spiral,
+	dsMoons: classdata.Moons, dsIris: classdata.Iris, dsWine: classdata.Wine, dsCustom: classdata.Custom,
+}
+
+func isRegression(dataset string) bool { return dataset == dsRegPlane || dataset == dsRegGauss }
+
+// samples is the number of generated samples, TensorFlow Playground's 500.
+const samples = 500
+
+// regRadius is the half-width of the square the regression inputs fill.
+const regRadius = 3
+
+// bumps are the centres and signs of the reg-gauss surface: TensorFlow
+// Playground's six Gaussians (src/dataset.ts), at half its scale.
+var bumps = []struct{ x, y, sign float64 }{
+	{-2, 1.25, 1}, {0, 1.25, -1}, {2, 1.25, 1},
+	{-2, -1.25, -1}, {0, -1.25, 1}, {2, -1.25, -1},
+}
+
+// bumpWidth is the standard deviation of each bump.
+const bumpWidth = 0.6
+
+// regressionTarget is the noise-free surface of a regression data set:
+//
+//	reg-plane: y = (x₁ + x₂)/6, from −1 to 1 over [−3, 3]²
+//	reg-gauss: y = Σ_k s_k exp(−‖x − c_k‖²/(2·0.6²)), s_k = ±1
+func regressionTarget(dataset string, x1, x2 float64) float64 {
+	if dataset == dsRegPlane {
+		return (x1 + x2) / (2 * regRadius)
+	}
+	var y float64
+	for _, b := range bumps {
+		d2 := (x1-b.x)*(x1-b.x) + (x2-b.y)*(x2-b.y)
+		y += b.sign * math.Exp(-d2/(2*bumpWidth*bumpWidth))
+	}
+	return y
+}
+
+// regressionData draws n inputs uniformly in [−3, 3]² and their targets.
+// As in TensorFlow Playground, noise (0 to 50, percent) shifts the point
+// where the surface is read by up to noise% of the square's width in each
+// coordinate, so the label no longer quite belongs to its position.
+func regressionData(rng *rand.Rand, dataset string, n int, noise float64) ([][]float64, []float64) {
+	X := make([][]float64, n)
+	y := make([]float64, n)
+	for i := range n {
+		x1 := regRadius * (2*rng.Float64() - 1)
+		x2 := regRadius * (2*rng.Float64() - 1)
+		u1 := noise / 100 * regRadius * (2*rng.Float64() - 1)
+		u2 := noise / 100 * regRadius * (2*rng.Float64() - 1)
+		X[i], y[i] = []float64{x1, x2}, regressionTarget(dataset, x1+u1, x2+u2)
+	}
+	return X, y
+}
+
+// data is a run's data set: classdata's Set (for regression its labels are
+// all 0) and, for regression, the targets.
+type data struct {
+	set *classdata.Set
+	y   []float64 // regression targets, nil for classification
+}
+
+// loadData builds the data set the parameters ask for, or a *lab.ParamError
+// when they do not fit together.
+func loadData(rng *rand.Rand, v lab.Values) (*data, error) {
+	dataset, problem, classes := v.String("dataset"), v.String("problem"), v.Int("classes")
+	noise := float64(v.Int("noise"))
+	testShare := 1 - float64(v.Int("train"))/100
+	points := v.Points("points")
+	if isRegression(dataset) != (problem == "regression") {
+		what := "a classification data set: choose problem=binary or multiclass, or dataset=reg-plane or reg-gauss"
+		if isRegression(dataset) {
+			what = "a regression data set: choose problem=regression, or a classification data set"
+		}
+		return nil, &lab.ParamError{Name: "problem", Value: problem, Allowed: fmt.Sprintf("%s is %s", dataset, what)}
+	}
+	badClasses := func(allowed string) error {
+		return &lab.ParamError{Name: "classes", Value: strconv.Itoa(classes), Allowed: allowed}
+	}
+	switch {
+	case problem != "multiclass" && classes != 2:
+		return nil, badClasses(fmt.Sprintf("problem=%s has no choice of classes (leave 2); choose problem=multiclass for more", problem))
+	case problem == "multiclass" && (dataset == dsIris || dataset == dsWine) && classes > 3:
+		return nil, badClasses(dataset + " has 3 classes: choose 2 or 3")
+	case problem == "multiclass" && (dataset == dsCircle || dataset == dsXOR || dataset == dsMoons) && classes != 2:
+		return nil, badClasses(dataset + " has 2 classes: choose 2, or gauss, spiral, iris, wine or custom for more")
+	}
+	if problem == "regression" {
+		if len(points) > 0 {
+			return nil, &lab.ParamError{Name: "points", Value: v.Text("points"),
+				Allowed: "clicked points carry a class; regression data sets take none (remove them)"}
+		}
+		X, y := regressionData(rng, dataset, samples, noise)
+		set, err := classdata.FromSamples(rng, dataset, X, make([]int, len(X)), 1, classdata.Options{TestShare: testShare})
+		if err != nil {
+			return nil, err
+		}
+		return &data{set: set, y: y}, nil
+	}
+	set, err := classdata.Load(rng, classdata.Options{
+		Dataset: classdataName[dataset], N: samples, Noise: noise / 50, Classes: classes,
+		Binary: classes == 2, TestShare: testShare, Points: points,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &data{set: set}, nil
+}
+
+// target is sample i's target: its label, or its value for regression.
+func (d *data) target(i int) float64 {
+	if d.y != nil {
+		return d.y[i]
+	}
+	return float64(d.set.Labels[i])
+}
+
+// Rows is data.csv: x1..xd, label (or y), split.
+func (d *data) Rows() [][]string {
+	rows := d.set.Rows()
+	if d.y == nil {
+		return rows
+	}
+	last := len(rows[0]) - 2 // the label column
+	rows[0][last] = "y"
+	for i, row := range rows[1:] {
+		row[last] = strconv.FormatFloat(d.y[i], 'g', -1, 64)
+	}
+	return rows
+}

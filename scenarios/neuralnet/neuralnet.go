@@ -1,0 +1,390 @@
+// Package neuralnet is the neural-network playground, after TensorFlow
+// Playground: a multi-layer perceptron trained epoch by epoch on 2-D data
+// (or iris and wine) with a choice of input features, layers, activation,
+// optimiser, L1/L2 penalty and dropout, for binary or multi-class
+// classification or regression. It shows the network's output over the
+// map, every unit's own map, the network with its weights, the train and
+// test loss and accuracy, and the confusion matrix of the test set.
+package neuralnet
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/scenarios/internal/classdata"
+)
+
+// Limits and fixed settings of the scenario.
+const (
+	maxSteps     = 1000
+	maxLayers    = 6
+	maxUnits     = 8
+	regionRes    = 100
+	tileStride   = 4 // unit maps sample every 4th cell of the region grid
+	curveSamples = 240
+	// zeroLoss ends a run whose training loss has all but vanished.
+	zeroLoss = 1e-6
+	// minSamples a network needs before it trains (custom data).
+	minSamples = 2
+)
+
+// Input features, as the URL spells them.
+var featureNames = []string{"x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"}
+
+// featureLabels are the features as the diagram writes them.
+var featureLabels = map[string]string{
+	"x1": "x₁", "x2": "x₂", "x1sq": "x₁²", "x2sq": "x₂²", "x1x2": "x₁x₂", "sinx1": "sin x₁", "sinx2": "sin x₂",
+}
+
+//go:embed explanation.html
+var explanation string
+
+// Scenario returns the neural-network playground in the given chapter.
+func Scenario(chapter string) *lab.Scenario {
+	return &lab.Scenario{
+		Slug:     "neural-network",
+		Title:    "Neural network playground",
+		Chapter:  chapter,
+		Summary:  "A multi-layer perceptron trained live on 2-D data: pick features, layers, activation, optimiser, L1/L2 and dropout; watch the output map, each unit's map, the weights, and the train and test loss.",
+		MaxSteps: maxSteps,
+		Speed:    10,
+		Params: []lab.Param{
+			{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: dsCircle, Options: datasets,
+				Help: "circle, xor, gauss (Gaussian clusters), spiral, moons: generated 2-D classes; reg-plane (a tilted plane) and reg-gauss (six Gaussian bumps): regression; iris, wine: real measurements (standardised; the map shows two features, the network sees all); custom: only your points."},
+			{Name: "problem", Label: "Problem", Kind: lab.KindEnum, Default: "binary", Options: []string{"binary", "multiclass", "regression"},
+				Help: "binary: one sigmoid output and binary cross-entropy; multiclass: one softmax output per class and cross-entropy; regression: one linear output and squared error (regression data sets only)."},
+			{Name: "classes", Label: "Classes", Kind: lab.KindInt, Default: "2", Min: 2, Max: classdata.MaxClasses, Step: 1,
+				Help: "Number of classes of a multiclass problem: gauss, spiral and custom take 2 to 5, iris and wine 2 or 3, circle, xor and moons only 2. Binary and regression problems keep 2."},
+			{Name: "noise", Label: "Noise", Kind: lab.KindInt, Default: "10", Min: 0, Max: 50, Step: 5,
+				Help: "0 to 50, as in TensorFlow Playground: the spread of the clusters and the jitter of the other generated data sets (real data has none)."},
+			{Name: "train", Label: "Training share (%)", Kind: lab.KindInt, Default: "50", Min: 10, Max: 90, Step: 10,
+				Help: "Percentage of the 500 generated samples used for training; the rest is the test set. Your points always train."},
+			{Name: "batch", Label: "Batch size", Kind: lab.KindInt, Default: "10", Min: 1, Max: 500, Step: 1,
+				Help: "Samples per gradient step; an epoch takes one step per batch. A batch at least as large as the training set is full-batch gradient descent."},
+			{Name: "features", Label: "Input features", Kind: lab.KindList, Default: "x1,x2", Options: featureNames, MinItems: 1, MaxItems: len(featureNames),
+				Help: "What the first layer sees of each point: x1, x2 themselves, their squares, their product, their sines. Iris and wine add their other measurements."},
+			{Name: "layers", Label: "Hidden layers", Kind: lab.KindInts, Default: "4,2", Min: 1, Max: maxUnits, MinItems: 0, MaxItems: maxLayers,
+				Help: "Units of each hidden layer, comma-separated: up to 6 layers of 1 to 8 units. Empty: no hidden layer, a linear model."},
+			{Name: "activation", Label: "Activation", Kind: lab.KindEnum, Default: "tanh", Options: []string{"tanh", "relu", "sigmoid", "linear", "leaky_relu"},
+				Help: "The function every hidden unit applies to its weighted sum."},
+			{Name: "lr", Label: "Learning rate", Kind: lab.KindFloat, Default: "0.03", Min: 0.00001, Max: 10, Step: 0.00001,
+				Help: "Step size η of every update. Too small crawls; too large makes the loss jump or diverge."},
+			{Name: "optimizer", Label: "Optimiser", Kind: lab.KindEnum, Default: "sgd", Options: []string{"sgd", "momentum", "rmsprop", "adadelta", "adam"},
+				Help: "sgd: w ← w − η∇J; momentum keeps a velocity; rmsprop divides by a running RMS of the gradient; adadelta adapts its own step size; adam combines momentum and RMS scaling."},
+			{Name: "reg", Label: "Regularisation", Kind: lab.KindEnum, Default: "none", Options: []string{"none", "l1", "l2"},
+				Help: "Penalty added to the loss over the weights (not the biases): l2 adds λ Σ w², shrinking every weight; l1 adds λ Σ |w|, pushing weak ones to zero."},
+			{Name: "reg_rate", Label: "Regularisation rate λ", Kind: lab.KindFloat, Default: "0", Min: 0, Max: 10, Step: 0.001,
+				Help: "Weight λ of the penalty (used when regularisation is l1 or l2)."},
+			{Name: "dropout", Label: "Dropout", Kind: lab.KindFloat, Default: "0", Min: 0, Max: 0.9, Step: 0.05,
+				Help: "Probability of switching off each hidden unit for one batch while training (survivors are scaled by 1/(1 − p)); never at test time."},
+			classdata.PointsParam(),
+			lab.SeedParam(),
+		},
+		Panels: []lab.Panel{
+			{Name: "output", Title: "Output over the map, with the training samples", Points: "points"},
+			{Name: "network", Title: "Network: edge width ∝ |weight|, orange > 0, blue < 0; node colour = bias"},
+			{Name: "units", Title: "What each unit computes, over the same map"},
+			{Name: "loss", Title: "Train and test loss per epoch"},
+			{Name: "accuracy", Title: "Train and test accuracy per epoch"},
+			{Name: "confusion", Title: "Confusion matrix of the test set"},
+		},
+		Explanation: templ.Raw(explanation),
+		New:         newModel,
+	}
+}
+
+// model is one run of the playground.
+type model struct {
+	data     *data
+	problem  string
+	classes  int // outputs' classes (1 for regression)
+	features []string
+	hidden   []int
+	lr       float64
+	batch    int // effective batch size
+	net      *ml.Network
+	trainX   [][]float64 // network inputs of the training samples
+	trainY   []float64
+	testX    [][]float64
+	testY    []float64
+	// Curves, one value per epoch from epoch 0.
+	trainLoss, testLoss, trainAcc, testAcc []float64
+	confusion                              [][]int // test set: rows true, columns predicted
+	diverged                               bool
+	// The region grid: network inputs at the centres of regionRes² cells,
+	// row 0 at the top, and the layer outputs there at gridEpoch.
+	grid      []float64
+	gridOut   [][]float64
+	gridEpoch int
+}
+
+func newModel(v lab.Values) (lab.Model, error) {
+	d, err := loadData(rand.New(rand.NewPCG(v.Seed(), 1)), v)
+	if err != nil {
+		return nil, err
+	}
+	m := &model{data: d, problem: v.String("problem"), classes: d.set.Classes, features: v.List("features"),
+		hidden: v.Ints("layers"), lr: v.Float("lr"), gridEpoch: -1}
+	if d.y != nil {
+		m.classes = 1
+	}
+	s := d.set
+	for _, i := range s.Train {
+		m.trainX = append(m.trainX, m.inputs(s.X[i], nil))
+		m.trainY = append(m.trainY, d.target(i))
+	}
+	for _, i := range s.Test {
+		m.testX = append(m.testX, m.inputs(s.X[i], nil))
+		m.testY = append(m.testY, d.target(i))
+	}
+	m.batch = min(v.Int("batch"), max(len(m.trainX), 1))
+	if len(m.trainX) < minSamples {
+		return m, nil // waits for clicked points; the note says so
+	}
+	penalty := v.String("reg")
+	cfg := ml.NetworkConfig{
+		Inputs: len(m.trainX[0]), Hidden: m.hidden, Activation: v.String("activation"), Problem: m.problem,
+		Classes: m.classes, LearningRate: m.lr, Optimizer: v.String("optimizer"),
+		Penalty: penalty, PenaltyRate: v.Float("reg_rate"), Dropout: v.Float("dropout"), Batch: m.batch,
+	}
+	m.net, err = ml.NewNetwork(rand.New(rand.NewPCG(v.Seed(), 2)), m.trainX, m.trainY, cfg)
+	if err != nil {
+		return nil, err
+	}
+	m.buildGrid()
+	m.evaluate()
+	return m, nil
+}
+
+// inputs returns the network's inputs for one sample of the data set: the
+// chosen features of its map coordinates x1, x2, then its other features
+// (iris, wine).
+func (m *model) inputs(x []float64, out []float64) []float64 {
+	out = out[:0]
+	x1, x2 := x[0], x[1]
+	for _, f := range m.features {
+		switch f {
+		case "x1":
+			out = append(out, x1)
+		case "x2":
+			out = append(out, x2)
+		case "x1sq":
+			out = append(out, x1*x1)
+		case "x2sq":
+			out = append(out, x2*x2)
+		case "x1x2":
+			out = append(out, x1*x2)
+		case "sinx1":
+			out = append(out, math.Sin(x1))
+		case "sinx2":
+			out = append(out, math.Sin(x2))
+		}
+	}
+	return append(out, x[2:]...)
+}
+
+// inputNames names the network's inputs, the columns of the first W.
+func (m *model) inputNames() []string {
+	names := append([]string(nil), m.features...)
+	for j := 2; j < m.data.set.Dim(); j++ {
+		names = append(names, "x"+strconv.Itoa(j+1))
+	}
+	return names
+}
+
+// buildGrid computes the network inputs at the region map's cell centres.
+func (m *model) buildGrid() {
+	b := m.data.set.Bounds
+	dx, dy := (b[1]-b[0])/regionRes, (b[3]-b[2])/regionRes
+	raw := make([]float64, m.data.set.Dim())
+	var in []float64
+	m.grid = make([]float64, 0, regionRes*regionRes*m.net.Config().Inputs)
+	for j := range regionRes {
+		y := b[3] - (float64(j)+0.5)*dy
+		for i := range regionRes {
+			raw = m.data.set.Slice(b[0]+(float64(i)+0.5)*dx, y, raw)
+			in = m.inputs(raw, in)
+			m.grid = append(m.grid, in...)
+		}
+	}
+}
+
+// gridOutputs returns every layer's outputs over the region grid at the
+// current epoch (computed once per epoch).
+func (m *model) gridOutputs() [][]float64 {
+	if m.gridEpoch != m.net.Epoch() {
+		m.gridOut = m.net.Forward(m.grid, regionRes*regionRes)
+		m.gridEpoch = m.net.Epoch()
+	}
+	return m.gridOut
+}
+
+// evaluate appends the current losses and accuracies and recounts the
+// confusion matrix.
+func (m *model) evaluate() {
+	m.gridEpoch = -1 // Evaluate reuses the buffers of the grid's outputs
+	trainLoss, trainAcc := m.net.Evaluate(m.trainX, m.trainY)
+	testLoss, testAcc := m.net.Evaluate(m.testX, m.testY)
+	m.trainLoss = append(m.trainLoss, trainLoss)
+	m.testLoss = append(m.testLoss, testLoss)
+	m.trainAcc = append(m.trainAcc, trainAcc)
+	m.testAcc = append(m.testAcc, testAcc)
+	m.diverged = !m.net.Finite() || math.IsNaN(trainLoss) || math.IsInf(trainLoss, 0)
+	if m.problem == "regression" || len(m.testX) == 0 {
+		return
+	}
+	m.confusion = make([][]int, m.classes)
+	for k := range m.confusion {
+		m.confusion[k] = make([]int, m.classes)
+	}
+	flat := make([]float64, 0, len(m.testX)*len(m.testX[0]))
+	for _, x := range m.testX {
+		flat = append(flat, x...)
+	}
+	outs := m.net.Forward(flat, len(m.testX))
+	out, k := outs[len(outs)-1], m.net.Outputs()
+	for i, y := range m.testY {
+		m.confusion[int(y)][m.net.Class(out[i*k:(i+1)*k])]++
+	}
+}
+
+func (m *model) Step() error {
+	if m.Done() {
+		return nil
+	}
+	m.net.Step()
+	m.evaluate()
+	return nil
+}
+
+func (m *model) Done() bool {
+	if m.net == nil || m.diverged {
+		return true
+	}
+	return m.net.Epoch() >= maxSteps || m.trainLoss[len(m.trainLoss)-1] < zeroLoss
+}
+
+// floats marshals non-finite values as null: a diverged network's weights
+// are still valid JSON.
+type floats []float64
+
+func (f floats) MarshalJSON() ([]byte, error) {
+	b := []byte{'['}
+	for i, v := range f {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendFloat(b, v, 'g', -1, 64)
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// layerState is one layer of state.layers: W is out×in.
+type layerState struct {
+	W          []floats `json:"W"`
+	B          floats   `json:"b"`
+	Activation string   `json:"activation"`
+}
+
+// state is the frame's "state".
+type state struct {
+	Layers    []layerState `json:"layers"`
+	Inputs    []string     `json:"inputs"`
+	Epoch     int          `json:"epoch"`
+	Problem   string       `json:"problem"`
+	Classes   int          `json:"classes"`
+	Batch     int          `json:"batch"`
+	Penalty   float64      `json:"penalty"` // λ·Ω(W) at the current weights
+	Confusion [][]int      `json:"confusion,omitempty"`
+	Diverged  bool         `json:"diverged"`
+}
+
+func (m *model) Snapshot() lab.Snapshot {
+	if m.net == nil {
+		return lab.Snapshot{
+			Metrics: map[string]float64{},
+			State:   state{Layers: []layerState{}, Inputs: m.inputNames(), Problem: m.problem, Classes: m.classes, Batch: m.batch},
+			Note: fmt.Sprintf("The network needs at least %d training samples; there are %d. Click on the map to add points (pick their class beside it).",
+				minSamples, len(m.trainX)),
+		}
+	}
+	var layers []layerState
+	for _, l := range m.net.Layers() {
+		ls := layerState{B: l.B, Activation: l.Activation}
+		for _, row := range l.W {
+			ls.W = append(ls.W, row)
+		}
+		layers = append(layers, ls)
+	}
+	penalty := m.net.Penalty()
+	if math.IsNaN(penalty) || math.IsInf(penalty, 0) {
+		penalty = -1 // never a valid penalty; the note tells why
+	}
+	last := len(m.trainLoss) - 1
+	metrics := map[string]float64{"train_loss": m.trainLoss[last], "test_loss": m.testLoss[last]}
+	if m.problem != "regression" {
+		metrics["train_accuracy"], metrics["test_accuracy"] = m.trainAcc[last], m.testAcc[last]
+	}
+	return lab.Snapshot{
+		Metrics: metrics,
+		State: state{Layers: layers, Inputs: m.inputNames(), Epoch: m.net.Epoch(), Problem: m.problem, Classes: m.classes,
+			Batch: m.batch, Penalty: penalty, Confusion: m.confusion, Diverged: m.diverged},
+		Note: m.note(),
+	}
+}
+
+func (m *model) note() string {
+	last := len(m.trainLoss) - 1
+	epoch := m.net.Epoch()
+	batches := (len(m.trainX) + m.batch - 1) / m.batch
+	if m.diverged {
+		return fmt.Sprintf("Epoch %d: the loss blew up to %v — the learning rate %g is too high. Training stopped; lower lr and press Reset.",
+			epoch, m.trainLoss[last], m.lr)
+	}
+	var b strings.Builder
+	if epoch == 0 {
+		fmt.Fprintf(&b, "Random initial weights (Glorot uniform), biases 0. Each step is one epoch: %d training samples shuffled into %d batch(es) of up to %d, one update per batch. ",
+			len(m.trainX), batches, m.batch)
+	} else {
+		fmt.Fprintf(&b, "Epoch %d: %d update(s). ", epoch, batches)
+	}
+	fmt.Fprintf(&b, "Train loss %.4f, test loss %s", m.trainLoss[last], fmtMaybe(m.testLoss[last], 4))
+	if m.problem != "regression" {
+		fmt.Fprintf(&b, "; accuracy train %s, test %s", pct(m.trainAcc[last]), pct(m.testAcc[last]))
+	}
+	b.WriteString(".")
+	if m.trainLoss[last] < zeroLoss {
+		b.WriteString(" The training loss is all but zero: nothing left to learn.")
+	} else if epoch > 0 && m.testLoss[last] > 1.5*m.trainLoss[last] && m.testLoss[last]-m.trainLoss[last] > 0.05 {
+		b.WriteString(" The test loss is well above the training loss: the network is starting to over-fit.")
+	}
+	return b.String()
+}
+
+func fmtMaybe(v float64, prec int) string {
+	if math.IsNaN(v) {
+		return "– (no test samples)"
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64)
+}
+
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
+}
+
+func (m *model) Data() [][]string { return m.data.Rows() }

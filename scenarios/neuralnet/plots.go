@@ -1,0 +1,439 @@
+package neuralnet
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mlplayground/playground/internal/viz"
+)
+
+// Drawing settings.
+const (
+	// maxDrawn bounds the training samples drawn on the output map (a
+	// stride through them), so a frame stays small.
+	maxDrawn = 200
+	// levels quantises a diverging colour to this many steps each side of
+	// white: smooth enough, and a small paletted raster.
+	levels = 10
+	// mapKeep is how much of the class colour the strongest map colour
+	// keeps (the rest is white), so samples stay readable on top.
+	mapKeep = 0.5
+	// rampBands are the flat bands of the regression map.
+	rampBands = 16
+)
+
+// Positive values, class 1 and positive weights are orange; negative
+// values, class 0 and negative weights blue: one reading for the maps,
+// the units and the edges.
+var (
+	positive = viz.ClassColor(1)
+	negative = viz.ClassColor(0)
+)
+
+func (m *model) Plot(panel string) (*plot.Plot, error) {
+	switch panel {
+	case "output":
+		return m.plotOutput(), nil
+	case "network":
+		return m.plotNetwork(), nil
+	case "units":
+		return m.plotUnits(), nil
+	case "loss":
+		return m.plotLoss(), nil
+	case "accuracy":
+		return m.plotAccuracy(), nil
+	case "confusion":
+		return m.plotConfusion(), nil
+	}
+	return nil, fmt.Errorf("neuralnet: no panel %q", panel)
+}
+
+// whiten mixes c with white, keeping the share keep of c.
+func whiten(c color.RGBA, keep float64) color.RGBA {
+	mix := func(v uint8) uint8 { return uint8(math.Round(255 - (255-float64(v))*keep)) }
+	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 0xFF}
+}
+
+// divergingColors[levels+k] is the colour of t = k/levels: blue below 0,
+// white at 0, orange above (made once: a colour per map cell must not
+// allocate).
+var divergingColors = func() []color.Color {
+	cs := make([]color.Color, 2*levels+1)
+	for k := -levels; k <= levels; k++ {
+		t := float64(k) / levels
+		if t < 0 {
+			cs[levels+k] = whiten(negative, -t*mapKeep)
+		} else {
+			cs[levels+k] = whiten(positive, t*mapKeep)
+		}
+	}
+	return cs
+}()
+
+// diverging colours t ∈ [−1, 1] in levels steps each side of white. NaN
+// is transparent.
+func diverging(t float64) color.Color {
+	if math.IsNaN(t) {
+		return nil
+	}
+	return divergingColors[levels+int(math.Round(min(max(t, -1), 1)*levels))]
+}
+
+// targetRange is the regression targets' range, for the ramp.
+func (m *model) targetRange() (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, y := range m.data.y {
+		lo, hi = min(lo, y), max(hi, y)
+	}
+	if !(hi > lo) {
+		return lo - 1, lo + 1
+	}
+	return lo, hi
+}
+
+// outputColor colours one grid cell's output (k values).
+func (m *model) outputColor(out []float64) color.Color {
+	switch m.problem {
+	case "binary":
+		return diverging(2*out[0] - 1)
+	case "multiclass":
+		return blend(out)
+	}
+	lo, hi := m.targetRange()
+	return viz.RampBands((out[0]-lo)/(hi-lo), rampBands)
+}
+
+// blend mixes the class colours by probability, in tenths.
+func blend(probs []float64) color.Color {
+	for _, p := range probs {
+		if math.IsNaN(p) {
+			return nil
+		}
+	}
+	var r, g, b float64
+	for k, p := range probs {
+		p = math.Round(p*levels) / levels
+		c := whiten(viz.ClassColor(k), mapKeep)
+		r, g, b = r+p*float64(c.R), g+p*float64(c.G), b+p*float64(c.B)
+	}
+	return color.RGBA{uint8(min(255, math.Round(r))), uint8(min(255, math.Round(g))), uint8(min(255, math.Round(b))), 0xFF}
+}
+
+// cell returns the grid index of the cell whose centre is (x, y).
+func (m *model) cell(x, y float64) int {
+	b := m.data.set.Bounds
+	i := int((x - b[0]) / (b[1] - b[0]) * regionRes)
+	j := int((b[3] - y) / (b[3] - b[2]) * regionRes)
+	return min(max(j, 0), regionRes-1)*regionRes + min(max(i, 0), regionRes-1)
+}
+
+func (m *model) plotOutput() *plot.Plot {
+	s := m.data.set
+	p := s.NewMap()
+	b := s.Bounds
+	if m.net != nil {
+		outs := m.gridOutputs()
+		out, k := outs[len(outs)-1], m.net.Outputs()
+		viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x, y float64) color.Color {
+			c := m.cell(x, y)
+			return m.outputColor(out[c*k : (c+1)*k])
+		})
+	}
+	gen := len(s.X) - s.User
+	stride := max(1, (len(s.Train)+maxDrawn-1)/maxDrawn)
+	var X [][]float64
+	var labels []int
+	var values []float64
+	for n, i := range s.Train {
+		if i >= gen || n%stride != 0 {
+			continue
+		}
+		X = append(X, s.X[i])
+		labels = append(labels, s.Labels[i])
+		if m.data.y != nil {
+			values = append(values, m.data.y[i])
+		}
+	}
+	if m.data.y != nil {
+		m.addValued(p, X, values)
+	} else {
+		viz.AddScatter(p, X, labels, viz.ScatterStyle{Outline: true})
+	}
+	if s.User > 0 {
+		viz.AddScatter(p, s.X[gen:], s.Labels[gen:], viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	return p
+}
+
+// addValued draws regression samples coloured by their target on the
+// map's ramp, ringed in dark grey, one scatter per band.
+func (m *model) addValued(p *plot.Plot, X [][]float64, values []float64) {
+	lo, hi := m.targetRange()
+	bands := map[int]plotter.XYs{}
+	for i, x := range X {
+		t := (values[i] - lo) / (hi - lo)
+		k := min(int(t*rampBands), rampBands-1)
+		bands[k] = append(bands[k], plotter.XY{X: x[0], Y: x[1]})
+	}
+	for k := range rampBands {
+		if xys, ok := bands[k]; ok {
+			c := viz.RampBands((float64(k)+0.5)/rampBands, rampBands)
+			p.Add(&plotter.Scatter{XYs: xys, GlyphStyle: draw.GlyphStyle{Color: c, Radius: 3, Shape: ringed{}}})
+		}
+	}
+}
+
+// ringed is a filled circle with a dark rim, readable on a ramp of the
+// same colours.
+type ringed struct{}
+
+func (ringed) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	var path vg.Path
+	path.Move(vg.Point{X: pt.X + sty.Radius, Y: pt.Y})
+	path.Arc(pt, sty.Radius, 0, 2*math.Pi)
+	path.Close()
+	c.SetColor(sty.Color)
+	c.Fill(path)
+	c.SetLineStyle(draw.LineStyle{Color: color.RGBA{0x33, 0x33, 0x33, 0xFF}, Width: 0.6})
+	c.Stroke(path)
+}
+
+func (m *model) plotNetwork() *plot.Plot {
+	p := viz.NewPlot("", "", "")
+	var d viz.NetworkDiagram
+	d.Positive, d.Negative = positive, negative
+	var inputs []string
+	for _, name := range m.inputNames() {
+		if l, ok := featureLabels[name]; ok {
+			name = l
+		}
+		inputs = append(inputs, name)
+	}
+	d.Labels = append(d.Labels, inputs)
+	d.Fill = append(d.Fill, nil)
+	d.Captions = append(d.Captions, "inputs")
+	if m.net == nil {
+		viz.AddNetworkDiagram(p, d)
+		return p
+	}
+	layers := m.net.Layers()
+	maxB := 0.0
+	for _, l := range layers {
+		for _, b := range l.B {
+			if !math.IsNaN(b) {
+				maxB = math.Max(maxB, math.Abs(b))
+			}
+		}
+	}
+	for n, l := range layers {
+		labels := make([]string, len(l.W))
+		fill := make([]color.Color, len(l.W))
+		for o := range l.W {
+			if maxB > 0 {
+				fill[o] = diverging(l.B[o] / maxB)
+			}
+		}
+		caption := fmt.Sprintf("%d units", len(l.W))
+		if n == len(layers)-1 {
+			caption = "output"
+			for o := range labels {
+				labels[o] = m.outputName(o)
+			}
+		}
+		d.Labels = append(d.Labels, labels)
+		d.Fill = append(d.Fill, fill)
+		d.Captions = append(d.Captions, caption)
+		d.Weights = append(d.Weights, l.W)
+	}
+	viz.AddNetworkDiagram(p, d)
+	return p
+}
+
+// outputName names output unit o.
+func (m *model) outputName(o int) string {
+	switch m.problem {
+	case "binary":
+		return "p(1)"
+	case "multiclass":
+		return "p(" + strconv.Itoa(o) + ")"
+	}
+	return "ŷ"
+}
+
+// plotUnits draws one small map per unit, a row per layer: hidden units in
+// blue (negative) to orange (positive), scaled to the activation's range,
+// and the outputs as on the output map.
+func (m *model) plotUnits() *plot.Plot {
+	p := viz.NewPlot("", "", "")
+	if m.net == nil {
+		return p
+	}
+	outs := m.gridOutputs()
+	res := regionRes / tileStride
+	cols := 1
+	for _, h := range m.hidden {
+		cols = max(cols, h)
+	}
+	cols = max(cols, m.net.Outputs())
+	act := m.net.Config().Activation
+	var tiles []viz.Tile
+	for l, out := range outs {
+		units := len(out) / (regionRes * regionRes)
+		last := l == len(outs)-1
+		for u := range cols {
+			if u >= units {
+				tiles = append(tiles, viz.Tile{Res: res})
+				continue
+			}
+			value := func(c int) float64 { return out[c*units+u] }
+			// Unbounded activations are scaled by their largest |value|.
+			scale, centre := 1.0, 0.0
+			switch act {
+			case "sigmoid":
+				scale, centre = 0.5, 0.5
+			case "relu", "leaky_relu", "linear":
+				scale = 0
+				for c := range regionRes * regionRes {
+					scale = math.Max(scale, math.Abs(value(c)))
+				}
+				scale = math.Max(scale, 1e-12)
+			}
+			pix := make([]color.Color, res*res)
+			for j := range res {
+				for i := range res {
+					c := (j*tileStride+tileStride/2)*regionRes + i*tileStride + tileStride/2
+					switch {
+					case last && m.problem == "multiclass":
+						pix[j*res+i] = whitenNaN(viz.ClassColor(u), value(c))
+					case last:
+						pix[j*res+i] = m.outputColor(out[c*units : (c+1)*units])
+					default:
+						pix[j*res+i] = diverging((value(c) - centre) / scale)
+					}
+				}
+			}
+			caption := fmt.Sprintf("%d.%d", l+1, u+1)
+			if last {
+				caption = m.outputName(u)
+			}
+			tiles = append(tiles, viz.Tile{Pixels: pix, Res: res, Caption: caption})
+		}
+	}
+	viz.AddTileGrid(p, tiles, cols)
+	return p
+}
+
+// whitenNaN is white to class colour by probability pr, in tenths.
+func whitenNaN(c color.RGBA, pr float64) color.Color {
+	if math.IsNaN(pr) {
+		return nil
+	}
+	return whiten(c, math.Round(pr*levels)/levels*0.8)
+}
+
+// epochs returns 0, 1, …, n−1.
+func epochs(n int) []float64 {
+	xs := make([]float64, n)
+	for i := range xs {
+		xs[i] = float64(i)
+	}
+	return xs
+}
+
+// addCurves draws a train (solid) and a test (dashed) curve.
+func addCurves(p *plot.Plot, train, test []float64) {
+	xs := epochs(len(train))
+	dx, dy := viz.Decimate(xs, train, curveSamples)
+	viz.AddLine(p, dx, dy, viz.ClassColor(0), "train", false)
+	dx, dy = viz.Decimate(xs, test, curveSamples)
+	viz.AddLine(p, dx, dy, viz.ClassColor(1), "test", true)
+	// Dots mark the current epoch (and show epoch 0 before any line).
+	last := len(xs) - 1
+	viz.AddScatter(p, [][]float64{{xs[last], train[last]}, {xs[last], test[last]}}, []int{0, 1}, viz.ScatterStyle{Radius: 3.5})
+	p.X.Min, p.X.Max = 0, max(p.X.Max, 10)
+}
+
+func (m *model) plotLoss() *plot.Plot {
+	name := map[string]string{"binary": "binary cross-entropy", "multiclass": "cross-entropy", "regression": "½(y − ŷ)²"}[m.problem]
+	p := viz.NewPlot("", "epoch", "loss ("+name+")")
+	if m.net != nil {
+		addCurves(p, m.trainLoss, m.testLoss)
+	}
+	p.Y.Min = 0
+	return p
+}
+
+func (m *model) plotAccuracy() *plot.Plot {
+	p := viz.NewPlot("", "epoch", "accuracy")
+	if m.problem == "regression" {
+		addMessage(p, "Regression has no accuracy:\nthe loss panel shows the squared error.")
+		return p
+	}
+	if m.net != nil {
+		addCurves(p, m.trainAcc, m.testAcc)
+	}
+	p.Y.Min, p.Y.Max = 0, 1
+	return p
+}
+
+func (m *model) plotConfusion() *plot.Plot {
+	p := viz.NewPlot("", "predicted class", "true class")
+	switch {
+	case m.problem == "regression":
+		addMessage(p, "Regression has no classes:\nno confusion matrix.")
+		return p
+	case m.confusion == nil:
+		addMessage(p, "No test samples yet.")
+		return p
+	}
+	h := viz.Heatmap{}
+	names := m.data.set.ClassNames
+	for r, row := range m.confusion {
+		vals := make([]float64, len(row))
+		text := make([]string, len(row))
+		for c, n := range row {
+			vals[c], text[c] = float64(n), strconv.Itoa(n)
+		}
+		h.Values, h.Text = append(h.Values, vals), append(h.Text, text)
+		h.Rows = append(h.Rows, shortName(names, r))
+		h.Cols = append(h.Cols, shortName(names, r))
+	}
+	viz.AddHeatmap(p, h)
+	return p
+}
+
+// shortName is class k's name, cut for a tick label.
+func shortName(names []string, k int) string {
+	if k >= len(names) {
+		return strconv.Itoa(k)
+	}
+	n := names[k]
+	if len([]rune(n)) > 12 {
+		n = string([]rune(n)[:11]) + "…"
+	}
+	return n
+}
+
+// addMessage writes text in the middle of an empty plot.
+func addMessage(p *plot.Plot, text string) {
+	p.HideAxes()
+	p.X.Label.Text, p.Y.Label.Text = "", ""
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: 0.5, Y: 0.5}}, Labels: []string{text}})
+	if err != nil {
+		return
+	}
+	ts := p.Legend.TextStyle // the house font
+	ts.XAlign, ts.YAlign = draw.XCenter, draw.YCenter
+	ts.Font.Size = 12
+	l.TextStyle[0] = ts
+	p.Add(l)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+}
