@@ -10,6 +10,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
+	"github.com/mlplayground/playground/scenarios/dropout"
 	"github.com/mlplayground/playground/scenarios/gmmem"
 	"github.com/mlplayground/playground/scenarios/kmeans"
 	"github.com/mlplayground/playground/scenarios/linearregression"
@@ -22,6 +23,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/perceptron"
 	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/svm"
+	"github.com/mlplayground/playground/scenarios/vanishing"
 )
 
 // Course chapters, as the catalogue groups them.
@@ -52,5 +54,7 @@ func All() []*lab.Scenario {
 		activations.Scenario(ChapterNeural),
 		neuralnet.Scenario(ChapterNeural),
 		backprop.Scenario(ChapterNeural),
+		dropout.Scenario(ChapterNeural),
+		vanishing.Scenario(ChapterNeural),
 	}
 }

@@ -1,0 +1,173 @@
+package viz
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// ColorGridStyle sets the colour scale of AddColorGrid and its colour bar.
+type ColorGridStyle struct {
+	// Lo and Hi map to the pale and the dark end of Ramp; values beyond
+	// them are clamped.
+	Lo, Hi float64
+	// Bands quantises the ramp (RampBands); 0 means 16.
+	Bands int
+	// Ticks are the values labelled on the colour bar, and Label formats
+	// them (nil: up to 4 significant digits).
+	Ticks []float64
+	Label func(v float64) string
+	// Title is written above the colour bar.
+	Title string
+}
+
+// Colour grid layout, in points.
+const (
+	colorGridMaxPixels = 480 // long side of the raster before the browser scales it
+	colorBarShare      = 0.2 // of the x range kept free on the right for the bar
+	colorBarWidth      = 9
+)
+
+// AddColorGrid adds values as a grid of cells, values[r][c] covering
+// [xmin + c·w, xmin + (c+1)·w] × [ymin + r·h, …] with row 0 at the bottom,
+// coloured by RampBands((v − Lo)/(Hi − Lo)); NaN cells are transparent.
+// It sets the axes to the grid plus a strip on the right that holds a
+// vertical colour bar with the style's ticks, and keeps the x ticks off
+// that strip. The raster is one image, upscaled so that the browser's
+// smoothing blurs only the cell borders.
+func AddColorGrid(p *plot.Plot, values [][]float64, xmin, xmax, ymin, ymax float64, st ColorGridStyle) {
+	rows := len(values)
+	if rows == 0 || len(values[0]) == 0 || !finite(xmin, xmax, ymin, ymax) || xmax <= xmin || ymax <= ymin || !(st.Hi > st.Lo) {
+		return
+	}
+	if st.Bands <= 0 {
+		st.Bands = 16
+	}
+	if st.Label == nil {
+		st.Label = func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+	}
+	strip := colorBarShare * (xmax - xmin)
+	h := &colorGrid{img: colorGridImage(values, st), xmin: xmin, xmax: xmax, ymin: ymin, ymax: ymax, stripMax: xmax + strip, st: st,
+		text: p.Y.Tick.Label}
+	h.text.XAlign, h.text.YAlign = draw.XLeft, draw.YCenter
+	p.Add(h)
+	p.X.Min, p.X.Max = xmin, xmax+strip
+	p.Y.Min, p.Y.Max = ymin, ymax
+	p.X.Tick.Marker = clippedTicks{inner: p.X.Tick.Marker, max: xmax}
+}
+
+// colorGridImage rasterises values, row 0 at the bottom, each cell k×k'
+// pixels.
+func colorGridImage(values [][]float64, st ColorGridStyle) image.Image {
+	rows, cols := len(values), len(values[0])
+	cw := max(1, colorGridMaxPixels/cols)
+	ch := max(1, colorGridMaxPixels/2/rows)
+	var pal color.Palette
+	index := map[color.RGBA]uint8{}
+	colourOf := func(v float64) uint8 {
+		c := RampBands((v-st.Lo)/(st.Hi-st.Lo), st.Bands) // NaN: transparent
+		k, ok := index[c]
+		if !ok {
+			k = uint8(len(pal))
+			index[c] = k
+			pal = append(pal, c)
+		}
+		return k
+	}
+	cells := make([]uint8, rows*cols)
+	for r, row := range values {
+		for c := range cols {
+			v := math.NaN()
+			if c < len(row) {
+				v = row[c]
+			}
+			cells[r*cols+c] = colourOf(v)
+		}
+	}
+	img := image.NewPaletted(image.Rect(0, 0, cols*cw, rows*ch), pal)
+	for y := range rows * ch {
+		r := rows - 1 - y/ch // image row 0 is the top
+		line := img.Pix[y*img.Stride : y*img.Stride+cols*cw]
+		for x := range line {
+			line[x] = cells[r*cols+x/cw]
+		}
+	}
+	return img
+}
+
+// colorGrid draws the raster and, in the strip right of it, the colour bar.
+type colorGrid struct {
+	img                    image.Image
+	xmin, xmax, ymin, ymax float64
+	stripMax               float64
+	st                     ColorGridStyle
+	text                   draw.TextStyle
+}
+
+func (h *colorGrid) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return h.xmin, h.stripMax, h.ymin, h.ymax
+}
+
+func (h *colorGrid) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	x0, x1 := trX(h.xmin), trX(h.xmax)
+	y0, y1 := trY(h.ymin), trY(h.ymax)
+	c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x1, Y: y1}}, h.img)
+
+	// The strip: white over the grid, then the bar with its ticks.
+	right := trX(h.stripMax)
+	c.SetColor(color.White)
+	c.Fill(rectPath(vg.Point{X: x1, Y: c.Min.Y}, vg.Point{X: right + 1, Y: c.Max.Y}))
+	barX := x1 + 8
+	top := y1 - 14
+	bottom := y0 + 4
+	if top <= bottom {
+		return
+	}
+	n := 64
+	step := (top - bottom) / vg.Length(n)
+	for i := range n {
+		t := (float64(i) + 0.5) / float64(n)
+		c.SetColor(RampBands(t, h.st.Bands))
+		c.Fill(rectPath(vg.Point{X: barX, Y: bottom + vg.Length(i)*step}, vg.Point{X: barX + colorBarWidth, Y: bottom + vg.Length(i+1)*step + 0.3}))
+	}
+	c.SetLineStyle(draw.LineStyle{Color: inkAxis, Width: 0.6})
+	outline := rectPath(vg.Point{X: barX, Y: bottom}, vg.Point{X: barX + colorBarWidth, Y: top})
+	c.Stroke(outline)
+	for _, v := range h.st.Ticks {
+		t := (v - h.st.Lo) / (h.st.Hi - h.st.Lo)
+		if !(t >= -1e-9 && t <= 1+1e-9) {
+			continue
+		}
+		y := bottom + vg.Length(t)*(top-bottom)
+		c.StrokeLine2(draw.LineStyle{Color: inkAxis, Width: 0.6}, barX+colorBarWidth, y, barX+colorBarWidth+3, y)
+		c.FillText(h.text, vg.Point{X: barX + colorBarWidth + 5, Y: y}, h.st.Label(v))
+	}
+	if h.st.Title != "" {
+		ts := h.text
+		ts.XAlign, ts.YAlign = draw.XLeft, draw.YBottom
+		c.FillText(ts, vg.Point{X: barX - 2, Y: top + 3}, h.st.Title)
+	}
+}
+
+// clippedTicks drops the ticks of inner beyond max, so the colour bar's
+// strip has no x labels.
+type clippedTicks struct {
+	inner plot.Ticker
+	max   float64
+}
+
+func (t clippedTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for _, tk := range t.inner.Ticks(lo, hi) {
+		if tk.Value <= t.max+1e-9*math.Abs(t.max) {
+			out = append(out, tk)
+		}
+	}
+	return out
+}

@@ -1,0 +1,59 @@
+package viz
+
+import (
+	"image"
+	"math"
+	"strings"
+	"testing"
+)
+
+// Row 0 of the values is the bottom of the image, each cell becomes a
+// block of equal pixels, values map through RampBands, NaN is transparent.
+func TestColorGridImage(t *testing.T) {
+	values := [][]float64{{0, 1, math.NaN()}, {0.5, 0.25, 1}}
+	st := ColorGridStyle{Lo: 0, Hi: 1, Bands: 4}
+	img := colorGridImage(values, st).(*image.Paletted)
+	cols, rows := 3, 2
+	cw, ch := img.Bounds().Dx()/cols, img.Bounds().Dy()/rows
+	if cw*cols != img.Bounds().Dx() || ch*rows != img.Bounds().Dy() || cw < 2 || ch < 2 {
+		t.Fatalf("image %v for %d×%d cells", img.Bounds(), rows, cols)
+	}
+	for r, row := range values {
+		for c, v := range row {
+			want := RampBands(v, 4)
+			for _, px := range []image.Point{{c * cw, (rows - 1 - r) * ch}, {(c+1)*cw - 1, (rows-r)*ch - 1}} {
+				if got := img.At(px.X, px.Y); got != want {
+					t.Errorf("cell (%d, %d) at pixel %v: %v, want %v", r, c, px, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestAddColorGrid(t *testing.T) {
+	p := NewPlot("", "epoch", "layer")
+	AddColorGrid(p, [][]float64{{-3, -1}, {-2, 0}}, -0.5, 1.5, 0.5, 2.5, ColorGridStyle{Lo: -3, Hi: 0, Ticks: []float64{-3, 0}, Title: "log10"})
+	if p.X.Min != -0.5 || p.X.Max <= 1.5 || p.Y.Min != 0.5 || p.Y.Max != 2.5 {
+		t.Errorf("axes %v..%v × %v..%v", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	for _, tk := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		if tk.Value > 1.5 {
+			t.Errorf("x tick %v over the colour bar's strip", tk.Value)
+		}
+	}
+	svg, _, err := SVG(p, 300, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<image", "log10", ">-3<", ">0<"} {
+		if !strings.Contains(string(svg), want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	// No data: nothing is added, the axes are left alone.
+	q := NewPlot("", "", "")
+	AddColorGrid(q, nil, 0, 1, 0, 1, ColorGridStyle{Lo: 0, Hi: 1})
+	if q.X.Max == 1 {
+		t.Error("an empty grid set the axes")
+	}
+}
