@@ -18,11 +18,13 @@ import (
 	"github.com/mlplayground/playground/scenarios/losses"
 	"github.com/mlplayground/playground/scenarios/naivebayes"
 	"github.com/mlplayground/playground/scenarios/neuralnet"
+	"github.com/mlplayground/playground/scenarios/optimizers"
 	"github.com/mlplayground/playground/scenarios/overfitting"
 	"github.com/mlplayground/playground/scenarios/pca"
 	"github.com/mlplayground/playground/scenarios/perceptron"
 	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/svm"
+	"github.com/mlplayground/playground/scenarios/universal"
 	"github.com/mlplayground/playground/scenarios/vanishing"
 )
 
@@ -51,9 +53,11 @@ func All() []*lab.Scenario {
 		naivebayes.Scenario(ChapterClassic),
 		svm.Scenario(ChapterClassic),
 		perceptron.Scenario(ChapterNeural),
+		universal.Scenario(ChapterNeural),
 		activations.Scenario(ChapterNeural),
 		neuralnet.Scenario(ChapterNeural),
 		backprop.Scenario(ChapterNeural),
+		optimizers.Scenario(ChapterNeural),
 		dropout.Scenario(ChapterNeural),
 		vanishing.Scenario(ChapterNeural),
 	}

@@ -23,8 +23,10 @@
 //   - GaussianNB: one kind of parameter per Step.
 //   - SVM: SMO, one pair of multipliers per Step.
 //   - Perceptron: Rosenblatt's rule, one sample per Step.
-//   - Network, RegularizedNets and DeepNet: multi-layer perceptrons on the
-//     autodiff engine of package nn, one epoch per Step.
+//   - Network, RegularizedNets, DeepNet, ShallowNet and MiniBatchTrainer:
+//     multi-layer perceptrons on the autodiff engine of package nn, one
+//     epoch per Step.
+//   - SurfaceDescent: one optimiser's step on a 2-D loss surface.
 //
 // Closed forms sit beside them: RidgePoly, NormalEquations, Ridge, Lasso
 // and their paths, KFold and the bias–variance decomposition.

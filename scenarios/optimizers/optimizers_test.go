@@ -1,0 +1,302 @@
+package optimizers
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/mlplayground/playground/internal/lab"
+)
+
+var sc = Scenario("test")
+
+func newRun(t testing.TB, query string) *lab.Run {
+	t.Helper()
+	q, err := lab.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := lab.Parse(sc.Params, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := lab.NewRun(sc, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// frame is the JSON contract of a frame.
+type frame struct {
+	Step    int                 `json:"step"`
+	Metrics map[string]*float64 `json:"metrics"`
+	State   struct {
+		Surface      string                `json:"surface"`
+		Start        [2]float64            `json:"start"`
+		Minimum      [2]float64            `json:"minimum"`
+		Positions    map[string][2]float64 `json:"positions"`
+		F            map[string]*float64   `json:"f"`
+		Rates        map[string]float64    `json:"rates"`
+		NetworkRates map[string]float64    `json:"network_rates"`
+		Loss         map[string]*float64   `json:"loss"`
+		Epoch        int                   `json:"epoch"`
+		BatchSize    int                   `json:"batch_size"`
+		Updates      map[string]int        `json:"updates"`
+	} `json:"state"`
+	Note string `json:"note"`
+}
+
+func decode(t testing.TB, r *lab.Run) frame {
+	t.Helper()
+	b, err := r.JSON(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f frame
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// The surfaces and their gradients, written out again from the formulas.
+var surfaces = map[string]struct {
+	f    func(x, y float64) float64
+	grad func(x, y float64) [2]float64
+}{
+	"rosenbrock": {
+		func(x, y float64) float64 { return math.Pow(1-x, 2) + 100*math.Pow(y-x*x, 2) },
+		func(x, y float64) [2]float64 { return [2]float64{-2*(1-x) - 400*x*(y-x*x), 200 * (y - x*x)} }},
+	"saddle": {
+		func(x, y float64) float64 { return x*x - y*y },
+		func(x, y float64) [2]float64 { return [2]float64{2 * x, -2 * y} }},
+}
+
+// step applies one update of the named rule, with the constants the
+// explanation states, to both coordinates; st is the rule's memory.
+func step(name string, eta float64, theta *[2]float64, g [2]float64, st *[3][2]float64, t int) {
+	for k := range 2 {
+		switch name {
+		case "sgd":
+			theta[k] -= eta * g[k]
+		case "momentum": // v ← 0.9v − ηg; θ ← θ + v
+			st[0][k] = 0.9*st[0][k] - eta*g[k]
+			theta[k] += st[0][k]
+		case "rmsprop": // s ← 0.9s + 0.1g²; θ ← θ − ηg/(√s + 1e-8)
+			st[0][k] = 0.9*st[0][k] + 0.1*g[k]*g[k]
+			theta[k] -= eta * g[k] / (math.Sqrt(st[0][k]) + 1e-8)
+		case "adadelta": // ρ = 0.95, ε = 1e-6
+			st[0][k] = 0.95*st[0][k] + 0.05*g[k]*g[k]
+			d := -math.Sqrt(st[1][k]+1e-6) / math.Sqrt(st[0][k]+1e-6) * g[k]
+			st[1][k] = 0.95*st[1][k] + 0.05*d*d
+			theta[k] += eta * d
+		case "adam": // β₁ = 0.9, β₂ = 0.999, ε = 1e-8, bias-corrected
+			st[0][k] = 0.9*st[0][k] + 0.1*g[k]
+			st[1][k] = 0.999*st[1][k] + 0.001*g[k]*g[k]
+			mh := st[0][k] / (1 - math.Pow(0.9, float64(t)))
+			vh := st[1][k] / (1 - math.Pow(0.999, float64(t)))
+			theta[k] -= eta * mh / (math.Sqrt(vh) + 1e-8)
+		}
+	}
+}
+
+// TestUpdateFormulas: after two steps from the start the frame reports
+// each optimiser where its update rule, applied here by hand to the
+// surface's gradient, puts it (relative 1e-12), with f and the f_ metric
+// the surface's value there.
+func TestUpdateFormulas(t *testing.T) {
+	for _, query := range []string{"surface=saddle", "surface=rosenbrock&seed=9&lr=2.5"} {
+		r := newRun(t, query)
+		f0 := decode(t, r)
+		surf := surfaces[f0.State.Surface]
+		want := map[string][2]float64{}
+		for _, name := range names {
+			theta, st := f0.State.Start, [3][2]float64{}
+			if f0.State.Positions[name] != theta {
+				t.Fatalf("%q: %s starts at %v, not at start %v", query, name, f0.State.Positions[name], theta)
+			}
+			for k := 1; k <= 2; k++ {
+				step(name, f0.State.Rates[name], &theta, surf.grad(theta[0], theta[1]), &st, k)
+			}
+			want[name] = theta
+		}
+		r.Advance(2)
+		f := decode(t, r)
+		for _, name := range names {
+			got := f.State.Positions[name]
+			for k := range 2 {
+				if d := math.Abs(got[k] - want[name][k]); d > 1e-12*math.Max(1, math.Abs(want[name][k])) {
+					t.Errorf("%q: %s after 2 steps at %v, the formula gives %v", query, name, got, want[name])
+				}
+			}
+			fv := surf.f(got[0], got[1])
+			if math.Abs(*f.State.F[name]-fv) > 1e-9*math.Max(1, math.Abs(fv)) || *f.Metrics["f_"+name] != *f.State.F[name] {
+				t.Errorf("%q: %s: f = %v, metric %v, want f(x, y) = %v", query, name, *f.State.F[name], *f.Metrics["f_"+name], fv)
+			}
+		}
+	}
+}
+
+// Rates are the documented base rates times the multiplier.
+func TestRates(t *testing.T) {
+	f := decode(t, newRun(t, "surface=ravine&lr=0.5"))
+	for name, base := range map[string]float64{"sgd": 0.18, "momentum": 0.03, "rmsprop": 0.01, "adadelta": 1, "adam": 0.1} {
+		if f.State.Rates[name] != 0.5*base {
+			t.Errorf("ravine rate of %s = %v, want 0.5 × %v", name, f.State.Rates[name], base)
+		}
+	}
+	if f.State.NetworkRates["sgd"] != 0.25 || f.State.NetworkRates["adam"] != 0.015 {
+		t.Errorf("network rates %v", f.State.NetworkRates)
+	}
+}
+
+// The network race: the same initial network for everyone, one epoch a
+// step, as many updates per epoch as the batch size says, and data.csv the
+// 100 moons it trains on.
+func TestNetworkRace(t *testing.T) {
+	for _, tc := range []struct {
+		batch   string
+		size    int
+		updates int
+	}{{"full", 100, 1}, {"mini", 10, 10}, {"one", 1, 100}} {
+		r := newRun(t, "batch="+tc.batch)
+		f := decode(t, r)
+		first := *f.State.Loss["sgd"]
+		for _, name := range names {
+			if *f.State.Loss[name] != first || *f.Metrics["loss_"+name] != first {
+				t.Errorf("%s: step 0 loss of %s = %v, of sgd %v: not the same network", tc.batch, name, *f.State.Loss[name], first)
+			}
+		}
+		r.Advance(30)
+		f = decode(t, r)
+		if f.State.BatchSize != tc.size || f.State.Epoch != 30 {
+			t.Errorf("%s: batch size %d, epoch %d", tc.batch, f.State.BatchSize, f.State.Epoch)
+		}
+		for _, name := range names {
+			if f.State.Updates[name] != 30*tc.updates {
+				t.Errorf("%s: %s made %d updates in 30 epochs, want %d", tc.batch, name, f.State.Updates[name], 30*tc.updates)
+			}
+		}
+		// Momentum learns under every batch size (0.98 → below 0.4 by epoch 30 for seed 1).
+		if l := *f.State.Loss["momentum"]; l > 0.5*first {
+			t.Errorf("%s: momentum's loss %v after 30 epochs, from %v", tc.batch, l, first)
+		}
+		rows, err := r.Data()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(rows[0], ",") != "x1,x2,label,split" || len(rows) != networkSamples+1 {
+			t.Errorf("%s: data.csv %v with %d rows", tc.batch, rows[0], len(rows))
+		}
+	}
+}
+
+// The note narrates the race: the saddle's escapes and the ravine's zig-zag.
+func TestNote(t *testing.T) {
+	r := newRun(t, "surface=saddle")
+	r.Advance(100)
+	if n := decode(t, r).Note; !strings.Contains(n, "escaped: ") || !strings.Contains(n, "still near the saddle: sgd") {
+		t.Errorf("saddle at step 100: %q", n)
+	}
+	r = newRun(t, "surface=ravine&optimizers=sgd,adam")
+	r.Advance(12)
+	if n := decode(t, r).Note; !strings.Contains(n, "Zig-zagging across the ravine: sgd.") {
+		t.Errorf("ravine at step 12: %q", n)
+	}
+	r = newRun(t, "surface=rosenbrock&lr=10&optimizers=sgd,adam")
+	r.Advance(10)
+	if n := decode(t, r).Note; !strings.Contains(n, "Diverged: sgd") {
+		t.Errorf("rosenbrock at 10× the rates: %q", n)
+	}
+}
+
+// Only the chosen optimisers run, and a diverging one still gives valid frames.
+func TestSubsetAndDivergence(t *testing.T) {
+	r := newRun(t, "optimizers=sgd,adam&lr=10&surface=beale")
+	r.Advance(60)
+	f := decode(t, r)
+	if len(f.State.Positions) != 2 || len(f.Metrics) != 4 {
+		t.Errorf("positions %v, metrics %v", f.State.Positions, f.Metrics)
+	}
+	for _, panel := range []string{"surface", "distance", "network"} {
+		if _, _, err := r.SVG(panel); err != nil {
+			t.Errorf("panel %s: %v", panel, err)
+		}
+	}
+}
+
+func TestBadParams(t *testing.T) {
+	for _, q := range []string{"optimizers=", "optimizers=sgd,sgd", "optimizers=lbfgs", "optimizers=sgd,nesterov", "surface=himmelblau",
+		"batch=2", "batch=", "lr=0", "lr=11", "seed=x"} {
+		vals, _ := lab.ParseQuery(q)
+		_, err := lab.Parse(sc.Params, vals)
+		var pe *lab.ParamError
+		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
+			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
+		}
+	}
+}
+
+func TestSameURLSameFrames(t *testing.T) {
+	a, b := newRun(t, "seed=3&batch=one"), newRun(t, "seed=3&batch=one")
+	for range 4 {
+		fa, _ := a.JSON(true)
+		fb, _ := b.JSON(true)
+		if string(fa) != string(fb) {
+			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
+		}
+		a.Step()
+		b.Step()
+	}
+	c := newRun(t, "seed=4&batch=one")
+	c.Advance(4)
+	fa, _ := a.JSON(false)
+	fc, _ := c.JSON(false)
+	if string(fa) == string(fc) {
+		t.Error("seeds 3 and 4 give the same run")
+	}
+}
+
+// Frames stay within 32 KB at every stage of a run: curves are decimated
+// and trails thinned, so a long run costs what a short one does.
+func TestFrameSize(t *testing.T) {
+	for _, q := range []string{"", "surface=saddle", "surface=ravine", "surface=beale&batch=one"} {
+		r := newRun(t, q)
+		for _, at := range []int{3, 150, maxSteps} {
+			r.Advance(at - r.StepNumber())
+			b, err := r.JSON(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b) > 32<<10 {
+				t.Errorf("%q: frame is %d bytes at step %d, budget 32 KB", q, len(b), at)
+			}
+		}
+	}
+}
+
+func BenchmarkStepAndFrame(b *testing.B) {
+	for _, q := range []string{"", "batch=one"} {
+		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
+			r := newRun(b, q)
+			size := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if r.Done() {
+					r.Reset()
+				}
+				r.Step()
+				f, err := r.JSON(true)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(f)
+			}
+			b.ReportMetric(float64(size), "bytes/frame")
+		})
+	}
+}
