@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -40,6 +41,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	verbose := fs.Bool("v", false, "log debug messages")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	// Drawing a frame makes a few megabytes of short-lived garbage while the
+	// live heap stays small: collecting less often saves about a third of
+	// the CPU per frame, at the cost of a larger heap.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 	level := slog.LevelInfo
 	if *verbose {

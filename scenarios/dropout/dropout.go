@@ -37,7 +37,7 @@ const (
 // The network and its training: two hidden layers of tanh units, far more
 // weights than samples, trained full batch by Adam.
 const (
-	hiddenUnits  = 32
+	hiddenUnits  = 24
 	activation   = "tanh"
 	optimizer    = "adam"
 	learningRate = 0.01
