@@ -42,7 +42,7 @@ const (
 	testShare = 0.3
 	// blobClasses for the blob and spiral data sets.
 	blobClasses = 3
-	regionRes   = 100
+	regionRes   = 80
 	// maxFaintLines bounds the candidate lines drawn per feature.
 	maxFaintLines = 60
 	forestRes     = 80
