@@ -25,6 +25,7 @@ var (
 	inkArrow = color.RGBA{0x22, 0x22, 0x22, 0xFF}
 	inkFaint = color.RGBA{0xC8, 0xC8, 0xC8, 0xFF}
 	inkText  = color.RGBA{0x44, 0x44, 0x44, 0xFF}
+	inkZero  = color.RGBA{0xDD, 0xDD, 0xDD, 0xFF}
 )
 
 // arrow is a segment from From to To in data coordinates.
@@ -35,6 +36,9 @@ type arrow struct {
 	Dashed   bool
 	Head     bool
 	Label    string
+	// Clip cuts the segment to the plot's bounds, for lines meant to
+	// run across the view.
+	Clip bool
 }
 
 type arrows []arrow
@@ -43,6 +47,12 @@ func (as arrows) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	ts := p.X.Label.TextStyle
 	for _, a := range as {
+		if a.Clip {
+			var ok bool
+			if a.From, a.To, ok = clipSegment(a.From, a.To, [4]float64{p.X.Min, p.X.Max, p.Y.Min, p.Y.Max}); !ok {
+				continue
+			}
+		}
 		x0, y0 := trX(a.From[0]), trY(a.From[1])
 		x1, y1 := trX(a.To[0]), trY(a.To[1])
 		sty := draw.LineStyle{Color: a.Color, Width: a.Width}
@@ -88,6 +98,93 @@ func (as arrows) DataRange() (xmin, xmax, ymin, ymax float64) {
 		}
 	}
 	return
+}
+
+// clipSegment cuts the segment a–b to the box [xmin, xmax, ymin, ymax]
+// (Liang and Barsky's parametric clipping); ok is false when no part of
+// it is inside.
+func clipSegment(a, b [2]float64, box [4]float64) (from, to [2]float64, ok bool) {
+	t0, t1 := 0.0, 1.0
+	d := [2]float64{b[0] - a[0], b[1] - a[1]}
+	for k := range 2 {
+		lo, hi := box[2*k], box[2*k+1]
+		if d[k] == 0 {
+			if a[k] < lo || a[k] > hi {
+				return a, b, false
+			}
+			continue
+		}
+		ta, tb := (lo-a[k])/d[k], (hi-a[k])/d[k]
+		t0, t1 = max(t0, min(ta, tb)), min(t1, max(ta, tb))
+	}
+	if t0 > t1 {
+		return a, b, false
+	}
+	at := func(t float64) [2]float64 { return [2]float64{a[0] + t*d[0], a[1] + t*d[1]} }
+	return at(t0), at(t1), true
+}
+
+// multiView draws several plots in one panel, in a grid cols wide, each
+// in its cell with its own title and axes. All are drawn at one scale,
+// the same on both axes, so that views of one object compare: plots[i]'s
+// bounds are set around the centre of extents[i], its content, to fill
+// its cell.
+type multiView struct {
+	plots   []*plot.Plot
+	extents [][4]float64
+	cols    int
+}
+
+// Gaps between the cells of a multiView, in points.
+const multiGapX, multiGapY = 12, 6
+
+func (mv multiView) Plot(c draw.Canvas, _ *plot.Plot) {
+	n := len(mv.plots)
+	rows := (n + mv.cols - 1) / mv.cols
+	w := (c.Max.X - c.Min.X - multiGapX*vg.Length(mv.cols-1)) / vg.Length(mv.cols)
+	h := (c.Max.Y - c.Min.Y - multiGapY*vg.Length(rows-1)) / vg.Length(rows)
+	cells := make([]draw.Canvas, n)
+	for i := range cells {
+		x0 := c.Min.X + vg.Length(i%mv.cols)*(w+multiGapX)
+		y1 := c.Max.Y - vg.Length(i/mv.cols)*(h+multiGapY)
+		cells[i] = draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{Min: vg.Point{X: x0, Y: y1 - h}, Max: vg.Point{X: x0 + w, Y: y1}}}
+	}
+	// gonum shrinks a data area so that glyphs at its edge fit, which
+	// depends on the bounds: the second pass fits the areas the first
+	// pass's bounds give.
+	sizes := make([]vg.Point, n)
+	for range 2 {
+		scale := math.Inf(1) // points per data unit
+		for i, p := range mv.plots {
+			sizes[i] = p.DataCanvas(cells[i]).Size()
+			e := mv.extents[i]
+			scale = min(scale, float64(sizes[i].X)/(1.12*max(e[1]-e[0], 1e-9)), float64(sizes[i].Y)/(1.12*max(e[3]-e[2], 1e-9)))
+		}
+		for i, p := range mv.plots {
+			e := mv.extents[i]
+			cx, cy := (e[0]+e[1])/2, (e[2]+e[3])/2
+			hw, hh := float64(sizes[i].X)/scale/2, float64(sizes[i].Y)/scale/2
+			p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = cx-hw, cx+hw, cy-hh, cy+hh
+		}
+	}
+	for i, p := range mv.plots {
+		p.Draw(cells[i])
+	}
+}
+
+// zeroLines draws the lines x = 0 and y = 0 across the data area, faint,
+// where the bounds include them.
+type zeroLines struct{}
+
+func (zeroLines) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	sty := draw.LineStyle{Color: inkZero, Width: 0.8}
+	if p.X.Min <= 0 && 0 <= p.X.Max {
+		c.StrokeLine2(sty, trX(0), c.Min.Y, trX(0), c.Max.Y)
+	}
+	if p.Y.Min <= 0 && 0 <= p.Y.Max {
+		c.StrokeLine2(sty, c.Min.X, trY(0), c.Max.X, trY(0))
+	}
 }
 
 // segmentSet is many thin lines from[i] → to[i] stroked as one path,

@@ -363,7 +363,7 @@ func TestPanelsRender(t *testing.T) {
 // at every step. Keeping 10 components of the digits adds 10×64 numbers
 // (about 13 KB) to state.components, so that case gets 48 KB.
 func TestFrameSize(t *testing.T) {
-	for _, q := range []string{"", "dataset=gauss3d&components=2", "dataset=iris", "dataset=wine", "dataset=digits", "dataset=digits&components=10"} {
+	for _, q := range []string{"", "dataset=gauss3d", "dataset=gauss3d&components=2", "dataset=iris", "dataset=wine", "dataset=digits", "dataset=digits&components=10"} {
 		r := newRun(t, q)
 		for !r.Done() {
 			r.Step()
@@ -382,8 +382,72 @@ func TestFrameSize(t *testing.T) {
 	}
 }
 
+// The data panel shows 3-D data as four views, each once, each drawing
+// the thinned samples and, at the last step, their reconstructions (two
+// circles per sample and view); 2-D data keeps its single plot.
+func TestDataViews3D(t *testing.T) {
+	titles := []string{"x₁–x₂ plane", "oblique view", "x₁–x₃ plane", "x₂–x₃ plane"}
+	for _, q := range []string{"dataset=gauss3d", "dataset=gauss3d&components=2&standardize=true"} {
+		r := newRun(t, q)
+		r.Advance(sc.MaxSteps)
+		b, _, err := r.SVG("data")
+		if err != nil {
+			t.Fatal(err)
+		}
+		svg := string(b)
+		for _, title := range titles {
+			if n := strings.Count(svg, ">"+title+"</text>"); n != 1 {
+				t.Errorf("%q: view title %q appears %d times, want 1", q, title, n)
+			}
+		}
+		// Axis names: x₁ under two views, x₂ beside one and under one, x₃
+		// beside two; the oblique view names all three on its feature axes.
+		for _, c := range []struct {
+			label string
+			n     int
+		}{{"x₁", 3}, {"x₂", 3}, {"x₃", 3}} {
+			if n := strings.Count(svg, ">"+c.label+"</text>"); n != c.n {
+				t.Errorf("%q: axis name %s appears %d times, want %d", q, c.label, n, c.n)
+			}
+		}
+		if n, want := strings.Count(svg, "<circle"), 4*2*viewSamples; n != want {
+			t.Errorf("%q: %d circles, want %d (4 views × %d samples and their reconstructions)", q, n, want, viewSamples)
+		}
+	}
+	r := newRun(t, "")
+	r.Advance(sc.MaxSteps)
+	b, _, _ := r.SVG("data")
+	for _, title := range titles {
+		if strings.Contains(string(b), title) {
+			t.Errorf("2-D data panel has the view title %q", title)
+		}
+	}
+}
+
+// clipSegment keeps the part of a segment inside the box, and nothing of
+// one outside it.
+func TestClipSegment(t *testing.T) {
+	box := [4]float64{-1, 1, -2, 2}
+	for _, c := range []struct {
+		a, b, from, to [2]float64
+		ok             bool
+	}{
+		{[2]float64{-4, 0}, [2]float64{4, 0}, [2]float64{-1, 0}, [2]float64{1, 0}, true},
+		{[2]float64{0, -4}, [2]float64{0, 1}, [2]float64{0, -2}, [2]float64{0, 1}, true},
+		{[2]float64{-3, -2}, [2]float64{3, 4}, [2]float64{-1, 0}, [2]float64{1, 2}, true},
+		{[2]float64{0.5, 0.5}, [2]float64{-0.5, -1}, [2]float64{0.5, 0.5}, [2]float64{-0.5, -1}, true},
+		{[2]float64{2, -5}, [2]float64{2, 5}, [2]float64{}, [2]float64{}, false},
+		{[2]float64{-4, 0}, [2]float64{0, 4}, [2]float64{}, [2]float64{}, false},
+	} {
+		from, to, ok := clipSegment(c.a, c.b, box)
+		if ok != c.ok || ok && (math.Hypot(from[0]-c.from[0], from[1]-c.from[1]) > 1e-12 || math.Hypot(to[0]-c.to[0], to[1]-c.to[1]) > 1e-12) {
+			t.Errorf("clip %v–%v: %v–%v (%v), want %v–%v (%v)", c.a, c.b, from, to, ok, c.from, c.to, c.ok)
+		}
+	}
+}
+
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "dataset=gauss3d&components=2", "dataset=digits&components=10"} {
+	for _, q := range []string{"", "dataset=gauss3d", "dataset=gauss3d&components=2", "dataset=digits&components=10"} {
 		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
 			r := newRun(b, q)
 			size := 0

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/ml"
@@ -18,6 +19,10 @@ import (
 const (
 	azimuth   = 35 * math.Pi / 180
 	elevation = 22 * math.Pi / 180
+	// viewSamples is how many samples each view of 3-D data draws: four
+	// views of every sample, with their projections, would not fit the
+	// frame budget.
+	viewSamples = 36
 	// digitsShown is how many digit images the digits panel shows.
 	digitsShown = 8
 )
@@ -31,22 +36,43 @@ var axisColors = []color.Color{viz.ClassColor(2), viz.ClassColor(4), viz.ClassCo
 // view is what the plots need beyond the stepper: bounds fixed for the
 // whole run, so steps animate in one frame of reference.
 type view struct {
-	bounds [4]float64 // 2-D and 3-D (screen coordinates)
-	shown  []int      // digits panel: the samples shown
+	// bounds holds one box per projection of the data panel: in 2-D fitted
+	// to the panel, in 3-D the content of each view, which multiView
+	// widens to fill the view's cell.
+	bounds [][4]float64
+	sample []int // 3-D: the samples the views draw, evenly spread
+	shown  []int // digits panel: the samples shown
 }
 
 func newView(m *model) view {
 	var v view
 	f := m.final
 	switch f.Dim() {
-	case 2, 3:
-		pr := m.projector()
+	case 2:
+		pr := projections(2)[0].to
 		b := emptyBounds
 		for _, set := range [][][]float64{m.X, f.Centred(), f.Reconstruction()} {
 			b = grow(b, mapRows(set, pr))
 		}
 		b = grow(b, mapRows(m.axisTips(f, 1.15), pr))
-		v.bounds = equalAspect(b)
+		v.bounds = [][4]float64{equalAspect(b)}
+	case 3:
+		k := min(viewSamples, len(m.X))
+		for i := range k {
+			v.sample = append(v.sample, i*len(m.X)/k)
+		}
+		sets := [][][]float64{v.pick(m.X), v.pick(f.Centred()), v.pick(f.Reconstruction()),
+			backProject(f, v.pick(f.Scores()), false), m.axisTips(f, 1.15)}
+		if f.Kept() == 2 {
+			sets = append(sets, subspaceEnds(f, make([]float64, 3), false), subspaceEnds(f, f.Mean(), true))
+		}
+		for _, pj := range projections(3) {
+			b := emptyBounds
+			for _, set := range sets {
+				b = grow(b, mapRows(set, pj.to))
+			}
+			v.bounds = append(v.bounds, b)
+		}
 	}
 	if m.dataset == "digits" {
 		// The first sample of each digit 0..7 that the subset has, so the
@@ -67,16 +93,48 @@ func newView(m *model) view {
 	return v
 }
 
-// projector maps a sample to the plane of the plot: itself in 2-D, an
-// orthographic view from (azimuth, elevation) in 3-D.
-func (m *model) projector() func([]float64) []float64 {
-	if m.pca.Dim() == 2 {
-		return func(x []float64) []float64 { return []float64{x[0], x[1]} }
+// pick returns the rows of X the data panel draws: all of them, or the
+// thinned sample of 3-D data.
+func (v view) pick(X [][]float64) [][]float64 {
+	if v.sample == nil {
+		return X
+	}
+	out := make([][]float64, len(v.sample))
+	for i, s := range v.sample {
+		out[i] = X[s]
+	}
+	return out
+}
+
+// projection is one view of the data panel: a map from a sample to the
+// plane of the view, and the view's labels.
+type projection struct {
+	title, xLabel, yLabel string
+	to                    func([]float64) []float64
+	// oblique views draw the feature axes x₁, x₂, x₃.
+	oblique bool
+}
+
+// projections returns the views of D-dimensional data: the data itself in
+// 2-D; in 3-D the orthographic views on the x₁x₂, x₁x₃ and x₂x₃ planes
+// and an oblique view from (azimuth, elevation), in the order of a 2×2
+// grid laid out as an engineering drawing: the top view (x₁x₂) above the
+// front view (x₁x₃), which shares its x₁ axis, and the side view (x₂x₃)
+// beside the front view, sharing its x₃ axis.
+func projections(D int) []projection {
+	if D == 2 {
+		return []projection{{xLabel: "x₁", yLabel: "x₂", to: func(x []float64) []float64 { return []float64{x[0], x[1]} }}}
+	}
+	plane := func(a, b int) projection {
+		xl, yl := "x"+subscript(a+1), "x"+subscript(b+1)
+		return projection{title: xl + "–" + yl + " plane", xLabel: xl, yLabel: yl,
+			to: func(x []float64) []float64 { return []float64{x[a], x[b]} }}
 	}
 	ca, sa, ce, se := math.Cos(azimuth), math.Sin(azimuth), math.Cos(elevation), math.Sin(elevation)
-	return func(x []float64) []float64 {
+	oblique := projection{title: "oblique view", oblique: true, to: func(x []float64) []float64 {
 		return []float64{ca*x[0] - sa*x[1], se*(sa*x[0]+ca*x[1]) + ce*x[2]}
-	}
+	}}
+	return []projection{plane(0, 1), oblique, plane(0, 2), plane(1, 2)}
 }
 
 func mapRows(X [][]float64, f func([]float64) []float64) [][]float64 {
@@ -106,8 +164,11 @@ func (m *model) axisTips(p *ml.PCA, k float64) [][]float64 {
 func (m *model) Plot(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "data":
-		if m.pca.Dim() <= 3 {
-			return m.plotGeometry(), nil
+		switch m.pca.Dim() {
+		case 2:
+			return m.plotGeometry(projections(2)[0], m.view.bounds[0]), nil
+		case 3:
+			return m.plotViews(), nil
 		}
 		return m.plotHighDim(), nil
 	case "variance":
@@ -120,69 +181,101 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	return nil, fmt.Errorf("pca: no panel %q", panel)
 }
 
-// plotGeometry draws 2-D data as it is and 3-D data in an oblique view,
-// with the stage's geometry: mean, covariance ellipse, principal axes,
-// the kept subspace, projections and reconstructions.
-func (m *model) plotGeometry() *plot.Plot {
+// plotViews draws 3-D data as four views in one panel (see projections),
+// all at one scale, each with the stage's geometry.
+func (m *model) plotViews() *plot.Plot {
+	plt := viz.NewPlot("", "", "")
+	plt.HideAxes()
+	plt.X.Min, plt.X.Max, plt.Y.Min, plt.Y.Max = 0, 1, 0, 1
+	mv := multiView{cols: 2, extents: m.view.bounds}
+	for i, pj := range projections(3) {
+		v := m.plotGeometry(pj, m.view.bounds[i])
+		v.BackgroundColor = nil
+		mv.plots = append(mv.plots, v)
+	}
+	plt.Add(mv)
+	return plt
+}
+
+// plotGeometry draws one view of the data with the stage's geometry: mean,
+// covariance ellipse (2-D), principal axes, the kept subspace, projections
+// and reconstructions, within bounds b.
+func (m *model) plotGeometry(pj projection, b [4]float64) *plot.Plot {
 	p := m.pca
 	D := p.Dim()
-	pr := m.projector()
-	xl, yl := "x₁", "x₂"
-	if D == 3 {
-		xl, yl = "oblique view of (x₁, x₂, x₃)", ""
-	}
+	pr := pj.to
+	xl := pj.xLabel
 	if m.standardizing() && m.reached(ml.StageCentre) && !m.reached(ml.StageReconstruct) {
 		xl += " (standardized)"
 	}
-	plt := viz.NewPlot("", xl, yl)
-	b := m.view.bounds
+	plt := viz.NewPlot(pj.title, xl, pj.yLabel)
+	if D == 3 {
+		// Four views share the panel: smaller titles.
+		plt.Title.TextStyle.Font.Size = 11
+		plt.Title.Padding = 3
+	}
 	plt.X.Min, plt.X.Max, plt.Y.Min, plt.Y.Max = b[0], b[1], b[2], b[3]
 	if D == 3 {
+		// The small views have no room for numbers (and the oblique one's
+		// screen axes are no feature's): faint lines through the origin
+		// show where centring moves the cloud, the feature axes do in the
+		// oblique view.
 		plt.X.Tick.Marker = plot.ConstantTicks(nil)
 		plt.Y.Tick.Marker = plot.ConstantTicks(nil)
+		if !pj.oblique {
+			plt.Add(zeroLines{})
+		}
+	}
+	// The mean's cross, smaller in the small views of 3-D data.
+	cross := vg.Length(7)
+	if D == 3 {
+		cross = 5
 	}
 	stage := p.Stage()
 	origin := make([]float64, D)
-	if D == 3 {
+	if pj.oblique {
 		m.addAxesTriad(plt, pr, stage == ml.PhaseInit || stage == ml.StageReconstruct)
 	}
+	pick := m.view.pick
+	// The small orthographic views leave the dropped axes unnamed: their
+	// faint labels would crowd the kept ones.
+	nameDropped := D == 2 || pj.oblique
 
 	switch stage {
 	case ml.PhaseInit:
-		m.addSamples(plt, mapRows(m.X, pr), 0)
+		m.addSamples(plt, mapRows(pick(m.X), pr), 0)
 		return plt
 	case ml.StageReconstruct:
 		// Back in the data's units: originals faded, reconstructions on the
 		// kept subspace through the mean.
-		R := p.Reconstruction()
+		X, R := pick(m.X), pick(p.Reconstruction())
 		mean := p.Mean()
-		addSegments(plt, mapRows(m.X, pr), mapRows(R, pr), inkFaint)
-		m.addSamples(plt, mapRows(m.X, pr), faintClass)
+		addSegments(plt, mapRows(X, pr), mapRows(R, pr), inkFaint)
+		m.addSamples(plt, mapRows(X, pr), faintClass)
 		m.addSubspace(plt, pr, mean, true)
 		viz.AddScatter(plt, mapRows(R, pr), nil, viz.ScatterStyle{Radius: 2.6})
-		viz.AddMarkers(plt, [][]float64{pr(mean)}, []int{1}, "cross", 7)
-		m.addKeptAxes(plt, pr, mean, true)
+		viz.AddMarkers(plt, [][]float64{pr(mean)}, []int{1}, "cross", cross)
+		m.addKeptAxes(plt, pr, mean, true, nameDropped)
 		return plt
 	}
-	Xc := p.Centred()
+	Xc := pick(p.Centred())
 	switch stage {
 	case ml.StageProject:
-		Z := p.Scores()
-		proj := m.backProject(Z, false)
+		proj := backProject(p, pick(p.Scores()), false)
 		addSegments(plt, mapRows(Xc, pr), mapRows(proj, pr), inkFaint)
 		m.addSamples(plt, mapRows(Xc, pr), 0)
 		m.addSubspace(plt, pr, origin, false)
 		addColored(plt, mapRows(proj, pr), 1, viz.ScatterStyle{Radius: 2.6})
-		m.addKeptAxes(plt, pr, origin, false)
+		m.addKeptAxes(plt, pr, origin, false, nameDropped)
 		return plt
 	case ml.StageKeep:
 		m.addSamples(plt, mapRows(Xc, pr), 0)
 		m.addSubspace(plt, pr, origin, false)
-		m.addKeptAxes(plt, pr, origin, false)
+		m.addKeptAxes(plt, pr, origin, false, nameDropped)
 		return plt
 	}
 	m.addSamples(plt, mapRows(Xc, pr), 0)
-	viz.AddMarkers(plt, [][]float64{pr(origin)}, []int{1}, "cross", 7)
+	viz.AddMarkers(plt, [][]float64{pr(origin)}, []int{1}, "cross", cross)
 	if stage == ml.StageCovariance && D == 2 {
 		m.addEllipse(plt)
 	}
@@ -195,7 +288,7 @@ func (m *model) plotGeometry() *plot.Plot {
 // addSamples draws the generated samples as circles and the user's as
 // squares, all in one colour.
 func (m *model) addSamples(plt *plot.Plot, X [][]float64, c int) {
-	g := m.generated
+	g := min(m.generated, len(X))
 	addColored(plt, X[:g], c, viz.ScatterStyle{Outline: true})
 	if g < len(X) {
 		addColored(plt, X[g:], c, viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
@@ -227,39 +320,50 @@ func (m *model) addAxes(plt *plot.Plot, pr func([]float64) []float64, origin []f
 	plt.Add(as)
 }
 
-// addSubspace draws the kept subspace through origin: a line for d = 1, a
-// plane patch for d = 2 in 3-D. In data units when inData, else centred
-// ones.
-func (m *model) addSubspace(plt *plot.Plot, pr func([]float64) []float64, origin []float64, inData bool) {
-	p := m.pca
+// subspaceEnds returns what is drawn of the kept subspace through origin:
+// the ends of the kept line, ±4√λ₁ p₁, for d = 1, and the corners of a
+// plane patch, ±2.2√λ₁ p₁ ± 2.2√λ₂ p₂, for d = 2 in 3-D; nothing when the
+// subspace is the whole space. In data units when inData (the directions
+// scaled back by the standard deviations), else centred ones.
+func subspaceEnds(p *ml.PCA, origin []float64, inData bool) [][]float64 {
 	D, d := p.Dim(), p.Kept()
 	ev, comps, scale := p.Eigenvalues(), p.Components(), p.Scale()
-	dir := func(j int, length float64) []float64 {
-		v := make([]float64, D)
-		for i := range v {
-			v[i] = origin[i] + length*comps[j][i]
-			if inData {
-				v[i] = origin[i] + length*comps[j][i]*scale[i]
+	at := func(steps ...float64) []float64 {
+		v := append([]float64(nil), origin...)
+		for j, s := range steps {
+			for i := range v {
+				if inData {
+					v[i] += s * comps[j][i] * scale[i]
+				} else {
+					v[i] += s * comps[j][i]
+				}
 			}
 		}
 		return v
 	}
-	if d == 1 {
-		// The kept line, across the plot.
+	switch {
+	case d == 1:
 		reach := 4 * math.Sqrt(ev[0])
-		a, b := pr(dir(0, reach)), pr(dir(0, -reach))
-		plt.Add(arrows{{From: [2]float64{a[0], a[1]}, To: [2]float64{b[0], b[1]}, Color: axisColors[0], Width: 1, Dashed: true}})
-	}
-	if d == 2 && D == 3 {
+		return [][]float64{at(reach), at(-reach)}
+	case d == 2 && D == 3:
 		r0, r1 := 2.2*math.Sqrt(ev[0]), 2.2*math.Sqrt(ev[1])
+		return [][]float64{at(r0, r1), at(r0, -r1), at(-r0, -r1), at(-r0, r1)}
+	}
+	return nil
+}
+
+// addSubspace draws the kept subspace through origin: a line across the
+// view for d = 1, a plane patch for d = 2 in 3-D. In data units when
+// inData, else centred ones.
+func (m *model) addSubspace(plt *plot.Plot, pr func([]float64) []float64, origin []float64, inData bool) {
+	ends := mapRows(subspaceEnds(m.pca, origin, inData), pr)
+	switch len(ends) {
+	case 2:
+		a, b := ends[0], ends[1]
+		plt.Add(arrows{{From: [2]float64{a[0], a[1]}, To: [2]float64{b[0], b[1]}, Color: axisColors[0], Width: 1, Dashed: true, Clip: true}})
+	case 4:
 		var ring plotter.XYs
-		for _, s := range [][2]float64{{1, 1}, {1, -1}, {-1, -1}, {-1, 1}} {
-			v := make([]float64, D)
-			a, b := dir(0, s[0]*r0), dir(1, s[1]*r1)
-			for i := range v {
-				v[i] = a[i] + b[i] - origin[i]
-			}
-			q := pr(v)
+		for _, q := range ends {
 			ring = append(ring, plotter.XY{X: q[0], Y: q[1]})
 		}
 		if poly, err := plotter.NewPolygon(ring); err == nil {
@@ -271,8 +375,9 @@ func (m *model) addSubspace(plt *plot.Plot, pr func([]float64) []float64, origin
 }
 
 // addKeptAxes draws every principal axis from origin, 2√λ long, the
-// dropped ones dashed and faint; in data units when inData.
-func (m *model) addKeptAxes(plt *plot.Plot, pr func([]float64) []float64, origin []float64, inData bool) {
+// dropped ones dashed and faint, named only when nameDropped; in data
+// units when inData.
+func (m *model) addKeptAxes(plt *plot.Plot, pr func([]float64) []float64, origin []float64, inData, nameDropped bool) {
 	p := m.pca
 	D, d := p.Dim(), p.Kept()
 	ev, comps, scale := p.Eigenvalues(), p.Components(), p.Scale()
@@ -293,6 +398,9 @@ func (m *model) addKeptAxes(plt *plot.Plot, pr func([]float64) []float64, origin
 			Label: fmt.Sprintf("PC%d", j+1)}
 		if j >= d {
 			a.Color, a.Width, a.Dashed = inkFaint, 1.4, true
+			if !nameDropped {
+				a.Label = ""
+			}
 		}
 		as = append(as, a)
 	}
@@ -301,8 +409,8 @@ func (m *model) addKeptAxes(plt *plot.Plot, pr func([]float64) []float64, origin
 
 // backProject maps scores Z to Z P_dᵀ, in centred units (or data units,
 // with the scale and mean, when inData).
-func (m *model) backProject(Z [][]float64, inData bool) [][]float64 {
-	comps, mean, scale := m.pca.Components(), m.pca.Mean(), m.pca.Scale()
+func backProject(p *ml.PCA, Z [][]float64, inData bool) [][]float64 {
+	comps, mean, scale := p.Components(), p.Mean(), p.Scale()
 	D := len(mean)
 	out := make([][]float64, len(Z))
 	for i, z := range Z {
@@ -341,15 +449,14 @@ func (m *model) addEllipse(plt *plot.Plot) {
 	viz.AddLine(plt, xs, ys, viz.ClassColor(1), "2σ ellipse of C", true)
 }
 
-// addAxesTriad draws the feature axes x₁, x₂, x₃ of the 3-D view from the
-// mean (inData) or the origin.
+// addAxesTriad draws the feature axes x₁, x₂, x₃ of the oblique view from
+// the mean (inData) or the origin, each about a fifth of the view wide.
 func (m *model) addAxesTriad(plt *plot.Plot, pr func([]float64) []float64, inData bool) {
 	o := []float64{0, 0, 0}
 	if inData {
 		o = m.final.Mean()
 	}
-	b := m.view.bounds
-	l := 0.22 * (b[1] - b[0]) / math.Cos(elevation)
+	l := 0.25 * (plt.X.Max - plt.X.Min) / math.Cos(elevation)
 	var as arrows
 	for j := range 3 {
 		t := append([]float64(nil), o...)
