@@ -341,3 +341,44 @@ func TestBadURL(t *testing.T) {
 		})
 	}
 }
+
+// TestListControls: ticking a feature box and typing a layer list start a
+// new run whose canonical address carries both.
+func TestListControls(t *testing.T) {
+	p := newTab(t)
+	p.open("/s/neural-network")
+	sockets := eval[int](p, `window.__e2e.sockets`)
+	eval[chromedp.Void](p, `(() => {
+  const box = document.querySelector('#p-features input[value=x1sq]');
+  box.checked = true;
+  box.dispatchEvent(new Event('change', { bubbles: true }));
+})()`)
+	p.waitJS("the address carries the new feature list",
+		fmt.Sprintf(`new URLSearchParams(location.search).get('features') === 'x1,x2,x1sq' &&
+			window.__e2e.sockets > %d && window.__e2e.socketFrames > 0`, sockets))
+	sockets = eval[int](p, `window.__e2e.sockets`)
+	eval[chromedp.Void](p, `(() => {
+  const el = document.getElementById('p-layers');
+  el.value = '3';
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+})()`)
+	p.waitJS("the address carries one hidden layer of 3 units",
+		fmt.Sprintf(`new URLSearchParams(location.search).get('layers') === '3' &&
+			window.__e2e.sockets > %d && window.__e2e.socketFrames > 0`, sockets))
+	if got := eval[string](p, `document.querySelector('[data-testid=form-error]').textContent`); got != "" {
+		t.Errorf("form error after valid list changes: %q", got)
+	}
+	// A bad list is refused with a message naming the parameter.
+	eval[chromedp.Void](p, `(() => {
+  const el = document.getElementById('p-layers');
+  el.value = '9';
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+})()`)
+	p.waitJS("the form names the bad parameter",
+		`document.querySelector('[data-testid=form-error]').textContent.includes('"layers"')`)
+	// The refused change leaves the last good run in place and stepping.
+	if got := eval[string](p, `new URLSearchParams(location.search).get('layers')`); got != "3" {
+		t.Errorf("after a refused change the address has layers=%q, want the last good 3", got)
+	}
+	p.step(1)
+}

@@ -43,6 +43,7 @@ class Client {
     this.running = false;
     this.done = false;
     this.ws = null;
+    this.pending = null;
     this.bind();
     typeset(document);
     this.connect();
@@ -79,19 +80,43 @@ class Client {
     document.addEventListener('keydown', (ev) => this.key(ev));
   }
 
+  // connect starts a run for the current query. The run on screen keeps
+  // going until the server accepts the new one (its "run" message), so a
+  // refused parameter or a busy server leaves the page as it was.
   connect() {
-    if (this.ws) { this.ws.onclose = null; this.ws.close(); }
+    if (this.pending) { this.pending.onclose = null; this.pending.close(); }
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const sock = new WebSocket(`${proto}//${location.host}/ws/${this.slug}${this.query ? '?' + this.query : ''}`);
-    this.ws = sock;
-    this.setConn('Connecting…', false);
-    sock.onopen = () => {
-      this.setConn('', false);
-      const want = SPEEDS[$('speed').value];
-      if (want !== Number(this.root.dataset.speed)) this.sendSpeed();
+    this.pending = sock;
+    if (!this.ws) this.setConn('Connecting…', false);
+    sock.onmessage = (ev) => {
+      const msg = JSON.parse(ev.data);
+      if (this.pending === sock) {
+        this.pending = null;
+        if (msg.type !== 'run') { // refused: keep the old run
+          sock.onclose = null;
+          sock.close();
+          this.query = this.root.dataset.query;
+          this.lastError = msg.message || 'the server refused the run';
+          $('form-error').textContent = this.lastError;
+          if (!this.ws) this.setConn(this.lastError, true);
+          return;
+        }
+        if (this.ws) { this.ws.onclose = null; this.ws.close(); }
+        this.ws = sock;
+        this.setConn('', false);
+        const want = SPEEDS[$('speed').value];
+        if (want !== Number(this.root.dataset.speed)) this.sendSpeed();
+      }
+      if (this.ws === sock) this.handle(msg);
     };
-    sock.onmessage = (ev) => this.handle(JSON.parse(ev.data));
     sock.onclose = (ev) => {
+      if (this.pending === sock) {
+        this.pending = null;
+        this.query = this.root.dataset.query;
+        this.setConn(`Could not start a run${ev.reason ? ': ' + ev.reason : ''}.`, true);
+        return;
+      }
       if (this.ws !== sock) return;
       this.ws = null;
       this.setRunning(false);
@@ -101,7 +126,7 @@ class Client {
 
   send(type, extra) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
-      if (type === 'step' || type === 'play') this.connect();
+      if ((type === 'step' || type === 'play') && !this.pending) this.connect();
       return;
     }
     this.ws.send(JSON.stringify({ type, ...extra }));
@@ -110,7 +135,10 @@ class Client {
   sendSpeed() { this.send('speed', { value: SPEEDS[$('speed').value] }); }
 
   reset() {
-    if (!this.ws) { this.connect(); return; }
+    if (!this.ws) {
+      if (!this.pending) this.connect();
+      return;
+    }
     this.send('reset');
   }
 
