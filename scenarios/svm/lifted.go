@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -25,8 +27,24 @@ var (
 
 func vgLen(r float64) vg.Length { return vg.Length(r) }
 
+// oblique projects the point (u, v, h) of the cube [−1, 1]³, u and v
+// across the floor and h up, onto the page: the floor turned by the
+// azimuth and tipped towards the viewer by the elevation.
+func oblique(u, v, h float64) []float64 {
+	depth := u*math.Sin(azimuth) + v*math.Cos(azimuth)
+	return []float64{u*math.Cos(azimuth) - v*math.Sin(azimuth), h*math.Cos(elevation) + depth*math.Sin(elevation)}
+}
+
+// towardViewer is the unit direction of the cube pointing out of the page
+// in oblique's projection (orthogonal to both page axes).
+func towardViewer() [3]float64 {
+	return [3]float64{-math.Sin(azimuth) * math.Cos(elevation), -math.Cos(azimuth) * math.Cos(elevation), math.Sin(elevation)}
+}
+
 // plotLifted draws the feature-space picture of the kernel: the margin
-// frame for the linear kernel, the height f(x) over the map for the others.
+// frame for the linear kernel, the samples at their explicit feature
+// coordinates for the degree-2 polynomial kernel on 2-D data, the height
+// f(x) over the map for the others.
 func (m *model) plotLifted() *plot.Plot {
 	if m.svm == nil || m.svm.Iteration() == 0 {
 		p := viz.NewPlot("", "", "")
@@ -34,8 +52,11 @@ func (m *model) plotLifted() *plot.Plot {
 		p.Title.Text = "α = 0: step to build the boundary"
 		return p
 	}
-	if m.kernel.Name == ml.KernelLinear {
+	switch {
+	case m.kernel.Name == ml.KernelLinear:
 		return m.plotMarginFrame()
+	case m.hasQuadMap():
+		return m.plotFeatureSpace()
 	}
 	return m.plotHeight()
 }
@@ -80,13 +101,24 @@ func (m *model) plotMarginFrame() *plot.Plot {
 // frame(x) as the map draws them (circles, the user's points squares),
 // with the support vectors ringed.
 func (m *model) addFramed(p *plot.Plot, frame func(x []float64) []float64) {
+	drawn := make([][]float64, len(m.trainX))
+	for k, i := range m.set.Train {
+		drawn[k] = frame(m.set.X[i])
+	}
+	m.addDrawn(p, drawn, nil)
+}
+
+// addDrawn draws training sample k at drawn[k], as addFramed does, only
+// those keep accepts (all when keep is nil).
+func (m *model) addDrawn(p *plot.Plot, drawn [][]float64, keep func(k int) bool) {
 	set := m.set
 	gen := len(set.X) - set.User
 	var train, user [][]float64
 	var trainY, userY []int
-	drawn := make([][]float64, len(m.trainX))
 	for k, i := range set.Train {
-		drawn[k] = frame(set.X[i])
+		if keep != nil && !keep(k) {
+			continue
+		}
 		if i >= gen {
 			user, userY = append(user, drawn[k]), append(userY, set.Labels[i])
 		} else {
@@ -95,7 +127,7 @@ func (m *model) addFramed(p *plot.Plot, frame func(x []float64) []float64) {
 	}
 	viz.AddScatter(p, train, trainY, viz.ScatterStyle{Outline: true})
 	viz.AddScatter(p, user, userY, viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
-	m.addSupport(p, drawn, 6)
+	m.addSupport(p, drawn, 6, keep)
 }
 
 // plotHeight is an oblique 3-D view of the map with every sample lifted
@@ -117,11 +149,7 @@ func (m *model) plotHeight() *plot.Plot {
 	}
 	top = min(top, 4)
 	proj := func(x1, x2, f float64) []float64 {
-		u := 2*(x1-b[0])/(b[1]-b[0]) - 1
-		v := 2*(x2-b[2])/(b[3]-b[2]) - 1
-		h := 0.9 * max(-top, min(top, f)) / top
-		depth := u*math.Sin(azimuth) + v*math.Cos(azimuth)
-		return []float64{u*math.Cos(azimuth) - v*math.Sin(azimuth), h*math.Cos(elevation) + depth*math.Sin(elevation)}
+		return oblique(2*(x1-b[0])/(b[1]-b[0])-1, 2*(x2-b[2])/(b[3]-b[2])-1, 0.9*max(-top, min(top, f))/top)
 	}
 	// The sheet f = 0.
 	var sheet plotter.XYs
@@ -202,4 +230,193 @@ func side(f float64) int {
 		return 1
 	}
 	return 0
+}
+
+// Drawn axes of the feature-space view: the cube's u and v across the
+// floor show φ₁ = γx₁² and φ₂ = √2·γx₁x₂, h up shows φ₃ = γx₂² (indices
+// into quadFeatures). Seen from oblique's angles, the plane that parts
+// rings (φ₁ + φ₃ constant) is then nearly edge-on, with one class below it
+// in the corner of small squares and the other above and behind.
+var cubeAxes = [3]int{0, 1, 2}
+
+// plotFeatureSpace draws the degree-2 polynomial kernel's feature space
+// itself: every training sample at its three quadratic coordinates
+// (γx₁², √2·γx₁x₂, γx₂²) in an oblique box, and the separating hyperplane
+// wᵀφ(x) − b = 0 (quadWeights) as a grey plane. The full φ has three more
+// coordinates, linear and constant, from c₀; the plane drawn is the
+// hyperplane's section where the linear ones are 0,
+//
+//	w₁φ₁ + w₂φ₂ + w₃φ₃ = b − w₆|c₀|,
+//
+// and the constant's weight w₆ = |c₀|·Σαᵢyᵢ is 0 by the dual's equality
+// constraint, so the picture leaves out only the linear part of f, whose
+// share of ‖w‖² the caption prints. The three quadratic coordinates are the
+// ones the kernel adds to a linear SVM: all the monomials of degree 2.
+// Samples behind the plane are drawn before it, those in front after, so
+// the translucent plane covers the far class.
+func (m *model) plotFeatureSpace() *plot.Plot {
+	p := viz.NewPlot("", "", "")
+	p.HideAxes()
+	p.X.Tick.Marker = plot.ConstantTicks(nil)
+	p.Y.Tick.Marker = plot.ConstantTicks(nil)
+	w := m.quadWeights()
+	// The box spans the samples' drawn coordinates, padded by 4%.
+	cube := make([][3]float64, len(m.trainX))
+	lo, hi := [3]float64{}, [3]float64{}
+	for a := range lo {
+		lo[a], hi[a] = math.Inf(1), math.Inf(-1)
+	}
+	for k, x := range m.trainX {
+		phi, _ := quadFeatures(m.kernel, x)
+		for a, j := range cubeAxes {
+			cube[k][a] = phi[j]
+			lo[a], hi[a] = min(lo[a], phi[j]), max(hi[a], phi[j])
+		}
+	}
+	for a := range lo {
+		pad := max(0.04*(hi[a]-lo[a]), 1e-9)
+		lo[a], hi[a] = lo[a]-pad, hi[a]+pad
+	}
+	drawn := make([][]float64, len(cube))
+	for k, q := range cube {
+		for a := range q {
+			q[a] = 2*(q[a]-lo[a])/(hi[a]-lo[a]) - 1
+		}
+		cube[k] = q
+		drawn[k] = oblique(q[0], q[1], q[2])
+	}
+	// The plane n·c = d in cube coordinates c ∈ [−1, 1]³.
+	var n [3]float64
+	d := m.svm.B() - w[5]*quadSign(m.kernel)[5]
+	for a, j := range cubeAxes {
+		half := (hi[a] - lo[a]) / 2
+		n[a] = w[j] * half
+		d -= w[j] * (lo[a] + half)
+	}
+	view := towardViewer()
+	facing := n[0]*view[0]+n[1]*view[1]+n[2]*view[2] > 0
+	front := func(k int) bool {
+		c := cube[k]
+		return (n[0]*c[0]+n[1]*c[1]+n[2]*c[2] > d) == facing
+	}
+	addBox(p)
+	m.addDrawn(p, drawn, func(k int) bool { return !front(k) })
+	if poly := planeInCube(n, d); poly != nil {
+		poly.Color = color.NRGBA{0x70, 0x70, 0x70, 0x50}
+		poly.LineStyle = draw.LineStyle{Color: inkBoundary, Width: 0.8}
+		p.Add(poly)
+	}
+	m.addDrawn(p, drawn, front)
+	var all, linear float64
+	for j, v := range w {
+		all += v * v
+		if j == 3 || j == 4 {
+			linear += v * v
+		}
+	}
+	names := m.set.FeatureNames
+	coord := [3]string{"γ·" + names[0] + "²", "√2·γ·" + names[0] + "·" + names[1], "γ·" + names[1] + "²"}
+	at := func(u, v, h float64) plotter.XY {
+		q := oblique(u, v, h)
+		return plotter.XY{X: q[0], Y: q[1]}
+	}
+	bottom := at(-1, -1, -1)
+	labels, err := plotter.NewLabels(plotter.XYLabels{
+		XYs: []plotter.XY{at(0, -1.25, -1), at(-1.3, 0, -1), at(-1, 1, 1.1), {X: 0, Y: bottom.Y - 0.3}},
+		Labels: []string{
+			coord[cubeAxes[0]], coord[cubeAxes[1]], coord[cubeAxes[2]],
+			fmt.Sprintf("quadratic part of φ; the %s, %s terms from c₀ (%s of ‖w‖²) are set to 0",
+				names[0], names[1], percent(linear/all)),
+		},
+	})
+	if err == nil {
+		for k := range labels.TextStyle {
+			labels.TextStyle[k] = p.X.Label.TextStyle
+			labels.TextStyle[k].XAlign = draw.XCenter
+		}
+		labels.TextStyle[3].Font.Size *= 0.85
+		p.Add(labels)
+	}
+	p.Title.Text = fmt.Sprintf("φ(x) = γ(%s², √2·%s·%s, %s²); grey: plane wᵀφ(x) = b", names[0], names[0], names[1], names[1])
+	return p
+}
+
+// quadSign is the sign vector s of quadFeatures for the kernel k.
+func quadSign(k ml.Kernel) [quadDim]float64 {
+	_, s := quadFeatures(k, []float64{0, 0})
+	return s
+}
+
+func percent(f float64) string {
+	if math.IsNaN(f) {
+		return "0%"
+	}
+	return strconv.FormatFloat(100*f, 'f', 0, 64) + "%"
+}
+
+// addBox draws the back of the cube [−1, 1]³ as oblique shows it: the
+// floor and the two far walls, leaving out the three edges that meet at
+// the near top corner so the box reads one way only.
+func addBox(p *plot.Plot) {
+	style := draw.LineStyle{Color: color.RGBA{0xBB, 0xBB, 0xBB, 0xFF}, Width: 0.6}
+	near := [3]float64{-1, -1, 1}
+	for _, e := range cubeEdges() {
+		if e[0] == near || e[1] == near {
+			continue
+		}
+		a, b := oblique(e[0][0], e[0][1], e[0][2]), oblique(e[1][0], e[1][1], e[1][2])
+		p.Add(&plotter.Line{XYs: plotter.XYs{{X: a[0], Y: a[1]}, {X: b[0], Y: b[1]}}, LineStyle: style})
+	}
+}
+
+// cubeEdges returns the 12 edges of [−1, 1]³ as pairs of corners.
+func cubeEdges() [][2][3]float64 {
+	var edges [][2][3]float64
+	for a := range 3 {
+		b, c := (a+1)%3, (a+2)%3
+		for _, s := range [][2]float64{{-1, -1}, {-1, 1}, {1, -1}, {1, 1}} {
+			var p, q [3]float64
+			p[a], q[a] = -1, 1
+			p[b], q[b] = s[0], s[0]
+			p[c], q[c] = s[1], s[1]
+			edges = append(edges, [2][3]float64{p, q})
+		}
+	}
+	return edges
+}
+
+// planeInCube returns the polygon where the plane n·c = d cuts the cube
+// [−1, 1]³, projected by oblique, or nil when the plane misses the cube.
+// The cut is convex, so its corners are sorted by angle about their mean.
+func planeInCube(n [3]float64, d float64) *plotter.Polygon {
+	var pts plotter.XYs
+	for _, e := range cubeEdges() {
+		gp := n[0]*e[0][0] + n[1]*e[0][1] + n[2]*e[0][2] - d
+		gq := n[0]*e[1][0] + n[1]*e[1][1] + n[2]*e[1][2] - d
+		if (gp > 0) == (gq > 0) || gp == gq {
+			continue
+		}
+		t := gp / (gp - gq)
+		var c [3]float64
+		for a := range c {
+			c[a] = e[0][a] + t*(e[1][a]-e[0][a])
+		}
+		q := oblique(c[0], c[1], c[2])
+		pts = append(pts, plotter.XY{X: q[0], Y: q[1]})
+	}
+	if len(pts) < 3 {
+		return nil
+	}
+	var cx, cy float64
+	for _, q := range pts {
+		cx, cy = cx+q.X/float64(len(pts)), cy+q.Y/float64(len(pts))
+	}
+	sort.Slice(pts, func(i, j int) bool {
+		return math.Atan2(pts[i].Y-cy, pts[i].X-cx) < math.Atan2(pts[j].Y-cy, pts[j].X-cx)
+	})
+	poly, err := plotter.NewPolygon(pts)
+	if err != nil {
+		return nil
+	}
+	return poly
 }

@@ -332,7 +332,7 @@ func (m *model) plotBoundary() *plot.Plot {
 		viz.AddContours(p, b[0], b[1], b[2], b[3], contourRes, g.lines.at, []float64{0}, inkBoundary)
 	}
 	set.AddSamples(p)
-	m.addSupport(p, m.trainX, 6)
+	m.addSupport(p, m.trainX, 6, nil)
 	s := m.svm
 	if s.Iteration() == 0 {
 		p.Title.Text = "α = 0: no support vector, no boundary yet"
@@ -391,15 +391,23 @@ func clipLine(t1, t2, c float64, b [4]float64) (xs, ys []float64) {
 }
 
 // addSupport rings the support vectors (given at their drawn positions,
-// one per training sample) and the last step's pair.
-func (m *model) addSupport(p *plot.Plot, drawn [][]float64, radius float64) {
-	var sv [][]float64
+// one per training sample) and the last step's pair, those keep accepts
+// (all when keep is nil).
+func (m *model) addSupport(p *plot.Plot, drawn [][]float64, radius float64, keep func(k int) bool) {
+	var sv, pair [][]float64
 	for _, k := range m.svm.Support() {
-		sv = append(sv, drawn[k])
+		if keep == nil || keep(k) {
+			sv = append(sv, drawn[k])
+		}
 	}
 	viz.AddScatter(p, sv, []int{}, viz.ScatterStyle{Shape: "ring", Radius: vgLen(radius)})
 	if i, j := m.svm.LastPair(); i >= 0 && !m.svm.Converged() {
-		viz.AddScatter(p, [][]float64{drawn[i], drawn[j]}, []int{2, 2}, viz.ScatterStyle{Shape: "ring", Radius: vgLen(radius + 3)})
+		for _, k := range []int{i, j} {
+			if keep == nil || keep(k) {
+				pair = append(pair, drawn[k])
+			}
+		}
+		viz.AddScatter(p, pair, []int{2, 2}[:len(pair)], viz.ScatterStyle{Shape: "ring", Radius: vgLen(radius + 3)})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 var sc = Scenario("test")
@@ -478,6 +479,75 @@ func BenchmarkNewRun(b *testing.B) {
 	for b.Loop() {
 		if _, err := lab.NewRun(sc, v); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestQuadFeatureMapIsTheKernel: with the explicit map quadFeatures and
+// w = Σ αᵢyᵢφ(xᵢ) recomputed from the frame's state.alphas and data.csv,
+// Σⱼ sⱼwⱼφⱼ(x) − b equals the kernel's f(x) = Σᵢ αᵢyᵢ(γxᵢᵀx + c₀)² − b
+// (written out in kernelFromQuery) at every training sample to 1e-9: the
+// feature space the lifted view draws is the kernel's. It also checks the
+// panel's own w (quadWeights) against the recomputed one.
+func TestQuadFeatureMapIsTheKernel(t *testing.T) {
+	for _, query := range []string{
+		"kernel=poly&degree=2&dataset=circles",
+		"kernel=poly&degree=2&dataset=circles&coef0=0&gamma=2",
+		"kernel=poly&degree=2&dataset=circles&coef0=-0.5",
+		"kernel=poly&degree=2&dataset=moons&C=10",
+	} {
+		q, _ := lab.ParseQuery(query)
+		v, err := lab.Parse(sc.Params, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := ml.PolyKernel(v.Float("gamma"), v.Float("coef0"), 2)
+		K := kernelFromQuery(t, query)
+		r := newRun(t, query)
+		mod, err := sc.New(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := mod.(*model)
+		data := readCSV(t, r)
+		for _, steps := range []int{1, 40, sc.MaxSteps} {
+			r.Advance(steps - r.StepNumber())
+			for m.svm.Iteration() < r.StepNumber() && !m.Done() {
+				m.Step()
+			}
+			f := decode(t, r)
+			var w [quadDim]float64
+			var sign [quadDim]float64
+			for i, x := range data.train {
+				phi, s := quadFeatures(k, x)
+				sign = s
+				for j := range phi {
+					w[j] += f.State.Alphas[i] * data.trainY[i] * phi[j]
+				}
+			}
+			for i, x := range data.train {
+				phi, _ := quadFeatures(k, x)
+				lifted := -f.State.B
+				for j := range phi {
+					lifted += sign[j] * w[j] * phi[j]
+				}
+				kernel := -f.State.B
+				for l, z := range data.train {
+					kernel += f.State.Alphas[l] * data.trainY[l] * K(z, x)
+				}
+				if math.Abs(lifted-kernel) > 1e-9*max(1, math.Abs(kernel)) {
+					t.Fatalf("%q step %d sample %d: wᵀφ(x) − b = %v, kernel f(x) = %v", query, f.Step, i, lifted, kernel)
+				}
+			}
+			if m.svm.Iteration() != f.Step {
+				t.Fatalf("%q: model at step %d, run at %d", query, m.svm.Iteration(), f.Step)
+			}
+			got := m.quadWeights()
+			for j := range w {
+				if math.Abs(got[j]-w[j]) > 1e-9*max(1, math.Abs(w[j])) {
+					t.Errorf("%q step %d: quadWeights w%d = %v, recomputed %v", query, f.Step, j+1, got[j], w[j])
+				}
+			}
 		}
 	}
 }
