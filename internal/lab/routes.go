@@ -16,6 +16,9 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// maxPlottedSteps bounds a headless run that draws its plots.
+const maxPlottedSteps = 1000
+
 // Handler returns the whole public surface of the playground.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
@@ -157,6 +160,16 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	// Drawn frames cost milliseconds and tens of kilobytes each: bound them.
+	limit := req.sc.MaxSteps
+	if plots == 1 {
+		if _, given := req.extra["steps"]; given && steps > maxPlottedSteps {
+			s.apiError(w, r, &ParamError{Name: "steps", Value: strconv.Itoa(steps),
+				Allowed: fmt.Sprintf("at most %d with plots=1", maxPlottedSteps)})
+			return
+		}
+		limit = maxPlottedSteps
+	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	bw := bufio.NewWriterSize(w, 32<<10)
 	flusher, _ := w.(http.Flusher)
@@ -174,6 +187,12 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
 		}
 		bw.Write(append(b, '\n'))
 		if run.StepNumber() >= steps || run.Done() {
+			break
+		}
+		if run.StepNumber() >= limit {
+			line, _ := json.Marshal(errorMessage{Type: "error",
+				Message: fmt.Sprintf("stopped after %d drawn frames; ask for fewer steps, or leave out plots=1", limit)})
+			bw.Write(append(line, '\n'))
 			break
 		}
 		if bw.Buffered() > 16<<10 && flusher != nil {

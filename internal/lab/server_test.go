@@ -81,7 +81,9 @@ func (fakePages) Error(status int, title, msg string) templ.Component {
 
 func newTestServer(t *testing.T, maxRuns int) (*Server, *httptest.Server) {
 	t.Helper()
-	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, MaxRuns: maxRuns,
+	long := *counter // a run long enough to meet the limit on drawn frames
+	long.Slug, long.MaxSteps = "long", 5000
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter, &long}, Pages: fakePages{}, MaxRuns: maxRuns,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -132,6 +134,8 @@ func TestHTTPRoutes(t *testing.T) {
 		{"/api/scenarios/counter/plot.png?step=3&panel=other", 200, "\x89PNG", "image/png"},
 		{"/api/scenarios/counter/plot.svg?step=3&panel=nope", 400, `parameter \"panel\": invalid value \"nope\": one of line, other`, "application/json"},
 		{"/api/scenarios/counter/plot.svg?step=30&last=5", 400, `this run ends at step 5`, "application/json"},
+		{"/api/scenarios/long/run?plots=1&steps=1001", 400, `at most 1000 with plots=1`, "application/json"},
+		{"/api/scenarios/long/run?steps=1001&last=3", 200, `"step":3,"done":true`, "application/x-ndjson"},
 		{"/api/scenarios/counter/run?panic_at=2", 200, `{"type":"error","message":"scenario counter failed during step: internal error"}`, "application/x-ndjson"},
 	}
 	for _, tt := range tests {
@@ -160,7 +164,7 @@ func TestSchema(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].Slug != "counter" || len(got[0].Params) != 5 || got[0].Params[0].Max != 100 || len(got[0].Panels) != 2 {
+	if len(got) != 2 || got[0].Slug != "counter" || len(got[0].Params) != 5 || got[0].Params[0].Max != 100 || len(got[0].Panels) != 2 {
 		t.Errorf("schema = %+v", got)
 	}
 }
