@@ -1,36 +1,16 @@
 package activations
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
@@ -150,19 +130,6 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // closedForm is the textbook formula of each function and derivative,
 // written independently of package nn.
 func closedForm(name string, x float64) (f, d float64) {
@@ -192,16 +159,13 @@ func closedForm(name string, x float64) (f, d float64) {
 // temperature is 0.1·100^(step/48).
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "function=tanh&logits=0,0,3&temperature=0.5", "function=relu&logits=-10,10", "function=leaky_relu&logits=1,2,3,4,5,6,7,8&temperature=10"} {
-		r := newRun(t, query)
-		rows, err := r.Data()
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := scenariotest.NewRun(t, sc, query)
+		rows := scenariotest.Rows(t, r)
 		if strings.Join(rows[0], ",") != "x,sigmoid,d_sigmoid,tanh,d_tanh,relu,d_relu,leaky_relu,d_leaky_relu" || len(rows) != steps+2 {
 			t.Fatalf("%q: data.csv header %v, %d rows", query, rows[0], len(rows))
 		}
 		for {
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			name := f.State.Function
 			x := -6 + 0.25*float64(f.Step)
 			wf, wd := closedForm(name, x)
@@ -259,32 +223,16 @@ func TestFrameContract(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"function=swish", "function=linear", "logits=1", "logits=1,2,3,4,5,6,7,8,9", "logits=1,11", "logits=1,x", "temperature=0", "temperature=0.01", "temperature=11", "seed=1000000"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "function=swish", "function=linear", "logits=1", "logits=1,2,3,4,5,6,7,8,9", "logits=1,11", "logits=1,x", "temperature=0", "temperature=0.01", "temperature=11", "seed=1000000")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "function=tanh&logits=3,1"), newRun(t, "function=tanh&logits=3,1")
-	for range 6 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
+	scenariotest.SameURLSameFrames(t, sc, "function=tanh&logits=3,1", 6)
 }
 
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "function=relu&logits=1,2,3,4,5,6,7,8"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(3)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -297,23 +245,5 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "logits=1,2,3,4,5,6,7,8"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "logits=1,2,3,4,5,6,7,8")
 }

@@ -1,37 +1,17 @@
 package backprop
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
 	"math/rand/v2"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // flat lists a network's parameters in one order: w11 w12 w21 w22 b1 b2 v1 v2 c.
 func flat(n *network) []*float64 {
@@ -170,19 +150,6 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
 
 // TestFrameContract steps through three training steps and recomputes
@@ -192,12 +159,9 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
 // from one training step to the next at the default λ.
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "seed=7&lr=0.3"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		lr := r.Values.Float("lr")
-		rows, err := r.Data()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := scenariotest.Rows(t, r)
 		if strings.Join(rows[0], ",") != "x1,x2,y" || len(rows) != 2 {
 			t.Fatalf("data.csv %v", rows)
 		}
@@ -205,7 +169,7 @@ func TestFrameContract(t *testing.T) {
 		x[0], _ = strconv.ParseFloat(rows[1][0], 64)
 		x[1], _ = strconv.ParseFloat(rows[1][1], 64)
 		y, _ := strconv.ParseFloat(rows[1][2], 64)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if f.State.Stage != "start" || f.State.Activations != nil || f.State.Gradients != nil || f.State.X[0] != x[0] || f.State.Y != y {
 			t.Fatalf("%q: step 0 = %+v", query, f.State)
 		}
@@ -216,7 +180,7 @@ func TestFrameContract(t *testing.T) {
 		for k := 1; k <= 3*stagesPerStep; k++ {
 			r.Step()
 			prev := f
-			f = decode(t, r)
+			f = scenariotest.Decode[frame](t, r, false)
 			s := f.State
 			if want := stageNames[1+(k-1)%stagesPerStep]; s.Stage != want {
 				t.Fatalf("%q step %d: stage %s, want %s", query, k, s.Stage, want)
@@ -310,46 +274,26 @@ func TestFrameContract(t *testing.T) {
 // TestRunEnds: a run is trainingSteps training steps of stagesPerStep
 // stages, and ends with a lower loss than it started with.
 func TestRunEnds(t *testing.T) {
-	r := newRun(t, "")
+	r := scenariotest.NewRun(t, sc, "")
 	r.Advance(sc.MaxSteps + 5)
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || f.Step != trainingSteps*stagesPerStep || f.State.TrainingStep != trainingSteps || !strings.Contains(f.Note, "Done") {
 		t.Errorf("end: step %d done %v training step %d note %q", f.Step, f.Done, f.State.TrainingStep, f.Note)
 	}
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"lr=0", "lr=21", "lr=abc", "seed=-1", "seed=1000000", "layers=3"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "lr=0", "lr=21", "lr=abc", "seed=-1", "seed=1000000", "layers=3")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3"), newRun(t, "seed=3")
-	for range 10 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4")
-	fa, _ := newRun(t, "seed=3").JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SameURLSameFrames(t, sc, "seed=3", 10)
+	c := scenariotest.NewRun(t, sc, "seed=4")
+	scenariotest.SeedsDiffer(t, scenariotest.NewRun(t, sc, "seed=3"), c)
 }
 
 func TestFrameSize(t *testing.T) {
-	r := newRun(t, "")
+	r := scenariotest.NewRun(t, sc, "")
 	for k := 0; k <= stagesPerStep; k++ {
 		b, err := r.JSON(true)
 		if err != nil {
@@ -363,23 +307,5 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{""} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "")
 }

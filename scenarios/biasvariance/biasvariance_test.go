@@ -1,39 +1,16 @@
 package biasvariance
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) (*lab.Run, error) {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		return nil, err
-	}
-	return lab.NewRun(sc, v)
-}
-
-func mustRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	r, err := newRun(t, query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 type frame struct {
 	Step    int                `json:"step"`
@@ -52,19 +29,6 @@ type frame struct {
 	} `json:"state"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // dataset is data.csv read back: the training sets by trial and the test
 // grid with its noise-free truth.
 type dataset struct {
@@ -74,10 +38,7 @@ type dataset struct {
 
 func readData(t testing.TB, r *lab.Run) dataset {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	if strings.Join(rows[0], ",") != "x,y,split,trial" {
 		t.Fatalf("header %v", rows[0])
 	}
@@ -177,7 +138,7 @@ const checkedDegrees = 5
 // differ by rounding of about 1e-12).
 func TestFrameContract(t *testing.T) {
 	for _, q := range []string{"trials=6&n=12&degree=2", "", "noise=0&trials=3&n=8", "noise=1.2&trials=4&n=40&seed=9&degree=12"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		d := readData(t, r)
 		trials, _ := strconv.Atoi(r.Values.Text("trials"))
 		n, _ := strconv.Atoi(r.Values.Text("n"))
@@ -196,7 +157,7 @@ func TestFrameContract(t *testing.T) {
 			}
 		}
 		for {
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			if f.State.Trials != f.Step+1 || len(f.State.Bias2) != maxDegree || len(f.State.Degrees) != maxDegree {
 				t.Fatalf("%q step %d: %d trials, %d degrees", q, f.Step, f.State.Trials, len(f.State.Bias2))
 			}
@@ -257,9 +218,9 @@ func TestFrameContract(t *testing.T) {
 // With the defaults the lesson shows: degree 1 is mostly bias, the
 // flexible degrees mostly variance, and the best degree is in between.
 func TestDefaultShowsTradeoff(t *testing.T) {
-	r := mustRun(t, "")
+	r := scenariotest.NewRun(t, sc, "")
 	r.Advance(sc.MaxSteps)
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	s := f.State
 	if s.Bias2[0] < 3*s.Variance[0] {
 		t.Errorf("degree 1: bias² %v not well above variance %v", s.Bias2[0], s.Variance[0])
@@ -273,38 +234,19 @@ func TestDefaultShowsTradeoff(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"degree=0", "degree=13", "trials=1", "trials=101", "n=4", "n=201", "noise=-0.1", "noise=2", "seed=-1"} {
-		_, err := newRun(t, q)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.RunRejects(t, sc, "degree=0", "degree=13", "trials=1", "trials=101", "n=4", "n=201", "noise=-0.1", "noise=2", "seed=-1")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := mustRun(t, "seed=3&trials=5"), mustRun(t, "seed=3&trials=5")
-	for range 5 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := mustRun(t, "seed=4&trials=5")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&trials=5", 5)
+	c := scenariotest.NewRun(t, sc, "seed=4&trials=5")
 	c.Advance(4)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "degree=12", "trials=100&degree=1"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(sc.MaxSteps)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -324,21 +266,10 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	r := mustRun(b, "")
+	r := scenariotest.NewRun(b, sc, "")
 	r.Advance(20) // a mid-run frame: a fan of 21 fits
-	size := 0
-	b.ReportAllocs()
-	for b.Loop() {
-		if r.Done() {
-			r.Reset()
-			r.Advance(20)
-		}
-		r.Step()
-		f, err := r.JSON(true)
-		if err != nil {
-			b.Fatal(err)
-		}
-		size = len(f)
-	}
-	b.ReportMetric(float64(size), "bytes/frame")
+	scenariotest.StepAndFrameLoop(b, r, func() {
+		r.Reset()
+		r.Advance(20)
+	})
 }

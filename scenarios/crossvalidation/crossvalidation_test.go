@@ -1,8 +1,6 @@
 package crossvalidation
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -10,31 +8,10 @@ import (
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) (*lab.Run, error) {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		return nil, err
-	}
-	return lab.NewRun(sc, v)
-}
-
-func mustRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	r, err := newRun(t, query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 type frame struct {
 	Step    int                 `json:"step"`
@@ -59,19 +36,6 @@ type frame struct {
 	} `json:"state"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 type sample struct {
 	x, y float64
 	fold int
@@ -81,10 +45,7 @@ type sample struct {
 // test samples.
 func readData(t testing.TB, r *lab.Run) (train, test []sample) {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	if strings.Join(rows[0], ",") != "x,y,split,fold" {
 		t.Fatalf("header %v", rows[0])
 	}
@@ -180,7 +141,7 @@ func near(got, want, tol float64) bool {
 // and the test MSE, and that the test MSE appears only at the last step.
 func TestFrameContract(t *testing.T) {
 	for _, q := range []string{"max_degree=5", "folds=3&max_degree=4&n=25&seed=7", "folds=10&max_degree=3&n=60&noise=0.5", "folds=2&max_degree=5&n=8"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		train, test := readData(t, r)
 		k, _ := strconv.Atoi(r.Values.Text("folds"))
 		maxDeg, _ := strconv.Atoi(r.Values.Text("max_degree"))
@@ -188,7 +149,7 @@ func TestFrameContract(t *testing.T) {
 		if want := int(math.Round(float64(n) / 4)); len(test) != want || len(train) != n-want {
 			t.Fatalf("%q: %d train and %d test rows, want %d test", q, len(train), len(test), want)
 		}
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if f.Step != 0 || f.State.Phase != "split" || len(f.State.Scores) != 0 || f.State.ChosenDegree != 0 {
 			t.Fatalf("%q: step 0 %+v", q, f.State)
 		}
@@ -217,7 +178,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
-			f = decode(t, r)
+			f = scenariotest.Decode[frame](t, r, false)
 			cv := k * maxDeg
 			switch {
 			case f.Step <= cv:
@@ -294,49 +255,30 @@ func TestFrameContract(t *testing.T) {
 
 // The folds are a shuffle, not consecutive blocks of the data.
 func TestFoldsShuffled(t *testing.T) {
-	f := decode(t, mustRun(t, ""))
+	f := scenariotest.Decode[frame](t, scenariotest.NewRun(t, sc, ""), false)
 	if slices.IsSorted(f.State.Folds) {
 		t.Errorf("folds %v are in blocks", f.State.Folds)
 	}
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"folds=1", "folds=11", "max_degree=0", "max_degree=16", "n=7", "n=301", "noise=2", "folds=7&n=8", "folds=10&n=12"} {
-		_, err := newRun(t, q)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.RunRejects(t, sc, "folds=1", "folds=11", "max_degree=0", "max_degree=16", "n=7", "n=301", "noise=2", "folds=7&n=8", "folds=10&n=12")
 	// The most folds the training data allow: 9 of 12 samples train.
-	if _, err := newRun(t, "folds=9&n=12"); err != nil {
+	if _, err := scenariotest.TryRun(t, sc, "folds=9&n=12"); err != nil {
 		t.Errorf("folds=9&n=12: %v", err)
 	}
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := mustRun(t, "seed=3&max_degree=3"), mustRun(t, "seed=3&max_degree=3")
-	for !a.Done() {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := mustRun(t, "seed=4&max_degree=3")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&max_degree=3", -1)
+	c := scenariotest.NewRun(t, sc, "seed=4&max_degree=3")
 	c.Advance(sc.MaxSteps)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "max_degree=15&folds=10", "n=300"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		for _, steps := range []int{7, sc.MaxSteps} {
 			r.Advance(steps)
 			b, err := r.JSON(true)
@@ -358,21 +300,10 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	r := mustRun(b, "")
+	r := scenariotest.NewRun(b, sc, "")
 	r.Advance(25) // mid-run: half the degrees scored
-	size := 0
-	b.ReportAllocs()
-	for b.Loop() {
-		if r.Done() {
-			r.Reset()
-			r.Advance(25)
-		}
-		r.Step()
-		f, err := r.JSON(true)
-		if err != nil {
-			b.Fatal(err)
-		}
-		size = len(f)
-	}
-	b.ReportMetric(float64(size), "bytes/frame")
+	scenariotest.StepAndFrameLoop(b, r, func() {
+		r.Reset()
+		r.Advance(25)
+	})
 }

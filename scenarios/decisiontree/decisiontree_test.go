@@ -1,8 +1,6 @@
 package decisiontree
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
 	"net/url"
 	"slices"
@@ -11,26 +9,10 @@ import (
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a decision-tree frame.
 type frame struct {
@@ -62,19 +44,6 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // sample is one row of data.csv.
 type sample struct {
 	x     []float64
@@ -85,15 +54,8 @@ type sample struct {
 // samples reads data.csv: x1..xd, label, split.
 func samples(t testing.TB, r *lab.Run) []sample {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := rows[0]
-	d := len(h) - 2
-	if d < 2 || h[0] != "x1" || h[d] != "label" || h[d+1] != "split" {
-		t.Fatalf("data.csv header %v", h)
-	}
+	rows, d := scenariotest.LabelledRows(t, r)
+	var err error
 	var out []sample
 	for _, row := range rows[1:] {
 		s := sample{x: make([]float64, d), test: row[d+1] == "test"}
@@ -178,13 +140,13 @@ func impurity(criterion string, v []float64) float64 {
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "criterion=entropy&dataset=moons&n=150&seed=4", "dataset=iris&max_depth=3",
 		"dataset=xor&min_samples_leaf=5&trees=3", "dataset=wine&criterion=entropy&max_depth=2&trees=5", "dataset=spiral&max_depth=15&n=100&points=0.5:0.5:1,1:1:2"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		data := samples(t, r)
 		v, _ := lab.Parse(sc.Params, mustQuery(t, query))
 		criterion, minLeaf, maxDepthParam := v.String("criterion"), v.Int("min_samples_leaf"), v.Int("max_depth")
 		var prev frame
 		for {
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			tree := f.State.Tree
 			splits := 0
 			// Reach: the training rows that reach each node.
@@ -322,9 +284,9 @@ func checkThreshold(t *testing.T, query string, data []sample, rows []int, featu
 func TestForestBeatsDeepTree(t *testing.T) {
 	gain := 0.0
 	for seed := 1; seed <= 5; seed++ {
-		r := newRun(t, "max_depth=15&seed="+strconv.Itoa(seed))
+		r := scenariotest.NewRun(t, sc, "max_depth=15&seed="+strconv.Itoa(seed))
 		r.Advance(sc.MaxSteps)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		t.Logf("seed %d: tree %.3f, forest %.3f", seed, *f.Metrics["test_accuracy"], *f.Metrics["forest_test_accuracy"])
 		gain += (*f.Metrics["forest_test_accuracy"] - *f.Metrics["test_accuracy"]) / 5
 		if best := slices.Max(f.State.DepthTest); best <= f.State.DepthTest[maxDepth-1] {
@@ -337,8 +299,8 @@ func TestForestBeatsDeepTree(t *testing.T) {
 }
 
 func TestCustomPoints(t *testing.T) {
-	r := newRun(t, "dataset=custom")
-	f := decode(t, r)
+	r := scenariotest.NewRun(t, sc, "dataset=custom")
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "click") || len(f.State.Tree) != 0 {
 		t.Errorf("empty custom data: %+v", f)
 	}
@@ -347,63 +309,36 @@ func TestCustomPoints(t *testing.T) {
 			t.Errorf("empty custom data: panel %s: %v", panel.Name, err)
 		}
 	}
-	r = newRun(t, "dataset=custom&points=0:0:0,1:1:1,2:0:1,0:2:3")
+	r = scenariotest.NewRun(t, sc, "dataset=custom&points=0:0:0,1:1:1,2:0:1,0:2:3")
 	data := samples(t, r)
 	if len(data) != 4 || data[3].label != 3 || data[3].test {
 		t.Fatalf("custom data.csv %v", data)
 	}
 	r.Advance(sc.MaxSteps)
-	f = decode(t, r)
+	f = scenariotest.Decode[frame](t, r, false)
 	if f.Metrics["test_accuracy"] != nil || *f.Metrics["train_accuracy"] != 1 {
 		t.Errorf("custom: metrics %v", f.Metrics)
 	}
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"criterion=log_loss", "max_depth=0", "max_depth=16", "min_samples_leaf=0", "min_samples_leaf=51",
-		"trees=0", "trees=101", "dataset=mnist", "n=10", "n=5000", "seed=-1", "points=1:2:9"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "criterion=log_loss", "max_depth=0", "max_depth=16", "min_samples_leaf=0", "min_samples_leaf=51",
+		"trees=0", "trees=101", "dataset=mnist", "n=10", "n=5000", "seed=-1", "points=1:2:9")
 	// A point of a class the data set lacks is refused when the run starts.
-	vals, _ := lab.ParseQuery("dataset=moons&points=1:1:3")
-	v, err := lab.Parse(sc.Params, vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = lab.NewRun(sc, v)
-	var pe *lab.ParamError
-	if !errors.As(err, &pe) || pe.Name != "points" {
-		t.Errorf("moons with a class-3 point: %v", err)
-	}
+	const q = "dataset=moons&points=1:1:3"
+	_, err := lab.NewRun(sc, scenariotest.Values(t, sc, q))
+	scenariotest.WantParamError(t, err, q, "points")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
 	q := "seed=3&trees=10&dataset=moons"
-	a, b := newRun(t, q), newRun(t, q)
-	for !a.Done() {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
+	a, b := scenariotest.SameURLSameFrames(t, sc, q, -1)
 	if !b.Done() {
 		t.Fatal("the second run is not done with the first")
 	}
-	c := newRun(t, "seed=4&trees=10&dataset=moons")
+	c := scenariotest.NewRun(t, sc, "seed=4&trees=10&dataset=moons")
 	c.Advance(a.StepNumber())
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // The default frame, and those with 50 or 100 trees, must stay small
@@ -424,7 +359,7 @@ func TestFrameSize(t *testing.T) {
 		{"trees=50&max_depth=15", 48 << 10},
 		{"n=1000", 96 << 10}, // five times the default sample count
 	} {
-		r := newRun(t, c.query)
+		r := scenariotest.NewRun(t, sc, c.query)
 		for _, steps := range []int{1, 8, sc.MaxSteps} {
 			r.Advance(steps)
 			b, err := r.JSON(true)
@@ -439,60 +374,24 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "trees=50", "dataset=wine"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "trees=50", "dataset=wine")
 }
 
 // BenchmarkForestStep is one forest level (every one of 50 trees grows by
 // a level) plus its frame, cycling through the forest phase.
 func BenchmarkForestStep(b *testing.B) {
-	r := newRun(b, "trees=50")
+	r := scenariotest.NewRun(b, sc, "trees=50")
 	tree := 0
-	for decode(b, r).State.Phase == "tree" {
+	for scenariotest.Decode[frame](b, r, false).State.Phase == "tree" {
 		r.Step()
 		tree++
 	}
-	size := 0
-	b.ReportAllocs()
-	for b.Loop() {
-		if r.Done() {
-			b.StopTimer()
-			r.Reset()
-			r.Advance(tree)
-			b.StartTimer()
-		}
-		r.Step()
-		f, err := r.JSON(true)
-		if err != nil {
-			b.Fatal(err)
-		}
-		size = len(f)
-	}
-	b.ReportMetric(float64(size), "bytes/frame")
+	scenariotest.StepAndFrameLoop(b, r, func() {
+		b.StopTimer()
+		r.Reset()
+		r.Advance(tree)
+		b.StartTimer()
+	})
 }
 
-func BenchmarkNewRun(b *testing.B) {
-	v := lab.Defaults(sc.Params)
-	for b.Loop() {
-		if _, err := lab.NewRun(sc, v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }

@@ -1,34 +1,15 @@
 package dropout
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 type frame struct {
 	Step    int                 `json:"step"`
@@ -37,29 +18,13 @@ type frame struct {
 	Note    string              `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // TestFrameContract checks the frames against data.csv: the split sizes,
 // accuracies that are whole counts of those samples, metrics equal to the
 // state, and four variants with the parameters of the URL.
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "dataset=overlap&n=100&dropout=0.3&reg_rate=0.01", "dataset=xor&points=0.5:0.5:1,1:-1:0&seed=7"} {
-		r := newRun(t, query)
-		rows, err := r.Data()
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := scenariotest.NewRun(t, sc, query)
+		rows := scenariotest.Rows(t, r)
 		if strings.Join(rows[0], ",") != "x1,x2,label,split" {
 			t.Fatalf("%q: data.csv header %v", query, rows[0])
 		}
@@ -77,7 +42,7 @@ func TestFrameContract(t *testing.T) {
 		v, _ := lab.ParseQuery(query)
 		vals, _ := lab.Parse(sc.Params, v)
 		for range 3 {
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			s := f.State
 			if s.TrainSize != train || s.TestSize != test || s.Epoch != f.Step {
 				t.Fatalf("%q step %d: sizes %d/%d epoch %d, data.csv has %d/%d", query, f.Step, s.TrainSize, s.TestSize, s.Epoch, train, test)
@@ -119,9 +84,9 @@ func whole(x float64) bool { return math.Abs(x-math.Round(x)) < 1e-9 }
 
 // With p = 0 and λ = 0 the four trainings are one computation.
 func TestNoRemedyVariantsCoincide(t *testing.T) {
-	r := newRun(t, "dropout=0&reg_rate=0&seed=3")
+	r := scenariotest.NewRun(t, sc, "dropout=0&reg_rate=0&seed=3")
 	r.Advance(40)
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	for _, v := range f.State.Variants[1:] {
 		p := f.State.Variants[0]
 		if v.WeightsHash != p.WeightsHash || v.TrainLoss != p.TrainLoss || v.TestLoss != p.TestLoss || v.TestAccuracy != p.TestAccuracy {
@@ -137,13 +102,13 @@ func TestNoRemedyVariantsCoincide(t *testing.T) {
 // its low while its train loss falls, and every regularised variant ends
 // with a lower test loss than the plain one.
 func TestPlainOverfitsRegularisedDoNot(t *testing.T) {
-	r := newRun(t, "")
+	r := scenariotest.NewRun(t, sc, "")
 	low := math.Inf(1)
 	for range 400 {
 		r.Step()
-		low = min(low, decode(t, r).State.Variants[0].TestLoss)
+		low = min(low, scenariotest.Decode[frame](t, r, false).State.Variants[0].TestLoss)
 	}
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	plain := f.State.Variants[0]
 	if plain.TestLoss < 1.5*low || plain.TrainLoss > 0.05 {
 		t.Errorf("plain after 400 epochs: train %v, test %v (low %v): want train < 0.05 and test ≥ 1.5× its low", plain.TrainLoss, plain.TestLoss, low)
@@ -162,45 +127,19 @@ func TestPlainOverfitsRegularisedDoNot(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"dropout=0.9", "dropout=-0.1", "reg_rate=0.2", "n=10", "n=500", "dataset=iris", "dataset=custom", "points=1:1:3", "seed=-1"} {
-		vals, err := lab.ParseQuery(q)
-		if err == nil {
-			var v lab.Values
-			v, err = lab.Parse(sc.Params, vals)
-			if err == nil {
-				_, err = lab.NewRun(sc, v)
-			}
-		}
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.RunRejects(t, sc, "dropout=0.9", "dropout=-0.1", "reg_rate=0.2", "n=10", "n=500", "dataset=iris", "dataset=custom", "points=1:1:3", "seed=-1")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&dropout=0.4"), newRun(t, "seed=3&dropout=0.4")
-	for range 4 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&dropout=0.4")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&dropout=0.4", 4)
+	c := scenariotest.NewRun(t, sc, "seed=4&dropout=0.4")
 	c.Advance(4)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "n=400", "dataset=spiral&n=200"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(300)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -215,24 +154,5 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{""} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			r.Advance(100)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrameFrom(b, sc, 100, "")
 }

@@ -1,35 +1,16 @@
 package gmmem
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a gmm-em frame.
 type frame struct {
@@ -49,26 +30,10 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // samples reads data.csv's x1, x2 columns.
 func samples(t testing.TB, r *lab.Run) [][]float64 {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	if rows[0][0] != "x1" || rows[0][1] != "x2" {
 		t.Fatalf("data.csv header %v", rows[0])
 	}
@@ -230,9 +195,9 @@ func TestFrameContract(t *testing.T) {
 		if covType == "" {
 			covType = "full"
 		}
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		X := samples(t, r)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		k := len(f.State.Weights)
 		if f.Step != 0 || f.State.Phase != "init" || f.State.Iteration != 0 {
 			t.Fatalf("%q: step 0 = step %d phase %q iteration %d", query, f.Step, f.State.Phase, f.State.Iteration)
@@ -260,7 +225,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
-			f = decode(t, r)
+			f = scenariotest.Decode[frame](t, r, false)
 			where := query + " step " + strconv.Itoa(f.Step)
 			checkShapes(t, where, f, len(X), k, covType)
 			want := map[string]string{"init": "e", "e": "m", "m": "e"}[prev.State.Phase]
@@ -336,13 +301,13 @@ func checkKMeans(t *testing.T, query string, X [][]float64, f frame) {
 // K-means start and recover the three generating clusters better than
 // K-means does: the point of the default data set.
 func TestDefaultShowsMixtureAdvantage(t *testing.T) {
-	r := newRun(t, "")
+	r := scenariotest.NewRun(t, sc, "")
 	rows, _ := r.Data()
-	start := decode(t, r)
+	start := scenariotest.Decode[frame](t, r, false)
 	if err := r.Advance(sc.MaxSteps); err != nil {
 		t.Fatal(err)
 	}
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	if f.Metrics["log_likelihood"] <= start.Metrics["log_likelihood"]+0.1 {
 		t.Errorf("log-likelihood rose only from %v to %v", start.Metrics["log_likelihood"], f.Metrics["log_likelihood"])
 	}
@@ -384,7 +349,7 @@ func TestDefaultShowsMixtureAdvantage(t *testing.T) {
 }
 
 func TestUserPoints(t *testing.T) {
-	r := newRun(t, "n=30&points=1.5:-2.25,0:0")
+	r := scenariotest.NewRun(t, sc, "n=30&points=1.5:-2.25,0:0")
 	X := samples(t, r)
 	if len(X) != 32 || X[30][0] != 1.5 || X[30][1] != -2.25 || X[31][0] != 0 {
 		t.Errorf("data.csv rows %v: want 30 generated then the 2 points", X)
@@ -394,8 +359,8 @@ func TestUserPoints(t *testing.T) {
 		t.Errorf("label column: header %v, first %v, user point %v", rows[0], rows[1], rows[31])
 	}
 	// Custom data with fewer points than K waits for clicks instead of failing.
-	r = newRun(t, "dataset=custom&k=3&points=1:1")
-	f := decode(t, r)
+	r = scenariotest.NewRun(t, sc, "dataset=custom&k=3&points=1:1")
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "at least 3 samples") || len(f.State.Weights) != 0 {
 		t.Errorf("custom with 1 point: %+v", f)
 	}
@@ -404,46 +369,26 @@ func TestUserPoints(t *testing.T) {
 			t.Errorf("custom with 1 point: panel %s: %v", panel, err)
 		}
 	}
-	if err := r.Step(); err != nil || decode(t, r).Step != 0 {
+	if err := r.Step(); err != nil || scenariotest.Decode[frame](t, r, false).Step != 0 {
 		t.Errorf("custom with 1 point: Step moved or failed: %v", err)
 	}
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"k=9", "k=0", "init=kmeans++", "covariance=tied", "dataset=uniform", "n=20", "n=5000", "points=1:2:3", "seed=-1", "sigma=2"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "k=9", "k=0", "init=kmeans++", "covariance=tied", "dataset=uniform", "n=20", "n=5000", "points=1:2:3", "seed=-1", "sigma=2")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&init=random"), newRun(t, "seed=3&init=random")
-	for range 6 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&init=random")
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&init=random", 6)
+	c := scenariotest.NewRun(t, sc, "seed=4&init=random")
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // The default frame must stay small enough to stream several times a second:
 // every frame of the default run, and step 3 of a few others.
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "n=600", "dataset=iris", "dataset=aniso", "init=random&k=8", "dataset=moons"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		biggest := 0
 		for !r.Done() && (q == "" || r.StepNumber() < 3) {
 			r.Step()
@@ -468,32 +413,7 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "covariance=spherical&init=random"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "covariance=spherical&init=random")
 }
 
-func BenchmarkNewRun(b *testing.B) {
-	v := lab.Defaults(sc.Params)
-	for b.Loop() {
-		if _, err := lab.NewRun(sc, v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }

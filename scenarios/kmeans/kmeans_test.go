@@ -1,35 +1,16 @@
 package kmeans
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a kmeans frame.
 type frame struct {
@@ -45,26 +26,10 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // samples reads data.csv's x1, x2 columns.
 func samples(t testing.TB, r *lab.Run) [][]float64 {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	if rows[0][0] != "x1" || rows[0][1] != "x2" {
 		t.Fatalf("data.csv header %v", rows[0])
 	}
@@ -82,9 +47,9 @@ func samples(t testing.TB, r *lab.Run) [][]float64 {
 // Lloyd's algorithm does to the exported data.
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "dataset=aniso&k=3&init=random", "dataset=iris&k=3", "dataset=moons&k=2&n=100&seed=5", "dataset=uniform&k=6&points=0.5:0.5,2:2"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		X := samples(t, r)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if f.Step != 0 || f.State.Phase != "init" || len(f.State.Assignments) != len(X) {
 			t.Fatalf("%q: step 0 = %+v", query, f)
 		}
@@ -99,7 +64,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
-			f = decode(t, r)
+			f = scenariotest.Decode[frame](t, r, false)
 			switch f.State.Phase {
 			case "assign":
 				var inertia float64
@@ -168,32 +133,32 @@ func close(got, want, tol float64) bool {
 
 func TestOnlineVariantsConverge(t *testing.T) {
 	for _, variant := range []string{"minibatch", "sequential"} {
-		r := newRun(t, "variant="+variant+"&n=100")
+		r := scenariotest.NewRun(t, sc, "variant="+variant+"&n=100")
 		if err := r.Advance(sc.MaxSteps); err != nil {
 			t.Fatal(err)
 		}
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if !f.Done || f.Step >= sc.MaxSteps || !strings.HasPrefix(f.Note, "Converged") {
 			t.Errorf("%s: after %d steps done=%v note %q", variant, f.Step, f.Done, f.Note)
 		}
 		// Four well separated blobs: the online answer is close to Lloyd's.
-		lloyd := newRun(t, "n=100")
+		lloyd := scenariotest.NewRun(t, sc, "n=100")
 		lloyd.Advance(sc.MaxSteps)
-		if got, want := f.Metrics["inertia"], decode(t, lloyd).Metrics["inertia"]; got > 1.1*want {
+		if got, want := f.Metrics["inertia"], scenariotest.Decode[frame](t, lloyd, false).Metrics["inertia"]; got > 1.1*want {
 			t.Errorf("%s: inertia %v, more than 10%% above Lloyd's %v", variant, got, want)
 		}
 	}
 }
 
 func TestUserPoints(t *testing.T) {
-	r := newRun(t, "n=10&points=1.5:-2.25,0:0")
+	r := scenariotest.NewRun(t, sc, "n=10&points=1.5:-2.25,0:0")
 	X := samples(t, r)
 	if len(X) != 12 || X[10][0] != 1.5 || X[10][1] != -2.25 || X[11][0] != 0 {
 		t.Errorf("data.csv rows %v: want 10 generated then the 2 points", X)
 	}
 	// Custom data with fewer points than K waits for clicks instead of failing.
-	r = newRun(t, "dataset=custom&k=3&points=1:1")
-	f := decode(t, r)
+	r = scenariotest.NewRun(t, sc, "dataset=custom&k=3&points=1:1")
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "at least 3 samples") || len(f.State.Assignments) != 1 {
 		t.Errorf("custom with 1 point: %+v", f)
 	}
@@ -203,39 +168,19 @@ func TestUserPoints(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"k=11", "k=0", "init=best", "dataset=mnist", "n=5", "n=5000", "variant=online", "points=1:2:3"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "k=11", "k=0", "init=best", "dataset=mnist", "n=5", "n=5000", "variant=online", "points=1:2:3")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&init=random"), newRun(t, "seed=3&init=random")
-	for range 6 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&init=random")
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&init=random", 6)
+	c := scenariotest.NewRun(t, sc, "seed=4&init=random")
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // The default frame must stay small enough to stream several times a second.
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "n=1000", "dataset=iris", "variant=sequential"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(3)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -252,32 +197,7 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "variant=minibatch"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "variant=minibatch")
 }
 
-func BenchmarkNewRun(b *testing.B) {
-	v := lab.Defaults(sc.Params)
-	for b.Loop() {
-		if _, err := lab.NewRun(sc, v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }

@@ -1,35 +1,16 @@
 package linearregression
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a linear-regression frame.
 type frame struct {
@@ -47,26 +28,10 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // samples reads data.csv's x and y columns.
 func samples(t testing.TB, r *lab.Run) (x, y []float64) {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	if len(rows[0]) != 2 || rows[0][0] != "x" || rows[0][1] != "y" {
 		t.Fatalf("data.csv header %v", rows[0])
 	}
@@ -142,9 +107,9 @@ func close(got, want, tol float64) bool {
 // the MSE and 2/L; and checks that a converging run ends at θ*.
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "lr=0.05&n=60&seed=7", "lr=0.45&noise=1", "n=10&points=0.5:3,2.5:-1&lr=0.1", "noise=0&n=5"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		x, y := samples(t, r)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		b0, b1 := leastSquaresLine(x, y)
 		if !close(f.State.ThetaClosedForm[0], b0, 1e-9) || !close(f.State.ThetaClosedForm[1], b1, 1e-9) {
 			t.Fatalf("%q: theta_closed_form %v, textbook least squares (%v, %v)", query, f.State.ThetaClosedForm, b0, b1)
@@ -161,7 +126,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
-			f = decode(t, r)
+			f = scenariotest.Decode[frame](t, r, false)
 			want := gradStep(x, y, prev.State.Theta, lr)
 			if !close(f.State.Theta[0], want[0], 1e-9) || !close(f.State.Theta[1], want[1], 1e-9) {
 				t.Fatalf("%q step %d: θ = %v, one gradient step from %v gives %v", query, f.Step, f.State.Theta, prev.State.Theta, want)
@@ -186,17 +151,17 @@ func TestFrameContract(t *testing.T) {
 // Above 2/L the run diverges, stops, and says why; the state stays finite.
 func TestDivergence(t *testing.T) {
 	for _, lr := range []string{"0.6", "2"} {
-		r := newRun(t, "lr="+lr)
+		r := scenariotest.NewRun(t, sc, "lr="+lr)
 		x, _ := samples(t, r)
 		limit := twoOverL(x)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if !strings.Contains(f.Note, "above 2/L") {
 			t.Errorf("lr=%s: step 0 note %q does not warn", lr, f.Note)
 		}
 		if err := r.Advance(sc.MaxSteps); err != nil {
 			t.Fatal(err)
 		}
-		f = decode(t, r)
+		f = scenariotest.Decode[frame](t, r, false)
 		if !f.Done || !f.State.Diverged || f.Step >= sc.MaxSteps || f.State.LearningRate <= limit {
 			t.Fatalf("lr=%s (2/L = %v): step %d done=%v diverged=%v", lr, limit, f.Step, f.Done, f.State.Diverged)
 		}
@@ -217,8 +182,8 @@ func TestDivergence(t *testing.T) {
 // With fewer than two distinct x the run waits for clicks instead of failing.
 func TestTooFewPoints(t *testing.T) {
 	for _, q := range []string{"n=0", "n=0&points=1:1", "n=0&points=1:1,1:2"} {
-		r := newRun(t, q)
-		f := decode(t, r)
+		r := scenariotest.NewRun(t, sc, q)
+		f := scenariotest.Decode[frame](t, r, false)
 		if !f.Done || !strings.Contains(f.Note, "at least two samples") {
 			t.Errorf("%s: done=%v note %q", q, f.Done, f.Note)
 		}
@@ -229,8 +194,8 @@ func TestTooFewPoints(t *testing.T) {
 		}
 	}
 	// Two clicked points fix the line through them: y = 1 + 2x.
-	r := newRun(t, "n=0&points=0:1,1:3")
-	f := decode(t, r)
+	r := scenariotest.NewRun(t, sc, "n=0&points=0:1,1:3")
+	f := scenariotest.Decode[frame](t, r, false)
 	if f.Done || !close(f.State.ThetaClosedForm[0], 1, 1e-12) || !close(f.State.ThetaClosedForm[1], 2, 1e-12) {
 		t.Errorf("two points: %+v", f.State)
 	}
@@ -241,33 +206,13 @@ func TestTooFewPoints(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"lr=0", "lr=2.5", "lr=abc", "n=-1", "n=201", "noise=-0.1", "noise=4", "points=1:2:3", "seed=-1"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "lr=0", "lr=2.5", "lr=abc", "n=-1", "n=201", "noise=-0.1", "noise=4", "points=1:2:3", "seed=-1")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&lr=0.4"), newRun(t, "seed=3&lr=0.4")
-	for range 6 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&lr=0.4")
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&lr=0.4", 6)
+	c := scenariotest.NewRun(t, sc, "seed=4&lr=0.4")
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // The frame must stay small enough to stream several times a second, at
@@ -277,7 +222,7 @@ func TestFrameSize(t *testing.T) {
 		q     string
 		steps int
 	}{{"", 3}, {"", 2000}, {"n=200", 3}, {"lr=0.6", 3000}, {"lr=0.001", 3000}} {
-		r := newRun(t, c.q)
+		r := scenariotest.NewRun(t, sc, c.q)
 		r.Advance(c.steps)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -291,32 +236,7 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "lr=0.01"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "lr=0.01")
 }
 
-func BenchmarkNewRun(b *testing.B) {
-	v := lab.Defaults(sc.Params)
-	for b.Loop() {
-		if _, err := lab.NewRun(sc, v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }

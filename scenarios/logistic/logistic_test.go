@@ -1,41 +1,17 @@
 package logistic
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) (*lab.Run, error) {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		return nil, err
-	}
-	return lab.NewRun(sc, v)
-}
-
-func mustRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	r, err := newRun(t, query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a logistic-regression frame.
 type frame struct {
@@ -53,19 +29,6 @@ type frame struct {
 	} `json:"state"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // rows is data.csv read back: features, labels and the split.
 type rows struct {
 	X     [][]float64
@@ -75,15 +38,8 @@ type rows struct {
 
 func readData(t testing.TB, r *lab.Run) rows {
 	t.Helper()
-	data, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := data[0]
-	d := len(h) - 2
-	if d < 2 || h[0] != "x1" || h[d] != "label" || h[d+1] != "split" {
-		t.Fatalf("data.csv header %v", h)
-	}
+	data, d := scenariotest.LabelledRows(t, r)
+	var err error
 	var out rows
 	for _, row := range data[1:] {
 		x := make([]float64, d)
@@ -166,7 +122,7 @@ func TestFrameContract(t *testing.T) {
 		{"dataset=custom&classes=3&points=1:1:0,-1:1:1,0:-1:2,2:2:0", 3, 0.01},
 		{"dataset=separable&lambda=0&points=3:3:0", 2, 0},
 	} {
-		r := mustRun(t, c.query)
+		r := scenariotest.NewRun(t, sc, c.query)
 		data := readData(t, r)
 		d := len(data.X[0])
 		var first frame
@@ -174,7 +130,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Advance(stop); err != nil {
 				t.Fatal(err)
 			}
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			wantRows := c.classes
 			if c.classes == 2 {
 				wantRows = 1
@@ -281,11 +237,11 @@ func checkFirstStep(t *testing.T, query string, f0, f1 frame, data rows, lr floa
 // optimum against scikit-learn) agrees to 1e-3, the issue's tolerance.
 func TestConvergedIsOptimum(t *testing.T) {
 	for _, q := range []string{"", "dataset=iris&classes=3", "dataset=separable&lambda=0.1"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		if err := r.Advance(sc.MaxSteps); err != nil {
 			t.Fatal(err)
 		}
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if !f.Done || !f.State.Converged || f.Step >= sc.MaxSteps || !strings.HasPrefix(f.Note, "Converged") {
 			t.Fatalf("%q: after %d steps done=%v converged=%v note %q", q, f.Step, f.Done, f.State.Converged, f.Note)
 		}
@@ -317,10 +273,10 @@ func TestConvergedIsOptimum(t *testing.T) {
 }
 
 func TestLossNeverRisesAtDefaults(t *testing.T) {
-	r := mustRun(t, "")
+	r := scenariotest.NewRun(t, sc, "")
 	prev := math.Inf(1)
 	for !r.Done() {
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if l := *f.Metrics["train_loss"]; l > prev+1e-12 {
 			t.Fatalf("step %d: loss rose from %v to %v", f.Step, prev, l)
 		} else {
@@ -335,8 +291,8 @@ func TestLossNeverRisesAtDefaults(t *testing.T) {
 }
 
 func TestEmptyCustomWaitsForPoints(t *testing.T) {
-	r := mustRun(t, "dataset=custom")
-	f := decode(t, r)
+	r := scenariotest.NewRun(t, sc, "dataset=custom")
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "click") || len(f.State.Weights) != 0 {
 		t.Errorf("custom without points: %+v", f)
 	}
@@ -356,38 +312,22 @@ func TestBadParams(t *testing.T) {
 		{"classes=4&dataset=iris", "classes"}, {"classes=5&dataset=wine", "classes"},
 		{"dataset=custom&points=1:1:2", "points"},
 	} {
-		_, err := newRun(t, c.query)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || pe.Name != c.name {
-			t.Errorf("%s: error %v, want one naming %s", c.query, err, c.name)
-		}
+		_, err := scenariotest.TryRun(t, sc, c.query)
+		scenariotest.WantParamError(t, err, c.query, c.name)
 	}
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := mustRun(t, "seed=3&dataset=spiral&classes=3"), mustRun(t, "seed=3&dataset=spiral&classes=3")
-	for range 5 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := mustRun(t, "seed=4&dataset=spiral&classes=3")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&dataset=spiral&classes=3", 5)
+	c := scenariotest.NewRun(t, sc, "seed=4&dataset=spiral&classes=3")
 	c.Advance(a.StepNumber())
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // The frame must stay small enough to stream many times a second.
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "dataset=iris&classes=3", "dataset=spiral&classes=5", "dataset=wine&classes=3", "n=1000"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(40)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -404,23 +344,5 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "dataset=iris&classes=3"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := mustRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=iris&classes=3")
 }

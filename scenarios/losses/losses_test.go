@@ -1,40 +1,16 @@
 package losses
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) (*lab.Run, error) {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		return nil, err
-	}
-	return lab.NewRun(sc, v)
-}
-
-func mustRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	r, err := newRun(t, query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 type modelFrame struct {
 	Loss          string    `json:"loss"`
@@ -60,19 +36,6 @@ type frame struct {
 	} `json:"state"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 type rows struct {
 	X     [][]float64
 	y     []int
@@ -81,15 +44,7 @@ type rows struct {
 
 func readData(t testing.TB, r *lab.Run) rows {
 	t.Helper()
-	data, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := data[0]
-	d := len(h) - 2
-	if d < 2 || h[0] != "x1" || h[d] != "label" || h[d+1] != "split" {
-		t.Fatalf("data.csv header %v", h)
-	}
+	data, d := scenariotest.LabelledRows(t, r)
 	var out rows
 	for _, row := range data[1:] {
 		x := make([]float64, d)
@@ -120,7 +75,7 @@ var (
 // data.csv and the state, checks the outliers and the first step.
 func TestFrameContract(t *testing.T) {
 	for _, q := range []string{"", "outliers=0", "dataset=iris&outliers=0.2", "dataset=separable&n=100&points=-3:3:1,3:-3:0", "dataset=wine&outliers=0.05"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		data := readData(t, r)
 		share := r.Values.Float("outliers")
 		lr := r.Values.Float("lr")
@@ -132,7 +87,7 @@ func TestFrameContract(t *testing.T) {
 		}
 		for _, stop := range []int{0, 1, 25, 120} {
 			r.Advance(stop)
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			if f.State.Epoch != f.Step {
 				t.Errorf("%q: epoch %d at step %d", q, f.State.Epoch, f.Step)
 			}
@@ -226,9 +181,9 @@ func checkFirstStep(t *testing.T, q string, mf modelFrame, data rows, lr float64
 // boundary much more than the others, and cost it test accuracy.
 func TestOutliersDragSquaredHardest(t *testing.T) {
 	for _, q := range []string{"", "seed=2", "seed=3&dataset=separable&outliers=0.2", "dataset=iris"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(300)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		sq := f.State.Models[0]
 		for _, mf := range f.State.Models[1:] {
 			if sq.Turn < 3*mf.Turn || sq.Turn < 5 {
@@ -242,9 +197,9 @@ func TestOutliersDragSquaredHardest(t *testing.T) {
 			t.Errorf("%q: note %q", q, f.Note)
 		}
 	}
-	r := mustRun(t, "outliers=0")
+	r := scenariotest.NewRun(t, sc, "outliers=0")
 	r.Advance(50)
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	for _, mf := range f.State.Models {
 		if mf.Turn != 0 {
 			t.Errorf("no outliers: %s turned %v°", mf.Loss, mf.Turn)
@@ -258,9 +213,9 @@ func TestOutliersDragSquaredHardest(t *testing.T) {
 // A learning rate too large for the squared loss's curvature makes it
 // diverge; the others carry on and the frame stays valid JSON.
 func TestSquaredLossDiverges(t *testing.T) {
-	r := mustRun(t, "lr=1")
+	r := scenariotest.NewRun(t, sc, "lr=1")
 	r.Advance(200)
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.State.Models[0].Diverged || f.State.Models[0].Objective != nil {
 		t.Fatalf("squared loss with η = 1: %+v", f.State.Models[0])
 	}
@@ -278,8 +233,8 @@ func TestSquaredLossDiverges(t *testing.T) {
 }
 
 func TestEmptyCustomWaitsForPoints(t *testing.T) {
-	r := mustRun(t, "dataset=custom")
-	f := decode(t, r)
+	r := scenariotest.NewRun(t, sc, "dataset=custom")
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "click") || len(f.State.Models) != 0 {
 		t.Errorf("custom without points: %+v", f)
 	}
@@ -296,37 +251,21 @@ func TestBadParams(t *testing.T) {
 		{"dataset=xor", "dataset"}, {"dataset=spiral", "dataset"}, {"n=5", "n"}, {"n=5000", "n"},
 		{"points=1:1:2", "points"}, {"seed=-1", "seed"},
 	} {
-		_, err := newRun(t, c.query)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || pe.Name != c.name {
-			t.Errorf("%s: error %v, want one naming %s", c.query, err, c.name)
-		}
+		_, err := scenariotest.TryRun(t, sc, c.query)
+		scenariotest.WantParamError(t, err, c.query, c.name)
 	}
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := mustRun(t, "seed=3"), mustRun(t, "seed=3")
-	for range 5 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := mustRun(t, "seed=4")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3", 5)
+	c := scenariotest.NewRun(t, sc, "seed=4")
 	c.Advance(a.StepNumber())
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "outliers=0.3", "dataset=wine", "n=1000"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(40)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -343,23 +282,5 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "dataset=wine"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := mustRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=wine")
 }

@@ -1,8 +1,6 @@
 package naivebayes
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
 	"net/url"
 	"strconv"
@@ -10,26 +8,10 @@ import (
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a naive-bayes frame; metrics are pointers
 // because a value not yet known is null.
@@ -52,19 +34,6 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // sample is one row of data.csv.
 type sample struct {
 	x     []float64
@@ -75,15 +44,7 @@ type sample struct {
 // samples reads data.csv: x1..xd, label, split.
 func samples(t testing.TB, r *lab.Run) []sample {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := rows[0]
-	d := len(h) - 2
-	if d < 2 || h[0] != "x1" || h[d] != "label" || h[d+1] != "split" {
-		t.Fatalf("data.csv header %v", h)
-	}
+	rows, d := scenariotest.LabelledRows(t, r)
 	out := make([]sample, len(rows)-1)
 	for i, row := range rows[1:] {
 		s := sample{x: make([]float64, d)}
@@ -263,9 +224,9 @@ func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "dataset=correlated", "dataset=iris", "dataset=wine&seed=3", "dataset=circles&n=100",
 		"dataset=outliers&n=1000", "dataset=correlated&n=1000", "dataset=xor", "dataset=moons", "dataset=spiral&n=300",
 		"dataset=separable&points=2:2:1,-1:-1:0", "dataset=custom&points=0:0:0,1:0.5:0,2:2:1,2.5:1:1,-1:2:2,0:2.5:2"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		data := samples(t, r)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		tb := fitTextbook(data, f.State.Classes)
 		if f.Step != 0 || f.State.Phase != "init" || len(f.State.ClassPrior) != 0 || len(f.State.Theta) != 0 || len(f.State.Var) != 0 {
 			t.Fatalf("%q: step 0 already has estimates: %+v", query, f.State)
@@ -296,7 +257,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
-			f = decode(t, r)
+			f = scenariotest.Decode[frame](t, r, false)
 			if f.Step != step+1 || f.State.Phase != phase || f.Done != (phase == "posterior") {
 				t.Fatalf("%q: step %d phase %s done %v, want step %d phase %s", query, f.Step, f.State.Phase, f.Done, step+1, phase)
 			}
@@ -329,7 +290,7 @@ func TestFrameContract(t *testing.T) {
 			t.Errorf("%q: last note %q", query, f.Note)
 		}
 		r.Step()
-		if g := decode(t, r); g.Step != 4 {
+		if g := scenariotest.Decode[frame](t, r, false); g.Step != 4 {
 			t.Errorf("%q: stepped past the end to %d", query, g.Step)
 		}
 	}
@@ -339,9 +300,9 @@ func TestFrameContract(t *testing.T) {
 // regression does not, and the note must say why.
 func TestCorrelatedShowsTheFailure(t *testing.T) {
 	for _, seed := range []string{"1", "2", "3"} {
-		r := newRun(t, "dataset=correlated&n=200&seed="+seed)
+		r := scenariotest.NewRun(t, sc, "dataset=correlated&n=200&seed="+seed)
 		r.Advance(4)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		nb, lr := metric(t, f, "test_accuracy"), metric(t, f, "logistic_test_accuracy")
 		if !(lr >= 0.95 && nb < lr-0.1) {
 			t.Errorf("seed %s: test accuracy naive Bayes %v, logistic %v; want logistic ≥ 0.95 and 10 points above", seed, nb, lr)
@@ -353,19 +314,19 @@ func TestCorrelatedShowsTheFailure(t *testing.T) {
 }
 
 func TestUserPoints(t *testing.T) {
-	r := newRun(t, "dataset=moons&n=20&points=1.5:-0.25:1,0:0:0")
+	r := scenariotest.NewRun(t, sc, "dataset=moons&n=20&points=1.5:-0.25:1,0:0:0")
 	data := samples(t, r)
 	if len(data) != 22 || data[20].x[0] != 1.5 || data[20].x[1] != -0.25 || data[20].label != 1 || data[20].test || data[21].label != 0 {
 		t.Errorf("data.csv rows %v: want 20 generated then the 2 points, training", data)
 	}
 	// Custom data missing a class waits for clicks instead of failing.
-	r = newRun(t, "dataset=custom&points=1:1:0,2:2:1,0:1:2,1:2:0")
-	f := decode(t, r)
+	r = scenariotest.NewRun(t, sc, "dataset=custom&points=1:1:0,2:2:1,0:1:2,1:2:0")
+	f := scenariotest.Decode[frame](t, r, false)
 	if f.Done || f.State.Classes != 3 {
 		t.Errorf("custom with classes 0..2: %+v", f)
 	}
-	r = newRun(t, "dataset=custom&points=1:1:0,2:2:2")
-	f = decode(t, r)
+	r = scenariotest.NewRun(t, sc, "dataset=custom&points=1:1:0,2:2:2")
+	f = scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "class 1 has none") || len(f.State.ClassPrior) != 0 {
 		t.Errorf("custom without class 1: done %v note %q", f.Done, f.Note)
 	}
@@ -375,8 +336,8 @@ func TestUserPoints(t *testing.T) {
 		}
 	}
 	// Custom data without any point renders and says what to do.
-	r = newRun(t, "dataset=custom")
-	if f = decode(t, r); !f.Done || !strings.Contains(f.Note, "Click on the map") {
+	r = scenariotest.NewRun(t, sc, "dataset=custom")
+	if f = scenariotest.Decode[frame](t, r, false); !f.Done || !strings.Contains(f.Note, "Click on the map") {
 		t.Errorf("empty custom: done %v note %q", f.Done, f.Note)
 	}
 	for _, p := range sc.Panels {
@@ -385,47 +346,20 @@ func TestUserPoints(t *testing.T) {
 		}
 	}
 	// A point of a class the data set does not have names the parameter.
-	q, _ := lab.ParseQuery("dataset=correlated&points=1:1:3")
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = lab.NewRun(sc, v)
-	var pe *lab.ParamError
-	if !errors.As(err, &pe) || pe.Name != "points" {
-		t.Errorf("class 3 on correlated: error %v, want one naming points", err)
-	}
+	const q = "dataset=correlated&points=1:1:3"
+	_, err := lab.NewRun(sc, scenariotest.Values(t, sc, q))
+	scenariotest.WantParamError(t, err, q, "points")
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"dataset=mnist", "n=5", "n=5000", "points=1:2:3:4", "seed=-1", "dataset="} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "dataset=mnist", "n=5", "n=5000", "points=1:2:3:4", "seed=-1", "dataset=")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&dataset=correlated"), newRun(t, "seed=3&dataset=correlated")
-	for range 5 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&dataset=correlated")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&dataset=correlated", 5)
+	c := scenariotest.NewRun(t, sc, "seed=4&dataset=correlated")
 	c.Advance(4)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // The frame must stay small enough to stream several times a second:
@@ -442,7 +376,7 @@ func TestFrameSize(t *testing.T) {
 		{"dataset=iris", 56 << 10}, {"dataset=wine", 56 << 10},
 		{"n=1000", 192 << 10},
 	} {
-		r := newRun(t, c.query)
+		r := scenariotest.NewRun(t, sc, c.query)
 		for step := 0; step <= 4; step++ {
 			b, err := r.JSON(true)
 			if err != nil {
@@ -457,35 +391,13 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "dataset=wine"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=wine")
 }
 
 func BenchmarkNewRun(b *testing.B) {
 	for _, q := range []string{"", "dataset=wine"} {
 		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			vals, _ := lab.ParseQuery(q)
-			v, err := lab.Parse(sc.Params, vals)
-			if err != nil {
-				b.Fatal(err)
-			}
+			v := scenariotest.Values(b, sc, q)
 			for b.Loop() {
 				if _, err := lab.NewRun(sc, v); err != nil {
 					b.Fatal(err)

@@ -1,40 +1,16 @@
 package neuralnet
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func parse(t testing.TB, query string) lab.Values {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	r, err := lab.NewRun(sc, parse(t, query))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // layer is one entry of state.layers; nulls (a diverged network) decode
 // as NaN through *float64.
@@ -63,19 +39,6 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatalf("frame is not valid JSON: %v", err)
-	}
-	return f
-}
-
 func metric(t testing.TB, f frame, name string) float64 {
 	t.Helper()
 	v, ok := f.Metrics[name]
@@ -98,10 +61,7 @@ type sample struct {
 // readData reads data.csv: x1..xd, label (or y), split.
 func readData(t testing.TB, r *lab.Run) []sample {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	h := rows[0]
 	d := len(h) - 2
 	if h[0] != "x1" || h[1] != "x2" || (h[d] != "label" && h[d] != "y") || h[d+1] != "split" {
@@ -300,8 +260,8 @@ func TestFullBatchStep(t *testing.T) {
 		"dataset=xor&batch=500&layers=&features=x1,x2,x1x2&reg=l1&reg_rate=0.01&lr=3",
 		"dataset=moons&batch=500&layers=8,8,8&activation=linear&train=80&points=1:1:0,-1:0.5:1&lr=0.05",
 	} {
-		v := parse(t, q)
-		r := newRun(t, q)
+		v := scenariotest.Values(t, sc, q)
+		r := scenariotest.NewRun(t, sc, q)
 		var X [][]float64
 		var y []float64
 		for _, s := range readData(t, r) {
@@ -309,7 +269,7 @@ func TestFullBatchStep(t *testing.T) {
 				X, y = append(X, features(v.List("features"), s.x)), append(y, s.y)
 			}
 		}
-		f0 := decode(t, r)
+		f0 := scenariotest.Decode[frame](t, r, false)
 		if f0.State.Batch != len(X) {
 			t.Fatalf("%q: batch %d, want the %d training samples", q, f0.State.Batch, len(X))
 		}
@@ -317,7 +277,7 @@ func TestFullBatchStep(t *testing.T) {
 		if err := r.Step(); err != nil {
 			t.Fatal(err)
 		}
-		got := decode(t, r).State.Layers
+		got := scenariotest.Decode[frame](t, r, false).State.Layers
 		moved := 0.0
 		for l := range want {
 			for o := range want[l].W {
@@ -349,15 +309,15 @@ func TestFrameContract(t *testing.T) {
 		"dataset=iris&problem=multiclass&classes=3&optimizer=rmsprop&batch=7&lr=0.01",
 		"dataset=custom&points=1:1:0,-1:-1:1,0.5:-1:1,2:0:0",
 	} {
-		v := parse(t, q)
+		v := scenariotest.Values(t, sc, q)
 		problem := v.String("problem")
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		data := readData(t, r)
 		for _, n := range []int{0, 1, 5} {
 			if err := r.Advance(n); err != nil {
 				t.Fatal(err)
 			}
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			if f.State.Epoch != n || f.Step != n {
 				t.Fatalf("%q: step %d has epoch %d", q, f.Step, f.State.Epoch)
 			}
@@ -412,11 +372,11 @@ func TestFrameContract(t *testing.T) {
 // without hidden layers does it too when given x1² and x2².
 func TestLearns(t *testing.T) {
 	for _, q := range []string{"", "layers=&features=x1sq,x2sq&lr=0.3"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		if err := r.Advance(300); err != nil {
 			t.Fatal(err)
 		}
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if acc := metric(t, f, "test_accuracy"); acc < 0.95 {
 			t.Errorf("%q: test accuracy %v after 300 epochs", q, acc)
 		}
@@ -427,11 +387,11 @@ func TestLearns(t *testing.T) {
 }
 
 func TestDiverges(t *testing.T) {
-	r := newRun(t, "dataset=reg-plane&problem=regression&lr=10&activation=linear&batch=1&features=x1,x2,x1sq,x2sq,x1x2&layers=8,8")
+	r := scenariotest.NewRun(t, sc, "dataset=reg-plane&problem=regression&lr=10&activation=linear&batch=1&features=x1,x2,x1sq,x2sq,x1x2&layers=8,8")
 	if err := r.Advance(50); err != nil {
 		t.Fatal(err)
 	}
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !f.State.Diverged || f.Step >= 50 || !strings.Contains(f.Note, "too high") {
 		t.Errorf("lr=10: step %d done %v diverged %v note %q", f.Step, f.Done, f.State.Diverged, f.Note)
 	}
@@ -441,8 +401,8 @@ func TestDiverges(t *testing.T) {
 }
 
 func TestWaitsForPoints(t *testing.T) {
-	r := newRun(t, "dataset=custom&points=1:1:0")
-	f := decode(t, r)
+	r := scenariotest.NewRun(t, sc, "dataset=custom&points=1:1:0")
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "at least 2") {
 		t.Errorf("custom with 1 point: done %v note %q", f.Done, f.Note)
 	}
@@ -462,43 +422,19 @@ func TestBadParams(t *testing.T) {
 		"problem=regression&dataset=reg-plane&classes=3", "points=1:1:3",
 		"dataset=reg-plane&problem=regression&points=1:1:0",
 	} {
-		vals, err := lab.ParseQuery(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v lab.Values
-		v, err = lab.Parse(sc.Params, vals)
-		if err == nil {
-			_, err = lab.NewRun(sc, v)
-		}
-		var pe *lab.ParamError
+		_, err := scenariotest.TryRun(t, sc, q)
 		last := q[strings.LastIndex(q, "&")+1:]
 		name, _, _ := strings.Cut(last, "=")
-		if !errors.As(err, &pe) || pe.Name != name {
-			t.Errorf("%s: error %v, want one naming %s", q, err, name)
-		}
+		scenariotest.WantParamError(t, err, q, name)
 	}
 }
 
 func TestSameURLSameFrames(t *testing.T) {
 	q := "seed=3&dropout=0.3&optimizer=adam&dataset=spiral&layers=5,5"
-	a, b := newRun(t, q), newRun(t, q)
-	for range 4 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&dropout=0.3&optimizer=adam&dataset=spiral&layers=5,5")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, q, 4)
+	c := scenariotest.NewRun(t, sc, "seed=4&dropout=0.3&optimizer=adam&dataset=spiral&layers=5,5")
 	c.Advance(4)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // The default frame must stay small enough to stream several times a second.
@@ -511,7 +447,7 @@ func TestFrameSize(t *testing.T) {
 		// The largest network: 8×6 units, every feature, three classes.
 		"dataset=spiral&problem=multiclass&classes=3&layers=8,8,8,8,8,8&features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2": 96 << 10,
 	} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(5)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -524,32 +460,14 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "dataset=spiral&problem=multiclass&classes=3&layers=8,8,8&optimizer=adam"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=spiral&problem=multiclass&classes=3&layers=8,8,8&optimizer=adam")
 }
 
 // BenchmarkEpochAndRegionMap is the issue's speed budget at the default
 // parameters: one training epoch (with the train and test losses) plus
 // the network's outputs over the 100×100 region grid.
 func BenchmarkEpochAndRegionMap(b *testing.B) {
-	mdl, err := newModel(parse(b, ""))
+	mdl, err := newModel(scenariotest.Values(b, sc, ""))
 	if err != nil {
 		b.Fatal(err)
 	}

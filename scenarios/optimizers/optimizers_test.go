@@ -1,34 +1,14 @@
 package optimizers
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a frame.
 type frame struct {
@@ -48,19 +28,6 @@ type frame struct {
 		Updates      map[string]int        `json:"updates"`
 	} `json:"state"`
 	Note string `json:"note"`
-}
-
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
 }
 
 // The surfaces and their gradients, written out again from the formulas.
@@ -110,8 +77,8 @@ func step(name string, eta float64, theta *[2]float64, g [2]float64, st *[3][2]f
 // the surface's value there.
 func TestUpdateFormulas(t *testing.T) {
 	for _, query := range []string{"surface=saddle", "surface=rosenbrock&seed=9&lr=2.5"} {
-		r := newRun(t, query)
-		f0 := decode(t, r)
+		r := scenariotest.NewRun(t, sc, query)
+		f0 := scenariotest.Decode[frame](t, r, false)
 		surf := surfaces[f0.State.Surface]
 		want := map[string][2]float64{}
 		for _, name := range names {
@@ -125,7 +92,7 @@ func TestUpdateFormulas(t *testing.T) {
 			want[name] = theta
 		}
 		r.Advance(2)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		for _, name := range names {
 			got := f.State.Positions[name]
 			for k := range 2 {
@@ -143,7 +110,7 @@ func TestUpdateFormulas(t *testing.T) {
 
 // Rates are the documented base rates times the multiplier.
 func TestRates(t *testing.T) {
-	f := decode(t, newRun(t, "surface=ravine&lr=0.5"))
+	f := scenariotest.Decode[frame](t, scenariotest.NewRun(t, sc, "surface=ravine&lr=0.5"), false)
 	for name, base := range map[string]float64{"sgd": 0.18, "momentum": 0.03, "rmsprop": 0.01, "adadelta": 1, "adam": 0.1} {
 		if f.State.Rates[name] != 0.5*base {
 			t.Errorf("ravine rate of %s = %v, want 0.5 × %v", name, f.State.Rates[name], base)
@@ -163,8 +130,8 @@ func TestNetworkRace(t *testing.T) {
 		size    int
 		updates int
 	}{{"full", 100, 1}, {"mini", 10, 10}, {"one", 1, 100}} {
-		r := newRun(t, "batch="+tc.batch)
-		f := decode(t, r)
+		r := scenariotest.NewRun(t, sc, "batch="+tc.batch)
+		f := scenariotest.Decode[frame](t, r, false)
 		first := *f.State.Loss["sgd"]
 		for _, name := range names {
 			if *f.State.Loss[name] != first || *f.Metrics["loss_"+name] != first {
@@ -172,7 +139,7 @@ func TestNetworkRace(t *testing.T) {
 			}
 		}
 		r.Advance(30)
-		f = decode(t, r)
+		f = scenariotest.Decode[frame](t, r, false)
 		if f.State.BatchSize != tc.size || f.State.Epoch != 30 {
 			t.Errorf("%s: batch size %d, epoch %d", tc.batch, f.State.BatchSize, f.State.Epoch)
 		}
@@ -185,10 +152,7 @@ func TestNetworkRace(t *testing.T) {
 		if l := *f.State.Loss["momentum"]; l > 0.5*first {
 			t.Errorf("%s: momentum's loss %v after 30 epochs, from %v", tc.batch, l, first)
 		}
-		rows, err := r.Data()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := scenariotest.Rows(t, r)
 		if strings.Join(rows[0], ",") != "x1,x2,label,split" || len(rows) != networkSamples+1 {
 			t.Errorf("%s: data.csv %v with %d rows", tc.batch, rows[0], len(rows))
 		}
@@ -197,28 +161,28 @@ func TestNetworkRace(t *testing.T) {
 
 // The note narrates the race: the saddle's escapes and the ravine's zig-zag.
 func TestNote(t *testing.T) {
-	r := newRun(t, "surface=saddle")
+	r := scenariotest.NewRun(t, sc, "surface=saddle")
 	r.Advance(100)
-	if n := decode(t, r).Note; !strings.Contains(n, "escaped: ") || !strings.Contains(n, "still near the saddle: sgd") {
+	if n := scenariotest.Decode[frame](t, r, false).Note; !strings.Contains(n, "escaped: ") || !strings.Contains(n, "still near the saddle: sgd") {
 		t.Errorf("saddle at step 100: %q", n)
 	}
-	r = newRun(t, "surface=ravine&optimizers=sgd,adam")
+	r = scenariotest.NewRun(t, sc, "surface=ravine&optimizers=sgd,adam")
 	r.Advance(12)
-	if n := decode(t, r).Note; !strings.Contains(n, "Zig-zagging across the ravine: sgd.") {
+	if n := scenariotest.Decode[frame](t, r, false).Note; !strings.Contains(n, "Zig-zagging across the ravine: sgd.") {
 		t.Errorf("ravine at step 12: %q", n)
 	}
-	r = newRun(t, "surface=rosenbrock&lr=10&optimizers=sgd,adam")
+	r = scenariotest.NewRun(t, sc, "surface=rosenbrock&lr=10&optimizers=sgd,adam")
 	r.Advance(10)
-	if n := decode(t, r).Note; !strings.Contains(n, "Diverged: sgd") {
+	if n := scenariotest.Decode[frame](t, r, false).Note; !strings.Contains(n, "Diverged: sgd") {
 		t.Errorf("rosenbrock at 10× the rates: %q", n)
 	}
 }
 
 // Only the chosen optimisers run, and a diverging one still gives valid frames.
 func TestSubsetAndDivergence(t *testing.T) {
-	r := newRun(t, "optimizers=sgd,adam&lr=10&surface=beale")
+	r := scenariotest.NewRun(t, sc, "optimizers=sgd,adam&lr=10&surface=beale")
 	r.Advance(60)
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	if len(f.State.Positions) != 2 || len(f.Metrics) != 4 {
 		t.Errorf("positions %v, metrics %v", f.State.Positions, f.Metrics)
 	}
@@ -230,42 +194,22 @@ func TestSubsetAndDivergence(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"optimizers=", "optimizers=sgd,sgd", "optimizers=lbfgs", "optimizers=sgd,nesterov", "surface=himmelblau",
-		"batch=2", "batch=", "lr=0", "lr=11", "seed=x"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "optimizers=", "optimizers=sgd,sgd", "optimizers=lbfgs", "optimizers=sgd,nesterov", "surface=himmelblau",
+		"batch=2", "batch=", "lr=0", "lr=11", "seed=x")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&batch=one"), newRun(t, "seed=3&batch=one")
-	for range 4 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&batch=one")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&batch=one", 4)
+	c := scenariotest.NewRun(t, sc, "seed=4&batch=one")
 	c.Advance(4)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // Frames stay within 32 KB at every stage of a run: curves are decimated
 // and trails thinned, so a long run costs what a short one does.
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "surface=saddle", "surface=ravine", "surface=beale&batch=one"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		for _, at := range []int{3, 150, maxSteps} {
 			r.Advance(at - r.StepNumber())
 			b, err := r.JSON(true)
@@ -280,23 +224,5 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "batch=one"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "batch=one")
 }

@@ -1,39 +1,16 @@
 package overfitting
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) (*lab.Run, error) {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		return nil, err
-	}
-	return lab.NewRun(sc, v)
-}
-
-func mustRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	r, err := newRun(t, query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 type frame struct {
 	Step    int                `json:"step"`
@@ -53,26 +30,10 @@ type frame struct {
 	} `json:"state"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // data reads data.csv into its train and validation splits.
 func data(t testing.TB, r *lab.Run) (train, val [][2]float64) {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	if strings.Join(rows[0], ",") != "x,y,split" {
 		t.Fatalf("header %v", rows[0])
 	}
@@ -115,12 +76,12 @@ func rel(got, want float64) float64 { return math.Abs(got-want) / math.Max(1e-12
 // data: this checks the basis conversion and the data order end to end.
 func TestMetricsFromExportedData(t *testing.T) {
 	for _, q := range []string{"", "degree=3&n=60", "degree=12&lambda=0.001&noise=0.5&seed=7", "degree=2&points=0.5:3,-0.25:-1"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		train, val := data(t, r)
 		for range 40 {
 			r.Step()
 		}
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if len(f.State.Coefficients) != mustInt(t, r, "degree")+1 {
 			t.Fatalf("%q: %d coefficients", q, len(f.State.Coefficients))
 		}
@@ -144,7 +105,7 @@ func mustInt(t testing.TB, r *lab.Run, name string) int {
 // The sweep's degree-1 entry is ordinary least squares for a line, which
 // has a textbook closed form: slope = cov(x, y)/var(x).
 func TestSweepLineClosedForm(t *testing.T) {
-	r := mustRun(t, "seed=11&n=45")
+	r := scenariotest.NewRun(t, sc, "seed=11&n=45")
 	train, val := data(t, r)
 	var mx, my float64
 	for _, p := range train {
@@ -160,7 +121,7 @@ func TestSweepLineClosedForm(t *testing.T) {
 	}
 	slope := sxy / sxx
 	line := []float64{my - slope*mx, slope}
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	if len(f.State.Sweep) != maxDegree || f.State.Sweep[0].Degree != 1 {
 		t.Fatalf("sweep %+v", f.State.Sweep)
 	}
@@ -181,11 +142,11 @@ func TestSweepLineClosedForm(t *testing.T) {
 // Gradient descent ends at the closed-form fit when the problem is well
 // conditioned.
 func TestGradientDescentReachesClosedForm(t *testing.T) {
-	r := mustRun(t, "degree=3&n=60&seed=2")
+	r := scenariotest.NewRun(t, sc, "degree=3&n=60&seed=2")
 	if err := r.Advance(sc.MaxSteps); err != nil {
 		t.Fatal(err)
 	}
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "converged") {
 		t.Fatalf("degree 3 not converged after %d steps: %q", f.Step, f.Note)
 	}
@@ -199,14 +160,14 @@ func TestGradientDescentReachesClosedForm(t *testing.T) {
 // With the defaults the lesson must be visible: the validation error turns
 // up while the training error keeps falling, and the note says so.
 func TestDefaultShowsOverfitting(t *testing.T) {
-	r := mustRun(t, "")
-	f := decode(t, r)
+	r := scenariotest.NewRun(t, sc, "")
+	f := scenariotest.Decode[frame](t, r, false)
 	if f.State.Zone != "over-fitting" {
 		t.Errorf("default degree is %q in the sweep, want over-fitting (best degree %d)", f.State.Zone, f.State.BestDegree)
 	}
 	for !f.Done {
 		r.Step()
-		f = decode(t, r)
+		f = scenariotest.Decode[frame](t, r, false)
 		if strings.Contains(f.Note, "learning the noise") {
 			return
 		}
@@ -216,7 +177,7 @@ func TestDefaultShowsOverfitting(t *testing.T) {
 
 func TestL2PenaltyShrinks(t *testing.T) {
 	norm := func(q string) float64 {
-		f := decode(t, mustRun(t, q))
+		f := scenariotest.Decode[frame](t, scenariotest.NewRun(t, sc, q), false)
 		var s float64
 		for _, c := range f.State.ClosedForm[1:] {
 			s += c * c
@@ -229,18 +190,12 @@ func TestL2PenaltyShrinks(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"degree=0", "degree=16", "n=5", "noise=-1", "lambda=11", "lambda=abc", "points=1.5:0", "points=x"} {
-		_, err := newRun(t, q)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.RunRejects(t, sc, "degree=0", "degree=16", "n=5", "noise=-1", "lambda=11", "lambda=abc", "points=1.5:0", "points=x")
 }
 
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "n=500", "degree=15"} {
-		r := mustRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(sc.MaxSteps)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -257,21 +212,10 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	r := mustRun(b, "")
+	r := scenariotest.NewRun(b, sc, "")
 	r.Advance(500) // a mid-run frame: curves with history
-	size := 0
-	b.ReportAllocs()
-	for b.Loop() {
-		if r.Done() {
-			r.Reset()
-			r.Advance(500)
-		}
-		r.Step()
-		f, err := r.JSON(true)
-		if err != nil {
-			b.Fatal(err)
-		}
-		size = len(f)
-	}
-	b.ReportMetric(float64(size), "bytes/frame")
+	scenariotest.StepAndFrameLoop(b, r, func() {
+		r.Reset()
+		r.Advance(500)
+	})
 }

@@ -1,36 +1,17 @@
 package pca
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a pca frame.
 type frame struct {
@@ -50,26 +31,10 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // samples reads data.csv: the x1..xD columns and the label column if any.
 func samples(t testing.TB, r *lab.Run) (X [][]float64, labels []int) {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	D := len(rows[0])
 	hasLabel := rows[0][D-1] == "label"
 	if hasLabel {
@@ -110,10 +75,10 @@ func samples(t testing.TB, r *lab.Run) (X [][]float64, labels []int) {
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "components=2", "dataset=gauss3d&components=2&n=150&seed=4", "dataset=iris&components=2",
 		"dataset=wine&standardize=true&components=3", "dataset=digits&components=10&n=100", "points=8:8,-5:1&n=20"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		X, labels := samples(t, r)
 		n, D := len(X), len(X[0])
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if f.Step != 0 || f.State.Stage != ml.PhaseInit || len(f.State.Mean) != 0 || len(f.State.Components) != 0 {
 			t.Fatalf("%q: step 0 = %+v", query, f.State)
 		}
@@ -121,7 +86,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
-			f = decode(t, r)
+			f = scenariotest.Decode[frame](t, r, false)
 			if f.Step != i+1 || f.State.Stage != stage || f.Done != (i == len(ml.PCAStages)-1) {
 				t.Fatalf("%q: step %d is %q (done %v), want %q", query, f.Step, f.State.Stage, f.Done, stage)
 			}
@@ -256,17 +221,17 @@ func TestDataSets(t *testing.T) {
 		n, d  int
 	}{{"", 150, 2}, {"dataset=gauss3d&n=50", 50, 3}, {"dataset=iris", 150, 4}, {"dataset=wine&n=10", 178, 13},
 		{"dataset=digits&n=300", 300, 64}, {"n=10&points=1.5:-2.25,0:0", 12, 2}, {"dataset=iris&points=1:1", 150, 4}} {
-		X, _ := samples(t, newRun(t, tc.query))
+		X, _ := samples(t, scenariotest.NewRun(t, sc, tc.query))
 		if len(X) != tc.n || len(X[0]) != tc.d {
 			t.Errorf("%q: data.csv is %d×%d, want %d×%d", tc.query, len(X), len(X[0]), tc.n, tc.d)
 		}
 	}
-	X, _ := samples(t, newRun(t, "n=10&points=1.5:-2.25,0:0"))
+	X, _ := samples(t, scenariotest.NewRun(t, sc, "n=10&points=1.5:-2.25,0:0"))
 	if X[10][0] != 1.5 || X[10][1] != -2.25 || X[11][0] != 0 {
 		t.Errorf("the user's points are %v, want 1.5:-2.25 then 0:0", X[10:])
 	}
 	// Digits are a subset of the embedded images with pixels 0..16.
-	X, labels := samples(t, newRun(t, "dataset=digits&n=50"))
+	X, labels := samples(t, scenariotest.NewRun(t, sc, "dataset=digits&n=50"))
 	for i, x := range X {
 		for _, v := range x {
 			if v < 0 || v > 16 {
@@ -280,32 +245,17 @@ func TestDataSets(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"components=0", "components=65", "dataset=mnist", "n=5", "n=5000", "standardize=maybe", "points=1:2:3", "seed=-1"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "components=0", "components=65", "dataset=mnist", "n=5", "n=5000", "standardize=maybe", "points=1:2:3", "seed=-1")
 	// More components than the data set has dimensions.
 	for _, q := range []string{"components=3", "dataset=gauss3d&components=4", "dataset=iris&components=5", "dataset=wine&components=14"} {
-		vals, _ := lab.ParseQuery(q)
-		v, err := lab.Parse(sc.Params, vals)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = lab.NewRun(sc, v)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || pe.Name != "components" {
-			t.Errorf("%s: error %v, want one naming components", q, err)
-		}
+		_, err := lab.NewRun(sc, scenariotest.Values(t, sc, q))
+		scenariotest.WantParamError(t, err, q, "components")
 	}
 }
 
 func TestSameURLSameFrames(t *testing.T) {
 	for _, q := range []string{"seed=3&components=2", "dataset=digits&seed=3&n=60"} {
-		a, b := newRun(t, q), newRun(t, q)
+		a, b := scenariotest.NewRun(t, sc, q), scenariotest.NewRun(t, sc, q)
 		for !a.Done() {
 			fa, err := a.JSON(true)
 			if err != nil {
@@ -319,14 +269,10 @@ func TestSameURLSameFrames(t *testing.T) {
 			b.Step()
 		}
 	}
-	a, c := newRun(t, "seed=3"), newRun(t, "seed=4")
+	a, c := scenariotest.NewRun(t, sc, "seed=3"), scenariotest.NewRun(t, sc, "seed=4")
 	a.Advance(1)
 	c.Advance(1)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // Every panel renders at every step on every data set, and the panels
@@ -334,7 +280,7 @@ func TestSameURLSameFrames(t *testing.T) {
 func TestPanelsRender(t *testing.T) {
 	for _, q := range []string{"", "dataset=gauss3d&components=2", "dataset=gauss3d&components=1", "dataset=iris&standardize=true",
 		"dataset=wine", "dataset=digits&components=5", "dataset=gauss2d&components=2&points=3:3"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		for {
 			for _, pn := range sc.Panels {
 				svg, _, err := r.SVG(pn.Name)
@@ -364,7 +310,7 @@ func TestPanelsRender(t *testing.T) {
 // (about 13 KB) to state.components, so that case gets 48 KB.
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "dataset=gauss3d", "dataset=gauss3d&components=2", "dataset=iris", "dataset=wine", "dataset=digits", "dataset=digits&components=10"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		for !r.Done() {
 			r.Step()
 			b, err := r.JSON(true)
@@ -388,7 +334,7 @@ func TestFrameSize(t *testing.T) {
 func TestDataViews3D(t *testing.T) {
 	titles := []string{"x₁–x₂ plane", "oblique view", "x₁–x₃ plane", "x₂–x₃ plane"}
 	for _, q := range []string{"dataset=gauss3d", "dataset=gauss3d&components=2&standardize=true"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(sc.MaxSteps)
 		b, _, err := r.SVG("data")
 		if err != nil {
@@ -414,7 +360,7 @@ func TestDataViews3D(t *testing.T) {
 			t.Errorf("%q: %d circles, want %d (4 views × %d samples and their reconstructions)", q, n, want, viewSamples)
 		}
 	}
-	r := newRun(t, "")
+	r := scenariotest.NewRun(t, sc, "")
 	r.Advance(sc.MaxSteps)
 	b, _, _ := r.SVG("data")
 	for _, title := range titles {
@@ -447,32 +393,7 @@ func TestClipSegment(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "dataset=gauss3d", "dataset=gauss3d&components=2", "dataset=digits&components=10"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=gauss3d", "dataset=gauss3d&components=2", "dataset=digits&components=10")
 }
 
-func BenchmarkNewRun(b *testing.B) {
-	v := lab.Defaults(sc.Params)
-	for b.Loop() {
-		if _, err := lab.NewRun(sc, v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }

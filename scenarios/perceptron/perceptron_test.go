@@ -1,35 +1,17 @@
 package perceptron
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a perceptron frame.
 type frame struct {
@@ -49,19 +31,6 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 type sample struct {
 	x    [2]float64
 	y    int
@@ -71,10 +40,7 @@ type sample struct {
 // samples reads data.csv: x1, x2, label, split.
 func samples(t testing.TB, r *lab.Run) []sample {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	if strings.Join(rows[0], ",") != "x1,x2,label,split" {
 		t.Fatalf("data.csv header %v", rows[0])
 	}
@@ -105,7 +71,7 @@ func heaviside(z float64) int {
 // recounted from data.csv.
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "dataset=xor&lr=1", "dataset=overlap&n=60&seed=4", "dataset=custom&points=1:1:1,-1:-1:0,2:0:1", "dataset=circles&n=40&points=0:0:0"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		data := samples(t, r)
 		lr := r.Values.Float("lr")
 		var train []int
@@ -114,7 +80,7 @@ func TestFrameContract(t *testing.T) {
 				train = append(train, i)
 			}
 		}
-		prev := decode(t, r)
+		prev := scenariotest.Decode[frame](t, r, false)
 		if prev.Step != 0 || prev.State.SampleIndex != -1 || prev.State.Mistakes != 0 || len(prev.State.Weights) != 2 {
 			t.Fatalf("%q: step 0 = %+v", query, prev)
 		}
@@ -126,7 +92,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			k := f.Step - 1
 			i := train[k%len(train)]
 			if f.State.SampleIndex != i {
@@ -192,15 +158,15 @@ func TestFrameContract(t *testing.T) {
 // TestSeparableConvergesXORCycles: the default separable blobs converge and
 // say so; XOR never does, and its note says why.
 func TestSeparableConvergesXORCycles(t *testing.T) {
-	r := newRun(t, "")
+	r := scenariotest.NewRun(t, sc, "")
 	r.Advance(sc.MaxSteps)
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !f.State.Converged || f.Step >= sc.MaxSteps || !strings.Contains(f.Note, "Converged") || *f.Metrics["train_accuracy"] != 1 {
 		t.Errorf("separable: step %d done %v converged %v accuracy %v note %q", f.Step, f.Done, f.State.Converged, *f.Metrics["train_accuracy"], f.Note)
 	}
-	r = newRun(t, "dataset=xor")
+	r = scenariotest.NewRun(t, sc, "dataset=xor")
 	r.Advance(sc.MaxSteps)
-	f = decode(t, r)
+	f = scenariotest.Decode[frame](t, r, false)
 	if f.State.Converged || f.Step != sc.MaxSteps {
 		t.Fatalf("xor: converged at step %d", f.Step)
 	}
@@ -209,16 +175,16 @@ func TestSeparableConvergesXORCycles(t *testing.T) {
 			t.Fatalf("xor: epoch %d without a mistake", e+1)
 		}
 	}
-	r = newRun(t, "dataset=xor")
+	r = scenariotest.NewRun(t, sc, "dataset=xor")
 	r.Advance(300)
-	if f := decode(t, r); !strings.Contains(f.Note, "no straight line") {
+	if f := scenariotest.Decode[frame](t, r, false); !strings.Contains(f.Note, "no straight line") {
 		t.Errorf("xor note %q does not say why it cycles", f.Note)
 	}
 }
 
 func TestCustomWithoutPoints(t *testing.T) {
-	r := newRun(t, "dataset=custom")
-	f := decode(t, r)
+	r := scenariotest.NewRun(t, sc, "dataset=custom")
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "click") {
 		t.Errorf("custom without points: %+v", f)
 	}
@@ -230,42 +196,19 @@ func TestCustomWithoutPoints(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"dataset=moons", "dataset=iris", "lr=0", "lr=3", "n=5", "n=5000", "points=1:1:2", "points=1:1", "seed=-1"} {
-		vals, _ := lab.ParseQuery(q)
-		v, err := lab.Parse(sc.Params, vals)
-		if err == nil {
-			_, err = sc.New(v)
-		}
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.RunRejects(t, sc, "dataset=moons", "dataset=iris", "lr=0", "lr=3", "n=5", "n=5000", "points=1:1:2", "points=1:1", "seed=-1")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&dataset=xor"), newRun(t, "seed=3&dataset=xor")
-	for range 6 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&dataset=xor")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&dataset=xor", 6)
+	c := scenariotest.NewRun(t, sc, "seed=4&dataset=xor")
 	c.Advance(6)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "dataset=xor", "n=400&dataset=overlap"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(3)
 		if q == "dataset=xor" {
 			r.Advance(2000) // many epochs of bars and long weight curves
@@ -285,23 +228,5 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "dataset=xor"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=xor")
 }

@@ -1,35 +1,16 @@
 package regularization
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 type pathPoint struct {
 	Lambda       float64   `json:"lambda"`
@@ -54,26 +35,10 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // samples reads data.csv: x1..xd then y.
 func samples(t testing.TB, r *lab.Run) (X [][]float64, y []float64) {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
 	d := len(rows[0]) - 1
 	for j := range d {
 		if rows[0][j] != "x"+strconv.Itoa(j+1) {
@@ -208,9 +173,9 @@ func checkLassoKKT(t *testing.T, what string, X [][]float64, y []float64, lambda
 // the λ walk, the path and the metrics.
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "penalty=l2", "features=2&n=30", "features=10&n=500&noise=3&lambda=0.05", "penalty=l2&lambda=7&features=5&seed=9"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		X, y := samples(t, r)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		start := f.State.Lambda
 		zeroSeen := false
 		for {
@@ -266,7 +231,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
-			f = decode(t, r)
+			f = scenariotest.Decode[frame](t, r, false)
 		}
 		if f.State.Lambda < 1e4/1.34 || f.State.Lambda > 1e4*(1+1e-9) {
 			t.Errorf("%q: walk ended at λ = %v, want the last grid value up to 10⁴", query, f.State.Lambda)
@@ -300,8 +265,8 @@ func close(got, want, tol float64) bool {
 // With the default data, lasso zeroes irrelevant features before relevant
 // ones: at some λ only relevant features survive.
 func TestLassoSelectsRelevantFeatures(t *testing.T) {
-	r := newRun(t, "")
-	for f := decode(t, r); ; f = decode(t, r) {
+	r := scenariotest.NewRun(t, sc, "")
+	for f := scenariotest.Decode[frame](t, r, false); ; f = scenariotest.Decode[frame](t, r, false) {
 		s := f.State
 		only := s.Nonzero > 0
 		for j, w := range s.Coefficients {
@@ -323,33 +288,13 @@ func TestLassoSelectsRelevantFeatures(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"penalty=l3", "lambda=0", "lambda=20000", "features=1", "features=11", "n=5", "n=501", "noise=-1", "seed=x"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "penalty=l3", "lambda=0", "lambda=20000", "features=1", "features=11", "n=5", "n=501", "noise=-1", "seed=x")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&penalty=l2"), newRun(t, "seed=3&penalty=l2")
-	for range 6 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&penalty=l2")
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&penalty=l2", 6)
+	c := scenariotest.NewRun(t, sc, "seed=4&penalty=l2")
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // The frame stays within budget at the start and at the end of the walk,
@@ -359,7 +304,7 @@ func TestFrameSize(t *testing.T) {
 		q     string
 		steps int
 	}{{"", 3}, {"", sc.MaxSteps}, {"penalty=l2", sc.MaxSteps}, {"penalty=l2&features=10", sc.MaxSteps}} {
-		r := newRun(t, c.q)
+		r := scenariotest.NewRun(t, sc, c.q)
 		r.Advance(c.steps)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -374,32 +319,7 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "penalty=l2"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "penalty=l2")
 }
 
-func BenchmarkNewRun(b *testing.B) {
-	v := lab.Defaults(sc.Params)
-	for b.Loop() {
-		if _, err := lab.NewRun(sc, v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }

@@ -1,8 +1,6 @@
 package svm
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
 	"net/url"
 	"strconv"
@@ -11,26 +9,10 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of an svm frame.
 type frame struct {
@@ -49,19 +31,6 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // csvData is data.csv split into the training rows (in file order, the
 // order of state.alphas) and the test rows.
 type csvData struct {
@@ -71,10 +40,8 @@ type csvData struct {
 
 func readCSV(t testing.TB, r *lab.Run) csvData {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
+	var err error
 	h := rows[0]
 	d := len(h) - 2
 	if h[0] != "x1" || h[d] != "label" || h[d+1] != "split" {
@@ -286,10 +253,10 @@ func TestFrameContract(t *testing.T) {
 		"dataset=wine&kernel=rbf&gamma=0.1",
 		"dataset=separable&points=0.5:0.5:0,1:-1:1",
 	} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		data := readCSV(t, r)
 		K, C := kernelFromQuery(t, query), cParam(query)
-		f := decode(t, r)
+		f := scenariotest.Decode[frame](t, r, false)
 		if f.Step != 0 || len(f.State.Support) != 0 || len(f.State.Pair) != 0 || f.Metrics["dual_objective"] != 0 {
 			t.Fatalf("%q: step 0 is not α = 0: %+v", query, f)
 		}
@@ -299,7 +266,7 @@ func TestFrameContract(t *testing.T) {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
-			f = decode(t, r)
+			f = scenariotest.Decode[frame](t, r, false)
 			if len(f.State.Pair) != 2 {
 				t.Fatalf("%q step %d: pair %v", query, f.Step, f.State.Pair)
 			}
@@ -333,7 +300,7 @@ func TestFrameContract(t *testing.T) {
 // slice through the other features' means.
 func TestGridMatchesDecision(t *testing.T) {
 	for _, query := range []string{"dataset=wine", "dataset=wine&kernel=poly&degree=3", "dataset=iris&kernel=rbf&gamma=2", "dataset=moons&kernel=rbf"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		r.Advance(30)
 		q, _ := lab.ParseQuery(query)
 		v, _ := lab.Parse(sc.Params, q)
@@ -367,8 +334,8 @@ func TestGridMatchesDecision(t *testing.T) {
 // TestCustomNeedsBothClasses: a run without both classes renders and says
 // why it cannot train.
 func TestCustomNeedsBothClasses(t *testing.T) {
-	r := newRun(t, "dataset=custom&points=1:1:0,2:0:0")
-	f := decode(t, r)
+	r := scenariotest.NewRun(t, sc, "dataset=custom&points=1:1:0,2:0:0")
+	f := scenariotest.Decode[frame](t, r, false)
 	if !f.Done || !strings.Contains(f.Note, "both") || len(f.State.Alphas) != 2 {
 		t.Errorf("one class: %+v", f)
 	}
@@ -377,61 +344,34 @@ func TestCustomNeedsBothClasses(t *testing.T) {
 			t.Errorf("one class: panel %s: %v", pn.Name, err)
 		}
 	}
-	r = newRun(t, "dataset=custom&points=1:1:0,-1:-1:1")
+	r = scenariotest.NewRun(t, sc, "dataset=custom&points=1:1:0,-1:-1:1")
 	if err := r.Advance(sc.MaxSteps); err != nil {
 		t.Fatal(err)
 	}
-	if f := decode(t, r); !f.State.Converged || f.Metrics["train_accuracy"] != 1 {
+	if f := scenariotest.Decode[frame](t, r, false); !f.State.Converged || f.Metrics["train_accuracy"] != 1 {
 		t.Errorf("two points: %+v", f)
 	}
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"C=0", "C=1001", "kernel=sigmoid", "gamma=0", "degree=1", "degree=6", "coef0=11", "dataset=mnist", "n=5", "n=601", "points=1:2:3:4"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "C=0", "C=1001", "kernel=sigmoid", "gamma=0", "degree=1", "degree=6", "coef0=11", "dataset=mnist", "n=5", "n=601", "points=1:2:3:4")
 	// A class the binary SVM does not have passes parsing but not New.
-	vals, _ := lab.ParseQuery("points=1:1:2")
-	v, err := lab.Parse(sc.Params, vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = sc.New(v)
-	var pe *lab.ParamError
-	if !errors.As(err, &pe) || pe.Name != "points" {
-		t.Errorf("point of class 2: error %v, want one naming points", err)
-	}
+	const q = "points=1:1:2"
+	_, err := sc.New(scenariotest.Values(t, sc, q))
+	scenariotest.WantParamError(t, err, q, "points")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&kernel=rbf&dataset=moons"), newRun(t, "seed=3&kernel=rbf&dataset=moons")
-	for range 6 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&kernel=rbf&dataset=moons")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&kernel=rbf&dataset=moons", 6)
+	c := scenariotest.NewRun(t, sc, "seed=4&kernel=rbf&dataset=moons")
 	c.Advance(6)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // The default frame must stay small enough to stream several times a second.
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "dataset=wine", "kernel=rbf&dataset=circles", "kernel=poly&dataset=circles", "dataset=wine&kernel=rbf", "n=600"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(20)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -453,35 +393,10 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "kernel=rbf&dataset=circles", "kernel=poly&dataset=circles"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "kernel=rbf&dataset=circles", "kernel=poly&dataset=circles")
 }
 
-func BenchmarkNewRun(b *testing.B) {
-	v := lab.Defaults(sc.Params)
-	for b.Loop() {
-		if _, err := lab.NewRun(sc, v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }
 
 // TestQuadFeatureMapIsTheKernel: with the explicit map quadFeatures and
 // w = Σ αᵢyᵢφ(xᵢ) recomputed from the frame's state.alphas and data.csv,
@@ -503,7 +418,7 @@ func TestQuadFeatureMapIsTheKernel(t *testing.T) {
 		}
 		k := ml.PolyKernel(v.Float("gamma"), v.Float("coef0"), 2)
 		K := kernelFromQuery(t, query)
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		mod, err := sc.New(v)
 		if err != nil {
 			t.Fatal(err)
@@ -515,7 +430,7 @@ func TestQuadFeatureMapIsTheKernel(t *testing.T) {
 			for m.svm.Iteration() < r.StepNumber() && !m.Done() {
 				m.Step()
 			}
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			var w [quadDim]float64
 			var sign [quadDim]float64
 			for i, x := range data.train {

@@ -1,35 +1,16 @@
 package universal
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // frame is the JSON contract of a frame.
 type frame struct {
@@ -48,26 +29,11 @@ type frame struct {
 	Note string `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // grid reads data.csv: x, target, output.
 func grid(t testing.TB, r *lab.Run) (x, y, out []float64) {
 	t.Helper()
-	rows, err := r.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := scenariotest.Rows(t, r)
+	var err error
 	if strings.Join(rows[0], ",") != "x,target,output" {
 		t.Fatalf("data.csv header %v", rows[0])
 	}
@@ -88,9 +54,9 @@ func grid(t testing.TB, r *lab.Run) (x, y, out []float64) {
 // loss ½·mean(f − y)² and max |f − y| of those columns.
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "target=step&units=3", "target=abs&units=20&seed=7", "target=custom&points=-2:0,0:1.5,2:-1"} {
-		r := newRun(t, query)
+		r := scenariotest.NewRun(t, sc, query)
 		for step := 0; step <= 4; step++ {
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			x, y, out := grid(t, r)
 			if len(x) != samples || x[0] != xLo || x[len(x)-1] != xHi {
 				t.Fatalf("%q: grid of %d points from %v to %v", query, len(x), x[0], x[len(x)-1])
@@ -130,7 +96,7 @@ func TestTargets(t *testing.T) {
 		// Clicked in any order: sorted, joined by straight lines, flat beyond the ends.
 		{"target=custom&points=1:2,-1:0", func(x float64) float64 { return min(max(x+1, 0), 2) }},
 	} {
-		x, y, _ := grid(t, newRun(t, tc.query))
+		x, y, _ := grid(t, scenariotest.NewRun(t, sc, tc.query))
 		for j := range x {
 			if math.Abs(y[j]-tc.f(x[j])) > 1e-12 {
 				t.Errorf("%q: target(%v) = %v, want %v", tc.query, x[j], y[j], tc.f(x[j]))
@@ -145,15 +111,15 @@ func TestTargets(t *testing.T) {
 // (0.02 leaves room for another platform's rounding; η = 0.05 gets there
 // faster but Adam's occasional spikes make its last value a lottery).
 func TestSixteenUnitsFitTheSine(t *testing.T) {
-	r := newRun(t, "units=16&lr=0.02")
+	r := scenariotest.NewRun(t, sc, "units=16&lr=0.02")
 	if err := r.Advance(maxSteps); err != nil {
 		t.Fatal(err)
 	}
-	f := decode(t, r)
+	f := scenariotest.Decode[frame](t, r, false)
 	if f.State.Epoch != maxSteps*epochsPerStep || f.Metrics["max_error"] > 0.02 {
 		t.Errorf("max error after %d epochs = %v, want below 0.02", f.State.Epoch, f.Metrics["max_error"])
 	}
-	if first := decode(t, newRun(t, "units=16&lr=0.02")).Metrics["loss"]; f.Metrics["loss"] > first/100 {
+	if first := scenariotest.Decode[frame](t, scenariotest.NewRun(t, sc, "units=16&lr=0.02"), false).Metrics["loss"]; f.Metrics["loss"] > first/100 {
 		t.Errorf("loss fell only from %v to %v", first, f.Metrics["loss"])
 	}
 }
@@ -162,7 +128,7 @@ func TestSixteenUnitsFitTheSine(t *testing.T) {
 // the best of 8–32 units is several times better than the best of 1–2.
 func TestCapacityFalls(t *testing.T) {
 	for _, q := range []string{"", "target=abs", "seed=5"} {
-		f := decode(t, newRun(t, q))
+		f := scenariotest.Decode[frame](t, scenariotest.NewRun(t, sc, q), false)
 		e := f.State.CapacityError
 		if len(e) != len(sweepUnits) || f.State.CapacityUnits[len(sweepUnits)-1] != 32 {
 			t.Fatalf("%q: capacity %v over %v", q, e, f.State.CapacityUnits)
@@ -176,8 +142,8 @@ func TestCapacityFalls(t *testing.T) {
 
 func TestCustomNeedsTwoPoints(t *testing.T) {
 	for _, q := range []string{"target=custom", "target=custom&points=0:1"} {
-		r := newRun(t, q)
-		f := decode(t, r)
+		r := scenariotest.NewRun(t, sc, q)
+		f := scenariotest.Decode[frame](t, r, false)
 		if !f.Done || !strings.Contains(f.Note, "at least 2 points") {
 			t.Errorf("%q: done %v, note %q", q, f.Done, f.Note)
 		}
@@ -187,49 +153,26 @@ func TestCustomNeedsTwoPoints(t *testing.T) {
 			}
 		}
 	}
-	if f := decode(t, newRun(t, "points=0:1")); !strings.Contains(f.Note, "only used with target custom") {
+	if f := scenariotest.Decode[frame](t, scenariotest.NewRun(t, sc, "points=0:1"), false); !strings.Contains(f.Note, "only used with target custom") {
 		t.Errorf("points on the sine: note %q", f.Note)
 	}
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"units=0", "units=51", "target=cosine", "lr=0", "lr=2", "points=4:0", "points=1:2:3", "seed=-1"} {
-		vals, _ := lab.ParseQuery(q)
-		v, err := lab.Parse(sc.Params, vals)
-		if err == nil {
-			_, err = lab.NewRun(sc, v)
-		}
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.RunRejects(t, sc, "units=0", "units=51", "target=cosine", "lr=0", "lr=2", "points=4:0", "points=1:2:3", "seed=-1")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&units=5"), newRun(t, "seed=3&units=5")
-	for range 4 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&units=5")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&units=5", 4)
+	c := scenariotest.NewRun(t, sc, "seed=4&units=5")
 	c.Advance(4)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 // Frames stay within budget all run long: the loss curve is decimated.
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "target=step", "units=50"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		for _, at := range []int{3, maxSteps} {
 			r.Advance(at - r.StepNumber())
 			b, err := r.JSON(true)
@@ -248,32 +191,7 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "units=50"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrame(b, sc, "", "units=50")
 }
 
-func BenchmarkNewRun(b *testing.B) {
-	v := lab.Defaults(sc.Params)
-	for b.Loop() {
-		if _, err := lab.NewRun(sc, v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }

@@ -1,34 +1,15 @@
 package vanishing
 
 import (
-	"encoding/json"
-	"errors"
 	"math"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
 var sc = Scenario("test")
-
-func newRun(t testing.TB, query string) *lab.Run {
-	t.Helper()
-	q, err := lab.ParseQuery(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := lab.NewRun(sc, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 type frame struct {
 	Step    int                `json:"step"`
@@ -37,36 +18,20 @@ type frame struct {
 	Note    string             `json:"note"`
 }
 
-func decode(t testing.TB, r *lab.Run) frame {
-	t.Helper()
-	b, err := r.JSON(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f frame
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // TestFrameContract: one norm per weight matrix (depth hidden layers and
 // the output), metrics equal to the state, an accuracy that is a count of
 // data.csv's rows, and data.csv of two rings with labels 0 and 1.
 func TestFrameContract(t *testing.T) {
 	for _, q := range []string{"", "depth=2&activation=relu", "depth=12&units=16&activation=tanh&batchnorm=true"} {
-		r := newRun(t, q)
-		rows, err := r.Data()
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := scenariotest.NewRun(t, sc, q)
+		rows := scenariotest.Rows(t, r)
 		if strings.Join(rows[0], ",") != "x1,x2,label" || len(rows)-1 != samples {
 			t.Fatalf("%q: data.csv header %v, %d rows", q, rows[0], len(rows)-1)
 		}
 		v, _ := lab.ParseQuery(q)
 		vals, _ := lab.Parse(sc.Params, v)
 		for range 3 {
-			f := decode(t, r)
+			f := scenariotest.Decode[frame](t, r, false)
 			g := f.State.GradNorms
 			if len(g) != vals.Int("depth")+1 || f.State.Epoch != f.Step {
 				t.Fatalf("%q step %d: %d norms for depth %d, epoch %d", q, f.Step, len(g), vals.Int("depth"), f.State.Epoch)
@@ -96,9 +61,9 @@ func TestFrameContract(t *testing.T) {
 // stay within a factor of 10.
 func TestSigmoidVanishesReLUDoesNot(t *testing.T) {
 	ratio := func(q string) float64 {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Step()
-		return decode(t, r).State.Ratio
+		return scenariotest.Decode[frame](t, r, false).State.Ratio
 	}
 	if got := ratio("depth=10&activation=sigmoid"); got > 1e-2 {
 		t.Errorf("sigmoid, depth 10: input/output gradient ratio %v, want ≤ 0.01", got)
@@ -114,9 +79,9 @@ func TestSigmoidVanishesReLUDoesNot(t *testing.T) {
 // learns the rings.
 func TestReLULearnsSigmoidStalls(t *testing.T) {
 	loss := func(q string) float64 {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(60)
-		return decode(t, r).State.Loss
+		return scenariotest.Decode[frame](t, r, false).State.Loss
 	}
 	if got := loss(""); math.Abs(got-math.Ln2) > 0.02 {
 		t.Errorf("sigmoid depth 10 after 60 epochs: loss %v, want about ln 2", got)
@@ -127,39 +92,19 @@ func TestReLULearnsSigmoidStalls(t *testing.T) {
 }
 
 func TestBadParams(t *testing.T) {
-	for _, q := range []string{"depth=1", "depth=13", "units=3", "units=17", "activation=softplus", "batchnorm=maybe", "lr=0", "lr=2", "seed=x"} {
-		vals, _ := lab.ParseQuery(q)
-		_, err := lab.Parse(sc.Params, vals)
-		var pe *lab.ParamError
-		if !errors.As(err, &pe) || !strings.HasPrefix(q, pe.Name+"=") {
-			t.Errorf("%s: error %v, want one naming %s", q, err, strings.Split(q, "=")[0])
-		}
-	}
+	scenariotest.ParseRejects(t, sc, "depth=1", "depth=13", "units=3", "units=17", "activation=softplus", "batchnorm=maybe", "lr=0", "lr=2", "seed=x")
 }
 
 func TestSameURLSameFrames(t *testing.T) {
-	a, b := newRun(t, "seed=3&batchnorm=true"), newRun(t, "seed=3&batchnorm=true")
-	for range 4 {
-		fa, _ := a.JSON(true)
-		fb, _ := b.JSON(true)
-		if string(fa) != string(fb) {
-			t.Fatalf("step %d: two runs of one URL differ", a.StepNumber())
-		}
-		a.Step()
-		b.Step()
-	}
-	c := newRun(t, "seed=4&batchnorm=true")
+	a, _ := scenariotest.SameURLSameFrames(t, sc, "seed=3&batchnorm=true", 4)
+	c := scenariotest.NewRun(t, sc, "seed=4&batchnorm=true")
 	c.Advance(4)
-	fa, _ := a.JSON(false)
-	fc, _ := c.JSON(false)
-	if string(fa) == string(fc) {
-		t.Error("seeds 3 and 4 give the same run")
-	}
+	scenariotest.SeedsDiffer(t, a, c)
 }
 
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "depth=12&units=16&activation=relu&batchnorm=true"} {
-		r := newRun(t, q)
+		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(sc.MaxSteps)
 		b, err := r.JSON(true)
 		if err != nil {
@@ -172,24 +117,5 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	for _, q := range []string{"", "depth=12&units=16&batchnorm=true"} {
-		b.Run("query="+url.QueryEscape(q), func(b *testing.B) {
-			r := newRun(b, q)
-			r.Advance(100)
-			size := 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if r.Done() {
-					r.Reset()
-				}
-				r.Step()
-				f, err := r.JSON(true)
-				if err != nil {
-					b.Fatal(err)
-				}
-				size = len(f)
-			}
-			b.ReportMetric(float64(size), "bytes/frame")
-		})
-	}
+	scenariotest.BenchStepAndFrameFrom(b, sc, 100, "", "depth=12&units=16&batchnorm=true")
 }
