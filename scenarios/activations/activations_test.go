@@ -1,6 +1,7 @@
 package activations
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -234,13 +235,7 @@ func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "function=relu&logits=1,2,3,4,5,6,7,8"} {
 		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(3)
-		b, err := r.JSON(true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(b) > 32<<10 {
-			t.Errorf("%q: frame is %d bytes, budget %d", q, len(b), 32<<10)
-		}
+		scenariotest.FrameWithin(t, r, 32<<10, fmt.Sprintf("%q", q))
 	}
 }
 

@@ -1,6 +1,7 @@
 package decisiontree
 
 import (
+	"fmt"
 	"math"
 	"net/url"
 	"slices"
@@ -362,13 +363,7 @@ func TestFrameSize(t *testing.T) {
 		r := scenariotest.NewRun(t, sc, c.query)
 		for _, steps := range []int{1, 8, sc.MaxSteps} {
 			r.Advance(steps)
-			b, err := r.JSON(true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(b) > c.limit {
-				t.Errorf("%q step %d: frame is %d bytes, budget %d", c.query, r.StepNumber(), len(b), c.limit)
-			}
+			scenariotest.FrameWithin(t, r, c.limit, fmt.Sprintf("%q", c.query))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package dropout
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -141,15 +142,9 @@ func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "n=400", "dataset=spiral&n=200"} {
 		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(300)
-		b, err := r.JSON(true)
-		if err != nil {
-			t.Fatal(err)
-		}
 		// Four maps draw every sample: the budget grows with n.
 		limit := map[string]int{"": 32 << 10, "n=400": 96 << 10, "dataset=spiral&n=200": 64 << 10}[q]
-		if len(b) > limit {
-			t.Errorf("%q: frame is %d bytes, budget %d", q, len(b), limit)
-		}
+		scenariotest.FrameWithin(t, r, limit, fmt.Sprintf("%q", q))
 	}
 }
 

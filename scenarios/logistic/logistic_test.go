@@ -1,6 +1,7 @@
 package logistic
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -329,17 +330,11 @@ func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "dataset=iris&classes=3", "dataset=spiral&classes=5", "dataset=wine&classes=3", "n=1000"} {
 		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(40)
-		b, err := r.JSON(true)
-		if err != nil {
-			t.Fatal(err)
-		}
 		limit := 32 << 10
 		if q == "n=1000" {
 			limit = 96 << 10 // five times the default sample count
 		}
-		if len(b) > limit {
-			t.Errorf("%q: frame is %d bytes, budget %d", q, len(b), limit)
-		}
+		scenariotest.FrameWithin(t, r, limit, fmt.Sprintf("%q", q))
 	}
 }
 

@@ -1,6 +1,7 @@
 package losses
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -267,17 +268,11 @@ func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "outliers=0.3", "dataset=wine", "n=1000"} {
 		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(40)
-		b, err := r.JSON(true)
-		if err != nil {
-			t.Fatal(err)
-		}
 		limit := 32 << 10
 		if q == "n=1000" {
 			limit = 96 << 10 // five times the default sample count
 		}
-		if len(b) > limit {
-			t.Errorf("%q: frame is %d bytes, budget %d", q, len(b), limit)
-		}
+		scenariotest.FrameWithin(t, r, limit, fmt.Sprintf("%q", q))
 	}
 }
 

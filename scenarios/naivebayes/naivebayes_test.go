@@ -1,6 +1,7 @@
 package naivebayes
 
 import (
+	"fmt"
 	"math"
 	"net/url"
 	"strconv"
@@ -378,13 +379,7 @@ func TestFrameSize(t *testing.T) {
 	} {
 		r := scenariotest.NewRun(t, sc, c.query)
 		for step := 0; step <= 4; step++ {
-			b, err := r.JSON(true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(b) > c.limit {
-				t.Errorf("%q step %d: frame is %d bytes, budget %d", c.query, step, len(b), c.limit)
-			}
+			scenariotest.FrameWithin(t, r, c.limit, fmt.Sprintf("%q", c.query))
 			r.Step()
 		}
 	}

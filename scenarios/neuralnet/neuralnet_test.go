@@ -1,6 +1,7 @@
 package neuralnet
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -449,13 +450,7 @@ func TestFrameSize(t *testing.T) {
 	} {
 		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(5)
-		b, err := r.JSON(true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(b) > limit {
-			t.Errorf("%q: frame is %d bytes, budget %d", q, len(b), limit)
-		}
+		scenariotest.FrameWithin(t, r, limit, fmt.Sprintf("%q", q))
 	}
 }
 

@@ -1,6 +1,7 @@
 package optimizers
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -212,13 +213,7 @@ func TestFrameSize(t *testing.T) {
 		r := scenariotest.NewRun(t, sc, q)
 		for _, at := range []int{3, 150, maxSteps} {
 			r.Advance(at - r.StepNumber())
-			b, err := r.JSON(true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(b) > 32<<10 {
-				t.Errorf("%q: frame is %d bytes at step %d, budget 32 KB", q, len(b), at)
-			}
+			scenariotest.FrameWithin(t, r, 32<<10, fmt.Sprintf("%q", q))
 		}
 	}
 }

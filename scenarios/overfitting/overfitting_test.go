@@ -1,6 +1,7 @@
 package overfitting
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -197,17 +198,11 @@ func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "n=500", "degree=15"} {
 		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(sc.MaxSteps)
-		b, err := r.JSON(true)
-		if err != nil {
-			t.Fatal(err)
-		}
 		limit := 32 << 10
 		if q == "n=500" {
 			limit = 64 << 10 // 17 times the default sample count
 		}
-		if len(b) > limit {
-			t.Errorf("%q: frame at step %d is %d bytes, budget %d", q, r.StepNumber(), len(b), limit)
-		}
+		scenariotest.FrameWithin(t, r, limit, fmt.Sprintf("%q", q))
 	}
 }
 

@@ -1,6 +1,7 @@
 package pca
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -313,17 +314,11 @@ func TestFrameSize(t *testing.T) {
 		r := scenariotest.NewRun(t, sc, q)
 		for !r.Done() {
 			r.Step()
-			b, err := r.JSON(true)
-			if err != nil {
-				t.Fatal(err)
-			}
 			limit := 32 << 10
 			if strings.Contains(q, "components=10") {
 				limit = 48 << 10
 			}
-			if len(b) > limit {
-				t.Errorf("%q step %d: frame is %d bytes, budget %d", q, r.StepNumber(), len(b), limit)
-			}
+			scenariotest.FrameWithin(t, r, limit, fmt.Sprintf("%q", q))
 		}
 	}
 }

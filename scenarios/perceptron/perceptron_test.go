@@ -2,6 +2,7 @@ package perceptron
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -213,17 +214,11 @@ func TestFrameSize(t *testing.T) {
 		if q == "dataset=xor" {
 			r.Advance(2000) // many epochs of bars and long weight curves
 		}
-		b, err := r.JSON(true)
-		if err != nil {
-			t.Fatal(err)
-		}
 		limit := 32 << 10
 		if strings.Contains(q, "n=400") {
 			limit = 64 << 10 // four times the default sample count
 		}
-		if len(b) > limit {
-			t.Errorf("%q: frame is %d bytes, budget %d", q, len(b), limit)
-		}
+		scenariotest.FrameWithin(t, r, limit, fmt.Sprintf("%q", q))
 	}
 }
 

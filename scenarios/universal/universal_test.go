@@ -1,6 +1,7 @@
 package universal
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -175,17 +176,11 @@ func TestFrameSize(t *testing.T) {
 		r := scenariotest.NewRun(t, sc, q)
 		for _, at := range []int{3, maxSteps} {
 			r.Advance(at - r.StepNumber())
-			b, err := r.JSON(true)
-			if err != nil {
-				t.Fatal(err)
-			}
 			limit := 32 << 10
 			if q == "units=50" {
 				limit = 64 << 10 // six times the default's unit curves
 			}
-			if len(b) > limit {
-				t.Errorf("%q: frame is %d bytes at step %d, budget %d", q, len(b), at, limit)
-			}
+			scenariotest.FrameWithin(t, r, limit, fmt.Sprintf("%q", q))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package vanishing
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -106,13 +107,7 @@ func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "depth=12&units=16&activation=relu&batchnorm=true"} {
 		r := scenariotest.NewRun(t, sc, q)
 		r.Advance(sc.MaxSteps)
-		b, err := r.JSON(true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(b) > 32<<10 {
-			t.Errorf("%q: frame after %d epochs is %d bytes, budget 32 KB", q, sc.MaxSteps, len(b))
-		}
+		scenariotest.FrameWithin(t, r, 32<<10, fmt.Sprintf("%q", q))
 	}
 }
 

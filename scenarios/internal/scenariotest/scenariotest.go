@@ -215,3 +215,18 @@ func BenchNewRun(b *testing.B, sc *lab.Scenario) {
 		}
 	}
 }
+
+// FrameWithin encodes r's current frame with every panel drawn and fails
+// the test when it is longer than limit bytes; what names the run in the
+// message. It returns the frame's length.
+func FrameWithin(tb testing.TB, r *lab.Run, limit int, what string) int {
+	tb.Helper()
+	b, err := r.JSON(true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(b) > limit {
+		tb.Errorf("%s: frame at step %d is %d bytes, budget %d", what, r.StepNumber(), len(b), limit)
+	}
+	return len(b)
+}
