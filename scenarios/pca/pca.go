@@ -71,6 +71,7 @@ type model struct {
 	classes   []string
 	features  []string
 	generated int // samples before the user's points
+	ignored   int // clicked points a data set other than gauss2d cannot take
 	pca       *ml.PCA
 	final     *ml.PCA // the same run carried to the end, for stable plot bounds
 	view      view
@@ -116,6 +117,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 		for _, p := range v.Points("points") {
 			m.X = append(m.X, []float64{p.X, p.Y})
 		}
+	} else {
+		m.ignored = len(v.Points("points"))
 	}
 	d := v.Int("components")
 	if d > D {
@@ -233,7 +236,12 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.reached(ml.StageReconstruct) {
 		metrics["reconstruction_mse"] = p.ReconstructionError(p.Kept())
 	}
-	return lab.Snapshot{Metrics: metrics, State: s, Note: m.note()}
+	note := m.note()
+	if m.ignored > 0 {
+		// A click lands in two of this data set's dimensions only.
+		note = fmt.Sprintf("Your %d clicked point(s) are left out: only gauss2d takes points. ", m.ignored) + note
+	}
+	return lab.Snapshot{Metrics: metrics, State: s, Note: note}
 }
 
 // reached reports whether the stage has run.

@@ -392,3 +392,14 @@ func BenchmarkStepAndFrame(b *testing.B) {
 }
 
 func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }
+
+// Points clicked on a data set of more than two features are left out, and
+// the note says so.
+func TestIgnoredPointsAreNamed(t *testing.T) {
+	f := scenariotest.Decode[struct {
+		Note string `json:"note"`
+	}](t, scenariotest.NewRun(t, sc, "dataset=iris&points=1:1,2:2"), false)
+	if !strings.HasPrefix(f.Note, "Your 2 clicked point(s) are left out") {
+		t.Errorf("note %q does not say the points were left out", f.Note)
+	}
+}
