@@ -54,6 +54,9 @@ type Param struct {
 	MinItems int    `json:"min_items,omitempty"`
 	MaxItems int    `json:"max_items,omitempty"`
 	Help     string `json:"help"`
+	// declared is set by the handle constructors (Int, Enum, …): a table
+	// entry made any other way has no typed reader, and Validate refuses it.
+	declared bool
 }
 
 // Point is a user-added sample: a position and, for labelled data, a class.
@@ -274,66 +277,17 @@ func (v Values) param(name string, kinds ...Kind) Param {
 			return p
 		}
 	}
-	panic(fmt.Sprintf("lab: no parameter %q", name))
-}
-
-// Int returns an int parameter.
-func (v Values) Int(name string) int {
-	v.param(name, KindInt)
-	return int(v.num[name])
-}
-
-// Float returns a float parameter.
-func (v Values) Float(name string) float64 {
-	v.param(name, KindFloat, KindInt)
-	return v.num[name]
-}
-
-// String returns an enum parameter.
-func (v Values) String(name string) string {
-	v.param(name, KindEnum)
-	return v.raw[name]
-}
-
-// Bool returns a bool parameter.
-func (v Values) Bool(name string) bool {
-	v.param(name, KindBool)
-	return v.num[name] == 1
-}
-
-// Points returns a points parameter.
-func (v Values) Points(name string) []Point {
-	v.param(name, KindPoints)
-	return slices.Clone(v.points[name])
-}
-
-// List returns a list parameter's items, in Options order.
-func (v Values) List(name string) []string {
-	v.param(name, KindList)
-	return slices.Clone(v.lists[name])
-}
-
-// Ints returns an ints parameter.
-func (v Values) Ints(name string) []int {
-	v.param(name, KindInts)
-	out := make([]int, len(v.numbers[name]))
-	for i, f := range v.numbers[name] {
-		out[i] = int(f)
-	}
-	return out
-}
-
-// Floats returns a floats parameter.
-func (v Values) Floats(name string) []float64 {
-	v.param(name, KindFloats)
-	return slices.Clone(v.numbers[name])
+	panic(fmt.Sprintf("lab: no parameter %q in this table (known: %s)", name, names(v.params)))
 }
 
 // Seed returns the "seed" parameter, the run's only source of randomness.
-func (v Values) Seed() uint64 { return uint64(v.Int("seed")) }
+func (v Values) Seed() uint64 { return uint64(Seed.Get(v)) }
 
-// Text returns the canonical text of any parameter.
-func (v Values) Text(name string) string { return v.raw[name] }
+// Text returns the canonical text of any parameter, as the URL spells it.
+func (v Values) Text(name string) string {
+	v.param(name, allKinds...)
+	return v.raw[name]
+}
 
 // Params returns the table the values were checked against.
 func (v Values) Params() []Param { return v.params }

@@ -2,39 +2,51 @@ package lab
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
 
-var testParams = []Param{
-	{Name: "k", Label: "K", Kind: KindInt, Default: "3", Min: 1, Max: 10},
-	{Name: "rate", Label: "Rate", Kind: KindFloat, Default: "0.1", Min: 0, Max: 1},
-	{Name: "init", Label: "Init", Kind: KindEnum, Default: "kmeans++", Options: []string{"random", "kmeans++"}},
-	{Name: "norm", Label: "Norm", Kind: KindBool, Default: "false"},
-	{Name: "points", Label: "Points", Kind: KindPoints, Default: ""},
-	{Name: "labelled", Label: "Labelled", Kind: KindPoints, Default: "", Classes: 3},
-	{Name: "features", Label: "Features", Kind: KindList, Default: "x1,x2", Options: []string{"x1", "x2", "x1sq", "x2sq"}, MinItems: 1, MaxItems: 4},
-	{Name: "layers", Label: "Layers", Kind: KindInts, Default: "4,2", Min: 1, Max: 8, MinItems: 0, MaxItems: 6},
-	{Name: "logits", Label: "Logits", Kind: KindFloats, Default: "1,2,0.5", Min: -10, Max: 10, MinItems: 2, MaxItems: 8},
-	SeedParam(),
-}
+// The test table's handles; init and features map words to values of
+// their own type, as a scenario's do.
+type testInit int
+
+const (
+	initRandom testInit = iota + 1
+	initPlusPlus
+)
+
+var (
+	kParam        = Int(Param{Name: "k", Label: "K", Default: "3", Min: 1, Max: 10})
+	rateParam     = Float(Param{Name: "rate", Label: "Rate", Default: "0.1", Min: 0, Max: 1})
+	initParam     = Enum(Param{Name: "init", Label: "Init", Default: "kmeans++"}, Option("random", initRandom), Option("kmeans++", initPlusPlus))
+	normParam     = Bool(Param{Name: "norm", Label: "Norm", Default: "false"})
+	pointsParam   = Points(Param{Name: "points", Label: "Points", Default: ""})
+	labelledParam = Points(Param{Name: "labelled", Label: "Labelled", Default: "", Classes: 3})
+	featuresParam = List(Param{Name: "features", Label: "Features", Default: "x1,x2", MinItems: 1, MaxItems: 4},
+		Option("x1", 1), Option("x2", 2), Option("x1sq", 11), Option("x2sq", 22))
+	layersParam = Ints(Param{Name: "layers", Label: "Layers", Default: "4,2", Min: 1, Max: 8, MinItems: 0, MaxItems: 6})
+	logitsParam = Floats(Param{Name: "logits", Label: "Logits", Default: "1,2,0.5", Min: -10, Max: 10, MinItems: 2, MaxItems: 8})
+	testParams  = Params(kParam, rateParam, initParam, normParam, pointsParam, labelledParam, featuresParam, layersParam, logitsParam, Seed)
+)
 
 func TestParseDefaults(t *testing.T) {
 	v := Defaults(testParams)
-	if got, want := v.Int("k"), 3; got != want {
+	if got, want := kParam.Get(v), 3; got != want {
 		t.Errorf("k = %d, want %d", got, want)
 	}
-	if got, want := v.Float("rate"), 0.1; got != want {
+	if got, want := rateParam.Get(v), 0.1; got != want {
 		t.Errorf("rate = %g, want %g", got, want)
 	}
-	if got, want := v.String("init"), "kmeans++"; got != want {
-		t.Errorf("init = %q, want %q", got, want)
+	if got, want := initParam.Get(v), initPlusPlus; got != want {
+		t.Errorf("init = %v, want %v", got, want)
 	}
-	if v.Bool("norm") {
+	if normParam.Get(v) {
 		t.Error("norm = true, want false")
 	}
-	if got := v.Points("points"); len(got) != 0 {
+	if got := pointsParam.Get(v); len(got) != 0 {
 		t.Errorf("points = %v, want none", got)
 	}
 	if got := v.Encode(); got != "" {
@@ -51,15 +63,15 @@ func TestParseValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := v.Int("k"), 7; got != want {
+	if got, want := kParam.Get(v), 7; got != want {
 		t.Errorf("k = %d, want %d", got, want)
 	}
-	pts := v.Points("points")
+	pts := pointsParam.Get(v)
 	want := []Point{{X: 1.23, Y: -2}, {X: 0.5, Y: 0.25}}
 	if len(pts) != len(want) || pts[0] != want[0] || pts[1] != want[1] {
 		t.Errorf("points = %v, want %v (rounded to 2 decimals)", pts, want)
 	}
-	if got := v.Points("labelled"); len(got) != 1 || got[0] != (Point{X: 1, Y: 2, Class: 2}) {
+	if got := labelledParam.Get(v); len(got) != 1 || got[0] != (Point{X: 1, Y: 2, Class: 2}) {
 		t.Errorf("labelled = %v", got)
 	}
 	// Canonical: table order, defaults dropped, one spelling per value.
@@ -74,21 +86,21 @@ func TestListParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := v.List("features"); len(got) != 2 || got[0] != "x1" || got[1] != "x2sq" {
+	if got := featuresParam.Get(v); len(got) != 2 || got[0] != 1 || got[1] != 22 {
 		t.Errorf("features = %v, want [x1 x2sq] (options order)", got)
 	}
-	if got := v.Ints("layers"); len(got) != 3 || got[0] != 8 || got[2] != 3 {
+	if got := layersParam.Get(v); len(got) != 3 || got[0] != 8 || got[2] != 3 {
 		t.Errorf("layers = %v", got)
 	}
-	if got := v.Floats("logits"); len(got) != 2 || got[0] != -1.5 {
+	if got := logitsParam.Get(v); len(got) != 2 || got[0] != -1.5 {
 		t.Errorf("logits = %v", got)
 	}
 	if got, want := v.Encode(), "features=x1,x2sq&layers=8,1,3&logits=-1.5,2"; got != want {
 		t.Errorf("Encode = %q, want %q", got, want)
 	}
 	q, _ = ParseQuery("layers=")
-	if v, err := Parse(testParams, q); err != nil || len(v.Ints("layers")) != 0 {
-		t.Errorf("no hidden layers: %v, %v", v.Ints("layers"), err)
+	if v, err := Parse(testParams, q); err != nil || len(layersParam.Get(v)) != 0 {
+		t.Errorf("no hidden layers: %v, %v", layersParam.Get(v), err)
 	}
 }
 
@@ -101,8 +113,8 @@ func TestPlusIsNotSpace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := v.String("init"); got != "kmeans++" {
-		t.Errorf("init = %q, want kmeans++", got)
+	if got := initParam.Get(v); got != initPlusPlus {
+		t.Errorf("init = %v, want kmeans++", got)
 	}
 	v2, _ := v.With("init", "random")
 	v3, _ := v2.With("init", "kmeans++")
@@ -234,5 +246,68 @@ func TestListFromRepeatedValues(t *testing.T) {
 	}
 	if got := v.Text("features"); got != "x1,x2" {
 		t.Errorf("features = %q, want x1,x2", got)
+	}
+}
+
+// A table entry made without a handle has no typed reader: Validate
+// refuses it, so every value a scenario reads goes through a handle.
+func TestValidateRefusesUndeclaredParams(t *testing.T) {
+	requireHandles = true
+	defer func() { requireHandles = false }()
+	sc := *counter
+	sc.Params = append(Params(counterLast), Param{Name: "mode", Label: "Mode", Kind: KindEnum, Default: "a", Options: []string{"a", "b"}}, SeedParam())
+	err := sc.Validate()
+	if err == nil || !strings.Contains(err.Error(), `"mode" is not declared through a handle`) {
+		t.Errorf("Validate = %v, want a refusal naming mode", err)
+	}
+	if err := counter.Validate(); err != nil {
+		t.Errorf("counter: %v", err)
+	}
+}
+
+// An enum's options are its choices' words, each with its meaning; a
+// table that lists options besides them, or a word twice, is refused.
+func TestEnumChoices(t *testing.T) {
+	if got, want := initParam.Param().Options, []string{"random", "kmeans++"}; !slices.Equal(got, want) {
+		t.Errorf("options = %v, want %v", got, want)
+	}
+	for name, declare := range map[string]func(){
+		"options in the table": func() {
+			Enum(Param{Name: "m", Default: "a", Options: []string{"a", "b"}}, Option("a", 1))
+		},
+		"a word twice": func() { Enum(Param{Name: "m", Default: "a"}, Option("a", 1), Option("a", 2)) },
+		"no choices":   func() { Enum[int](Param{Name: "m", Default: "a"}) },
+		"another kind": func() { Int(Param{Name: "m", Kind: KindFloat, Default: "1"}) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			declare()
+		}()
+	}
+}
+
+func TestHandleReadsOnlyItsTable(t *testing.T) {
+	v := Defaults(Params(counterLast, Seed))
+	if got := counterLast.Get(v); got != 20 {
+		t.Errorf("last = %d, want 20", got)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), `no parameter "k"`) {
+			t.Errorf("reading k from a table without it: panic %v", r)
+		}
+	}()
+	kParam.Get(v)
+}
+
+func TestRefuseNamesTheParameter(t *testing.T) {
+	q, _ := ParseQuery("k=4")
+	v, _ := Parse(testParams, q)
+	err := kParam.Refuse(v, "at most the number of samples")
+	if got, want := err.Error(), `parameter "k": invalid value "4": at most the number of samples`; got != want {
+		t.Errorf("Refuse = %q, want %q", got, want)
 	}
 }

@@ -23,20 +23,21 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+var (
+	counterLast    = Int(Param{Name: "last", Label: "Last", Default: "20", Min: 1, Max: 100})
+	counterPanicAt = Int(Param{Name: "panic_at", Label: "Panic at", Default: "0", Min: 0, Max: 100})
+	counterBig     = Bool(Param{Name: "big", Label: "Big frames", Default: "false"})
+	counterPoints  = Points(Param{Name: "points", Label: "Points", Default: ""})
+)
+
 // counter is a test scenario: step i sets x = i; it panics at step
 // panic_at when that is set, and finishes at "last".
 var counter = &Scenario{
 	Slug: "counter", Title: "Counter", Chapter: "0. Tests", Summary: "counts", MaxSteps: 50, Speed: 240,
-	Params: []Param{
-		{Name: "last", Label: "Last", Kind: KindInt, Default: "20", Min: 1, Max: 100},
-		{Name: "panic_at", Label: "Panic at", Kind: KindInt, Default: "0", Min: 0, Max: 100},
-		{Name: "big", Label: "Big frames", Kind: KindBool, Default: "false"},
-		{Name: "points", Label: "Points", Kind: KindPoints, Default: ""},
-		SeedParam(),
-	},
+	Params: Params(counterLast, counterPanicAt, counterBig, counterPoints, Seed),
 	Panels: []Panel{{Name: "line", Title: "Line", Points: "points"}, {Name: "other", Title: "Other"}},
 	New: func(v Values) (Model, error) {
-		return &counterModel{last: v.Int("last"), panicAt: v.Int("panic_at"), big: v.Bool("big"), points: len(v.Points("points"))}, nil
+		return &counterModel{last: counterLast.Get(v), panicAt: counterPanicAt.Get(v), big: counterBig.Get(v), points: len(counterPoints.Get(v))}, nil
 	},
 }
 

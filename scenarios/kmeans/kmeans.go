@@ -32,6 +32,67 @@ const (
 //go:embed explanation.html
 var explanation string
 
+// dataset makes a data set of n samples and its true labels (nil when it
+// has none).
+type dataset func(rng *rand.Rand, n int) ([][]float64, []int)
+
+// initialiser picks K starting centroids among the samples.
+type initialiser func(rng *rand.Rand, X [][]float64, k int) [][]float64
+
+// variant builds the stepper from the starting centroids.
+type variant struct {
+	batch bool // a sample or a batch per step, not the whole data set
+	build func(rng *rand.Rand, X, initial [][]float64) *ml.KMeans
+}
+
+// The parameter table.
+var (
+	datasetParam = lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: "blobs",
+		Help: "blobs: four round clusters; aniso: stretched clusters where K-means cuts wrongly; moons: two crescents it cannot separate; uniform: no clusters at all; iris: Fisher's flowers (petal length and width); custom: only the points you click."},
+		lab.Option[dataset]("blobs", func(rng *rand.Rand, n int) ([][]float64, []int) {
+			return ml.Blobs(rng, n, [][]float64{{-2.5, -1.5}, {2, -2}, {-1, 2.5}, {2.5, 2}}, 0.75)
+		}),
+		lab.Option[dataset]("aniso", func(rng *rand.Rand, n int) ([][]float64, []int) {
+			// The centres and shear of scikit-learn's "anisotropic blobs"
+			// example (make_blobs with random_state=170).
+			return ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
+				[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
+		}),
+		lab.Option[dataset]("moons", func(rng *rand.Rand, n int) ([][]float64, []int) { return ml.Moons(rng, n, 0.08) }),
+		lab.Option[dataset]("uniform", func(rng *rand.Rand, n int) ([][]float64, []int) { return ml.Uniform(rng, n, 2, -3, 3), nil }),
+		lab.Option[dataset]("iris", func(*rand.Rand, int) ([][]float64, []int) {
+			X, labels, _, _ := ml.Iris()
+			var xy [][]float64
+			for _, row := range X {
+				xy = append(xy, []float64{row[irisX], row[irisY]})
+			}
+			return xy, labels
+		}),
+		lab.Option[dataset]("custom", func(*rand.Rand, int) ([][]float64, []int) { return nil, nil }),
+	)
+	kParam = lab.Int(lab.Param{Name: "k", Label: "Clusters K", Default: "4", Min: 1, Max: maxK, Step: 1,
+		Help: "Number of centroids."})
+	initParam = lab.Enum(lab.Param{Name: "init", Label: "Initialisation", Default: "kmeans++",
+		Help: "random: K samples picked uniformly; kmeans++: each next centroid is picked with probability proportional to its squared distance from the nearest chosen one."},
+		lab.Option[initialiser]("random", ml.InitRandom),
+		lab.Option[initialiser]("kmeans++", ml.InitPlusPlus),
+	)
+	variantParam = lab.Enum(lab.Param{Name: "variant", Label: "Variant", Default: "lloyd",
+		Help: "lloyd: every sample each step; minibatch: 10 random samples per step; sequential (online): one sample per step, each centroid moving by 1/count towards it."},
+		lab.Option("lloyd", variant{build: func(_ *rand.Rand, X, initial [][]float64) *ml.KMeans { return ml.NewKMeans(X, initial) }}),
+		lab.Option("minibatch", variant{batch: true, build: func(rng *rand.Rand, X, initial [][]float64) *ml.KMeans {
+			return ml.NewMiniBatchKMeans(rng, X, initial, 10)
+		}}),
+		lab.Option("sequential", variant{batch: true, build: func(rng *rand.Rand, X, initial [][]float64) *ml.KMeans {
+			return ml.NewMiniBatchKMeans(rng, X, initial, 1)
+		}}),
+	)
+	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "200", Min: 10, Max: 1000, Step: 10,
+		Help: "Number of generated samples (iris always has 150; custom has none)."})
+	pointsParam = lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "",
+		Help: "Points you added by clicking on the clusters plot; they join the data set."})
+)
+
 // Scenario returns the K-means scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -41,24 +102,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Centroids and their Voronoi regions, assign and update steps one at a time, the inertia falling, and an elbow sweep over K.",
 		MaxSteps: maxSteps,
 		Speed:    3,
-		Params: []lab.Param{
-			{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: "blobs",
-				Options: []string{"blobs", "aniso", "moons", "uniform", "iris", "custom"},
-				Help:    "blobs: four round clusters; aniso: stretched clusters where K-means cuts wrongly; moons: two crescents it cannot separate; uniform: no clusters at all; iris: Fisher's flowers (petal length and width); custom: only the points you click."},
-			{Name: "k", Label: "Clusters K", Kind: lab.KindInt, Default: "4", Min: 1, Max: maxK, Step: 1,
-				Help: "Number of centroids."},
-			{Name: "init", Label: "Initialisation", Kind: lab.KindEnum, Default: "kmeans++", Options: []string{"random", "kmeans++"},
-				Help: "random: K samples picked uniformly; kmeans++: each next centroid is picked with probability proportional to its squared distance from the nearest chosen one."},
-			{Name: "variant", Label: "Variant", Kind: lab.KindEnum, Default: "lloyd", Options: []string{"lloyd", "minibatch", "sequential"},
-				Help: "lloyd: every sample each step; minibatch: 10 random samples per step; sequential (online): one sample per step, each centroid moving by 1/count towards it."},
-			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: "200", Min: 10, Max: 1000, Step: 10,
-				Help: "Number of generated samples (iris always has 150; custom has none)."},
-			{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "",
-				Help: "Points you added by clicking on the clusters plot; they join the data set."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, kParam, initParam, variantParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "clusters", Title: "Clusters and Voronoi regions", Points: "points"},
+			{Name: "clusters", Title: "Clusters and Voronoi regions", Points: pointsParam.Name()},
 			{Name: "inertia", Title: "Inertia per step"},
 			{Name: "elbow", Title: "Elbow: inertia at convergence vs K"},
 		},
@@ -73,8 +119,8 @@ type model struct {
 	labels    []int // true labels, nil when the data set has none
 	generated int   // samples before the user's points
 	k         int
-	variant   string
-	init      string
+	variant   variant
+	init      string     // the initialisation's word, for the note
 	km        *ml.KMeans // nil when there are fewer samples than K
 	inertia   []float64  // per step
 	trails    [][][]float64
@@ -84,30 +130,10 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	m := &model{k: v.Int("k"), variant: v.String("variant"), init: v.String("init")}
-	n := v.Int("n")
-	switch v.String("dataset") {
-	case "blobs":
-		m.X, m.labels = ml.Blobs(rng, n, [][]float64{{-2.5, -1.5}, {2, -2}, {-1, 2.5}, {2.5, 2}}, 0.75)
-	case "aniso":
-		// The centres and shear of scikit-learn's "anisotropic blobs" example
-		// (make_blobs with random_state=170).
-		m.X, m.labels = ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
-			[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
-	case "moons":
-		m.X, m.labels = ml.Moons(rng, n, 0.08)
-	case "uniform":
-		m.X = ml.Uniform(rng, n, 2, -3, 3)
-	case "iris":
-		X, labels, _, _ := ml.Iris()
-		for _, row := range X {
-			m.X = append(m.X, []float64{row[irisX], row[irisY]})
-		}
-		m.labels = labels
-	case "custom":
-	}
+	m := &model{k: kParam.Get(v), variant: variantParam.Get(v), init: initParam.Text(v)}
+	m.X, m.labels = datasetParam.Get(v)(rng, nParam.Get(v))
 	m.generated = len(m.X)
-	for _, p := range v.Points("points") {
+	for _, p := range pointsParam.Get(v) {
 		m.X = append(m.X, []float64{p.X, p.Y})
 		if m.labels != nil {
 			m.labels = append(m.labels, -1)
@@ -117,20 +143,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if len(m.X) < m.k {
 		return m, nil // waits for more points; the note says so
 	}
-	var initial [][]float64
-	if m.init == "random" {
-		initial = ml.InitRandom(rng, m.X, m.k)
-	} else {
-		initial = ml.InitPlusPlus(rng, m.X, m.k)
-	}
-	switch m.variant {
-	case "minibatch":
-		m.km = ml.NewMiniBatchKMeans(rng, m.X, initial, 10)
-	case "sequential":
-		m.km = ml.NewMiniBatchKMeans(rng, m.X, initial, 1)
-	default:
-		m.km = ml.NewKMeans(m.X, initial)
-	}
+	m.km = m.variant.build(rng, m.X, initParam.Get(v)(rng, m.X, m.k))
 	// The elbow sweep draws from its own stream so it never changes the run.
 	m.elbow = ml.Elbow(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, maxK)
 	m.record()
@@ -233,7 +246,7 @@ func fill(n, v int) []int {
 func (m *model) note() string {
 	km := m.km
 	inertia := strconv.FormatFloat(km.Inertia(), 'f', 2, 64)
-	batch := m.variant != "lloyd"
+	batch := m.variant.batch
 	switch {
 	case km.Converged() && batch:
 		return fmt.Sprintf("Converged: a whole pass over the data changed no sample's nearest centroid (%d updates). Inertia %s.", km.Iteration(), inertia)
