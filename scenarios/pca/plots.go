@@ -74,7 +74,7 @@ func newView(m *model) view {
 			v.bounds = append(v.bounds, b)
 		}
 	}
-	if m.dataset == "digits" {
+	if m.dataset.images {
 		// The first sample of each digit 0..7 that the subset has, so the
 		// row shows different shapes; others fill up when some are missing.
 		seen := map[int]bool{}
@@ -672,7 +672,7 @@ func integerTicks(a *plot.Axis, n int) {
 // reach them: the originals, the mean image, the principal components
 // ("eigendigits", red positive, blue negative) and the reconstructions.
 func (m *model) plotDigits() *plot.Plot {
-	if m.dataset != "digits" {
+	if !m.dataset.images {
 		return placeholder("Choose the digits data set to see 8×8 images", "rebuilt from d principal components.")
 	}
 	p := m.pca
