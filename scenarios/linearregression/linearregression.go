@@ -46,6 +46,18 @@ const (
 // start θ = (0, 0) along the loss valley rather than straight down it.
 var truth = [2]float64{2.5, -1}
 
+// The parameter table.
+var (
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.3", Min: 0.001, Max: 2, Step: 0.001,
+		Help: "Step size of gradient descent. Above 2/L (L the largest curvature of the loss, shown in the note; about 0.49 for the default data) every step overshoots and the run diverges."})
+	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "30", Min: 0, Max: 200, Step: 1,
+		Help: "Noisy samples of the line y = 2.5 − x drawn with x between 0 and 2 (0: only the points you click)."})
+	noiseParam = lab.Float(lab.Param{Name: "noise", Label: "Noise σ", Default: "0.4", Min: 0, Max: 3, Step: 0.05,
+		Help: "Standard deviation of the Gaussian noise added to y."})
+	pointsParam = lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "",
+		Help: "Points you added by clicking on the data plot; they join the samples."})
+)
+
 // Scenario returns the linear-regression scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -55,19 +67,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Gradient descent walks over the (θ₀, θ₁) loss contours to the point the normal equations give in one shot; a learning rate too large overshoots and diverges.",
 		MaxSteps: maxSteps,
 		Speed:    15,
-		Params: []lab.Param{
-			{Name: "lr", Label: "Learning rate η", Kind: lab.KindFloat, Default: "0.3", Min: 0.001, Max: 2, Step: 0.001,
-				Help: "Step size of gradient descent. Above 2/L (L the largest curvature of the loss, shown in the note; about 0.49 for the default data) every step overshoots and the run diverges."},
-			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: "30", Min: 0, Max: 200, Step: 1,
-				Help: "Noisy samples of the line y = 2.5 − x drawn with x between 0 and 2 (0: only the points you click)."},
-			{Name: "noise", Label: "Noise σ", Kind: lab.KindFloat, Default: "0.4", Min: 0, Max: 3, Step: 0.05,
-				Help: "Standard deviation of the Gaussian noise added to y."},
-			{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "",
-				Help: "Points you added by clicking on the data plot; they join the samples."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(lrParam, nParam, noiseParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "data", Title: "The data and the fitted line", Points: "points"},
+			{Name: "data", Title: "The data and the fitted line", Points: pointsParam.Name()},
 			{Name: "contours", Title: "The descent path over the MSE contours"},
 			{Name: "loss", Title: "MSE per epoch"},
 		},
@@ -93,10 +95,10 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	m := &model{lr: v.Float("lr")}
-	m.x, m.y = ml.NoisyCurve(rng, v.Int("n"), func(x float64) float64 { return truth[0] + truth[1]*x }, xLo, xHi, v.Float("noise"))
+	m := &model{lr: lrParam.Get(v)}
+	m.x, m.y = ml.NoisyCurve(rng, nParam.Get(v), func(x float64) float64 { return truth[0] + truth[1]*x }, xLo, xHi, noiseParam.Get(v))
 	m.generated = len(m.x)
-	for _, p := range v.Points("points") {
+	for _, p := range pointsParam.Get(v) {
 		m.x = append(m.x, p.X)
 		m.y = append(m.y, p.Y)
 	}
