@@ -63,11 +63,18 @@ type runMessage struct {
 type errorMessage struct {
 	Type    string `json:"type"` // "error"
 	Message string `json:"message"`
+	// Param names the parameter at fault, so the page can point at its field.
+	Param string `json:"param,omitempty"`
 }
 
-// errorMessageFor says what went wrong.
+// errorMessageFor says what went wrong, naming the parameter of a *ParamError.
 func errorMessageFor(err error) errorMessage {
-	return errorMessage{Type: "error", Message: err.Error()}
+	m := errorMessage{Type: "error", Message: err.Error()}
+	var pe *ParamError
+	if errors.As(err, &pe) {
+		m.Param = pe.Name
+	}
+	return m
 }
 
 // outbox holds what waits to be written to one client. Frames coalesce:
