@@ -33,6 +33,19 @@ type PageData struct {
 	Frame    Frame  // step 0, with plots
 }
 
+// ClientConfig is what the page's script needs to know that the server
+// decides; the page carries it as JSON, so each number is written once.
+type ClientConfig struct {
+	Speeds    []float64 `json:"speeds"`     // the speed slider's stops, steps per second
+	Speed     float64   `json:"speed"`      // the scenario's play speed
+	MaxPoints int       `json:"max_points"` // most points a click-to-add parameter holds
+}
+
+// ClientConfigFor is the page script's configuration for a scenario.
+func ClientConfigFor(sc *Scenario) ClientConfig {
+	return ClientConfig{Speeds: SpeedStops(), Speed: PlaySpeed(sc), MaxPoints: MaxPoints}
+}
+
 // Config is the server's dependencies and limits.
 type Config struct {
 	Scenarios []*Scenario

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -613,5 +614,22 @@ func TestPanicsGoToTheServersLogger(t *testing.T) {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("the server's log has no %q:\n%s", want, logs.String())
 		}
+	}
+}
+
+// TestSpeedStopsAreAccepted: every slider stop is a speed the websocket
+// accepts, in increasing order, and the default play speed is one of them.
+func TestSpeedStopsAreAccepted(t *testing.T) {
+	stops := SpeedStops()
+	for i, v := range stops {
+		if _, err := parseClientMessage(fmt.Appendf(nil, `{"type":"speed","value":%g}`, v)); err != nil {
+			t.Errorf("stop %g: %v", v, err)
+		}
+		if i > 0 && v <= stops[i-1] {
+			t.Errorf("stops %v are not increasing at %d", stops, i)
+		}
+	}
+	if !slices.Contains(stops, DefaultSpeed) {
+		t.Errorf("default speed %g is not a stop of %v", DefaultSpeed, stops)
 	}
 }

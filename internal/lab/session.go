@@ -37,7 +37,20 @@ const (
 const (
 	MinSpeed = 0.25
 	MaxSpeed = 240.0
+	// DefaultSpeed is the play speed of a scenario that sets none.
+	DefaultSpeed = 5.0
 )
+
+// SpeedStops are the page's speed slider stops in steps per second.
+func SpeedStops() []float64 { return []float64{0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 240} }
+
+// PlaySpeed is the scenario's play speed in steps per second.
+func PlaySpeed(sc *Scenario) float64 {
+	if sc.Speed > 0 {
+		return sc.Speed
+	}
+	return DefaultSpeed
+}
 
 // clientMessage is a message from the browser.
 type clientMessage struct {
@@ -251,15 +264,8 @@ type trainer struct {
 	stepsPerTick, carry float64
 }
 
-func playSpeed(sc *Scenario) float64 {
-	if sc.Speed > 0 {
-		return sc.Speed
-	}
-	return 5
-}
-
 func newTrainer(s *session) *trainer {
-	return &trainer{s: s, speed: playSpeed(s.run.Scenario), stepsPerTick: 1}
+	return &trainer{s: s, speed: PlaySpeed(s.run.Scenario), stepsPerTick: 1}
 }
 
 func (t *trainer) train(ctx context.Context) {
