@@ -1,6 +1,10 @@
 package viz
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/plot"
+)
 
 // Box is the rectangle [XMin, XMax] × [YMin, YMax] of the data plane: the
 // extent of a region map, a contour window or a scatter plot's axes.
@@ -17,6 +21,12 @@ func EmptyBox() Box {
 // Bounds is the smallest box holding (x[0], x[1]) for every row of X;
 // EmptyBox when X is empty.
 func Bounds(X [][]float64) Box { return EmptyBox().Extend(X) }
+
+// SetAxes sets p's axis ranges to b.
+func SetAxes(p *plot.Plot, b Box) {
+	p.X.Min, p.X.Max = b.XMin, b.XMax
+	p.Y.Min, p.Y.Max = b.YMin, b.YMax
+}
 
 // Width is XMax − XMin.
 func (b Box) Width() float64 { return b.XMax - b.XMin }

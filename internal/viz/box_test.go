@@ -103,6 +103,11 @@ func TestBoxMethods(t *testing.T) {
 	if got, want := Bounds(nil), EmptyBox(); got != want {
 		t.Errorf("Bounds(nil) = %v, want the empty box %v", got, want)
 	}
+	p := NewPlot("", "", "")
+	SetAxes(p, b)
+	if got := (Box{p.X.Min, p.X.Max, p.Y.Min, p.Y.Max}); got != b {
+		t.Errorf("SetAxes(%v) set the axes to %v", b, got)
+	}
 }
 
 // Cell must find, from the position AddRegionMap samples (rasterize: x

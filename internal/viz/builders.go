@@ -52,8 +52,7 @@ func AddRegionMap(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color
 	g := newGrid()
 	g.Vertical.Color, g.Horizontal.Color = overlayGrid, overlayGrid
 	p.Add(plotter.NewImage(img, b.XMin, b.YMin, b.XMax, b.YMax), g)
-	p.X.Min, p.X.Max = b.XMin, b.XMax
-	p.Y.Min, p.Y.Max = b.YMin, b.YMax
+	SetAxes(p, b)
 }
 
 // rasterize samples colorAt at cell centres, row 0 at the top (ymax) as
