@@ -22,6 +22,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -157,7 +158,7 @@ type model struct {
 	gm        *ml.GaussianMixture    // nil when there are fewer samples than K
 	km        *ml.KMeans             // K-means to convergence, for the comparison panel
 	loglik    []float64              // mean log-likelihood per step
-	bounds    [4]float64             // xmin, xmax, ymin, ymax of the scatter plots
+	bounds    viz.Box                // of the scatter plots
 	kmRegions func(x, y float64) int // nearest K-means centroid
 }
 
@@ -171,7 +172,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 			m.labels = append(m.labels, -1)
 		}
 	}
-	m.bounds = plotBounds(m.X)
+	m.bounds = viz.PaddedBounds(m.X)
 	if len(m.X) < m.k {
 		return m, nil // waits for more points; the note says so
 	}
@@ -196,28 +197,6 @@ func newModel(v lab.Values) (lab.Model, error) {
 	}
 	m.loglik = append(m.loglik, m.gm.MeanLogLikelihood())
 	return m, nil
-}
-
-// plotBounds pads the data's bounding box so points never touch the frame.
-func plotBounds(X [][]float64) [4]float64 {
-	if len(X) == 0 {
-		return [4]float64{-3, 3, -3, 3}
-	}
-	b := [4]float64{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
-	for _, x := range X {
-		b[0], b[1] = min(b[0], x[0]), max(b[1], x[0])
-		b[2], b[3] = min(b[2], x[1]), max(b[3], x[1])
-	}
-	for i := 0; i < 4; i += 2 {
-		span := b[i+1] - b[i]
-		if span < 1 {
-			c := (b[i] + b[i+1]) / 2
-			b[i], b[i+1], span = c-0.5, c+0.5, 1
-		}
-		b[i] -= 0.08 * span
-		b[i+1] += 0.08 * span
-	}
-	return b
 }
 
 func (m *model) Step() error {
@@ -301,7 +280,7 @@ func (m *model) note() string {
 
 // fmtLL writes a log-likelihood with a true minus sign.
 func fmtLL(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 4, 64)
+	s := textfmt.Fixed(v, 4)
 	if len(s) > 0 && s[0] == '-' {
 		s = "−" + s[1:]
 	}
@@ -324,14 +303,14 @@ func (m *model) plotMixture() *plot.Plot {
 	p := viz.NewPlot("", "x₁", "x₂")
 	b := m.bounds
 	if m.gm == nil {
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+		viz.SetAxes(p, b)
 		viz.AddScatter(p, m.X[:m.generated], nil, viz.ScatterStyle{Outline: true})
 		addUserPoints(p, m.X[m.generated:], nil)
 		return p
 	}
 	gm := m.gm
 	pt := make([]float64, 2)
-	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
 		pt[0], pt[1] = x, y
 		return viz.RegionColor(gm.MostLikelyComponent(pt))
 	})
@@ -347,7 +326,7 @@ func (m *model) plotMixture() *plot.Plot {
 	}
 	viz.AddMarkers(p, means, classes, "cross", 8)
 	// Ellipses reaching past the data must not shrink the raster.
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, b)
 	return p
 }
 
@@ -355,12 +334,12 @@ func (m *model) plotKMeans() *plot.Plot {
 	p := viz.NewPlot("", "x₁", "x₂")
 	b := m.bounds
 	if m.km == nil {
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+		viz.SetAxes(p, b)
 		viz.AddScatter(p, m.X[:m.generated], nil, viz.ScatterStyle{Outline: true})
 		addUserPoints(p, m.X[m.generated:], nil)
 		return p
 	}
-	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
 		return viz.RegionColor(m.kmRegions(x, y))
 	})
 	assign := m.km.Assignments()
@@ -371,7 +350,7 @@ func (m *model) plotKMeans() *plot.Plot {
 		classes[j] = j
 	}
 	viz.AddMarkers(p, m.km.Centroids(), classes, "cross", 8)
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, b)
 	return p
 }
 
@@ -394,14 +373,7 @@ func (m *model) plotLogLik() *plot.Plot {
 	if len(m.loglik) == 0 {
 		return p
 	}
-	xs := make([]float64, len(m.loglik))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	dx, dy := viz.Decimate(xs, m.loglik, 240)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
-	last := len(xs) - 1
-	viz.AddScatter(p, [][]float64{{xs[last], m.loglik[last]}}, nil, viz.ScatterStyle{Radius: 4})
+	viz.AddHistory(p, 240, viz.Curve{Values: m.loglik, Color: viz.ClassColor(0), Dot: 4})
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
 	// A flat curve still gets a readable range.
@@ -507,7 +479,7 @@ func (m *model) Data() [][]string {
 	}
 	rows := [][]string{header}
 	for i, x := range m.X {
-		row := []string{fmtF(x[0]), fmtF(x[1])}
+		row := []string{textfmt.Num(x[0]), textfmt.Num(x[1])}
 		if m.labels != nil {
 			l := ""
 			if m.labels[i] >= 0 {
@@ -519,5 +491,3 @@ func (m *model) Data() [][]string {
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
