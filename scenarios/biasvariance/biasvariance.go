@@ -18,6 +18,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -317,7 +318,7 @@ func shortNum(v float64) string {
 	if v >= 1000 {
 		return fmt.Sprintf("%.0e", v)
 	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
+	return textfmt.Sig(v, 3)
 }
 
 func (m *model) plotTradeoff() *plot.Plot {
@@ -375,13 +376,11 @@ func (m *model) Data() [][]string {
 	for t := range m.trainX {
 		tr := strconv.Itoa(t + 1)
 		for i := range m.trainX[t] {
-			rows = append(rows, []string{fmtF(m.trainX[t][i]), fmtF(m.trainY[t][i]), "train", tr})
+			rows = append(rows, []string{textfmt.Num(m.trainX[t][i]), textfmt.Num(m.trainY[t][i]), "train", tr})
 		}
 	}
 	for j := range m.testX {
-		rows = append(rows, []string{fmtF(m.testX[j]), fmtF(m.testF[j]), "test", ""})
+		rows = append(rows, []string{textfmt.Num(m.testX[j]), textfmt.Num(m.testF[j]), "test", ""})
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

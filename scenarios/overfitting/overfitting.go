@@ -15,6 +15,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -299,15 +300,9 @@ func fill(n, v int) []int {
 
 func (m *model) plotError() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "mean squared error (log scale)")
-	xs := make([]float64, len(m.trainCurve))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	tx, ty := viz.Decimate(xs, positive(m.trainCurve), maxCurvePoints)
-	viz.AddLine(p, tx, ty, viz.ClassColor(0), "training", false)
+	viz.AddHistory(p, maxCurvePoints, viz.Curve{Values: positive(m.trainCurve), Color: viz.ClassColor(0), Label: "training"})
 	if len(m.valX) > 0 {
-		vx, vy := viz.Decimate(xs, positive(m.valCurve), maxCurvePoints)
-		viz.AddLine(p, vx, vy, viz.ClassColor(1), "validation", false)
+		viz.AddHistory(p, maxCurvePoints, viz.Curve{Values: positive(m.valCurve), Color: viz.ClassColor(1), Label: "validation"})
 	}
 	viz.SetLogY(p)
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 50)
@@ -384,12 +379,10 @@ func (degreeTicks) Ticks(lo, hi float64) []plot.Tick {
 func (m *model) Data() [][]string {
 	rows := [][]string{{"x", "y", "split"}}
 	for i := range m.trainX {
-		rows = append(rows, []string{fmtF(m.trainX[i]), fmtF(m.trainY[i]), "train"})
+		rows = append(rows, []string{textfmt.Num(m.trainX[i]), textfmt.Num(m.trainY[i]), "train"})
 	}
 	for i := range m.valX {
-		rows = append(rows, []string{fmtF(m.valX[i]), fmtF(m.valY[i]), "val"})
+		rows = append(rows, []string{textfmt.Num(m.valX[i]), textfmt.Num(m.valY[i]), "val"})
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
