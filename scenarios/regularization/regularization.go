@@ -21,6 +21,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -274,7 +275,7 @@ func (m *model) current() ml.PathPoint { return m.path[m.step] }
 const significant = 10
 
 func round(v float64) float64 {
-	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', significant, 64), 64)
+	r, _ := strconv.ParseFloat(textfmt.Sig(v, significant), 64)
 	return r
 }
 
@@ -345,15 +346,13 @@ func nonzero(w []float64) int {
 	return k
 }
 
-func fmtL(l float64) string { return strconv.FormatFloat(l, 'g', 3, 64) }
-
 func (m *model) note() string {
 	c := m.current()
 	var b strings.Builder
 	if m.step == 0 {
-		fmt.Fprintf(&b, "Start at λ = %s; each step multiplies λ by 10^(1/8) ≈ 1.33 up to 10⁴. ", fmtL(c.Lambda))
+		fmt.Fprintf(&b, "Start at λ = %s; each step multiplies λ by 10^(1/8) ≈ 1.33 up to 10⁴. ", textfmt.Sig(c.Lambda, 3))
 	} else {
-		fmt.Fprintf(&b, "Step %d: λ = %s. ", m.step, fmtL(c.Lambda))
+		fmt.Fprintf(&b, "Step %d: λ = %s. ", m.step, textfmt.Sig(c.Lambda, 3))
 	}
 	b.WriteString(m.penalty.chosen.summary(c.Coefficients, m.relevant))
 	fmt.Fprintf(&b, " Training MSE %.3f.", m.mse(c))
@@ -408,7 +407,7 @@ func (m *model) plotPath() *plot.Plot {
 		xs, ys := everyOther(logs[:m.step+1], column(m.path, j, m.step+1))
 		viz.AddLine(p, xs, ys, m.featureColor(j), "", false)
 	}
-	viz.AddVLine(p, logs[m.step], "λ = "+fmtL(m.grid[m.step]), viz.Neutral)
+	viz.AddVLine(p, logs[m.step], "λ = "+textfmt.Sig(m.grid[m.step], 3), viz.Neutral)
 	for j := range m.relevant {
 		p.Legend.Add(fmt.Sprintf("x%d (relevant)", j+1), &plotter.Line{LineStyle: draw.LineStyle{Color: m.featureColor(j), Width: 2}})
 	}
@@ -462,7 +461,7 @@ type decadeTicks struct{}
 func (decadeTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	for e := math.Ceil(lo - 1e-9); e <= hi+1e-9; e++ {
-		ticks = append(ticks, plot.Tick{Value: e, Label: strconv.FormatFloat(math.Pow(10, e), 'g', -1, 64)})
+		ticks = append(ticks, plot.Tick{Value: e, Label: textfmt.Num(math.Pow(10, e))})
 	}
 	return ticks
 }
@@ -491,12 +490,12 @@ func (m *model) plotGeometry() *plot.Plot {
 	pen := m.penalty.chosen
 	t0 := pen.norm(ols[0], ols[1])
 	half := max(1.1*t0, 1)
-	w := [4]float64{-1.25 * half, 1.25 * half, -half, half}
+	w := viz.Box{XMin: -1.25 * half, XMax: 1.25 * half, YMin: -half, YMax: half}
 	lmax := 0.0
-	for _, c := range [][2]float64{{w[0], w[2]}, {w[0], w[3]}, {w[1], w[2]}, {w[1], w[3]}} {
+	for _, c := range [][2]float64{{w.XMin, w.YMin}, {w.XMin, w.YMax}, {w.XMax, w.YMin}, {w.XMax, w.YMax}} {
 		lmax = max(lmax, loss(c[0], c[1]))
 	}
-	viz.AddRegionMap(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, geomRes, func(a, b float64) color.Color {
+	viz.AddRegionMap(p, w, geomRes, func(a, b float64) color.Color {
 		return viz.RampBands(math.Sqrt(loss(a, b)/lmax)*0.8, geomBands)
 	})
 	levels := make([]float64, geomBands-1)
@@ -504,7 +503,7 @@ func (m *model) plotGeometry() *plot.Plot {
 		f := float64(k+1) / geomBands / 0.8
 		levels[k] = f * f * lmax
 	}
-	viz.AddContours(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, 28, loss, levels, color.NRGBA{0x22, 0x22, 0x22, 0x40})
+	viz.AddContours(p, w, 28, loss, levels, color.NRGBA{0x22, 0x22, 0x22, 0x40})
 	// The budget region: ‖w‖₁ ≤ t (a diamond) or ‖w‖₂ ≤ t (a disc), with
 	// t the norm of the penalised solution, which is where it sits.
 	t := pen.norm(fit[0], fit[1])
@@ -517,7 +516,7 @@ func (m *model) plotGeometry() *plot.Plot {
 	}
 	// The loss contour through the solution touches the region there.
 	if lf := loss(fit[0], fit[1]); lf > 0 {
-		viz.AddContours(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, 48, loss, []float64{lf}, viz.ClassColor(0))
+		viz.AddContours(p, w, 48, loss, []float64{lf}, viz.ClassColor(0))
 	}
 	viz.AddMarkers(p, [][]float64{ols}, []int{0}, "cross", 7)
 	viz.AddMarkers(p, [][]float64{fit}, []int{2}, "circle", 5)
@@ -527,7 +526,7 @@ func (m *model) plotGeometry() *plot.Plot {
 	}
 	p.Legend.Add(m.penalty.chosen.name+" solution", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(2), Radius: 4, Shape: draw.CircleGlyph{}}})
 	p.Legend.Top = true
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = w[0], w[1], w[2], w[3]
+	viz.SetAxes(p, w)
 	return p
 }
 
@@ -603,11 +602,9 @@ func (m *model) Data() [][]string {
 	for i, row := range m.X {
 		r := make([]string, 0, d+1)
 		for _, v := range row {
-			r = append(r, fmtF(v))
+			r = append(r, textfmt.Num(v))
 		}
-		rows = append(rows, append(r, fmtF(m.y[i])))
+		rows = append(rows, append(r, textfmt.Num(m.y[i])))
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
