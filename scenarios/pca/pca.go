@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 )
 
 // Limits and defaults of the scenario.
@@ -374,7 +375,7 @@ func safeRatio(a, b float64) float64 {
 }
 
 // num prints a value with 4 significant digits.
-func num(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+func num(v float64) string { return textfmt.Sig(v, 4) }
 
 // vecText prints up to k entries of v, then "…".
 func vecText(v []float64, k int) string {
@@ -411,7 +412,7 @@ func (m *model) Data() [][]string {
 	for i, x := range m.X {
 		row := make([]string, 0, D+1)
 		for _, v := range x {
-			row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
+			row = append(row, textfmt.Num(v))
 		}
 		if m.labels != nil {
 			row = append(row, strconv.Itoa(m.labels[i]))
