@@ -89,15 +89,11 @@ func (as arrows) Plot(c draw.Canvas, p *plot.Plot) {
 }
 
 func (as arrows) DataRange() (xmin, xmax, ymin, ymax float64) {
-	xmin, ymin = math.Inf(1), math.Inf(1)
-	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	box := viz.EmptyBox()
 	for _, a := range as {
-		for _, pt := range [][2]float64{a.From, a.To} {
-			xmin, xmax = min(xmin, pt[0]), max(xmax, pt[0])
-			ymin, ymax = min(ymin, pt[1]), max(ymax, pt[1])
-		}
+		box = box.Extend([][]float64{a.From[:], a.To[:]})
 	}
-	return
+	return box.XMin, box.XMax, box.YMin, box.YMax
 }
 
 // clipSegment cuts the segment a–b to the box (Liang and Barsky's
