@@ -27,11 +27,13 @@ import (
 	"github.com/mlplayground/playground/web/templates"
 )
 
-// Time limits. Every tab lives at most tabTimeout, so no test can hang.
+// Time limits. Tests wait for conditions, never for a fixed time, so these
+// only bound how long a failure takes to report: they are generous, for a
+// loaded machine. Every tab lives at most tabTimeout, so no test can hang.
 const (
-	tabTimeout     = 20 * time.Second
-	actionTimeout  = 10 * time.Second
-	waitTimeout    = 8 * time.Second
+	tabTimeout     = 60 * time.Second
+	actionTimeout  = 15 * time.Second
+	waitTimeout    = 10 * time.Second
 	pollInterval   = 25 * time.Millisecond
 	browserStartup = 30 * time.Second
 )
