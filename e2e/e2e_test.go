@@ -39,6 +39,7 @@ var allScenarios = func() []scenario {
 func TestLoad(t *testing.T) {
 	for _, sc := range allScenarios {
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			p := newTab(t)
 			p.open("/s/" + sc.slug)
 
@@ -77,6 +78,7 @@ func TestLoad(t *testing.T) {
 func TestPlayPause(t *testing.T) {
 	for _, sc := range allScenarios {
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			p := newTab(t)
 			p.open("/s/" + sc.slug)
 			eval[chromedp.Void](p, `window.__before = [...document.querySelectorAll('.plot')].map((e) => e.innerHTML).join('')`)
@@ -135,6 +137,7 @@ func TestPlayPause(t *testing.T) {
 func TestStep(t *testing.T) {
 	for _, sc := range allScenarios {
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			p := newTab(t)
 			p.open("/s/" + sc.slug)
 
@@ -180,6 +183,7 @@ func TestStep(t *testing.T) {
 func TestShare(t *testing.T) {
 	for _, sc := range allScenarios {
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			first := newTab(t)
 			first.open("/s/" + sc.slug)
 			for want := 1; want <= 3; want++ {
@@ -223,6 +227,7 @@ func TestShare(t *testing.T) {
 // TestChangeParam: changing K starts a new run from step 0 and puts k=3 in
 // the address.
 func TestChangeParam(t *testing.T) {
+	progress(t)
 	p := newTab(t)
 	p.open("/s/kmeans")
 	p.step(1)
@@ -255,6 +260,7 @@ func TestAddPoint(t *testing.T) {
 			continue
 		}
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			p := newTab(t)
 			p.open("/s/" + sc.slug)
 			if got := eval[string](p, `document.querySelector('[data-testid=count-points]').textContent`); got != "0" {
@@ -325,6 +331,7 @@ func TestBadURL(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.TrimPrefix(tc.path, "/s/"), func(t *testing.T) {
+			progress(t)
 			resp, err := http.Get(baseURL + tc.path)
 			if err != nil {
 				t.Fatal(err)
@@ -359,6 +366,7 @@ func TestBadURL(t *testing.T) {
 // TestListControls: ticking a feature box and typing a layer list start a
 // new run whose canonical address carries both.
 func TestListControls(t *testing.T) {
+	progress(t)
 	p := newTab(t)
 	p.open("/s/neural-network")
 	sockets := eval[int](p, `window.__e2e.sockets`)

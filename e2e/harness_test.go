@@ -513,6 +513,27 @@ func (p *tab) screenshot(name string) string {
 	return path
 }
 
+// progress prints a line to stderr when a test ends, so a run without -v
+// shows it is moving (-v prints its own). go test shows such lines as they
+// come when run without package arguments (cd e2e && go test); with them it
+// holds a passing package's output back.
+func progress(t *testing.T) {
+	if testing.Verbose() {
+		return
+	}
+	start := time.Now()
+	t.Cleanup(func() {
+		verdict := "ok  "
+		switch {
+		case t.Skipped():
+			return
+		case t.Failed():
+			verdict = "FAIL"
+		}
+		fmt.Fprintf(os.Stderr, "e2e: %s %-42s %4.1fs\n", verdict, t.Name(), time.Since(start).Seconds())
+	})
+}
+
 // firstDiff locates the first difference of two strings for a message.
 func firstDiff(a, b string) string {
 	n := min(len(a), len(b))
