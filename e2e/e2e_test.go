@@ -92,11 +92,7 @@ func TestPlayPause(t *testing.T) {
 				t.Errorf("while running, play should be disabled and pause enabled\npage state: %s", p.state())
 			}
 
-			statusBefore := p.statusCount()
-			p.click("pause")
-			p.waitJS("the pause status arrived",
-				fmt.Sprintf(`window.__e2e.status > %d && window.__e2e.lastStatus === false && window.playground.running === false`, statusBefore))
-			paused := eval[int](p, `window.__e2e.framesAtStatus`) // frames before the pause status
+			paused := p.pause()
 			// One read: a late frame may come between two.
 			if got := eval[[]int](p, `[window.playground.step, Number(document.querySelector('[data-testid=step-counter]').textContent)]`); got[0] != got[1] {
 				t.Errorf("window.playground.step = %d but the counter reads %d", got[0], got[1])
@@ -107,18 +103,12 @@ func TestPlayPause(t *testing.T) {
 			p.screenshot(sc.slug + "-after-play")
 
 			// The server may follow the pause status with one more frame,
-			// the step it had taken but not yet sent, and then nothing. Reset
-			// marks the end: every frame the paused run sent comes before
-			// the reset's frame at step 0.
-			statusPaused := p.statusCount()
-			p.click("reset")
-			p.waitResetAnswer(statusPaused)
-			steps := eval[[]int](p, `window.__e2e.steps`)
-			before, after := steps[:paused], steps[paused:len(steps)-1]
+			// the step it had taken but not yet sent, and then nothing.
+			steps, after := p.resetAndCollect(paused)
 			if len(after) > 1 {
 				t.Errorf("after pause the counter kept moving: the pause status was followed by frames at steps %v, want at most one", after)
 			}
-			last := before[len(before)-1]
+			last := steps[paused-1]
 			if len(after) == 1 {
 				if after[0] <= last {
 					t.Errorf("the frame after the pause status is at step %d, want past %d, the step shown before it", after[0], last)
@@ -129,6 +119,31 @@ func TestPlayPause(t *testing.T) {
 				t.Errorf("after playing and pausing the counter reads 0")
 			}
 		})
+	}
+}
+
+// TestPauseHolds: a paused run stays paused however long it is watched.
+// It is watched while a second run of the same scenario, on the same
+// server, plays ten steps at the same speed: in that time a server that
+// kept stepping the paused run would send it some ten frames. At most one
+// may come, the step taken before the pause arrived.
+func TestPauseHolds(t *testing.T) {
+	progress(t)
+	const slug, watch = "logistic-regression", 10
+	p := newTab(t)
+	p.open("/s/" + slug)
+	p.click("play")
+	p.waitJS("the run played two steps", `Number(document.querySelector('[data-testid=step-counter]').textContent) >= 2`)
+	paused := p.pause()
+
+	clock := newTab(t)
+	clock.open("/s/" + slug)
+	clock.click("play")
+	clock.waitJS(fmt.Sprintf("a second run played %d steps", watch),
+		fmt.Sprintf(`Number(document.querySelector('[data-testid=step-counter]').textContent) >= %d`, watch))
+
+	if _, after := p.resetAndCollect(paused); len(after) > 1 {
+		t.Errorf("while a second run played %d steps, the paused run sent frames at steps %v, want at most one", watch, after)
 	}
 }
 

@@ -442,6 +442,29 @@ func (p *tab) waitResetAnswer(statusBefore int) {
 			document.querySelector('[data-testid=step-counter]').textContent === '0'`, statusBefore))
 }
 
+// pause clicks Pause and waits for the status that confirms it. It returns
+// how many frames had come before that status.
+func (p *tab) pause() int {
+	p.t.Helper()
+	statusBefore := p.statusCount()
+	p.click("pause")
+	p.waitJS("the pause status arrived",
+		fmt.Sprintf(`window.__e2e.status > %d && window.__e2e.lastStatus === false && window.playground.running === false`, statusBefore))
+	return eval[int](p, `window.__e2e.framesAtStatus`)
+}
+
+// resetAndCollect resets a run that is not playing and waits for the answer,
+// which marks the end of what came before it. It returns the steps of all
+// frames received, and of those after the first n and before the reset's.
+func (p *tab) resetAndCollect(n int) (steps, after []int) {
+	p.t.Helper()
+	statusBefore := p.statusCount()
+	p.click("reset")
+	p.waitResetAnswer(statusBefore)
+	steps = eval[[]int](p, `window.__e2e.steps`)
+	return steps, steps[n : len(steps)-1]
+}
+
 // counter reads the step counter as a number.
 func (p *tab) counter() int {
 	p.t.Helper()
