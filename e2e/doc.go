@@ -7,6 +7,11 @@
 //
 //	go test ./e2e/ -count=1 -v
 //
+// or, inside e2e/, with go test -count=1, which prints one line per test
+// as it ends (given a package argument, go test holds back the output of
+// a package that passes). They wait for what the page shows, never for a
+// fixed time, and take about a minute and a half on a busy 2-core machine.
+//
 // Chromium is found through CHROME_PATH or on PATH (chromium,
 // chromium-browser, google-chrome). Without it the tests skip, except under
 // CI=true, where they fail. Screenshots go to $TMPDIR/playground-e2e.

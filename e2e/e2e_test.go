@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -40,6 +39,7 @@ var allScenarios = func() []scenario {
 func TestLoad(t *testing.T) {
 	for _, sc := range allScenarios {
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			p := newTab(t)
 			p.open("/s/" + sc.slug)
 
@@ -64,8 +64,8 @@ func TestLoad(t *testing.T) {
 			if n := eval[int](p, `document.querySelectorAll('.tex:not(:has(.katex))').length`); n != 0 {
 				t.Errorf("%d formulas (.tex) were left untypeset", n)
 			}
-			// Let late errors (a failed asset, a bad frame) arrive.
-			time.Sleep(300 * time.Millisecond)
+			// Errors may come late: a failed asset or font, a bad frame.
+			p.waitLoaded()
 			if errs := p.takeConsoleErrors(); len(errs) > 0 {
 				t.Fatalf("the page reported %d browser errors on load:\n%s", len(errs), strings.Join(errs, "\n"))
 			}
@@ -78,6 +78,7 @@ func TestLoad(t *testing.T) {
 func TestPlayPause(t *testing.T) {
 	for _, sc := range allScenarios {
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			p := newTab(t)
 			p.open("/s/" + sc.slug)
 			eval[chromedp.Void](p, `window.__before = [...document.querySelectorAll('.plot')].map((e) => e.innerHTML).join('')`)
@@ -91,30 +92,58 @@ func TestPlayPause(t *testing.T) {
 				t.Errorf("while running, play should be disabled and pause enabled\npage state: %s", p.state())
 			}
 
-			statusBefore := eval[int](p, `window.__e2e.status`)
-			p.click("pause")
-			p.waitJS("the pause status arrived",
-				fmt.Sprintf(`window.__e2e.status > %d && window.__e2e.lastStatus === false && window.playground.running === false`, statusBefore))
-			// A frame rendered just before the pause may still follow the
-			// status; give it a moment, then the counter must hold still.
-			time.Sleep(200 * time.Millisecond)
-			c1 := p.counter()
-			time.Sleep(500 * time.Millisecond)
-			c2 := p.counter()
-			if c1 != c2 {
-				t.Errorf("after pause the counter kept moving: %d then %d 500 ms later", c1, c2)
-			}
-			if c2 == 0 {
-				t.Errorf("after playing and pausing the counter reads 0")
-			}
-			if got := eval[int](p, `window.playground.step`); got != c2 {
-				t.Errorf("window.playground.step = %d but the counter reads %d", got, c2)
+			paused := p.pause()
+			// One read: a late frame may come between two.
+			if got := eval[[]int](p, `[window.playground.step, Number(document.querySelector('[data-testid=step-counter]').textContent)]`); got[0] != got[1] {
+				t.Errorf("window.playground.step = %d but the counter reads %d", got[0], got[1])
 			}
 			if eval[bool](p, `document.getElementById('play').disabled`) {
 				t.Errorf("after pause the play button stays disabled\npage state: %s", p.state())
 			}
 			p.screenshot(sc.slug + "-after-play")
+
+			// The server may follow the pause status with one more frame,
+			// the step it had taken but not yet sent, and then nothing.
+			steps, after := p.resetAndCollect(paused)
+			if len(after) > 1 {
+				t.Errorf("after pause the counter kept moving: the pause status was followed by frames at steps %v, want at most one", after)
+			}
+			last := steps[paused-1]
+			if len(after) == 1 {
+				if after[0] <= last {
+					t.Errorf("the frame after the pause status is at step %d, want past %d, the step shown before it", after[0], last)
+				}
+				last = after[0]
+			}
+			if last == 0 {
+				t.Errorf("after playing and pausing the counter reads 0")
+			}
 		})
+	}
+}
+
+// TestPauseHolds: a paused run stays paused however long it is watched.
+// It is watched while a second run of the same scenario, on the same
+// server, plays ten steps at the same speed: in that time a server that
+// kept stepping the paused run would send it some ten frames. At most one
+// may come, the step taken before the pause arrived.
+func TestPauseHolds(t *testing.T) {
+	progress(t)
+	const slug, watch = "logistic-regression", 10
+	p := newTab(t)
+	p.open("/s/" + slug)
+	p.click("play")
+	p.waitJS("the run played two steps", `Number(document.querySelector('[data-testid=step-counter]').textContent) >= 2`)
+	paused := p.pause()
+
+	clock := newTab(t)
+	clock.open("/s/" + slug)
+	clock.click("play")
+	clock.waitJS(fmt.Sprintf("a second run played %d steps", watch),
+		fmt.Sprintf(`Number(document.querySelector('[data-testid=step-counter]').textContent) >= %d`, watch))
+
+	if _, after := p.resetAndCollect(paused); len(after) > 1 {
+		t.Errorf("while a second run played %d steps, the paused run sent frames at steps %v, want at most one", watch, after)
 	}
 }
 
@@ -123,6 +152,7 @@ func TestPlayPause(t *testing.T) {
 func TestStep(t *testing.T) {
 	for _, sc := range allScenarios {
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			p := newTab(t)
 			p.open("/s/" + sc.slug)
 
@@ -136,10 +166,6 @@ func TestStep(t *testing.T) {
 			for want := 1; want <= 3; want++ {
 				p.step(want)
 			}
-			time.Sleep(300 * time.Millisecond) // a doubled step would show up now
-			if got := p.counter(); got != 3 {
-				t.Fatalf("300 ms after the third step the counter reads %d, want 3", got)
-			}
 			steps := eval[[]int](p, fmt.Sprintf(`window.__e2e.steps.slice(%d)`, mark))
 			if !slices.Equal(steps, []int{1, 2, 3}) {
 				t.Errorf("frames received for three clicks on step carry steps %v, want [1 2 3]", steps)
@@ -152,11 +178,17 @@ func TestStep(t *testing.T) {
 				t.Errorf("after ArrowRight the counter reads %d, want 4", got)
 			}
 
+			statusBefore := p.statusCount()
 			p.key("r", "r")
-			p.waitJS("the counter is back to 0 after r",
-				`document.querySelector('[data-testid=step-counter]').textContent === '0'`)
+			p.waitResetAnswer(statusBefore)
 			if got := eval[int](p, `window.playground.step`); got != 0 {
 				t.Errorf("after r window.playground.step = %d, want 0", got)
+			}
+			// Every frame since the first reset is here now, so a doubled
+			// step, even one that came late, shows up in this list.
+			steps = eval[[]int](p, fmt.Sprintf(`window.__e2e.steps.slice(%d)`, mark))
+			if !slices.Equal(steps, []int{1, 2, 3, 4, 0}) {
+				t.Errorf("frames received for three clicks on step, ArrowRight and r carry steps %v, want [1 2 3 4 0]", steps)
 			}
 		})
 	}
@@ -166,6 +198,7 @@ func TestStep(t *testing.T) {
 func TestShare(t *testing.T) {
 	for _, sc := range allScenarios {
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			first := newTab(t)
 			first.open("/s/" + sc.slug)
 			for want := 1; want <= 3; want++ {
@@ -209,6 +242,7 @@ func TestShare(t *testing.T) {
 // TestChangeParam: changing K starts a new run from step 0 and puts k=3 in
 // the address.
 func TestChangeParam(t *testing.T) {
+	progress(t)
 	p := newTab(t)
 	p.open("/s/kmeans")
 	p.step(1)
@@ -241,6 +275,7 @@ func TestAddPoint(t *testing.T) {
 			continue
 		}
 		t.Run(sc.slug, func(t *testing.T) {
+			progress(t)
 			p := newTab(t)
 			p.open("/s/" + sc.slug)
 			if got := eval[string](p, `document.querySelector('[data-testid=count-points]').textContent`); got != "0" {
@@ -311,6 +346,7 @@ func TestBadURL(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.TrimPrefix(tc.path, "/s/"), func(t *testing.T) {
+			progress(t)
 			resp, err := http.Get(baseURL + tc.path)
 			if err != nil {
 				t.Fatal(err)
@@ -345,6 +381,7 @@ func TestBadURL(t *testing.T) {
 // TestListControls: ticking a feature box and typing a layer list start a
 // new run whose canonical address carries both.
 func TestListControls(t *testing.T) {
+	progress(t)
 	p := newTab(t)
 	p.open("/s/neural-network")
 	sockets := eval[int](p, `window.__e2e.sockets`)

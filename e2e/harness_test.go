@@ -27,11 +27,13 @@ import (
 	"github.com/mlplayground/playground/web/templates"
 )
 
-// Time limits. Every tab lives at most tabTimeout, so no test can hang.
+// Time limits. Tests wait for conditions, never for a fixed time, so these
+// only bound how long a failure takes to report: they are generous, for a
+// loaded machine. Every tab lives at most tabTimeout, so no test can hang.
 const (
-	tabTimeout     = 20 * time.Second
-	actionTimeout  = 10 * time.Second
-	waitTimeout    = 8 * time.Second
+	tabTimeout     = 60 * time.Second
+	actionTimeout  = 15 * time.Second
+	waitTimeout    = 10 * time.Second
 	pollInterval   = 25 * time.Millisecond
 	browserStartup = 30 * time.Second
 )
@@ -180,13 +182,15 @@ func browserCtx(t *testing.T) context.Context {
 
 // instrumentJS runs before the page's scripts. It counts the websocket
 // messages the page receives, so a test can wait for "a frame arrived" or
-// "the status arrived" and not only for what the DOM shows. It only listens;
-// the app's own handlers run unchanged.
+// "the status arrived" and not only for what the DOM shows; framesAtStatus
+// is how many frames had come when the last status came, which tells the
+// frames that followed a status. It only listens; the app's own handlers
+// run unchanged.
 const instrumentJS = `(() => {
   const Native = window.WebSocket;
   const s = window.__e2e = {
     sockets: 0, runs: 0, frames: 0, status: 0, socketFrames: 0,
-    lastStatus: null, lastQuery: null, errors: [], steps: [],
+    lastStatus: null, framesAtStatus: 0, lastQuery: null, errors: [], steps: [],
   };
   class Tracked extends Native {
     constructor(...args) {
@@ -200,7 +204,7 @@ const instrumentJS = `(() => {
         switch (m.type) {
           case 'run': s.runs++; s.lastQuery = m.query; break;
           case 'frame': s.frames++; s.socketFrames++; s.steps.push(m.step); break;
-          case 'status': s.status++; s.lastStatus = m.running; break;
+          case 'status': s.status++; s.lastStatus = m.running; s.framesAtStatus = s.steps.length; break;
           case 'error': s.errors.push(m.message); break;
         }
       });
@@ -400,6 +404,67 @@ func (p *tab) waitReady() {
 		`window.playground && window.__e2e.socketFrames > 0 && window.__e2e.status > 0 && window.playground.ws && window.playground.ws.readyState === 1`)
 }
 
+// waitLoaded waits until the document, every asset it asked for and every
+// font it uses have loaded or failed. The browser reports a failed asset
+// before then, and the check itself is a round trip to the page after it,
+// so any such error has reached the tab's error list.
+func (p *tab) waitLoaded() {
+	p.t.Helper()
+	p.waitJS("the document and its assets have loaded", `document.readyState === 'complete'`)
+	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout)
+	defer cancel()
+	// fonts.ready settles once layout has asked for every font it needs
+	// and those loads are over.
+	status, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.fonts.ready.then(() => document.fonts.status)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		p.t.Fatalf("waiting for the page's fonts: %v\npage state: %s", err, p.state())
+	}
+	if status != "loaded" {
+		p.t.Fatalf("document.fonts.status = %q once fonts.ready settled, want loaded", status)
+	}
+}
+
+// statusCount returns how many status messages the page has received.
+func (p *tab) statusCount() int {
+	p.t.Helper()
+	return eval[int](p, `window.__e2e.status`)
+}
+
+// waitResetAnswer waits for the server's answer to a reset sent after the
+// page had received statusBefore statuses: a frame at step 0, then a
+// status. A run that is not playing sends nothing more until told, so once
+// these are here every frame of the run before the reset is here too.
+func (p *tab) waitResetAnswer(statusBefore int) {
+	p.t.Helper()
+	p.waitJS("the server answered the reset with a frame at step 0, then a status",
+		fmt.Sprintf(`window.__e2e.status > %d && window.__e2e.framesAtStatus > 0 &&
+			window.__e2e.steps[window.__e2e.framesAtStatus - 1] === 0 &&
+			document.querySelector('[data-testid=step-counter]').textContent === '0'`, statusBefore))
+}
+
+// pause clicks Pause and waits for the status that confirms it. It returns
+// how many frames had come before that status.
+func (p *tab) pause() int {
+	p.t.Helper()
+	statusBefore := p.statusCount()
+	p.click("pause")
+	p.waitJS("the pause status arrived",
+		fmt.Sprintf(`window.__e2e.status > %d && window.__e2e.lastStatus === false && window.playground.running === false`, statusBefore))
+	return eval[int](p, `window.__e2e.framesAtStatus`)
+}
+
+// resetAndCollect resets a run that is not playing and waits for the answer,
+// which marks the end of what came before it. It returns the steps of all
+// frames received, and of those after the first n and before the reset's.
+func (p *tab) resetAndCollect(n int) (steps, after []int) {
+	p.t.Helper()
+	statusBefore := p.statusCount()
+	p.click("reset")
+	p.waitResetAnswer(statusBefore)
+	steps = eval[[]int](p, `window.__e2e.steps`)
+	return steps, steps[n : len(steps)-1]
+}
+
 // counter reads the step counter as a number.
 func (p *tab) counter() int {
 	p.t.Helper()
@@ -469,6 +534,27 @@ func (p *tab) screenshot(name string) string {
 	}
 	p.t.Logf("screenshot: %s", path)
 	return path
+}
+
+// progress prints a line to stderr when a test ends, so a run without -v
+// shows it is moving (-v prints its own). go test shows such lines as they
+// come when run without package arguments (cd e2e && go test); with them it
+// holds a passing package's output back.
+func progress(t *testing.T) {
+	if testing.Verbose() {
+		return
+	}
+	start := time.Now()
+	t.Cleanup(func() {
+		verdict := "ok  "
+		switch {
+		case t.Skipped():
+			return
+		case t.Failed():
+			verdict = "FAIL"
+		}
+		fmt.Fprintf(os.Stderr, "e2e: %s %-42s %4.1fs\n", verdict, t.Name(), time.Since(start).Seconds())
+	})
 }
 
 // firstDiff locates the first difference of two strings for a message.
