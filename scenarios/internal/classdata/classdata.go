@@ -13,7 +13,6 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -23,28 +22,81 @@ import (
 	"github.com/mlplayground/playground/internal/viz"
 )
 
-// Data set names, as the URL spells them.
-const (
-	Separable = "separable"
-	Overlap   = "overlap"
-	Outliers  = "outliers"
-	XOR       = "xor"
-	Circles   = "circles"
-	Moons     = "moons"
-	Spiral    = "spiral"
-	Iris      = "iris"
-	Wine      = "wine"
-	Custom    = "custom"
+// Dataset is one data set a classifier scenario can offer: its URL word and
+// how it is made.
+type Dataset struct {
+	Name string
+	// make fills s with the data set's samples, drawing from rng; nil for a
+	// data set its scenario makes itself (see Named).
+	make func(rng *rand.Rand, s *Set, o Options)
+	// twoClass data sets have exactly two classes whatever is asked.
+	twoClass bool
+	// real data sets are measurements with their own size and classes.
+	real bool
+}
+
+// TwoClass reports whether the data set has exactly two classes whatever
+// is asked.
+func (d *Dataset) TwoClass() bool { return d.twoClass }
+
+// Real reports whether the data set is real measurements (iris, wine),
+// with its own size and classes.
+func (d *Dataset) Real() bool { return d.real }
+
+// Named declares a data set a scenario makes itself (with FromSamples),
+// offered under word beside classdata's own; Load refuses it.
+func Named(word string) *Dataset { return &Dataset{Name: word} }
+
+// blobs makes Gaussian blobs around o.Classes centres on a circle of
+// radius r, with sd spread times the noise.
+func blobs(rng *rand.Rand, s *Set, o Options, r, spread float64) {
+	c := make([][]float64, o.Classes)
+	for k := range c {
+		a := 2*math.Pi*float64(k)/float64(o.Classes) + math.Pi
+		c[k] = []float64{r * math.Cos(a), r * math.Sin(a)}
+	}
+	s.X, s.Labels = ml.Blobs(rng, o.N, c, spread*max(o.Noise, 0.2)/0.5)
+}
+
+// The data sets, as the URL spells them.
+var (
+	Separable = &Dataset{Name: "separable", make: func(rng *rand.Rand, s *Set, o Options) { blobs(rng, s, o, 2.2, 0.6) }}
+	Overlap   = &Dataset{Name: "overlap", make: func(rng *rand.Rand, s *Set, o Options) { blobs(rng, s, o, 1.2, 1.0) }}
+	Outliers  = &Dataset{Name: "outliers", make: func(rng *rand.Rand, s *Set, o Options) {
+		blobs(rng, s, o, 2.2, 0.6)
+		s.Outliers = ml.WithOutliers(rng, s.X, 0.05, 1.3)
+	}}
+	XOR = &Dataset{Name: "xor", twoClass: true, make: func(rng *rand.Rand, s *Set, o Options) {
+		s.X, s.Labels = ml.XOR(rng, o.N, 0.4*o.Noise)
+	}}
+	Circles = &Dataset{Name: "circles", twoClass: true, make: func(rng *rand.Rand, s *Set, o Options) {
+		s.X, s.Labels = ml.Circles(rng, o.N, 0.1*o.Noise, 0.45)
+	}}
+	Moons = &Dataset{Name: "moons", twoClass: true, make: func(rng *rand.Rand, s *Set, o Options) {
+		s.X, s.Labels = ml.Moons(rng, o.N, 0.2*o.Noise)
+		for _, x := range s.X { // to the playground's range, centred
+			x[0], x[1] = 2*(x[0]-0.5), 2*(x[1]-0.25)
+		}
+	}}
+	Spiral = &Dataset{Name: "spiral", make: func(rng *rand.Rand, s *Set, o Options) {
+		s.X, s.Labels = ml.Spiral(rng, o.N, o.Classes, 0.2*o.Noise)
+	}}
+	Iris = &Dataset{Name: "iris", real: true, make: func(_ *rand.Rand, s *Set, o Options) {
+		X, labels, features, classes := ml.Iris()
+		s.load(X, labels, features, classes, irisMap, o.Binary)
+	}}
+	Wine = &Dataset{Name: "wine", real: true, make: func(_ *rand.Rand, s *Set, o Options) {
+		X, labels, features, classes := ml.Wine()
+		s.load(X, labels, features, classes, wineMap, o.Binary)
+	}}
+	Custom = &Dataset{Name: "custom", make: func(*rand.Rand, *Set, Options) {}}
 )
 
 // All is every data set, generated ones first.
-var All = []string{Separable, Overlap, Outliers, XOR, Circles, Moons, Spiral, Iris, Wine, Custom}
+var All = []*Dataset{Separable, Overlap, Outliers, XOR, Circles, Moons, Spiral, Iris, Wine, Custom}
 
 // MaxClasses bounds the classes of any data set and of clicked points.
 const MaxClasses = 5
-
-// twoClass data sets have exactly two classes whatever is asked.
-var twoClass = []string{XOR, Circles, Moons}
 
 // Map features of the real data sets: the pair that shows the species or
 // cultivars best in two dimensions.
@@ -54,28 +106,33 @@ var (
 )
 
 // DatasetParam is the "dataset" parameter offering the given data sets.
-func DatasetParam(def string, options []string) lab.Param {
-	return lab.Param{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: def, Options: options,
+func DatasetParam(def *Dataset, ds []*Dataset) lab.Handle[*Dataset] {
+	choices := make([]lab.Choice[*Dataset], len(ds))
+	for i, d := range ds {
+		choices[i] = lab.Option(d.Name, d)
+	}
+	return lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: def.Name,
 		Help: "separable / overlap: Gaussian blobs apart or overlapping; outliers: separable blobs with 5% of the samples thrown deep into the other side; " +
-			"xor, circles, moons, spiral: classes no straight line can separate; iris, wine: real measurements (standardised; the map shows two features, the model uses all); custom: only your points."}
+			"xor, circles, moons, spiral: classes no straight line can separate; iris, wine: real measurements (standardised; the map shows two features, the model uses all); custom: only your points."},
+		choices...)
 }
 
 // PointsParam is the "points" parameter: samples the user clicked, each
 // with a class.
-func PointsParam() lab.Param {
-	return lab.Param{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "", Classes: MaxClasses,
-		Help: "Points you added by clicking on the map, in the class chosen beside it; they join the training set."}
+func PointsParam() lab.Handle[[]lab.Point] {
+	return lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "", Classes: MaxClasses,
+		Help: "Points you added by clicking on the map, in the class chosen beside it; they join the training set."})
 }
 
 // NParam is the "n" parameter: the number of generated samples.
-func NParam(def, max int) lab.Param {
-	return lab.Param{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: strconv.Itoa(def), Min: 20, Max: float64(max), Step: 10,
-		Help: "Number of generated samples (real data sets keep their own size)."}
+func NParam(def, max int) lab.Handle[int] {
+	return lab.Int(lab.Param{Name: "n", Label: "Samples", Default: strconv.Itoa(def), Min: 20, Max: float64(max), Step: 10,
+		Help: "Number of generated samples (real data sets keep their own size)."})
 }
 
 // Options says which data set to build.
 type Options struct {
-	Dataset string
+	Dataset *Dataset
 	N       int
 	// Noise is the sd of the blobs and the jitter of the other generators.
 	Noise float64
@@ -110,48 +167,15 @@ func Load(rng *rand.Rand, o Options) (*Set, error) {
 	if o.Classes < 2 {
 		o.Classes = 2
 	}
-	s := &Set{Name: o.Dataset, Classes: o.Classes}
-	centres := func(r float64) [][]float64 {
-		c := make([][]float64, o.Classes)
-		for k := range c {
-			a := 2*math.Pi*float64(k)/float64(o.Classes) + math.Pi
-			c[k] = []float64{r * math.Cos(a), r * math.Sin(a)}
-		}
-		return c
+	if o.Dataset.make == nil {
+		return nil, fmt.Errorf("classdata: data set %q is made by its scenario, not by Load", o.Dataset.Name)
 	}
-	if slices.Contains(twoClass, o.Dataset) && o.Classes != 2 {
+	if o.Dataset.twoClass && o.Classes != 2 {
 		return nil, &lab.ParamError{Name: "classes", Value: strconv.Itoa(o.Classes),
-			Allowed: fmt.Sprintf("data set %s has 2 classes; choose 2, or blobs or spiral for more", o.Dataset)}
+			Allowed: fmt.Sprintf("data set %s has 2 classes; choose 2, or blobs or spiral for more", o.Dataset.Name)}
 	}
-	switch o.Dataset {
-	case Separable:
-		s.X, s.Labels = ml.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
-	case Overlap:
-		s.X, s.Labels = ml.Blobs(rng, o.N, centres(1.2), 1.0*max(o.Noise, 0.2)/0.5)
-	case Outliers:
-		s.X, s.Labels = ml.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
-		s.Outliers = ml.WithOutliers(rng, s.X, 0.05, 1.3)
-	case XOR:
-		s.X, s.Labels = ml.XOR(rng, o.N, 0.4*o.Noise)
-	case Circles:
-		s.X, s.Labels = ml.Circles(rng, o.N, 0.1*o.Noise, 0.45)
-	case Moons:
-		s.X, s.Labels = ml.Moons(rng, o.N, 0.2*o.Noise)
-		for _, x := range s.X { // to the playground's range, centred
-			x[0], x[1] = 2*(x[0]-0.5), 2*(x[1]-0.25)
-		}
-	case Spiral:
-		s.X, s.Labels = ml.Spiral(rng, o.N, o.Classes, 0.2*o.Noise)
-	case Iris:
-		X, labels, features, classes := ml.Iris()
-		s.load(X, labels, features, classes, irisMap, o.Binary)
-	case Wine:
-		X, labels, features, classes := ml.Wine()
-		s.load(X, labels, features, classes, wineMap, o.Binary)
-	case Custom:
-	default:
-		return nil, &lab.ParamError{Name: "dataset", Value: o.Dataset, Allowed: "one of the listed data sets"}
-	}
+	s := &Set{Name: o.Dataset.Name, Classes: o.Classes}
+	o.Dataset.make(rng, s, o)
 	if s.FeatureNames == nil {
 		s.FeatureNames = []string{"x1", "x2"}
 		for k := range s.Classes {
