@@ -33,6 +33,8 @@ type Dataset struct {
 	twoClass bool
 	// real data sets are measurements with their own size and classes.
 	real bool
+	// help describes a Named data set in the parameter's help.
+	help string
 }
 
 // TwoClass reports whether the data set has exactly two classes whatever
@@ -44,8 +46,9 @@ func (d *Dataset) TwoClass() bool { return d.twoClass }
 func (d *Dataset) Real() bool { return d.real }
 
 // Named declares a data set a scenario makes itself (with FromSamples),
-// offered under word beside classdata's own; Load refuses it.
-func Named(word string) *Dataset { return &Dataset{Name: word} }
+// offered under word beside classdata's own and described by help in the
+// parameter's help; Load refuses it.
+func Named(word, help string) *Dataset { return &Dataset{Name: word, help: help} }
 
 // blobs makes Gaussian blobs around o.Classes centres on a circle of
 // radius r, with sd spread times the noise.
@@ -107,14 +110,16 @@ var (
 
 // DatasetParam is the "dataset" parameter offering the given data sets.
 func DatasetParam(def *Dataset, ds []*Dataset) lab.Handle[*Dataset] {
+	help := "separable / overlap: Gaussian blobs apart or overlapping; outliers: separable blobs with 5% of the samples thrown deep into the other side; " +
+		"xor, circles, moons, spiral: classes no straight line can separate; iris, wine: real measurements (standardised; the map shows two features, the model uses all); custom: only your points."
 	choices := make([]lab.Choice[*Dataset], len(ds))
 	for i, d := range ds {
 		choices[i] = lab.Option(d.Name, d)
+		if d.help != "" {
+			help += " " + d.help
+		}
 	}
-	return lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: def.Name,
-		Help: "separable / overlap: Gaussian blobs apart or overlapping; outliers: separable blobs with 5% of the samples thrown deep into the other side; " +
-			"xor, circles, moons, spiral: classes no straight line can separate; iris, wine: real measurements (standardised; the map shows two features, the model uses all); custom: only your points."},
-		choices...)
+	return lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: def.Name, Help: help}, choices...)
 }
 
 // PointsParam is the "points" parameter: samples the user clicked, each

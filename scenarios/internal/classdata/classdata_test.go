@@ -97,7 +97,7 @@ func TestParamErrors(t *testing.T) {
 		}
 	}
 	// A data set its scenario makes is not Load's to make.
-	if _, err := Load(rand.New(rand.NewPCG(1, 1)), Options{Dataset: Named("stripes"), N: 50, Classes: 2}); err == nil {
+	if _, err := Load(rand.New(rand.NewPCG(1, 1)), Options{Dataset: Named("stripes", "stripes: made by the scenario."), N: 50, Classes: 2}); err == nil {
 		t.Error("Load made a data set declared with Named")
 	}
 }
