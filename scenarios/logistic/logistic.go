@@ -42,6 +42,19 @@ const (
 //go:embed explanation.html
 var explanation string
 
+// The parameter table.
+var (
+	datasetParam = classdata.DatasetParam(classdata.Overlap, classdata.All)
+	classesParam = lab.Int(lab.Param{Name: "classes", Label: "Classes", Default: "2", Min: 2, Max: classdata.MaxClasses, Step: 1,
+		Help: "2: logistic regression (one weight vector, a sigmoid); 3 to 5: softmax regression (one weight vector per class). Blobs and spiral take any number, iris and wine 2 or 3, xor, circles and moons only 2."})
+	lambdaParam = lab.Float(lab.Param{Name: "lambda", Label: "L2 penalty λ", Default: "0.01", Min: 0, Max: 1, Step: 0.001,
+		Help: "Weight of (λ/2)‖W‖² in the objective: larger λ keeps the weights small, so the probabilities stay soft and the boundary moves less for single points. Intercepts are not penalised."})
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.5", Min: 0.01, Max: 10, Step: 0.01,
+		Help: "Step size of gradient descent: W ← W − η∇J each epoch."})
+	nParam      = classdata.NParam(200, 1000)
+	pointsParam = classdata.PointsParam()
+)
+
 // Scenario returns the logistic regression scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -51,20 +64,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "The probability map g(θᵀx) and its p = 0.5 boundary trained by gradient descent epoch by epoch; softmax regression with one probability map per class; the L2 penalty λ.",
 		MaxSteps: maxSteps,
 		Speed:    20,
-		Params: []lab.Param{
-			classdata.DatasetParam(classdata.Overlap, classdata.All),
-			{Name: "classes", Label: "Classes", Kind: lab.KindInt, Default: "2", Min: 2, Max: classdata.MaxClasses, Step: 1,
-				Help: "2: logistic regression (one weight vector, a sigmoid); 3 to 5: softmax regression (one weight vector per class). Blobs and spiral take any number, iris and wine 2 or 3, xor, circles and moons only 2."},
-			{Name: "lambda", Label: "L2 penalty λ", Kind: lab.KindFloat, Default: "0.01", Min: 0, Max: 1, Step: 0.001,
-				Help: "Weight of (λ/2)‖W‖² in the objective: larger λ keeps the weights small, so the probabilities stay soft and the boundary moves less for single points. Intercepts are not penalised."},
-			{Name: "lr", Label: "Learning rate η", Kind: lab.KindFloat, Default: "0.5", Min: 0.01, Max: 10, Step: 0.01,
-				Help: "Step size of gradient descent: W ← W − η∇J each epoch."},
-			classdata.NParam(200, 1000),
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, classesParam, lambdaParam, lrParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "map", Title: "Probability map and decision boundary", Points: "points"},
+			{Name: "map", Title: "Probability map and decision boundary", Points: pointsParam.Name()},
 			{Name: "probabilities", Title: "Probabilities: g(z), or p(y = k | x) per class"},
 			{Name: "loss", Title: "Training objective J per epoch"},
 			{Name: "accuracy", Title: "Accuracy per epoch"},
@@ -87,19 +89,18 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	dataset, classes := v.String("dataset"), v.Int("classes")
-	if (dataset == classdata.Iris || dataset == classdata.Wine) && classes > 3 {
-		return nil, &lab.ParamError{Name: "classes", Value: strconv.Itoa(classes),
-			Allowed: fmt.Sprintf("data set %s has 3 classes; choose 2 (its first two) or 3", dataset)}
+	dataset, classes := datasetParam.Get(v), classesParam.Get(v)
+	if dataset.Real() && classes > 3 {
+		return nil, classesParam.Refuse(v, fmt.Sprintf("data set %s has 3 classes; choose 2 (its first two) or 3", dataset.Name))
 	}
 	set, err := classdata.Load(rng, classdata.Options{
-		Dataset: dataset, N: v.Int("n"), Noise: noise, Classes: classes,
-		Binary: classes == 2, TestShare: testShare, Points: v.Points("points"),
+		Dataset: dataset, N: nParam.Get(v), Noise: noise, Classes: classes,
+		Binary: classes == 2, TestShare: testShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := &model{set: set, lambda: v.Float("lambda"), lr: v.Float("lr")}
+	m := &model{set: set, lambda: lambdaParam.Get(v), lr: lrParam.Get(v)}
 	if len(set.Train) == 0 {
 		return m, nil // custom data without points: the note asks for clicks
 	}
