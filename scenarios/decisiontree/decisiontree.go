@@ -52,7 +52,7 @@ const (
 
 // noiseOf makes the classes of each generated data set overlap enough that
 // deep trees over-fit (the test accuracy peaks at depth 2 to 5).
-var noiseOf = map[string]float64{
+var noiseOf = map[*classdata.Dataset]float64{
 	classdata.Separable: 0.4, classdata.Overlap: 0.4, classdata.Outliers: 0.4,
 	classdata.XOR: 1.5, classdata.Circles: 1.5, classdata.Moons: 1.5, classdata.Spiral: 0.5,
 }
@@ -69,6 +69,32 @@ const (
 	streamForest = 2
 )
 
+// criterion is an impurity measure: its name for ml.TreeConfig and the
+// frame, and how the lesson speaks of its decrease.
+type criterion struct {
+	name     string
+	decrease string // in notes: "Gini", "information gain"
+	axis     string // the candidates panel's y axis
+}
+
+// The parameter table.
+var (
+	datasetParam   = classdata.DatasetParam(classdata.Overlap, classdata.All)
+	criterionParam = lab.Enum(lab.Param{Name: "criterion", Label: "Criterion", Default: ml.CriterionGini,
+		Help: "How impure a node is: gini, 1 − Σ p²; entropy, −Σ p log₂ p (its decrease is the information gain)."},
+		lab.Option(ml.CriterionGini, criterion{name: ml.CriterionGini, decrease: "Gini", axis: "weighted Gini decrease ΔG"}),
+		lab.Option(ml.CriterionEntropy, criterion{name: ml.CriterionEntropy, decrease: "information gain", axis: "weighted information gain ΔH (bits)"}),
+	)
+	maxDepthParam = lab.Int(lab.Param{Name: "max_depth", Label: "Maximum depth", Default: "5", Min: 1, Max: maxDepth, Step: 1,
+		Help: "Nodes of the single tree at this depth are not split (the root has depth 0). Deep trees fit the training noise; the forest's trees always grow fully."})
+	minLeafParam = lab.Int(lab.Param{Name: "min_samples_leaf", Label: "Min samples per leaf", Default: "1", Min: 1, Max: 50, Step: 1,
+		Help: "A split must leave at least this many training samples on each side; larger values smooth the regions."})
+	treesParam = lab.Int(lab.Param{Name: "trees", Label: "Forest trees T", Default: "25", Min: 1, Max: maxTrees, Step: 1,
+		Help: "Trees of the random forest grown after the single tree: each fully grown on a bootstrap sample, looking at √d random features per split (1 of 2 on the plane)."})
+	nParam      = classdata.NParam(200, 1000)
+	pointsParam = classdata.PointsParam()
+)
+
 // Scenario returns the decision-tree scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -78,22 +104,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "A tree grows one split per step, choosing the best of every candidate split by information gain or Gini; deeper trees over-fit, and a random forest of bootstrapped trees averages the noise away.",
 		MaxSteps: maxSteps,
 		Speed:    2,
-		Params: []lab.Param{
-			classdata.DatasetParam(classdata.Overlap, classdata.All),
-			{Name: "criterion", Label: "Criterion", Kind: lab.KindEnum, Default: ml.CriterionGini, Options: []string{ml.CriterionGini, ml.CriterionEntropy},
-				Help: "How impure a node is: gini, 1 − Σ p²; entropy, −Σ p log₂ p (its decrease is the information gain)."},
-			{Name: "max_depth", Label: "Maximum depth", Kind: lab.KindInt, Default: "5", Min: 1, Max: maxDepth, Step: 1,
-				Help: "Nodes of the single tree at this depth are not split (the root has depth 0). Deep trees fit the training noise; the forest's trees always grow fully."},
-			{Name: "min_samples_leaf", Label: "Min samples per leaf", Kind: lab.KindInt, Default: "1", Min: 1, Max: 50, Step: 1,
-				Help: "A split must leave at least this many training samples on each side; larger values smooth the regions."},
-			{Name: "trees", Label: "Forest trees T", Kind: lab.KindInt, Default: "25", Min: 1, Max: maxTrees, Step: 1,
-				Help: "Trees of the random forest grown after the single tree: each fully grown on a bootstrap sample, looking at √d random features per split (1 of 2 on the plane)."},
-			classdata.NParam(200, 1000),
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, criterionParam, maxDepthParam, minLeafParam, treesParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "regions", Title: "Regions of the tree and the node being split", Points: "points"},
+			{Name: "regions", Title: "Regions of the tree and the node being split", Points: pointsParam.Name()},
 			{Name: "tree", Title: "The tree: split and class counts of each node"},
 			{Name: "candidates", Title: "Candidate splits of the node: impurity decrease"},
 			{Name: "depth", Title: "Accuracy against depth"},
@@ -107,7 +120,8 @@ func Scenario(chapter string) *lab.Scenario {
 // model is one run: the single tree, then the forest.
 type model struct {
 	set       *classdata.Set
-	criterion string
+	real      bool // the data set is real measurements, standardised
+	criterion criterion
 	maxDepth  int
 	trees     int
 	names     []string // short feature names for labels
@@ -119,21 +133,21 @@ type model struct {
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	dataset := v.String("dataset")
+	dataset := datasetParam.Get(v)
 	classes := blobClasses
-	switch dataset {
-	case classdata.XOR, classdata.Circles, classdata.Moons:
+	switch {
+	case dataset.TwoClass():
 		classes = 2
-	case classdata.Custom:
+	case dataset == classdata.Custom:
 		classes = classdata.MaxClasses
 	}
 	set, err := classdata.Load(rand.New(rand.NewPCG(v.Seed(), streamData)), classdata.Options{
-		Dataset: dataset, N: v.Int("n"), Noise: noiseOf[dataset], Classes: classes, TestShare: testShare, Points: v.Points("points"),
+		Dataset: dataset, N: nParam.Get(v), Noise: noiseOf[dataset], Classes: classes, TestShare: testShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := &model{set: set, criterion: v.String("criterion"), maxDepth: v.Int("max_depth"), trees: v.Int("trees")}
+	m := &model{set: set, real: dataset.Real(), criterion: criterionParam.Get(v), maxDepth: maxDepthParam.Get(v), trees: treesParam.Get(v)}
 	for j, name := range set.FeatureNames {
 		if name = strings.ReplaceAll(name, "_", " "); len(name) > maxNameLen {
 			name = "x" + strconv.Itoa(j+1)
@@ -145,7 +159,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return m, nil
 	}
 	X, y := set.Subset(set.Train)
-	cfg := ml.TreeConfig{Criterion: m.criterion, MaxDepth: m.maxDepth, MinSamplesLeaf: v.Int("min_samples_leaf")}
+	cfg := ml.TreeConfig{Criterion: m.criterion.name, MaxDepth: m.maxDepth, MinSamplesLeaf: minLeafParam.Get(v)}
 	if m.tree, err = ml.NewDecisionTree(X, y, set.Classes, cfg, nil); err != nil {
 		return nil, err
 	}
@@ -251,11 +265,11 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.tree == nil {
 		return lab.Snapshot{
 			Metrics: map[string]float64{},
-			State:   state{Phase: phaseTree, Criterion: m.criterion, Tree: []node{}, DepthTrain: []float64{}, DepthTest: []float64{}, Trees: m.trees},
+			State:   state{Phase: phaseTree, Criterion: m.criterion.name, Tree: []node{}, DepthTrain: []float64{}, DepthTest: []float64{}, Trees: m.trees},
 			Note:    m.why,
 		}
 	}
-	s := state{Phase: m.phase(), Criterion: m.criterion, Depth: m.tree.Depth(), Trees: m.trees, ForestLevels: m.forest.Steps(),
+	s := state{Phase: m.phase(), Criterion: m.criterion.name, Depth: m.tree.Depth(), Trees: m.trees, ForestLevels: m.forest.Steps(),
 		DepthTrain: m.depthTrain, DepthTest: m.depthTest}
 	if s.DepthTest == nil {
 		s.DepthTest = []float64{}
@@ -285,10 +299,7 @@ func (m *model) note(metrics map[string]float64) string {
 		}
 		return "–"
 	}
-	impurity := "Gini"
-	if m.criterion == ml.CriterionEntropy {
-		impurity = "information gain"
-	}
+	impurity := m.criterion.decrease
 	if m.phase() == phaseForest {
 		f := m.forest
 		switch {
@@ -526,12 +537,8 @@ func argmax(v []float64) int {
 func featureColor(f int) color.Color { return viz.ClassColor(6 + f%4) }
 
 func (m *model) plotCandidates() *plot.Plot {
-	ylabel := "weighted Gini decrease ΔG"
-	if m.criterion == ml.CriterionEntropy {
-		ylabel = "weighted information gain ΔH (bits)"
-	}
-	p := viz.NewPlot("", "threshold (standardised value for real data)", ylabel)
-	if m.set.Name != classdata.Iris && m.set.Name != classdata.Wine {
+	p := viz.NewPlot("", "threshold (standardised value for real data)", m.criterion.axis)
+	if !m.real {
 		p.X.Label.Text = "threshold"
 	}
 	if m.tree == nil {
