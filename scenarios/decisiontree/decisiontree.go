@@ -364,7 +364,7 @@ func (m *model) grid(res int) (xs, ys []float64) {
 func (m *model) addGrid(p *plot.Plot, res int, probs [][]float64, colorOf func([]float64) color.Color) {
 	b := m.set.Bounds
 	dx, dy := (b[1]-b[0])/float64(res), (b[3]-b[2])/float64(res)
-	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], res, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, res, func(x, y float64) color.Color {
 		i := min(max(int((x-b[0])/dx), 0), res-1)
 		j := min(max(int((y-b[2])/dy), 0), res-1)
 		return colorOf(probs[j*res+i])

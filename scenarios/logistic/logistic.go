@@ -229,7 +229,7 @@ func (m *model) plotMap() *plot.Plot {
 		sl := m.slice()
 		probs := make([]float64, s.Classes)
 		b := s.Bounds
-		viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x1, x2 float64) color.Color {
+		viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x1, x2 float64) color.Color {
 			return classdata.Blend(tenths(sl.probabilities(x1, x2, probs)))
 		})
 	}

@@ -322,7 +322,7 @@ func (m *model) plotBoundary() *plot.Plot {
 		return p
 	}
 	g := m.grids()
-	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x1, x2 float64) color.Color {
+	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x1, x2 float64) color.Color {
 		return regionColor(g.raster.at(x1, x2))
 	})
 	switch {
@@ -330,8 +330,8 @@ func (m *model) plotBoundary() *plot.Plot {
 	case m.kernel.Name == ml.KernelLinear:
 		m.addStraightLevels(p)
 	default:
-		viz.AddContours(p, b[0], b[1], b[2], b[3], contourRes, g.lines.at, []float64{-1, 1}, inkMargin)
-		viz.AddContours(p, b[0], b[1], b[2], b[3], contourRes, g.lines.at, []float64{0}, inkBoundary)
+		viz.AddContours(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, contourRes, g.lines.at, []float64{-1, 1}, inkMargin)
+		viz.AddContours(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, contourRes, g.lines.at, []float64{0}, inkBoundary)
 	}
 	set.AddSamples(p)
 	m.addSupport(p, m.trainX, 6, nil)

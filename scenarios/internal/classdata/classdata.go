@@ -355,7 +355,7 @@ func (s *Set) NewMap() *plot.Plot {
 func (s *Set) AddRegions(p *plot.Plot, res int, colorAt func(x []float64) color.Color) {
 	buf := make([]float64, s.Dim())
 	b := s.Bounds
-	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], res, func(x1, x2 float64) color.Color {
+	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, res, func(x1, x2 float64) color.Color {
 		return colorAt(s.Slice(x1, x2, buf))
 	})
 }
