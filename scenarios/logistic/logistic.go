@@ -445,24 +445,12 @@ func paleMix(c color.RGBA, keep float64) color.RGBA {
 	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 255}
 }
 
-func epochs(n int) []float64 {
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	return xs
-}
-
 func (m *model) plotLoss() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "J = cross-entropy + (λ/2)‖W‖²")
 	if len(m.loss) == 0 {
 		return p
 	}
-	xs := epochs(len(m.loss))
-	dx, dy := viz.Decimate(xs, m.loss, curveSamples)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
-	last := len(m.loss) - 1
-	viz.AddScatter(p, [][]float64{{xs[last], m.loss[last]}}, nil, viz.ScatterStyle{Radius: 4})
+	viz.AddHistory(p, curveSamples, viz.Curve{Values: m.loss, Color: viz.ClassColor(0), Dot: 4})
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 10)
 	p.Y.Min = 0
 	return p
@@ -473,12 +461,9 @@ func (m *model) plotAccuracy() *plot.Plot {
 	p.Legend.Top = false
 	p.Legend.Left = false
 	if len(m.trainAcc) > 0 {
-		xs := epochs(len(m.trainAcc))
-		dx, dy := viz.Decimate(xs, m.trainAcc, curveSamples)
-		viz.AddLine(p, dx, dy, viz.ClassColor(0), "train", false)
+		viz.AddHistory(p, curveSamples, viz.Curve{Values: m.trainAcc, Color: viz.ClassColor(0), Label: "train"})
 		if len(m.set.Test) > 0 {
-			dx, dy = viz.Decimate(xs, m.testAcc, curveSamples)
-			viz.AddLine(p, dx, dy, viz.ClassColor(1), "test", true)
+			viz.AddHistory(p, curveSamples, viz.Curve{Values: m.testAcc, Color: viz.ClassColor(1), Label: "test", Dashed: true})
 		}
 	}
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 10)
