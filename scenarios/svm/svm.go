@@ -10,13 +10,13 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/a-h/templ"
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -269,7 +269,7 @@ func fmtShort(v float64) string {
 	if math.IsInf(v, 1) {
 		return "∞"
 	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
+	return textfmt.Sig(v, 3)
 }
 
 func capitalise(s string) string {
@@ -419,18 +419,10 @@ func (m *model) plotObjective() *plot.Plot {
 	if m.svm == nil {
 		return p
 	}
-	n := len(m.objective)
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = float64(i)
-	}
 	// D(α) = 0 at α = 0, which a log axis cannot show: start at step 1.
-	if n > 1 {
-		dx, dy := viz.Decimate(xs[1:], m.objective[1:], curvePts)
-		viz.AddLine(p, dx, dy, viz.ClassColor(0), "dual objective D(α)", false)
-	}
-	dx, dy := viz.Decimate(xs, positive(m.violation), curvePts)
-	viz.AddLine(p, dx, dy, viz.ClassColor(2), "KKT violation", false)
+	viz.AddHistory(p, curvePts,
+		viz.Curve{Values: m.objective, From: 1, Color: viz.ClassColor(0), Label: "dual objective D(α)"},
+		viz.Curve{Values: positive(m.violation), Color: viz.ClassColor(2), Label: "KKT violation"})
 	viz.AddHLine(p, ml.SVMTolerance, "tolerance 0.001", viz.Neutral)
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
