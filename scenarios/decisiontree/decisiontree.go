@@ -22,6 +22,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -295,7 +296,7 @@ func (m *model) Snapshot() lab.Snapshot {
 func (m *model) note(metrics map[string]float64) string {
 	acc := func(name string) string {
 		if v := metrics[name]; !math.IsNaN(v) {
-			return strconv.FormatFloat(v, 'f', 3, 64)
+			return textfmt.Fixed(v, 3)
 		}
 		return "–"
 	}
@@ -320,7 +321,7 @@ func (m *model) note(metrics map[string]float64) string {
 	}
 	nd := m.tree.Nodes()[ns.Node]
 	rule := m.rule(ns.Best.Feature, ns.Best.Threshold)
-	decrease := strconv.FormatFloat(ns.Best.Decrease, 'f', 4, 64)
+	decrease := textfmt.Fixed(ns.Best.Decrease, 4)
 	if !made {
 		return fmt.Sprintf("The root holds %d training samples. Step to split it: of %d candidate splits the best is %s (weighted %s decrease %s).",
 			nd.Samples, len(ns.Candidates), rule, impurity, decrease)
@@ -331,7 +332,7 @@ func (m *model) note(metrics map[string]float64) string {
 
 // rule writes a split as "x2 ≤ 0.53".
 func (m *model) rule(feature int, threshold float64) string {
-	return m.names[feature] + " ≤ " + strconv.FormatFloat(threshold, 'f', 2, 64)
+	return m.names[feature] + " ≤ " + textfmt.Fixed(threshold, 2)
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
@@ -605,7 +606,7 @@ func (m *model) plotDepth() *plot.Plot {
 		viz.AddLine(p, xs, m.depthTest, viz.ClassColor(1), "test", false)
 		if m.forest.Steps() > 0 {
 			acc := m.set.Accuracy(m.set.Test, m.forest.Predict)
-			viz.AddHLine(p, acc, "forest test "+strconv.FormatFloat(acc, 'f', 3, 64), viz.ClassColor(4))
+			viz.AddHLine(p, acc, "forest test "+textfmt.Fixed(acc, 3), viz.ClassColor(4))
 		}
 	}
 	viz.AddVLine(p, float64(m.maxDepth), "max_depth = "+strconv.Itoa(m.maxDepth), nil)
@@ -633,7 +634,7 @@ func (m *model) plotForest() *plot.Plot {
 		if math.IsNaN(v) {
 			return "no test samples"
 		}
-		return "test accuracy " + strconv.FormatFloat(v, 'f', 3, 64)
+		return "test accuracy " + textfmt.Fixed(v, 3)
 	}
 	status := fmt.Sprintf("forest of %d trees, %d level(s): %s", m.trees, m.forest.Steps(), fmtAcc(m.set.Accuracy(m.set.Test, m.forest.Predict)))
 	if m.forest.Steps() == 0 {
