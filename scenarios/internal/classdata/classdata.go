@@ -19,6 +19,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -334,7 +335,7 @@ func (s *Set) Rows() [][]string {
 	for i, x := range s.X {
 		row := make([]string, 0, len(header))
 		for _, v := range x {
-			row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
+			row = append(row, textfmt.Num(v))
 		}
 		split := "train"
 		if s.Split[i] {
