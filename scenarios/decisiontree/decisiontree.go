@@ -353,10 +353,9 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 
 // grid returns the cell centres of a res×res raster over the map bounds.
 func (m *model) grid(res int) (xs, ys []float64) {
-	b := m.set.Bounds
 	for i := range res {
-		xs = append(xs, b[0]+(float64(i)+0.5)*(b[1]-b[0])/float64(res))
-		ys = append(ys, b[2]+(float64(i)+0.5)*(b[3]-b[2])/float64(res))
+		x, y := m.set.Bounds.CellCentre(i, i, res)
+		xs, ys = append(xs, x), append(ys, y)
 	}
 	return xs, ys
 }
@@ -364,10 +363,8 @@ func (m *model) grid(res int) (xs, ys []float64) {
 // addGrid draws per-cell colours computed on the grid of res cells.
 func (m *model) addGrid(p *plot.Plot, res int, probs [][]float64, colorOf func([]float64) color.Color) {
 	b := m.set.Bounds
-	dx, dy := (b[1]-b[0])/float64(res), (b[3]-b[2])/float64(res)
-	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, res, func(x, y float64) color.Color {
-		i := min(max(int((x-b[0])/dx), 0), res-1)
-		j := min(max(int((y-b[2])/dy), 0), res-1)
+	viz.AddRegionMap(p, b, res, func(x, y float64) color.Color {
+		i, j := b.Cell(x, y, res)
 		return colorOf(probs[j*res+i])
 	})
 }
@@ -418,16 +415,16 @@ func (m *model) plotRegions() *plot.Plot {
 	if seg, ok := splitSegment(rect, ns.Best.Feature, ns.Best.Threshold); ok {
 		bold = append(bold, seg)
 	}
-	outline := [][4]float64{{rect[0], rect[2], rect[1], rect[2]}, {rect[1], rect[2], rect[1], rect[3]},
-		{rect[1], rect[3], rect[0], rect[3]}, {rect[0], rect[3], rect[0], rect[2]}}
+	outline := [][4]float64{{rect.XMin, rect.YMin, rect.XMax, rect.YMin}, {rect.XMax, rect.YMin, rect.XMax, rect.YMax},
+		{rect.XMax, rect.YMax, rect.XMin, rect.YMax}, {rect.XMin, rect.YMax, rect.XMin, rect.YMin}}
 	p.Add(&segments{segs: outline, style: draw.LineStyle{Color: color.RGBA{0x22, 0x22, 0x22, 0xFF}, Width: 1.6, Dashes: []vg.Length{4, 3}}})
 	p.Add(&segments{segs: bold, style: draw.LineStyle{Color: color.RGBA{0x22, 0x22, 0x22, 0xFF}, Width: 2.6}})
 	return p
 }
 
-// nodeRect is the part of the map [xmin, xmax, ymin, ymax] that reaches a
-// node: the bounds cut by its ancestors' splits on the map features.
-func (m *model) nodeRect(id int) [4]float64 {
+// nodeRect is the part of the map that reaches a node: the bounds cut by
+// its ancestors' splits on the map features.
+func (m *model) nodeRect(id int) viz.Box {
 	r := m.set.Bounds
 	nodes := m.tree.Nodes()
 	for child := id; nodes[child].Parent >= 0; child = nodes[child].Parent {
@@ -435,23 +432,27 @@ func (m *model) nodeRect(id int) [4]float64 {
 		if pa.Feature > 1 {
 			continue
 		}
-		lo, hi := 2*pa.Feature, 2*pa.Feature+1
-		if child == pa.Left {
-			r[hi] = min(r[hi], pa.Threshold)
-		} else {
-			r[lo] = max(r[lo], pa.Threshold)
+		switch {
+		case pa.Feature == 0 && child == pa.Left:
+			r.XMax = min(r.XMax, pa.Threshold)
+		case pa.Feature == 0:
+			r.XMin = max(r.XMin, pa.Threshold)
+		case child == pa.Left:
+			r.YMax = min(r.YMax, pa.Threshold)
+		default:
+			r.YMin = max(r.YMin, pa.Threshold)
 		}
 	}
 	return r
 }
 
 // splitSegment is the line of a split on a map feature across rect.
-func splitSegment(rect [4]float64, feature int, threshold float64) ([4]float64, bool) {
+func splitSegment(rect viz.Box, feature int, threshold float64) ([4]float64, bool) {
 	switch {
-	case feature == 0 && threshold > rect[0] && threshold < rect[1]:
-		return [4]float64{threshold, rect[2], threshold, rect[3]}, true
-	case feature == 1 && threshold > rect[2] && threshold < rect[3]:
-		return [4]float64{rect[0], threshold, rect[1], threshold}, true
+	case feature == 0 && threshold > rect.XMin && threshold < rect.XMax:
+		return [4]float64{threshold, rect.YMin, threshold, rect.YMax}, true
+	case feature == 1 && threshold > rect.YMin && threshold < rect.YMax:
+		return [4]float64{rect.XMin, threshold, rect.XMax, threshold}, true
 	}
 	return [4]float64{}, false
 }

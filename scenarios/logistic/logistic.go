@@ -228,8 +228,7 @@ func (m *model) plotMap() *plot.Plot {
 	if m.lr0 != nil {
 		sl := m.slice()
 		probs := make([]float64, s.Classes)
-		b := s.Bounds
-		viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x1, x2 float64) color.Color {
+		viz.AddRegionMap(p, s.Bounds, regionRes, func(x1, x2 float64) color.Color {
 			return classdata.Blend(tenths(sl.probabilities(x1, x2, probs)))
 		})
 	}
@@ -374,7 +373,7 @@ func (m *model) plotTiles() *plot.Plot {
 	}
 	rows := (tiles + cols - 1) / cols
 	b := s.Bounds
-	w, h := b[1]-b[0], b[3]-b[2]
+	w, h := b.Width(), b.Height()
 	gapX, gapY := 0.08*w, 0.22*h // room for the tile titles
 	var labels plotter.XYLabels
 	if m.lr0 == nil {
@@ -383,9 +382,9 @@ func (m *model) plotTiles() *plot.Plot {
 	sl := m.slice()
 	probs := make([][]float64, tileRes*tileRes)
 	for r := range tileRes {
-		y := b[3] - (float64(r)+0.5)*h/tileRes
+		y := b.YMax - (float64(r)+0.5)*h/tileRes
 		for c := range tileRes {
-			x := b[0] + (float64(c)+0.5)*w/tileRes
+			x := b.XMin + (float64(c)+0.5)*w/tileRes
 			probs[r*tileRes+c] = sl.probabilities(x, y, make([]float64, k))
 		}
 	}

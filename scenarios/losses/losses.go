@@ -173,8 +173,8 @@ func addOutliers(rng *rand.Rand, s *classdata.Set, share float64) []int {
 	}
 	for _, x := range s.X {
 		b := &s.Bounds
-		b[0], b[1] = min(b[0], x[0]-0.3), max(b[1], x[0]+0.3)
-		b[2], b[3] = min(b[2], x[1]-0.3), max(b[3], x[1]+0.3)
+		b.XMin, b.XMax = min(b.XMin, x[0]-0.3), max(b.XMax, x[0]+0.3)
+		b.YMin, b.YMax = min(b.YMin, x[1]-0.3), max(b.YMax, x[1]+0.3)
 	}
 	return moved
 }

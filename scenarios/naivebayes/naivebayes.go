@@ -326,8 +326,7 @@ func (m *model) plotGaussians() *plot.Plot {
 		}
 		viz.AddMarkers(p, centres, classes, "cross", 8)
 	}
-	b := s.Bounds
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, s.Bounds)
 	return p
 }
 
@@ -367,7 +366,7 @@ func (m *model) plotMarginals() *plot.Plot {
 		xLabel = "standardised value (2 of " + fmt.Sprint(s.Dim()) + " features)"
 	}
 	p := viz.NewPlot("", xLabel, "")
-	lo, hi := min(s.Bounds[0], s.Bounds[2]), max(s.Bounds[1], s.Bounds[3])
+	lo, hi := min(s.Bounds.XMin, s.Bounds.YMin), max(s.Bounds.XMax, s.Bounds.YMax)
 	rows := 2
 	ticks := make([]plot.Tick, rows)
 	r := &rug{lo: lo, hi: hi, classes: s.Classes}

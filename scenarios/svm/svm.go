@@ -322,7 +322,7 @@ func (m *model) plotBoundary() *plot.Plot {
 		return p
 	}
 	g := m.grids()
-	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x1, x2 float64) color.Color {
+	viz.AddRegionMap(p, b, regionRes, func(x1, x2 float64) color.Color {
 		return regionColor(g.raster.at(x1, x2))
 	})
 	switch {
@@ -330,8 +330,8 @@ func (m *model) plotBoundary() *plot.Plot {
 	case m.kernel.Name == ml.KernelLinear:
 		m.addStraightLevels(p)
 	default:
-		viz.AddContours(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, contourRes, g.lines.at, []float64{-1, 1}, inkMargin)
-		viz.AddContours(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, contourRes, g.lines.at, []float64{0}, inkBoundary)
+		viz.AddContours(p, b, contourRes, g.lines.at, []float64{-1, 1}, inkMargin)
+		viz.AddContours(p, b, contourRes, g.lines.at, []float64{0}, inkBoundary)
 	}
 	set.AddSamples(p)
 	m.addSupport(p, m.trainX, 6, nil)
@@ -369,19 +369,19 @@ func (m *model) addStraightLevels(p *plot.Plot) {
 }
 
 // clipLine returns the ends of the line t₁x + t₂y + c = 0 inside the box
-// b = (xmin, xmax, ymin, ymax), or nil when it misses the box.
-func clipLine(t1, t2, c float64, b [4]float64) (xs, ys []float64) {
+// b, or nil when it misses the box.
+func clipLine(t1, t2, c float64, b viz.Box) (xs, ys []float64) {
 	var pts [][2]float64
 	if t2 != 0 {
-		for _, x := range []float64{b[0], b[1]} {
-			if y := -(t1*x + c) / t2; y >= b[2] && y <= b[3] {
+		for _, x := range []float64{b.XMin, b.XMax} {
+			if y := -(t1*x + c) / t2; y >= b.YMin && y <= b.YMax {
 				pts = append(pts, [2]float64{x, y})
 			}
 		}
 	}
 	if t1 != 0 {
-		for _, y := range []float64{b[2], b[3]} {
-			if x := -(t2*y + c) / t1; x > b[0] && x < b[1] {
+		for _, y := range []float64{b.YMin, b.YMax} {
+			if x := -(t2*y + c) / t1; x > b.XMin && x < b.XMax {
 				pts = append(pts, [2]float64{x, y})
 			}
 		}

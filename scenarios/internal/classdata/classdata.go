@@ -163,7 +163,7 @@ type Set struct {
 	Split        []bool    // true for test samples
 	User         int       // the last User samples are the user's points
 	Mean         []float64 // training means, for the map's slice
-	Bounds       [4]float64
+	Bounds       viz.Box
 	Outliers     []int // indices moved by the outliers data set
 }
 
@@ -278,11 +278,11 @@ func (s *Set) load(X [][]float64, labels []int, features, classes []string, mapp
 }
 
 // bounds pads the bounding box of the first two features.
-func bounds(X [][]float64) [4]float64 {
-	b := [4]float64{-3, 3, -3, 3}
+func bounds(X [][]float64) viz.Box {
+	b := viz.Box{XMin: -3, XMax: 3, YMin: -3, YMax: 3}
 	for _, x := range X {
-		b[0], b[1] = min(b[0], x[0]-0.3), max(b[1], x[0]+0.3)
-		b[2], b[3] = min(b[2], x[1]-0.3), max(b[3], x[1]+0.3)
+		b.XMin, b.XMax = min(b.XMin, x[0]-0.3), max(b.XMax, x[0]+0.3)
+		b.YMin, b.YMax = min(b.YMin, x[1]-0.3), max(b.YMax, x[1]+0.3)
 	}
 	return b
 }
@@ -355,8 +355,7 @@ func (s *Set) NewMap() *plot.Plot {
 // features held at their training means.
 func (s *Set) AddRegions(p *plot.Plot, res int, colorAt func(x []float64) color.Color) {
 	buf := make([]float64, s.Dim())
-	b := s.Bounds
-	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, res, func(x1, x2 float64) color.Color {
+	viz.AddRegionMap(p, s.Bounds, res, func(x1, x2 float64) color.Color {
 		return colorAt(s.Slice(x1, x2, buf))
 	})
 }
@@ -379,8 +378,7 @@ func (s *Set) AddSamples(p *plot.Plot) {
 	if s.User > 0 {
 		viz.AddScatter(p, s.X[gen:], s.Labels[gen:], viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
 	}
-	b := s.Bounds
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, s.Bounds)
 }
 
 // Blend mixes the region colours of the classes weighted by probs, rounded
