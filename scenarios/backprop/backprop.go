@@ -57,6 +57,10 @@ var stageTitles = []string{
 //go:embed explanation.html
 var explanation string
 
+// lrParam is the scenario's one parameter besides the seed.
+var lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate λ", Default: "1", Min: 0.01, Max: 20, Step: 0.01,
+	Help: "Step size of the update w ← w − λ∇L."})
+
 // Scenario returns the backpropagation scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -66,11 +70,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "A 2-2-1 network on one sample: one training step shown as forward values, local derivatives, chain-rule products and the update w ← w − λ∇L.",
 		MaxSteps: trainingSteps * stagesPerStep,
 		Speed:    1,
-		Params: []lab.Param{
-			{Name: "lr", Label: "Learning rate λ", Kind: lab.KindFloat, Default: "1", Min: 0.01, Max: 20, Step: 0.01,
-				Help: "Step size of the update w ← w − λ∇L."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(lrParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "network", Title: "The 2-2-1 network: values and weights (this stage in orange)"},
 			{Name: "chain", Title: "The numbers of this stage"},
@@ -99,7 +99,7 @@ func round2(v float64) float64 { return math.Round(100*v) / 100 }
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
 	u := func() float64 { return round2(2*rng.Float64() - 1) }
-	m := &model{lr: v.Float("lr")}
+	m := &model{lr: lrParam.Get(v)}
 	m.x = [2]float64{u(), u()}
 	m.y = float64(rng.IntN(2))
 	for j := range 2 {
