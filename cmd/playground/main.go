@@ -40,6 +40,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	maxRuns := fs.Int("max-runs", lab.DefaultMaxRuns, "most live runs (websockets and API runs) at once")
 	verbose := fs.Bool("v", false, "log debug messages")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h asked for the usage, which Parse has printed
+		}
 		return err
 	}
 	// Drawing a frame makes a few megabytes of short-lived garbage while the

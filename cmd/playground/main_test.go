@@ -3,8 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +62,52 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"-nope"}, &out); err == nil {
 		t.Error("an unknown flag was accepted")
+	}
+}
+
+// TestRunHelp: -h prints the usage and is not an error, so the command
+// exits 0.
+func TestRunHelp(t *testing.T) {
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		var out strings.Builder
+		if err := run(context.Background(), []string{arg}, &out); err != nil {
+			t.Errorf("run %s = %v, want nil", arg, err)
+		}
+		for _, want := range []string{"Usage of playground", "-addr", "-max-runs"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("run %s printed %q, want it to contain %q", arg, out.String(), want)
+			}
+		}
+	}
+}
+
+// TestMainHelpExitsZero runs main itself in a child process, the way a
+// shell does, and checks its exit status for -h and for a bad flag.
+func TestMainHelpExitsZero(t *testing.T) {
+	if os.Getenv("PLAYGROUND_RUN_MAIN") == "1" {
+		os.Args = append([]string{"playground"}, strings.Fields(os.Getenv("PLAYGROUND_ARGS"))...)
+		main()
+		return
+	}
+	for _, tt := range []struct {
+		args string
+		code int
+	}{
+		{"-h", 0},
+		{"-nope", 1},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMainHelpExitsZero$")
+		cmd.Env = append(os.Environ(), "PLAYGROUND_RUN_MAIN=1", "PLAYGROUND_ARGS="+tt.args)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			code = exitErr.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != tt.code {
+			t.Errorf("playground %s exited %d, want %d; output:\n%s", tt.args, code, tt.code, out)
+		}
 	}
 }

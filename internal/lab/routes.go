@@ -23,15 +23,15 @@ const maxPlottedSteps = 1000
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(securityHeaders)
-	r.Get("/", s.handleCatalogue)
-	r.Get("/s/{slug}", s.handlePage)
-	r.Get("/ws/{slug}", s.handleWebsocket)
-	r.Get("/api/scenarios", s.handleSchema)
-	r.Get("/api/scenarios/{slug}/run", s.handleRun)
-	r.Get("/api/scenarios/{slug}/data.csv", s.handleData)
-	r.Get("/api/scenarios/{slug}/metrics.csv", s.handleMetrics)
-	r.Get("/api/scenarios/{slug}/plot.svg", s.handlePlot)
-	r.Get("/api/scenarios/{slug}/plot.png", s.handlePlot)
+	r.Get("/", s.handle(s.handleCatalogue))
+	r.Get("/s/{slug}", s.handle(s.handlePage))
+	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
+	r.Get("/api/scenarios", s.handle(s.handleSchema))
+	r.Get("/api/scenarios/{slug}/run", s.handle(s.handleRun))
+	r.Get("/api/scenarios/{slug}/data.csv", s.handle(s.handleData))
+	r.Get("/api/scenarios/{slug}/metrics.csv", s.handle(s.handleMetrics))
+	r.Get("/api/scenarios/{slug}/plot.svg", s.handle(s.handlePlot))
+	r.Get("/api/scenarios/{slug}/plot.png", s.handle(s.handlePlot))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok"))
@@ -44,16 +44,11 @@ func (s *Server) Handler() http.Handler {
 			files.ServeHTTP(w, r)
 		})
 	}
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		err := &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no page at %s", r.URL.Path)}
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			s.apiError(w, r, err)
-			return
-		}
-		s.pageError(w, r, err)
-	})
+	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no page at %s", r.URL.Path)}
+	}))
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeJSONError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here; use GET")
+		writeJSONError(w, http.StatusMethodNotAllowed, jsonError{Error: r.Method + " is not allowed here; use GET"})
 	})
 	return r
 }
@@ -68,29 +63,24 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	s.pages.Catalogue(s.scenarios).Render(r.Context(), w)
+func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) error {
+	return render(w, r, s.pages.Catalogue(s.scenarios))
 }
 
-func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	req, err := s.parseRequest(r, chi.URLParam(r, "slug"))
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return err
 	}
-	run, err := NewRun(req.sc, req.vals)
+	run, err := s.newRun(req.sc, req.vals)
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return err
 	}
 	f, err := run.Frame(true)
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return err
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	s.pages.Scenario(PageData{Scenario: req.sc, Values: req.vals, Query: req.vals.Encode(), Frame: f}).Render(r.Context(), w)
+	return render(w, r, s.pages.Scenario(PageData{Scenario: req.sc, Values: req.vals, Query: req.vals.Encode(), Frame: f}))
 }
 
 // scenarioJSON is one entry of GET /api/scenarios.
@@ -110,7 +100,7 @@ type panelJSON struct {
 	Points string `json:"points,omitempty"`
 }
 
-func (s *Server) handleSchema(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSchema(w http.ResponseWriter, r *http.Request) error {
 	out := make([]scenarioJSON, 0, len(s.scenarios))
 	for _, sc := range s.scenarios {
 		j := scenarioJSON{Slug: sc.Slug, Title: sc.Title, Chapter: sc.Chapter, Summary: sc.Summary, MaxSteps: sc.MaxSteps, Params: sc.Params}
@@ -119,10 +109,13 @@ func (s *Server) handleSchema(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, j)
 	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("lab: encoding the schema: %w", err)
+	}
 	w.Header().Set("Content-Type", "application/json")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(out)
+	w.Write(append(b, '\n'))
+	return nil
 }
 
 // startRun parses a request and builds its run, holding a run token that
@@ -135,7 +128,7 @@ func (s *Server) startRun(r *http.Request, extra ...string) (request, *Run, erro
 	if !s.acquire() {
 		return req, nil, &httpError{status: http.StatusServiceUnavailable, msg: s.busyMessage()}
 	}
-	run, err := NewRun(req.sc, req.vals)
+	run, err := s.newRun(req.sc, req.vals)
 	if err != nil {
 		s.release()
 		return req, nil, err
@@ -143,30 +136,26 @@ func (s *Server) startRun(r *http.Request, extra ...string) (request, *Run, erro
 	return req, run, nil
 }
 
-func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 	req, run, err := s.startRun(r, "steps", "plots")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	defer s.release()
 	steps, err := intExtra(req.extra, "steps", 0, req.sc.MaxSteps, req.sc.MaxSteps)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	plots, err := intExtra(req.extra, "plots", 0, 1, 0)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	// Drawn frames cost milliseconds and tens of kilobytes each: bound them.
 	limit := req.sc.MaxSteps
 	if plots == 1 {
 		if _, given := req.extra["steps"]; given && steps > maxPlottedSteps {
-			s.apiError(w, r, &ParamError{Name: "steps", Value: strconv.Itoa(steps),
-				Allowed: fmt.Sprintf("at most %d with plots=1", maxPlottedSteps)})
-			return
+			return &ParamError{Name: "steps", Value: strconv.Itoa(steps),
+				Allowed: fmt.Sprintf("at most %d with plots=1", maxPlottedSteps)}
 		}
 		limit = maxPlottedSteps
 	}
@@ -175,15 +164,15 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
 	flusher, _ := w.(http.Flusher)
 	for {
 		if r.Context().Err() != nil {
-			return // client gone
+			return nil // client gone
 		}
 		b, err := run.JSON(plots == 1)
 		if err != nil {
 			// Headers are sent: end the stream with an error line.
-			line, _ := json.Marshal(errorMessage{Type: "error", Message: err.Error()})
+			line, _ := json.Marshal(errorMessageFor(err))
 			bw.Write(append(line, '\n'))
 			bw.Flush()
-			return
+			return nil
 		}
 		bw.Write(append(b, '\n'))
 		if run.StepNumber() >= steps || run.Done() {
@@ -204,43 +193,40 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	bw.Flush()
+	return nil
 }
 
-func (s *Server) handleData(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleData(w http.ResponseWriter, r *http.Request) error {
 	req, run, err := s.startRun(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	defer s.release()
 	rows, err := run.Data()
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeCSV(w, req.sc.Slug+"-data.csv", rows)
+	return nil
 }
 
 // handleMetrics replays a run and writes every step's metrics as CSV.
-func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	req, run, err := s.startRun(r, "steps")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	defer s.release()
 	steps, err := intExtra(req.extra, "steps", 0, req.sc.MaxSteps, req.sc.MaxSteps)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var names []string
 	var rows [][]string
 	for {
 		f, err := run.Frame(false)
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		if names == nil {
 			names = sortedKeys(f.Metrics)
@@ -255,70 +241,63 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if err := run.Step(); err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 	}
 	writeCSV(w, req.sc.Slug+"-metrics.csv", rows)
+	return nil
 }
 
-func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 	req, run, err := s.startRun(r, "step", "panel")
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	defer s.release()
 	step, err := intExtra(req.extra, "step", 0, req.sc.MaxSteps, 0)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	panel := req.sc.Panels[0].Name
 	if p, ok := req.extra["panel"]; ok {
 		panel = p[0]
 	}
 	if _, ok := req.sc.Panel(panel); !ok {
-		s.apiError(w, r, &ParamError{Name: "panel", Value: panel, Allowed: "one of " + panelNames(req.sc)})
-		return
+		return &ParamError{Name: "panel", Value: panel, Allowed: "one of " + panelNames(req.sc)}
 	}
 	if err := run.Advance(step); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if run.StepNumber() < step {
-		s.apiError(w, r, &ParamError{Name: "step", Value: strconv.Itoa(step),
-			Allowed: fmt.Sprintf("this run ends at step %d", run.StepNumber())})
-		return
+		return &ParamError{Name: "step", Value: strconv.Itoa(step),
+			Allowed: fmt.Sprintf("this run ends at step %d", run.StepNumber())}
 	}
 	name := fmt.Sprintf("%s-%s-step%d", req.sc.Slug, panel, step)
 	if strings.HasSuffix(r.URL.Path, ".png") {
 		img, err := run.PNG(panel, 144)
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Type", "image/png")
 		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.png"`)
 		w.Write(img)
-		return
+		return nil
 	}
 	svg, _, err := run.SVG(panel)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Content-Disposition", `inline; filename="`+name+`.svg"`)
 	w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n"))
 	w.Write(svg)
+	return nil
 }
 
 func writeCSV(w http.ResponseWriter, filename string, rows [][]string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	cw := csv.NewWriter(w)
-	cw.WriteAll(rows)
+	csv.NewWriter(w).WriteAll(rows)
 }
 
 func sortedKeys(m map[string]float64) []string {
@@ -330,47 +309,48 @@ func sortedKeys(m map[string]float64) []string {
 	return keys
 }
 
-func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) {
+// handleWebsocket returns an error only before the upgrade; after it,
+// errors are said over the socket, since a browser hides a refused
+// handshake's body.
+func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 	req, err := s.parseRequest(r, chi.URLParam(r, "slug"))
 	var he *httpError
 	if errors.As(err, &he) && he.status == http.StatusNotFound {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	conn, upErr := s.upgrader.Upgrade(w, r, nil)
 	if upErr != nil {
-		return // the upgrader has answered (403 for a foreign origin, 400 …)
+		return nil // the upgrader has answered (403 for a foreign origin, 400 …)
 	}
 	if err != nil {
-		// Said over the socket, since a browser hides a refused handshake's body.
-		refuse(conn, err.Error(), websocket.ClosePolicyViolation)
-		return
+		refuse(conn, errorMessageFor(err), websocket.ClosePolicyViolation)
+		return nil
 	}
 	if !s.acquire() {
-		refuse(conn, s.busyMessage(), websocket.CloseTryAgainLater)
-		return
+		refuse(conn, errorMessage{Type: "error", Message: s.busyMessage()}, websocket.CloseTryAgainLater)
+		return nil
 	}
 	defer s.release()
-	run, err := NewRun(req.sc, req.vals)
+	run, err := s.newRun(req.sc, req.vals)
 	if err != nil {
-		_, msg := s.classify(r, err)
-		refuse(conn, msg, websocket.CloseInternalServerErr)
-		return
+		refuse(conn, s.publicMessage(r, err), websocket.CloseInternalServerErr)
+		return nil
 	}
 	if !s.track() {
-		refuse(conn, "the server is shutting down", websocket.CloseGoingAway)
-		return
+		refuse(conn, errorMessage{Type: "error", Message: "the server is shutting down"}, websocket.CloseGoingAway)
+		return nil
 	}
 	defer s.sessions.Done()
 	newSession(conn, run, s.log).serve(s.ctx)
+	return nil
 }
 
 // refuse tells a client why its run cannot start and closes the socket.
-func refuse(conn *websocket.Conn, msg string, code int) {
-	b, _ := json.Marshal(errorMessage{Type: "error", Message: msg})
+func refuse(conn *websocket.Conn, m errorMessage, code int) {
+	b, _ := json.Marshal(m)
 	conn.SetWriteDeadline(time.Now().Add(writeWait))
 	conn.WriteMessage(websocket.TextMessage, b)
-	conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, truncate(msg, 120)), time.Now().Add(writeWait))
+	conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, truncate(m.Message, 120)), time.Now().Add(writeWait))
 	conn.Close()
 }
 

@@ -34,11 +34,17 @@ type Run struct {
 	model    Model
 	step     int
 	failed   error
+	log      *slog.Logger // receives recovered panics
 }
 
-// NewRun builds a run at step 0.
+// NewRun builds a run at step 0. A panic in the scenario is logged to
+// slog.Default(); the server's runs log to the server's logger.
 func NewRun(s *Scenario, v Values) (*Run, error) {
-	r := &Run{Scenario: s, Values: v}
+	return newRun(s, v, slog.Default())
+}
+
+func newRun(s *Scenario, v Values, log *slog.Logger) (*Run, error) {
+	r := &Run{Scenario: s, Values: v, log: log}
 	if err := r.Reset(); err != nil {
 		return nil, err
 	}
@@ -48,7 +54,7 @@ func NewRun(s *Scenario, v Values) (*Run, error) {
 // Reset starts the run over from step 0 with the same values.
 func (r *Run) Reset() error {
 	var m Model
-	err := safely(r.Scenario.Slug, "new", func() error {
+	err := r.safely("new", func() error {
 		var err error
 		m, err = r.Scenario.New(r.Values)
 		return err
@@ -70,7 +76,7 @@ func (r *Run) Done() bool {
 		return true
 	}
 	done := false
-	if err := safely(r.Scenario.Slug, "done", func() error { done = r.model.Done(); return nil }); err != nil {
+	if err := r.safely("done", func() error { done = r.model.Done(); return nil }); err != nil {
 		r.failed = err
 		return true
 	}
@@ -85,7 +91,7 @@ func (r *Run) Step() error {
 	if r.Done() {
 		return r.failed
 	}
-	if err := safely(r.Scenario.Slug, "step", r.model.Step); err != nil {
+	if err := r.safely("step", r.model.Step); err != nil {
 		r.failed = err
 		return err
 	}
@@ -111,7 +117,7 @@ func (r *Run) Frame(withPlots bool) (Frame, error) {
 	if r.failed != nil {
 		return f, r.failed
 	}
-	err := safely(r.Scenario.Slug, "snapshot", func() error {
+	err := r.safely("snapshot", func() error {
 		s := r.model.Snapshot()
 		f.Metrics, f.State, f.Note = Metrics(s.Metrics), s.State, s.Note
 		return nil
@@ -189,7 +195,7 @@ func (r *Run) drawPanel(panel string, encode func(Panel, *plot.Plot) error) erro
 	if r.failed != nil {
 		return r.failed
 	}
-	err := safely(r.Scenario.Slug, "plot "+panel, func() error {
+	err := r.safely("plot "+panel, func() error {
 		p, err := r.model.Plot(panel)
 		if err != nil {
 			return err
@@ -205,7 +211,7 @@ func (r *Run) drawPanel(panel string, encode func(Panel, *plot.Plot) error) erro
 // Data returns the run's data set as CSV rows.
 func (r *Run) Data() ([][]string, error) {
 	var rows [][]string
-	err := safely(r.Scenario.Slug, "data", func() error { rows = r.model.Data(); return nil })
+	err := r.safely("data", func() error { rows = r.model.Data(); return nil })
 	return rows, err
 }
 
@@ -230,11 +236,16 @@ func (e *PanicError) Error() string {
 	return fmt.Sprintf("scenario %s failed during %s: internal error", e.Slug, e.Where)
 }
 
-func safely(slug, where string, f func() error) (err error) {
+// safely calls f, turning a panic into a *PanicError logged with its stack.
+func (r *Run) safely(where string, f func() error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			slog.Default().Error("scenario panic", "slug", slug, "during", where, "panic", v, "stack", string(debug.Stack()))
-			err = &PanicError{Slug: slug, Where: where, Value: v}
+			log := r.log
+			if log == nil {
+				log = slog.Default()
+			}
+			log.Error("scenario panic", "slug", r.Scenario.Slug, "during", where, "panic", v, "stack", string(debug.Stack()))
+			err = &PanicError{Slug: r.Scenario.Slug, Where: where, Value: v}
 		}
 	}()
 	return f()

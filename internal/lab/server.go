@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -29,6 +31,19 @@ type PageData struct {
 	Values   Values
 	Query    string // canonical query of Values
 	Frame    Frame  // step 0, with plots
+}
+
+// ClientConfig is what the page's script needs to know that the server
+// decides; the page carries it as JSON, so each number is written once.
+type ClientConfig struct {
+	Speeds    []float64 `json:"speeds"`     // the speed slider's stops, steps per second
+	Speed     float64   `json:"speed"`      // the scenario's play speed
+	MaxPoints int       `json:"max_points"` // most points a click-to-add parameter holds
+}
+
+// ClientConfigFor is the page script's configuration for a scenario.
+func ClientConfigFor(sc *Scenario) ClientConfig {
+	return ClientConfig{Speeds: SpeedStops(), Speed: PlaySpeed(sc), MaxPoints: MaxPoints}
 }
 
 // Config is the server's dependencies and limits.
@@ -153,12 +168,14 @@ type request struct {
 type httpError struct {
 	status int
 	msg    string
+	err    error // the cause, such as a *ParamError, if any
 }
 
 func (e *httpError) Error() string { return e.msg }
+func (e *httpError) Unwrap() error { return e.err }
 
 func badRequest(err error) error {
-	return &httpError{status: http.StatusBadRequest, msg: err.Error()}
+	return &httpError{status: http.StatusBadRequest, msg: err.Error(), err: err}
 }
 
 // parseRequest reads {slug} and the query; extraNames are the route's own
@@ -203,46 +220,95 @@ func intExtra(extra url.Values, name string, lo, hi, def int) (int, error) {
 	return int(vals.num[name]), nil
 }
 
+// handlerFunc is a handler that returns its error instead of answering
+// it. It returns an error only before it has written its response.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle turns a handler's error into the response: JSON {"error": …}
+// under /api/ and /ws/, the error page elsewhere.
+func (s *Server) handle(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		status, body := s.public(r, err)
+		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/ws/") {
+			writeJSONError(w, status, body)
+			return
+		}
+		title := http.StatusText(status)
+		if status == http.StatusBadRequest {
+			title = "This link has a parameter the playground cannot use"
+		}
+		var page bytes.Buffer
+		if err := s.pages.Error(status, title, body.Error).Render(r.Context(), &page); err != nil {
+			s.log.Error("rendering the error page", "path", r.URL.Path, "err", err)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		w.Write(page.Bytes())
+	}
+}
+
+// render writes a page, or returns the error that kept it from being drawn.
+func render(w http.ResponseWriter, r *http.Request, c templ.Component) error {
+	var page bytes.Buffer
+	if err := c.Render(r.Context(), &page); err != nil {
+		return fmt.Errorf("lab: rendering %s: %w", r.URL.Path, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(page.Bytes())
+	return nil
+}
+
+// jsonError is the body of an API error. Param names the parameter at
+// fault, so a page can point at its field.
+type jsonError struct {
+	Error string `json:"error"`
+	Param string `json:"param,omitempty"`
+}
+
 // writeJSONError writes {"error": …} with a 4xx/5xx status.
-func writeJSONError(w http.ResponseWriter, status int, msg string) {
+func writeJSONError(w http.ResponseWriter, status int, body jsonError) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+	json.NewEncoder(w).Encode(body)
 }
 
-// apiError turns an error into a JSON error response; internals are logged
-// and shown only as "internal error".
-func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := s.classify(r, err)
-	writeJSONError(w, status, msg)
-}
-
-// pageError renders an error page.
-func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := s.classify(r, err)
-	title := http.StatusText(status)
-	if status == http.StatusBadRequest {
-		title = "This link has a parameter the playground cannot use"
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	s.pages.Error(status, title, msg).Render(r.Context(), w)
-}
-
-func (s *Server) classify(r *http.Request, err error) (int, string) {
+// public says what a user is told about err: what was wrong with what
+// they sent, or, for anything else, "internal error" while the error
+// itself is logged.
+func (s *Server) public(r *http.Request, err error) (int, jsonError) {
 	var he *httpError
 	var pe *ParamError
 	var panicErr *PanicError
 	switch {
 	case errors.As(err, &he):
-		return he.status, he.msg
+		body := jsonError{Error: he.msg}
+		if errors.As(err, &pe) {
+			body.Param = pe.Name
+		}
+		return he.status, body
 	case errors.As(err, &pe):
-		return http.StatusBadRequest, pe.Error()
+		return http.StatusBadRequest, jsonError{Error: pe.Error(), Param: pe.Name}
 	case errors.As(err, &panicErr):
-		return http.StatusInternalServerError, panicErr.Error()
+		// Run.safely has logged it with its stack.
+		return http.StatusInternalServerError, jsonError{Error: panicErr.Error()}
 	default:
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
-		return http.StatusInternalServerError, "internal error"
+		return http.StatusInternalServerError, jsonError{Error: "internal error"}
 	}
+}
+
+// publicMessage is the websocket message for err, told as public tells it.
+func (s *Server) publicMessage(r *http.Request, err error) errorMessage {
+	_, body := s.public(r, err)
+	return errorMessage{Type: "error", Message: body.Error, Param: body.Param}
+}
+
+// newRun builds a run that logs a scenario's panic to the server's logger.
+func (s *Server) newRun(sc *Scenario, v Values) (*Run, error) {
+	return newRun(sc, v, s.log)
 }

@@ -2,14 +2,18 @@ package lab
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,7 +126,7 @@ func TestHTTPRoutes(t *testing.T) {
 		{"/s/counter?last=5", 200, `page counter step 0 query "last=5"`, "text/html"},
 		{"/s/counter?last=500", 400, `error 400: parameter "last": invalid value "500": an integer from 1 to 100`, "text/html"},
 		{"/s/nope", 404, `error 404: no scenario "nope"`, "text/html"},
-		{"/api/scenarios/counter/run?last=500", 400, `{"error":"parameter \"last\": invalid value \"500\": an integer from 1 to 100"}`, "application/json"},
+		{"/api/scenarios/counter/run?last=500", 400, `{"error":"parameter \"last\": invalid value \"500\": an integer from 1 to 100","param":"last"}`, "application/json"},
 		{"/api/scenarios/counter/run?steps=-1", 400, `parameter \"steps\"`, "application/json"},
 		{"/api/scenarios/counter/run?steps=51", 400, `an integer from 0 to 50`, "application/json"},
 		{"/api/scenarios/counter/run?wat=1", 400, `not a parameter of this scenario`, "application/json"},
@@ -232,6 +236,7 @@ type message struct {
 	Running bool            `json:"running"`
 	Speed   float64         `json:"speed"`
 	Message string          `json:"message"`
+	Param   string          `json:"param"`
 	Query   string          `json:"query"`
 	State   json.RawMessage `json:"state"`
 	Plots   map[string]string
@@ -368,8 +373,11 @@ func TestWebsocketRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := c.read(); m.Type != "error" || !strings.Contains(m.Message, `parameter "last"`) {
-		t.Errorf("bad parameter: %+v", m)
+	if m := c.read(); m.Type != "error" || !strings.Contains(m.Message, `parameter "last"`) || m.Param != "last" {
+		t.Errorf("bad parameter: %+v, want an error with param last", m)
+	}
+	if _, _, err := c.conn.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+		t.Errorf("bad parameter: close %v, want 1008", err)
 	}
 	// The run cap: the second concurrent run is told the server is busy.
 	c1, _, err := dial(t, ts, "/ws/counter", nil)
@@ -517,5 +525,112 @@ func TestShutdownClosesSockets(t *testing.T) {
 	c.conn.Close()
 	if err := <-done; err != nil {
 		t.Errorf("Shutdown: %v", err)
+	}
+}
+
+// syncBuffer collects log lines written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// TestHandlerErrors: the error a handler returns becomes the response,
+// JSON for the API and the websocket route, the error page for pages; an
+// unknown error is logged and shown only as "internal error".
+func TestHandlerErrors(t *testing.T) {
+	var logs syncBuffer
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, MaxRuns: 1,
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	badK := &ParamError{Name: "k", Value: "0", Allowed: "an integer from 1 to 9"}
+	fire := errors.New("disk on fire")
+	tests := []struct {
+		path   string
+		err    error
+		status int
+		body   string
+		ctype  string
+		logged bool
+	}{
+		{"/api/x", badK, 400, `{"error":"parameter \"k\": invalid value \"0\": an integer from 1 to 9","param":"k"}` + "\n", "application/json", false},
+		{"/api/x", fmt.Errorf("lab: reading k: %w", badK), 400, `{"error":"parameter \"k\": invalid value \"0\": an integer from 1 to 9","param":"k"}` + "\n", "application/json", false},
+		{"/api/x", badRequest(badK), 400, `{"error":"parameter \"k\": invalid value \"0\": an integer from 1 to 9","param":"k"}` + "\n", "application/json", false},
+		{"/s/x", badK, 400, `error 400: parameter "k": invalid value "0": an integer from 1 to 9`, "text/html", false},
+		{"/api/x", &httpError{status: 404, msg: `no scenario "x"`}, 404, `{"error":"no scenario \"x\""}` + "\n", "application/json", false},
+		{"/ws/x", &httpError{status: 404, msg: `no scenario "x"`}, 404, `{"error":"no scenario \"x\""}` + "\n", "application/json", false},
+		{"/s/x", &httpError{status: 503, msg: "busy"}, 503, "error 503: busy", "text/html", false},
+		{"/api/x", &PanicError{Slug: "counter", Where: "step", Value: "boom"}, 500, `{"error":"scenario counter failed during step: internal error"}` + "\n", "application/json", false},
+		{"/api/x", fire, 500, `{"error":"internal error"}` + "\n", "application/json", true},
+		{"/s/x", fmt.Errorf("lab: drawing: %w", fire), 500, "error 500: internal error", "text/html", true},
+	}
+	for _, tt := range tests {
+		before := len(logs.String())
+		rec := httptest.NewRecorder()
+		s.handle(func(http.ResponseWriter, *http.Request) error { return tt.err })(rec, httptest.NewRequest("GET", tt.path, nil))
+		if rec.Code != tt.status || rec.Body.String() != tt.body || !strings.HasPrefix(rec.Header().Get("Content-Type"), tt.ctype) {
+			t.Errorf("GET %s returning %v = %d %q (%s)\nwant %d %q (%s)", tt.path, tt.err, rec.Code, rec.Body.String(), rec.Header().Get("Content-Type"), tt.status, tt.body, tt.ctype)
+		}
+		if logged := strings.Contains(logs.String()[before:], "disk on fire"); logged != tt.logged {
+			t.Errorf("GET %s returning %v: logged %v, want %v", tt.path, tt.err, logged, tt.logged)
+		}
+	}
+	// A handler that answers itself is left alone.
+	rec := httptest.NewRecorder()
+	s.handle(func(w http.ResponseWriter, _ *http.Request) error { w.Write([]byte("fine")); return nil })(rec, httptest.NewRequest("GET", "/api/x", nil))
+	if rec.Code != 200 || rec.Body.String() != "fine" {
+		t.Errorf("handler without error = %d %q, want 200 %q", rec.Code, rec.Body.String(), "fine")
+	}
+}
+
+// TestPanicsGoToTheServersLogger: a scenario's panic is logged, with its
+// stack, to the logger the server was given.
+func TestPanicsGoToTheServersLogger(t *testing.T) {
+	var logs syncBuffer
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, MaxRuns: 2,
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	_, body, _ := get(t, ts.URL+"/api/scenarios/counter/run?panic_at=2")
+	if !strings.Contains(body, "failed during step") {
+		t.Fatalf("run with a panic: %s", body)
+	}
+	for _, want := range []string{"scenario panic", "slug=counter", "counter: boom", "server_test.go"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the server's log has no %q:\n%s", want, logs.String())
+		}
+	}
+}
+
+// TestSpeedStopsAreAccepted: every slider stop is a speed the websocket
+// accepts, in increasing order, and the default play speed is one of them.
+func TestSpeedStopsAreAccepted(t *testing.T) {
+	stops := SpeedStops()
+	for i, v := range stops {
+		if _, err := parseClientMessage(fmt.Appendf(nil, `{"type":"speed","value":%g}`, v)); err != nil {
+			t.Errorf("stop %g: %v", v, err)
+		}
+		if i > 0 && v <= stops[i-1] {
+			t.Errorf("stops %v are not increasing at %d", stops, i)
+		}
+	}
+	if !slices.Contains(stops, DefaultSpeed) {
+		t.Errorf("default speed %g is not a stop of %v", DefaultSpeed, stops)
 	}
 }

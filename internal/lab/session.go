@@ -37,7 +37,20 @@ const (
 const (
 	MinSpeed = 0.25
 	MaxSpeed = 240.0
+	// DefaultSpeed is the play speed of a scenario that sets none.
+	DefaultSpeed = 5.0
 )
+
+// SpeedStops are the page's speed slider stops in steps per second.
+func SpeedStops() []float64 { return []float64{0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 240} }
+
+// PlaySpeed is the scenario's play speed in steps per second.
+func PlaySpeed(sc *Scenario) float64 {
+	if sc.Speed > 0 {
+		return sc.Speed
+	}
+	return DefaultSpeed
+}
 
 // clientMessage is a message from the browser.
 type clientMessage struct {
@@ -63,6 +76,18 @@ type runMessage struct {
 type errorMessage struct {
 	Type    string `json:"type"` // "error"
 	Message string `json:"message"`
+	// Param names the parameter at fault, so the page can point at its field.
+	Param string `json:"param,omitempty"`
+}
+
+// errorMessageFor says what went wrong, naming the parameter of a *ParamError.
+func errorMessageFor(err error) errorMessage {
+	m := errorMessage{Type: "error", Message: err.Error()}
+	var pe *ParamError
+	if errors.As(err, &pe) {
+		m.Param = pe.Name
+	}
+	return m
 }
 
 // outbox holds what waits to be written to one client. Frames coalesce:
@@ -149,22 +174,16 @@ type session struct {
 	out   *outbox
 	cmds  chan clientMessage
 	ready chan struct{} // the writer took a frame; the trainer may render again
-	speed float64
 	log   *slog.Logger
 }
 
 func newSession(conn *websocket.Conn, run *Run, log *slog.Logger) *session {
-	speed := run.Scenario.Speed
-	if speed == 0 {
-		speed = 5
-	}
 	return &session{
 		conn:  conn,
 		run:   run,
 		out:   newOutbox(),
 		cmds:  make(chan clientMessage, 16),
 		ready: make(chan struct{}, 1),
-		speed: speed,
 		log:   log,
 	}
 }
@@ -175,7 +194,7 @@ func (s *session) serve(ctx context.Context) {
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); defer cancel(); s.train(ctx) }()
+	go func() { defer wg.Done(); defer cancel(); newTrainer(s).train(ctx) }()
 	go func() { defer wg.Done(); defer cancel(); s.write(ctx) }()
 	s.read(ctx)
 	cancel()
@@ -196,20 +215,9 @@ func (s *session) read(ctx context.Context) {
 			}
 			return
 		}
-		var m clientMessage
-		if err := json.Unmarshal(data, &m); err != nil {
-			s.out.control(errorMessage{Type: "error", Message: "message is not JSON of the form {\"type\":…}: " + err.Error()})
-			continue
-		}
-		switch m.Type {
-		case "play", "pause", "step", "reset":
-		case "speed":
-			if m.Value == nil || math.IsNaN(*m.Value) || *m.Value < MinSpeed || *m.Value > MaxSpeed {
-				s.out.control(errorMessage{Type: "error", Message: fmt.Sprintf("speed: value must be a number of steps per second from %g to %g", MinSpeed, MaxSpeed)})
-				continue
-			}
-		default:
-			s.out.control(errorMessage{Type: "error", Message: fmt.Sprintf("unknown message type %q; known: play, pause, step, reset, speed", m.Type)})
+		m, err := parseClientMessage(data)
+		if err != nil {
+			s.out.control(errorMessageFor(err))
 			continue
 		}
 		select {
@@ -220,197 +228,238 @@ func (s *session) read(ctx context.Context) {
 	}
 }
 
-// train owns the run: it applies commands, steps on a ticker while playing,
-// and renders a frame only when the writer has taken the previous one.
-func (s *session) train(ctx context.Context) {
-	playing, dirty := false, false
-	var ticker *time.Ticker
-	var tick <-chan time.Time
-	stepsPerTick, carry := 1.0, 0.0
-	stopTicker := func() {
-		if ticker != nil {
-			ticker.Stop()
-			ticker, tick = nil, nil
+// parseClientMessage reads and checks one message from the browser.
+func parseClientMessage(data []byte) (clientMessage, error) {
+	var m clientMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, errors.New("message is not JSON of the form {\"type\":…}: " + err.Error())
+	}
+	switch m.Type {
+	case "play", "pause", "step", "reset":
+	case "speed":
+		if m.Value == nil || math.IsNaN(*m.Value) || *m.Value < MinSpeed || *m.Value > MaxSpeed {
+			return m, fmt.Errorf("speed: value must be a number of steps per second from %g to %g", MinSpeed, MaxSpeed)
 		}
+	default:
+		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed", m.Type)
 	}
-	defer stopTicker()
-	startTicker := func() {
-		stopTicker()
-		// Up to maxFPS steps a second, one step a tick; faster play takes
-		// several steps a tick and renders once.
-		stepsPerTick = 1
-		interval := time.Duration(float64(time.Second) / s.speed)
-		if s.speed > maxFPS {
-			stepsPerTick, interval = s.speed/maxFPS, time.Second/maxFPS
-		}
-		carry = 0
-		ticker = time.NewTicker(interval)
-		tick = ticker.C
-	}
-	status := func() bool {
-		return s.out.control(statusMessage{Type: "status", Running: playing, Speed: s.speed})
-	}
-	sendFrame := func() bool {
-		b, err := s.run.JSON(true)
-		if err != nil {
-			s.fail(err)
-			return false
-		}
-		s.out.frame(b)
-		dirty = false
-		return true
-	}
-	// render now if the client has taken the last frame, else later.
-	offer := func() bool {
-		if s.out.frameWaiting() {
-			dirty = true
-			return true
-		}
-		return sendFrame()
-	}
+	return m, nil
+}
 
-	hello := runMessage{Type: "run", Slug: s.run.Scenario.Slug, Query: s.run.Values.Encode(), MaxSteps: s.run.Scenario.MaxSteps}
-	// advance takes one tick's steps and offers the frame; it reports false
-	// when the session must end.
-	advance := func() bool {
-		carry += stepsPerTick
-		n := int(carry)
-		carry -= float64(n)
-		for range n {
-			if err := s.run.Step(); err != nil {
-				s.fail(err)
-				return false
-			}
-			if s.run.Done() {
-				break
-			}
-		}
-		if n > 0 && !offer() {
-			return false
-		}
-		if s.run.Done() {
-			playing = false
-			stopTicker()
-			if dirty && !sendFrame() {
-				return false
-			}
-			return status()
-		}
-		return true
-	}
+// errBehind ends a session whose client stopped reading; the outbox has
+// already asked the writer to close.
+var errBehind = errors.New("lab: client fell too far behind")
 
-	if !s.out.control(hello) || !sendFrame() || !status() {
-		return
-	}
-	for {
+// trainer owns a session's run: it applies commands, steps on a ticker
+// while playing, and renders a frame only when the writer has taken the
+// previous one.
+type trainer struct {
+	s       *session
+	playing bool
+	speed   float64 // steps per second when playing
+	dirty   bool    // the run moved on since the frame waiting in the outbox
+	ticker  *time.Ticker
+	// Play above maxFPS takes several steps a tick; carry holds the
+	// fraction of a step left over.
+	stepsPerTick, carry float64
+}
+
+func newTrainer(s *session) *trainer {
+	return &trainer{s: s, speed: PlaySpeed(s.run.Scenario), stepsPerTick: 1}
+}
+
+func (t *trainer) train(ctx context.Context) {
+	defer t.stop()
+	err := t.hello()
+	for err == nil {
 		select {
 		case <-ctx.Done():
 			return
-		case <-s.ready:
-			if dirty && !sendFrame() {
-				return
+		case <-t.s.ready:
+			if t.dirty {
+				err = t.sendFrame()
 			}
-		case m := <-s.cmds:
-			wasPlaying := playing
-			switch m.Type {
-			case "play":
-				if !s.run.Done() && !playing {
-					playing = true
-					startTicker()
-					// The first step comes at once, not a tick later.
-					if !status() || !advance() {
-						return
-					}
-					continue
-				}
-			case "pause":
-				playing = false
-				stopTicker()
-			case "step":
-				playing = false
-				stopTicker()
-				if err := s.run.Step(); err != nil {
-					s.fail(err)
-					return
-				}
-				if !sendFrame() {
-					return
-				}
-			case "reset":
-				playing = false
-				stopTicker()
-				if err := s.run.Reset(); err != nil {
-					s.fail(err)
-					return
-				}
-				if !sendFrame() {
-					return
-				}
-			case "speed":
-				s.speed = *m.Value
-				if playing {
-					startTicker()
-				}
-			}
-			if m.Type != "step" || wasPlaying != playing {
-				if !status() {
-					return
-				}
-			}
-		case <-tick:
-			if !advance() {
-				return
-			}
+		case m := <-t.s.cmds:
+			err = t.apply(m)
+		case <-t.tick():
+			err = t.advance()
 		}
 	}
+	if !errors.Is(err, errBehind) {
+		t.s.fail(err)
+	}
+}
+
+// hello opens the session: the run's canonical query, frame 0, a status.
+func (t *trainer) hello() error {
+	sc := t.s.run.Scenario
+	if !t.s.out.control(runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps}) {
+		return errBehind
+	}
+	if err := t.sendFrame(); err != nil {
+		return err
+	}
+	return t.status()
+}
+
+func (t *trainer) apply(m clientMessage) error {
+	switch m.Type {
+	case "play":
+		if t.playing || t.s.run.Done() {
+			return t.status()
+		}
+		t.playing = true
+		t.start()
+		if err := t.status(); err != nil {
+			return err
+		}
+		return t.advance() // the first step comes at once, not a tick later
+	case "pause":
+		t.pause()
+	case "step":
+		wasPlaying := t.playing
+		t.pause()
+		if err := t.s.run.Step(); err != nil {
+			return err
+		}
+		if err := t.sendFrame(); err != nil {
+			return err
+		}
+		if !wasPlaying {
+			return nil // nothing to report: it was paused and still is
+		}
+	case "reset":
+		t.pause()
+		if err := t.s.run.Reset(); err != nil {
+			return err
+		}
+		if err := t.sendFrame(); err != nil {
+			return err
+		}
+	case "speed":
+		t.speed = *m.Value
+		if t.playing {
+			t.start()
+		}
+	}
+	return t.status()
+}
+
+// advance takes one tick's steps and offers the frame; at the end of the
+// run it pauses.
+func (t *trainer) advance() error {
+	t.carry += t.stepsPerTick
+	n := int(t.carry)
+	t.carry -= float64(n)
+	for range n {
+		if err := t.s.run.Step(); err != nil {
+			return err
+		}
+		if t.s.run.Done() {
+			break
+		}
+	}
+	if n > 0 {
+		if err := t.offer(); err != nil {
+			return err
+		}
+	}
+	if !t.s.run.Done() {
+		return nil
+	}
+	t.pause()
+	if t.dirty {
+		if err := t.sendFrame(); err != nil {
+			return err
+		}
+	}
+	return t.status()
+}
+
+// offer renders now if the client has taken the last frame, else once it has.
+func (t *trainer) offer() error {
+	if t.s.out.frameWaiting() {
+		t.dirty = true
+		return nil
+	}
+	return t.sendFrame()
+}
+
+func (t *trainer) sendFrame() error {
+	b, err := t.s.run.JSON(true)
+	if err != nil {
+		return err
+	}
+	t.s.out.frame(b)
+	t.dirty = false
+	return nil
+}
+
+func (t *trainer) status() error {
+	if !t.s.out.control(statusMessage{Type: "status", Running: t.playing, Speed: t.speed}) {
+		return errBehind
+	}
+	return nil
+}
+
+// start (re)starts the ticker at the current speed: up to maxFPS steps a
+// second, one step a tick; faster play takes several steps a tick and
+// renders once.
+func (t *trainer) start() {
+	t.stop()
+	t.stepsPerTick, t.carry = 1, 0
+	interval := time.Duration(float64(time.Second) / t.speed)
+	if t.speed > maxFPS {
+		t.stepsPerTick, interval = t.speed/maxFPS, time.Second/maxFPS
+	}
+	t.ticker = time.NewTicker(interval)
+}
+
+func (t *trainer) pause() {
+	t.playing = false
+	t.stop()
+}
+
+func (t *trainer) stop() {
+	if t.ticker != nil {
+		t.ticker.Stop()
+		t.ticker = nil
+	}
+}
+
+// tick is the ticker's channel, or nil (never ready) while paused.
+func (t *trainer) tick() <-chan time.Time {
+	if t.ticker == nil {
+		return nil
+	}
+	return t.ticker.C
 }
 
 // fail ends the run with an error message; the server stays up.
 func (s *session) fail(err error) {
-	msg := err.Error()
 	var pe *PanicError
 	if !errors.As(err, &pe) {
 		s.log.Error("run failed", "slug", s.run.Scenario.Slug, "err", err)
 	}
-	s.out.control(errorMessage{Type: "error", Message: msg})
+	s.out.control(errorMessageFor(err))
 	s.out.close()
 }
 
+// write sends what the outbox holds, and a ping every pingPeriod.
 func (s *session) write(ctx context.Context) {
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
-	closeWith := func(code int, text string) {
-		s.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(writeWait))
-		s.conn.SetReadDeadline(time.Now().Add(closeGrace))
-	}
-	// flush writes what the outbox holds; it reports false when the
-	// connection is done for.
-	flush := func() (hadFrame, ok bool) {
-		msgs, hadFrame, closing := s.out.take()
-		for _, m := range msgs {
-			s.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := s.conn.WriteMessage(websocket.TextMessage, m); err != nil {
-				s.conn.Close()
-				return false, false
-			}
-		}
-		if closing {
-			closeWith(websocket.CloseNormalClosure, "run ended")
-			return false, false
-		}
-		return hadFrame, true
-	}
 	for {
 		select {
 		case <-ctx.Done():
 			// The run may have queued its last words (an error) just before.
-			if _, ok := flush(); ok {
-				closeWith(websocket.CloseGoingAway, "run closed")
+			if _, err := s.flush(); err == nil {
+				s.closeWith(websocket.CloseGoingAway, "run closed")
 			}
 			return
 		case <-s.out.notify:
-			hadFrame, ok := flush()
-			if !ok {
+			hadFrame, err := s.flush()
+			if err != nil {
 				return
 			}
 			if hadFrame {
@@ -426,4 +475,34 @@ func (s *session) write(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// errClosed says the writer has closed the connection.
+var errClosed = errors.New("lab: connection closed")
+
+// flush writes everything queued in one pass, without going back to the
+// select between messages. Unlike gorilla's chat example, it does not
+// join the queued messages with newlines into one websocket message: the
+// protocol is one JSON object a message, and a client parses each message
+// whole. It reports errClosed when the connection is done for.
+func (s *session) flush() (hadFrame bool, err error) {
+	msgs, hadFrame, closing := s.out.take()
+	for _, m := range msgs {
+		s.conn.SetWriteDeadline(time.Now().Add(writeWait))
+		if err := s.conn.WriteMessage(websocket.TextMessage, m); err != nil {
+			s.conn.Close()
+			return false, errClosed
+		}
+	}
+	if closing {
+		s.closeWith(websocket.CloseNormalClosure, "run ended")
+		return false, errClosed
+	}
+	return hadFrame, nil
+}
+
+// closeWith sends a close frame and gives the client closeGrace to answer.
+func (s *session) closeWith(code int, text string) {
+	s.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(writeWait))
+	s.conn.SetReadDeadline(time.Now().Add(closeGrace))
 }

@@ -32,8 +32,8 @@ var dashes = []vg.Length{6, 3.5}
 // the raster, and translucent white lines read well on any pale colour.
 var overlayGrid = color.NRGBA{0xFF, 0xFF, 0xFF, 0x99}
 
-// AddRegionMap adds a res×res raster covering exactly
-// [xmin,xmax]×[ymin,ymax], each cell coloured by colorAt at its centre,
+// AddRegionMap adds a res×res raster covering exactly the box b, each
+// cell coloured by colorAt at its centre,
 // and sets the axes to those bounds so the raster fills the data area.
 // A translucent grid is drawn over it. Add it before the points, and keep
 // the points inside the bounds: anything added later that lies outside
@@ -43,32 +43,31 @@ var overlayGrid = color.NRGBA{0xFF, 0xFF, 0xFF, 0x99}
 // 256 colours, which is tiny for flat regions). Invalid bounds or a nil
 // colorAt add nothing; res is clamped to [1, 1024]; a nil colour is
 // transparent.
-func AddRegionMap(p *plot.Plot, xmin, xmax, ymin, ymax float64, res int, colorAt func(x, y float64) color.Color) {
-	if colorAt == nil || !finite(xmin, xmax, ymin, ymax) || xmax <= xmin || ymax <= ymin {
+func AddRegionMap(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color.Color) {
+	if colorAt == nil || !b.Valid() {
 		return
 	}
 	res = min(max(res, 1), maxRegionRes)
-	img := rasterize(xmin, xmax, ymin, ymax, res, colorAt)
+	img := rasterize(b, res, colorAt)
 	g := newGrid()
 	g.Vertical.Color, g.Horizontal.Color = overlayGrid, overlayGrid
-	p.Add(plotter.NewImage(img, xmin, ymin, xmax, ymax), g)
-	p.X.Min, p.X.Max = xmin, xmax
-	p.Y.Min, p.Y.Max = ymin, ymax
+	p.Add(plotter.NewImage(img, b.XMin, b.YMin, b.XMax, b.YMax), g)
+	SetAxes(p, b)
 }
 
 // rasterize samples colorAt at cell centres, row 0 at the top (ymax) as
 // images are stored.
-func rasterize(xmin, xmax, ymin, ymax float64, res int, colorAt func(x, y float64) color.Color) image.Image {
-	dx := (xmax - xmin) / float64(res)
-	dy := (ymax - ymin) / float64(res)
+func rasterize(b Box, res int, colorAt func(x, y float64) color.Color) image.Image {
+	dx := (b.XMax - b.XMin) / float64(res)
+	dy := (b.YMax - b.YMin) / float64(res)
 	pix := make([]color.RGBA, res*res)
 	index := make(map[color.RGBA]uint8)
 	var pal color.Palette
 	paletted := true
 	for j := range res {
-		y := ymax - (float64(j)+0.5)*dy
+		y := b.YMax - (float64(j)+0.5)*dy
 		for i := range res {
-			c := colorAt(xmin+(float64(i)+0.5)*dx, y)
+			c := colorAt(b.XMin+(float64(i)+0.5)*dx, y)
 			var rgba color.RGBA
 			if c != nil {
 				rgba = color.RGBAModel.Convert(c).(color.RGBA)

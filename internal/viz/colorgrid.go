@@ -33,16 +33,18 @@ const (
 	colorBarWidth      = 9
 )
 
-// AddColorGrid adds values as a grid of cells, values[r][c] covering
-// [xmin + c·w, xmin + (c+1)·w] × [ymin + r·h, …] with row 0 at the bottom,
-// coloured by RampBands((v − Lo)/(Hi − Lo)); NaN cells are transparent.
+// AddColorGrid adds values as a grid of cells over the box b, values[r][c]
+// covering [XMin + c·w, XMin + (c+1)·w] × [YMin + r·h, …] with row 0 at
+// the bottom, coloured by RampBands((v − Lo)/(Hi − Lo)); NaN cells are
+// transparent.
 // It sets the axes to the grid plus a strip on the right that holds a
 // vertical colour bar with the style's ticks, and keeps the x ticks off
 // that strip. The raster is one image, upscaled so that the browser's
 // smoothing blurs only the cell borders.
-func AddColorGrid(p *plot.Plot, values [][]float64, xmin, xmax, ymin, ymax float64, st ColorGridStyle) {
+func AddColorGrid(p *plot.Plot, values [][]float64, b Box, st ColorGridStyle) {
 	rows := len(values)
-	if rows == 0 || len(values[0]) == 0 || !finite(xmin, xmax, ymin, ymax) || xmax <= xmin || ymax <= ymin || !(st.Hi > st.Lo) {
+	xmin, xmax, ymin, ymax := b.XMin, b.XMax, b.YMin, b.YMax
+	if rows == 0 || len(values[0]) == 0 || !b.Valid() || !(st.Hi > st.Lo) {
 		return
 	}
 	if st.Bands <= 0 {

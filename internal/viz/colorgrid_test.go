@@ -32,7 +32,7 @@ func TestColorGridImage(t *testing.T) {
 
 func TestAddColorGrid(t *testing.T) {
 	p := NewPlot("", "epoch", "layer")
-	AddColorGrid(p, [][]float64{{-3, -1}, {-2, 0}}, -0.5, 1.5, 0.5, 2.5, ColorGridStyle{Lo: -3, Hi: 0, Ticks: []float64{-3, 0}, Title: "log10"})
+	AddColorGrid(p, [][]float64{{-3, -1}, {-2, 0}}, Box{-0.5, 1.5, 0.5, 2.5}, ColorGridStyle{Lo: -3, Hi: 0, Ticks: []float64{-3, 0}, Title: "log10"})
 	if p.X.Min != -0.5 || p.X.Max <= 1.5 || p.Y.Min != 0.5 || p.Y.Max != 2.5 {
 		t.Errorf("axes %v..%v × %v..%v", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
 	}
@@ -52,7 +52,7 @@ func TestAddColorGrid(t *testing.T) {
 	}
 	// No data: nothing is added, the axes are left alone.
 	q := NewPlot("", "", "")
-	AddColorGrid(q, nil, 0, 1, 0, 1, ColorGridStyle{Lo: 0, Hi: 1})
+	AddColorGrid(q, nil, Box{0, 1, 0, 1}, ColorGridStyle{Lo: 0, Hi: 1})
 	if q.X.Max == 1 {
 		t.Error("an empty grid set the axes")
 	}

@@ -11,15 +11,15 @@ import (
 )
 
 // AddContours adds the level sets f(x, y) = level for each of levels over
-// [xmin,xmax]×[ymin,ymax], traced by marching squares on a res×res grid of
+// the box b, traced by marching squares on a res×res grid of
 // cells (res clamped to [2, 512]) and joined into polylines, drawn thin in
 // c. Cells where f is not finite at a corner are skipped. It does not
 // change the axes beyond the rectangle, so add it after AddRegionMap.
-func AddContours(p *plot.Plot, xmin, xmax, ymin, ymax float64, res int, f func(x, y float64) float64, levels []float64, c color.Color) {
-	if f == nil || !finite(xmin, xmax, ymin, ymax) || xmax <= xmin || ymax <= ymin {
+func AddContours(p *plot.Plot, b Box, res int, f func(x, y float64) float64, levels []float64, c color.Color) {
+	if f == nil || !b.Valid() {
 		return
 	}
-	for _, line := range contourLines(xmin, xmax, ymin, ymax, min(max(res, 2), 512), f, levels) {
+	for _, line := range contourLines(b, min(max(res, 2), 512), f, levels) {
 		p.Add(&plotter.Line{XYs: line, LineStyle: draw.LineStyle{Color: c, Width: 0.9}})
 	}
 }
@@ -37,14 +37,14 @@ type edgeKey struct {
 // interpolation, and each cell contributes one or two segments between
 // crossed edges; saddle cells are resolved by the value at the centre.
 // Segments meeting on a shared edge are then chained into polylines.
-func contourLines(xmin, xmax, ymin, ymax float64, res int, f func(x, y float64) float64, levels []float64) []plotter.XYs {
+func contourLines(b Box, res int, f func(x, y float64) float64, levels []float64) []plotter.XYs {
 	n := res + 1
 	v := make([]float64, n*n) // v[j*n+i] = f(x_i, y_j)
 	xs := make([]float64, n)
 	ys := make([]float64, n)
 	for i := range n {
-		xs[i] = xmin + (xmax-xmin)*float64(i)/float64(res)
-		ys[i] = ymin + (ymax-ymin)*float64(i)/float64(res)
+		xs[i] = b.XMin + (b.XMax-b.XMin)*float64(i)/float64(res)
+		ys[i] = b.YMin + (b.YMax-b.YMin)*float64(i)/float64(res)
 	}
 	for j := range n {
 		for i := range n {

@@ -12,7 +12,7 @@ import (
 func TestContourLinesCircles(t *testing.T) {
 	f := func(x, y float64) float64 { return x*x + y*y }
 	for _, level := range []float64{0.25, 1, 2.25} {
-		lines := contourLines(-2, 2, -2, 2, 40, f, []float64{level})
+		lines := contourLines(Box{-2, 2, -2, 2}, 40, f, []float64{level})
 		if len(lines) != 1 {
 			t.Fatalf("level %v: %d polylines, want 1 closed circle", level, len(lines))
 		}
@@ -28,12 +28,12 @@ func TestContourLinesCircles(t *testing.T) {
 		}
 	}
 	// A circle cut by the window is an open arc: x² + y² = 9 within [0, 4]².
-	lines := contourLines(0, 4, 0, 4, 40, f, []float64{9})
+	lines := contourLines(Box{0, 4, 0, 4}, 40, f, []float64{9})
 	if len(lines) != 1 || lines[0][0] == lines[0][len(lines[0])-1] {
 		t.Errorf("arc: %d polylines, want one open arc", len(lines))
 	}
 	// A level above the maximum gives nothing.
-	if lines := contourLines(-1, 1, -1, 1, 10, f, []float64{5}); len(lines) != 0 {
+	if lines := contourLines(Box{-1, 1, -1, 1}, 10, f, []float64{5}); len(lines) != 0 {
 		t.Errorf("level above the maximum: %d polylines", len(lines))
 	}
 }
@@ -41,7 +41,7 @@ func TestContourLinesCircles(t *testing.T) {
 // Saddle cells: x·y = 0.1 has two branches, in the first and third
 // quadrants; both are traced and neither crosses the axes.
 func TestContourLinesSaddle(t *testing.T) {
-	lines := contourLines(-1, 1, -1, 1, 21, func(x, y float64) float64 { return x * y }, []float64{0.1})
+	lines := contourLines(Box{-1, 1, -1, 1}, 21, func(x, y float64) float64 { return x * y }, []float64{0.1})
 	if len(lines) != 2 {
 		t.Fatalf("%d polylines, want the two branches of a hyperbola", len(lines))
 	}

@@ -8,8 +8,9 @@
 //     RegionColor give a colour-blind friendly categorical palette
 //     (Tableau 10) and pale versions of it for backgrounds.
 //   - Builders: small functions (AddRegionMap, AddScatter, AddMarkers,
-//     AddTrails, AddLine, AddFunction, AddVLine, AddHLine, AddBands,
-//     SetLogY) that each add one layer to a plot. Layers are drawn in the
+//     AddTrails, AddLine, AddHistory, AddFunction, AddVLine, AddHLine,
+//     AddBands, SetLogY) that each add one layer to a plot; rasters and
+//     contours cover a Box of the data plane. Layers are drawn in the
 //     order they are added, so add backgrounds (region maps, bands) first.
 //     Builders take plain slices and skip points that are not finite,
 //     because a half-trained model may produce NaN and a frame must still

@@ -48,7 +48,7 @@ func nearest(cs [][]float64, x, y float64) int {
 func scatterRegionPlot() *plot.Plot {
 	X, y := blobs(300, 7)
 	p := NewPlot("k-means, step 4", "x₁", "x₂")
-	AddRegionMap(p, -5.5, 5.5, -5, 5.5, 100, func(x, y float64) color.Color {
+	AddRegionMap(p, Box{-5.5, 5.5, -5, 5.5}, 100, func(x, y float64) color.Color {
 		return RegionColor(nearest(centres, x, y))
 	})
 	AddScatter(p, X, y, ScatterStyle{Outline: true})

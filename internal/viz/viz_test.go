@@ -174,7 +174,7 @@ func TestViewportRoundTrip(t *testing.T) {
 		}},
 		{"region map", func() *plot.Plot {
 			p := NewPlot("", "", "")
-			AddRegionMap(p, -4, 6, -3, 2, 10, func(x, y float64) color.Color { return RegionColor(0) })
+			AddRegionMap(p, Box{-4, 6, -3, 2}, 10, func(x, y float64) color.Color { return RegionColor(0) })
 			return p
 		}},
 	} {
@@ -217,7 +217,7 @@ func TestViewportRoundTrip(t *testing.T) {
 
 func TestRegionMap(t *testing.T) {
 	p := NewPlot("", "", "")
-	AddRegionMap(p, -1, 3, 0, 2, 100, func(x, y float64) color.Color {
+	AddRegionMap(p, Box{-1, 3, 0, 2}, 100, func(x, y float64) color.Color {
 		switch {
 		case x < 0.5:
 			return RegionColor(0)
@@ -260,7 +260,7 @@ func TestRegionMap(t *testing.T) {
 
 func TestRasterize(t *testing.T) {
 	var xs, ys []float64
-	img := rasterize(0, 4, 0, 2, 4, func(x, y float64) color.Color {
+	img := rasterize(Box{0, 4, 0, 2}, 4, func(x, y float64) color.Color {
 		xs, ys = append(xs, x), append(ys, y)
 		if x > 2 {
 			return color.White
@@ -278,7 +278,7 @@ func TestRasterize(t *testing.T) {
 		t.Error("right column should be white")
 	}
 	// More than 256 colours still works, unpaletted.
-	many := rasterize(0, 1, 0, 1, 20, func(x, y float64) color.Color {
+	many := rasterize(Box{0, 1, 0, 1}, 20, func(x, y float64) color.Color {
 		return color.RGBA{uint8(x * 255), uint8(y * 255), 0, 255}
 	})
 	if _, ok := many.(interface{ ColorIndexAt(x, y int) uint8 }); ok {
@@ -443,7 +443,7 @@ func TestBuildersSkipBadInput(t *testing.T) {
 	p := NewPlot("all builders", "x", "y")
 	nan := math.NaN()
 	AddBands(p, []Band{{From: 2, To: 1, Label: "swapped"}, {From: nan, To: 1}, {From: 1, To: 1}})
-	AddRegionMap(p, 1, 0, 0, 1, 10, func(x, y float64) color.Color { return color.Black }) // empty: ignored
+	AddRegionMap(p, Box{1, 0, 0, 1}, 10, func(x, y float64) color.Color { return color.Black }) // empty: ignored
 	AddScatter(p, [][]float64{{0, 0}, {nan, 1}, {1}, {1, 1, 7}, {2, 2}}, []int{0, 1, 2, -1}, ScatterStyle{Shape: "ring"})
 	for _, shape := range []string{"circle", "ring", "cross", "square", "triangle", "blob"} {
 		AddScatter(p, [][]float64{{0.5, 0.5}}, nil, ScatterStyle{Shape: shape, Outline: true, Radius: 4})

@@ -22,6 +22,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -52,7 +53,7 @@ const (
 
 // noiseOf makes the classes of each generated data set overlap enough that
 // deep trees over-fit (the test accuracy peaks at depth 2 to 5).
-var noiseOf = map[string]float64{
+var noiseOf = map[*classdata.Dataset]float64{
 	classdata.Separable: 0.4, classdata.Overlap: 0.4, classdata.Outliers: 0.4,
 	classdata.XOR: 1.5, classdata.Circles: 1.5, classdata.Moons: 1.5, classdata.Spiral: 0.5,
 }
@@ -69,6 +70,32 @@ const (
 	streamForest = 2
 )
 
+// criterion is an impurity measure: its name for ml.TreeConfig and the
+// frame, and how the lesson speaks of its decrease.
+type criterion struct {
+	name     string
+	decrease string // in notes: "Gini", "information gain"
+	axis     string // the candidates panel's y axis
+}
+
+// The parameter table.
+var (
+	datasetParam   = classdata.DatasetParam(classdata.Overlap, classdata.All)
+	criterionParam = lab.Enum(lab.Param{Name: "criterion", Label: "Criterion", Default: ml.CriterionGini,
+		Help: "How impure a node is: gini, 1 − Σ p²; entropy, −Σ p log₂ p (its decrease is the information gain)."},
+		lab.Option(ml.CriterionGini, criterion{name: ml.CriterionGini, decrease: "Gini", axis: "weighted Gini decrease ΔG"}),
+		lab.Option(ml.CriterionEntropy, criterion{name: ml.CriterionEntropy, decrease: "information gain", axis: "weighted information gain ΔH (bits)"}),
+	)
+	maxDepthParam = lab.Int(lab.Param{Name: "max_depth", Label: "Maximum depth", Default: "5", Min: 1, Max: maxDepth, Step: 1,
+		Help: "Nodes of the single tree at this depth are not split (the root has depth 0). Deep trees fit the training noise; the forest's trees always grow fully."})
+	minLeafParam = lab.Int(lab.Param{Name: "min_samples_leaf", Label: "Min samples per leaf", Default: "1", Min: 1, Max: 50, Step: 1,
+		Help: "A split must leave at least this many training samples on each side; larger values smooth the regions."})
+	treesParam = lab.Int(lab.Param{Name: "trees", Label: "Forest trees T", Default: "25", Min: 1, Max: maxTrees, Step: 1,
+		Help: "Trees of the random forest grown after the single tree: each fully grown on a bootstrap sample, looking at √d random features per split (1 of 2 on the plane)."})
+	nParam      = classdata.NParam(200, 1000)
+	pointsParam = classdata.PointsParam()
+)
+
 // Scenario returns the decision-tree scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -78,22 +105,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "A tree grows one split per step, choosing the best of every candidate split by information gain or Gini; deeper trees over-fit, and a random forest of bootstrapped trees averages the noise away.",
 		MaxSteps: maxSteps,
 		Speed:    2,
-		Params: []lab.Param{
-			classdata.DatasetParam(classdata.Overlap, classdata.All),
-			{Name: "criterion", Label: "Criterion", Kind: lab.KindEnum, Default: ml.CriterionGini, Options: []string{ml.CriterionGini, ml.CriterionEntropy},
-				Help: "How impure a node is: gini, 1 − Σ p²; entropy, −Σ p log₂ p (its decrease is the information gain)."},
-			{Name: "max_depth", Label: "Maximum depth", Kind: lab.KindInt, Default: "5", Min: 1, Max: maxDepth, Step: 1,
-				Help: "Nodes of the single tree at this depth are not split (the root has depth 0). Deep trees fit the training noise; the forest's trees always grow fully."},
-			{Name: "min_samples_leaf", Label: "Min samples per leaf", Kind: lab.KindInt, Default: "1", Min: 1, Max: 50, Step: 1,
-				Help: "A split must leave at least this many training samples on each side; larger values smooth the regions."},
-			{Name: "trees", Label: "Forest trees T", Kind: lab.KindInt, Default: "25", Min: 1, Max: maxTrees, Step: 1,
-				Help: "Trees of the random forest grown after the single tree: each fully grown on a bootstrap sample, looking at √d random features per split (1 of 2 on the plane)."},
-			classdata.NParam(200, 1000),
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, criterionParam, maxDepthParam, minLeafParam, treesParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "regions", Title: "Regions of the tree and the node being split", Points: "points"},
+			{Name: "regions", Title: "Regions of the tree and the node being split", Points: pointsParam.Name()},
 			{Name: "tree", Title: "The tree: split and class counts of each node"},
 			{Name: "candidates", Title: "Candidate splits of the node: impurity decrease"},
 			{Name: "depth", Title: "Accuracy against depth"},
@@ -107,7 +121,8 @@ func Scenario(chapter string) *lab.Scenario {
 // model is one run: the single tree, then the forest.
 type model struct {
 	set       *classdata.Set
-	criterion string
+	real      bool // the data set is real measurements, standardised
+	criterion criterion
 	maxDepth  int
 	trees     int
 	names     []string // short feature names for labels
@@ -119,21 +134,21 @@ type model struct {
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	dataset := v.String("dataset")
+	dataset := datasetParam.Get(v)
 	classes := blobClasses
-	switch dataset {
-	case classdata.XOR, classdata.Circles, classdata.Moons:
+	switch {
+	case dataset.TwoClass():
 		classes = 2
-	case classdata.Custom:
+	case dataset == classdata.Custom:
 		classes = classdata.MaxClasses
 	}
 	set, err := classdata.Load(rand.New(rand.NewPCG(v.Seed(), streamData)), classdata.Options{
-		Dataset: dataset, N: v.Int("n"), Noise: noiseOf[dataset], Classes: classes, TestShare: testShare, Points: v.Points("points"),
+		Dataset: dataset, N: nParam.Get(v), Noise: noiseOf[dataset], Classes: classes, TestShare: testShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := &model{set: set, criterion: v.String("criterion"), maxDepth: v.Int("max_depth"), trees: v.Int("trees")}
+	m := &model{set: set, real: dataset.Real(), criterion: criterionParam.Get(v), maxDepth: maxDepthParam.Get(v), trees: treesParam.Get(v)}
 	for j, name := range set.FeatureNames {
 		if name = strings.ReplaceAll(name, "_", " "); len(name) > maxNameLen {
 			name = "x" + strconv.Itoa(j+1)
@@ -145,7 +160,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return m, nil
 	}
 	X, y := set.Subset(set.Train)
-	cfg := ml.TreeConfig{Criterion: m.criterion, MaxDepth: m.maxDepth, MinSamplesLeaf: v.Int("min_samples_leaf")}
+	cfg := ml.TreeConfig{Criterion: m.criterion.name, MaxDepth: m.maxDepth, MinSamplesLeaf: minLeafParam.Get(v)}
 	if m.tree, err = ml.NewDecisionTree(X, y, set.Classes, cfg, nil); err != nil {
 		return nil, err
 	}
@@ -251,11 +266,11 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.tree == nil {
 		return lab.Snapshot{
 			Metrics: map[string]float64{},
-			State:   state{Phase: phaseTree, Criterion: m.criterion, Tree: []node{}, DepthTrain: []float64{}, DepthTest: []float64{}, Trees: m.trees},
+			State:   state{Phase: phaseTree, Criterion: m.criterion.name, Tree: []node{}, DepthTrain: []float64{}, DepthTest: []float64{}, Trees: m.trees},
 			Note:    m.why,
 		}
 	}
-	s := state{Phase: m.phase(), Criterion: m.criterion, Depth: m.tree.Depth(), Trees: m.trees, ForestLevels: m.forest.Steps(),
+	s := state{Phase: m.phase(), Criterion: m.criterion.name, Depth: m.tree.Depth(), Trees: m.trees, ForestLevels: m.forest.Steps(),
 		DepthTrain: m.depthTrain, DepthTest: m.depthTest}
 	if s.DepthTest == nil {
 		s.DepthTest = []float64{}
@@ -281,14 +296,11 @@ func (m *model) Snapshot() lab.Snapshot {
 func (m *model) note(metrics map[string]float64) string {
 	acc := func(name string) string {
 		if v := metrics[name]; !math.IsNaN(v) {
-			return strconv.FormatFloat(v, 'f', 3, 64)
+			return textfmt.Fixed(v, 3)
 		}
 		return "–"
 	}
-	impurity := "Gini"
-	if m.criterion == ml.CriterionEntropy {
-		impurity = "information gain"
-	}
+	impurity := m.criterion.decrease
 	if m.phase() == phaseForest {
 		f := m.forest
 		switch {
@@ -309,7 +321,7 @@ func (m *model) note(metrics map[string]float64) string {
 	}
 	nd := m.tree.Nodes()[ns.Node]
 	rule := m.rule(ns.Best.Feature, ns.Best.Threshold)
-	decrease := strconv.FormatFloat(ns.Best.Decrease, 'f', 4, 64)
+	decrease := textfmt.Fixed(ns.Best.Decrease, 4)
 	if !made {
 		return fmt.Sprintf("The root holds %d training samples. Step to split it: of %d candidate splits the best is %s (weighted %s decrease %s).",
 			nd.Samples, len(ns.Candidates), rule, impurity, decrease)
@@ -320,7 +332,7 @@ func (m *model) note(metrics map[string]float64) string {
 
 // rule writes a split as "x2 ≤ 0.53".
 func (m *model) rule(feature int, threshold float64) string {
-	return m.names[feature] + " ≤ " + strconv.FormatFloat(threshold, 'f', 2, 64)
+	return m.names[feature] + " ≤ " + textfmt.Fixed(threshold, 2)
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
@@ -341,10 +353,9 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 
 // grid returns the cell centres of a res×res raster over the map bounds.
 func (m *model) grid(res int) (xs, ys []float64) {
-	b := m.set.Bounds
 	for i := range res {
-		xs = append(xs, b[0]+(float64(i)+0.5)*(b[1]-b[0])/float64(res))
-		ys = append(ys, b[2]+(float64(i)+0.5)*(b[3]-b[2])/float64(res))
+		x, y := m.set.Bounds.CellCentre(i, i, res)
+		xs, ys = append(xs, x), append(ys, y)
 	}
 	return xs, ys
 }
@@ -352,10 +363,8 @@ func (m *model) grid(res int) (xs, ys []float64) {
 // addGrid draws per-cell colours computed on the grid of res cells.
 func (m *model) addGrid(p *plot.Plot, res int, probs [][]float64, colorOf func([]float64) color.Color) {
 	b := m.set.Bounds
-	dx, dy := (b[1]-b[0])/float64(res), (b[3]-b[2])/float64(res)
-	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], res, func(x, y float64) color.Color {
-		i := min(max(int((x-b[0])/dx), 0), res-1)
-		j := min(max(int((y-b[2])/dy), 0), res-1)
+	viz.AddRegionMap(p, b, res, func(x, y float64) color.Color {
+		i, j := b.Cell(x, y, res)
 		return colorOf(probs[j*res+i])
 	})
 }
@@ -406,16 +415,16 @@ func (m *model) plotRegions() *plot.Plot {
 	if seg, ok := splitSegment(rect, ns.Best.Feature, ns.Best.Threshold); ok {
 		bold = append(bold, seg)
 	}
-	outline := [][4]float64{{rect[0], rect[2], rect[1], rect[2]}, {rect[1], rect[2], rect[1], rect[3]},
-		{rect[1], rect[3], rect[0], rect[3]}, {rect[0], rect[3], rect[0], rect[2]}}
+	outline := [][4]float64{{rect.XMin, rect.YMin, rect.XMax, rect.YMin}, {rect.XMax, rect.YMin, rect.XMax, rect.YMax},
+		{rect.XMax, rect.YMax, rect.XMin, rect.YMax}, {rect.XMin, rect.YMax, rect.XMin, rect.YMin}}
 	p.Add(&segments{segs: outline, style: draw.LineStyle{Color: color.RGBA{0x22, 0x22, 0x22, 0xFF}, Width: 1.6, Dashes: []vg.Length{4, 3}}})
 	p.Add(&segments{segs: bold, style: draw.LineStyle{Color: color.RGBA{0x22, 0x22, 0x22, 0xFF}, Width: 2.6}})
 	return p
 }
 
-// nodeRect is the part of the map [xmin, xmax, ymin, ymax] that reaches a
-// node: the bounds cut by its ancestors' splits on the map features.
-func (m *model) nodeRect(id int) [4]float64 {
+// nodeRect is the part of the map that reaches a node: the bounds cut by
+// its ancestors' splits on the map features.
+func (m *model) nodeRect(id int) viz.Box {
 	r := m.set.Bounds
 	nodes := m.tree.Nodes()
 	for child := id; nodes[child].Parent >= 0; child = nodes[child].Parent {
@@ -423,23 +432,27 @@ func (m *model) nodeRect(id int) [4]float64 {
 		if pa.Feature > 1 {
 			continue
 		}
-		lo, hi := 2*pa.Feature, 2*pa.Feature+1
-		if child == pa.Left {
-			r[hi] = min(r[hi], pa.Threshold)
-		} else {
-			r[lo] = max(r[lo], pa.Threshold)
+		switch {
+		case pa.Feature == 0 && child == pa.Left:
+			r.XMax = min(r.XMax, pa.Threshold)
+		case pa.Feature == 0:
+			r.XMin = max(r.XMin, pa.Threshold)
+		case child == pa.Left:
+			r.YMax = min(r.YMax, pa.Threshold)
+		default:
+			r.YMin = max(r.YMin, pa.Threshold)
 		}
 	}
 	return r
 }
 
 // splitSegment is the line of a split on a map feature across rect.
-func splitSegment(rect [4]float64, feature int, threshold float64) ([4]float64, bool) {
+func splitSegment(rect viz.Box, feature int, threshold float64) ([4]float64, bool) {
 	switch {
-	case feature == 0 && threshold > rect[0] && threshold < rect[1]:
-		return [4]float64{threshold, rect[2], threshold, rect[3]}, true
-	case feature == 1 && threshold > rect[2] && threshold < rect[3]:
-		return [4]float64{rect[0], threshold, rect[1], threshold}, true
+	case feature == 0 && threshold > rect.XMin && threshold < rect.XMax:
+		return [4]float64{threshold, rect.YMin, threshold, rect.YMax}, true
+	case feature == 1 && threshold > rect.YMin && threshold < rect.YMax:
+		return [4]float64{rect.XMin, threshold, rect.XMax, threshold}, true
 	}
 	return [4]float64{}, false
 }
@@ -526,12 +539,8 @@ func argmax(v []float64) int {
 func featureColor(f int) color.Color { return viz.ClassColor(6 + f%4) }
 
 func (m *model) plotCandidates() *plot.Plot {
-	ylabel := "weighted Gini decrease ΔG"
-	if m.criterion == ml.CriterionEntropy {
-		ylabel = "weighted information gain ΔH (bits)"
-	}
-	p := viz.NewPlot("", "threshold (standardised value for real data)", ylabel)
-	if m.set.Name != classdata.Iris && m.set.Name != classdata.Wine {
+	p := viz.NewPlot("", "threshold (standardised value for real data)", m.criterion.axis)
+	if !m.real {
 		p.X.Label.Text = "threshold"
 	}
 	if m.tree == nil {
@@ -598,7 +607,7 @@ func (m *model) plotDepth() *plot.Plot {
 		viz.AddLine(p, xs, m.depthTest, viz.ClassColor(1), "test", false)
 		if m.forest.Steps() > 0 {
 			acc := m.set.Accuracy(m.set.Test, m.forest.Predict)
-			viz.AddHLine(p, acc, "forest test "+strconv.FormatFloat(acc, 'f', 3, 64), viz.ClassColor(4))
+			viz.AddHLine(p, acc, "forest test "+textfmt.Fixed(acc, 3), viz.ClassColor(4))
 		}
 	}
 	viz.AddVLine(p, float64(m.maxDepth), "max_depth = "+strconv.Itoa(m.maxDepth), nil)
@@ -626,7 +635,7 @@ func (m *model) plotForest() *plot.Plot {
 		if math.IsNaN(v) {
 			return "no test samples"
 		}
-		return "test accuracy " + strconv.FormatFloat(v, 'f', 3, 64)
+		return "test accuracy " + textfmt.Fixed(v, 3)
 	}
 	status := fmt.Sprintf("forest of %d trees, %d level(s): %s", m.trees, m.forest.Steps(), fmtAcc(m.set.Accuracy(m.set.Test, m.forest.Predict)))
 	if m.forest.Steps() == 0 {

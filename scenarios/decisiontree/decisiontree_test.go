@@ -144,7 +144,7 @@ func TestFrameContract(t *testing.T) {
 		r := scenariotest.NewRun(t, sc, query)
 		data := samples(t, r)
 		v, _ := lab.Parse(sc.Params, mustQuery(t, query))
-		criterion, minLeaf, maxDepthParam := v.String("criterion"), v.Int("min_samples_leaf"), v.Int("max_depth")
+		criterion, minLeaf, depthLimit := criterionParam.Get(v).name, minLeafParam.Get(v), maxDepthParam.Get(v)
 		var prev frame
 		for {
 			f := scenariotest.Decode[frame](t, r, false)
@@ -215,8 +215,8 @@ func TestFrameContract(t *testing.T) {
 				for p := n; p != 0; depth++ {
 					p = parentOf(f, p)
 				}
-				if nd.Left != -1 && depth >= maxDepthParam {
-					t.Fatalf("%q node %d at depth %d split past max_depth %d", query, n, depth, maxDepthParam)
+				if nd.Left != -1 && depth >= depthLimit {
+					t.Fatalf("%q node %d at depth %d split past max_depth %d", query, n, depth, depthLimit)
 				}
 			}
 			if f.Done {
@@ -227,8 +227,8 @@ func TestFrameContract(t *testing.T) {
 					t.Fatalf("%q: depth sweep %v", query, f.State.DepthTrain)
 				}
 				// The single tree at max_depth is one point of the sweep.
-				if got, want := *f.Metrics["train_accuracy"], f.State.DepthTrain[maxDepthParam-1]; math.Abs(got-want) > 1e-15 {
-					t.Fatalf("%q: train accuracy %v, sweep at depth %d says %v", query, got, maxDepthParam, want)
+				if got, want := *f.Metrics["train_accuracy"], f.State.DepthTrain[depthLimit-1]; math.Abs(got-want) > 1e-15 {
+					t.Fatalf("%q: train accuracy %v, sweep at depth %d says %v", query, got, depthLimit, want)
 				}
 				break
 			}

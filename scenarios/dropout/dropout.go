@@ -257,7 +257,7 @@ func (m *model) plotMap(k int) *plot.Plot {
 	m.nets.Probabilities(k, m.mapX, m.mapProbs)
 	b := m.set.Bounds
 	dx, dy := (b[1]-b[0])/(mapNodes-1), (b[3]-b[2])/(mapNodes-1)
-	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], mapRes, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, mapRes, func(x, y float64) color.Color {
 		u, v := (x-b[0])/dx, (y-b[2])/dy
 		i, j := min(int(u), mapNodes-2), min(int(v), mapNodes-2)
 		fu, fv := u-float64(i), v-float64(j)

@@ -304,7 +304,7 @@ func (m *model) plotMixture() *plot.Plot {
 	}
 	gm := m.gm
 	pt := make([]float64, 2)
-	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
 		pt[0], pt[1] = x, y
 		return viz.RegionColor(gm.MostLikelyComponent(pt))
 	})
@@ -333,7 +333,7 @@ func (m *model) plotKMeans() *plot.Plot {
 		addUserPoints(p, m.X[m.generated:], nil)
 		return p
 	}
-	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
 		return viz.RegionColor(m.kmRegions(x, y))
 	})
 	assign := m.km.Assignments()

@@ -282,7 +282,7 @@ func (m *model) plotClusters() *plot.Plot {
 	b := m.bounds
 	if m.km != nil {
 		centroids := m.km.Centroids()
-		viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x, y float64) color.Color {
+		viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
 			best, bestD := 0, math.Inf(1)
 			for j, c := range centroids {
 				if d := (x-c[0])*(x-c[0]) + (y-c[1])*(y-c[1]); d < bestD {

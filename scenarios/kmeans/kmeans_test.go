@@ -81,7 +81,7 @@ func TestFrameContract(t *testing.T) {
 					}
 					inertia += bestD
 				}
-				if !close(f.Metrics["inertia"], inertia, 1e-9) {
+				if !near(f.Metrics["inertia"], inertia, 1e-9) {
 					t.Fatalf("%q step %d: inertia %v, want %v", query, f.Step, f.Metrics["inertia"], inertia)
 				}
 			case "update":
@@ -102,7 +102,7 @@ func TestFrameContract(t *testing.T) {
 						want = []float64{sum[j][0] / float64(cnt[j]), sum[j][1] / float64(cnt[j])}
 					}
 					got := f.State.Centroids[j]
-					if !close(got[0], want[0], 1e-12) || !close(got[1], want[1], 1e-12) {
+					if !near(got[0], want[0], 1e-12) || !near(got[1], want[1], 1e-12) {
 						t.Fatalf("%q step %d: centroid %d = %v, want the mean %v", query, f.Step, j, got, want)
 					}
 				}
@@ -128,7 +128,7 @@ func TestFrameContract(t *testing.T) {
 
 func sq(a, b []float64) float64 { return (a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) }
 
-func close(got, want, tol float64) bool {
+func near(got, want, tol float64) bool {
 	return math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
 }
 

@@ -298,7 +298,7 @@ func (m *model) plotContours() *plot.Plot {
 	}
 	// √(J − J*) grows like a distance from θ*, so equal steps of it give
 	// evenly spaced ellipses.
-	viz.AddRegionMap(p, w[0], w[1], w[2], w[3], contourRes, func(t0, t1 float64) color.Color {
+	viz.AddRegionMap(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, contourRes, func(t0, t1 float64) color.Color {
 		return viz.RampBands(math.Sqrt(excess(t0, t1)/emax)*0.8, contourBands)
 	})
 	levels := make([]float64, contourBands-1)
@@ -306,7 +306,7 @@ func (m *model) plotContours() *plot.Plot {
 		f := float64(k+1) / contourBands / 0.8
 		levels[k] = f * f * emax
 	}
-	viz.AddContours(p, w[0], w[1], w[2], w[3], 48, excess, levels, contourInk)
+	viz.AddContours(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, 48, excess, levels, contourInk)
 	pieces := clipPath(thin(m.path, maxPathPoints), w)
 	if m.lr > m.gd.MaxStableLearningRate() && len(pieces) > 0 {
 		// Once an overshooting path leaves the window it never returns;

@@ -42,6 +42,19 @@ const (
 //go:embed explanation.html
 var explanation string
 
+// The parameter table.
+var (
+	datasetParam = classdata.DatasetParam(classdata.Overlap, classdata.All)
+	classesParam = lab.Int(lab.Param{Name: "classes", Label: "Classes", Default: "2", Min: 2, Max: classdata.MaxClasses, Step: 1,
+		Help: "2: logistic regression (one weight vector, a sigmoid); 3 to 5: softmax regression (one weight vector per class). Blobs and spiral take any number, iris and wine 2 or 3, xor, circles and moons only 2."})
+	lambdaParam = lab.Float(lab.Param{Name: "lambda", Label: "L2 penalty λ", Default: "0.01", Min: 0, Max: 1, Step: 0.001,
+		Help: "Weight of (λ/2)‖W‖² in the objective: larger λ keeps the weights small, so the probabilities stay soft and the boundary moves less for single points. Intercepts are not penalised."})
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.5", Min: 0.01, Max: 10, Step: 0.01,
+		Help: "Step size of gradient descent: W ← W − η∇J each epoch."})
+	nParam      = classdata.NParam(200, 1000)
+	pointsParam = classdata.PointsParam()
+)
+
 // Scenario returns the logistic regression scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -51,20 +64,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "The probability map g(θᵀx) and its p = 0.5 boundary trained by gradient descent epoch by epoch; softmax regression with one probability map per class; the L2 penalty λ.",
 		MaxSteps: maxSteps,
 		Speed:    20,
-		Params: []lab.Param{
-			classdata.DatasetParam(classdata.Overlap, classdata.All),
-			{Name: "classes", Label: "Classes", Kind: lab.KindInt, Default: "2", Min: 2, Max: classdata.MaxClasses, Step: 1,
-				Help: "2: logistic regression (one weight vector, a sigmoid); 3 to 5: softmax regression (one weight vector per class). Blobs and spiral take any number, iris and wine 2 or 3, xor, circles and moons only 2."},
-			{Name: "lambda", Label: "L2 penalty λ", Kind: lab.KindFloat, Default: "0.01", Min: 0, Max: 1, Step: 0.001,
-				Help: "Weight of (λ/2)‖W‖² in the objective: larger λ keeps the weights small, so the probabilities stay soft and the boundary moves less for single points. Intercepts are not penalised."},
-			{Name: "lr", Label: "Learning rate η", Kind: lab.KindFloat, Default: "0.5", Min: 0.01, Max: 10, Step: 0.01,
-				Help: "Step size of gradient descent: W ← W − η∇J each epoch."},
-			classdata.NParam(200, 1000),
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, classesParam, lambdaParam, lrParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "map", Title: "Probability map and decision boundary", Points: "points"},
+			{Name: "map", Title: "Probability map and decision boundary", Points: pointsParam.Name()},
 			{Name: "probabilities", Title: "Probabilities: g(z), or p(y = k | x) per class"},
 			{Name: "loss", Title: "Training objective J per epoch"},
 			{Name: "accuracy", Title: "Accuracy per epoch"},
@@ -87,19 +89,18 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	dataset, classes := v.String("dataset"), v.Int("classes")
-	if (dataset == classdata.Iris || dataset == classdata.Wine) && classes > 3 {
-		return nil, &lab.ParamError{Name: "classes", Value: strconv.Itoa(classes),
-			Allowed: fmt.Sprintf("data set %s has 3 classes; choose 2 (its first two) or 3", dataset)}
+	dataset, classes := datasetParam.Get(v), classesParam.Get(v)
+	if dataset.Real() && classes > 3 {
+		return nil, classesParam.Refuse(v, fmt.Sprintf("data set %s has 3 classes; choose 2 (its first two) or 3", dataset.Name))
 	}
 	set, err := classdata.Load(rng, classdata.Options{
-		Dataset: dataset, N: v.Int("n"), Noise: noise, Classes: classes,
-		Binary: classes == 2, TestShare: testShare, Points: v.Points("points"),
+		Dataset: dataset, N: nParam.Get(v), Noise: noise, Classes: classes,
+		Binary: classes == 2, TestShare: testShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := &model{set: set, lambda: v.Float("lambda"), lr: v.Float("lr")}
+	m := &model{set: set, lambda: lambdaParam.Get(v), lr: lrParam.Get(v)}
 	if len(set.Train) == 0 {
 		return m, nil // custom data without points: the note asks for clicks
 	}
@@ -227,8 +228,7 @@ func (m *model) plotMap() *plot.Plot {
 	if m.lr0 != nil {
 		sl := m.slice()
 		probs := make([]float64, s.Classes)
-		b := s.Bounds
-		viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x1, x2 float64) color.Color {
+		viz.AddRegionMap(p, s.Bounds, regionRes, func(x1, x2 float64) color.Color {
 			return classdata.Blend(tenths(sl.probabilities(x1, x2, probs)))
 		})
 	}
@@ -373,7 +373,7 @@ func (m *model) plotTiles() *plot.Plot {
 	}
 	rows := (tiles + cols - 1) / cols
 	b := s.Bounds
-	w, h := b[1]-b[0], b[3]-b[2]
+	w, h := b.Width(), b.Height()
 	gapX, gapY := 0.08*w, 0.22*h // room for the tile titles
 	var labels plotter.XYLabels
 	if m.lr0 == nil {
@@ -382,9 +382,9 @@ func (m *model) plotTiles() *plot.Plot {
 	sl := m.slice()
 	probs := make([][]float64, tileRes*tileRes)
 	for r := range tileRes {
-		y := b[3] - (float64(r)+0.5)*h/tileRes
+		y := b.YMax - (float64(r)+0.5)*h/tileRes
 		for c := range tileRes {
-			x := b[0] + (float64(c)+0.5)*w/tileRes
+			x := b.XMin + (float64(c)+0.5)*w/tileRes
 			probs[r*tileRes+c] = sl.probabilities(x, y, make([]float64, k))
 		}
 	}
@@ -444,24 +444,12 @@ func paleMix(c color.RGBA, keep float64) color.RGBA {
 	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 255}
 }
 
-func epochs(n int) []float64 {
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	return xs
-}
-
 func (m *model) plotLoss() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "J = cross-entropy + (λ/2)‖W‖²")
 	if len(m.loss) == 0 {
 		return p
 	}
-	xs := epochs(len(m.loss))
-	dx, dy := viz.Decimate(xs, m.loss, curveSamples)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
-	last := len(m.loss) - 1
-	viz.AddScatter(p, [][]float64{{xs[last], m.loss[last]}}, nil, viz.ScatterStyle{Radius: 4})
+	viz.AddHistory(p, curveSamples, viz.Curve{Values: m.loss, Color: viz.ClassColor(0), Dot: 4})
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 10)
 	p.Y.Min = 0
 	return p
@@ -472,12 +460,9 @@ func (m *model) plotAccuracy() *plot.Plot {
 	p.Legend.Top = false
 	p.Legend.Left = false
 	if len(m.trainAcc) > 0 {
-		xs := epochs(len(m.trainAcc))
-		dx, dy := viz.Decimate(xs, m.trainAcc, curveSamples)
-		viz.AddLine(p, dx, dy, viz.ClassColor(0), "train", false)
+		viz.AddHistory(p, curveSamples, viz.Curve{Values: m.trainAcc, Color: viz.ClassColor(0), Label: "train"})
 		if len(m.set.Test) > 0 {
-			dx, dy = viz.Decimate(xs, m.testAcc, curveSamples)
-			viz.AddLine(p, dx, dy, viz.ClassColor(1), "test", true)
+			viz.AddHistory(p, curveSamples, viz.Curve{Values: m.testAcc, Color: viz.ClassColor(1), Label: "test", Dashed: true})
 		}
 	}
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 10)

@@ -41,9 +41,19 @@ const (
 //go:embed explanation.html
 var explanation string
 
-// Datasets offered: the two-class ones a line can (nearly) separate, and
-// one it cannot.
-var datasets = []string{classdata.Separable, classdata.Overlap, classdata.Moons, classdata.Iris, classdata.Wine, classdata.Custom}
+// The parameter table.
+var (
+	// The data sets offered: the two-class ones a line can (nearly)
+	// separate, and one it cannot.
+	datasetParam = classdata.DatasetParam(classdata.Overlap,
+		[]*classdata.Dataset{classdata.Separable, classdata.Overlap, classdata.Moons, classdata.Iris, classdata.Wine, classdata.Custom})
+	outliersParam = lab.Float(lab.Param{Name: "outliers", Label: "Outliers share", Default: "0.15", Min: 0, Max: 0.3, Step: 0.01,
+		Help: "Share of the training samples that become outliers: orange samples moved far away but still on the orange side, so every model classifies them right. Test samples stay clean."})
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.05", Min: 0.001, Max: 1, Step: 0.001,
+		Help: "Step size of the four gradient descents. The squared loss has the steepest curvature and diverges first when η is too large."})
+	nParam      = classdata.NParam(200, 1000)
+	pointsParam = classdata.PointsParam()
+)
 
 // lossColors are the four losses' colours, away from the two class colours.
 var lossColors = []color.Color{viz.ClassColor(2), viz.ClassColor(3), viz.ClassColor(4), viz.ClassColor(6)}
@@ -57,19 +67,10 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Squared, hinge, logistic and cross-entropy losses against the margin y·f(x), and one linear classifier trained with each on data with outliers: whose boundary do the outliers drag?",
 		MaxSteps: maxSteps,
 		Speed:    20,
-		Params: []lab.Param{
-			classdata.DatasetParam(classdata.Overlap, datasets),
-			{Name: "outliers", Label: "Outliers share", Kind: lab.KindFloat, Default: "0.15", Min: 0, Max: 0.3, Step: 0.01,
-				Help: "Share of the training samples that become outliers: orange samples moved far away but still on the orange side, so every model classifies them right. Test samples stay clean."},
-			{Name: "lr", Label: "Learning rate η", Kind: lab.KindFloat, Default: "0.05", Min: 0.001, Max: 1, Step: 0.001,
-				Help: "Step size of the four gradient descents. The squared loss has the steepest curvature and diverges first when η is too large."},
-			classdata.NParam(200, 1000),
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, outliersParam, lrParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "losses", Title: "Losses (solid) and derivatives (dashed) against the margin m = y·f(x)"},
-			{Name: "models", Title: "The same linear model trained with each loss", Points: "points"},
+			{Name: "models", Title: "The same linear model trained with each loss", Points: pointsParam.Name()},
 			{Name: "accuracy", Title: "Accuracy per loss: train (pale) and test (solid)"},
 		},
 		Explanation: templ.Raw(explanation),
@@ -91,18 +92,18 @@ type model struct {
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
 	set, err := classdata.Load(rng, classdata.Options{
-		Dataset: v.String("dataset"), N: v.Int("n"), Noise: noise, Classes: 2,
-		Binary: true, TestShare: testShare, Points: v.Points("points"),
+		Dataset: datasetParam.Get(v), N: nParam.Get(v), Noise: noise, Classes: 2,
+		Binary: true, TestShare: testShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := &model{set: set, lr: v.Float("lr")}
+	m := &model{set: set, lr: lrParam.Get(v)}
 	cleanX, y := set.Subset(set.Train)
 	cleanX = cloneRows(cleanX)
 	// The outliers come from their own stream so the share never changes
 	// the split.
-	m.outliers = addOutliers(rand.New(rand.NewPCG(v.Seed(), 2)), set, v.Float("outliers"))
+	m.outliers = addOutliers(rand.New(rand.NewPCG(v.Seed(), 2)), set, outliersParam.Get(v))
 	if len(set.Train) == 0 {
 		return m, nil // custom data without points: the note asks for clicks
 	}
@@ -172,8 +173,8 @@ func addOutliers(rng *rand.Rand, s *classdata.Set, share float64) []int {
 	}
 	for _, x := range s.X {
 		b := &s.Bounds
-		b[0], b[1] = min(b[0], x[0]-0.3), max(b[1], x[0]+0.3)
-		b[2], b[3] = min(b[2], x[1]-0.3), max(b[3], x[1]+0.3)
+		b.XMin, b.XMax = min(b.XMin, x[0]-0.3), max(b.XMax, x[0]+0.3)
+		b.YMin, b.YMax = min(b.YMin, x[1]-0.3), max(b.YMax, x[1]+0.3)
 	}
 	return moved
 }

@@ -26,7 +26,8 @@ import (
 )
 
 // correlated is this scenario's own data set: two long diagonal stripes.
-const correlated = "correlated"
+var correlated = classdata.Named("correlated",
+	"correlated: two long diagonal stripes, x₁ and x₂ strongly correlated inside each class, where naive Bayes' independence assumption fails.")
 
 // Limits and settings of the scenario.
 const (
@@ -57,19 +58,23 @@ const (
 	stripeShift = 0.8
 )
 
-// datasets are classdata's with the correlated stripes before the real data.
-var datasets = func() []string {
-	i := slices.Index(classdata.All, classdata.Iris)
-	return slices.Concat(classdata.All[:i], []string{correlated}, classdata.All[i:])
-}()
+// The parameter table.
+var (
+	// The data sets are classdata's with the correlated stripes before the
+	// real data.
+	datasetParam = classdata.DatasetParam(classdata.Overlap, func() []*classdata.Dataset {
+		i := slices.Index(classdata.All, classdata.Iris)
+		return slices.Concat(classdata.All[:i], []*classdata.Dataset{correlated}, classdata.All[i:])
+	}())
+	nParam      = classdata.NParam(defaultN, maxN)
+	pointsParam = classdata.PointsParam()
+)
 
 //go:embed explanation.html
 var explanation string
 
 // Scenario returns the naive Bayes scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
-	dataset := classdata.DatasetParam(classdata.Overlap, datasets)
-	dataset.Help += " correlated: two long diagonal stripes, x₁ and x₂ strongly correlated inside each class, where naive Bayes' independence assumption fails."
 	return &lab.Scenario{
 		Slug:     "naive-bayes",
 		Title:    "Gaussian naive Bayes",
@@ -77,14 +82,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Per class a Gaussian for each feature, then Bayes' rule: priors, means, variances and the posterior map one step at a time, beside logistic regression on the same data (generative vs discriminative).",
 		MaxSteps: 4,
 		Speed:    1,
-		Params: []lab.Param{
-			dataset,
-			classdata.NParam(defaultN, maxN),
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "gaussians", Title: "Class Gaussians from the training samples: means, 1σ and 2σ ellipses", Points: "points"},
+			{Name: "gaussians", Title: "Class Gaussians from the training samples: means, 1σ and 2σ ellipses", Points: pointsParam.Name()},
 			{Name: "marginals", Title: "Per feature and class: the 1-D Gaussians, training samples as a rug"},
 			{Name: "posterior", Title: "Naive Bayes posterior P(y | x)"},
 			{Name: "logistic", Title: "Logistic regression P(y | x), same data"},
@@ -97,7 +97,7 @@ func Scenario(chapter string) *lab.Scenario {
 // model is one naive Bayes run beside a fitted logistic regression.
 type model struct {
 	set      *classdata.Set
-	dataset  string
+	dataset  *classdata.Dataset
 	nb       *ml.GaussianNB         // nil when the data cannot be fitted
 	logistic *ml.LogisticRegression // nil likewise
 	why      string                 // why nothing is fitted
@@ -109,10 +109,10 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	m := &model{dataset: v.String("dataset"), train: math.NaN(), test: math.NaN(),
+	m := &model{dataset: datasetParam.Get(v), train: math.NaN(), test: math.NaN(),
 		logisticTrain: math.NaN(), logisticTest: math.NaN()}
-	points := v.Points("points")
-	o := classdata.Options{Dataset: m.dataset, N: v.Int("n"), Noise: noise, Classes: 2, TestShare: testShare, Points: points}
+	points := pointsParam.Get(v)
+	o := classdata.Options{Dataset: m.dataset, N: nParam.Get(v), Noise: noise, Classes: 2, TestShare: testShare, Points: points}
 	// Two classes keep generative against discriminative easy to read;
 	// custom data has as many as the points ask for.
 	if m.dataset == classdata.Custom {
@@ -123,7 +123,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	var err error
 	if m.dataset == correlated {
 		X, labels := stripes(rng, o.N)
-		m.set, err = classdata.FromSamples(rng, correlated, X, labels, 2, o)
+		m.set, err = classdata.FromSamples(rng, correlated.Name, X, labels, 2, o)
 	} else {
 		m.set, err = classdata.Load(rng, o)
 	}
@@ -326,8 +326,7 @@ func (m *model) plotGaussians() *plot.Plot {
 		}
 		viz.AddMarkers(p, centres, classes, "cross", 8)
 	}
-	b := s.Bounds
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, s.Bounds)
 	return p
 }
 
@@ -367,7 +366,7 @@ func (m *model) plotMarginals() *plot.Plot {
 		xLabel = "standardised value (2 of " + fmt.Sprint(s.Dim()) + " features)"
 	}
 	p := viz.NewPlot("", xLabel, "")
-	lo, hi := min(s.Bounds[0], s.Bounds[2]), max(s.Bounds[1], s.Bounds[3])
+	lo, hi := min(s.Bounds.XMin, s.Bounds.YMin), max(s.Bounds.XMax, s.Bounds.YMax)
 	rows := 2
 	ticks := make([]plot.Tick, rows)
 	r := &rug{lo: lo, hi: hi, classes: s.Classes}

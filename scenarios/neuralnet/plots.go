@@ -141,7 +141,7 @@ func (m *model) plotOutput() *plot.Plot {
 	if m.net != nil {
 		outs := m.gridOutputs()
 		out, k := outs[len(outs)-1], m.net.Outputs()
-		viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x, y float64) color.Color {
+		viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
 			c := m.cell(x, y)
 			return m.outputColor(out[c*k : (c+1)*k])
 		})

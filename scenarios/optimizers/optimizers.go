@@ -459,7 +459,7 @@ func (m *model) plotSurface() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	w := m.course.window
 	heat := m.heat
-	viz.AddRegionMap(p, w[0], w[1], w[2], w[3], surfaceRes, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, surfaceRes, func(x, y float64) color.Color {
 		i := min(max(int((x-w[0])/(w[1]-w[0])*surfaceRes), 0), surfaceRes-1)
 		j := min(max(int((y-w[2])/(w[3]-w[2])*surfaceRes), 0), surfaceRes-1)
 		return heat[j*surfaceRes+i]

@@ -463,7 +463,7 @@ func (m *model) plotGeometry() *plot.Plot {
 	for _, c := range [][2]float64{{w[0], w[2]}, {w[0], w[3]}, {w[1], w[2]}, {w[1], w[3]}} {
 		lmax = max(lmax, loss(c[0], c[1]))
 	}
-	viz.AddRegionMap(p, w[0], w[1], w[2], w[3], geomRes, func(a, b float64) color.Color {
+	viz.AddRegionMap(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, geomRes, func(a, b float64) color.Color {
 		return viz.RampBands(math.Sqrt(loss(a, b)/lmax)*0.8, geomBands)
 	})
 	levels := make([]float64, geomBands-1)
@@ -471,7 +471,7 @@ func (m *model) plotGeometry() *plot.Plot {
 		f := float64(k+1) / geomBands / 0.8
 		levels[k] = f * f * lmax
 	}
-	viz.AddContours(p, w[0], w[1], w[2], w[3], 28, loss, levels, color.NRGBA{0x22, 0x22, 0x22, 0x40})
+	viz.AddContours(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, 28, loss, levels, color.NRGBA{0x22, 0x22, 0x22, 0x40})
 	// The budget region: ‖w‖₁ ≤ t (a diamond) or ‖w‖₂ ≤ t (a disc), with
 	// t the norm of the penalised solution, which is where it sits.
 	var region plotter.XYs
@@ -499,7 +499,7 @@ func (m *model) plotGeometry() *plot.Plot {
 	}
 	// The loss contour through the solution touches the region there.
 	if lf := loss(fit[0], fit[1]); lf > 0 {
-		viz.AddContours(p, w[0], w[1], w[2], w[3], 48, loss, []float64{lf}, viz.ClassColor(0))
+		viz.AddContours(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, 48, loss, []float64{lf}, viz.ClassColor(0))
 	}
 	viz.AddMarkers(p, [][]float64{ols}, []int{0}, "cross", 7)
 	viz.AddMarkers(p, [][]float64{fit}, []int{2}, "circle", 5)

@@ -66,9 +66,9 @@ func (m *model) grids() *gridCache {
 		return m.grid
 	}
 	b := m.set.Bounds
-	cx, cy := centres(b[0], b[1], regionRes), centres(b[2], b[3], regionRes)
-	lx, ly := corners(b[0], b[1], contourRes), corners(b[2], b[3], contourRes)
-	wx, wy := corners(b[0], b[1], wireRes), corners(b[2], b[3], wireRes)
+	cx, cy := centres(b.XMin, b.XMax, regionRes), centres(b.YMin, b.YMax, regionRes)
+	lx, ly := corners(b.XMin, b.XMax, contourRes), corners(b.YMin, b.YMax, contourRes)
+	wx, wy := corners(b.XMin, b.XMax, wireRes), corners(b.YMin, b.YMax, wireRes)
 	m.grid = &gridCache{
 		iter:   m.svm.Iteration(),
 		raster: &grid{xs: cx, ys: cy, v: m.decisionOn(cx, cy), centred: true},

@@ -149,11 +149,11 @@ func (m *model) plotHeight() *plot.Plot {
 	}
 	top = min(top, 4)
 	proj := func(x1, x2, f float64) []float64 {
-		return oblique(2*(x1-b[0])/(b[1]-b[0])-1, 2*(x2-b[2])/(b[3]-b[2])-1, 0.9*max(-top, min(top, f))/top)
+		return oblique(2*(x1-b.XMin)/b.Width()-1, 2*(x2-b.YMin)/b.Height()-1, 0.9*max(-top, min(top, f))/top)
 	}
 	// The sheet f = 0.
 	var sheet plotter.XYs
-	for _, c := range [][2]float64{{b[0], b[2]}, {b[1], b[2]}, {b[1], b[3]}, {b[0], b[3]}} {
+	for _, c := range [][2]float64{{b.XMin, b.YMin}, {b.XMax, b.YMin}, {b.XMax, b.YMax}, {b.XMin, b.YMax}} {
 		q := proj(c[0], c[1], 0)
 		sheet = append(sheet, plotter.XY{X: q[0], Y: q[1]})
 	}
@@ -202,10 +202,10 @@ func (m *model) plotHeight() *plot.Plot {
 	viz.AddScatter(p, crossings, []int{}, viz.ScatterStyle{Radius: 1.6})
 	m.addFramed(p, func(x []float64) []float64 { return proj(x[0], x[1], m.svm.Decision(x)) })
 	// The height axis at the back corner, and names on the sheet's edges.
-	base, tip := proj(b[0], b[3], -top), proj(b[0], b[3], top)
+	base, tip := proj(b.XMin, b.YMax, -top), proj(b.XMin, b.YMax, top)
 	p.Add(&plotter.Line{XYs: plotter.XYs{{X: base[0], Y: base[1]}, {X: tip[0], Y: tip[1]}}, LineStyle: draw.LineStyle{Color: inkMargin, Width: 0.8}})
-	x1Label := proj((b[0]+b[1])/2, b[2]-0.12*(b[3]-b[2]), 0)
-	x2Label := proj(b[1]+0.1*(b[1]-b[0]), (b[2]+b[3])/2, 0)
+	x1Label := proj((b.XMin+b.XMax)/2, b.YMin-0.12*b.Height(), 0)
+	x2Label := proj(b.XMax+0.1*b.Width(), (b.YMin+b.YMax)/2, 0)
 	labels, err := plotter.NewLabels(plotter.XYLabels{
 		XYs:    []plotter.XY{{X: x1Label[0], Y: x1Label[1]}, {X: x2Label[0], Y: x2Label[1]}, {X: tip[0], Y: tip[1]}},
 		Labels: []string{m.set.FeatureNames[0], m.set.FeatureNames[1], " f(x) = " + fmtShort(top)},

@@ -10,13 +10,13 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/a-h/templ"
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -41,6 +41,31 @@ const (
 //go:embed explanation.html
 var explanation string
 
+// kernel makes the kernel from the γ, coef0 and degree parameters (each
+// kernel reads the ones it has).
+type kernel func(gamma, coef0 float64, degree int) ml.Kernel
+
+// The parameter table.
+var (
+	datasetParam = classdata.DatasetParam(classdata.Overlap, classdata.All)
+	kernelParam  = lab.Enum(lab.Param{Name: "kernel", Label: "Kernel", Default: ml.KernelLinear,
+		Help: "linear: K(x, z) = xᵀz, a straight boundary; poly: (γ xᵀz + coef0)^degree; rbf: exp(−γ ‖x − z‖²), a bump around every support vector."},
+		lab.Option[kernel](ml.KernelLinear, func(float64, float64, int) ml.Kernel { return ml.LinearKernel() }),
+		lab.Option[kernel](ml.KernelPoly, ml.PolyKernel),
+		lab.Option[kernel](ml.KernelRBF, func(gamma, _ float64, _ int) ml.Kernel { return ml.RBFKernel(gamma) }),
+	)
+	cParam = lab.Float(lab.Param{Name: "C", Label: "C (soft → hard)", Default: "1", Min: 0.01, Max: 1000, Step: 0.01,
+		Help: "Price of a sample inside the margin or on the wrong side; try powers of ten from 0.01 to 1000. Small C: soft margin, wide and tolerant; large C: nearly a hard margin, narrow and pulled by every outlier."})
+	gammaParam = lab.Float(lab.Param{Name: "gamma", Label: "γ (poly, rbf)", Default: "0.5", Min: 0.01, Max: 100, Step: 0.01,
+		Help: "Kernel scale. For rbf, 1/√γ is the reach of each support vector's bump: large γ, small bumps, a wiggly boundary that over-fits."})
+	degreeParam = lab.Int(lab.Param{Name: "degree", Label: "Degree (poly)", Default: "2", Min: 2, Max: 5, Step: 1,
+		Help: "Degree of the polynomial kernel: the boundary is a polynomial curve of this degree."})
+	coef0Param = lab.Float(lab.Param{Name: "coef0", Label: "coef0 (poly)", Default: "1", Min: -10, Max: 10, Step: 0.1,
+		Help: "Constant of the polynomial kernel; with 0 only the monomials of exactly the given degree are features."})
+	nParam      = classdata.NParam(200, maxN)
+	pointsParam = classdata.PointsParam()
+)
+
 // Scenario returns the SVM scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -50,25 +75,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "The widest margin between two classes, trained by SMO one pair of multipliers at a time: margin band, support vectors, hard vs soft margin (C) and the kernel trick.",
 		MaxSteps: maxSteps,
 		Speed:    15,
-		Params: []lab.Param{
-			classdata.DatasetParam(classdata.Overlap, classdata.All),
-			{Name: "kernel", Label: "Kernel", Kind: lab.KindEnum, Default: ml.KernelLinear,
-				Options: []string{ml.KernelLinear, ml.KernelPoly, ml.KernelRBF},
-				Help:    "linear: K(x, z) = xᵀz, a straight boundary; poly: (γ xᵀz + coef0)^degree; rbf: exp(−γ ‖x − z‖²), a bump around every support vector."},
-			{Name: "C", Label: "C (soft → hard)", Kind: lab.KindFloat, Default: "1", Min: 0.01, Max: 1000, Step: 0.01,
-				Help: "Price of a sample inside the margin or on the wrong side; try powers of ten from 0.01 to 1000. Small C: soft margin, wide and tolerant; large C: nearly a hard margin, narrow and pulled by every outlier."},
-			{Name: "gamma", Label: "γ (poly, rbf)", Kind: lab.KindFloat, Default: "0.5", Min: 0.01, Max: 100, Step: 0.01,
-				Help: "Kernel scale. For rbf, 1/√γ is the reach of each support vector's bump: large γ, small bumps, a wiggly boundary that over-fits."},
-			{Name: "degree", Label: "Degree (poly)", Kind: lab.KindInt, Default: "2", Min: 2, Max: 5, Step: 1,
-				Help: "Degree of the polynomial kernel: the boundary is a polynomial curve of this degree."},
-			{Name: "coef0", Label: "coef0 (poly)", Kind: lab.KindFloat, Default: "1", Min: -10, Max: 10, Step: 0.1,
-				Help: "Constant of the polynomial kernel; with 0 only the monomials of exactly the given degree are features."},
-			classdata.NParam(200, maxN),
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, kernelParam, cParam, gammaParam, degreeParam, coef0Param, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "boundary", Title: "Decision function, margin band and support vectors", Points: "points"},
+			{Name: "boundary", Title: "Decision function, margin band and support vectors", Points: pointsParam.Name()},
 			{Name: "lifted", Title: "The lifted feature space"},
 			{Name: "objective", Title: "Dual objective and KKT violation per step"},
 		},
@@ -93,21 +102,14 @@ type model struct {
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
 	set, err := classdata.Load(rng, classdata.Options{
-		Dataset: v.String("dataset"), N: v.Int("n"), Noise: noise, Classes: 2,
-		Binary: true, TestShare: testShare, Points: v.Points("points"),
+		Dataset: datasetParam.Get(v), N: nParam.Get(v), Noise: noise, Classes: 2,
+		Binary: true, TestShare: testShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := &model{set: set, c: v.Float("C")}
-	switch v.String("kernel") {
-	case ml.KernelPoly:
-		m.kernel = ml.PolyKernel(v.Float("gamma"), v.Float("coef0"), v.Int("degree"))
-	case ml.KernelRBF:
-		m.kernel = ml.RBFKernel(v.Float("gamma"))
-	default:
-		m.kernel = ml.LinearKernel()
-	}
+	m := &model{set: set, c: cParam.Get(v)}
+	m.kernel = kernelParam.Get(v)(gammaParam.Get(v), coef0Param.Get(v), degreeParam.Get(v))
 	X, labels := set.Subset(set.Train)
 	m.trainX = X
 	y := make([]int, len(labels))
@@ -267,7 +269,7 @@ func fmtShort(v float64) string {
 	if math.IsInf(v, 1) {
 		return "∞"
 	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
+	return textfmt.Sig(v, 3)
 }
 
 func capitalise(s string) string {
@@ -320,7 +322,7 @@ func (m *model) plotBoundary() *plot.Plot {
 		return p
 	}
 	g := m.grids()
-	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], regionRes, func(x1, x2 float64) color.Color {
+	viz.AddRegionMap(p, b, regionRes, func(x1, x2 float64) color.Color {
 		return regionColor(g.raster.at(x1, x2))
 	})
 	switch {
@@ -328,8 +330,8 @@ func (m *model) plotBoundary() *plot.Plot {
 	case m.kernel.Name == ml.KernelLinear:
 		m.addStraightLevels(p)
 	default:
-		viz.AddContours(p, b[0], b[1], b[2], b[3], contourRes, g.lines.at, []float64{-1, 1}, inkMargin)
-		viz.AddContours(p, b[0], b[1], b[2], b[3], contourRes, g.lines.at, []float64{0}, inkBoundary)
+		viz.AddContours(p, b, contourRes, g.lines.at, []float64{-1, 1}, inkMargin)
+		viz.AddContours(p, b, contourRes, g.lines.at, []float64{0}, inkBoundary)
 	}
 	set.AddSamples(p)
 	m.addSupport(p, m.trainX, 6, nil)
@@ -367,19 +369,19 @@ func (m *model) addStraightLevels(p *plot.Plot) {
 }
 
 // clipLine returns the ends of the line t₁x + t₂y + c = 0 inside the box
-// b = (xmin, xmax, ymin, ymax), or nil when it misses the box.
-func clipLine(t1, t2, c float64, b [4]float64) (xs, ys []float64) {
+// b, or nil when it misses the box.
+func clipLine(t1, t2, c float64, b viz.Box) (xs, ys []float64) {
 	var pts [][2]float64
 	if t2 != 0 {
-		for _, x := range []float64{b[0], b[1]} {
-			if y := -(t1*x + c) / t2; y >= b[2] && y <= b[3] {
+		for _, x := range []float64{b.XMin, b.XMax} {
+			if y := -(t1*x + c) / t2; y >= b.YMin && y <= b.YMax {
 				pts = append(pts, [2]float64{x, y})
 			}
 		}
 	}
 	if t1 != 0 {
-		for _, y := range []float64{b[2], b[3]} {
-			if x := -(t2*y + c) / t1; x > b[0] && x < b[1] {
+		for _, y := range []float64{b.YMin, b.YMax} {
+			if x := -(t2*y + c) / t1; x > b.XMin && x < b.XMax {
 				pts = append(pts, [2]float64{x, y})
 			}
 		}
@@ -417,18 +419,10 @@ func (m *model) plotObjective() *plot.Plot {
 	if m.svm == nil {
 		return p
 	}
-	n := len(m.objective)
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = float64(i)
-	}
 	// D(α) = 0 at α = 0, which a log axis cannot show: start at step 1.
-	if n > 1 {
-		dx, dy := viz.Decimate(xs[1:], m.objective[1:], curvePts)
-		viz.AddLine(p, dx, dy, viz.ClassColor(0), "dual objective D(α)", false)
-	}
-	dx, dy := viz.Decimate(xs, positive(m.violation), curvePts)
-	viz.AddLine(p, dx, dy, viz.ClassColor(2), "KKT violation", false)
+	viz.AddHistory(p, curvePts,
+		viz.Curve{Values: m.objective, From: 1, Color: viz.ClassColor(0), Label: "dual objective D(α)"},
+		viz.Curve{Values: positive(m.violation), Color: viz.ClassColor(2), Label: "KKT violation"})
 	viz.AddHLine(p, ml.SVMTolerance, "tolerance 0.001", viz.Neutral)
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)

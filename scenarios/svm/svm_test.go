@@ -112,7 +112,7 @@ func kernelFromQuery(t testing.TB, query string) func(x, z []float64) float64 {
 	return dot
 }
 
-func cParam(query string) float64 {
+func cFromQuery(query string) float64 {
 	q, _ := url.ParseQuery(query)
 	if q.Get("C") == "" {
 		return 1
@@ -255,7 +255,7 @@ func TestFrameContract(t *testing.T) {
 	} {
 		r := scenariotest.NewRun(t, sc, query)
 		data := readCSV(t, r)
-		K, C := kernelFromQuery(t, query), cParam(query)
+		K, C := kernelFromQuery(t, query), cFromQuery(query)
 		f := scenariotest.Decode[frame](t, r, false)
 		if f.Step != 0 || len(f.State.Support) != 0 || len(f.State.Pair) != 0 || f.Metrics["dual_objective"] != 0 {
 			t.Fatalf("%q: step 0 is not α = 0: %+v", query, f)
@@ -416,7 +416,7 @@ func TestQuadFeatureMapIsTheKernel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		k := ml.PolyKernel(v.Float("gamma"), v.Float("coef0"), 2)
+		k := ml.PolyKernel(gammaParam.Get(v), coef0Param.Get(v), 2)
 		K := kernelFromQuery(t, query)
 		r := scenariotest.NewRun(t, sc, query)
 		mod, err := sc.New(v)

@@ -201,7 +201,7 @@ func (m *model) plotHeatmap() *plot.Plot {
 			grid[l] = append(grid[l], math.NaN())
 		}
 	}
-	viz.AddColorGrid(p, grid, -0.5, width-0.5, 0.5, float64(L)+0.5, viz.ColorGridStyle{
+	viz.AddColorGrid(p, grid, viz.Box{XMin: -0.5, XMax: width - 0.5, YMin: 0.5, YMax: float64(L) + 0.5}, viz.ColorGridStyle{
 		Lo: logLo, Hi: logHi, Bands: 18, Ticks: ticks, Title: "log10",
 		Label: func(v float64) string { return strconv.Itoa(int(v)) },
 	})

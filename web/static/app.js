@@ -2,11 +2,8 @@
 // draws every plot; this module only sends commands over one websocket,
 // swaps the SVGs it receives into the page and keeps the URL in step.
 
-// Speed slider stops in steps per second (web/templates/pages.go has the same).
-const SPEEDS = [0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 240];
 // A click this close to an added point (in SVG units) removes it.
 const HIT_RADIUS = 7;
-const MAX_POINTS = 200;
 
 const $ = (id) => document.getElementById(id);
 
@@ -38,6 +35,9 @@ class Client {
     this.slug = root.dataset.slug;
     this.query = root.dataset.query;
     this.schema = JSON.parse($('params-schema').textContent);
+    // The speed slider's stops, the scenario's play speed and the point
+    // limit, as the server decides them (lab.ClientConfig).
+    this.config = JSON.parse($('client-config').textContent);
     this.viewports = JSON.parse($('viewports').textContent) || {};
     this.step = 0;
     this.running = false;
@@ -55,7 +55,7 @@ class Client {
     $('step').addEventListener('click', () => this.send('step'));
     $('reset').addEventListener('click', () => this.reset());
     const speed = $('speed');
-    speed.addEventListener('input', () => { $('speed-value').textContent = String(SPEEDS[speed.value]); });
+    speed.addEventListener('input', () => { $('speed-value').textContent = String(this.config.speeds[speed.value]); });
     speed.addEventListener('change', () => this.sendSpeed());
     $('share').addEventListener('click', () => this.share());
     const form = $('params');
@@ -98,15 +98,14 @@ class Client {
           sock.close();
           this.query = this.root.dataset.query;
           this.lastError = msg.message || 'the server refused the run';
-          $('form-error').textContent = this.lastError;
+          this.showFormError(this.lastError, msg.param);
           if (!this.ws) this.setConn(this.lastError, true);
           return;
         }
         if (this.ws) { this.ws.onclose = null; this.ws.close(); }
         this.ws = sock;
         this.setConn('', false);
-        const want = SPEEDS[$('speed').value];
-        if (want !== Number(this.root.dataset.speed)) this.sendSpeed();
+        if (this.config.speeds[$('speed').value] !== this.config.speed) this.sendSpeed();
       }
       if (this.ws === sock) this.handle(msg);
     };
@@ -132,7 +131,7 @@ class Client {
     this.ws.send(JSON.stringify({ type, ...extra }));
   }
 
-  sendSpeed() { this.send('speed', { value: SPEEDS[$('speed').value] }); }
+  sendSpeed() { this.send('speed', { value: this.config.speeds[$('speed').value] }); }
 
   reset() {
     if (!this.ws) {
@@ -150,7 +149,7 @@ class Client {
         this.root.dataset.query = msg.query;
         history.replaceState(null, '', `/s/${this.slug}${msg.query ? '?' + msg.query : ''}`);
         $('share-url').value = this.shareURL();
-        $('form-error').textContent = '';
+        this.showFormError('');
         break;
       case 'frame':
         this.frame(msg);
@@ -160,7 +159,7 @@ class Client {
         break;
       case 'error':
         this.lastError = msg.message;
-        if (/^parameter /.test(msg.message)) $('form-error').textContent = msg.message;
+        if (msg.param) this.showFormError(msg.message, msg.param);
         this.setConn(msg.message, true);
         break;
     }
@@ -211,6 +210,15 @@ class Client {
     $('step').disabled = this.done;
   }
 
+  // showFormError shows a refusal under the form and marks the field of
+  // the parameter it names, if any; showFormError('') clears both.
+  showFormError(text, param) {
+    $('form-error').textContent = text;
+    for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    const field = param && $('p-' + param);
+    if (field) field.setAttribute('aria-invalid', 'true');
+  }
+
   setConn(text, isError) {
     const el = $('conn');
     el.textContent = text;
@@ -259,12 +267,12 @@ class Client {
     for (const el of form.elements) {
       if (el.name && el.willValidate && !el.checkValidity()) {
         const p = this.schema.find((s) => s.name === el.name);
-        $('form-error').textContent = `parameter "${el.name}": invalid value "${el.value}": ${el.validationMessage}${p ? ' (' + p.label + ')' : ''}`;
+        this.showFormError(`parameter "${el.name}": invalid value "${el.value}": ${el.validationMessage}${p ? ' (' + p.label + ')' : ''}`, el.name);
         el.focus();
         return;
       }
     }
-    $('form-error').textContent = '';
+    this.showFormError('');
     this.query = this.formQuery();
     this.lastError = '';
     this.connect();
@@ -303,8 +311,8 @@ class Client {
     if (hit >= 0) {
       pts.splice(hit, 1);
     } else {
-      if (pts.length >= MAX_POINTS) {
-        $('form-error').textContent = `at most ${MAX_POINTS} points can be added`;
+      if (pts.length >= this.config.max_points) {
+        $('form-error').textContent = `at most ${this.config.max_points} points can be added`;
         return;
       }
       const [x, y] = toData(u.x, u.y);

@@ -27,18 +27,8 @@ func (Pages) Error(status int, title, message string) templ.Component {
 	return errorPage(status, title, message)
 }
 
-// speeds are the speed slider's stops in steps per second; app.js has the
-// same list.
-var speeds = []float64{0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 240}
-
-func defaultSpeed(s *lab.Scenario) float64 {
-	if s.Speed > 0 {
-		return s.Speed
-	}
-	return 5
-}
-
-func speedIndex(v float64) int {
+// speedIndex is the slider stop nearest to v steps per second.
+func speedIndex(speeds []float64, v float64) int {
 	best := 0
 	for i, s := range speeds {
 		if math.Abs(s-v) < math.Abs(speeds[best]-v) {

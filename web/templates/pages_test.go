@@ -2,6 +2,11 @@ package templates
 
 import (
 	"context"
+	"encoding/json"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,5 +74,56 @@ func TestErrorPageEscapes(t *testing.T) {
 	(Pages{}).Error(400, "Bad", `parameter "k": invalid value "<script>"`).Render(context.Background(), &b)
 	if strings.Contains(b.String(), "<script>\"") || !strings.Contains(b.String(), "&lt;script&gt;") {
 		t.Errorf("error message not escaped: %s", b.String())
+	}
+}
+
+// TestScenarioPageCarriesClientConfig: the numbers app.js needs (speed
+// stops, play speed, point limit) come from the server, in the page's
+// client-config JSON.
+func TestScenarioPageCarriesClientConfig(t *testing.T) {
+	script := regexp.MustCompile(`<script[^>]*id="client-config"[^>]*>([^<]*)</script>`)
+	slider := regexp.MustCompile(`<input type="range" data-testid="speed" id="speed" min="0" max="(\d+)" step="1" value="(\d+)"`)
+	for _, sc := range scenarios.All() {
+		v := lab.Defaults(sc.Params)
+		var b strings.Builder
+		if err := (Pages{}).Scenario(lab.PageData{Scenario: sc, Values: v, Query: v.Encode()}).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		html := b.String()
+		m := script.FindStringSubmatch(html)
+		if m == nil {
+			t.Fatalf("%s: no client-config script", sc.Slug)
+		}
+		var got struct {
+			Speeds    []float64 `json:"speeds"`
+			Speed     float64   `json:"speed"`
+			MaxPoints int       `json:"max_points"`
+		}
+		if err := json.Unmarshal([]byte(m[1]), &got); err != nil {
+			t.Fatalf("%s: client-config %q: %v", sc.Slug, m[1], err)
+		}
+		wantSpeed := sc.Speed
+		if wantSpeed == 0 {
+			wantSpeed = lab.DefaultSpeed
+		}
+		if !slices.Equal(got.Speeds, lab.SpeedStops()) || got.Speed != wantSpeed || got.MaxPoints != lab.MaxPoints {
+			t.Errorf("%s: client-config = %+v, want speeds %v, speed %g, max_points %d", sc.Slug, got, lab.SpeedStops(), wantSpeed, lab.MaxPoints)
+		}
+		// The slider has one position per stop and starts at the stop
+		// nearest the play speed.
+		s := slider.FindStringSubmatch(html)
+		if s == nil {
+			t.Fatalf("%s: no speed slider", sc.Slug)
+		}
+		last, _ := strconv.Atoi(s[1])
+		at, _ := strconv.Atoi(s[2])
+		if last != len(got.Speeds)-1 {
+			t.Errorf("%s: slider max %d, want %d", sc.Slug, last, len(got.Speeds)-1)
+		}
+		for i, stop := range got.Speeds {
+			if math.Abs(stop-wantSpeed) < math.Abs(got.Speeds[at]-wantSpeed) {
+				t.Errorf("%s: slider starts at %g steps/s, but stop %d (%g) is nearer %g", sc.Slug, got.Speeds[at], i, stop, wantSpeed)
+			}
+		}
 	}
 }

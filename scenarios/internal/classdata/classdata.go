@@ -13,38 +13,94 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
-// Data set names, as the URL spells them.
-const (
-	Separable = "separable"
-	Overlap   = "overlap"
-	Outliers  = "outliers"
-	XOR       = "xor"
-	Circles   = "circles"
-	Moons     = "moons"
-	Spiral    = "spiral"
-	Iris      = "iris"
-	Wine      = "wine"
-	Custom    = "custom"
+// Dataset is one data set a classifier scenario can offer: its URL word and
+// how it is made.
+type Dataset struct {
+	Name string
+	// make fills s with the data set's samples, drawing from rng; nil for a
+	// data set its scenario makes itself (see Named).
+	make func(rng *rand.Rand, s *Set, o Options)
+	// twoClass data sets have exactly two classes whatever is asked.
+	twoClass bool
+	// real data sets are measurements with their own size and classes.
+	real bool
+	// help describes a Named data set in the parameter's help.
+	help string
+}
+
+// TwoClass reports whether the data set has exactly two classes whatever
+// is asked.
+func (d *Dataset) TwoClass() bool { return d.twoClass }
+
+// Real reports whether the data set is real measurements (iris, wine),
+// with its own size and classes.
+func (d *Dataset) Real() bool { return d.real }
+
+// Named declares a data set a scenario makes itself (with FromSamples),
+// offered under word beside classdata's own and described by help in the
+// parameter's help; Load refuses it.
+func Named(word, help string) *Dataset { return &Dataset{Name: word, help: help} }
+
+// blobs makes Gaussian blobs around o.Classes centres on a circle of
+// radius r, with sd spread times the noise.
+func blobs(rng *rand.Rand, s *Set, o Options, r, spread float64) {
+	c := make([][]float64, o.Classes)
+	for k := range c {
+		a := 2*math.Pi*float64(k)/float64(o.Classes) + math.Pi
+		c[k] = []float64{r * math.Cos(a), r * math.Sin(a)}
+	}
+	s.X, s.Labels = ml.Blobs(rng, o.N, c, spread*max(o.Noise, 0.2)/0.5)
+}
+
+// The data sets, as the URL spells them.
+var (
+	Separable = &Dataset{Name: "separable", make: func(rng *rand.Rand, s *Set, o Options) { blobs(rng, s, o, 2.2, 0.6) }}
+	Overlap   = &Dataset{Name: "overlap", make: func(rng *rand.Rand, s *Set, o Options) { blobs(rng, s, o, 1.2, 1.0) }}
+	Outliers  = &Dataset{Name: "outliers", make: func(rng *rand.Rand, s *Set, o Options) {
+		blobs(rng, s, o, 2.2, 0.6)
+		s.Outliers = ml.WithOutliers(rng, s.X, 0.05, 1.3)
+	}}
+	XOR = &Dataset{Name: "xor", twoClass: true, make: func(rng *rand.Rand, s *Set, o Options) {
+		s.X, s.Labels = ml.XOR(rng, o.N, 0.4*o.Noise)
+	}}
+	Circles = &Dataset{Name: "circles", twoClass: true, make: func(rng *rand.Rand, s *Set, o Options) {
+		s.X, s.Labels = ml.Circles(rng, o.N, 0.1*o.Noise, 0.45)
+	}}
+	Moons = &Dataset{Name: "moons", twoClass: true, make: func(rng *rand.Rand, s *Set, o Options) {
+		s.X, s.Labels = ml.Moons(rng, o.N, 0.2*o.Noise)
+		for _, x := range s.X { // to the playground's range, centred
+			x[0], x[1] = 2*(x[0]-0.5), 2*(x[1]-0.25)
+		}
+	}}
+	Spiral = &Dataset{Name: "spiral", make: func(rng *rand.Rand, s *Set, o Options) {
+		s.X, s.Labels = ml.Spiral(rng, o.N, o.Classes, 0.2*o.Noise)
+	}}
+	Iris = &Dataset{Name: "iris", real: true, make: func(_ *rand.Rand, s *Set, o Options) {
+		X, labels, features, classes := ml.Iris()
+		s.load(X, labels, features, classes, irisMap, o.Binary)
+	}}
+	Wine = &Dataset{Name: "wine", real: true, make: func(_ *rand.Rand, s *Set, o Options) {
+		X, labels, features, classes := ml.Wine()
+		s.load(X, labels, features, classes, wineMap, o.Binary)
+	}}
+	Custom = &Dataset{Name: "custom", make: func(*rand.Rand, *Set, Options) {}}
 )
 
 // All is every data set, generated ones first.
-var All = []string{Separable, Overlap, Outliers, XOR, Circles, Moons, Spiral, Iris, Wine, Custom}
+var All = []*Dataset{Separable, Overlap, Outliers, XOR, Circles, Moons, Spiral, Iris, Wine, Custom}
 
 // MaxClasses bounds the classes of any data set and of clicked points.
 const MaxClasses = 5
-
-// twoClass data sets have exactly two classes whatever is asked.
-var twoClass = []string{XOR, Circles, Moons}
 
 // Map features of the real data sets: the pair that shows the species or
 // cultivars best in two dimensions.
@@ -54,28 +110,35 @@ var (
 )
 
 // DatasetParam is the "dataset" parameter offering the given data sets.
-func DatasetParam(def string, options []string) lab.Param {
-	return lab.Param{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: def, Options: options,
-		Help: "separable / overlap: Gaussian blobs apart or overlapping; outliers: separable blobs with 5% of the samples thrown deep into the other side; " +
-			"xor, circles, moons, spiral: classes no straight line can separate; iris, wine: real measurements (standardised; the map shows two features, the model uses all); custom: only your points."}
+func DatasetParam(def *Dataset, ds []*Dataset) lab.Handle[*Dataset] {
+	help := "separable / overlap: Gaussian blobs apart or overlapping; outliers: separable blobs with 5% of the samples thrown deep into the other side; " +
+		"xor, circles, moons, spiral: classes no straight line can separate; iris, wine: real measurements (standardised; the map shows two features, the model uses all); custom: only your points."
+	choices := make([]lab.Choice[*Dataset], len(ds))
+	for i, d := range ds {
+		choices[i] = lab.Option(d.Name, d)
+		if d.help != "" {
+			help += " " + d.help
+		}
+	}
+	return lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: def.Name, Help: help}, choices...)
 }
 
 // PointsParam is the "points" parameter: samples the user clicked, each
 // with a class.
-func PointsParam() lab.Param {
-	return lab.Param{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "", Classes: MaxClasses,
-		Help: "Points you added by clicking on the map, in the class chosen beside it; they join the training set."}
+func PointsParam() lab.Handle[[]lab.Point] {
+	return lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "", Classes: MaxClasses,
+		Help: "Points you added by clicking on the map, in the class chosen beside it; they join the training set."})
 }
 
 // NParam is the "n" parameter: the number of generated samples.
-func NParam(def, max int) lab.Param {
-	return lab.Param{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: strconv.Itoa(def), Min: 20, Max: float64(max), Step: 10,
-		Help: "Number of generated samples (real data sets keep their own size)."}
+func NParam(def, max int) lab.Handle[int] {
+	return lab.Int(lab.Param{Name: "n", Label: "Samples", Default: strconv.Itoa(def), Min: 20, Max: float64(max), Step: 10,
+		Help: "Number of generated samples (real data sets keep their own size)."})
 }
 
 // Options says which data set to build.
 type Options struct {
-	Dataset string
+	Dataset *Dataset
 	N       int
 	// Noise is the sd of the blobs and the jitter of the other generators.
 	Noise float64
@@ -100,7 +163,7 @@ type Set struct {
 	Split        []bool    // true for test samples
 	User         int       // the last User samples are the user's points
 	Mean         []float64 // training means, for the map's slice
-	Bounds       [4]float64
+	Bounds       viz.Box
 	Outliers     []int // indices moved by the outliers data set
 }
 
@@ -110,48 +173,15 @@ func Load(rng *rand.Rand, o Options) (*Set, error) {
 	if o.Classes < 2 {
 		o.Classes = 2
 	}
-	s := &Set{Name: o.Dataset, Classes: o.Classes}
-	centres := func(r float64) [][]float64 {
-		c := make([][]float64, o.Classes)
-		for k := range c {
-			a := 2*math.Pi*float64(k)/float64(o.Classes) + math.Pi
-			c[k] = []float64{r * math.Cos(a), r * math.Sin(a)}
-		}
-		return c
+	if o.Dataset.make == nil {
+		return nil, fmt.Errorf("classdata: data set %q is made by its scenario, not by Load", o.Dataset.Name)
 	}
-	if slices.Contains(twoClass, o.Dataset) && o.Classes != 2 {
+	if o.Dataset.twoClass && o.Classes != 2 {
 		return nil, &lab.ParamError{Name: "classes", Value: strconv.Itoa(o.Classes),
-			Allowed: fmt.Sprintf("data set %s has 2 classes; choose 2, or blobs or spiral for more", o.Dataset)}
+			Allowed: fmt.Sprintf("data set %s has 2 classes; choose 2, or blobs or spiral for more", o.Dataset.Name)}
 	}
-	switch o.Dataset {
-	case Separable:
-		s.X, s.Labels = ml.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
-	case Overlap:
-		s.X, s.Labels = ml.Blobs(rng, o.N, centres(1.2), 1.0*max(o.Noise, 0.2)/0.5)
-	case Outliers:
-		s.X, s.Labels = ml.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
-		s.Outliers = ml.WithOutliers(rng, s.X, 0.05, 1.3)
-	case XOR:
-		s.X, s.Labels = ml.XOR(rng, o.N, 0.4*o.Noise)
-	case Circles:
-		s.X, s.Labels = ml.Circles(rng, o.N, 0.1*o.Noise, 0.45)
-	case Moons:
-		s.X, s.Labels = ml.Moons(rng, o.N, 0.2*o.Noise)
-		for _, x := range s.X { // to the playground's range, centred
-			x[0], x[1] = 2*(x[0]-0.5), 2*(x[1]-0.25)
-		}
-	case Spiral:
-		s.X, s.Labels = ml.Spiral(rng, o.N, o.Classes, 0.2*o.Noise)
-	case Iris:
-		X, labels, features, classes := ml.Iris()
-		s.load(X, labels, features, classes, irisMap, o.Binary)
-	case Wine:
-		X, labels, features, classes := ml.Wine()
-		s.load(X, labels, features, classes, wineMap, o.Binary)
-	case Custom:
-	default:
-		return nil, &lab.ParamError{Name: "dataset", Value: o.Dataset, Allowed: "one of the listed data sets"}
-	}
+	s := &Set{Name: o.Dataset.Name, Classes: o.Classes}
+	o.Dataset.make(rng, s, o)
 	if s.FeatureNames == nil {
 		s.FeatureNames = []string{"x1", "x2"}
 		for k := range s.Classes {
@@ -248,11 +278,11 @@ func (s *Set) load(X [][]float64, labels []int, features, classes []string, mapp
 }
 
 // bounds pads the bounding box of the first two features.
-func bounds(X [][]float64) [4]float64 {
-	b := [4]float64{-3, 3, -3, 3}
+func bounds(X [][]float64) viz.Box {
+	b := viz.Box{XMin: -3, XMax: 3, YMin: -3, YMax: 3}
 	for _, x := range X {
-		b[0], b[1] = min(b[0], x[0]-0.3), max(b[1], x[0]+0.3)
-		b[2], b[3] = min(b[2], x[1]-0.3), max(b[3], x[1]+0.3)
+		b.XMin, b.XMax = min(b.XMin, x[0]-0.3), max(b.XMax, x[0]+0.3)
+		b.YMin, b.YMax = min(b.YMin, x[1]-0.3), max(b.YMax, x[1]+0.3)
 	}
 	return b
 }
@@ -305,7 +335,7 @@ func (s *Set) Rows() [][]string {
 	for i, x := range s.X {
 		row := make([]string, 0, len(header))
 		for _, v := range x {
-			row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
+			row = append(row, textfmt.Num(v))
 		}
 		split := "train"
 		if s.Split[i] {
@@ -325,8 +355,7 @@ func (s *Set) NewMap() *plot.Plot {
 // features held at their training means.
 func (s *Set) AddRegions(p *plot.Plot, res int, colorAt func(x []float64) color.Color) {
 	buf := make([]float64, s.Dim())
-	b := s.Bounds
-	viz.AddRegionMap(p, b[0], b[1], b[2], b[3], res, func(x1, x2 float64) color.Color {
+	viz.AddRegionMap(p, s.Bounds, res, func(x1, x2 float64) color.Color {
 		return colorAt(s.Slice(x1, x2, buf))
 	})
 }
@@ -349,8 +378,7 @@ func (s *Set) AddSamples(p *plot.Plot) {
 	if s.User > 0 {
 		viz.AddScatter(p, s.X[gen:], s.Labels[gen:], viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
 	}
-	b := s.Bounds
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, s.Bounds)
 }
 
 // Blend mixes the region colours of the classes weighted by probs, rounded

@@ -22,11 +22,12 @@ func load(t *testing.T, o Options) *Set {
 }
 
 func TestLoadEveryDataSet(t *testing.T) {
-	for _, name := range All {
-		o := Options{Dataset: name, N: 200, Noise: 0.5, Classes: 2, TestShare: 0.3, Points: []lab.Point{{X: 1, Y: 2, Class: 1}}}
+	for _, ds := range All {
+		name := ds.Name
+		o := Options{Dataset: ds, N: 200, Noise: 0.5, Classes: 2, TestShare: 0.3, Points: []lab.Point{{X: 1, Y: 2, Class: 1}}}
 		s := load(t, o)
 		n := len(s.X)
-		wantN := map[string]int{Iris: 151, Wine: 179, Custom: 1}[name]
+		wantN := map[*Dataset]int{Iris: 151, Wine: 179, Custom: 1}[ds]
 		if wantN == 0 {
 			wantN = 201
 		}
@@ -58,8 +59,9 @@ func TestLoadEveryDataSet(t *testing.T) {
 }
 
 func TestRealDataStandardised(t *testing.T) {
-	for _, name := range []string{Iris, Wine} {
-		s := load(t, Options{Dataset: name, TestShare: 0.25, Classes: 2})
+	for _, ds := range []*Dataset{Iris, Wine} {
+		name := ds.Name
+		s := load(t, Options{Dataset: ds, TestShare: 0.25, Classes: 2})
 		for j := range s.Dim() {
 			var mean, sq float64
 			for _, x := range s.X {
@@ -93,6 +95,10 @@ func TestParamErrors(t *testing.T) {
 		if !errors.As(err, &pe) {
 			t.Errorf("%+v: error %v, want a ParamError", o, err)
 		}
+	}
+	// A data set its scenario makes is not Load's to make.
+	if _, err := Load(rand.New(rand.NewPCG(1, 1)), Options{Dataset: Named("stripes", "stripes: made by the scenario."), N: 50, Classes: 2}); err == nil {
+		t.Error("Load made a data set declared with Named")
 	}
 }
 

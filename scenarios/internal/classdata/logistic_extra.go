@@ -24,18 +24,18 @@ func (s *Set) LinearBoundary(w []float64, b float64) (xs, ys []float64, ok bool)
 	var pts [][2]float64
 	add := func(x, y float64) {
 		const slack = 1e-9
-		if x < bd[0]-slack || x > bd[1]+slack || y < bd[2]-slack || y > bd[3]+slack || math.IsNaN(x+y) {
+		if x < bd.XMin-slack || x > bd.XMax+slack || y < bd.YMin-slack || y > bd.YMax+slack || math.IsNaN(x+y) {
 			return
 		}
 		pts = append(pts, [2]float64{x, y})
 	}
 	if c != 0 {
-		add(bd[0], -(a*bd[0]+d)/c)
-		add(bd[1], -(a*bd[1]+d)/c)
+		add(bd.XMin, -(a*bd.XMin+d)/c)
+		add(bd.XMax, -(a*bd.XMax+d)/c)
 	}
 	if a != 0 {
-		add(-(c*bd[2]+d)/a, bd[2])
-		add(-(c*bd[3]+d)/a, bd[3])
+		add(-(c*bd.YMin+d)/a, bd.YMin)
+		add(-(c*bd.YMax+d)/a, bd.YMax)
 	}
 	// The two crossings farthest apart (a corner is found twice).
 	best := -1.0
