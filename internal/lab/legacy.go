@@ -12,7 +12,10 @@ func (v Values) Points(name string) []Point {
 	v.param(name, KindPoints)
 	return slices.Clone(v.points[name])
 }
-func (v Values) List(name string) []string { v.param(name, KindList); return slices.Clone(v.lists[name]) }
+func (v Values) List(name string) []string {
+	v.param(name, KindList)
+	return slices.Clone(v.lists[name])
+}
 func (v Values) Ints(name string) []int {
 	v.param(name, KindInts)
 	out := make([]int, len(v.numbers[name]))

@@ -311,3 +311,21 @@ func TestRefuseNamesTheParameter(t *testing.T) {
 		t.Errorf("Refuse = %q, want %q", got, want)
 	}
 }
+
+// A seed control that changes nothing misleads: a scenario either draws at
+// random and has a seed, or says it is deterministic and has none.
+func TestSeedRule(t *testing.T) {
+	sc := *counter
+	sc.Params = Params(counterLast, counterPoints)
+	if err := sc.Validate(); err == nil || !strings.Contains(err.Error(), "has no seed") {
+		t.Errorf("no seed, not deterministic: %v", err)
+	}
+	sc.Deterministic = true
+	if err := sc.Validate(); err != nil {
+		t.Errorf("no seed, deterministic: %v", err)
+	}
+	sc.Params = Params(counterLast, counterPoints, Seed)
+	if err := sc.Validate(); err == nil || !strings.Contains(err.Error(), "shows a seed") {
+		t.Errorf("seed, deterministic: %v", err)
+	}
+}

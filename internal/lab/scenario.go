@@ -25,6 +25,9 @@ type Scenario struct {
 	MaxSteps int
 	// Speed is the default number of steps per second when playing.
 	Speed float64
+	// Deterministic says the run draws nothing at random, so the scenario
+	// has no seed parameter: a seed control that changes nothing misleads.
+	Deterministic bool
 	// Explanation is the idea in a few paragraphs; formulas in
 	// <span class="tex">…</span> (inline) or <div class="tex">…</div> are
 	// typeset in the browser.
@@ -127,8 +130,11 @@ func (s *Scenario) Validate() error {
 			return fmt.Errorf("lab: scenario %q: default: %w", s.Slug, err)
 		}
 	}
-	if !seen["seed"] {
+	switch {
+	case !seen["seed"] && !s.Deterministic:
 		return fmt.Errorf("lab: scenario %q: has no seed parameter", s.Slug)
+	case seen["seed"] && s.Deterministic:
+		return fmt.Errorf("lab: scenario %q: draws nothing at random but shows a seed", s.Slug)
 	}
 	for _, pn := range s.Panels {
 		if pn.Points != "" && !seen[pn.Points] {

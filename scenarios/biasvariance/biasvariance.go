@@ -18,6 +18,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -43,6 +44,18 @@ const (
 // truth is the curve every training set is drawn around.
 func truth(x float64) float64 { return math.Sin(math.Pi * x) }
 
+// The parameter table.
+var (
+	degreeParam = lab.Int(lab.Param{Name: "degree", Label: "Polynomial degree", Default: "3", Min: 1, Max: maxDegree, Step: 1,
+		Help: "The degree whose fits are drawn; the decomposition covers every degree from 1 to 12."})
+	trialsParam = lab.Int(lab.Param{Name: "trials", Label: "Training sets", Default: "30", Min: 2, Max: maxTrials, Step: 1,
+		Help: "How many independent training sets are drawn, one per step."})
+	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples per set", Default: "15", Min: 5, Max: 200, Step: 1,
+		Help: "Samples in each training set, evenly spread over x. More data lowers the variance."})
+	noiseParam = lab.Float(lab.Param{Name: "noise", Label: "Noise σ", Default: "0.3", Min: 0, Max: 1.5, Step: 0.05,
+		Help: "Standard deviation of the noise added to sin(πx); σ² is the error no model can remove."})
+)
+
 // Scenario returns the bias–variance scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -52,17 +65,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Draw training set after training set from one curve and fit each: simple models miss the curve the same way every time (bias), flexible ones chase each sample's noise (variance).",
 		MaxSteps: maxTrials - 1,
 		Speed:    4,
-		Params: []lab.Param{
-			{Name: "degree", Label: "Polynomial degree", Kind: lab.KindInt, Default: "3", Min: 1, Max: maxDegree, Step: 1,
-				Help: "The degree whose fits are drawn; the decomposition covers every degree from 1 to 12."},
-			{Name: "trials", Label: "Training sets", Kind: lab.KindInt, Default: "30", Min: 2, Max: maxTrials, Step: 1,
-				Help: "How many independent training sets are drawn, one per step."},
-			{Name: "n", Label: "Samples per set", Kind: lab.KindInt, Default: "15", Min: 5, Max: 200, Step: 1,
-				Help: "Samples in each training set, evenly spread over x. More data lowers the variance."},
-			{Name: "noise", Label: "Noise σ", Kind: lab.KindFloat, Default: "0.3", Min: 0, Max: 1.5, Step: 0.05,
-				Help: "Standard deviation of the noise added to sin(πx); σ² is the error no model can remove."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(degreeParam, trialsParam, nParam, noiseParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "fits", Title: "The fits of the chosen degree, their mean and the truth"},
 			{Name: "decomposition", Title: "Expected test error = bias² + variance + noise"},
@@ -87,7 +90,7 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	m := &model{degree: v.Int("degree"), n: v.Int("n"), noise: v.Float("noise")}
+	m := &model{degree: degreeParam.Get(v), n: nParam.Get(v), noise: noiseParam.Get(v)}
 	// A fixed design: every training set has its samples at the same x
 	// (the midpoints of n equal cells of [−1, 1]) and fresh noise, so the
 	// spread of the fits comes from the noise alone. Random x would add
@@ -96,7 +99,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	for i := range x {
 		x[i] = -1 + (2*float64(i)+1)/float64(m.n)
 	}
-	for range v.Int("trials") {
+	for range trialsParam.Get(v) {
 		y := make([]float64, m.n)
 		for i := range y {
 			y[i] = truth(x[i]) + m.noise*rng.NormFloat64()
@@ -315,7 +318,7 @@ func shortNum(v float64) string {
 	if v >= 1000 {
 		return fmt.Sprintf("%.0e", v)
 	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
+	return textfmt.Sig(v, 3)
 }
 
 func (m *model) plotTradeoff() *plot.Plot {
@@ -373,13 +376,11 @@ func (m *model) Data() [][]string {
 	for t := range m.trainX {
 		tr := strconv.Itoa(t + 1)
 		for i := range m.trainX[t] {
-			rows = append(rows, []string{fmtF(m.trainX[t][i]), fmtF(m.trainY[t][i]), "train", tr})
+			rows = append(rows, []string{textfmt.Num(m.trainX[t][i]), textfmt.Num(m.trainY[t][i]), "train", tr})
 		}
 	}
 	for j := range m.testX {
-		rows = append(rows, []string{fmtF(m.testX[j]), fmtF(m.testF[j]), "test", ""})
+		rows = append(rows, []string{textfmt.Num(m.testX[j]), textfmt.Num(m.testF[j]), "test", ""})
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

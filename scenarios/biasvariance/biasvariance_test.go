@@ -140,9 +140,7 @@ func TestFrameContract(t *testing.T) {
 	for _, q := range []string{"trials=6&n=12&degree=2", "", "noise=0&trials=3&n=8", "noise=1.2&trials=4&n=40&seed=9&degree=12"} {
 		r := scenariotest.NewRun(t, sc, q)
 		d := readData(t, r)
-		trials, _ := strconv.Atoi(r.Values.Text("trials"))
-		n, _ := strconv.Atoi(r.Values.Text("n"))
-		sigma, _ := strconv.ParseFloat(r.Values.Text("noise"), 64)
+		trials, n, sigma := trialsParam.Get(r.Values), nParam.Get(r.Values), noiseParam.Get(r.Values)
 		if len(d.trainX) != trials || len(d.testX) != testPoints {
 			t.Fatalf("%q: %d training sets and %d test points in data.csv", q, len(d.trainX), len(d.testX))
 		}

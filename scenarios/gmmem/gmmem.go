@@ -22,6 +22,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -44,6 +45,87 @@ const (
 //go:embed explanation.html
 var explanation string
 
+// dataset draws a data set of n samples and its true labels (nil when it
+// has none).
+type dataset func(rng *rand.Rand, n int) ([][]float64, []int)
+
+// initialisation is where EM starts from.
+type initialisation struct {
+	// responsibilities are the ones the initial parameters are estimated
+	// from; rng is the initialisation's own stream, km the comparison's
+	// K-means at convergence.
+	responsibilities func(rng *rand.Rand, km *ml.KMeans, n, k int) [][]float64
+	// note tells, before the first E-step, where the parameters came from.
+	note func(k int, ll string) string
+}
+
+// The parameter table.
+var (
+	datasetParam = lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: "blobs",
+		Help: "blobs: three Gaussian clusters of different sizes and orientations; aniso: stretched clusters (scikit-learn's example) where K-means cuts wrongly; moons: two crescents, not Gaussian at all; iris: Fisher's flowers (petal length and width); custom: only the points you click."},
+		lab.Option[dataset]("blobs", func(rng *rand.Rand, n int) ([][]float64, []int) {
+			// A long tilted cluster, a small round one and a wide flat one:
+			// the round cells of K-means steal the tilted cluster's tip,
+			// while a mixture of full Gaussians fits each shape.
+			return ml.SampleGaussianMixture(rng, n,
+				[][]float64{{-2.5, 0.5}, {1.8, 3.2}, {2.2, -2.2}},
+				[][][]float64{
+					{{2.6, 1.9}, {1.9, 1.8}},
+					{{0.2, 0}, {0, 0.2}},
+					{{3.2, -0.2}, {-0.2, 0.25}},
+				})
+		}),
+		lab.Option[dataset]("aniso", func(rng *rand.Rand, n int) ([][]float64, []int) {
+			// The centres and shear of scikit-learn's "anisotropic blobs"
+			// example (make_blobs with random_state=170), as the kmeans
+			// scenario uses.
+			return ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
+				[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
+		}),
+		lab.Option[dataset]("moons", func(rng *rand.Rand, n int) ([][]float64, []int) { return ml.Moons(rng, n, 0.08) }),
+		lab.Option[dataset]("iris", func(*rand.Rand, int) ([][]float64, []int) {
+			X, labels, _, _ := ml.Iris()
+			out := make([][]float64, len(X))
+			for i, row := range X {
+				out[i] = []float64{row[irisX], row[irisY]}
+			}
+			return out, labels
+		}),
+		lab.Option[dataset]("custom", func(*rand.Rand, int) ([][]float64, []int) { return nil, nil }),
+	)
+	kParam = lab.Int(lab.Param{Name: "k", Label: "Components K", Default: "3", Min: 1, Max: maxK, Step: 1,
+		Help: "Number of Gaussian components (and of K-means clusters in the comparison)."})
+	covarianceParam = lab.Enum(lab.Param{Name: "covariance", Label: "Covariance", Default: "full",
+		Help: "full: any ellipse, tilted; diag: ellipses along the axes (one variance per coordinate); spherical: circles (one variance per component)."},
+		lab.Option("full", ml.CovarianceFull),
+		lab.Option("diag", ml.CovarianceDiag),
+		lab.Option("spherical", ml.CovarianceSpherical),
+	)
+	initParam = lab.Enum(lab.Param{Name: "init", Label: "Initialisation", Default: "kmeans",
+		Help: "kmeans: start from the K-means clusters of the comparison panel (each cluster's share, mean and covariance); random: every sample split at random between the components."},
+		lab.Option("kmeans", initialisation{
+			responsibilities: func(_ *rand.Rand, km *ml.KMeans, _, k int) [][]float64 {
+				return ml.HardResponsibilities(km.Assignments(), k)
+			},
+			note: func(_ int, ll string) string {
+				return fmt.Sprintf("Initial parameters from the K-means clusters (bottom panel): each component takes its cluster's share, mean and covariance (hard responsibilities). Mean log-likelihood %s. Step for the first E-step.", ll)
+			},
+		}),
+		lab.Option("random", initialisation{
+			responsibilities: func(rng *rand.Rand, _ *ml.KMeans, n, k int) [][]float64 {
+				return ml.RandomResponsibilities(rng, n, k)
+			},
+			note: func(k int, ll string) string {
+				return fmt.Sprintf("Initial parameters from random responsibilities: every sample was split at random between the %d components, so they start overlapping near the middle. Mean log-likelihood %s. Step for the first E-step.", k, ll)
+			},
+		}),
+	)
+	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "150", Min: 30, Max: 600, Step: 30,
+		Help: "Number of generated samples (iris always has 150; custom has none)."})
+	pointsParam = lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "",
+		Help: "Points you added by clicking on the mixture plot; they join the data set."})
+)
+
 // Scenario returns the Gaussian-mixture EM scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -53,25 +135,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "EM one half-step at a time: soft responsibilities as blended colours, 1σ and 2σ ellipses moving, the log-likelihood rising, and K-means on the same data for comparison.",
 		MaxSteps: maxSteps,
 		Speed:    3,
-		Params: []lab.Param{
-			{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: "blobs",
-				Options: []string{"blobs", "aniso", "moons", "iris", "custom"},
-				Help:    "blobs: three Gaussian clusters of different sizes and orientations; aniso: stretched clusters (scikit-learn's example) where K-means cuts wrongly; moons: two crescents, not Gaussian at all; iris: Fisher's flowers (petal length and width); custom: only the points you click."},
-			{Name: "k", Label: "Components K", Kind: lab.KindInt, Default: "3", Min: 1, Max: maxK, Step: 1,
-				Help: "Number of Gaussian components (and of K-means clusters in the comparison)."},
-			{Name: "covariance", Label: "Covariance", Kind: lab.KindEnum, Default: ml.CovarianceFull,
-				Options: []string{ml.CovarianceFull, ml.CovarianceDiag, ml.CovarianceSpherical},
-				Help:    "full: any ellipse, tilted; diag: ellipses along the axes (one variance per coordinate); spherical: circles (one variance per component)."},
-			{Name: "init", Label: "Initialisation", Kind: lab.KindEnum, Default: "kmeans", Options: []string{"kmeans", "random"},
-				Help: "kmeans: start from the K-means clusters of the comparison panel (each cluster's share, mean and covariance); random: every sample split at random between the components."},
-			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: "150", Min: 30, Max: 600, Step: 30,
-				Help: "Number of generated samples (iris always has 150; custom has none)."},
-			{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "",
-				Help: "Points you added by clicking on the mixture plot; they join the data set."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, kParam, covarianceParam, initParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "mixture", Title: "Mixture: responsibilities, 1σ and 2σ ellipses", Points: "points"},
+			{Name: "mixture", Title: "Mixture: responsibilities, 1σ and 2σ ellipses", Points: pointsParam.Name()},
 			{Name: "loglik", Title: "Mean log-likelihood per step"},
 			{Name: "kmeans", Title: "K-means on the same data"},
 		},
@@ -86,27 +152,27 @@ type model struct {
 	labels    []int // true labels, nil when the data set has none
 	generated int   // samples before the user's points
 	k         int
-	covType   string
-	init      string
+	covType   string // an ml.Covariance* constant
+	init      initialisation
 	initResp  [][]float64            // the responsibilities the initial parameters came from
 	gm        *ml.GaussianMixture    // nil when there are fewer samples than K
 	km        *ml.KMeans             // K-means to convergence, for the comparison panel
 	loglik    []float64              // mean log-likelihood per step
-	bounds    [4]float64             // xmin, xmax, ymin, ymax of the scatter plots
+	bounds    viz.Box                // of the scatter plots
 	kmRegions func(x, y float64) int // nearest K-means centroid
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	m := &model{k: v.Int("k"), covType: v.String("covariance"), init: v.String("init")}
-	m.X, m.labels = dataset(rand.New(rand.NewPCG(v.Seed(), streamData)), v.String("dataset"), v.Int("n"))
+	m := &model{k: kParam.Get(v), covType: covarianceParam.Get(v), init: initParam.Get(v)}
+	m.X, m.labels = datasetParam.Get(v)(rand.New(rand.NewPCG(v.Seed(), streamData)), nParam.Get(v))
 	m.generated = len(m.X)
-	for _, p := range v.Points("points") {
+	for _, p := range pointsParam.Get(v) {
 		m.X = append(m.X, []float64{p.X, p.Y})
 		if m.labels != nil {
 			m.labels = append(m.labels, -1)
 		}
 	}
-	m.bounds = plotBounds(m.X)
+	m.bounds = viz.PaddedBounds(m.X)
 	if len(m.X) < m.k {
 		return m, nil // waits for more points; the note says so
 	}
@@ -121,11 +187,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 		}
 		return best
 	}
-	if m.init == "random" {
-		m.initResp = ml.RandomResponsibilities(rand.New(rand.NewPCG(v.Seed(), streamInit)), len(m.X), m.k)
-	} else {
-		m.initResp = ml.HardResponsibilities(m.km.Assignments(), m.k)
-	}
+	m.initResp = m.init.responsibilities(rand.New(rand.NewPCG(v.Seed(), streamInit)), m.km, len(m.X), m.k)
 	w, mu, cov, err := ml.EstimateGaussianParameters(m.X, m.initResp, m.covType)
 	if err != nil {
 		return nil, fmt.Errorf("gmm-em: initial parameters: %w", err)
@@ -135,60 +197,6 @@ func newModel(v lab.Values) (lab.Model, error) {
 	}
 	m.loglik = append(m.loglik, m.gm.MeanLogLikelihood())
 	return m, nil
-}
-
-// dataset draws the named data set's samples and labels (nil for custom).
-func dataset(rng *rand.Rand, name string, n int) ([][]float64, []int) {
-	switch name {
-	case "blobs":
-		// A long tilted cluster, a small round one and a wide flat one: the
-		// round cells of K-means steal the tilted cluster's tip, while a
-		// mixture of full Gaussians fits each shape.
-		return ml.SampleGaussianMixture(rng, n,
-			[][]float64{{-2.5, 0.5}, {1.8, 3.2}, {2.2, -2.2}},
-			[][][]float64{
-				{{2.6, 1.9}, {1.9, 1.8}},
-				{{0.2, 0}, {0, 0.2}},
-				{{3.2, -0.2}, {-0.2, 0.25}},
-			})
-	case "aniso":
-		// The centres and shear of scikit-learn's "anisotropic blobs" example
-		// (make_blobs with random_state=170), as the kmeans scenario uses.
-		return ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
-			[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
-	case "moons":
-		return ml.Moons(rng, n, 0.08)
-	case "iris":
-		X, labels, _, _ := ml.Iris()
-		out := make([][]float64, len(X))
-		for i, row := range X {
-			out[i] = []float64{row[irisX], row[irisY]}
-		}
-		return out, labels
-	}
-	return nil, nil // custom
-}
-
-// plotBounds pads the data's bounding box so points never touch the frame.
-func plotBounds(X [][]float64) [4]float64 {
-	if len(X) == 0 {
-		return [4]float64{-3, 3, -3, 3}
-	}
-	b := [4]float64{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
-	for _, x := range X {
-		b[0], b[1] = min(b[0], x[0]), max(b[1], x[0])
-		b[2], b[3] = min(b[2], x[1]), max(b[3], x[1])
-	}
-	for i := 0; i < 4; i += 2 {
-		span := b[i+1] - b[i]
-		if span < 1 {
-			c := (b[i] + b[i+1]) / 2
-			b[i], b[i+1], span = c-0.5, c+0.5, 1
-		}
-		b[i] -= 0.08 * span
-		b[i+1] += 0.08 * span
-	}
-	return b
 }
 
 func (m *model) Step() error {
@@ -261,10 +269,8 @@ func (m *model) note() string {
 	case gm.Converged():
 		return fmt.Sprintf("Converged after %d iterations: the last M-step raised the mean log-likelihood by only %.1e (below %g). Mean log-likelihood %s.",
 			gm.Iteration(), gm.Change(), ml.MixtureTol, ll)
-	case gm.Phase() == ml.PhaseInit && m.init == "random":
-		return fmt.Sprintf("Initial parameters from random responsibilities: every sample was split at random between the %d components, so they start overlapping near the middle. Mean log-likelihood %s. Step for the first E-step.", m.k, ll)
 	case gm.Phase() == ml.PhaseInit:
-		return fmt.Sprintf("Initial parameters from the K-means clusters (bottom panel): each component takes its cluster's share, mean and covariance (hard responsibilities). Mean log-likelihood %s. Step for the first E-step.", ll)
+		return m.init.note(m.k, ll)
 	case gm.Phase() == ml.PhaseExpectation:
 		return fmt.Sprintf("E-step %d: every sample's responsibilities recomputed from the current Gaussians; colours blend where components overlap. The parameters did not move, so the mean log-likelihood stays %s.", gm.Iteration()+1, ll)
 	default:
@@ -274,7 +280,7 @@ func (m *model) note() string {
 
 // fmtLL writes a log-likelihood with a true minus sign.
 func fmtLL(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 4, 64)
+	s := textfmt.Fixed(v, 4)
 	if len(s) > 0 && s[0] == '-' {
 		s = "−" + s[1:]
 	}
@@ -297,14 +303,14 @@ func (m *model) plotMixture() *plot.Plot {
 	p := viz.NewPlot("", "x₁", "x₂")
 	b := m.bounds
 	if m.gm == nil {
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+		viz.SetAxes(p, b)
 		viz.AddScatter(p, m.X[:m.generated], nil, viz.ScatterStyle{Outline: true})
 		addUserPoints(p, m.X[m.generated:], nil)
 		return p
 	}
 	gm := m.gm
 	pt := make([]float64, 2)
-	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
 		pt[0], pt[1] = x, y
 		return viz.RegionColor(gm.MostLikelyComponent(pt))
 	})
@@ -320,7 +326,7 @@ func (m *model) plotMixture() *plot.Plot {
 	}
 	viz.AddMarkers(p, means, classes, "cross", 8)
 	// Ellipses reaching past the data must not shrink the raster.
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, b)
 	return p
 }
 
@@ -328,12 +334,12 @@ func (m *model) plotKMeans() *plot.Plot {
 	p := viz.NewPlot("", "x₁", "x₂")
 	b := m.bounds
 	if m.km == nil {
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+		viz.SetAxes(p, b)
 		viz.AddScatter(p, m.X[:m.generated], nil, viz.ScatterStyle{Outline: true})
 		addUserPoints(p, m.X[m.generated:], nil)
 		return p
 	}
-	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
 		return viz.RegionColor(m.kmRegions(x, y))
 	})
 	assign := m.km.Assignments()
@@ -344,7 +350,7 @@ func (m *model) plotKMeans() *plot.Plot {
 		classes[j] = j
 	}
 	viz.AddMarkers(p, m.km.Centroids(), classes, "cross", 8)
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, b)
 	return p
 }
 
@@ -367,14 +373,7 @@ func (m *model) plotLogLik() *plot.Plot {
 	if len(m.loglik) == 0 {
 		return p
 	}
-	xs := make([]float64, len(m.loglik))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	dx, dy := viz.Decimate(xs, m.loglik, 240)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
-	last := len(xs) - 1
-	viz.AddScatter(p, [][]float64{{xs[last], m.loglik[last]}}, nil, viz.ScatterStyle{Radius: 4})
+	viz.AddHistory(p, 240, viz.Curve{Values: m.loglik, Color: viz.ClassColor(0), Dot: 4})
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
 	// A flat curve still gets a readable range.
@@ -480,7 +479,7 @@ func (m *model) Data() [][]string {
 	}
 	rows := [][]string{header}
 	for i, x := range m.X {
-		row := []string{fmtF(x[0]), fmtF(x[1])}
+		row := []string{textfmt.Num(x[0]), textfmt.Num(x[1])}
 		if m.labels != nil {
 			l := ""
 			if m.labels[i] >= 0 {
@@ -492,5 +491,3 @@ func (m *model) Data() [][]string {
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -190,12 +190,8 @@ func TestFrameContract(t *testing.T) {
 		"n=60&points=0.5:0.5,2:-3,8:8",
 		"dataset=custom&k=2&points=0:0,1:0.5,0.2:1,4:4,5:4.5,4.5:5.5",
 	} {
-		v, _ := lab.ParseQuery(query)
-		covType := v.Get("covariance")
-		if covType == "" {
-			covType = "full"
-		}
 		r := scenariotest.NewRun(t, sc, query)
+		covType := covarianceParam.Get(r.Values)
 		X := samples(t, r)
 		f := scenariotest.Decode[frame](t, r, false)
 		k := len(f.State.Weights)
@@ -204,7 +200,7 @@ func TestFrameContract(t *testing.T) {
 		}
 		checkShapes(t, query+" step 0", f, len(X), k, covType)
 		checkKMeans(t, query, X, f)
-		if v.Get("init") != "random" {
+		if initParam.Text(r.Values) == "kmeans" {
 			// Step 0 holds what one M-step makes of the K-means clusters
 			// taken as one-hot responsibilities.
 			hard := make([][]float64, len(X))

@@ -10,7 +10,6 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/a-h/templ"
 	"gonum.org/v1/plot"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -46,6 +46,18 @@ const (
 // start θ = (0, 0) along the loss valley rather than straight down it.
 var truth = [2]float64{2.5, -1}
 
+// The parameter table.
+var (
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.3", Min: 0.001, Max: 2, Step: 0.001,
+		Help: "Step size of gradient descent. Above 2/L (L the largest curvature of the loss, shown in the note; about 0.49 for the default data) every step overshoots and the run diverges."})
+	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "30", Min: 0, Max: 200, Step: 1,
+		Help: "Noisy samples of the line y = 2.5 − x drawn with x between 0 and 2 (0: only the points you click)."})
+	noiseParam = lab.Float(lab.Param{Name: "noise", Label: "Noise σ", Default: "0.4", Min: 0, Max: 3, Step: 0.05,
+		Help: "Standard deviation of the Gaussian noise added to y."})
+	pointsParam = lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "",
+		Help: "Points you added by clicking on the data plot; they join the samples."})
+)
+
 // Scenario returns the linear-regression scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -55,19 +67,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Gradient descent walks over the (θ₀, θ₁) loss contours to the point the normal equations give in one shot; a learning rate too large overshoots and diverges.",
 		MaxSteps: maxSteps,
 		Speed:    15,
-		Params: []lab.Param{
-			{Name: "lr", Label: "Learning rate η", Kind: lab.KindFloat, Default: "0.3", Min: 0.001, Max: 2, Step: 0.001,
-				Help: "Step size of gradient descent. Above 2/L (L the largest curvature of the loss, shown in the note; about 0.49 for the default data) every step overshoots and the run diverges."},
-			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: "30", Min: 0, Max: 200, Step: 1,
-				Help: "Noisy samples of the line y = 2.5 − x drawn with x between 0 and 2 (0: only the points you click)."},
-			{Name: "noise", Label: "Noise σ", Kind: lab.KindFloat, Default: "0.4", Min: 0, Max: 3, Step: 0.05,
-				Help: "Standard deviation of the Gaussian noise added to y."},
-			{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "",
-				Help: "Points you added by clicking on the data plot; they join the samples."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(lrParam, nParam, noiseParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "data", Title: "The data and the fitted line", Points: "points"},
+			{Name: "data", Title: "The data and the fitted line", Points: pointsParam.Name()},
 			{Name: "contours", Title: "The descent path over the MSE contours"},
 			{Name: "loss", Title: "MSE per epoch"},
 		},
@@ -87,16 +89,16 @@ type model struct {
 	minMSE     float64
 	path       [][]float64 // θ after every epoch, the start first
 	mse        []float64   // per epoch
-	dataBox    [4]float64
-	window     [4]float64 // θ₀ min, max, θ₁ min, max of the contour panel
+	dataBox    viz.Box
+	window     viz.Box // of the contour panel: θ₀ on x, θ₁ on y
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	m := &model{lr: v.Float("lr")}
-	m.x, m.y = ml.NoisyCurve(rng, v.Int("n"), func(x float64) float64 { return truth[0] + truth[1]*x }, xLo, xHi, v.Float("noise"))
+	m := &model{lr: lrParam.Get(v)}
+	m.x, m.y = ml.NoisyCurve(rng, nParam.Get(v), func(x float64) float64 { return truth[0] + truth[1]*x }, xLo, xHi, noiseParam.Get(v))
 	m.generated = len(m.x)
-	for _, p := range v.Points("points") {
+	for _, p := range pointsParam.Get(v) {
 		m.x = append(m.x, p.X)
 		m.y = append(m.y, p.Y)
 	}
@@ -125,26 +127,21 @@ func newModel(v lab.Values) (lab.Model, error) {
 }
 
 // dataBounds pads the box of the samples and the generated x range.
-func dataBounds(x, y []float64) [4]float64 {
-	b := [4]float64{xLo, xHi, truth[0] + truth[1]*xHi, truth[0] + truth[1]*xLo}
+func dataBounds(x, y []float64) viz.Box {
+	b := viz.Box{XMin: xLo, XMax: xHi, YMin: truth[0] + truth[1]*xHi, YMax: truth[0] + truth[1]*xLo}
 	for i := range x {
-		b[0], b[1] = min(b[0], x[i]), max(b[1], x[i])
-		b[2], b[3] = min(b[2], y[i]), max(b[3], y[i])
+		b.XMin, b.XMax = min(b.XMin, x[i]), max(b.XMax, x[i])
+		b.YMin, b.YMax = min(b.YMin, y[i]), max(b.YMax, y[i])
 	}
-	for i := 0; i < 4; i += 2 {
-		span := b[i+1] - b[i]
-		b[i] -= 0.1 * span
-		b[i+1] += 0.1 * span
-	}
-	return b
+	return b.Pad(0.1)
 }
 
 // contourWindow is a square window around the start and θ*, with margins,
 // so the ellipses keep their true shape.
-func contourWindow(start, opt []float64) [4]float64 {
+func contourWindow(start, opt []float64) viz.Box {
 	cx, cy := (start[0]+opt[0])/2, (start[1]+opt[1])/2
 	half := max(math.Abs(start[0]-opt[0]), math.Abs(start[1]-opt[1]), 1)/2*1.5 + 0.3
-	return [4]float64{cx - half, cx + half, cy - half, cy + half}
+	return viz.Box{XMin: cx - half, XMax: cx + half, YMin: cy - half, YMax: cy + half}
 }
 
 func (m *model) record() {
@@ -202,9 +199,9 @@ func (m *model) Snapshot() lab.Snapshot {
 	}
 }
 
-func f3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+func f3(v float64) string { return textfmt.Fixed(v, 3) }
 
-func g3(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+func g3(v float64) string { return textfmt.Sig(v, 4) }
 
 func pair(t []float64) string { return "(" + f3(t[0]) + ", " + f3(t[1]) + ")" }
 
@@ -261,15 +258,15 @@ func (m *model) plotData() *plot.Plot {
 		line := func(t []float64) func(float64) float64 {
 			return func(x float64) float64 { return t[0] + t[1]*x }
 		}
-		viz.AddFunction(p, line(m.closedForm), b[0], b[1], 2, viz.ClassColor(2), "normal equations", true)
-		viz.AddFunction(p, line(m.gd.Theta()), b[0], b[1], 2, viz.ClassColor(1), "gradient descent", false)
+		viz.AddFunction(p, line(m.closedForm), b.XMin, b.XMax, 2, viz.ClassColor(2), "normal equations", true)
+		viz.AddFunction(p, line(m.gd.Theta()), b.XMin, b.XMax, 2, viz.ClassColor(1), "gradient descent", false)
 	}
 	viz.AddScatter(p, pairs(m.x[:m.generated], m.y[:m.generated]), nil, viz.ScatterStyle{Radius: 3.5, Outline: true})
 	if m.generated < len(m.x) {
 		viz.AddScatter(p, pairs(m.x[m.generated:], m.y[m.generated:]), nil, viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
 	}
 	// Fixed axes: a diverging line leaves the frame instead of squashing the data.
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, b)
 	return p
 }
 
@@ -293,12 +290,12 @@ func (m *model) plotContours() *plot.Plot {
 		return a*a + 2*mx*a*b + mxx*b*b
 	}
 	emax := 0.0
-	for _, c := range [][2]float64{{w[0], w[2]}, {w[0], w[3]}, {w[1], w[2]}, {w[1], w[3]}} {
+	for _, c := range [][2]float64{{w.XMin, w.YMin}, {w.XMin, w.YMax}, {w.XMax, w.YMin}, {w.XMax, w.YMax}} {
 		emax = max(emax, excess(c[0], c[1])) // a convex quadratic peaks at a corner
 	}
 	// √(J − J*) grows like a distance from θ*, so equal steps of it give
 	// evenly spaced ellipses.
-	viz.AddRegionMap(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, contourRes, func(t0, t1 float64) color.Color {
+	viz.AddRegionMap(p, w, contourRes, func(t0, t1 float64) color.Color {
 		return viz.RampBands(math.Sqrt(excess(t0, t1)/emax)*0.8, contourBands)
 	})
 	levels := make([]float64, contourBands-1)
@@ -306,7 +303,7 @@ func (m *model) plotContours() *plot.Plot {
 		f := float64(k+1) / contourBands / 0.8
 		levels[k] = f * f * emax
 	}
-	viz.AddContours(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, 48, excess, levels, contourInk)
+	viz.AddContours(p, w, 48, excess, levels, contourInk)
 	pieces := clipPath(thin(m.path, maxPathPoints), w)
 	if m.lr > m.gd.MaxStableLearningRate() && len(pieces) > 0 {
 		// Once an overshooting path leaves the window it never returns;
@@ -317,11 +314,11 @@ func (m *model) plotContours() *plot.Plot {
 		viz.AddTrails(p, [][][]float64{nil, line})
 	}
 	viz.AddMarkers(p, [][]float64{m.closedForm}, []int{2}, "cross", 8)
-	if t := m.gd.Theta(); inside(t, w) {
+	if t := m.gd.Theta(); w.Contains(t[0], t[1]) {
 		viz.AddMarkers(p, [][]float64{t}, []int{1}, "circle", 5)
 	}
 	legend(p)
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = w[0], w[1], w[2], w[3]
+	viz.SetAxes(p, w)
 	return p
 }
 
@@ -350,14 +347,10 @@ func thin(path [][]float64, n int) [][]float64 {
 	return out
 }
 
-func inside(t []float64, w [4]float64) bool {
-	return t[0] >= w[0] && t[0] <= w[1] && t[1] >= w[2] && t[1] <= w[3]
-}
-
 // clipPath cuts a polyline to the window w (Liang & Barsky 1984), so a
 // diverging path is drawn up to the frame instead of stretching the axes
 // to 10³⁰⁰; it returns the pieces inside.
-func clipPath(path [][]float64, w [4]float64) [][][]float64 {
+func clipPath(path [][]float64, w viz.Box) [][][]float64 {
 	var out [][][]float64
 	var cur [][]float64
 	for i := 1; i < len(path); i++ {
@@ -379,17 +372,17 @@ func clipPath(path [][]float64, w [4]float64) [][][]float64 {
 	if len(cur) > 0 {
 		out = append(out, cur)
 	}
-	if len(path) == 1 && inside(path[0], w) {
+	if len(path) == 1 && w.Contains(path[0][0], path[0][1]) {
 		out = append(out, path)
 	}
 	return out
 }
 
 // clipSegment returns the part of the segment ab inside w, if any.
-func clipSegment(a, b []float64, w [4]float64) ([]float64, []float64, bool) {
+func clipSegment(a, b []float64, w viz.Box) ([]float64, []float64, bool) {
 	t0, t1 := 0.0, 1.0
 	dx, dy := b[0]-a[0], b[1]-a[1]
-	for _, e := range [4][2]float64{{-dx, a[0] - w[0]}, {dx, w[1] - a[0]}, {-dy, a[1] - w[2]}, {dy, w[3] - a[1]}} {
+	for _, e := range [4][2]float64{{-dx, a[0] - w.XMin}, {dx, w.XMax - a[0]}, {-dy, a[1] - w.YMin}, {dy, w.YMax - a[1]}} {
 		p, q := e[0], e[1]
 		if p == 0 {
 			if q < 0 {
@@ -424,14 +417,7 @@ func (m *model) plotLoss() *plot.Plot {
 	if m.gd == nil {
 		return p
 	}
-	xs := make([]float64, len(m.mse))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	dx, dy := viz.Decimate(xs, m.mse, maxCurve)
-	viz.AddLine(p, dx, dy, viz.ClassColor(1), "", false)
-	last := len(m.mse) - 1
-	viz.AddScatter(p, [][]float64{{float64(last), m.mse[last]}}, []int{1}, viz.ScatterStyle{Radius: 4})
+	viz.AddHistory(p, maxCurve, viz.Curve{Values: m.mse, Color: viz.ClassColor(1), Dot: 4})
 	viz.AddHLine(p, m.minMSE, "normal equations: "+f3(m.minMSE), viz.ClassColor(2))
 	viz.SetLogY(p)
 	p.X.Min, p.X.Max = 0, max(float64(len(m.mse)-1), 20)
@@ -446,9 +432,7 @@ func (m *model) plotLoss() *plot.Plot {
 func (m *model) Data() [][]string {
 	rows := [][]string{{"x", "y"}}
 	for i := range m.x {
-		rows = append(rows, []string{fmtF(m.x[i]), fmtF(m.y[i])})
+		rows = append(rows, []string{textfmt.Num(m.x[i]), textfmt.Num(m.y[i])})
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

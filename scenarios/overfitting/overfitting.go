@@ -15,6 +15,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -40,6 +41,20 @@ const (
 // truth is the curve the samples are drawn around.
 func truth(x float64) float64 { return math.Sin(math.Pi * x) }
 
+// The parameter table.
+var (
+	degreeParam = lab.Int(lab.Param{Name: "degree", Label: "Polynomial degree", Default: "9", Min: 1, Max: maxDegree, Step: 1,
+		Help: "Highest power of x in the model: the model's complexity."})
+	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "30", Min: 6, Max: 500, Step: 1,
+		Help: "Noisy samples drawn; two thirds train the model, one third validates it. More data is a remedy for over-fitting."})
+	noiseParam = lab.Float(lab.Param{Name: "noise", Label: "Noise σ", Default: "0.25", Min: 0, Max: 2, Step: 0.05,
+		Help: "Standard deviation of the noise added to sin(πx)."})
+	lambdaParam = lab.Float(lab.Param{Name: "lambda", Label: "L2 penalty λ", Default: "0", Min: 0, Max: 10, Step: 0.0001,
+		Help: "Weight of the L2 penalty on the coefficients (not the constant term). A remedy for over-fitting; too much under-fits."})
+	pointsParam = lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "",
+		Help: "Training points you added by clicking on the fit plot (x within −1 to 1)."})
+)
+
 // Scenario returns the over-fitting scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -49,21 +64,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "A polynomial fitted by gradient descent bends to the noise; training and validation errors part ways, and a sweep over the degree shows under-fitting, just right and over-fitting.",
 		MaxSteps: maxSteps,
 		Speed:    30,
-		Params: []lab.Param{
-			{Name: "degree", Label: "Polynomial degree", Kind: lab.KindInt, Default: "9", Min: 1, Max: maxDegree, Step: 1,
-				Help: "Highest power of x in the model: the model's complexity."},
-			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: "30", Min: 6, Max: 500, Step: 1,
-				Help: "Noisy samples drawn; two thirds train the model, one third validates it. More data is a remedy for over-fitting."},
-			{Name: "noise", Label: "Noise σ", Kind: lab.KindFloat, Default: "0.25", Min: 0, Max: 2, Step: 0.05,
-				Help: "Standard deviation of the noise added to sin(πx)."},
-			{Name: "lambda", Label: "L2 penalty λ", Kind: lab.KindFloat, Default: "0", Min: 0, Max: 10, Step: 0.0001,
-				Help: "Weight of the L2 penalty on the coefficients (not the constant term). A remedy for over-fitting; too much under-fits."},
-			{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "",
-				Help: "Training points you added by clicking on the fit plot (x within −1 to 1)."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(degreeParam, nParam, noiseParam, lambdaParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "fit", Title: "The fit over the data", Points: "points"},
+			{Name: "fit", Title: "The fit over the data", Points: pointsParam.Name()},
 			{Name: "error", Title: "Training and validation error per epoch"},
 			{Name: "sweep", Title: "Complexity sweep: error vs degree"},
 		},
@@ -97,19 +100,18 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	n := v.Int("n")
-	x, y := ml.NoisyCurve(rng, n, truth, -1, 1, v.Float("noise"))
+	n := nParam.Get(v)
+	x, y := ml.NoisyCurve(rng, n, truth, -1, 1, noiseParam.Get(v))
 	nTrain := int(math.Round(trainShare * float64(n)))
 	m := &model{
-		degree: v.Int("degree"),
-		lambda: v.Float("lambda"),
+		degree: degreeParam.Get(v),
+		lambda: lambdaParam.Get(v),
 		trainX: x[:nTrain], trainY: y[:nTrain],
 		valX: x[nTrain:], valY: y[nTrain:],
 	}
-	for i, p := range v.Points("points") {
+	for i, p := range pointsParam.Get(v) {
 		if p.X < -1 || p.X > 1 {
-			return nil, &lab.ParamError{Name: "points", Value: v.Text("points"),
-				Allowed: fmt.Sprintf("point %d has x = %g; x must be within −1 to 1", i+1, p.X)}
+			return nil, pointsParam.Refuse(v, fmt.Sprintf("point %d has x = %g; x must be within −1 to 1", i+1, p.X))
 		}
 		m.trainX = append(m.trainX, p.X)
 		m.trainY = append(m.trainY, p.Y)
@@ -298,15 +300,9 @@ func fill(n, v int) []int {
 
 func (m *model) plotError() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "mean squared error (log scale)")
-	xs := make([]float64, len(m.trainCurve))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	tx, ty := viz.Decimate(xs, positive(m.trainCurve), maxCurvePoints)
-	viz.AddLine(p, tx, ty, viz.ClassColor(0), "training", false)
+	viz.AddHistory(p, maxCurvePoints, viz.Curve{Values: positive(m.trainCurve), Color: viz.ClassColor(0), Label: "training"})
 	if len(m.valX) > 0 {
-		vx, vy := viz.Decimate(xs, positive(m.valCurve), maxCurvePoints)
-		viz.AddLine(p, vx, vy, viz.ClassColor(1), "validation", false)
+		viz.AddHistory(p, maxCurvePoints, viz.Curve{Values: positive(m.valCurve), Color: viz.ClassColor(1), Label: "validation"})
 	}
 	viz.SetLogY(p)
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 50)
@@ -383,12 +379,10 @@ func (degreeTicks) Ticks(lo, hi float64) []plot.Tick {
 func (m *model) Data() [][]string {
 	rows := [][]string{{"x", "y", "split"}}
 	for i := range m.trainX {
-		rows = append(rows, []string{fmtF(m.trainX[i]), fmtF(m.trainY[i]), "train"})
+		rows = append(rows, []string{textfmt.Num(m.trainX[i]), textfmt.Num(m.trainY[i]), "train"})
 	}
 	for i := range m.valX {
-		rows = append(rows, []string{fmtF(m.valX[i]), fmtF(m.valY[i]), "val"})
+		rows = append(rows, []string{textfmt.Num(m.valX[i]), textfmt.Num(m.valY[i]), "val"})
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

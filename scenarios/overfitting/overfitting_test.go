@@ -83,7 +83,7 @@ func TestMetricsFromExportedData(t *testing.T) {
 			r.Step()
 		}
 		f := scenariotest.Decode[frame](t, r, false)
-		if len(f.State.Coefficients) != mustInt(t, r, "degree")+1 {
+		if len(f.State.Coefficients) != degreeParam.Get(r.Values)+1 {
 			t.Fatalf("%q: %d coefficients", q, len(f.State.Coefficients))
 		}
 		if got, want := f.Metrics["train_mse"], mseOf(f.State.Coefficients, train); rel(got, want) > 1e-9 {
@@ -93,14 +93,6 @@ func TestMetricsFromExportedData(t *testing.T) {
 			t.Errorf("%q: val_mse %v, from data.csv %v", q, got, want)
 		}
 	}
-}
-
-func mustInt(t testing.TB, r *lab.Run, name string) int {
-	n, err := strconv.Atoi(r.Values.Text(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // The sweep's degree-1 entry is ordinary least squares for a line, which

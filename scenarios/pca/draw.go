@@ -49,7 +49,7 @@ func (as arrows) Plot(c draw.Canvas, p *plot.Plot) {
 	for _, a := range as {
 		if a.Clip {
 			var ok bool
-			if a.From, a.To, ok = clipSegment(a.From, a.To, [4]float64{p.X.Min, p.X.Max, p.Y.Min, p.Y.Max}); !ok {
+			if a.From, a.To, ok = clipSegment(a.From, a.To, viz.Box{XMin: p.X.Min, XMax: p.X.Max, YMin: p.Y.Min, YMax: p.Y.Max}); !ok {
 				continue
 			}
 		}
@@ -89,25 +89,23 @@ func (as arrows) Plot(c draw.Canvas, p *plot.Plot) {
 }
 
 func (as arrows) DataRange() (xmin, xmax, ymin, ymax float64) {
-	xmin, ymin = math.Inf(1), math.Inf(1)
-	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	box := viz.EmptyBox()
 	for _, a := range as {
-		for _, pt := range [][2]float64{a.From, a.To} {
-			xmin, xmax = min(xmin, pt[0]), max(xmax, pt[0])
-			ymin, ymax = min(ymin, pt[1]), max(ymax, pt[1])
-		}
+		box = box.Extend([][]float64{a.From[:], a.To[:]})
 	}
-	return
+	return box.XMin, box.XMax, box.YMin, box.YMax
 }
 
-// clipSegment cuts the segment a–b to the box [xmin, xmax, ymin, ymax]
-// (Liang and Barsky's parametric clipping); ok is false when no part of
-// it is inside.
-func clipSegment(a, b [2]float64, box [4]float64) (from, to [2]float64, ok bool) {
+// clipSegment cuts the segment a–b to the box (Liang and Barsky's
+// parametric clipping); ok is false when no part of it is inside.
+func clipSegment(a, b [2]float64, box viz.Box) (from, to [2]float64, ok bool) {
 	t0, t1 := 0.0, 1.0
 	d := [2]float64{b[0] - a[0], b[1] - a[1]}
 	for k := range 2 {
-		lo, hi := box[2*k], box[2*k+1]
+		lo, hi := box.XMin, box.XMax
+		if k == 1 {
+			lo, hi = box.YMin, box.YMax
+		}
 		if d[k] == 0 {
 			if a[k] < lo || a[k] > hi {
 				return a, b, false
@@ -131,7 +129,7 @@ func clipSegment(a, b [2]float64, box [4]float64) (from, to [2]float64, ok bool)
 // its cell.
 type multiView struct {
 	plots   []*plot.Plot
-	extents [][4]float64
+	extents []viz.Box
 	cols    int
 }
 
@@ -158,11 +156,11 @@ func (mv multiView) Plot(c draw.Canvas, _ *plot.Plot) {
 		for i, p := range mv.plots {
 			sizes[i] = p.DataCanvas(cells[i]).Size()
 			e := mv.extents[i]
-			scale = min(scale, float64(sizes[i].X)/(1.12*max(e[1]-e[0], 1e-9)), float64(sizes[i].Y)/(1.12*max(e[3]-e[2], 1e-9)))
+			scale = min(scale, float64(sizes[i].X)/(1.12*max(e.Width(), 1e-9)), float64(sizes[i].Y)/(1.12*max(e.Height(), 1e-9)))
 		}
 		for i, p := range mv.plots {
 			e := mv.extents[i]
-			cx, cy := (e[0]+e[1])/2, (e[2]+e[3])/2
+			cx, cy := (e.XMin+e.XMax)/2, (e.YMin+e.YMax)/2
 			hw, hh := float64(sizes[i].X)/scale/2, float64(sizes[i].Y)/scale/2
 			p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = cx-hw, cx+hw, cy-hh, cy+hh
 		}
@@ -238,28 +236,17 @@ func placeholder(lines ...string) *plot.Plot {
 
 // equalAspect widens the shorter side of the bounds so that a unit has the
 // same length on both axes of a default panel, and pads them by 6 %.
-func equalAspect(b [4]float64) [4]float64 {
-	cx, cy := (b[0]+b[1])/2, (b[2]+b[3])/2
-	w, h := max(b[1]-b[0], 1e-9), max(b[3]-b[2], 1e-9)
+func equalAspect(b viz.Box) viz.Box {
+	cx, cy := (b.XMin+b.XMax)/2, (b.YMin+b.YMax)/2
+	w, h := max(b.Width(), 1e-9), max(b.Height(), 1e-9)
 	if w/h < dataAspect {
 		w = h * dataAspect
 	} else {
 		h = w / dataAspect
 	}
 	w, h = 1.12*w, 1.12*h
-	return [4]float64{cx - w/2, cx + w/2, cy - h/2, cy + h/2}
+	return viz.Box{XMin: cx - w/2, XMax: cx + w/2, YMin: cy - h/2, YMax: cy + h/2}
 }
-
-// grow extends bounds b to include every row's first two coordinates.
-func grow(b [4]float64, X [][]float64) [4]float64 {
-	for _, x := range X {
-		b[0], b[1] = min(b[0], x[0]), max(b[1], x[0])
-		b[2], b[3] = min(b[2], x[1]), max(b[3], x[1])
-	}
-	return b
-}
-
-var emptyBounds = [4]float64{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
 
 // tile is how many image pixels show one digit pixel: enough that the
 // browser's smoothing of a scaled image does not blur the digit.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 )
 
 // Limits and defaults of the scenario.
@@ -29,6 +30,46 @@ const (
 //go:embed explanation.html
 var explanation string
 
+// dataset is what a data set choice means.
+type dataset struct {
+	// load returns the samples (n of them where the set is generated or
+	// subsampled), their labels, and the names of the features and
+	// classes (nil where the set has none).
+	load func(rng *rand.Rand, n int) (X [][]float64, labels []int, features, classes []string)
+	// takesPoints: clicked points join the set (a click gives 2-D points).
+	takesPoints bool
+	// images: every sample is an 8×8 image, drawn in the digits panel.
+	images bool
+}
+
+// The parameter table.
+var (
+	datasetParam = lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: "gauss2d",
+		Help: "gauss2d: a stretched, tilted 2-D Gaussian cloud (click to add points); gauss3d: a flat 3-D cloud lying near a plane; iris: 4 flower measurements; wine: 13 chemical measurements in very different units; digits: 8×8 images of handwritten digits, 64 pixels each."},
+		lab.Option("gauss2d", dataset{takesPoints: true, load: func(rng *rand.Rand, n int) ([][]float64, []int, []string, []string) {
+			return gauss2D(rng, n), nil, nil, nil
+		}}),
+		lab.Option("gauss3d", dataset{load: func(rng *rand.Rand, n int) ([][]float64, []int, []string, []string) {
+			return gauss3D(rng, n), nil, nil, nil
+		}}),
+		lab.Option("iris", dataset{load: func(*rand.Rand, int) ([][]float64, []int, []string, []string) {
+			return ml.Iris()
+		}}),
+		lab.Option("wine", dataset{load: func(*rand.Rand, int) ([][]float64, []int, []string, []string) {
+			return ml.Wine()
+		}}),
+		lab.Option("digits", dataset{images: true, load: digitsSubset}),
+	)
+	componentsParam = lab.Int(lab.Param{Name: "components", Label: "Components kept d", Default: "1", Min: 1, Max: maxDims, Step: 1,
+		Help: "How many principal components to keep, at most the data set's dimension (2, 3, 4, 13 or 64)."})
+	standardizeParam = lab.Bool(lab.Param{Name: "standardize", Label: "Standardize", Default: "false",
+		Help: "Divide every feature by its standard deviation after centring, so features measured in large units do not dominate (try it on wine)."})
+	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: strconv.Itoa(defaultN), Min: 10, Max: maxN, Step: 10,
+		Help: "Number of generated samples for gauss2d and gauss3d; for digits, the size of the random subset of the 1797 images used (a subset keeps the frames light). Iris (150) and wine (178) always use every sample."})
+	pointsParam = lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "",
+		Help: "Points you added by clicking on the data plot of gauss2d; they join that data set (other data sets ignore them)."})
+)
+
 // Scenario returns the PCA scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -38,22 +79,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Centre, covariance, eigenvectors, keep d, project, reconstruct: one stage per step, from a 2-D cloud to 64-pixel digits rebuilt from a few components.",
 		MaxSteps: len(ml.PCAStages),
 		Speed:    0.7,
-		Params: []lab.Param{
-			{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: "gauss2d",
-				Options: []string{"gauss2d", "gauss3d", "iris", "wine", "digits"},
-				Help:    "gauss2d: a stretched, tilted 2-D Gaussian cloud (click to add points); gauss3d: a flat 3-D cloud lying near a plane; iris: 4 flower measurements; wine: 13 chemical measurements in very different units; digits: 8×8 images of handwritten digits, 64 pixels each."},
-			{Name: "components", Label: "Components kept d", Kind: lab.KindInt, Default: "1", Min: 1, Max: maxDims, Step: 1,
-				Help: "How many principal components to keep, at most the data set's dimension (2, 3, 4, 13 or 64)."},
-			{Name: "standardize", Label: "Standardize", Kind: lab.KindBool, Default: "false",
-				Help: "Divide every feature by its standard deviation after centring, so features measured in large units do not dominate (try it on wine)."},
-			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: strconv.Itoa(defaultN), Min: 10, Max: maxN, Step: 10,
-				Help: "Number of generated samples for gauss2d and gauss3d; for digits, the size of the random subset of the 1797 images used (a subset keeps the frames light). Iris (150) and wine (178) always use every sample."},
-			{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "",
-				Help: "Points you added by clicking on the data plot of gauss2d; they join that data set (other data sets ignore them)."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, componentsParam, standardizeParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "data", Title: "Data, principal axes and projections", Points: "points"},
+			{Name: "data", Title: "Data, principal axes and projections", Points: pointsParam.Name()},
 			{Name: "variance", Title: "Explained variance per component"},
 			{Name: "error", Title: "Reconstruction error vs components kept"},
 			{Name: "digits", Title: "Digits: originals and reconstructions"},
@@ -65,7 +93,8 @@ func Scenario(chapter string) *lab.Scenario {
 
 // model is one PCA run.
 type model struct {
-	dataset   string
+	dataset   dataset
+	name      string      // the data set's word, for the notes
 	X         [][]float64 // as the model sees them (before centring)
 	labels    []int       // nil for the generated sets
 	classes   []string
@@ -79,33 +108,8 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	m := &model{dataset: v.String("dataset")}
-	n := v.Int("n")
-	switch m.dataset {
-	case "gauss2d":
-		m.X = gauss2D(rng, n)
-	case "gauss3d":
-		m.X = gauss3D(rng, n)
-	case "iris":
-		m.X, m.labels, m.features, m.classes = ml.Iris()
-	case "wine":
-		m.X, m.labels, m.features, m.classes = ml.Wine()
-	case "digits":
-		X, labels := ml.Digits()
-		// A random subset in the data set's order.
-		idx := rng.Perm(len(X))[:min(n, len(X))]
-		slices.Sort(idx)
-		for _, i := range idx {
-			m.X = append(m.X, X[i])
-			m.labels = append(m.labels, labels[i])
-		}
-		for i := range 10 {
-			m.classes = append(m.classes, strconv.Itoa(i))
-		}
-		for j := range 64 {
-			m.features = append(m.features, fmt.Sprintf("pixel (%d,%d)", j/8, j%8))
-		}
-	}
+	m := &model{dataset: datasetParam.Get(v), name: datasetParam.Text(v)}
+	m.X, m.labels, m.features, m.classes = m.dataset.load(rng, nParam.Get(v))
 	D := len(m.X[0])
 	if m.features == nil {
 		for j := range D {
@@ -113,28 +117,46 @@ func newModel(v lab.Values) (lab.Model, error) {
 		}
 	}
 	m.generated = len(m.X)
-	if m.dataset == "gauss2d" {
-		for _, p := range v.Points("points") {
+	if m.dataset.takesPoints {
+		for _, p := range pointsParam.Get(v) {
 			m.X = append(m.X, []float64{p.X, p.Y})
 		}
 	} else {
-		m.ignored = len(v.Points("points"))
+		m.ignored = len(pointsParam.Get(v))
 	}
-	d := v.Int("components")
+	d := componentsParam.Get(v)
 	if d > D {
-		return nil, &lab.ParamError{Name: "components", Value: strconv.Itoa(d),
-			Allowed: fmt.Sprintf("an integer from 1 to %d, the dimension of %s", D, m.dataset)}
+		return nil, componentsParam.Refuse(v, fmt.Sprintf("an integer from 1 to %d, the dimension of %s", D, m.name))
 	}
 	var err error
-	if m.pca, err = ml.NewPCA(m.X, d, v.Bool("standardize")); err != nil {
+	if m.pca, err = ml.NewPCA(m.X, d, standardizeParam.Get(v)); err != nil {
 		return nil, fmt.Errorf("pca: %w", err)
 	}
-	m.final, _ = ml.NewPCA(m.X, d, v.Bool("standardize"))
+	m.final, _ = ml.NewPCA(m.X, d, standardizeParam.Get(v))
 	for !m.final.Done() {
 		m.final.Step()
 	}
 	m.view = newView(m)
 	return m, nil
+}
+
+// digitsSubset draws n of the 1797 digits at random, in the data set's
+// order.
+func digitsSubset(rng *rand.Rand, n int) (X [][]float64, labels []int, features, classes []string) {
+	all, allLabels := ml.Digits()
+	idx := rng.Perm(len(all))[:min(n, len(all))]
+	slices.Sort(idx)
+	for _, i := range idx {
+		X = append(X, all[i])
+		labels = append(labels, allLabels[i])
+	}
+	for i := range 10 {
+		classes = append(classes, strconv.Itoa(i))
+	}
+	for j := range 64 {
+		features = append(features, fmt.Sprintf("pixel (%d,%d)", j/8, j%8))
+	}
+	return X, labels, features, classes
 }
 
 // gauss2D draws a correlated Gaussian cloud: standard deviations 2 and 0.6
@@ -273,7 +295,7 @@ func (m *model) note() string {
 	}
 	switch p.Stage() {
 	case ml.PhaseInit:
-		return fmt.Sprintf("%d samples of %d features (%s). Step to centre them.", n, D, m.dataset)
+		return fmt.Sprintf("%d samples of %d features (%s). Step to centre them.", n, D, m.name)
 	case ml.StageCentre:
 		s := fmt.Sprintf("Centred: subtracted the mean μ = %s from every sample, so the cloud now sits at the origin.", vecText(p.Mean(), 4))
 		if m.standardizing() {
@@ -353,7 +375,7 @@ func safeRatio(a, b float64) float64 {
 }
 
 // num prints a value with 4 significant digits.
-func num(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+func num(v float64) string { return textfmt.Sig(v, 4) }
 
 // vecText prints up to k entries of v, then "…".
 func vecText(v []float64, k int) string {
@@ -390,7 +412,7 @@ func (m *model) Data() [][]string {
 	for i, x := range m.X {
 		row := make([]string, 0, D+1)
 		for _, v := range x {
-			row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
+			row = append(row, textfmt.Num(v))
 		}
 		if m.labels != nil {
 			row = append(row, strconv.Itoa(m.labels[i]))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
@@ -368,7 +369,7 @@ func TestDataViews3D(t *testing.T) {
 // clipSegment keeps the part of a segment inside the box, and nothing of
 // one outside it.
 func TestClipSegment(t *testing.T) {
-	box := [4]float64{-1, 1, -2, 2}
+	box := viz.Box{XMin: -1, XMax: 1, YMin: -2, YMax: 2}
 	for _, c := range []struct {
 		a, b, from, to [2]float64
 		ok             bool

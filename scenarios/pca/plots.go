@@ -39,7 +39,7 @@ type view struct {
 	// bounds holds one box per projection of the data panel: in 2-D fitted
 	// to the panel, in 3-D the content of each view, which multiView
 	// widens to fill the view's cell.
-	bounds [][4]float64
+	bounds []viz.Box
 	sample []int // 3-D: the samples the views draw, evenly spread
 	shown  []int // digits panel: the samples shown
 }
@@ -50,12 +50,12 @@ func newView(m *model) view {
 	switch f.Dim() {
 	case 2:
 		pr := projections(2)[0].to
-		b := emptyBounds
+		b := viz.EmptyBox()
 		for _, set := range [][][]float64{m.X, f.Centred(), f.Reconstruction()} {
-			b = grow(b, mapRows(set, pr))
+			b = b.Extend(mapRows(set, pr))
 		}
-		b = grow(b, mapRows(m.axisTips(f, 1.15), pr))
-		v.bounds = [][4]float64{equalAspect(b)}
+		b = b.Extend(mapRows(m.axisTips(f, 1.15), pr))
+		v.bounds = []viz.Box{equalAspect(b)}
 	case 3:
 		k := min(viewSamples, len(m.X))
 		for i := range k {
@@ -67,14 +67,14 @@ func newView(m *model) view {
 			sets = append(sets, subspaceEnds(f, make([]float64, 3), false), subspaceEnds(f, f.Mean(), true))
 		}
 		for _, pj := range projections(3) {
-			b := emptyBounds
+			b := viz.EmptyBox()
 			for _, set := range sets {
-				b = grow(b, mapRows(set, pj.to))
+				b = b.Extend(mapRows(set, pj.to))
 			}
 			v.bounds = append(v.bounds, b)
 		}
 	}
-	if m.dataset == "digits" {
+	if m.dataset.images {
 		// The first sample of each digit 0..7 that the subset has, so the
 		// row shows different shapes; others fill up when some are missing.
 		seen := map[int]bool{}
@@ -200,7 +200,7 @@ func (m *model) plotViews() *plot.Plot {
 // plotGeometry draws one view of the data with the stage's geometry: mean,
 // covariance ellipse (2-D), principal axes, the kept subspace, projections
 // and reconstructions, within bounds b.
-func (m *model) plotGeometry(pj projection, b [4]float64) *plot.Plot {
+func (m *model) plotGeometry(pj projection, b viz.Box) *plot.Plot {
 	p := m.pca
 	D := p.Dim()
 	pr := pj.to
@@ -214,7 +214,7 @@ func (m *model) plotGeometry(pj projection, b [4]float64) *plot.Plot {
 		plt.Title.TextStyle.Font.Size = 11
 		plt.Title.Padding = 3
 	}
-	plt.X.Min, plt.X.Max, plt.Y.Min, plt.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(plt, b)
 	if D == 3 {
 		// The small views have no room for numbers (and the oblique one's
 		// screen axes are no feature's): faint lines through the origin
@@ -672,7 +672,7 @@ func integerTicks(a *plot.Axis, n int) {
 // reach them: the originals, the mean image, the principal components
 // ("eigendigits", red positive, blue negative) and the reconstructions.
 func (m *model) plotDigits() *plot.Plot {
-	if m.dataset != "digits" {
+	if !m.dataset.images {
 		return placeholder("Choose the digits data set to see 8×8 images", "rebuilt from d principal components.")
 	}
 	p := m.pca

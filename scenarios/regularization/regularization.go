@@ -21,6 +21,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -56,6 +57,93 @@ var trueCoefficients = []float64{3, -2, 1.5}
 // leaving at least one irrelevant.
 func relevantCount(d int) int { return min(len(trueCoefficients), d-1) }
 
+// penalty is a regulariser: how its path is fitted, how the constraint
+// picture draws its budget and what the note says of its coefficients.
+type penalty struct {
+	name string // the estimator, in legends
+	// path fits the penalised model at every λ of the grid.
+	path func(X [][]float64, y, grid []float64) ([]ml.PathPoint, error)
+	// norm is the penalty's norm of two weights: the budget t they use.
+	norm func(w1, w2 float64) float64
+	// region is the budget region of two weights, ‖w‖ ≤ t; budget is its
+	// legend.
+	region func(t float64) plotter.XYs
+	budget func(t float64) string
+	// summary says what the penalty did to the coefficients w, of which
+	// the first relevant matter.
+	summary func(w []float64, relevant int) string
+}
+
+var lassoPenalty = penalty{
+	name: "lasso",
+	path: func(X [][]float64, y, grid []float64) ([]ml.PathPoint, error) {
+		return ml.LassoPath(X, y, grid, lassoTol, lassoMaxIter)
+	},
+	norm: func(w1, w2 float64) float64 { return math.Abs(w1) + math.Abs(w2) },
+	region: func(t float64) plotter.XYs {
+		return plotter.XYs{{X: t, Y: 0}, {X: 0, Y: t}, {X: -t, Y: 0}, {X: 0, Y: -t}}
+	},
+	budget: func(t float64) string { return fmt.Sprintf("budget |w₁| + |w₂| ≤ %.2f", t) },
+	summary: func(w []float64, relevant int) string {
+		nz := nonzero(w)
+		if nz == 0 {
+			return "The lasso has set every coefficient exactly to zero: the model predicts the mean of y."
+		}
+		zeroIrrelevant := 0
+		for _, c := range w[relevant:] {
+			if c == 0 {
+				zeroIrrelevant++
+			}
+		}
+		return fmt.Sprintf("The lasso keeps %d of %d coefficients; %d of the %d irrelevant ones are exactly zero.",
+			nz, len(w), zeroIrrelevant, len(w)-relevant)
+	},
+}
+
+var ridgePenalty = penalty{
+	name: "ridge",
+	path: ml.RidgePath,
+	norm: math.Hypot,
+	region: func(t float64) plotter.XYs {
+		var region plotter.XYs
+		for k := range 72 {
+			a := 2 * math.Pi * float64(k) / 72
+			region = append(region, plotter.XY{X: t * math.Cos(a), Y: t * math.Sin(a)})
+		}
+		return region
+	},
+	budget: func(t float64) string { return fmt.Sprintf("budget w₁² + w₂² ≤ %.2f²", t) },
+	summary: func(w []float64, _ int) string {
+		var norm float64
+		for _, c := range w {
+			norm += c * c
+		}
+		return fmt.Sprintf("Ridge shrinks every coefficient (‖w‖₂ = %.3f) but sets none exactly to zero: %d of %d are non-zero.",
+			math.Sqrt(norm), nonzero(w), len(w))
+	},
+}
+
+// penalties is what a penalty choice means: the penalty walked, and the
+// other one, whose paths are drawn faintly.
+type penalties struct{ chosen, other penalty }
+
+// The parameter table.
+var (
+	penaltyParam = lab.Enum(lab.Param{Name: "penalty", Label: "Penalty", Default: "l1",
+		Help: "l1: lasso, (1/2n)‖y − Xw‖² + λ‖w‖₁; l2: ridge, ‖y − Xw‖² + λ‖w‖² (scikit-learn's Lasso and Ridge). The other penalty's paths are drawn faintly for comparison."},
+		lab.Option("l1", penalties{chosen: lassoPenalty, other: ridgePenalty}),
+		lab.Option("l2", penalties{chosen: ridgePenalty, other: lassoPenalty}),
+	)
+	lambdaParam = lab.Float(lab.Param{Name: "lambda", Label: "Starting λ", Default: "0.001", Min: lambdaMin, Max: lambdaMax, Step: 0.001,
+		Help: "The λ shown at the start. Each step multiplies λ by 10^(1/8) ≈ 1.33 until it reaches 10⁴."})
+	featuresParam = lab.Int(lab.Param{Name: "features", Label: "Features", Default: "8", Min: 2, Max: maxFeatures, Step: 1,
+		Help: "Number of features. Only the first three (x1 = 3, x2 = −2, x3 = 1.5; with fewer features, all but the last) affect y; the others are irrelevant noise."})
+	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "100", Min: 10, Max: 500, Step: 1,
+		Help: "Number of samples. Features are standardised (mean 0, standard deviation 1)."})
+	noiseParam = lab.Float(lab.Param{Name: "noise", Label: "Noise σ", Default: "1", Min: 0, Max: 5, Step: 0.1,
+		Help: "Standard deviation of the Gaussian noise added to y."})
+)
+
 // Scenario returns the regularisation scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -65,19 +153,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Coefficient paths of ridge and lasso as λ grows on data with irrelevant features: lasso sets some exactly to zero; the L1 diamond and the L2 circle meeting the loss contours show why.",
 		MaxSteps: maxSteps,
 		Speed:    4,
-		Params: []lab.Param{
-			{Name: "penalty", Label: "Penalty", Kind: lab.KindEnum, Default: "l1", Options: []string{"l1", "l2"},
-				Help: "l1: lasso, (1/2n)‖y − Xw‖² + λ‖w‖₁; l2: ridge, ‖y − Xw‖² + λ‖w‖² (scikit-learn's Lasso and Ridge). The other penalty's paths are drawn faintly for comparison."},
-			{Name: "lambda", Label: "Starting λ", Kind: lab.KindFloat, Default: "0.001", Min: lambdaMin, Max: lambdaMax, Step: 0.001,
-				Help: "The λ shown at the start. Each step multiplies λ by 10^(1/8) ≈ 1.33 until it reaches 10⁴."},
-			{Name: "features", Label: "Features", Kind: lab.KindInt, Default: "8", Min: 2, Max: maxFeatures, Step: 1,
-				Help: "Number of features. Only the first three (x1 = 3, x2 = −2, x3 = 1.5; with fewer features, all but the last) affect y; the others are irrelevant noise."},
-			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: "100", Min: 10, Max: 500, Step: 1,
-				Help: "Number of samples. Features are standardised (mean 0, standard deviation 1)."},
-			{Name: "noise", Label: "Noise σ", Kind: lab.KindFloat, Default: "1", Min: 0, Max: 5, Step: 0.1,
-				Help: "Standard deviation of the Gaussian noise added to y."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(penaltyParam, lambdaParam, featuresParam, nParam, noiseParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "path", Title: "Coefficient paths as λ grows"},
 			{Name: "geometry", Title: "Two weights: loss contours meet the penalty's budget"},
@@ -90,7 +166,8 @@ func Scenario(chapter string) *lab.Scenario {
 
 // model is one regularisation run.
 type model struct {
-	penalty  string // "l1" or "l2"
+	penalty  penalties
+	word     string // the penalty's word, for the frame's state
 	X        [][]float64
 	y        []float64
 	truth    []float64
@@ -107,13 +184,13 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	d, n := v.Int("features"), v.Int("n")
-	m := &model{penalty: v.String("penalty"), relevant: relevantCount(d)}
+	d, n := featuresParam.Get(v), nParam.Get(v)
+	m := &model{penalty: penaltyParam.Get(v), word: penaltyParam.Text(v), relevant: relevantCount(d)}
 	m.truth = make([]float64, d)
 	copy(m.truth, trueCoefficients[:m.relevant])
-	m.X, m.y = generate(rng, n, d, m.truth, v.Float("noise"))
+	m.X, m.y = generate(rng, n, d, m.truth, noiseParam.Get(v))
 
-	start := v.Float("lambda")
+	start := lambdaParam.Get(v)
 	for k := 0; ; k++ {
 		l := start * math.Pow(10, float64(k)/perDecade)
 		if l > lambdaMax*(1+1e-9) {
@@ -122,26 +199,17 @@ func newModel(v lab.Values) (lab.Model, error) {
 		m.grid = append(m.grid, min(l, lambdaMax))
 	}
 	var err error
-	ridge, err := ml.RidgePath(m.X, m.y, m.grid)
-	if err != nil {
+	if m.path, err = m.penalty.chosen.path(m.X, m.y, m.grid); err != nil {
 		return nil, fmt.Errorf("regularization: %w", err)
 	}
-	lasso, err := ml.LassoPath(m.X, m.y, m.grid, lassoTol, lassoMaxIter)
-	if err != nil {
+	if m.other, err = m.penalty.other.path(m.X, m.y, m.grid); err != nil {
 		return nil, fmt.Errorf("regularization: %w", err)
 	}
-	m.path, m.other = lasso, ridge
 	for i, row := range m.X {
 		m.pairX = append(m.pairX, row[:2])
 		m.pairY = append(m.pairY, m.y[i])
 	}
-	if m.penalty == "l2" {
-		m.path, m.other = ridge, lasso
-		m.pair, err = ml.RidgePath(m.pairX, m.pairY, m.grid)
-	} else {
-		m.pair, err = ml.LassoPath(m.pairX, m.pairY, m.grid, lassoTol, lassoMaxIter)
-	}
-	if err != nil {
+	if m.pair, err = m.penalty.chosen.path(m.pairX, m.pairY, m.grid); err != nil {
 		return nil, fmt.Errorf("regularization: %w", err)
 	}
 	theta, err := ml.NormalEquations(m.pairX, m.pairY)
@@ -207,7 +275,7 @@ func (m *model) current() ml.PathPoint { return m.path[m.step] }
 const significant = 10
 
 func round(v float64) float64 {
-	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', significant, 64), 64)
+	r, _ := strconv.ParseFloat(textfmt.Sig(v, significant), 64)
 	return r
 }
 
@@ -242,7 +310,7 @@ func (m *model) Snapshot() lab.Snapshot {
 	return lab.Snapshot{
 		Metrics: map[string]float64{"mse": m.mse(c), "nonzero": float64(nonzero(c.Coefficients))},
 		State: state{
-			Penalty:          m.penalty,
+			Penalty:          m.word,
 			Lambda:           c.Lambda,
 			Intercept:        cr.Intercept,
 			Coefficients:     cr.Coefficients,
@@ -278,40 +346,15 @@ func nonzero(w []float64) int {
 	return k
 }
 
-func fmtL(l float64) string { return strconv.FormatFloat(l, 'g', 3, 64) }
-
 func (m *model) note() string {
 	c := m.current()
-	d := len(c.Coefficients)
 	var b strings.Builder
 	if m.step == 0 {
-		fmt.Fprintf(&b, "Start at λ = %s; each step multiplies λ by 10^(1/8) ≈ 1.33 up to 10⁴. ", fmtL(c.Lambda))
+		fmt.Fprintf(&b, "Start at λ = %s; each step multiplies λ by 10^(1/8) ≈ 1.33 up to 10⁴. ", textfmt.Sig(c.Lambda, 3))
 	} else {
-		fmt.Fprintf(&b, "Step %d: λ = %s. ", m.step, fmtL(c.Lambda))
+		fmt.Fprintf(&b, "Step %d: λ = %s. ", m.step, textfmt.Sig(c.Lambda, 3))
 	}
-	zeroIrrelevant := 0
-	for j := m.relevant; j < d; j++ {
-		if c.Coefficients[j] == 0 {
-			zeroIrrelevant++
-		}
-	}
-	if m.penalty == "l1" {
-		nz := nonzero(c.Coefficients)
-		switch {
-		case nz == 0:
-			b.WriteString("The lasso has set every coefficient exactly to zero: the model predicts the mean of y.")
-		default:
-			fmt.Fprintf(&b, "The lasso keeps %d of %d coefficients; %d of the %d irrelevant ones are exactly zero.",
-				nz, d, zeroIrrelevant, d-m.relevant)
-		}
-	} else {
-		var norm float64
-		for _, w := range c.Coefficients {
-			norm += w * w
-		}
-		fmt.Fprintf(&b, "Ridge shrinks every coefficient (‖w‖₂ = %.3f) but sets none exactly to zero: %d of %d are non-zero.",
-			math.Sqrt(norm), nonzero(c.Coefficients), d)
-	}
+	b.WriteString(m.penalty.chosen.summary(c.Coefficients, m.relevant))
 	fmt.Fprintf(&b, " Training MSE %.3f.", m.mse(c))
 	if m.Done() {
 		b.WriteString(" The walk has reached λ = 10⁴.")
@@ -339,8 +382,6 @@ func (m *model) featureColor(j int) color.Color {
 	return viz.Neutral
 }
 
-var penaltyName = map[string]string{"l1": "lasso", "l2": "ridge"}
-
 func (m *model) plotPath() *plot.Plot {
 	p := viz.NewPlot("", "λ (log scale)", "coefficient")
 	d := len(m.truth)
@@ -366,12 +407,12 @@ func (m *model) plotPath() *plot.Plot {
 		xs, ys := everyOther(logs[:m.step+1], column(m.path, j, m.step+1))
 		viz.AddLine(p, xs, ys, m.featureColor(j), "", false)
 	}
-	viz.AddVLine(p, logs[m.step], "λ = "+fmtL(m.grid[m.step]), viz.Neutral)
+	viz.AddVLine(p, logs[m.step], "λ = "+textfmt.Sig(m.grid[m.step], 3), viz.Neutral)
 	for j := range m.relevant {
 		p.Legend.Add(fmt.Sprintf("x%d (relevant)", j+1), &plotter.Line{LineStyle: draw.LineStyle{Color: m.featureColor(j), Width: 2}})
 	}
 	p.Legend.Add("irrelevant", &plotter.Line{LineStyle: draw.LineStyle{Color: viz.Neutral, Width: 2}})
-	p.Legend.Add(penaltyName[otherPenalty(m.penalty)]+" (faint)", &plotter.Line{LineStyle: draw.LineStyle{Color: color.NRGBA{0x80, 0x80, 0x80, 0x80}, Width: 1, Dashes: []vg.Length{4, 3}}})
+	p.Legend.Add(m.penalty.other.name+" (faint)", &plotter.Line{LineStyle: draw.LineStyle{Color: color.NRGBA{0x80, 0x80, 0x80, 0x80}, Width: 1, Dashes: []vg.Length{4, 3}}})
 	p.Legend.Top = true
 	p.X.Min, p.X.Max = math.Log10(m.grid[0]), math.Log10(lambdaMax)
 	if p.X.Max-p.X.Min < 1 {
@@ -401,13 +442,6 @@ func everyOther(xs, ys []float64) ([]float64, []float64) {
 	return ox, oy
 }
 
-func otherPenalty(p string) string {
-	if p == "l1" {
-		return "l2"
-	}
-	return "l1"
-}
-
 // thinLine adds a thin, optionally dashed curve.
 func thinLine(p *plot.Plot, xs, ys []float64, c color.Color, dashed bool) {
 	xys := make(plotter.XYs, len(xs))
@@ -427,7 +461,7 @@ type decadeTicks struct{}
 func (decadeTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	for e := math.Ceil(lo - 1e-9); e <= hi+1e-9; e++ {
-		ticks = append(ticks, plot.Tick{Value: e, Label: strconv.FormatFloat(math.Pow(10, e), 'g', -1, 64)})
+		ticks = append(ticks, plot.Tick{Value: e, Label: textfmt.Num(math.Pow(10, e))})
 	}
 	return ticks
 }
@@ -453,17 +487,15 @@ func (m *model) plotGeometry() *plot.Plot {
 	// A window centred on the origin that holds the largest budget region
 	// (the norm of the least-squares weights), 1.25 times wider than high
 	// like the data area, so a circle looks round.
-	t0 := math.Hypot(ols[0], ols[1])
-	if m.penalty == "l1" {
-		t0 = math.Abs(ols[0]) + math.Abs(ols[1])
-	}
+	pen := m.penalty.chosen
+	t0 := pen.norm(ols[0], ols[1])
 	half := max(1.1*t0, 1)
-	w := [4]float64{-1.25 * half, 1.25 * half, -half, half}
+	w := viz.Box{XMin: -1.25 * half, XMax: 1.25 * half, YMin: -half, YMax: half}
 	lmax := 0.0
-	for _, c := range [][2]float64{{w[0], w[2]}, {w[0], w[3]}, {w[1], w[2]}, {w[1], w[3]}} {
+	for _, c := range [][2]float64{{w.XMin, w.YMin}, {w.XMin, w.YMax}, {w.XMax, w.YMin}, {w.XMax, w.YMax}} {
 		lmax = max(lmax, loss(c[0], c[1]))
 	}
-	viz.AddRegionMap(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, geomRes, func(a, b float64) color.Color {
+	viz.AddRegionMap(p, w, geomRes, func(a, b float64) color.Color {
 		return viz.RampBands(math.Sqrt(loss(a, b)/lmax)*0.8, geomBands)
 	})
 	levels := make([]float64, geomBands-1)
@@ -471,26 +503,11 @@ func (m *model) plotGeometry() *plot.Plot {
 		f := float64(k+1) / geomBands / 0.8
 		levels[k] = f * f * lmax
 	}
-	viz.AddContours(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, 28, loss, levels, color.NRGBA{0x22, 0x22, 0x22, 0x40})
+	viz.AddContours(p, w, 28, loss, levels, color.NRGBA{0x22, 0x22, 0x22, 0x40})
 	// The budget region: ‖w‖₁ ≤ t (a diamond) or ‖w‖₂ ≤ t (a disc), with
 	// t the norm of the penalised solution, which is where it sits.
-	var region plotter.XYs
-	if m.penalty == "l1" {
-		t := math.Abs(fit[0]) + math.Abs(fit[1])
-		region = plotter.XYs{{X: t, Y: 0}, {X: 0, Y: t}, {X: -t, Y: 0}, {X: 0, Y: -t}}
-	} else {
-		t := math.Hypot(fit[0], fit[1])
-		for k := range 72 {
-			a := 2 * math.Pi * float64(k) / 72
-			region = append(region, plotter.XY{X: t * math.Cos(a), Y: t * math.Sin(a)})
-		}
-	}
-	var budget string
-	if m.penalty == "l1" {
-		budget = fmt.Sprintf("budget |w₁| + |w₂| ≤ %.2f", math.Abs(fit[0])+math.Abs(fit[1]))
-	} else {
-		budget = fmt.Sprintf("budget w₁² + w₂² ≤ %.2f²", math.Hypot(fit[0], fit[1]))
-	}
+	t := pen.norm(fit[0], fit[1])
+	region, budget := pen.region(t), pen.budget(t)
 	poly, err := plotter.NewPolygon(region)
 	if err == nil {
 		poly.Color = color.NRGBA{0xE1, 0x57, 0x59, 0x30}
@@ -499,7 +516,7 @@ func (m *model) plotGeometry() *plot.Plot {
 	}
 	// The loss contour through the solution touches the region there.
 	if lf := loss(fit[0], fit[1]); lf > 0 {
-		viz.AddContours(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, 48, loss, []float64{lf}, viz.ClassColor(0))
+		viz.AddContours(p, w, 48, loss, []float64{lf}, viz.ClassColor(0))
 	}
 	viz.AddMarkers(p, [][]float64{ols}, []int{0}, "cross", 7)
 	viz.AddMarkers(p, [][]float64{fit}, []int{2}, "circle", 5)
@@ -507,9 +524,9 @@ func (m *model) plotGeometry() *plot.Plot {
 	if poly != nil {
 		p.Legend.Add(budget, poly)
 	}
-	p.Legend.Add(penaltyName[m.penalty]+" solution", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(2), Radius: 4, Shape: draw.CircleGlyph{}}})
+	p.Legend.Add(m.penalty.chosen.name+" solution", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(2), Radius: 4, Shape: draw.CircleGlyph{}}})
 	p.Legend.Top = true
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = w[0], w[1], w[2], w[3]
+	viz.SetAxes(p, w)
 	return p
 }
 
@@ -585,11 +602,9 @@ func (m *model) Data() [][]string {
 	for i, row := range m.X {
 		r := make([]string, 0, d+1)
 		for _, v := range row {
-			r = append(r, fmtF(v))
+			r = append(r, textfmt.Num(v))
 		}
-		rows = append(rows, append(r, fmtF(m.y[i])))
+		rows = append(rows, append(r, textfmt.Num(m.y[i])))
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
