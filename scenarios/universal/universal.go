@@ -21,6 +21,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -264,14 +265,11 @@ func (m *model) note() string {
 		return fmt.Sprintf("The weights overflowed at epoch %d: the learning rate %g is too large for Adam here. Lower it and reset.", m.net.Epoch(), m.lr) + extra
 	case m.net.Epoch() == 0:
 		return fmt.Sprintf("%d sigmoid unit(s) with random weights (Glorot uniform, biases 0): the sum is nearly a straight line. Each step runs %d epochs of Adam. Max error %s.",
-			m.units, epochsPerStep, f3(maxErr)) + extra
+			m.units, epochsPerStep, textfmt.Fixed(maxErr, 3)) + extra
 	}
 	return fmt.Sprintf("Epoch %d: loss ½·mean(f − y)² = %s, max |f(x) − y| on the grid = %s with %d unit(s).",
-		m.net.Epoch(), sci(loss), f3(maxErr), m.units) + extra
+		m.net.Epoch(), textfmt.Sig(loss, 3), textfmt.Fixed(maxErr, 3), m.units) + extra
 }
-
-func f3(v float64) string  { return strconv.FormatFloat(v, 'f', 3, 64) }
-func sci(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
 	switch panel {
@@ -447,14 +445,8 @@ func (m *model) plotLoss() *plot.Plot {
 	if m.net == nil {
 		return p
 	}
-	xs := make([]float64, len(m.loss))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	dx, dy := viz.Decimate(xs, m.loss, maxCurve)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
+	viz.AddHistory(p, maxCurve, viz.Curve{Values: m.loss, Color: viz.ClassColor(0), Dot: 4})
 	last := len(m.loss) - 1
-	viz.AddScatter(p, [][]float64{{xs[last], m.loss[last]}}, nil, viz.ScatterStyle{Radius: 4})
 	viz.SetLogY(p)
 	p.X.Min, p.X.Max = 0, max(float64(last), 20)
 	lo, hi := math.Inf(1), 0.0
@@ -475,15 +467,13 @@ func (m *model) Data() [][]string {
 	rows := [][]string{{"x", "target", "output"}}
 	if m.net == nil {
 		for _, p := range m.points {
-			rows = append(rows, []string{fmtF(p.X), fmtF(p.Y), ""})
+			rows = append(rows, []string{textfmt.Num(p.X), textfmt.Num(p.Y), ""})
 		}
 		return rows
 	}
 	out := m.net.Outputs()
 	for j := range m.x {
-		rows = append(rows, []string{fmtF(m.x[j]), fmtF(m.y[j]), fmtF(out[j])})
+		rows = append(rows, []string{textfmt.Num(m.x[j]), textfmt.Num(m.y[j]), textfmt.Num(out[j])})
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
