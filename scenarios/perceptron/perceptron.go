@@ -10,13 +10,13 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/a-h/templ"
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -205,7 +205,7 @@ func (m *model) sampleIndex() int {
 	return -1
 }
 
-func f2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+func f2(v float64) string { return textfmt.Fixed(v, 2) }
 
 func (m *model) note() string {
 	p := m.p
@@ -393,21 +393,16 @@ func (m *model) plotWeights() *plot.Plot {
 	if len(m.history) == 0 {
 		return p
 	}
-	xs := make([]float64, len(m.history))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
 	names := []string{"w₁", "w₂", "b"}
 	for k, name := range names {
 		ys := make([]float64, len(m.history))
 		for i, h := range m.history {
 			ys[i] = h[k]
 		}
-		dx, dy := viz.Decimate(xs, ys, curveSamples)
-		viz.AddLine(p, dx, dy, viz.ClassColor(k), name, k == 2)
+		viz.AddHistory(p, curveSamples, viz.Curve{Values: ys, Color: viz.ClassColor(k), Label: name, Dashed: k == 2})
 	}
 	viz.AddHLine(p, 0, "", viz.Neutral)
-	p.X.Max = max(p.X.Max, float64(len(xs)-1))
+	p.X.Max = max(p.X.Max, float64(len(m.history)-1))
 	return p
 }
 
