@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -244,7 +245,7 @@ func (m *model) note(s state) string {
 			best = k
 		}
 	}
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+	f := func(x float64) string { return textfmt.Fixed(x, 3) }
 	text := fmt.Sprintf("Epoch %d. Test loss (train loss): plain %s (%s), dropout %s (%s), L2 %s (%s), both %s (%s).",
 		s.Epoch, f(v[0].TestLoss), f(v[0].TrainLoss), f(v[1].TestLoss), f(v[1].TrainLoss), f(v[2].TestLoss), f(v[2].TrainLoss), f(v[3].TestLoss), f(v[3].TrainLoss))
 	curve := m.curves[plainIx][1]
@@ -318,10 +319,6 @@ func (m *model) addTrainingSamples(p *plot.Plot) {
 func (m *model) plotCurves() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "cross-entropy loss (log scale)")
 	n := len(m.curves[0][0])
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = float64(i)
-	}
 	top := 0.0
 	for k, name := range m.names {
 		for c, dashed := range []bool{false, true} {
@@ -331,12 +328,11 @@ func (m *model) plotCurves() *plot.Plot {
 					top = max(top, y)
 				}
 			}
-			dx, dy := viz.Decimate(xs, ys, curvePoints)
 			label := ""
 			if !dashed {
 				label = variantTitle[name]
 			}
-			viz.AddLine(p, dx, dy, viz.ClassColor(k), label, dashed)
+			viz.AddHistory(p, curvePoints, viz.Curve{Values: ys, Color: viz.ClassColor(k), Label: label, Dashed: dashed})
 		}
 	}
 	viz.SetLogY(p)
