@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
 
@@ -136,7 +136,7 @@ func (d *data) Rows() [][]string {
 	last := len(rows[0]) - 2 // the label column
 	rows[0][last] = "y"
 	for i, row := range rows[1:] {
-		row[last] = strconv.FormatFloat(d.y[i], 'g', -1, 64)
+		row[last] = textfmt.Num(d.y[i])
 	}
 	return rows
 }

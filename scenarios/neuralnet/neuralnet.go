@@ -20,6 +20,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
 
@@ -435,14 +436,14 @@ func fmtMaybe(v float64, prec int) string {
 	if math.IsNaN(v) {
 		return "– (no test samples)"
 	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
+	return textfmt.Fixed(v, prec)
 }
 
 func pct(v float64) string {
 	if math.IsNaN(v) {
 		return "–"
 	}
-	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
+	return textfmt.Fixed(100*v, 1) + "%"
 }
 
 func (m *model) Data() [][]string { return m.data.Rows() }

@@ -128,10 +128,8 @@ func blend(probs []float64) color.Color {
 
 // cell returns the grid index of the cell whose centre is (x, y).
 func (m *model) cell(x, y float64) int {
-	b := m.data.set.Bounds
-	i := int((x - b.XMin) / b.Width() * regionRes)
-	j := int((b.YMax - y) / b.Height() * regionRes)
-	return min(max(j, 0), regionRes-1)*regionRes + min(max(i, 0), regionRes-1)
+	i, j := m.data.set.Bounds.Cell(x, y, regionRes)
+	return (regionRes-1-j)*regionRes + i // the grid's rows run from the top
 }
 
 func (m *model) plotOutput() *plot.Plot {
@@ -335,25 +333,12 @@ func whitenNaN(c color.RGBA, pr float64) color.Color {
 	return whiten(c, math.Round(pr*levels)/levels*0.8)
 }
 
-// epochs returns 0, 1, …, n−1.
-func epochs(n int) []float64 {
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	return xs
-}
-
 // addCurves draws a train (solid) and a test (dashed) curve.
 func addCurves(p *plot.Plot, train, test []float64) {
-	xs := epochs(len(train))
-	dx, dy := viz.Decimate(xs, train, curveSamples)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "train", false)
-	dx, dy = viz.Decimate(xs, test, curveSamples)
-	viz.AddLine(p, dx, dy, viz.ClassColor(1), "test", true)
 	// Dots mark the current epoch (and show epoch 0 before any line).
-	last := len(xs) - 1
-	viz.AddScatter(p, [][]float64{{xs[last], train[last]}, {xs[last], test[last]}}, []int{0, 1}, viz.ScatterStyle{Radius: 3.5})
+	viz.AddHistory(p, curveSamples,
+		viz.Curve{Values: train, Color: viz.ClassColor(0), Label: "train", Dot: 3.5},
+		viz.Curve{Values: test, Color: viz.ClassColor(1), Label: "test", Dashed: true, Dot: 3.5})
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 10)
 }
 
