@@ -11,7 +11,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -23,6 +22,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -71,7 +71,7 @@ var (
 // picked so that each shows its character in a few hundred steps.
 type course struct {
 	surface ml.Surface
-	window  [4]float64 // xmin, xmax, ymin, ymax
+	window  viz.Box
 	start   [2]float64
 	jitter  [2]float64 // the start moves by up to ± this in x and y
 	rates   map[*optimiser]float64
@@ -93,17 +93,17 @@ type batch struct {
 var (
 	surfaceParam = lab.Enum(lab.Param{Name: "surface", Label: "Surface", Default: ml.Rosenbrock.Name,
 		Help: "rosenbrock: a curved banana valley, minimum at (1, 1); saddle: x² − y², no minimum; ravine: a narrow valley 100 times steeper across than along, turned 30°; beale: plateaus and steep walls, minimum at (3, 0.5)."},
-		courseOption(course{surface: ml.Rosenbrock, window: [4]float64{-2, 2, -1, 3}, start: [2]float64{-1.5, 2}, jitter: [2]float64{0.1, 0.1},
+		courseOption(course{surface: ml.Rosenbrock, window: viz.Box{XMin: -2, XMax: 2, YMin: -1, YMax: 3}, start: [2]float64{-1.5, 2}, jitter: [2]float64{0.1, 0.1},
 			rates: map[*optimiser]float64{sgd: 0.001, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.05}, legend: [2]bool{true, false}}),
 		// The saddle race starts just off the ridge y = 0 (y between 0.001
 		// and 0.003), where the push to leave is tiny.
-		courseOption(course{surface: ml.Saddle, window: [4]float64{-2, 2, -2, 2}, start: [2]float64{1.5, 0.002}, jitter: [2]float64{0.1, 0.001},
+		courseOption(course{surface: ml.Saddle, window: viz.Box{XMin: -2, XMax: 2, YMin: -2, YMax: 2}, start: [2]float64{1.5, 0.002}, jitter: [2]float64{0.1, 0.001},
 			rates: map[*optimiser]float64{sgd: 0.01, momentum: 0.003, rmsprop: 0.01, adadelta: 1, adam: 0.01}, legend: [2]bool{false, true}}),
 		// Far out along the floor of the ravine and 0.8 up its wall.
-		courseOption(course{surface: ml.Ravine, window: [4]float64{-5, 5, -3.5, 3.5}, start: ravinePoint(-4.5, 0.8), jitter: [2]float64{0.1, 0.1},
+		courseOption(course{surface: ml.Ravine, window: viz.Box{XMin: -5, XMax: 5, YMin: -3.5, YMax: 3.5}, start: ravinePoint(-4.5, 0.8), jitter: [2]float64{0.1, 0.1},
 			rates: map[*optimiser]float64{sgd: 0.18, momentum: 0.03, rmsprop: 0.01, adadelta: 1, adam: 0.1}, legend: [2]bool{true, true},
 			across: ml.RavineAcross}),
-		courseOption(course{surface: ml.Beale, window: [4]float64{-0.5, 4.5, -1.5, 2.5}, start: [2]float64{1, 1.5}, jitter: [2]float64{0.1, 0.1},
+		courseOption(course{surface: ml.Beale, window: viz.Box{XMin: -0.5, XMax: 4.5, YMin: -1.5, YMax: 2.5}, start: [2]float64{1, 1.5}, jitter: [2]float64{0.1, 0.1},
 			rates: map[*optimiser]float64{sgd: 0.003, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.03}, legend: [2]bool{false, true}}),
 	)
 	optimizersParam = lab.List(lab.Param{Name: "optimizers", Label: "Optimisers", Default: "sgd,momentum,rmsprop,adadelta,adam", MinItems: 1, MaxItems: len(optimisers),
@@ -231,8 +231,8 @@ func (m *model) record(r *racer) {
 // outside reports whether p is so far from the window that it will not come back.
 func (m *model) outside(p [2]float64) bool {
 	w := m.course.window
-	span := max(w[1]-w[0], w[3]-w[2])
-	return !(p[0] > w[0]-escaped*span && p[0] < w[1]+escaped*span && p[1] > w[2]-escaped*span && p[1] < w[3]+escaped*span)
+	span := max(w.Width(), w.Height())
+	return !(p[0] > w.XMin-escaped*span && p[0] < w.XMax+escaped*span && p[1] > w.YMin-escaped*span && p[1] < w.YMax+escaped*span)
 }
 
 func (m *model) Step() error {
@@ -424,8 +424,8 @@ func (m *model) zigzags(r *racer) bool {
 	return changes >= 6 && swing > 0.01
 }
 
-func f3(v float64) string  { return strconv.FormatFloat(v, 'f', 3, 64) }
-func sci(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+func f3(v float64) string  { return textfmt.Fixed(v, 3) }
+func sci(v float64) string { return textfmt.Sig(v, 3) }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
 	switch panel {
@@ -449,7 +449,7 @@ func (m *model) heatColours() []color.RGBA {
 	fmin, fmax := math.Inf(1), math.Inf(-1)
 	for j := range surfaceRes {
 		for i := range surfaceRes {
-			x, y := cellCentre(w, i, j)
+			x, y := w.CellCentre(i, j, surfaceRes)
 			f := m.surface.F(x, y)
 			vals[j*surfaceRes+i] = f
 			fmin, fmax = min(fmin, f), max(fmax, f)
@@ -466,18 +466,12 @@ func (m *model) heatColours() []color.RGBA {
 	return heat
 }
 
-// cellCentre is the centre of cell (i, j) of the heat map over w.
-func cellCentre(w [4]float64, i, j int) (x, y float64) {
-	return w[0] + (w[1]-w[0])*(float64(i)+0.5)/surfaceRes, w[2] + (w[3]-w[2])*(float64(j)+0.5)/surfaceRes
-}
-
 func (m *model) plotSurface() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	w := m.course.window
 	heat := m.heat
-	viz.AddRegionMap(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, surfaceRes, func(x, y float64) color.Color {
-		i := min(max(int((x-w[0])/(w[1]-w[0])*surfaceRes), 0), surfaceRes-1)
-		j := min(max(int((y-w[2])/(w[3]-w[2])*surfaceRes), 0), surfaceRes-1)
+	viz.AddRegionMap(p, w, surfaceRes, func(x, y float64) color.Color {
+		i, j := w.Cell(x, y, surfaceRes)
 		return heat[j*surfaceRes+i]
 	})
 	minLabel := "minimum"
@@ -506,7 +500,7 @@ func (m *model) plotSurface() *plot.Plot {
 	p.Legend.YOffs = map[bool]vg.Length{true: -4, false: 4}[p.Legend.Top]
 	p.Legend.XOffs = map[bool]vg.Length{true: 4, false: -4}[p.Legend.Left]
 	p.Add(legendBackdrop{legend: &p.Legend, texts: texts})
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = w[0], w[1], w[2], w[3]
+	viz.SetAxes(p, w)
 	return p
 }
 
@@ -533,14 +527,7 @@ func (m *model) plotDistance() *plot.Plot {
 	p := viz.NewPlot("", "step", label)
 	lo, hi := math.Inf(1), 0.0
 	for _, r := range m.racers {
-		xs := make([]float64, len(r.dist))
-		for i := range xs {
-			xs[i] = float64(i)
-		}
-		dx, dy := viz.Decimate(xs, r.dist, maxCurve)
-		viz.AddLine(p, dx, dy, viz.ClassColor(r.colour), r.title, false)
-		last := len(r.dist) - 1
-		viz.AddScatter(p, [][]float64{{xs[last], r.dist[last]}}, []int{r.colour}, viz.ScatterStyle{Radius: 3})
+		viz.AddHistory(p, maxCurve, viz.Curve{Values: r.dist, Color: viz.ClassColor(r.colour), Label: r.title, Dot: 3})
 		for _, d := range r.dist {
 			if d > 0 && !math.IsInf(d, 0) {
 				lo, hi = min(lo, d), max(hi, d)
@@ -560,14 +547,7 @@ func (m *model) plotNetwork() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "cross-entropy on the 100 moons (log scale)")
 	lo, hi := math.Inf(1), 0.0
 	for _, r := range m.racers {
-		xs := make([]float64, len(r.loss))
-		for i := range xs {
-			xs[i] = float64(i)
-		}
-		dx, dy := viz.Decimate(xs, r.loss, maxCurve)
-		viz.AddLine(p, dx, dy, viz.ClassColor(r.colour), r.title, false)
-		last := len(r.loss) - 1
-		viz.AddScatter(p, [][]float64{{xs[last], r.loss[last]}}, []int{r.colour}, viz.ScatterStyle{Radius: 3})
+		viz.AddHistory(p, maxCurve, viz.Curve{Values: r.loss, Color: viz.ClassColor(r.colour), Label: r.title, Dot: 3})
 		for _, l := range r.loss {
 			if l > 0 && !math.IsInf(l, 0) {
 				lo, hi = min(lo, l), max(hi, l)
