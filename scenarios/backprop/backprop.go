@@ -10,13 +10,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -57,6 +57,10 @@ var stageTitles = []string{
 //go:embed explanation.html
 var explanation string
 
+// lrParam is the scenario's one parameter besides the seed.
+var lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate λ", Default: "1", Min: 0.01, Max: 20, Step: 0.01,
+	Help: "Step size of the update w ← w − λ∇L."})
+
 // Scenario returns the backpropagation scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -66,11 +70,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "A 2-2-1 network on one sample: one training step shown as forward values, local derivatives, chain-rule products and the update w ← w − λ∇L.",
 		MaxSteps: trainingSteps * stagesPerStep,
 		Speed:    1,
-		Params: []lab.Param{
-			{Name: "lr", Label: "Learning rate λ", Kind: lab.KindFloat, Default: "1", Min: 0.01, Max: 20, Step: 0.01,
-				Help: "Step size of the update w ← w − λ∇L."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(lrParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "network", Title: "The 2-2-1 network: values and weights (this stage in orange)"},
 			{Name: "chain", Title: "The numbers of this stage"},
@@ -99,7 +99,7 @@ func round2(v float64) float64 { return math.Round(100*v) / 100 }
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
 	u := func() float64 { return round2(2*rng.Float64() - 1) }
-	m := &model{lr: v.Float("lr")}
+	m := &model{lr: lrParam.Get(v)}
 	m.x = [2]float64{u(), u()}
 	m.y = float64(rng.IntN(2))
 	for j := range 2 {
@@ -244,7 +244,7 @@ func (m *model) note() string {
 	after := m.net.forward(m.x, m.y)
 	verb := "lower"
 	if after.Loss > c.Loss {
-		verb = "higher: λ = " + strconv.FormatFloat(m.lr, 'g', -1, 64) + " overshoots"
+		verb = "higher: λ = " + textfmt.Num(m.lr) + " overshoots"
 	}
 	end := ""
 	if m.Done() {
@@ -254,15 +254,18 @@ func (m *model) note() string {
 		len(m.losses), m.lr, num(after.Loss), num(c.Loss), verb, end)
 }
 
-// num writes a number with four decimals and a real minus sign.
-func num(v float64) string {
-	return strings.Replace(strconv.FormatFloat(v, 'f', 4, 64), "-", "−", 1)
+// signed writes v with the given decimals and a real minus sign.
+func signed(v float64, decimals int) string {
+	return strings.Replace(textfmt.Fixed(v, decimals), "-", "−", 1)
 }
+
+// num writes a number with four decimals.
+func num(v float64) string { return signed(v, 4) }
 
 // par writes a factor of a product with three decimals, in parentheses
 // when negative, so a whole product fits on a line.
 func par(v float64) string {
-	s := strings.Replace(strconv.FormatFloat(v, 'f', 3, 64), "-", "−", 1)
+	s := signed(v, 3)
 	if v < 0 {
 		return "(" + s + ")"
 	}
@@ -288,14 +291,7 @@ func (m *model) plotNetwork() *plot.Plot {
 	p.HideAxes()
 	c := &m.cur
 	st := m.stage
-	is := func(stages ...int) bool {
-		for _, s := range stages {
-			if st == s {
-				return true
-			}
-		}
-		return false
-	}
+	is := func(stages ...int) bool { return slices.Contains(stages, st) }
 	shown := m.net // weights drawn: the ones this step uses, new ones at the update
 	d := &diagram{}
 	// Inputs, hidden units, output. The numbers of the upper units go
@@ -339,7 +335,7 @@ func (m *model) plotNetwork() *plot.Plot {
 	if m.reached(stageForwardOutput) {
 		out.above = []line{{text: "ŷ = " + num(c.Yhat), hot: is(stageForwardOutput)}, {text: "s = " + num(c.S), hot: is(stageForwardOutput)}}
 	}
-	out.below = []line{{text: "c = " + num(shown.C), hot: is(stageUpdate)}, {text: "y = " + strconv.FormatFloat(m.y, 'g', -1, 64)}}
+	out.below = []line{{text: "c = " + num(shown.C), hot: is(stageUpdate)}, {text: "y = " + textfmt.Num(m.y)}}
 	if m.reached(stageLoss) {
 		out.below = append(out.below, line{text: "L = " + num(c.Loss), hot: is(stageLoss)})
 	}
@@ -382,9 +378,7 @@ func (m *model) plotNetwork() *plot.Plot {
 }
 
 // num2 writes an input, which has two decimals.
-func num2(v float64) string {
-	return strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), "-", "−", 1)
-}
+func num2(v float64) string { return signed(v, 2) }
 
 // chainLines writes out the formulas of the current stage with their numbers.
 func (m *model) chainLines() []line {
@@ -447,7 +441,7 @@ func (m *model) chainLines() []line {
 			ls = append(ls, hot("∂L/∂b%s = δ%s = %s", sj, sj, num(c.Grad.B[j])))
 		}
 	case stageUpdate:
-		lr := strconv.FormatFloat(m.lr, 'g', -1, 64)
+		lr := textfmt.Num(m.lr)
 		ls = append(ls, plain("λ = %s; each weight w − λ·∂L/∂w:", lr))
 		pair := func(name string, old, g, now float64) line {
 			return hot("%s: %s − %s·%s = %s", name, num(old), lr, par(g), num(now))
@@ -516,6 +510,5 @@ func (m *model) plotLoss() *plot.Plot {
 
 // Data is the training sample: x₁, x₂ and the target y.
 func (m *model) Data() [][]string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	return [][]string{{"x1", "x2", "y"}, {f(m.x[0]), f(m.x[1]), f(m.y)}}
+	return [][]string{{"x1", "x2", "y"}, {textfmt.Num(m.x[0]), textfmt.Num(m.x[1]), textfmt.Num(m.y)}}
 }

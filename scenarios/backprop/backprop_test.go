@@ -160,7 +160,7 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "seed=7&lr=0.3"} {
 		r := scenariotest.NewRun(t, sc, query)
-		lr := r.Values.Float("lr")
+		lr := lrParam.Get(r.Values)
 		rows := scenariotest.Rows(t, r)
 		if strings.Join(rows[0], ",") != "x1,x2,y" || len(rows) != 2 {
 			t.Fatalf("data.csv %v", rows)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -43,11 +44,46 @@ const (
 	learningRate = 0.01
 )
 
-// noiseOf makes each data set noisy enough that a big net can memorise
-// samples on the wrong side of the true border.
-var noiseOf = map[string]float64{
-	classdata.Moons: 2, classdata.Overlap: 0.6, classdata.XOR: 2, classdata.Circles: 1.5, classdata.Spiral: 0.8,
+// noisy is a data set offered and the noise that makes it noisy enough
+// for a big net to memorise samples on the wrong side of the true border.
+type noisy struct {
+	dataset *classdata.Dataset
+	noise   float64
 }
+
+// offered are the data sets, in the order the control lists them.
+var offered = []noisy{
+	{classdata.Moons, 2}, {classdata.Overlap, 0.6}, {classdata.XOR, 2}, {classdata.Circles, 1.5}, {classdata.Spiral, 0.8},
+}
+
+// noiseOf is the noise of each offered data set.
+func noiseOf(d *classdata.Dataset) float64 {
+	for _, o := range offered {
+		if o.dataset == d {
+			return o.noise
+		}
+	}
+	panic("dropout: data set " + d.Name + " is not offered")
+}
+
+func datasets() []*classdata.Dataset {
+	ds := make([]*classdata.Dataset, len(offered))
+	for i, o := range offered {
+		ds[i] = o.dataset
+	}
+	return ds
+}
+
+// The parameter table.
+var (
+	datasetParam = classdata.DatasetParam(classdata.Moons, datasets())
+	nParam       = classdata.NParam(60, 400)
+	dropoutParam = lab.Float(lab.Param{Name: "dropout", Label: "Dropout p", Default: "0.5", Min: 0, Max: 0.8, Step: 0.05,
+		Help: "Probability of dropping each hidden unit during a training epoch (the dropout and dropout + L2 nets). Never applied when the losses are measured."})
+	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "L2 rate λ", Default: "0.003", Min: 0, Max: 0.1, Step: 0.001,
+		Help: "Weight of the penalty λ Σ w² on every weight (the L2 and dropout + L2 nets)."})
+	pointsParam = classdata.PointsParam()
+)
 
 // variant names, in panel order.
 const (
@@ -67,29 +103,20 @@ var explanation string
 func Scenario(chapter string) *lab.Scenario {
 	panels := []lab.Panel{}
 	for _, v := range []string{plain, drop, l2, both} {
-		panels = append(panels, lab.Panel{Name: "map_" + v, Title: "Decision map: " + variantTitle[v], Points: "points",
+		panels = append(panels, lab.Panel{Name: "map_" + v, Title: "Decision map: " + variantTitle[v], Points: pointsParam.Name(),
 			Width: 3.6 * 72, Height: 3.3 * 72})
 	}
 	panels = append(panels,
 		lab.Panel{Name: "curves", Title: "Train (solid) and test (dashed) loss per epoch"},
 		lab.Panel{Name: "accuracy", Title: "Train and test accuracy now"})
 	return &lab.Scenario{
-		Slug:     "dropout",
-		Title:    "Dropout and L2 against over-fitting",
-		Chapter:  chapter,
-		Summary:  "One big network, a few noisy samples, four trainings from the same weights: plain, with dropout, with L2, with both. Watch the plain one's test loss turn up.",
-		MaxSteps: maxSteps,
-		Speed:    20,
-		Params: []lab.Param{
-			classdata.DatasetParam(classdata.Moons, []string{classdata.Moons, classdata.Overlap, classdata.XOR, classdata.Circles, classdata.Spiral}),
-			classdata.NParam(60, 400),
-			{Name: "dropout", Label: "Dropout p", Kind: lab.KindFloat, Default: "0.5", Min: 0, Max: 0.8, Step: 0.05,
-				Help: "Probability of dropping each hidden unit during a training epoch (the dropout and dropout + L2 nets). Never applied when the losses are measured."},
-			{Name: "reg_rate", Label: "L2 rate λ", Kind: lab.KindFloat, Default: "0.003", Min: 0, Max: 0.1, Step: 0.001,
-				Help: "Weight of the penalty λ Σ w² on every weight (the L2 and dropout + L2 nets)."},
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Slug:        "dropout",
+		Title:       "Dropout and L2 against over-fitting",
+		Chapter:     chapter,
+		Summary:     "One big network, a few noisy samples, four trainings from the same weights: plain, with dropout, with L2, with both. Watch the plain one's test loss turn up.",
+		MaxSteps:    maxSteps,
+		Speed:       20,
+		Params:      lab.Params(datasetParam, nParam, dropoutParam, regRateParam, pointsParam, lab.Seed),
 		Panels:      panels,
 		Explanation: templ.Raw(explanation),
 		New:         newModel,
@@ -108,14 +135,14 @@ type model struct {
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	dataset := v.String("dataset")
+	dataset := datasetParam.Get(v)
 	set, err := classdata.Load(rand.New(rand.NewPCG(v.Seed(), 1)), classdata.Options{
-		Dataset: dataset, N: v.Int("n"), Noise: noiseOf[dataset], Classes: 2, TestShare: testShare, Points: v.Points("points"),
+		Dataset: dataset, N: nParam.Get(v), Noise: noiseOf(dataset), Classes: 2, TestShare: testShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := &model{set: set, names: []string{plain, drop, l2, both}, p: v.Float("dropout"), rate: v.Float("reg_rate")}
+	m := &model{set: set, names: []string{plain, drop, l2, both}, p: dropoutParam.Get(v), rate: regRateParam.Get(v)}
 	variants := []ml.RegularizedVariant{
 		{Name: plain}, {Name: drop, Dropout: m.p}, {Name: l2, L2: m.rate}, {Name: both, Dropout: m.p, L2: m.rate},
 	}
@@ -131,10 +158,10 @@ func newModel(v lab.Values) (lab.Model, error) {
 	m.record()
 	// The map's grid corners, row j at x2 = ymin + j·dy.
 	b := set.Bounds
-	dx, dy := (b[1]-b[0])/(mapNodes-1), (b[3]-b[2])/(mapNodes-1)
+	dx, dy := b.Width()/(mapNodes-1), b.Height()/(mapNodes-1)
 	for j := range mapNodes {
 		for i := range mapNodes {
-			m.mapX = append(m.mapX, b[0]+float64(i)*dx, b[2]+float64(j)*dy)
+			m.mapX = append(m.mapX, b.XMin+float64(i)*dx, b.YMin+float64(j)*dy)
 		}
 	}
 	m.mapProbs = make([]float64, mapNodes*mapNodes)
@@ -218,7 +245,7 @@ func (m *model) note(s state) string {
 			best = k
 		}
 	}
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+	f := func(x float64) string { return textfmt.Fixed(x, 3) }
 	text := fmt.Sprintf("Epoch %d. Test loss (train loss): plain %s (%s), dropout %s (%s), L2 %s (%s), both %s (%s).",
 		s.Epoch, f(v[0].TestLoss), f(v[0].TrainLoss), f(v[1].TestLoss), f(v[1].TrainLoss), f(v[2].TestLoss), f(v[2].TrainLoss), f(v[3].TestLoss), f(v[3].TrainLoss))
 	curve := m.curves[plainIx][1]
@@ -256,9 +283,9 @@ func (m *model) plotMap(k int) *plot.Plot {
 	p := m.set.NewMap()
 	m.nets.Probabilities(k, m.mapX, m.mapProbs)
 	b := m.set.Bounds
-	dx, dy := (b[1]-b[0])/(mapNodes-1), (b[3]-b[2])/(mapNodes-1)
-	viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, mapRes, func(x, y float64) color.Color {
-		u, v := (x-b[0])/dx, (y-b[2])/dy
+	dx, dy := b.Width()/(mapNodes-1), b.Height()/(mapNodes-1)
+	viz.AddRegionMap(p, b, mapRes, func(x, y float64) color.Color {
+		u, v := (x-b.XMin)/dx, (y-b.YMin)/dy
 		i, j := min(int(u), mapNodes-2), min(int(v), mapNodes-2)
 		fu, fv := u-float64(i), v-float64(j)
 		at := func(i, j int) float64 { return m.mapProbs[j*mapNodes+i] }
@@ -286,17 +313,12 @@ func (m *model) addTrainingSamples(p *plot.Plot) {
 	if set.User > 0 {
 		viz.AddScatter(p, set.X[gen:], set.Labels[gen:], viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
 	}
-	b := set.Bounds
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, set.Bounds)
 }
 
 func (m *model) plotCurves() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "cross-entropy loss (log scale)")
 	n := len(m.curves[0][0])
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = float64(i)
-	}
 	top := 0.0
 	for k, name := range m.names {
 		for c, dashed := range []bool{false, true} {
@@ -306,12 +328,11 @@ func (m *model) plotCurves() *plot.Plot {
 					top = max(top, y)
 				}
 			}
-			dx, dy := viz.Decimate(xs, ys, curvePoints)
 			label := ""
 			if !dashed {
 				label = variantTitle[name]
 			}
-			viz.AddLine(p, dx, dy, viz.ClassColor(k), label, dashed)
+			viz.AddHistory(p, curvePoints, viz.Curve{Values: ys, Color: viz.ClassColor(k), Label: label, Dashed: dashed})
 		}
 	}
 	viz.SetLogY(p)

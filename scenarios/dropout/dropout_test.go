@@ -51,7 +51,7 @@ func TestFrameContract(t *testing.T) {
 			want := []struct {
 				name     string
 				p, lmbda float64
-			}{{"plain", 0, 0}, {"dropout", vals.Float("dropout"), 0}, {"l2", 0, vals.Float("reg_rate")}, {"both", vals.Float("dropout"), vals.Float("reg_rate")}}
+			}{{"plain", 0, 0}, {"dropout", dropoutParam.Get(vals), 0}, {"l2", 0, regRateParam.Get(vals)}, {"both", dropoutParam.Get(vals), regRateParam.Get(vals)}}
 			if len(s.Variants) != len(want) {
 				t.Fatalf("%q: %d variants", query, len(s.Variants))
 			}

@@ -4,35 +4,20 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
 
-// Data set names of the playground, as the URL spells them.
-const (
-	dsCircle   = "circle"
-	dsXOR      = "xor"
-	dsGauss    = "gauss"
-	dsSpiral   = "spiral"
-	dsMoons    = "moons"
-	dsRegPlane = "reg-plane"
-	dsRegGauss = "reg-gauss"
-	dsIris     = "iris"
-	dsWine     = "wine"
-	dsCustom   = "custom"
-)
-
-var datasets = []string{dsCircle, dsXOR, dsGauss, dsSpiral, dsMoons, dsRegPlane, dsRegGauss, dsIris, dsWine, dsCustom}
-
-// classdataName maps the playground's names to classdata's data sets.
-var classdataName = map[string]string{
-	dsCircle: classdata.Circles, dsXOR: classdata.XOR, dsGauss: classdata.Separable, dsSpiral: classdata.Spiral,
-	dsMoons: classdata.Moons, dsIris: classdata.Iris, dsWine: classdata.Wine, dsCustom: classdata.Custom,
+// dataset is one of the playground's data sets: one of classdata's
+// classification data sets, or a regression surface.
+type dataset struct {
+	classes *classdata.Dataset           // nil for regression
+	surface func(x1, x2 float64) float64 // the noise-free regression target, nil for classification
 }
 
-func isRegression(dataset string) bool { return dataset == dsRegPlane || dataset == dsRegGauss }
+func (d dataset) regression() bool { return d.surface != nil }
 
 // samples is the number of generated samples, TensorFlow Playground's 500.
 const samples = 500
@@ -50,14 +35,15 @@ var bumps = []struct{ x, y, sign float64 }{
 // bumpWidth is the standard deviation of each bump.
 const bumpWidth = 0.6
 
-// regressionTarget is the noise-free surface of a regression data set:
+// plane is reg-plane's surface, from −1 to 1 over [−3, 3]²:
 //
-//	reg-plane: y = (x₁ + x₂)/6, from −1 to 1 over [−3, 3]²
-//	reg-gauss: y = Σ_k s_k exp(−‖x − c_k‖²/(2·0.6²)), s_k = ±1
-func regressionTarget(dataset string, x1, x2 float64) float64 {
-	if dataset == dsRegPlane {
-		return (x1 + x2) / (2 * regRadius)
-	}
+//	y = (x₁ + x₂)/6
+func plane(x1, x2 float64) float64 { return (x1 + x2) / (2 * regRadius) }
+
+// gaussBumps is reg-gauss's surface:
+//
+//	y = Σ_k s_k exp(−‖x − c_k‖²/(2·0.6²)), s_k = ±1
+func gaussBumps(x1, x2 float64) float64 {
 	var y float64
 	for _, b := range bumps {
 		d2 := (x1-b.x)*(x1-b.x) + (x2-b.y)*(x2-b.y)
@@ -70,7 +56,7 @@ func regressionTarget(dataset string, x1, x2 float64) float64 {
 // As in TensorFlow Playground, noise (0 to 50, percent) shifts the point
 // where the surface is read by up to noise% of the square's width in each
 // coordinate, so the label no longer quite belongs to its position.
-func regressionData(rng *rand.Rand, dataset string, n int, noise float64) ([][]float64, []float64) {
+func regressionData(rng *rand.Rand, surface func(x1, x2 float64) float64, n int, noise float64) ([][]float64, []float64) {
 	X := make([][]float64, n)
 	y := make([]float64, n)
 	for i := range n {
@@ -78,7 +64,7 @@ func regressionData(rng *rand.Rand, dataset string, n int, noise float64) ([][]f
 		x2 := regRadius * (2*rng.Float64() - 1)
 		u1 := noise / 100 * regRadius * (2*rng.Float64() - 1)
 		u2 := noise / 100 * regRadius * (2*rng.Float64() - 1)
-		X[i], y[i] = []float64{x1, x2}, regressionTarget(dataset, x1+u1, x2+u2)
+		X[i], y[i] = []float64{x1, x2}, surface(x1+u1, x2+u2)
 	}
 	return X, y
 }
@@ -93,42 +79,38 @@ type data struct {
 // loadData builds the data set the parameters ask for, or a *lab.ParamError
 // when they do not fit together.
 func loadData(rng *rand.Rand, v lab.Values) (*data, error) {
-	dataset, problem, classes := v.String("dataset"), v.String("problem"), v.Int("classes")
-	noise := float64(v.Int("noise"))
-	testShare := 1 - float64(v.Int("train"))/100
-	points := v.Points("points")
-	if isRegression(dataset) != (problem == "regression") {
+	dataset, name, problem, classes := datasetParam.Get(v), datasetParam.Text(v), problemParam.Get(v), classesParam.Get(v)
+	noise := float64(noiseParam.Get(v))
+	testShare := 1 - float64(trainParam.Get(v))/100
+	points := pointsParam.Get(v)
+	if dataset.regression() != problem.regression {
 		what := "a classification data set: choose problem=binary or multiclass, or dataset=reg-plane or reg-gauss"
-		if isRegression(dataset) {
+		if dataset.regression() {
 			what = "a regression data set: choose problem=regression, or a classification data set"
 		}
-		return nil, &lab.ParamError{Name: "problem", Value: problem, Allowed: fmt.Sprintf("%s is %s", dataset, what)}
-	}
-	badClasses := func(allowed string) error {
-		return &lab.ParamError{Name: "classes", Value: strconv.Itoa(classes), Allowed: allowed}
+		return nil, problemParam.Refuse(v, fmt.Sprintf("%s is %s", name, what))
 	}
 	switch {
-	case problem != "multiclass" && classes != 2:
-		return nil, badClasses(fmt.Sprintf("problem=%s has no choice of classes (leave 2); choose problem=multiclass for more", problem))
-	case problem == "multiclass" && (dataset == dsIris || dataset == dsWine) && classes > 3:
-		return nil, badClasses(dataset + " has 3 classes: choose 2 or 3")
-	case problem == "multiclass" && (dataset == dsCircle || dataset == dsXOR || dataset == dsMoons) && classes != 2:
-		return nil, badClasses(dataset + " has 2 classes: choose 2, or gauss, spiral, iris, wine or custom for more")
+	case !problem.multiclass && classes != 2:
+		return nil, classesParam.Refuse(v, fmt.Sprintf("problem=%s has no choice of classes (leave 2); choose problem=multiclass for more", problem.name))
+	case problem.multiclass && dataset.classes.Real() && classes > 3:
+		return nil, classesParam.Refuse(v, name+" has 3 classes: choose 2 or 3")
+	case problem.multiclass && dataset.classes.TwoClass() && classes != 2:
+		return nil, classesParam.Refuse(v, name+" has 2 classes: choose 2, or gauss, spiral, iris, wine or custom for more")
 	}
-	if problem == "regression" {
+	if problem.regression {
 		if len(points) > 0 {
-			return nil, &lab.ParamError{Name: "points", Value: v.Text("points"),
-				Allowed: "clicked points carry a class; regression data sets take none (remove them)"}
+			return nil, pointsParam.Refuse(v, "clicked points carry a class; regression data sets take none (remove them)")
 		}
-		X, y := regressionData(rng, dataset, samples, noise)
-		set, err := classdata.FromSamples(rng, dataset, X, make([]int, len(X)), 1, classdata.Options{TestShare: testShare})
+		X, y := regressionData(rng, dataset.surface, samples, noise)
+		set, err := classdata.FromSamples(rng, name, X, make([]int, len(X)), 1, classdata.Options{TestShare: testShare})
 		if err != nil {
 			return nil, err
 		}
 		return &data{set: set, y: y}, nil
 	}
 	set, err := classdata.Load(rng, classdata.Options{
-		Dataset: classdataName[dataset], N: samples, Noise: noise / 50, Classes: classes,
+		Dataset: dataset.classes, N: samples, Noise: noise / 50, Classes: classes,
 		Binary: classes == 2, TestShare: testShare, Points: points,
 	})
 	if err != nil {
@@ -154,7 +136,7 @@ func (d *data) Rows() [][]string {
 	last := len(rows[0]) - 2 // the label column
 	rows[0][last] = "y"
 	for i, row := range rows[1:] {
-		row[last] = strconv.FormatFloat(d.y[i], 'g', -1, 64)
+		row[last] = textfmt.Num(d.y[i])
 	}
 	return rows
 }

@@ -19,6 +19,8 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
 
@@ -36,13 +38,112 @@ const (
 	minSamples = 2
 )
 
-// Input features, as the URL spells them.
-var featureNames = []string{"x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"}
-
-// featureLabels are the features as the diagram writes them.
-var featureLabels = map[string]string{
-	"x1": "x₁", "x2": "x₂", "x1sq": "x₁²", "x2sq": "x₂²", "x1x2": "x₁x₂", "sinx1": "sin x₁", "sinx2": "sin x₂",
+// feature is one input the first layer can see, computed from a point's
+// map coordinates.
+type feature struct {
+	name  string // as the URL and the state spell it
+	label string // as the diagram writes it
+	of    func(x1, x2 float64) float64
 }
+
+func featureOption(name, label string, of func(x1, x2 float64) float64) lab.Choice[feature] {
+	return lab.Option(name, feature{name, label, of})
+}
+
+// inputFeatures are the input features offered.
+var inputFeatures = []lab.Choice[feature]{
+	featureOption("x1", "x₁", func(x1, _ float64) float64 { return x1 }),
+	featureOption("x2", "x₂", func(_, x2 float64) float64 { return x2 }),
+	featureOption("x1sq", "x₁²", func(x1, _ float64) float64 { return x1 * x1 }),
+	featureOption("x2sq", "x₂²", func(_, x2 float64) float64 { return x2 * x2 }),
+	featureOption("x1x2", "x₁x₂", func(x1, x2 float64) float64 { return x1 * x2 }),
+	featureOption("sinx1", "sin x₁", func(x1, _ float64) float64 { return math.Sin(x1) }),
+	featureOption("sinx2", "sin x₂", func(_, x2 float64) float64 { return math.Sin(x2) }),
+}
+
+// problem is what the network learns, with the output and loss that go
+// with it.
+type problem struct {
+	name       string // as ml names it
+	multiclass bool   // one softmax output per class, not one output
+	regression bool   // a real-valued target: no classes, accuracy or confusion matrix
+	loss       string // as the loss panel's axis names it
+}
+
+// activation is a hidden unit's function and how its unit maps are
+// coloured: from centre − halfRange (blue) to centre + halfRange (orange),
+// or, when unbounded, scaled by the largest |value| on the map.
+type activation struct {
+	fn                nn.Activation
+	centre, halfRange float64
+	unbounded         bool
+}
+
+func activationOption(a activation) lab.Choice[activation] { return lab.Option(a.fn.Name, a) }
+
+// optimizerOption offers one of nn's optimisers, by the name
+// ml.NetworkConfig takes.
+func optimizerOption(o nn.Optimizer) lab.Choice[string] { return lab.Option(o.Name(), o.Name()) }
+
+// The parameter table.
+var (
+	datasetParam = lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: "circle",
+		Help: "circle, xor, gauss (Gaussian clusters), spiral, moons: generated 2-D classes; reg-plane (a tilted plane) and reg-gauss (six Gaussian bumps): regression; iris, wine: real measurements (standardised; the map shows two features, the network sees all); custom: only your points."},
+		lab.Option("circle", dataset{classes: classdata.Circles}),
+		lab.Option("xor", dataset{classes: classdata.XOR}),
+		lab.Option("gauss", dataset{classes: classdata.Separable}),
+		lab.Option("spiral", dataset{classes: classdata.Spiral}),
+		lab.Option("moons", dataset{classes: classdata.Moons}),
+		lab.Option("reg-plane", dataset{surface: plane}),
+		lab.Option("reg-gauss", dataset{surface: gaussBumps}),
+		lab.Option("iris", dataset{classes: classdata.Iris}),
+		lab.Option("wine", dataset{classes: classdata.Wine}),
+		lab.Option("custom", dataset{classes: classdata.Custom}),
+	)
+	problemParam = lab.Enum(lab.Param{Name: "problem", Label: "Problem", Default: ml.ProblemBinary,
+		Help: "binary: one sigmoid output and binary cross-entropy; multiclass: one softmax output per class and cross-entropy; regression: one linear output and squared error (regression data sets only)."},
+		lab.Option(ml.ProblemBinary, problem{name: ml.ProblemBinary, loss: "binary cross-entropy"}),
+		lab.Option(ml.ProblemMulticlass, problem{name: ml.ProblemMulticlass, multiclass: true, loss: "cross-entropy"}),
+		lab.Option(ml.ProblemRegression, problem{name: ml.ProblemRegression, regression: true, loss: "½(y − ŷ)²"}),
+	)
+	classesParam = lab.Int(lab.Param{Name: "classes", Label: "Classes", Default: "2", Min: 2, Max: classdata.MaxClasses, Step: 1,
+		Help: "Number of classes of a multiclass problem: gauss, spiral and custom take 2 to 5, iris and wine 2 or 3, circle, xor and moons only 2. Binary and regression problems keep 2."})
+	noiseParam = lab.Int(lab.Param{Name: "noise", Label: "Noise", Default: "10", Min: 0, Max: 50, Step: 5,
+		Help: "0 to 50, as in TensorFlow Playground: the spread of the clusters and the jitter of the other generated data sets (real data has none)."})
+	trainParam = lab.Int(lab.Param{Name: "train", Label: "Training share (%)", Default: "50", Min: 10, Max: 90, Step: 10,
+		Help: "Percentage of the 500 generated samples used for training; the rest is the test set. Your points always train."})
+	batchParam = lab.Int(lab.Param{Name: "batch", Label: "Batch size", Default: "10", Min: 1, Max: 500, Step: 1,
+		Help: "Samples per gradient step; an epoch takes one step per batch. A batch at least as large as the training set is full-batch gradient descent."})
+	featuresParam = lab.List(lab.Param{Name: "features", Label: "Input features", Default: "x1,x2", MinItems: 1, MaxItems: len(inputFeatures),
+		Help: "What the first layer sees of each point: x1, x2 themselves, their squares, their product, their sines. Iris and wine add their other measurements."},
+		inputFeatures...)
+	layersParam = lab.Ints(lab.Param{Name: "layers", Label: "Hidden layers", Default: "4,2", Min: 1, Max: maxUnits, MinItems: 0, MaxItems: maxLayers,
+		Help: "Units of each hidden layer, comma-separated: up to 6 layers of 1 to 8 units. Empty: no hidden layer, a linear model."})
+	activationParam = lab.Enum(lab.Param{Name: "activation", Label: "Activation", Default: nn.Tanh.Name,
+		Help: "The function every hidden unit applies to its weighted sum."},
+		activationOption(activation{fn: nn.Tanh, halfRange: 1}),
+		activationOption(activation{fn: nn.ReLU, unbounded: true}),
+		activationOption(activation{fn: nn.Sigmoid, centre: 0.5, halfRange: 0.5}),
+		activationOption(activation{fn: nn.Linear, unbounded: true}),
+		activationOption(activation{fn: nn.LeakyReLU, unbounded: true}),
+	)
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate", Default: "0.03", Min: 0.00001, Max: 10, Step: 0.00001,
+		Help: "Step size η of every update. Too small crawls; too large makes the loss jump or diverge."})
+	optimizerParam = lab.Enum(lab.Param{Name: "optimizer", Label: "Optimiser", Default: "sgd",
+		Help: "sgd: w ← w − η∇J; momentum keeps a velocity; rmsprop divides by a running RMS of the gradient; adadelta adapts its own step size; adam combines momentum and RMS scaling."},
+		optimizerOption(&nn.SGD{}), optimizerOption(&nn.Momentum{}), optimizerOption(&nn.RMSProp{}),
+		optimizerOption(&nn.Adadelta{}), optimizerOption(&nn.Adam{}),
+	)
+	regParam = lab.Enum(lab.Param{Name: "reg", Label: "Regularisation", Default: ml.PenaltyNone,
+		Help: "Penalty added to the loss over the weights (not the biases): l2 adds λ Σ w², shrinking every weight; l1 adds λ Σ |w|, pushing weak ones to zero."},
+		lab.Option(ml.PenaltyNone, ml.PenaltyNone), lab.Option(ml.PenaltyL1, ml.PenaltyL1), lab.Option(ml.PenaltyL2, ml.PenaltyL2),
+	)
+	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "Regularisation rate λ", Default: "0", Min: 0, Max: 10, Step: 0.001,
+		Help: "Weight λ of the penalty (used when regularisation is l1 or l2)."})
+	dropoutParam = lab.Float(lab.Param{Name: "dropout", Label: "Dropout", Default: "0", Min: 0, Max: 0.9, Step: 0.05,
+		Help: "Probability of switching off each hidden unit for one batch while training (survivors are scaled by 1/(1 − p)); never at test time."})
+	pointsParam = classdata.PointsParam()
+)
 
 //go:embed explanation.html
 var explanation string
@@ -56,40 +157,10 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "A multi-layer perceptron trained live on 2-D data: pick features, layers, activation, optimiser, L1/L2 and dropout; watch the output map, each unit's map, the weights, and the train and test loss.",
 		MaxSteps: maxSteps,
 		Speed:    10,
-		Params: []lab.Param{
-			{Name: "dataset", Label: "Data set", Kind: lab.KindEnum, Default: dsCircle, Options: datasets,
-				Help: "circle, xor, gauss (Gaussian clusters), spiral, moons: generated 2-D classes; reg-plane (a tilted plane) and reg-gauss (six Gaussian bumps): regression; iris, wine: real measurements (standardised; the map shows two features, the network sees all); custom: only your points."},
-			{Name: "problem", Label: "Problem", Kind: lab.KindEnum, Default: "binary", Options: []string{"binary", "multiclass", "regression"},
-				Help: "binary: one sigmoid output and binary cross-entropy; multiclass: one softmax output per class and cross-entropy; regression: one linear output and squared error (regression data sets only)."},
-			{Name: "classes", Label: "Classes", Kind: lab.KindInt, Default: "2", Min: 2, Max: classdata.MaxClasses, Step: 1,
-				Help: "Number of classes of a multiclass problem: gauss, spiral and custom take 2 to 5, iris and wine 2 or 3, circle, xor and moons only 2. Binary and regression problems keep 2."},
-			{Name: "noise", Label: "Noise", Kind: lab.KindInt, Default: "10", Min: 0, Max: 50, Step: 5,
-				Help: "0 to 50, as in TensorFlow Playground: the spread of the clusters and the jitter of the other generated data sets (real data has none)."},
-			{Name: "train", Label: "Training share (%)", Kind: lab.KindInt, Default: "50", Min: 10, Max: 90, Step: 10,
-				Help: "Percentage of the 500 generated samples used for training; the rest is the test set. Your points always train."},
-			{Name: "batch", Label: "Batch size", Kind: lab.KindInt, Default: "10", Min: 1, Max: 500, Step: 1,
-				Help: "Samples per gradient step; an epoch takes one step per batch. A batch at least as large as the training set is full-batch gradient descent."},
-			{Name: "features", Label: "Input features", Kind: lab.KindList, Default: "x1,x2", Options: featureNames, MinItems: 1, MaxItems: len(featureNames),
-				Help: "What the first layer sees of each point: x1, x2 themselves, their squares, their product, their sines. Iris and wine add their other measurements."},
-			{Name: "layers", Label: "Hidden layers", Kind: lab.KindInts, Default: "4,2", Min: 1, Max: maxUnits, MinItems: 0, MaxItems: maxLayers,
-				Help: "Units of each hidden layer, comma-separated: up to 6 layers of 1 to 8 units. Empty: no hidden layer, a linear model."},
-			{Name: "activation", Label: "Activation", Kind: lab.KindEnum, Default: "tanh", Options: []string{"tanh", "relu", "sigmoid", "linear", "leaky_relu"},
-				Help: "The function every hidden unit applies to its weighted sum."},
-			{Name: "lr", Label: "Learning rate", Kind: lab.KindFloat, Default: "0.03", Min: 0.00001, Max: 10, Step: 0.00001,
-				Help: "Step size η of every update. Too small crawls; too large makes the loss jump or diverge."},
-			{Name: "optimizer", Label: "Optimiser", Kind: lab.KindEnum, Default: "sgd", Options: []string{"sgd", "momentum", "rmsprop", "adadelta", "adam"},
-				Help: "sgd: w ← w − η∇J; momentum keeps a velocity; rmsprop divides by a running RMS of the gradient; adadelta adapts its own step size; adam combines momentum and RMS scaling."},
-			{Name: "reg", Label: "Regularisation", Kind: lab.KindEnum, Default: "none", Options: []string{"none", "l1", "l2"},
-				Help: "Penalty added to the loss over the weights (not the biases): l2 adds λ Σ w², shrinking every weight; l1 adds λ Σ |w|, pushing weak ones to zero."},
-			{Name: "reg_rate", Label: "Regularisation rate λ", Kind: lab.KindFloat, Default: "0", Min: 0, Max: 10, Step: 0.001,
-				Help: "Weight λ of the penalty (used when regularisation is l1 or l2)."},
-			{Name: "dropout", Label: "Dropout", Kind: lab.KindFloat, Default: "0", Min: 0, Max: 0.9, Step: 0.05,
-				Help: "Probability of switching off each hidden unit for one batch while training (survivors are scaled by 1/(1 − p)); never at test time."},
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Params: lab.Params(datasetParam, problemParam, classesParam, noiseParam, trainParam, batchParam, featuresParam,
+			layersParam, activationParam, lrParam, optimizerParam, regParam, regRateParam, dropoutParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "output", Title: "Output over the map, with the training samples", Points: "points"},
+			{Name: "output", Title: "Output over the map, with the training samples", Points: pointsParam.Name()},
 			{Name: "network", Title: "Network: edge width ∝ |weight|, orange > 0, blue < 0; node colour = bias"},
 			{Name: "units", Title: "What each unit computes, over the same map"},
 			{Name: "loss", Title: "Train and test loss per epoch"},
@@ -104,9 +175,10 @@ func Scenario(chapter string) *lab.Scenario {
 // model is one run of the playground.
 type model struct {
 	data     *data
-	problem  string
+	problem  problem
+	act      activation
 	classes  int // outputs' classes (1 for regression)
-	features []string
+	features []feature
 	hidden   []int
 	lr       float64
 	batch    int // effective batch size
@@ -131,8 +203,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &model{data: d, problem: v.String("problem"), classes: d.set.Classes, features: v.List("features"),
-		hidden: v.Ints("layers"), lr: v.Float("lr"), gridEpoch: -1}
+	m := &model{data: d, problem: problemParam.Get(v), act: activationParam.Get(v), classes: d.set.Classes,
+		features: featuresParam.Get(v), hidden: layersParam.Get(v), lr: lrParam.Get(v), gridEpoch: -1}
 	if d.y != nil {
 		m.classes = 1
 	}
@@ -145,15 +217,14 @@ func newModel(v lab.Values) (lab.Model, error) {
 		m.testX = append(m.testX, m.inputs(s.X[i], nil))
 		m.testY = append(m.testY, d.target(i))
 	}
-	m.batch = min(v.Int("batch"), max(len(m.trainX), 1))
+	m.batch = min(batchParam.Get(v), max(len(m.trainX), 1))
 	if len(m.trainX) < minSamples {
 		return m, nil // waits for clicked points; the note says so
 	}
-	penalty := v.String("reg")
 	cfg := ml.NetworkConfig{
-		Inputs: len(m.trainX[0]), Hidden: m.hidden, Activation: v.String("activation"), Problem: m.problem,
-		Classes: m.classes, LearningRate: m.lr, Optimizer: v.String("optimizer"),
-		Penalty: penalty, PenaltyRate: v.Float("reg_rate"), Dropout: v.Float("dropout"), Batch: m.batch,
+		Inputs: len(m.trainX[0]), Hidden: m.hidden, Activation: m.act.fn.Name, Problem: m.problem.name,
+		Classes: m.classes, LearningRate: m.lr, Optimizer: optimizerParam.Get(v),
+		Penalty: regParam.Get(v), PenaltyRate: regRateParam.Get(v), Dropout: dropoutParam.Get(v), Batch: m.batch,
 	}
 	m.net, err = ml.NewNetwork(rand.New(rand.NewPCG(v.Seed(), 2)), m.trainX, m.trainY, cfg)
 	if err != nil {
@@ -171,29 +242,17 @@ func (m *model) inputs(x []float64, out []float64) []float64 {
 	out = out[:0]
 	x1, x2 := x[0], x[1]
 	for _, f := range m.features {
-		switch f {
-		case "x1":
-			out = append(out, x1)
-		case "x2":
-			out = append(out, x2)
-		case "x1sq":
-			out = append(out, x1*x1)
-		case "x2sq":
-			out = append(out, x2*x2)
-		case "x1x2":
-			out = append(out, x1*x2)
-		case "sinx1":
-			out = append(out, math.Sin(x1))
-		case "sinx2":
-			out = append(out, math.Sin(x2))
-		}
+		out = append(out, f.of(x1, x2))
 	}
 	return append(out, x[2:]...)
 }
 
 // inputNames names the network's inputs, the columns of the first W.
 func (m *model) inputNames() []string {
-	names := append([]string(nil), m.features...)
+	var names []string
+	for _, f := range m.features {
+		names = append(names, f.name)
+	}
 	for j := 2; j < m.data.set.Dim(); j++ {
 		names = append(names, "x"+strconv.Itoa(j+1))
 	}
@@ -203,14 +262,14 @@ func (m *model) inputNames() []string {
 // buildGrid computes the network inputs at the region map's cell centres.
 func (m *model) buildGrid() {
 	b := m.data.set.Bounds
-	dx, dy := (b[1]-b[0])/regionRes, (b[3]-b[2])/regionRes
+	dx, dy := b.Width()/regionRes, b.Height()/regionRes
 	raw := make([]float64, m.data.set.Dim())
 	var in []float64
 	m.grid = make([]float64, 0, regionRes*regionRes*m.net.Config().Inputs)
 	for j := range regionRes {
-		y := b[3] - (float64(j)+0.5)*dy
+		y := b.YMax - (float64(j)+0.5)*dy
 		for i := range regionRes {
-			raw = m.data.set.Slice(b[0]+(float64(i)+0.5)*dx, y, raw)
+			raw = m.data.set.Slice(b.XMin+(float64(i)+0.5)*dx, y, raw)
 			in = m.inputs(raw, in)
 			m.grid = append(m.grid, in...)
 		}
@@ -238,7 +297,7 @@ func (m *model) evaluate() {
 	m.trainAcc = append(m.trainAcc, trainAcc)
 	m.testAcc = append(m.testAcc, testAcc)
 	m.diverged = !m.net.Finite() || math.IsNaN(trainLoss) || math.IsInf(trainLoss, 0)
-	if m.problem == "regression" || len(m.testX) == 0 {
+	if m.problem.regression || len(m.testX) == 0 {
 		return
 	}
 	m.confusion = make([][]int, m.classes)
@@ -315,7 +374,7 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.net == nil {
 		return lab.Snapshot{
 			Metrics: map[string]float64{},
-			State:   state{Layers: []layerState{}, Inputs: m.inputNames(), Problem: m.problem, Classes: m.classes, Batch: m.batch},
+			State:   state{Layers: []layerState{}, Inputs: m.inputNames(), Problem: m.problem.name, Classes: m.classes, Batch: m.batch},
 			Note: fmt.Sprintf("The network needs at least %d training samples; there are %d. Click on the map to add points (pick their class beside it).",
 				minSamples, len(m.trainX)),
 		}
@@ -334,12 +393,12 @@ func (m *model) Snapshot() lab.Snapshot {
 	}
 	last := len(m.trainLoss) - 1
 	metrics := map[string]float64{"train_loss": m.trainLoss[last], "test_loss": m.testLoss[last]}
-	if m.problem != "regression" {
+	if !m.problem.regression {
 		metrics["train_accuracy"], metrics["test_accuracy"] = m.trainAcc[last], m.testAcc[last]
 	}
 	return lab.Snapshot{
 		Metrics: metrics,
-		State: state{Layers: layers, Inputs: m.inputNames(), Epoch: m.net.Epoch(), Problem: m.problem, Classes: m.classes,
+		State: state{Layers: layers, Inputs: m.inputNames(), Epoch: m.net.Epoch(), Problem: m.problem.name, Classes: m.classes,
 			Batch: m.batch, Penalty: penalty, Confusion: m.confusion, Diverged: m.diverged},
 		Note: m.note(),
 	}
@@ -361,7 +420,7 @@ func (m *model) note() string {
 		fmt.Fprintf(&b, "Epoch %d: %d update(s). ", epoch, batches)
 	}
 	fmt.Fprintf(&b, "Train loss %.4f, test loss %s", m.trainLoss[last], fmtMaybe(m.testLoss[last], 4))
-	if m.problem != "regression" {
+	if !m.problem.regression {
 		fmt.Fprintf(&b, "; accuracy train %s, test %s", pct(m.trainAcc[last]), pct(m.testAcc[last]))
 	}
 	b.WriteString(".")
@@ -377,14 +436,14 @@ func fmtMaybe(v float64, prec int) string {
 	if math.IsNaN(v) {
 		return "– (no test samples)"
 	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
+	return textfmt.Fixed(v, prec)
 }
 
 func pct(v float64) string {
 	if math.IsNaN(v) {
 		return "–"
 	}
-	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
+	return textfmt.Fixed(100*v, 1) + "%"
 }
 
 func (m *model) Data() [][]string { return m.data.Rows() }

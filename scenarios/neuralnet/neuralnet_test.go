@@ -97,6 +97,9 @@ func features(names []string, x []float64) []float64 {
 	return append(in, x[2:]...)
 }
 
+// featureNames are the features the URL asks for.
+func featureNames(v lab.Values) []string { return strings.Split(featuresParam.Text(v), ",") }
+
 var activations = map[string]struct {
 	f  func(z float64) float64
 	df func(z, a float64) float64
@@ -267,14 +270,14 @@ func TestFullBatchStep(t *testing.T) {
 		var y []float64
 		for _, s := range readData(t, r) {
 			if s.train {
-				X, y = append(X, features(v.List("features"), s.x)), append(y, s.y)
+				X, y = append(X, features(featureNames(v), s.x)), append(y, s.y)
 			}
 		}
 		f0 := scenariotest.Decode[frame](t, r, false)
 		if f0.State.Batch != len(X) {
 			t.Fatalf("%q: batch %d, want the %d training samples", q, f0.State.Batch, len(X))
 		}
-		want := sgdStep(f0.State.Layers, X, y, v.String("problem"), v.String("reg"), v.Float("reg_rate"), v.Float("lr"))
+		want := sgdStep(f0.State.Layers, X, y, problemParam.Get(v).name, regParam.Get(v), regRateParam.Get(v), lrParam.Get(v))
 		if err := r.Step(); err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +314,7 @@ func TestFrameContract(t *testing.T) {
 		"dataset=custom&points=1:1:0,-1:-1:1,0.5:-1:1,2:0:0",
 	} {
 		v := scenariotest.Values(t, sc, q)
-		problem := v.String("problem")
+		problem := problemParam.Get(v).name
 		r := scenariotest.NewRun(t, sc, q)
 		data := readData(t, r)
 		for _, n := range []int{0, 1, 5} {
@@ -325,7 +328,7 @@ func TestFrameContract(t *testing.T) {
 			var loss, right, count [2]float64
 			confusion := map[[2]int]int{}
 			for _, s := range data {
-				_, hs := forward(f.State.Layers, features(v.List("features"), s.x))
+				_, hs := forward(f.State.Layers, features(featureNames(v), s.x))
 				l, c := lossAndClass(problem, hs[len(hs)-1], s.y)
 				k := 1
 				if s.train {
@@ -362,7 +365,7 @@ func TestFrameContract(t *testing.T) {
 				}
 			}
 			// The first layer reads the inputs the state names.
-			if len(f.State.Layers[0].W[0]) != len(f.State.Inputs) || len(f.State.Layers)-1 != len(v.Ints("layers")) {
+			if len(f.State.Layers[0].W[0]) != len(f.State.Inputs) || len(f.State.Layers)-1 != len(layersParam.Get(v)) {
 				t.Errorf("%q: %d inputs named, first W has %d columns", q, len(f.State.Inputs), len(f.State.Layers[0].W[0]))
 			}
 		}

@@ -100,11 +100,11 @@ func (m *model) targetRange() (lo, hi float64) {
 
 // outputColor colours one grid cell's output (k values).
 func (m *model) outputColor(out []float64) color.Color {
-	switch m.problem {
-	case "binary":
-		return diverging(2*out[0] - 1)
-	case "multiclass":
+	switch {
+	case m.problem.multiclass:
 		return blend(out)
+	case !m.problem.regression:
+		return diverging(2*out[0] - 1)
 	}
 	lo, hi := m.targetRange()
 	return viz.RampBands((out[0]-lo)/(hi-lo), rampBands)
@@ -128,10 +128,8 @@ func blend(probs []float64) color.Color {
 
 // cell returns the grid index of the cell whose centre is (x, y).
 func (m *model) cell(x, y float64) int {
-	b := m.data.set.Bounds
-	i := int((x - b[0]) / (b[1] - b[0]) * regionRes)
-	j := int((b[3] - y) / (b[3] - b[2]) * regionRes)
-	return min(max(j, 0), regionRes-1)*regionRes + min(max(i, 0), regionRes-1)
+	i, j := m.data.set.Bounds.Cell(x, y, regionRes)
+	return (regionRes-1-j)*regionRes + i // the grid's rows run from the top
 }
 
 func (m *model) plotOutput() *plot.Plot {
@@ -141,7 +139,7 @@ func (m *model) plotOutput() *plot.Plot {
 	if m.net != nil {
 		outs := m.gridOutputs()
 		out, k := outs[len(outs)-1], m.net.Outputs()
-		viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
+		viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
 			c := m.cell(x, y)
 			return m.outputColor(out[c*k : (c+1)*k])
 		})
@@ -169,7 +167,7 @@ func (m *model) plotOutput() *plot.Plot {
 	if s.User > 0 {
 		viz.AddScatter(p, s.X[gen:], s.Labels[gen:], viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
 	}
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+	viz.SetAxes(p, b)
 	return p
 }
 
@@ -211,9 +209,9 @@ func (m *model) plotNetwork() *plot.Plot {
 	var d viz.NetworkDiagram
 	d.Positive, d.Negative = positive, negative
 	var inputs []string
-	for _, name := range m.inputNames() {
-		if l, ok := featureLabels[name]; ok {
-			name = l
+	for i, name := range m.inputNames() {
+		if i < len(m.features) {
+			name = m.features[i].label
 		}
 		inputs = append(inputs, name)
 	}
@@ -259,13 +257,13 @@ func (m *model) plotNetwork() *plot.Plot {
 
 // outputName names output unit o.
 func (m *model) outputName(o int) string {
-	switch m.problem {
-	case "binary":
-		return "p(1)"
-	case "multiclass":
+	switch {
+	case m.problem.multiclass:
 		return "p(" + strconv.Itoa(o) + ")"
+	case m.problem.regression:
+		return "ŷ"
 	}
-	return "ŷ"
+	return "p(1)"
 }
 
 // plotUnits draws one small map per unit, a row per layer: hidden units in
@@ -283,7 +281,6 @@ func (m *model) plotUnits() *plot.Plot {
 		cols = max(cols, h)
 	}
 	cols = max(cols, m.net.Outputs())
-	act := m.net.Config().Activation
 	var tiles []viz.Tile
 	for l, out := range outs {
 		units := len(out) / (regionRes * regionRes)
@@ -295,11 +292,8 @@ func (m *model) plotUnits() *plot.Plot {
 			}
 			value := func(c int) float64 { return out[c*units+u] }
 			// Unbounded activations are scaled by their largest |value|.
-			scale, centre := 1.0, 0.0
-			switch act {
-			case "sigmoid":
-				scale, centre = 0.5, 0.5
-			case "relu", "leaky_relu", "linear":
+			scale, centre := m.act.halfRange, m.act.centre
+			if m.act.unbounded {
 				scale = 0
 				for c := range regionRes * regionRes {
 					scale = math.Max(scale, math.Abs(value(c)))
@@ -311,7 +305,7 @@ func (m *model) plotUnits() *plot.Plot {
 				for i := range res {
 					c := (j*tileStride+tileStride/2)*regionRes + i*tileStride + tileStride/2
 					switch {
-					case last && m.problem == "multiclass":
+					case last && m.problem.multiclass:
 						pix[j*res+i] = whitenNaN(viz.ClassColor(u), value(c))
 					case last:
 						pix[j*res+i] = m.outputColor(out[c*units : (c+1)*units])
@@ -339,31 +333,17 @@ func whitenNaN(c color.RGBA, pr float64) color.Color {
 	return whiten(c, math.Round(pr*levels)/levels*0.8)
 }
 
-// epochs returns 0, 1, …, n−1.
-func epochs(n int) []float64 {
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	return xs
-}
-
 // addCurves draws a train (solid) and a test (dashed) curve.
 func addCurves(p *plot.Plot, train, test []float64) {
-	xs := epochs(len(train))
-	dx, dy := viz.Decimate(xs, train, curveSamples)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "train", false)
-	dx, dy = viz.Decimate(xs, test, curveSamples)
-	viz.AddLine(p, dx, dy, viz.ClassColor(1), "test", true)
 	// Dots mark the current epoch (and show epoch 0 before any line).
-	last := len(xs) - 1
-	viz.AddScatter(p, [][]float64{{xs[last], train[last]}, {xs[last], test[last]}}, []int{0, 1}, viz.ScatterStyle{Radius: 3.5})
+	viz.AddHistory(p, curveSamples,
+		viz.Curve{Values: train, Color: viz.ClassColor(0), Label: "train", Dot: 3.5},
+		viz.Curve{Values: test, Color: viz.ClassColor(1), Label: "test", Dashed: true, Dot: 3.5})
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 10)
 }
 
 func (m *model) plotLoss() *plot.Plot {
-	name := map[string]string{"binary": "binary cross-entropy", "multiclass": "cross-entropy", "regression": "½(y − ŷ)²"}[m.problem]
-	p := viz.NewPlot("", "epoch", "loss ("+name+")")
+	p := viz.NewPlot("", "epoch", "loss ("+m.problem.loss+")")
 	if m.net != nil {
 		addCurves(p, m.trainLoss, m.testLoss)
 	}
@@ -373,7 +353,7 @@ func (m *model) plotLoss() *plot.Plot {
 
 func (m *model) plotAccuracy() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "accuracy")
-	if m.problem == "regression" {
+	if m.problem.regression {
 		addMessage(p, "Regression has no accuracy:\nthe loss panel shows the squared error.")
 		return p
 	}
@@ -387,7 +367,7 @@ func (m *model) plotAccuracy() *plot.Plot {
 func (m *model) plotConfusion() *plot.Plot {
 	p := viz.NewPlot("", "predicted class", "true class")
 	switch {
-	case m.problem == "regression":
+	case m.problem.regression:
 		addMessage(p, "Regression has no classes:\nno confusion matrix.")
 		return p
 	case m.confusion == nil:

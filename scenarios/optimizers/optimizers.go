@@ -11,7 +11,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -23,6 +22,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -49,48 +49,83 @@ const (
 	escaped = 1000
 )
 
-// names are the optimisers in the order of their colours.
-var names = []string{"sgd", "momentum", "rmsprop", "adadelta", "adam"}
+// optimiser is one of the racers' update rules.
+type optimiser struct {
+	name    string  // as nn.NewOptimizer and the state name it
+	title   string  // as the plots name it
+	netRate float64 // base rate on the network's loss
+}
 
-// titles are the optimisers as the plots name them.
-var titles = map[string]string{"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adadelta": "Adadelta", "adam": "Adam"}
+var (
+	sgd      = &optimiser{"sgd", "SGD", 0.5}
+	momentum = &optimiser{"momentum", "Momentum", 0.05}
+	rmsprop  = &optimiser{"rmsprop", "RMSProp", 0.01}
+	adadelta = &optimiser{"adadelta", "Adadelta", 1}
+	adam     = &optimiser{"adam", "Adam", 0.03}
+	// optimisers are the racers in the order of their colours.
+	optimisers = []*optimiser{sgd, momentum, rmsprop, adadelta, adam}
+)
 
 // course is one surface's race course: where the plot looks, where the
 // race starts (before the seed's jitter) and each optimiser's base rate,
 // picked so that each shows its character in a few hundred steps.
 type course struct {
-	window [4]float64 // xmin, xmax, ymin, ymax
-	start  [2]float64
-	jitter [2]float64 // the start moves by up to ± this in x and y
-	rates  map[string]float64
-	legend [2]bool // top, left: the corner the legend takes
+	surface ml.Surface
+	window  viz.Box
+	start   [2]float64
+	jitter  [2]float64 // the start moves by up to ± this in x and y
+	rates   map[*optimiser]float64
+	legend  [2]bool // top, left: the corner the legend takes
+	// across, when set, is the coordinate across a valley's floor: the
+	// note points out racers zig-zagging over it.
+	across func(x, y float64) float64
 }
 
-var courses = map[string]course{
-	"rosenbrock": {window: [4]float64{-2, 2, -1, 3}, start: [2]float64{-1.5, 2}, jitter: [2]float64{0.1, 0.1},
-		rates: map[string]float64{"sgd": 0.001, "momentum": 0.001, "rmsprop": 0.01, "adadelta": 1, "adam": 0.05}, legend: [2]bool{true, false}},
-	// The saddle race starts just off the ridge y = 0 (y between 0.001
-	// and 0.003), where the push to leave is tiny.
-	"saddle": {window: [4]float64{-2, 2, -2, 2}, start: [2]float64{1.5, 0.002}, jitter: [2]float64{0.1, 0.001},
-		rates: map[string]float64{"sgd": 0.01, "momentum": 0.003, "rmsprop": 0.01, "adadelta": 1, "adam": 0.01}, legend: [2]bool{false, true}},
-	// Far out along the floor of the ravine and 0.8 up its wall.
-	"ravine": {window: [4]float64{-5, 5, -3.5, 3.5}, start: ravinePoint(-4.5, 0.8), jitter: [2]float64{0.1, 0.1},
-		rates: map[string]float64{"sgd": 0.18, "momentum": 0.03, "rmsprop": 0.01, "adadelta": 1, "adam": 0.1}, legend: [2]bool{true, true}},
-	"beale": {window: [4]float64{-0.5, 4.5, -1.5, 2.5}, start: [2]float64{1, 1.5}, jitter: [2]float64{0.1, 0.1},
-		rates: map[string]float64{"sgd": 0.003, "momentum": 0.001, "rmsprop": 0.01, "adadelta": 1, "adam": 0.03}, legend: [2]bool{false, true}},
+func courseOption(c course) lab.Choice[course] { return lab.Option(c.surface.Name, c) }
+
+// batch is how the network's samples are fed.
+type batch struct {
+	size  int
+	words string // for the note
 }
 
-// networkRates are the base rates on the network's loss.
-var networkRates = map[string]float64{"sgd": 0.5, "momentum": 0.05, "rmsprop": 0.01, "adadelta": 1, "adam": 0.03}
+// The parameter table.
+var (
+	surfaceParam = lab.Enum(lab.Param{Name: "surface", Label: "Surface", Default: ml.Rosenbrock.Name,
+		Help: "rosenbrock: a curved banana valley, minimum at (1, 1); saddle: x² − y², no minimum; ravine: a narrow valley 100 times steeper across than along, turned 30°; beale: plateaus and steep walls, minimum at (3, 0.5)."},
+		courseOption(course{surface: ml.Rosenbrock, window: viz.Box{XMin: -2, XMax: 2, YMin: -1, YMax: 3}, start: [2]float64{-1.5, 2}, jitter: [2]float64{0.1, 0.1},
+			rates: map[*optimiser]float64{sgd: 0.001, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.05}, legend: [2]bool{true, false}}),
+		// The saddle race starts just off the ridge y = 0 (y between 0.001
+		// and 0.003), where the push to leave is tiny.
+		courseOption(course{surface: ml.Saddle, window: viz.Box{XMin: -2, XMax: 2, YMin: -2, YMax: 2}, start: [2]float64{1.5, 0.002}, jitter: [2]float64{0.1, 0.001},
+			rates: map[*optimiser]float64{sgd: 0.01, momentum: 0.003, rmsprop: 0.01, adadelta: 1, adam: 0.01}, legend: [2]bool{false, true}}),
+		// Far out along the floor of the ravine and 0.8 up its wall.
+		courseOption(course{surface: ml.Ravine, window: viz.Box{XMin: -5, XMax: 5, YMin: -3.5, YMax: 3.5}, start: ravinePoint(-4.5, 0.8), jitter: [2]float64{0.1, 0.1},
+			rates: map[*optimiser]float64{sgd: 0.18, momentum: 0.03, rmsprop: 0.01, adadelta: 1, adam: 0.1}, legend: [2]bool{true, true},
+			across: ml.RavineAcross}),
+		courseOption(course{surface: ml.Beale, window: viz.Box{XMin: -0.5, XMax: 4.5, YMin: -1.5, YMax: 2.5}, start: [2]float64{1, 1.5}, jitter: [2]float64{0.1, 0.1},
+			rates: map[*optimiser]float64{sgd: 0.003, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.03}, legend: [2]bool{false, true}}),
+	)
+	optimizersParam = lab.List(lab.Param{Name: "optimizers", Label: "Optimisers", Default: "sgd,momentum,rmsprop,adadelta,adam", MinItems: 1, MaxItems: len(optimisers),
+		Help: "Which optimisers race (each in its own colour)."},
+		lab.Option(sgd.name, sgd), lab.Option(momentum.name, momentum), lab.Option(rmsprop.name, rmsprop),
+		lab.Option(adadelta.name, adadelta), lab.Option(adam.name, adam),
+	)
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Rate multiplier", Default: "1", Min: 0.01, Max: 10, Step: 0.01,
+		Help: "Multiplies every optimiser's base learning rate (the table in the explanation; the note lists the rates in use). Try 1.2 on the ravine, or 5 to make them diverge."})
+	batchParam = lab.Enum(lab.Param{Name: "batch", Label: "Network batch", Default: "mini",
+		Help: "How the network's 100 samples are fed per update: full: all of them (1 update an epoch); mini: shuffled batches of 10 (10 updates); one: one sample at a time (100 updates)."},
+		lab.Option("full", batch{networkSamples, "full batch, 1 update an epoch"}),
+		lab.Option("mini", batch{miniBatch, "mini-batches of 10, 10 updates an epoch"}),
+		lab.Option("one", batch{1, "one sample at a time, 100 updates an epoch"}),
+	)
+)
 
 // ravinePoint turns ravine coordinates (along, across) into (x, y).
 func ravinePoint(u, v float64) [2]float64 {
 	s, c := math.Sincos(math.Pi / 6)
 	return [2]float64{u*c - v*s, u*s + v*c}
 }
-
-// batchSizes are the batch options.
-var batchSizes = map[string]int{"full": networkSamples, "mini": miniBatch, "one": 1}
 
 // Scenario returns the optimizers scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
@@ -101,17 +136,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Five optimisers race down a 2-D loss surface (Rosenbrock, saddle, ravine, Beale) and train the same small network, with full-batch, mini-batch or one-sample updates.",
 		MaxSteps: maxSteps,
 		Speed:    10,
-		Params: []lab.Param{
-			{Name: "surface", Label: "Surface", Kind: lab.KindEnum, Default: "rosenbrock", Options: []string{"rosenbrock", "saddle", "ravine", "beale"},
-				Help: "rosenbrock: a curved banana valley, minimum at (1, 1); saddle: x² − y², no minimum; ravine: a narrow valley 100 times steeper across than along, turned 30°; beale: plateaus and steep walls, minimum at (3, 0.5)."},
-			{Name: "optimizers", Label: "Optimisers", Kind: lab.KindList, Default: strings.Join(names, ","), Options: names, MinItems: 1, MaxItems: len(names),
-				Help: "Which optimisers race (each in its own colour)."},
-			{Name: "lr", Label: "Rate multiplier", Kind: lab.KindFloat, Default: "1", Min: 0.01, Max: 10, Step: 0.01,
-				Help: "Multiplies every optimiser's base learning rate (the table in the explanation; the note lists the rates in use). Try 1.2 on the ravine, or 5 to make them diverge."},
-			{Name: "batch", Label: "Network batch", Kind: lab.KindEnum, Default: "mini", Options: []string{"full", "mini", "one"},
-				Help: "How the network's 100 samples are fed per update: full: all of them (1 update an epoch); mini: shuffled batches of 10 (10 updates); one: one sample at a time (100 updates)."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(surfaceParam, optimizersParam, lrParam, batchParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "surface", Title: "The race on the loss surface (log-scaled heat map)"},
 			{Name: "distance", Title: "Distance to the minimum per step"},
@@ -125,6 +150,7 @@ func Scenario(chapter string) *lab.Scenario {
 // racer is one optimiser on the surface and on the network.
 type racer struct {
 	name     string
+	title    string
 	colour   int
 	rate     float64 // on the surface
 	netRate  float64
@@ -143,7 +169,7 @@ type model struct {
 	surface     ml.Surface
 	course      course
 	start       [2]float64
-	batch       string
+	batch       batch
 	racers      []*racer
 	data        *classdata.Set
 	step        int
@@ -151,8 +177,8 @@ type model struct {
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	m := &model{surfaceName: v.String("surface"), batch: v.String("batch")}
-	m.surface, m.course = ml.Surfaces[m.surfaceName], courses[m.surfaceName]
+	m := &model{surfaceName: surfaceParam.Text(v), course: surfaceParam.Get(v), batch: batchParam.Get(v)}
+	m.surface = m.course.surface
 	m.heat = m.heatColours()
 	jit := rand.New(rand.NewPCG(v.Seed(), 1))
 	for k := range 2 {
@@ -168,14 +194,14 @@ func newModel(v lab.Values) (lab.Model, error) {
 	for i, l := range labels {
 		y[i] = float64(l)
 	}
-	mult := v.Float("lr")
-	for _, name := range v.List("optimizers") {
-		r := &racer{name: name, colour: slices.Index(names, name), rate: mult * m.course.rates[name], netRate: mult * networkRates[name]}
-		r.descent = ml.NewSurfaceDescent(m.surface, m.start, mustOptimizer(name, r.rate))
+	mult := lrParam.Get(v)
+	for _, o := range optimizersParam.Get(v) {
+		r := &racer{name: o.name, title: o.title, colour: slices.Index(optimisers, o), rate: mult * m.course.rates[o], netRate: mult * o.netRate}
+		r.descent = ml.NewSurfaceDescent(m.surface, m.start, mustOptimizer(o.name, r.rate))
 		// Every optimiser trains the same initial network and sees the
 		// same sequence of batches: only the update rule differs.
 		net := nn.NewMLP(rand.New(rand.NewPCG(v.Seed(), 3)), []int{2, hidden, 1}, nn.Tanh, nn.Sigmoid, false)
-		r.trainer = ml.NewMiniBatchTrainer(rand.New(rand.NewPCG(v.Seed(), 4)), net, X, y, batchSizes[m.batch], mustOptimizer(name, r.netRate))
+		r.trainer = ml.NewMiniBatchTrainer(rand.New(rand.NewPCG(v.Seed(), 4)), net, X, y, m.batch.size, mustOptimizer(o.name, r.netRate))
 		m.racers = append(m.racers, r)
 		m.record(r)
 	}
@@ -205,8 +231,8 @@ func (m *model) record(r *racer) {
 // outside reports whether p is so far from the window that it will not come back.
 func (m *model) outside(p [2]float64) bool {
 	w := m.course.window
-	span := max(w[1]-w[0], w[3]-w[2])
-	return !(p[0] > w[0]-escaped*span && p[0] < w[1]+escaped*span && p[1] > w[2]-escaped*span && p[1] < w[3]+escaped*span)
+	span := max(w.Width(), w.Height())
+	return !(p[0] > w.XMin-escaped*span && p[0] < w.XMax+escaped*span && p[1] > w.YMin-escaped*span && p[1] < w.YMax+escaped*span)
 }
 
 func (m *model) Step() error {
@@ -246,7 +272,7 @@ type state struct {
 func (m *model) Snapshot() lab.Snapshot {
 	s := state{Surface: m.surfaceName, Start: m.start, Minimum: m.surface.Minimum, Positions: map[string][2]float64{},
 		F: lab.Metrics{}, Rates: map[string]float64{}, NetworkRates: map[string]float64{}, Loss: lab.Metrics{},
-		Epoch: m.step, BatchSize: batchSizes[m.batch], Updates: map[string]int{}}
+		Epoch: m.step, BatchSize: m.batch.size, Updates: map[string]int{}}
 	metrics := map[string]float64{}
 	for _, r := range m.racers {
 		p := r.descent.Position()
@@ -272,17 +298,16 @@ func (m *model) note() string {
 			}
 			fmt.Fprintf(&b, "%s %g (network %g)", r.name, r.rate, r.netRate)
 		}
-		fmt.Fprintf(&b, ". Each step: one update on the surface, one epoch of the network (%s).", m.batchWords())
+		fmt.Fprintf(&b, ". Each step: one update on the surface, one epoch of the network (%s).", m.batch.words)
 		return b.String()
 	}
 	fmt.Fprintf(&b, "Step %d on %s: ", m.step, m.surfaceName)
-	switch m.surfaceName {
-	case "saddle":
-		b.WriteString(m.saddleNote())
-	default:
+	if m.surface.HasMinimum {
 		b.WriteString(m.raceNote())
+	} else {
+		b.WriteString(m.saddleNote())
 	}
-	if m.surfaceName == "ravine" {
+	if m.course.across != nil {
 		var zig []string
 		for _, r := range m.racers {
 			if r.left == 0 && m.zigzags(r) {
@@ -293,7 +318,7 @@ func (m *model) note() string {
 			fmt.Fprintf(&b, " Zig-zagging across the ravine: %s.", strings.Join(zig, ", "))
 		}
 	}
-	fmt.Fprintf(&b, " Network epoch %d (%s): ", m.step, m.batchWords())
+	fmt.Fprintf(&b, " Network epoch %d (%s): ", m.step, m.batch.words)
 	best, worst := (*racer)(nil), (*racer)(nil)
 	for _, r := range m.racers {
 		l := r.loss[len(r.loss)-1]
@@ -320,16 +345,6 @@ func (m *model) note() string {
 		}
 	}
 	return b.String()
-}
-
-func (m *model) batchWords() string {
-	switch m.batch {
-	case "full":
-		return "full batch, 1 update an epoch"
-	case "one":
-		return "one sample at a time, 100 updates an epoch"
-	}
-	return "mini-batches of 10, 10 updates an epoch"
 }
 
 // raceNote ranks the racers by distance to the minimum.
@@ -388,7 +403,7 @@ func (m *model) saddleNote() string {
 	return "escaped: " + strings.Join(out, ", ") + "; still near the saddle: " + strings.Join(near, ", ") + "."
 }
 
-// zigzags reports whether the last steps crossed the ravine's floor back
+// zigzags reports whether the last steps crossed the valley's floor back
 // and forth visibly: at least 6 sign changes of the across coordinate in
 // 10 steps, swinging more than 0.01 from the floor.
 func (m *model) zigzags(r *racer) bool {
@@ -397,9 +412,10 @@ func (m *model) zigzags(r *racer) bool {
 		return false
 	}
 	changes, swing := 0, 0.0
-	prev := ml.RavineAcross(t[len(t)-11][0], t[len(t)-11][1])
+	across := m.course.across
+	prev := across(t[len(t)-11][0], t[len(t)-11][1])
 	for _, p := range t[len(t)-10:] {
-		v := ml.RavineAcross(p[0], p[1])
+		v := across(p[0], p[1])
 		if v*prev < 0 {
 			changes++
 		}
@@ -408,8 +424,8 @@ func (m *model) zigzags(r *racer) bool {
 	return changes >= 6 && swing > 0.01
 }
 
-func f3(v float64) string  { return strconv.FormatFloat(v, 'f', 3, 64) }
-func sci(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+func f3(v float64) string  { return textfmt.Fixed(v, 3) }
+func sci(v float64) string { return textfmt.Sig(v, 3) }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
 	switch panel {
@@ -433,7 +449,7 @@ func (m *model) heatColours() []color.RGBA {
 	fmin, fmax := math.Inf(1), math.Inf(-1)
 	for j := range surfaceRes {
 		for i := range surfaceRes {
-			x, y := cellCentre(w, i, j)
+			x, y := w.CellCentre(i, j, surfaceRes)
 			f := m.surface.F(x, y)
 			vals[j*surfaceRes+i] = f
 			fmin, fmax = min(fmin, f), max(fmax, f)
@@ -450,18 +466,12 @@ func (m *model) heatColours() []color.RGBA {
 	return heat
 }
 
-// cellCentre is the centre of cell (i, j) of the heat map over w.
-func cellCentre(w [4]float64, i, j int) (x, y float64) {
-	return w[0] + (w[1]-w[0])*(float64(i)+0.5)/surfaceRes, w[2] + (w[3]-w[2])*(float64(j)+0.5)/surfaceRes
-}
-
 func (m *model) plotSurface() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	w := m.course.window
 	heat := m.heat
-	viz.AddRegionMap(p, viz.Box{XMin: w[0], XMax: w[1], YMin: w[2], YMax: w[3]}, surfaceRes, func(x, y float64) color.Color {
-		i := min(max(int((x-w[0])/(w[1]-w[0])*surfaceRes), 0), surfaceRes-1)
-		j := min(max(int((y-w[2])/(w[3]-w[2])*surfaceRes), 0), surfaceRes-1)
+	viz.AddRegionMap(p, w, surfaceRes, func(x, y float64) color.Color {
+		i, j := w.Cell(x, y, surfaceRes)
 		return heat[j*surfaceRes+i]
 	})
 	minLabel := "minimum"
@@ -471,7 +481,7 @@ func (m *model) plotSurface() *plot.Plot {
 	viz.AddMarkers(p, [][]float64{m.surface.Minimum[:]}, []int{-1}, "cross", 8)
 	p.Legend.Add(minLabel, &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.Neutral, Radius: 4, Shape: draw.CrossGlyph{}}})
 	texts := []string{minLabel}
-	trails := make([][][]float64, len(names))
+	trails := make([][][]float64, len(optimisers))
 	for _, r := range m.racers {
 		trails[r.colour] = thin(r.trail, maxTrail)
 	}
@@ -481,8 +491,8 @@ func (m *model) plotSurface() *plot.Plot {
 	for _, r := range m.racers {
 		pos := r.descent.Position()
 		now, classes = append(now, pos[:]), append(classes, r.colour)
-		p.Legend.Add(titles[r.name], &plotter.Line{LineStyle: draw.LineStyle{Color: viz.ClassColor(r.colour), Width: 2}})
-		texts = append(texts, titles[r.name])
+		p.Legend.Add(r.title, &plotter.Line{LineStyle: draw.LineStyle{Color: viz.ClassColor(r.colour), Width: 2}})
+		texts = append(texts, r.title)
 	}
 	viz.AddMarkers(p, now, classes, "circle", 4.5)
 	// The legend goes where the race does not.
@@ -490,7 +500,7 @@ func (m *model) plotSurface() *plot.Plot {
 	p.Legend.YOffs = map[bool]vg.Length{true: -4, false: 4}[p.Legend.Top]
 	p.Legend.XOffs = map[bool]vg.Length{true: 4, false: -4}[p.Legend.Left]
 	p.Add(legendBackdrop{legend: &p.Legend, texts: texts})
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = w[0], w[1], w[2], w[3]
+	viz.SetAxes(p, w)
 	return p
 }
 
@@ -517,14 +527,7 @@ func (m *model) plotDistance() *plot.Plot {
 	p := viz.NewPlot("", "step", label)
 	lo, hi := math.Inf(1), 0.0
 	for _, r := range m.racers {
-		xs := make([]float64, len(r.dist))
-		for i := range xs {
-			xs[i] = float64(i)
-		}
-		dx, dy := viz.Decimate(xs, r.dist, maxCurve)
-		viz.AddLine(p, dx, dy, viz.ClassColor(r.colour), titles[r.name], false)
-		last := len(r.dist) - 1
-		viz.AddScatter(p, [][]float64{{xs[last], r.dist[last]}}, []int{r.colour}, viz.ScatterStyle{Radius: 3})
+		viz.AddHistory(p, maxCurve, viz.Curve{Values: r.dist, Color: viz.ClassColor(r.colour), Label: r.title, Dot: 3})
 		for _, d := range r.dist {
 			if d > 0 && !math.IsInf(d, 0) {
 				lo, hi = min(lo, d), max(hi, d)
@@ -536,7 +539,7 @@ func (m *model) plotDistance() *plot.Plot {
 	if hi > 0 {
 		p.Y.Min, p.Y.Max = max(lo/2, 1e-9), hi*2
 	}
-	p.Legend.Top, p.Legend.Left = m.surfaceName == "saddle", false
+	p.Legend.Top, p.Legend.Left = !m.surface.HasMinimum, false
 	return p
 }
 
@@ -544,14 +547,7 @@ func (m *model) plotNetwork() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "cross-entropy on the 100 moons (log scale)")
 	lo, hi := math.Inf(1), 0.0
 	for _, r := range m.racers {
-		xs := make([]float64, len(r.loss))
-		for i := range xs {
-			xs[i] = float64(i)
-		}
-		dx, dy := viz.Decimate(xs, r.loss, maxCurve)
-		viz.AddLine(p, dx, dy, viz.ClassColor(r.colour), titles[r.name], false)
-		last := len(r.loss) - 1
-		viz.AddScatter(p, [][]float64{{xs[last], r.loss[last]}}, []int{r.colour}, viz.ScatterStyle{Radius: 3})
+		viz.AddHistory(p, maxCurve, viz.Curve{Values: r.loss, Color: viz.ClassColor(r.colour), Label: r.title, Dot: 3})
 		for _, l := range r.loss {
 			if l > 0 && !math.IsInf(l, 0) {
 				lo, hi = min(lo, l), max(hi, l)

@@ -11,6 +11,9 @@ import (
 
 var sc = Scenario("test")
 
+// names are the optimisers the scenario offers.
+var names = optimizersParam.Param().Options
+
 // frame is the JSON contract of a frame.
 type frame struct {
 	Step    int                 `json:"step"`

@@ -10,13 +10,13 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/a-h/templ"
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -35,9 +35,28 @@ const (
 	arrowShare = 0.22
 )
 
-// datasets are the two-class problems offered: two a line can split, two
-// it cannot, and the user's own points.
-var datasets = []string{classdata.Separable, classdata.Overlap, classdata.XOR, classdata.Circles, classdata.Custom}
+// The parameter table. The data sets are the two-class problems: two a
+// line can split, two it cannot, and the user's own points.
+var (
+	datasetParam = classdata.DatasetParam(classdata.Separable,
+		[]*classdata.Dataset{classdata.Separable, classdata.Overlap, classdata.XOR, classdata.Circles, classdata.Custom})
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.2", Min: 0.01, Max: 2, Step: 0.01,
+		Help: "Size of each correction w ← w + η(y − ŷ)x. The weights start at small random values, so η sets how far one mistake turns the line compared with where it started."})
+	nParam      = classdata.NParam(100, 400)
+	pointsParam = classdata.PointsParam()
+)
+
+// noLine says, for each data set no line separates, why the line never
+// settles.
+var noLine = map[*classdata.Dataset]string{
+	classdata.XOR:     cycles(classdata.XOR),
+	classdata.Circles: cycles(classdata.Circles),
+	classdata.Overlap: "where the classes overlap no line is mistake-free, so the line keeps jumping.",
+}
+
+func cycles(d *classdata.Dataset) string {
+	return "no straight line puts every " + d.Name + " sample on its side, so each epoch has a mistake and its update undoes earlier ones: the weights cycle and never converge."
+}
 
 //go:embed explanation.html
 var explanation string
@@ -51,16 +70,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Rosenblatt's Heaviside unit corrected one sample a step: it converges on separable data and cycles for ever on XOR.",
 		MaxSteps: maxSteps,
 		Speed:    8,
-		Params: []lab.Param{
-			classdata.DatasetParam(classdata.Separable, datasets),
-			{Name: "lr", Label: "Learning rate η", Kind: lab.KindFloat, Default: "0.2", Min: 0.01, Max: 2, Step: 0.01,
-				Help: "Size of each correction w ← w + η(y − ŷ)x. The weights start at small random values, so η sets how far one mistake turns the line compared with where it started."},
-			classdata.NParam(100, 400),
-			classdata.PointsParam(),
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(datasetParam, lrParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "boundary", Title: "The line wᵀx + b = 0 and the sample just visited", Points: "points"},
+			{Name: "boundary", Title: "The line wᵀx + b = 0 and the sample just visited", Points: pointsParam.Name()},
 			{Name: "errors", Title: "Mistakes per epoch"},
 			{Name: "weights", Title: "Weights w₁, w₂ and bias b per step"},
 		},
@@ -72,7 +84,7 @@ func Scenario(chapter string) *lab.Scenario {
 // model is one run: the data set, the perceptron and its history.
 type model struct {
 	set     *classdata.Set
-	dataset string
+	dataset *classdata.Dataset
 	lr      float64
 	p       *ml.Perceptron // nil while there are no training samples
 	steps   int
@@ -84,13 +96,13 @@ type model struct {
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
 	set, err := classdata.Load(rng, classdata.Options{
-		Dataset: v.String("dataset"), N: v.Int("n"), Noise: noise, Classes: 2,
-		TestShare: testShare, Points: v.Points("points"),
+		Dataset: datasetParam.Get(v), N: nParam.Get(v), Noise: noise, Classes: 2,
+		TestShare: testShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
 	}
-	m := &model{set: set, dataset: v.String("dataset"), lr: v.Float("lr")}
+	m := &model{set: set, dataset: datasetParam.Get(v), lr: lrParam.Get(v)}
 	if len(set.Train) == 0 {
 		return m, nil // custom data without points: the note asks for clicks
 	}
@@ -193,7 +205,7 @@ func (m *model) sampleIndex() int {
 	return -1
 }
 
-func f2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+func f2(v float64) string { return textfmt.Fixed(v, 2) }
 
 func (m *model) note() string {
 	p := m.p
@@ -221,11 +233,8 @@ func (m *model) note() string {
 			s, p.Epoch(), p.Updates())
 	case m.steps >= maxSteps:
 		return s + fmt.Sprintf(" Stopped at the step limit after %d epochs without a mistake-free one.", p.Epoch())
-	case p.Epoch() >= 2 && (m.dataset == classdata.XOR || m.dataset == classdata.Circles):
-		return s + fmt.Sprintf(" Epoch %d: no straight line puts every %s sample on its side, so each epoch has a mistake and its update undoes earlier ones: the weights cycle and never converge.",
-			p.Epoch()+1, m.dataset)
-	case p.Epoch() >= 2 && m.dataset == classdata.Overlap:
-		return s + fmt.Sprintf(" Epoch %d: where the classes overlap no line is mistake-free, so the line keeps jumping.", p.Epoch()+1)
+	case p.Epoch() >= 2 && noLine[m.dataset] != "":
+		return s + fmt.Sprintf(" Epoch %d: %s", p.Epoch()+1, noLine[m.dataset])
 	}
 	return s + fmt.Sprintf(" Epoch %d: %d mistake(s) so far.", p.Epoch()+1, p.CurrentErrors())
 }
@@ -287,8 +296,7 @@ func (m *model) plotBoundary() *plot.Plot {
 		}
 		viz.AddScatter(p, [][]float64{s.X[i]}, []int{ring}, viz.ScatterStyle{Shape: "ring", Radius: 7.5, Outline: true})
 	}
-	bd := s.Bounds
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = bd[0], bd[1], bd[2], bd[3]
+	viz.SetAxes(p, s.Bounds)
 	return p
 }
 
@@ -308,13 +316,13 @@ func (m *model) addArrows(p *plot.Plot, moved bool) {
 	}
 	bd := m.set.Bounds
 	// The foot of the perpendicular from the origin, kept inside the map.
-	fx := min(max(-base*anchor[0]/n2, bd[0]), bd[1])
-	fy := min(max(-base*anchor[1]/n2, bd[2]), bd[3])
+	fx := min(max(-base*anchor[0]/n2, bd.XMin), bd.XMax)
+	fy := min(max(-base*anchor[1]/n2, bd.YMin), bd.YMax)
 	longest := math.Hypot(w[0], w[1])
 	if moved {
 		longest = max(longest, math.Sqrt(n2))
 	}
-	k := arrowShare * (bd[1] - bd[0]) / longest
+	k := arrowShare * bd.Width() / longest
 	if moved {
 		old := [2]float64{fx + k*m.prevW[0], fy + k*m.prevW[1]}
 		p.Add(&arrow{from: [2]float64{fx, fy}, to: old, color: inkBefore, dashed: true})
@@ -323,23 +331,23 @@ func (m *model) addArrows(p *plot.Plot, moved bool) {
 	p.Add(&arrow{from: [2]float64{fx, fy}, to: [2]float64{fx + k*w[0], fy + k*w[1]}, color: inkLine, label: "w"})
 }
 
-// lineInBox returns the segment of w₁x₁ + w₂x₂ + b = 0 inside the box
-// [xmin, xmax, ymin, ymax]; ok is false when it misses the box.
-func lineInBox(w []float64, b float64, box [4]float64) (xs, ys []float64, ok bool) {
+// lineInBox returns the segment of w₁x₁ + w₂x₂ + b = 0 inside the box;
+// ok is false when it misses the box.
+func lineInBox(w []float64, b float64, box viz.Box) (xs, ys []float64, ok bool) {
 	var pts [][2]float64
 	in := func(x, y float64) {
 		const slack = 1e-9
-		if x >= box[0]-slack && x <= box[1]+slack && y >= box[2]-slack && y <= box[3]+slack && !math.IsNaN(x+y) {
+		if x >= box.XMin-slack && x <= box.XMax+slack && y >= box.YMin-slack && y <= box.YMax+slack && !math.IsNaN(x+y) {
 			pts = append(pts, [2]float64{x, y})
 		}
 	}
 	if w[1] != 0 {
-		in(box[0], -(w[0]*box[0]+b)/w[1])
-		in(box[1], -(w[0]*box[1]+b)/w[1])
+		in(box.XMin, -(w[0]*box.XMin+b)/w[1])
+		in(box.XMax, -(w[0]*box.XMax+b)/w[1])
 	}
 	if w[0] != 0 {
-		in(-(w[1]*box[2]+b)/w[0], box[2])
-		in(-(w[1]*box[3]+b)/w[0], box[3])
+		in(-(w[1]*box.YMin+b)/w[0], box.YMin)
+		in(-(w[1]*box.YMax+b)/w[0], box.YMax)
 	}
 	best := 0.0
 	for i := range pts {
@@ -385,21 +393,16 @@ func (m *model) plotWeights() *plot.Plot {
 	if len(m.history) == 0 {
 		return p
 	}
-	xs := make([]float64, len(m.history))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
 	names := []string{"w₁", "w₂", "b"}
 	for k, name := range names {
 		ys := make([]float64, len(m.history))
 		for i, h := range m.history {
 			ys[i] = h[k]
 		}
-		dx, dy := viz.Decimate(xs, ys, curveSamples)
-		viz.AddLine(p, dx, dy, viz.ClassColor(k), name, k == 2)
+		viz.AddHistory(p, curveSamples, viz.Curve{Values: ys, Color: viz.ClassColor(k), Label: name, Dashed: k == 2})
 	}
 	viz.AddHLine(p, 0, "", viz.Neutral)
-	p.X.Max = max(p.X.Max, float64(len(xs)-1))
+	p.X.Max = max(p.X.Max, float64(len(m.history)-1))
 	return p
 }
 

@@ -74,7 +74,7 @@ func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "dataset=xor&lr=1", "dataset=overlap&n=60&seed=4", "dataset=custom&points=1:1:1,-1:-1:0,2:0:1", "dataset=circles&n=40&points=0:0:0"} {
 		r := scenariotest.NewRun(t, sc, query)
 		data := samples(t, r)
-		lr := r.Values.Float("lr")
+		lr := lrParam.Get(r.Values)
 		var train []int
 		for i, s := range data {
 			if !s.test {

@@ -21,6 +21,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -55,17 +56,43 @@ const (
 // sweepUnits are the hidden-layer sizes of the capacity panel.
 var sweepUnits = []int{1, 2, 4, 8, 16, 32}
 
-// targets are the built-in functions, by their URL name.
-var targets = map[string]func(x float64) float64{
-	"sine": math.Sin,
-	"step": func(x float64) float64 {
-		if x < 0 {
-			return 0
-		}
-		return 1
-	},
-	"abs": math.Abs,
+// target is a function to fit: a built-in one, or the curve through the
+// clicked points.
+type target struct {
+	f       func(x float64) float64 // the built-in function, nil for clicked
+	clicked bool                    // the curve through the user's points
 }
+
+// curve returns the function to fit; nil when the clicked points are
+// too few to draw a curve through.
+func (t target) curve(points []lab.Point) func(x float64) float64 {
+	if t.clicked {
+		return interpolate(points)
+	}
+	return t.f
+}
+
+// The parameter table.
+var (
+	targetParam = lab.Enum(lab.Param{Name: "target", Label: "Target function", Default: "sine",
+		Help: "sine: sin x; step: 0 left of 0, 1 from 0 on; abs: |x|; custom: the curve through the points you click (straight lines between them, flat beyond the ends)."},
+		lab.Option("sine", target{f: math.Sin}),
+		lab.Option("step", target{f: func(x float64) float64 {
+			if x < 0 {
+				return 0
+			}
+			return 1
+		}}),
+		lab.Option("abs", target{f: math.Abs}),
+		lab.Option("custom", target{clicked: true}),
+	)
+	unitsParam = lab.Int(lab.Param{Name: "units", Label: "Hidden units n", Default: "8", Min: 1, Max: maxUnits, Step: 1,
+		Help: "Number of sigmoid units in the hidden layer."})
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.05", Min: 0.001, Max: 1, Step: 0.001,
+		Help: "Step size of Adam, the optimiser used here (each weight moves by about η per epoch)."})
+	pointsParam = lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "",
+		Help: "Points you clicked on the fit plot (x within −3 to 3); with target custom they define the function to fit."})
+)
 
 // Scenario returns the universal-approximation scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
@@ -76,19 +103,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "One hidden layer of n sigmoid units fits a 1-D function: each unit's a·σ(wx + b) drawn with their sum, and how small the error gets as n grows.",
 		MaxSteps: maxSteps,
 		Speed:    10,
-		Params: []lab.Param{
-			{Name: "target", Label: "Target function", Kind: lab.KindEnum, Default: "sine", Options: []string{"sine", "step", "abs", "custom"},
-				Help: "sine: sin x; step: 0 left of 0, 1 from 0 on; abs: |x|; custom: the curve through the points you click (straight lines between them, flat beyond the ends)."},
-			{Name: "units", Label: "Hidden units n", Kind: lab.KindInt, Default: "8", Min: 1, Max: maxUnits, Step: 1,
-				Help: "Number of sigmoid units in the hidden layer."},
-			{Name: "lr", Label: "Learning rate η", Kind: lab.KindFloat, Default: "0.05", Min: 0.001, Max: 1, Step: 0.001,
-				Help: "Step size of Adam, the optimiser used here (each weight moves by about η per epoch)."},
-			{Name: "points", Label: "Your points", Kind: lab.KindPoints, Default: "",
-				Help: "Points you clicked on the fit plot (x within −3 to 3); with target custom they define the function to fit."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(targetParam, unitsParam, lrParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "fit", Title: "Target, network and each unit's contribution", Points: "points"},
+			{Name: "fit", Title: "Target, network and each unit's contribution", Points: pointsParam.Name()},
 			{Name: "units", Title: "The sum built unit by unit (left to right)"},
 			{Name: "capacity", Title: "Max error after a fixed budget vs n"},
 			{Name: "loss", Title: "Training loss per step"},
@@ -100,7 +117,8 @@ func Scenario(chapter string) *lab.Scenario {
 
 // model is one run.
 type model struct {
-	target   string
+	word     string // the target's word, for the state
+	target   target
 	units    int
 	lr       float64
 	x, y     []float64 // the training grid and its targets
@@ -113,17 +131,13 @@ type model struct {
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	m := &model{target: v.String("target"), units: v.Int("units"), lr: v.Float("lr"), points: v.Points("points")}
+	m := &model{word: targetParam.Text(v), target: targetParam.Get(v), units: unitsParam.Get(v), lr: lrParam.Get(v), points: pointsParam.Get(v)}
 	for i, p := range m.points {
 		if p.X < xLo || p.X > xHi {
-			return nil, &lab.ParamError{Name: "points", Value: v.Text("points"),
-				Allowed: fmt.Sprintf("point %d has x = %g; x must be within %g to %g", i+1, p.X, xLo, xHi)}
+			return nil, pointsParam.Refuse(v, fmt.Sprintf("point %d has x = %g; x must be within %g to %g", i+1, p.X, xLo, xHi))
 		}
 	}
-	f := targets[m.target]
-	if m.target == "custom" {
-		f = interpolate(m.points)
-	}
+	f := m.target.curve(m.points)
 	m.yRange = [2]float64{-1, 1}
 	for _, p := range m.points {
 		m.yRange[0], m.yRange[1] = min(m.yRange[0], p.Y), max(m.yRange[1], p.Y)
@@ -221,14 +235,14 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.net == nil {
 		return lab.Snapshot{
 			Metrics: map[string]float64{},
-			State:   state{Target: m.target, W: []float64{}, B: []float64{}, A: []float64{}, CapacityUnits: []int{}, CapacityError: []float64{}},
+			State:   state{Target: m.word, W: []float64{}, B: []float64{}, A: []float64{}, CapacityUnits: []int{}, CapacityError: []float64{}},
 			Note: fmt.Sprintf("A custom target needs at least 2 points to draw a curve through; there are %d. Click on the fit plot to add points.",
 				len(m.points)),
 		}
 	}
 	w, b := m.net.Hidden()
 	a, c := m.net.Output()
-	s := state{Target: m.target, Epoch: m.net.Epoch(), W: w, B: b, A: a, Bias: c,
+	s := state{Target: m.word, Epoch: m.net.Epoch(), W: w, B: b, A: a, Bias: c,
 		CapacityUnits: sweepUnits, CapacityError: m.capacity}
 	if !m.net.Finite() {
 		s.W, s.B, s.A, s.Bias = []float64{}, []float64{}, []float64{}, 0 // NaN is not JSON
@@ -243,7 +257,7 @@ func (m *model) Snapshot() lab.Snapshot {
 func (m *model) note() string {
 	loss, maxErr := m.loss[len(m.loss)-1], m.maxErr
 	extra := ""
-	if m.target != "custom" && len(m.points) > 0 {
+	if !m.target.clicked && len(m.points) > 0 {
 		extra = fmt.Sprintf(" Your %d clicked point(s) are only used with target custom.", len(m.points))
 	}
 	switch {
@@ -251,14 +265,11 @@ func (m *model) note() string {
 		return fmt.Sprintf("The weights overflowed at epoch %d: the learning rate %g is too large for Adam here. Lower it and reset.", m.net.Epoch(), m.lr) + extra
 	case m.net.Epoch() == 0:
 		return fmt.Sprintf("%d sigmoid unit(s) with random weights (Glorot uniform, biases 0): the sum is nearly a straight line. Each step runs %d epochs of Adam. Max error %s.",
-			m.units, epochsPerStep, f3(maxErr)) + extra
+			m.units, epochsPerStep, textfmt.Fixed(maxErr, 3)) + extra
 	}
 	return fmt.Sprintf("Epoch %d: loss ½·mean(f − y)² = %s, max |f(x) − y| on the grid = %s with %d unit(s).",
-		m.net.Epoch(), sci(loss), f3(maxErr), m.units) + extra
+		m.net.Epoch(), textfmt.Sig(loss, 3), textfmt.Fixed(maxErr, 3), m.units) + extra
 }
-
-func f3(v float64) string  { return strconv.FormatFloat(v, 'f', 3, 64) }
-func sci(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
 	switch panel {
@@ -434,14 +445,8 @@ func (m *model) plotLoss() *plot.Plot {
 	if m.net == nil {
 		return p
 	}
-	xs := make([]float64, len(m.loss))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	dx, dy := viz.Decimate(xs, m.loss, maxCurve)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
+	viz.AddHistory(p, maxCurve, viz.Curve{Values: m.loss, Color: viz.ClassColor(0), Dot: 4})
 	last := len(m.loss) - 1
-	viz.AddScatter(p, [][]float64{{xs[last], m.loss[last]}}, nil, viz.ScatterStyle{Radius: 4})
 	viz.SetLogY(p)
 	p.X.Min, p.X.Max = 0, max(float64(last), 20)
 	lo, hi := math.Inf(1), 0.0
@@ -462,15 +467,13 @@ func (m *model) Data() [][]string {
 	rows := [][]string{{"x", "target", "output"}}
 	if m.net == nil {
 		for _, p := range m.points {
-			rows = append(rows, []string{fmtF(p.X), fmtF(p.Y), ""})
+			rows = append(rows, []string{textfmt.Num(p.X), textfmt.Num(p.Y), ""})
 		}
 		return rows
 	}
 	out := m.net.Outputs()
 	for j := range m.x {
-		rows = append(rows, []string{fmtF(m.x[j]), fmtF(m.y[j]), fmtF(out[j])})
+		rows = append(rows, []string{textfmt.Num(m.x[j]), textfmt.Num(m.y[j]), textfmt.Num(out[j])})
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
