@@ -1,8 +1,6 @@
 package lab
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -151,15 +149,11 @@ func (r *Run) JSON(withPlots bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// SVGs are full of < and >: escaping them as \u003c would make a frame
-	// about 40% bigger for nothing, since frames are never inlined in HTML.
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(f); err != nil {
+	b, err := encodeFrame(f)
+	if err != nil {
 		return nil, fmt.Errorf("lab: %s: encoding frame %d: %w", r.Scenario.Slug, r.step, err)
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return b, nil
 }
 
 // SVG draws one panel of the current step.
