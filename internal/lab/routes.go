@@ -224,6 +224,9 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	var names []string
 	var rows [][]string
 	for {
+		if err := r.Context().Err(); err != nil {
+			return err
+		}
 		f, err := run.Frame(false)
 		if err != nil {
 			return err
@@ -265,7 +268,7 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := req.sc.Panel(panel); !ok {
 		return &ParamError{Name: "panel", Value: panel, Allowed: "one of " + panelNames(req.sc)}
 	}
-	if err := run.Advance(step); err != nil {
+	if err := run.AdvanceContext(r.Context(), step); err != nil {
 		return err
 	}
 	if run.StepNumber() < step {

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -100,8 +101,16 @@ func (r *Run) Step() error {
 }
 
 // Advance steps until step n or the end of the run.
-func (r *Run) Advance(n int) error {
+func (r *Run) Advance(n int) error { return r.AdvanceContext(context.Background(), n) }
+
+// AdvanceContext steps until step n, the end of the run or the end of
+// ctx, whose error it then returns: a request whose client has gone stops
+// computing between two steps.
+func (r *Run) AdvanceContext(ctx context.Context, n int) error {
 	for r.step < n && !r.Done() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := r.Step(); err != nil {
 			return err
 		}

@@ -232,6 +232,10 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		if err == nil {
 			return
 		}
+		if ctxErr := r.Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			s.log.Debug("client gone", "path", r.URL.Path)
+			return // nobody is left to answer
+		}
 		status, body := s.public(r, err)
 		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/ws/") {
 			writeJSONError(w, status, body)

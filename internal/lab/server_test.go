@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -632,5 +633,74 @@ func TestSpeedStopsAreAccepted(t *testing.T) {
 	}
 	if !slices.Contains(stops, DefaultSpeed) {
 		t.Errorf("default speed %g is not a stop of %v", DefaultSpeed, stops)
+	}
+}
+
+var slowLast = Int(Param{Name: "last", Label: "Last", Default: "5000", Min: 1, Max: 5000})
+
+// slowScenario takes 2 ms a step, 10 s for a whole run, and counts the
+// steps it has taken, so a test can see whether a run goes on computing.
+func slowScenario(steps *atomic.Int64) *Scenario {
+	return &Scenario{
+		Slug: "slow", Title: "Slow", Chapter: "0. Tests", Summary: "takes its time", MaxSteps: 5000,
+		Params: Params(slowLast, Seed),
+		Panels: []Panel{{Name: "line", Title: "Line"}},
+		New: func(v Values) (Model, error) {
+			return &slowModel{counterModel: counterModel{last: slowLast.Get(v)}, steps: steps}, nil
+		},
+	}
+}
+
+type slowModel struct {
+	counterModel
+	steps *atomic.Int64
+}
+
+func (m *slowModel) Step() error {
+	time.Sleep(2 * time.Millisecond)
+	m.steps.Add(1)
+	return m.counterModel.Step()
+}
+
+// TestAbandonedRequestStops: a client that gives up on a long request
+// stops its computation and frees its run slot at once, on every route
+// that steps a run.
+func TestAbandonedRequestStops(t *testing.T) {
+	for _, path := range []string{
+		"/api/scenarios/slow/metrics.csv",
+		"/api/scenarios/slow/plot.svg?step=5000",
+		"/api/scenarios/slow/plot.png?step=5000",
+		"/api/scenarios/slow/run",
+	} {
+		t.Run(path, func(t *testing.T) {
+			var steps atomic.Int64
+			s, err := NewServer(Config{Scenarios: []*Scenario{slowScenario(&steps)}, Pages: fakePages{}, MaxRuns: 1,
+				Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := httptest.NewServer(s.Handler())
+			defer ts.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+path, nil)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				if resp, err := http.DefaultClient.Do(req); err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}()
+			waitFor(t, func() bool { return steps.Load() > 10 })
+			cancel()
+			<-done
+			// The whole run takes 10 s: its slot must free well before.
+			waitFor(t, func() bool { return len(s.runs) == 0 })
+			at := steps.Load()
+			time.Sleep(50 * time.Millisecond)
+			if after := steps.Load(); after != at || at >= 5000 {
+				t.Errorf("%d steps when the slot freed, %d 50 ms later: the run went on after its client left", at, after)
+			}
+		})
 	}
 }
