@@ -2,6 +2,7 @@ package lab
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -22,7 +23,7 @@ const maxPlottedSteps = 1000
 // Handler returns the whole public surface of the playground.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(securityHeaders)
+	r.Use(securityHeaders, s.endOnShutdown)
 	r.Get("/", s.handle(s.handleCatalogue))
 	r.Get("/s/{slug}", s.handle(s.handlePage))
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
@@ -60,6 +61,18 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 		next.ServeHTTP(w, r)
+	})
+}
+
+// endOnShutdown ends a request's context when the server shuts down, so
+// a request in flight stops and says why instead of holding shutdown up.
+func (s *Server) endOnShutdown(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancelCause(r.Context())
+		defer cancel(nil)
+		stop := context.AfterFunc(s.ctx, func() { cancel(errShuttingDown) })
+		defer stop()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -159,19 +172,22 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 		}
 		limit = maxPlottedSteps
 	}
+	ctx, cancel := streamContext(r)
+	defer cancel()
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	bw := bufio.NewWriterSize(w, 32<<10)
 	flusher, _ := w.(http.Flusher)
+	// Headers are sent once a line is: from then on, a stream that cannot
+	// go on ends with an error line, so a client can tell it was cut.
+	endWith := func(m errorMessage) {
+		line, _ := json.Marshal(m)
+		bw.Write(append(line, '\n'))
+		bw.Flush()
+	}
 	for {
-		if r.Context().Err() != nil {
-			return nil // client gone
-		}
 		b, err := run.JSON(plots == 1)
 		if err != nil {
-			// Headers are sent: end the stream with an error line.
-			line, _ := json.Marshal(errorMessageFor(err))
-			bw.Write(append(line, '\n'))
-			bw.Flush()
+			endWith(errorMessageFor(err))
 			return nil
 		}
 		bw.Write(append(b, '\n'))
@@ -179,10 +195,15 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 		if run.StepNumber() >= limit {
-			line, _ := json.Marshal(errorMessage{Type: "error",
+			endWith(errorMessage{Type: "error",
 				Message: fmt.Sprintf("stopped after %d drawn frames; ask for fewer steps, or leave out plots=1", limit)})
-			bw.Write(append(line, '\n'))
-			break
+			return nil
+		}
+		if ctx.Err() != nil {
+			if m, ok := s.cutShort(w, r, ctx, run.StepNumber(), plots == 1); ok {
+				endWith(m)
+			}
+			return nil
 		}
 		if bw.Buffered() > 16<<10 && flusher != nil {
 			bw.Flush()
@@ -194,6 +215,48 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 	}
 	bw.Flush()
 	return nil
+}
+
+// Why a stream stops before its end, besides its client leaving.
+var (
+	errShuttingDown = errors.New("the server is shutting down")
+	errStreamTime   = errors.New("the stream took as long as the server lets one take")
+)
+
+// streamContext bounds a response that steps a run by the server's write
+// timeout, less a margin for its last words: a stream the timeout would
+// break off mid-line stops in time to say so instead.
+func streamContext(r *http.Request) (context.Context, context.CancelFunc) {
+	hs, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+	if hs == nil || hs.WriteTimeout <= 0 {
+		return context.WithCancel(r.Context())
+	}
+	margin := min(hs.WriteTimeout/10, writeWait)
+	return context.WithTimeoutCause(r.Context(), hs.WriteTimeout-margin, errStreamTime)
+}
+
+// cutShort says why a stream stopped after step, once ctx has ended, and
+// makes time to write it; it reports false when the client has gone and
+// nobody is left to tell.
+func (s *Server) cutShort(w http.ResponseWriter, r *http.Request, ctx context.Context, step int, plots bool) (errorMessage, bool) {
+	var msg string
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errStreamTime):
+		hs, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+		msg = fmt.Sprintf("stopped after step %d: %v (%v); ask for fewer steps, steps=%d or less", step, errStreamTime, hs.WriteTimeout, step)
+		if plots {
+			msg += ", or leave out plots=1"
+		}
+	case errors.Is(cause, errShuttingDown):
+		msg = fmt.Sprintf("stopped after step %d: %v; ask again in a moment", step, errShuttingDown)
+	default:
+		s.log.Debug("client gone", "path", r.URL.Path, "step", step)
+		return errorMessage{}, false
+	}
+	s.log.Info("stream cut short", "path", r.URL.Path, "step", step, "why", context.Cause(ctx))
+	// The write deadline is about to pass: leave time for the last line.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeWait))
+	return errorMessage{Type: "error", Message: msg}, true
 }
 
 func (s *Server) handleData(w http.ResponseWriter, r *http.Request) error {
@@ -221,11 +284,13 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := streamContext(r)
+	defer cancel()
 	var names []string
 	var rows [][]string
 	for {
-		if err := r.Context().Err(); err != nil {
-			return err
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
 		}
 		f, err := run.Frame(false)
 		if err != nil {
@@ -268,7 +333,9 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := req.sc.Panel(panel); !ok {
 		return &ParamError{Name: "panel", Value: panel, Allowed: "one of " + panelNames(req.sc)}
 	}
-	if err := run.AdvanceContext(r.Context(), step); err != nil {
+	ctx, cancel := streamContext(r)
+	defer cancel()
+	if err := run.AdvanceContext(ctx, step); err != nil {
 		return err
 	}
 	if run.StepNumber() < step {
@@ -340,7 +407,7 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if !s.track() {
-		refuse(conn, errorMessage{Type: "error", Message: "the server is shutting down"}, websocket.CloseGoingAway)
+		refuse(conn, errorMessage{Type: "error", Message: errShuttingDown.Error()}, websocket.CloseGoingAway)
 		return nil
 	}
 	defer s.sessions.Done()

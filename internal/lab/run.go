@@ -104,12 +104,12 @@ func (r *Run) Step() error {
 func (r *Run) Advance(n int) error { return r.AdvanceContext(context.Background(), n) }
 
 // AdvanceContext steps until step n, the end of the run or the end of
-// ctx, whose error it then returns: a request whose client has gone stops
-// computing between two steps.
+// ctx, when it returns context.Cause(ctx): a request whose client has gone
+// stops computing between two steps.
 func (r *Run) AdvanceContext(ctx context.Context, n int) error {
 	for r.step < n && !r.Done() {
-		if err := ctx.Err(); err != nil {
-			return err
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
 		}
 		if err := r.Step(); err != nil {
 			return err

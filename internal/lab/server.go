@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gorilla/websocket"
@@ -232,9 +233,13 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		if err == nil {
 			return
 		}
-		if ctxErr := r.Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		if errors.Is(err, context.Canceled) {
 			s.log.Debug("client gone", "path", r.URL.Path)
 			return // nobody is left to answer
+		}
+		if errors.Is(err, errStreamTime) {
+			// The write deadline is about to pass: leave time to say why.
+			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeWait))
 		}
 		status, body := s.public(r, err)
 		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/ws/") {
@@ -297,6 +302,10 @@ func (s *Server) public(r *http.Request, err error) (int, jsonError) {
 		return he.status, body
 	case errors.As(err, &pe):
 		return http.StatusBadRequest, jsonError{Error: pe.Error(), Param: pe.Name}
+	case errors.Is(err, errShuttingDown):
+		return http.StatusServiceUnavailable, jsonError{Error: errShuttingDown.Error() + "; try again in a moment"}
+	case errors.Is(err, errStreamTime):
+		return http.StatusServiceUnavailable, jsonError{Error: errStreamTime.Error() + "; ask for fewer steps"}
 	case errors.As(err, &panicErr):
 		// Run.safely has logged it with its stack.
 		return http.StatusInternalServerError, jsonError{Error: panicErr.Error()}

@@ -704,3 +704,117 @@ func TestAbandonedRequestStops(t *testing.T) {
 		})
 	}
 }
+
+// ndjsonLines reads a stream's lines until it ends or breaks off, and
+// says how it ended.
+func ndjsonLines(t *testing.T, body io.Reader) (lines []message, readErr error) {
+	t.Helper()
+	sc := bufio.NewScanner(body)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m message
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line %d %q: %v", len(lines), trunc(sc.Text()), err)
+		}
+		lines = append(lines, m)
+	}
+	return lines, sc.Err()
+}
+
+// TestStreamCutByWriteTimeoutSaysSo: a headless run longer than the
+// server's write timeout ends with an error line that says it was cut and
+// how to ask for less, not with a frame a client would take for the last.
+func TestStreamCutByWriteTimeoutSaysSo(t *testing.T) {
+	var steps atomic.Int64
+	s, err := NewServer(Config{Scenarios: []*Scenario{slowScenario(&steps)}, Pages: fakePages{}, MaxRuns: 1,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(s.Handler())
+	ts.Config.WriteTimeout = 500 * time.Millisecond // the whole run takes 10 s
+	ts.Start()
+	defer ts.Close()
+	resp, err := http.Get(ts.URL + "/api/scenarios/slow/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines, readErr := ndjsonLines(t, resp.Body)
+	if readErr != nil {
+		t.Errorf("the stream broke off: %v", readErr)
+	}
+	if len(lines) < 2 {
+		t.Fatalf("%d lines, want frames then an error line", len(lines))
+	}
+	last := lines[len(lines)-1]
+	prev := lines[len(lines)-2]
+	if last.Type != "error" || !strings.Contains(last.Message, fmt.Sprintf("step %d", prev.Step)) ||
+		!strings.Contains(last.Message, "steps=") {
+		t.Errorf("last line %+v, want an error naming step %d and how to ask for fewer steps", last, prev.Step)
+	}
+	for _, m := range lines[:len(lines)-1] {
+		if m.Type != "frame" || m.Done {
+			t.Fatalf("line %+v before the end, want a frame of a run not done", m)
+		}
+	}
+	// Answers that are not streams say it in their status.
+	for _, path := range []string{"/api/scenarios/slow/metrics.csv", "/api/scenarios/slow/plot.svg?step=5000"} {
+		status, body, _ := get(t, ts.URL+path)
+		if status != http.StatusServiceUnavailable || !strings.Contains(body, "fewer steps") {
+			t.Errorf("GET %s = %d %q, want 503 saying to ask for fewer steps", path, status, body)
+		}
+	}
+}
+
+// TestShutdownEndsStreams: Shutdown ends a headless run in flight with an
+// error line saying why, at once, not when the run is over.
+func TestShutdownEndsStreams(t *testing.T) {
+	client := &http.Client{Timeout: 5 * time.Second} // the run takes 10 s
+	for _, path := range []string{"/api/scenarios/slow/run", "/api/scenarios/slow/metrics.csv"} {
+		var steps atomic.Int64
+		s, err := NewServer(Config{Scenarios: []*Scenario{slowScenario(&steps)}, Pages: fakePages{}, MaxRuns: 1,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(s.Handler())
+		defer ts.Close()
+		type reply struct {
+			status int
+			body   string
+			err    error
+		}
+		got := make(chan reply, 1)
+		go func() {
+			resp, err := client.Get(ts.URL + path)
+			if err != nil {
+				got <- reply{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			got <- reply{resp.StatusCode, string(b), err}
+		}()
+		waitFor(t, func() bool { return steps.Load() > 10 })
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		r := <-got
+		if r.err != nil {
+			t.Errorf("%s: %v", path, r.err)
+			continue
+		}
+		switch {
+		case strings.HasSuffix(path, "/run"):
+			lines, _ := ndjsonLines(t, strings.NewReader(r.body))
+			if last := lines[len(lines)-1]; last.Type != "error" || !strings.Contains(last.Message, "shutting down") {
+				t.Errorf("%s: last line %+v, want an error saying the server is shutting down", path, last)
+			}
+		default:
+			if r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "shutting down") {
+				t.Errorf("%s: %d %q, want 503 saying the server is shutting down", path, r.status, r.body)
+			}
+		}
+	}
+}
