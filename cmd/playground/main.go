@@ -75,7 +75,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		// Long enough for the largest headless run; websockets clear it on upgrade.
+		// The longest a headless run streams: one that would take longer
+		// stops just before with an error line. Websockets clear it on upgrade.
 		WriteTimeout:   2 * time.Minute,
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
@@ -94,8 +95,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	// Websockets are hijacked connections: close them with a close frame
-	// first, then let in-flight HTTP requests finish.
+	// first; that also stops every request in flight, which ends with an
+	// error line or a 503 saying why. Then wait for those last words.
 	err = errors.Join(srv.Shutdown(shutdownCtx), hs.Shutdown(shutdownCtx))
+	if err != nil {
+		hs.Close()
+	}
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
 	}

@@ -111,3 +111,72 @@ func TestMainHelpExitsZero(t *testing.T) {
 		}
 	}
 }
+
+// startRun starts the command on a free port and returns its URL and the
+// channel run's error arrives on.
+func startRun(t *testing.T, ctx context.Context, args ...string) (string, <-chan error) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), pw)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	if !lines.Scan() {
+		t.Fatal("no output")
+	}
+	url, ok := strings.CutPrefix(lines.Text(), "ML playground serving on ")
+	if !ok {
+		t.Fatalf("first line %q", lines.Text())
+	}
+	go io.Copy(io.Discard, pr)
+	return url, errc
+}
+
+// TestShutdownWithRequestInFlight: SIGTERM while a long headless run
+// streams ends that stream at once with an error line saying why, and run
+// returns nil, so the process exits 0.
+func TestShutdownWithRequestInFlight(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	url, errc := startRun(t, ctx)
+	// The costliest run there is: tens of seconds of drawing.
+	resp, err := http.Get(url + "api/scenarios/svm/run?kernel=rbf&C=1000&gamma=100&n=600&dataset=spiral&plots=1&steps=1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := bufio.NewScanner(resp.Body)
+	lines.Buffer(nil, 4<<20)
+	if !lines.Scan() {
+		t.Fatalf("no first frame: %v", lines.Err())
+	}
+	cancel() // what SIGTERM does
+	start := time.Now()
+	last := lines.Text()
+	for lines.Scan() {
+		last = lines.Text()
+	}
+	if lines.Err() != nil || !strings.HasPrefix(last, `{"type":"error"`) || !strings.Contains(last, "shutting down") {
+		t.Errorf("the stream ended with %q (read error %v), want an error line saying the server is shutting down", trunc(last), lines.Err())
+	}
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Errorf("run returned %v after shutdown, want nil", err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("shutdown took %v with a request in flight", d)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+}
+
+func trunc(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
