@@ -192,10 +192,14 @@ func (s *Server) parseRequest(r *http.Request, slug string, extraNames ...string
 	}
 	extra := url.Values{}
 	for name, v := range q {
-		if slices.Contains(extraNames, name) {
-			extra[name] = v
-			delete(q, name)
+		if !slices.Contains(extraNames, name) {
+			continue
 		}
+		if len(v) > 1 {
+			return request{}, badRequest(&ParamError{Name: name, Value: strings.Join(v, ","), Allowed: "given more than once; give it once"})
+		}
+		extra[name] = v
+		delete(q, name)
 	}
 	vals, err := Parse(sc.Params, q)
 	if err != nil {
@@ -204,7 +208,8 @@ func (s *Server) parseRequest(r *http.Request, slug string, extraNames ...string
 	return request{sc: sc, vals: vals, extra: extra}, nil
 }
 
-// intExtra reads a route parameter such as steps=N within [lo, hi].
+// intExtra reads a route parameter such as steps=N within [lo, hi];
+// parseRequest has refused it given twice.
 func intExtra(extra url.Values, name string, lo, hi, def int) (int, error) {
 	v, ok := extra[name]
 	if !ok {
@@ -212,9 +217,6 @@ func intExtra(extra url.Values, name string, lo, hi, def int) (int, error) {
 	}
 	p := Param{Name: name, Kind: KindInt, Min: float64(lo), Max: float64(hi)}
 	vals := newValues(nil)
-	if len(v) != 1 {
-		return 0, badRequest(&ParamError{Name: name, Value: fmt.Sprint(v), Allowed: "given more than once; give it once"})
-	}
 	if err := vals.set(p, v[0]); err != nil {
 		return 0, badRequest(err)
 	}

@@ -142,6 +142,10 @@ func TestHTTPRoutes(t *testing.T) {
 		{"/api/scenarios/counter/plot.svg?step=30&last=5", 400, `this run ends at step 5`, "application/json"},
 		{"/api/scenarios/long/run?plots=1&steps=1001", 400, `at most 1000 with plots=1`, "application/json"},
 		{"/api/scenarios/long/run?steps=1001&last=3", 200, `"step":3,"done":true`, "application/x-ndjson"},
+		{"/api/scenarios/counter/plot.svg?panel=line&panel=other", 400, `{"error":"parameter \"panel\": invalid value \"line,other\": given more than once; give it once","param":"panel"}`, "application/json"},
+		{"/api/scenarios/counter/plot.png?step=1&step=2", 400, `"param":"step"`, "application/json"},
+		{"/api/scenarios/counter/run?plots=1&plots=0", 400, `"param":"plots"`, "application/json"},
+		{"/api/scenarios/counter/metrics.csv?steps=1&steps=1", 400, `"param":"steps"`, "application/json"},
 		{"/api/scenarios/counter/run?panic_at=2", 200, `{"type":"error","message":"scenario counter failed during step: internal error"}`, "application/x-ndjson"},
 	}
 	for _, tt := range tests {
