@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"slices"
 	"strconv"
@@ -38,16 +39,9 @@ func (s *Server) Handler() http.Handler {
 		w.Write([]byte("ok"))
 	})
 	if s.static != nil {
-		files := http.StripPrefix("/static/", http.FileServerFS(s.static))
-		r.Get("/static/*", func(w http.ResponseWriter, r *http.Request) {
-			// Assets are embedded in the binary: cache for a while, revalidate after.
-			w.Header().Set("Cache-Control", "public, max-age=300")
-			files.ServeHTTP(w, r)
-		})
+		r.Get("/static/*", s.handle(s.handleStatic))
 	}
-	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no page at %s", r.URL.Path)}
-	}))
+	r.NotFound(s.handle(notFound))
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusMethodNotAllowed, jsonError{Error: r.Method + " is not allowed here; use GET"})
 	})
@@ -62,6 +56,23 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 		next.ServeHTTP(w, r)
 	})
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) error {
+	return &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no page at %s", r.URL.Path)}
+}
+
+// handleStatic serves the embedded assets' files, and no directory: a
+// listing would only show what is there to probe.
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	if st, err := fs.Stat(s.static, name); err != nil || st.IsDir() {
+		return notFound(w, r)
+	}
+	// Assets are embedded in the binary: cache for a while, revalidate after.
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	http.ServeFileFS(w, r, s.static, name)
+	return nil
 }
 
 // endOnShutdown ends a request's context when the server shuts down, so

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/a-h/templ"
@@ -819,6 +820,41 @@ func TestShutdownEndsStreams(t *testing.T) {
 			if r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "shutting down") {
 				t.Errorf("%s: %d %q, want 503 saying the server is shutting down", path, r.status, r.body)
 			}
+		}
+	}
+}
+
+// TestStaticListsNoDirectory: /static/ serves files, never a listing of a
+// directory.
+func TestStaticListsNoDirectory(t *testing.T) {
+	static := fstest.MapFS{
+		"app.js":                        {Data: []byte("// app")},
+		"vendor/katex/katex.min.js":     {Data: []byte("// katex")},
+		"vendor/katex/fonts/Main.woff2": {Data: []byte("font")},
+	}
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, Static: static, MaxRuns: 1,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	for _, tt := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/static/app.js", 200, "// app"},
+		{"/static/vendor/katex/fonts/Main.woff2", 200, "font"},
+		{"/static/", 404, "error 404"},
+		{"/static/vendor/", 404, "error 404"},
+		{"/static/vendor/katex/fonts/", 404, "error 404"},
+		{"/static/vendor", 404, "error 404"},
+		{"/static/nope.js", 404, "error 404"},
+	} {
+		status, body, _ := get(t, ts.URL+tt.path)
+		if status != tt.status || !strings.Contains(body, tt.body) {
+			t.Errorf("GET %s = %d %q, want %d containing %q", tt.path, status, trunc(body), tt.status, tt.body)
 		}
 	}
 }
