@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gorilla/websocket"
 )
 
@@ -24,7 +25,8 @@ const maxPlottedSteps = 1000
 // Handler returns the whole public surface of the playground.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(securityHeaders, s.endOnShutdown)
+	// HEAD is GET without the body (net/http drops it), for link checkers.
+	r.Use(securityHeaders, s.endOnShutdown, middleware.GetHead)
 	r.Get("/", s.handle(s.handleCatalogue))
 	r.Get("/s/{slug}", s.handle(s.handlePage))
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
@@ -43,6 +45,12 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.NotFound(s.handle(notFound))
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		// Every route is read-only.
+		w.Header().Set("Allow", "GET, HEAD")
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
 		writeJSONError(w, http.StatusMethodNotAllowed, jsonError{Error: r.Method + " is not allowed here; use GET"})
 	})
 	return r

@@ -858,3 +858,42 @@ func TestStaticListsNoDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadAndOptions: HEAD answers like GET without a body (link checkers
+// use it); OPTIONS says which methods a route takes; other methods get a
+// 405 that says the same.
+func TestHeadAndOptions(t *testing.T) {
+	_, ts := newTestServer(t, 2)
+	for _, path := range []string{"/", "/s/counter?last=5", "/healthz", "/api/scenarios", "/api/scenarios/counter/data.csv"} {
+		_, _, gh := get(t, ts.URL+path)
+		resp, err := http.Head(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(b) != 0 || resp.Header.Get("Content-Type") != gh.Get("Content-Type") {
+			t.Errorf("HEAD %s = %d, %d bytes, %q; want 200, no body, %q", path, resp.StatusCode, len(b), resp.Header.Get("Content-Type"), gh.Get("Content-Type"))
+		}
+	}
+	for _, tt := range []struct {
+		method, path string
+		status       int
+	}{
+		{"OPTIONS", "/", http.StatusNoContent},
+		{"OPTIONS", "/s/counter", http.StatusNoContent},
+		{"OPTIONS", "/api/scenarios/counter/run", http.StatusNoContent},
+		{"POST", "/s/counter", http.StatusMethodNotAllowed},
+		{"DELETE", "/api/scenarios", http.StatusMethodNotAllowed},
+	} {
+		req, _ := http.NewRequest(tt.method, ts.URL+tt.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || resp.Header.Get("Allow") != "GET, HEAD" {
+			t.Errorf("%s %s = %d, Allow %q; want %d, Allow %q", tt.method, tt.path, resp.StatusCode, resp.Header.Get("Allow"), tt.status, "GET, HEAD")
+		}
+	}
+}
