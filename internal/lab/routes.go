@@ -407,6 +407,11 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 	if errors.As(err, &he) && he.status == http.StatusNotFound {
 		return err
 	}
+	if !hostAllowed(s.hosts, r.Host) {
+		s.log.Warn("websocket refused: host not allowed", "host", r.Host, "origin", r.Header.Get("Origin"))
+		return &httpError{status: http.StatusForbidden,
+			msg: fmt.Sprintf("this server does not answer to the name %q; its operator can add it with -allow-host", r.Host)}
+	}
 	conn, upErr := s.upgrader.Upgrade(w, r, nil)
 	if upErr != nil {
 		return nil // the upgrader has answered (403 for a foreign origin, 400 …)

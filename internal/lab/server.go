@@ -54,7 +54,11 @@ type Config struct {
 	Static    fs.FS
 	// MaxRuns bounds live runs (websockets and API runs) at once.
 	MaxRuns int
-	Log     *slog.Logger
+	// AllowedHosts are the names and addresses a websocket upgrade may
+	// be addressed to (its Host header, without the port); "*" allows
+	// any. Nil allows LocalHosts().
+	AllowedHosts []string
+	Log          *slog.Logger
 }
 
 // DefaultMaxRuns serves a lecture hall of students, each with their own run.
@@ -68,6 +72,7 @@ type Server struct {
 	static    fs.FS
 	log       *slog.Logger
 	runs      chan struct{} // one token per live run
+	hosts     []string      // what a websocket upgrade's Host may name
 	upgrader  websocket.Upgrader
 
 	ctx      context.Context // ends every session on shutdown
@@ -92,12 +97,16 @@ func NewServer(cfg Config) (*Server, error) {
 		static:    cfg.Static,
 		log:       cfg.Log,
 		runs:      make(chan struct{}, cfg.MaxRuns),
+		hosts:     LocalHosts(),
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  1024,
 			WriteBufferSize: 16 << 10,
 			// CheckOrigin left nil: gorilla then refuses an upgrade whose
 			// Origin host differs from the request's Host.
 		},
+	}
+	if cfg.AllowedHosts != nil {
+		s.hosts = normalHosts(cfg.AllowedHosts)
 	}
 	for _, sc := range cfg.Scenarios {
 		if err := sc.Validate(); err != nil {

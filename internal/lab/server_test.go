@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -894,6 +895,62 @@ func TestHeadAndOptions(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != tt.status || resp.Header.Get("Allow") != "GET, HEAD" {
 			t.Errorf("%s %s = %d, Allow %q; want %d, Allow %q", tt.method, tt.path, resp.StatusCode, resp.Header.Get("Allow"), tt.status, "GET, HEAD")
+		}
+	}
+}
+
+// TestWebsocketHostAllowlist: an upgrade whose Host is not one of the
+// server's names is refused, so a page on a rebound DNS name cannot
+// drive runs here; by default the loopback names are allowed.
+func TestWebsocketHostAllowlist(t *testing.T) {
+	_, ts := newTestServer(t, 4) // the default list
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(ts.URL, "http://"))
+	for _, tt := range []struct {
+		host string
+		ok   bool
+	}{
+		{"", true}, // 127.0.0.1:port
+		{"localhost:" + port, true},
+		{"LOCALHOST:" + port, true},
+		{"[::1]:" + port, true},
+		{"rebound.example:" + port, false},
+		{"127.0.0.1.rebound.example:" + port, false},
+	} {
+		h := http.Header{}
+		if tt.host != "" {
+			h.Set("Host", tt.host)
+		}
+		c, resp, err := dial(t, ts, "/ws/counter?last=3", h)
+		if tt.ok {
+			if err != nil {
+				t.Errorf("Host %q: %v, want the upgrade", tt.host, err)
+				continue
+			}
+			c.until("status")
+			c.conn.Close()
+			continue
+		}
+		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Errorf("Host %q: err %v, resp %v; want 403", tt.host, err, resp)
+		}
+	}
+
+	// A list given to the server replaces the default.
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, MaxRuns: 2,
+		AllowedHosts: []string{"class.example", "10.0.0.7"}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts2 := httptest.NewServer(s.Handler())
+	defer ts2.Close()
+	for host, ok := range map[string]bool{"class.example:8080": true, "10.0.0.7": true, "127.0.0.1:" + port: false} {
+		c, resp, err := dial(t, ts2, "/ws/counter?last=3", http.Header{"Host": {host}})
+		if ok != (err == nil) {
+			t.Errorf("allowed class.example, 10.0.0.7; Host %q: err %v, resp %v", host, err, resp)
+		}
+		if err == nil {
+			c.until("status")
+			c.conn.Close()
 		}
 	}
 }
