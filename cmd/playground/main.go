@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,6 +39,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", ":8080", "address to listen on")
 	maxRuns := fs.Int("max-runs", lab.DefaultMaxRuns, "most live runs (websockets and API runs) at once")
+	allowHosts := fs.String("allow-host", strings.Join(lab.LocalHosts(), ","),
+		"comma-separated names and addresses students' browsers reach this server by; websockets addressed to any other name are refused (DNS rebinding); * allows any")
 	verbose := fs.Bool("v", false, "log debug messages")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -58,11 +61,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	srv, err := lab.NewServer(lab.Config{
-		Scenarios: scenarios.All(),
-		Pages:     templates.Pages{},
-		Static:    static.FS,
-		MaxRuns:   *maxRuns,
-		Log:       log,
+		Scenarios:    scenarios.All(),
+		Pages:        templates.Pages{},
+		Static:       static.FS,
+		MaxRuns:      *maxRuns,
+		AllowedHosts: splitList(*allowHosts),
+		Log:          log,
 	})
 	if err != nil {
 		return err
@@ -117,4 +121,15 @@ func displayURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// splitList reads a comma-separated flag value.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // TestRunServesAndShutsDown starts the real command on a free port, checks
@@ -73,7 +75,7 @@ func TestRunHelp(t *testing.T) {
 		if err := run(context.Background(), []string{arg}, &out); err != nil {
 			t.Errorf("run %s = %v, want nil", arg, err)
 		}
-		for _, want := range []string{"Usage of playground", "-addr", "-max-runs"} {
+		for _, want := range []string{"Usage of playground", "-addr", "-max-runs", "-allow-host"} {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("run %s printed %q, want it to contain %q", arg, out.String(), want)
 			}
@@ -179,4 +181,36 @@ func trunc(s string) string {
 		return s[:200] + "…"
 	}
 	return s
+}
+
+// TestAllowHost: -allow-host names what a websocket may be addressed to,
+// for a classroom that reaches the server by a name of its own.
+func TestAllowHost(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		host string
+		ok   bool
+	}{
+		{nil, "class.example", false},
+		{nil, "localhost", true},
+		{[]string{"-allow-host", "class.example, 10.1.2.3"}, "class.example", true},
+		{[]string{"-allow-host", "class.example,10.1.2.3"}, "10.1.2.3", true},
+		{[]string{"-allow-host", "class.example"}, "localhost", false},
+		{[]string{"-allow-host", "*"}, "anything.example", true},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		url, errc := startRun(t, ctx, tt.args...)
+		ws := "ws" + strings.TrimPrefix(url, "http") + "ws/kmeans"
+		conn, resp, err := websocket.DefaultDialer.Dial(ws, http.Header{"Host": {tt.host}})
+		if err == nil {
+			conn.Close()
+		}
+		if (err == nil) != tt.ok {
+			t.Errorf("%v, Host %s: err %v, resp %v; want allowed=%v", tt.args, tt.host, err, resp, tt.ok)
+		}
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}
 }
