@@ -954,3 +954,22 @@ func TestWebsocketHostAllowlist(t *testing.T) {
 		}
 	}
 }
+
+// TestContentSecurityPolicy: every answer carries a policy that allows
+// only this server's scripts, so markup that slipped into a page (an SVG,
+// a note) cannot run code; e2e checks the pages work under it.
+func TestContentSecurityPolicy(t *testing.T) {
+	_, ts := newTestServer(t, 2)
+	for _, path := range []string{"/", "/s/counter", "/s/counter?last=0", "/api/scenarios/counter/plot.svg"} {
+		_, _, h := get(t, ts.URL+path)
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'self'", "script-src 'self';", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'self'"} {
+			if !strings.Contains(csp+";", want) {
+				t.Errorf("GET %s: Content-Security-Policy %q lacks %q", path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-eval") || strings.Contains(csp, "script-src 'self' 'unsafe-inline'") {
+			t.Errorf("GET %s: Content-Security-Policy %q lets inline scripts run", path, csp)
+		}
+	}
+}
