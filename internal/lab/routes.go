@@ -26,7 +26,7 @@ const maxPlottedSteps = 1000
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	// HEAD is GET without the body (net/http drops it), for link checkers.
-	r.Use(securityHeaders, s.endOnShutdown, middleware.GetHead)
+	r.Use(s.withRequestLog, securityHeaders, s.endOnShutdown, middleware.GetHead)
 	r.Get("/", s.handle(s.handleCatalogue))
 	r.Get("/s/{slug}", s.handle(s.handlePage))
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
@@ -113,7 +113,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	run, err := s.newRun(req.sc, req.vals)
+	run, err := s.newRun(r, req.sc, req.vals)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (s *Server) startRun(r *http.Request, extra ...string) (request, *Run, erro
 	if !s.acquire() {
 		return req, nil, &httpError{status: http.StatusServiceUnavailable, msg: s.busyMessage()}
 	}
-	run, err := s.newRun(req.sc, req.vals)
+	run, err := s.newRun(r, req.sc, req.vals)
 	if err != nil {
 		s.release()
 		return req, nil, err
@@ -278,10 +278,10 @@ func (s *Server) cutShort(w http.ResponseWriter, r *http.Request, ctx context.Co
 	case errors.Is(cause, errShuttingDown):
 		msg = fmt.Sprintf("stopped after step %d: %v; ask again in a moment", step, errShuttingDown)
 	default:
-		s.log.Debug("client gone", "path", r.URL.Path, "step", step)
+		s.logFor(r).Debug("client gone", "path", r.URL.Path, "step", step)
 		return errorMessage{}, false
 	}
-	s.log.Info("stream cut short", "path", r.URL.Path, "step", step, "why", context.Cause(ctx))
+	s.logFor(r).Info("stream cut short", "path", r.URL.Path, "step", step, "why", context.Cause(ctx))
 	// The write deadline is about to pass: leave time for the last line.
 	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeWait))
 	return errorMessage{Type: "error", Message: msg}, true
@@ -417,11 +417,11 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !hostAllowed(s.hosts, r.Host) {
-		s.log.Warn("websocket refused: host not allowed", "host", r.Host, "origin", r.Header.Get("Origin"))
+		s.logFor(r).Warn("websocket refused: host not allowed", "host", r.Host, "origin", r.Header.Get("Origin"))
 		return &httpError{status: http.StatusForbidden,
 			msg: fmt.Sprintf("this server does not answer to the name %q; its operator can add it with -allow-host", r.Host)}
 	}
-	conn, upErr := s.upgrader.Upgrade(w, r, nil)
+	conn, upErr := s.upgrader.Upgrade(w, r, http.Header{"X-Request-Id": {w.Header().Get("X-Request-Id")}})
 	if upErr != nil {
 		return nil // the upgrader has answered (403 for a foreign origin, 400 …)
 	}
@@ -434,7 +434,7 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	defer s.release()
-	run, err := s.newRun(req.sc, req.vals)
+	run, err := s.newRun(r, req.sc, req.vals)
 	if err != nil {
 		refuse(conn, s.publicMessage(r, err), websocket.CloseInternalServerErr)
 		return nil
@@ -444,7 +444,7 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	defer s.sessions.Done()
-	newSession(conn, run, s.log).serve(s.ctx)
+	newSession(conn, run, s.logFor(r)).serve(s.ctx)
 	return nil
 }
 

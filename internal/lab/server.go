@@ -245,7 +245,7 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 			return
 		}
 		if errors.Is(err, context.Canceled) {
-			s.log.Debug("client gone", "path", r.URL.Path)
+			s.logFor(r).Debug("client gone", "path", r.URL.Path)
 			return // nobody is left to answer
 		}
 		if errors.Is(err, errStreamTime) {
@@ -263,7 +263,7 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		}
 		var page bytes.Buffer
 		if err := s.pages.Error(status, title, body.Error).Render(r.Context(), &page); err != nil {
-			s.log.Error("rendering the error page", "path", r.URL.Path, "err", err)
+			s.logFor(r).Error("rendering the error page", "path", r.URL.Path, "err", err)
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)
@@ -321,7 +321,7 @@ func (s *Server) public(r *http.Request, err error) (int, jsonError) {
 		// Run.safely has logged it with its stack.
 		return http.StatusInternalServerError, jsonError{Error: panicErr.Error()}
 	default:
-		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		s.logFor(r).Error("request failed", "path", r.URL.Path, "err", err)
 		return http.StatusInternalServerError, jsonError{Error: "internal error"}
 	}
 }
@@ -332,7 +332,7 @@ func (s *Server) publicMessage(r *http.Request, err error) errorMessage {
 	return errorMessage{Type: "error", Message: body.Error, Param: body.Param}
 }
 
-// newRun builds a run that logs a scenario's panic to the server's logger.
-func (s *Server) newRun(sc *Scenario, v Values) (*Run, error) {
-	return newRun(sc, v, s.log)
+// newRun builds a run that logs a scenario's panic to r's logger.
+func (s *Server) newRun(r *http.Request, sc *Scenario, v Values) (*Run, error) {
+	return newRun(sc, v, s.logFor(r))
 }

@@ -973,3 +973,56 @@ func TestContentSecurityPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestIDInLogs: every line logged for a request or its websocket
+// session carries the request's ID, which the response names, so an
+// operator can find a user's trouble by it.
+func TestRequestIDInLogs(t *testing.T) {
+	var logs syncBuffer
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, MaxRuns: 2,
+		Log: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+
+	_, body, h := get(t, ts.URL+"/api/scenarios/counter/run?panic_at=2")
+	if !strings.Contains(body, "failed during step") {
+		t.Fatalf("run: %s", body)
+	}
+	runID := h.Get("X-Request-Id")
+	c, resp, err := dial(t, ts, "/ws/counter?panic_at=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsID := resp.Header.Get("X-Request-Id")
+	c.until("status")
+	c.send(`{"type":"step"}`)
+	c.until("error")
+	c.conn.Close()
+	if runID == "" || wsID == "" || runID == wsID {
+		t.Fatalf("request IDs %q and %q, want two different ones", runID, wsID)
+	}
+
+	waitFor(t, func() bool { return strings.Count(logs.String(), "scenario panic") == 2 })
+	seen := map[string]int{}
+	for line := range strings.Lines(logs.String()) {
+		var l struct {
+			Msg string `json:"msg"`
+			ID  string `json:"request_id"`
+		}
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("log line %q is not JSON: %v", line, err)
+		}
+		if l.ID == "" {
+			t.Errorf("log line without a request_id: %s", line)
+		}
+		if l.Msg == "scenario panic" {
+			seen[l.ID]++
+		}
+	}
+	if seen[runID] != 1 || seen[wsID] != 1 {
+		t.Errorf("scenario panics logged with request IDs %v, want one with %s and one with %s", seen, runID, wsID)
+	}
+}
