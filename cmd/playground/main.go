@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -41,6 +42,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	maxRuns := fs.Int("max-runs", lab.DefaultMaxRuns, "most live runs (websockets and API runs) at once")
 	allowHosts := fs.String("allow-host", strings.Join(lab.LocalHosts(), ","),
 		"comma-separated names and addresses students' browsers reach this server by; websockets addressed to any other name are refused (DNS rebinding); * allows any")
+	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this address, such as localhost:6060; off when empty. Never a public address")
 	verbose := fs.Bool("v", false, "log debug messages")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -54,11 +57,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
+	log, err := newLogger(os.Stderr, *logFormat, *verbose)
+	if err != nil {
+		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	srv, err := lab.NewServer(lab.Config{
 		Scenarios:    scenarios.All(),
@@ -87,6 +89,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "ML playground serving on %s\n", displayURL(ln.Addr()))
+	if *pprofAddr != "" {
+		stopProfiler, err := serveProfiler(*pprofAddr, stdout, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopProfiler()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -132,4 +142,40 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// newLogger writes log lines in format ("text" or "json") to w.
+func newLogger(w io.Writer, format string, verbose bool) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if verbose {
+		opts.Level = slog.LevelDebug
+	}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("-log-format %q: want text or json", format)
+}
+
+// serveProfiler serves net/http/pprof on its own listener, so the
+// profiler is never reachable at the public address; it returns a
+// function that stops it.
+func serveProfiler(addr string, stdout io.Writer, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("-pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go hs.Serve(ln)
+	fmt.Fprintf(stdout, "profiler on %sdebug/pprof/\n", displayURL(ln.Addr()))
+	return func() { hs.Close() }, nil
 }

@@ -214,3 +214,77 @@ func TestAllowHost(t *testing.T) {
 		}
 	}
 }
+
+// TestLogFormat: -log-format picks JSON lines or text; anything else is
+// refused.
+func TestLogFormat(t *testing.T) {
+	for _, tt := range []struct {
+		format string
+		want   string
+	}{
+		{"json", `{"time":`},
+		{"text", `time=`},
+	} {
+		var buf strings.Builder
+		log, err := newLogger(&buf, tt.format, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		log.Info("hello", "request_id", "abc")
+		if !strings.HasPrefix(buf.String(), tt.want) || !strings.Contains(buf.String(), "abc") {
+			t.Errorf("-log-format %s wrote %q, want it to start with %q", tt.format, buf.String(), tt.want)
+		}
+	}
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-log-format", "xml", "-addr", "127.0.0.1:0"}, &out); err == nil || !strings.Contains(err.Error(), "log-format") {
+		t.Errorf("-log-format xml: %v, want an error naming the flag", err)
+	}
+}
+
+// TestPprof: -pprof serves Go's profiler on its own address, never on the
+// public one.
+func TestPprof(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, []string{"-addr", "127.0.0.1:0", "-pprof", "127.0.0.1:0"}, pw)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	var public, pprof string
+	for (public == "" || pprof == "") && lines.Scan() {
+		if u, ok := strings.CutPrefix(lines.Text(), "ML playground serving on "); ok {
+			public = u
+		}
+		if u, ok := strings.CutPrefix(lines.Text(), "profiler on "); ok {
+			pprof = u
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if public == "" || pprof == "" {
+		t.Fatalf("output names public %q and profiler %q, want both", public, pprof)
+	}
+	for _, tt := range []struct {
+		url    string
+		status int
+	}{
+		{pprof, 200},
+		{pprof + "goroutine?debug=1", 200},
+		{public + "debug/pprof/", 404},
+	} {
+		resp, err := http.Get(tt.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("GET %s = %d, want %d", tt.url, resp.StatusCode, tt.status)
+		}
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Errorf("run: %v", err)
+	}
+}
