@@ -200,9 +200,12 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 		}
 		limit = maxPlottedSteps
 	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	if r.Method == http.MethodHead {
+		return nil // the parameters are valid; the frames are not wanted
+	}
 	ctx, cancel := streamContext(r)
 	defer cancel()
-	w.Header().Set("Content-Type", "application/x-ndjson")
 	bw := bufio.NewWriterSize(w, 32<<10)
 	flusher, _ := w.(http.Flusher)
 	// Headers are sent once a line is: from then on, a stream that cannot
@@ -312,6 +315,11 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	filename := req.sc.Slug + "-metrics.csv"
+	if r.Method == http.MethodHead {
+		csvHeaders(w, filename)
+		return nil
+	}
 	ctx, cancel := streamContext(r)
 	defer cancel()
 	var names []string
@@ -340,7 +348,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	writeCSV(w, req.sc.Slug+"-metrics.csv", rows)
+	writeCSV(w, filename, rows)
 	return nil
 }
 
@@ -361,6 +369,19 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := req.sc.Panel(panel); !ok {
 		return &ParamError{Name: "panel", Value: panel, Allowed: "one of " + panelNames(req.sc)}
 	}
+	name := fmt.Sprintf("%s-%s-step%d", req.sc.Slug, panel, step)
+	png := strings.HasSuffix(r.URL.Path, ".png")
+	if png {
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.png"`)
+	} else {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.svg"`)
+	}
+	if r.Method == http.MethodHead {
+		// Whether the run reaches the step is known only by running it.
+		return nil
+	}
 	ctx, cancel := streamContext(r)
 	defer cancel()
 	if err := run.AdvanceContext(ctx, step); err != nil {
@@ -370,14 +391,11 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 		return &ParamError{Name: "step", Value: strconv.Itoa(step),
 			Allowed: fmt.Sprintf("this run ends at step %d", run.StepNumber())}
 	}
-	name := fmt.Sprintf("%s-%s-step%d", req.sc.Slug, panel, step)
-	if strings.HasSuffix(r.URL.Path, ".png") {
+	if png {
 		img, err := run.PNG(panel, 144)
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", "image/png")
-		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.png"`)
 		w.Write(img)
 		return nil
 	}
@@ -385,17 +403,19 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Content-Disposition", `inline; filename="`+name+`.svg"`)
 	w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n"))
 	w.Write(svg)
 	return nil
 }
 
 func writeCSV(w http.ResponseWriter, filename string, rows [][]string) {
+	csvHeaders(w, filename)
+	csv.NewWriter(w).WriteAll(rows)
+}
+
+func csvHeaders(w http.ResponseWriter, filename string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	csv.NewWriter(w).WriteAll(rows)
 }
 
 func sortedKeys(m map[string]float64) []string {

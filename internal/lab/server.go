@@ -253,6 +253,7 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeWait))
 		}
 		status, body := s.public(r, err)
+		w.Header().Del("Content-Disposition") // set for the answer that failed
 		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/ws/") {
 			writeJSONError(w, status, body)
 			return

@@ -1026,3 +1026,40 @@ func TestRequestIDInLogs(t *testing.T) {
 		t.Errorf("scenario panics logged with request IDs %v, want one with %s and one with %s", seen, runID, wsID)
 	}
 }
+
+// TestHeadComputesNothing: HEAD on a route that steps a run checks the
+// parameters and answers, without computing what GET would send.
+func TestHeadComputesNothing(t *testing.T) {
+	var steps atomic.Int64
+	s, err := NewServer(Config{Scenarios: []*Scenario{slowScenario(&steps)}, Pages: fakePages{}, MaxRuns: 1,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	for _, tt := range []struct {
+		path   string
+		status int
+		ctype  string
+	}{
+		{"/api/scenarios/slow/run", 200, "application/x-ndjson"},
+		{"/api/scenarios/slow/metrics.csv", 200, "text/csv"},
+		{"/api/scenarios/slow/plot.svg?step=5000", 200, "image/svg+xml"},
+		{"/api/scenarios/slow/plot.png?step=5000", 200, "image/png"},
+		{"/api/scenarios/slow/plot.png?step=5001", 400, "application/json"},
+		{"/api/scenarios/slow/run?last=0", 400, "application/json"},
+	} {
+		resp, err := http.Head(ts.URL + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), tt.ctype) {
+			t.Errorf("HEAD %s = %d %s, want %d %s", tt.path, resp.StatusCode, resp.Header.Get("Content-Type"), tt.status, tt.ctype)
+		}
+	}
+	if n := steps.Load(); n != 0 {
+		t.Errorf("HEAD requests took %d steps, want none", n)
+	}
+}
