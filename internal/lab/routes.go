@@ -231,7 +231,7 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		if ctx.Err() != nil {
-			if m, ok := s.cutShort(w, r, ctx, run.StepNumber(), plots == 1); ok {
+			if m, ok := s.cutShort(ctx, w, r, run.StepNumber(), plots == 1); ok {
 				endWith(m)
 			}
 			return nil
@@ -269,7 +269,7 @@ func streamContext(r *http.Request) (context.Context, context.CancelFunc) {
 // cutShort says why a stream stopped after step, once ctx has ended, and
 // makes time to write it; it reports false when the client has gone and
 // nobody is left to tell.
-func (s *Server) cutShort(w http.ResponseWriter, r *http.Request, ctx context.Context, step int, plots bool) (errorMessage, bool) {
+func (s *Server) cutShort(ctx context.Context, w http.ResponseWriter, r *http.Request, step int, plots bool) (errorMessage, bool) {
 	var msg string
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, errStreamTime):
