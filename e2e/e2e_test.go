@@ -419,3 +419,37 @@ func TestListControls(t *testing.T) {
 	}
 	p.step(1)
 }
+
+// TestContentSecurityPolicy: the pages are served with a policy, and the
+// catalogue, a scenario page playing (SVG frames swapped in, formulas
+// typeset by KaTeX) and the error page run under it with nothing blocked.
+func TestContentSecurityPolicy(t *testing.T) {
+	for _, path := range []string{"/", "/s/kmeans", "/s/kmeans?k=99"} {
+		resp, err := http.Get(baseURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+			t.Fatalf("GET %s: Content-Security-Policy %q, want one that allows only this server's scripts", path, csp)
+		}
+	}
+	p := newTab(t)
+	p.do("loading the catalogue", chromedp.Navigate(baseURL+"/"))
+	p.waitJS("the catalogue is shown", `document.readyState === 'complete' && document.querySelectorAll('a[href^="/s/"]').length > 0`)
+	p.open("/s/kmeans")
+	p.click("play")
+	p.waitJS("frames arrive while playing", `window.__e2e.socketFrames > 3`)
+	p.click("pause")
+	p.do("loading the error page", chromedp.Navigate(baseURL+"/s/kmeans?k=99"))
+	p.waitJS("the error page is shown", `!!document.querySelector('[data-testid=error-message]')`)
+	p.allowConsole = true // Chrome logs the 400 of the document itself
+	if v := eval[[]string](p, `window.__e2e.csp`); len(v) > 0 {
+		t.Errorf("the error page broke the Content-Security-Policy: %v", v)
+	}
+	for _, e := range p.takeConsoleErrors() {
+		if !strings.Contains(e, "400") {
+			t.Errorf("browser error: %s", e)
+		}
+	}
+}

@@ -184,14 +184,20 @@ func browserCtx(t *testing.T) context.Context {
 // messages the page receives, so a test can wait for "a frame arrived" or
 // "the status arrived" and not only for what the DOM shows; framesAtStatus
 // is how many frames had come when the last status came, which tells the
-// frames that followed a status. It only listens; the app's own handlers
-// run unchanged.
+// frames that followed a status. It records what the Content-Security-Policy
+// blocked, as a console error too, so every test fails on it. It only
+// listens; the app's own handlers run unchanged.
 const instrumentJS = `(() => {
   const Native = window.WebSocket;
   const s = window.__e2e = {
     sockets: 0, runs: 0, frames: 0, status: 0, socketFrames: 0,
-    lastStatus: null, framesAtStatus: 0, lastQuery: null, errors: [], steps: [],
+    lastStatus: null, framesAtStatus: 0, lastQuery: null, errors: [], steps: [], csp: [],
   };
+  document.addEventListener('securitypolicyviolation', (ev) => {
+    const v = ev.effectiveDirective + ' blocked ' + (ev.blockedURI || 'inline') + ' at ' + ev.sourceFile + ':' + ev.lineNumber;
+    s.csp.push(v);
+    console.error('CSP violation: ' + v);
+  });
   class Tracked extends Native {
     constructor(...args) {
       super(...args);

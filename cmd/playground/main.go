@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,6 +40,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", ":8080", "address to listen on")
 	maxRuns := fs.Int("max-runs", lab.DefaultMaxRuns, "most live runs (websockets and API runs) at once")
+	allowHosts := fs.String("allow-host", strings.Join(lab.LocalHosts(), ","),
+		"comma-separated names and addresses students' browsers reach this server by; websockets addressed to any other name are refused (DNS rebinding); * allows any")
+	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this address, such as localhost:6060; off when empty. Never a public address")
 	verbose := fs.Bool("v", false, "log debug messages")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -51,18 +57,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
+	log, err := newLogger(os.Stderr, *logFormat, *verbose)
+	if err != nil {
+		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	srv, err := lab.NewServer(lab.Config{
-		Scenarios: scenarios.All(),
-		Pages:     templates.Pages{},
-		Static:    static.FS,
-		MaxRuns:   *maxRuns,
-		Log:       log,
+		Scenarios:    scenarios.All(),
+		Pages:        templates.Pages{},
+		Static:       static.FS,
+		MaxRuns:      *maxRuns,
+		AllowedHosts: splitList(*allowHosts),
+		Log:          log,
 	})
 	if err != nil {
 		return err
@@ -75,13 +81,22 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		// Long enough for the largest headless run; websockets clear it on upgrade.
+		// The longest a headless run streams: one that would take longer
+		// stops just before with an error line. Websockets clear it on upgrade.
 		WriteTimeout:   2 * time.Minute,
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "ML playground serving on %s\n", displayURL(ln.Addr()))
+	if *pprofAddr != "" {
+		stopProfiler, err := serveProfiler(*pprofAddr, stdout, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopProfiler()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -94,8 +109,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	// Websockets are hijacked connections: close them with a close frame
-	// first, then let in-flight HTTP requests finish.
+	// first; that also stops every request in flight, which ends with an
+	// error line or a 503 saying why. Then wait for those last words.
 	err = errors.Join(srv.Shutdown(shutdownCtx), hs.Shutdown(shutdownCtx))
+	if err != nil {
+		hs.Close()
+	}
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
 	}
@@ -112,4 +131,51 @@ func displayURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// splitList reads a comma-separated flag value.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// newLogger writes log lines in format ("text" or "json") to w.
+func newLogger(w io.Writer, format string, verbose bool) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if verbose {
+		opts.Level = slog.LevelDebug
+	}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("-log-format %q: want text or json", format)
+}
+
+// serveProfiler serves net/http/pprof on its own listener, so the
+// profiler is never reachable at the public address; it returns a
+// function that stops it.
+func serveProfiler(addr string, stdout io.Writer, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("-pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go hs.Serve(ln)
+	fmt.Fprintf(stdout, "profiler on %sdebug/pprof/\n", displayURL(ln.Addr()))
+	return func() { hs.Close() }, nil
 }

@@ -2,10 +2,12 @@ package lab
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gorilla/websocket"
 )
 
@@ -22,7 +25,8 @@ const maxPlottedSteps = 1000
 // Handler returns the whole public surface of the playground.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(securityHeaders)
+	// HEAD is GET without the body (net/http drops it), for link checkers.
+	r.Use(s.withRequestLog, securityHeaders, s.endOnShutdown, middleware.GetHead)
 	r.Get("/", s.handle(s.handleCatalogue))
 	r.Get("/s/{slug}", s.handle(s.handlePage))
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
@@ -37,29 +41,66 @@ func (s *Server) Handler() http.Handler {
 		w.Write([]byte("ok"))
 	})
 	if s.static != nil {
-		files := http.StripPrefix("/static/", http.FileServerFS(s.static))
-		r.Get("/static/*", func(w http.ResponseWriter, r *http.Request) {
-			// Assets are embedded in the binary: cache for a while, revalidate after.
-			w.Header().Set("Cache-Control", "public, max-age=300")
-			files.ServeHTTP(w, r)
-		})
+		r.Get("/static/*", s.handle(s.handleStatic))
 	}
-	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no page at %s", r.URL.Path)}
-	}))
+	r.NotFound(s.handle(notFound))
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		// Every route is read-only.
+		w.Header().Set("Allow", "GET, HEAD")
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
 		writeJSONError(w, http.StatusMethodNotAllowed, jsonError{Error: r.Method + " is not allowed here; use GET"})
 	})
 	return r
 }
 
+// contentSecurityPolicy lets a page run only this server's scripts and
+// connect only to it. Style attributes are allowed: templates and
+// server-drawn SVGs use them, and a style cannot run code. Plots carry
+// their raster as a data: image; KaTeX loads its fonts from /static/.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
+	"form-action 'self'; frame-ancestors 'self'"
+
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 		next.ServeHTTP(w, r)
+	})
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) error {
+	return &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no page at %s", r.URL.Path)}
+}
+
+// handleStatic serves the embedded assets' files, and no directory: a
+// listing would only show what is there to probe.
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	if st, err := fs.Stat(s.static, name); err != nil || st.IsDir() {
+		return notFound(w, r)
+	}
+	// Assets are embedded in the binary: cache for a while, revalidate after.
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	http.ServeFileFS(w, r, s.static, name)
+	return nil
+}
+
+// endOnShutdown ends a request's context when the server shuts down, so
+// a request in flight stops and says why instead of holding shutdown up.
+func (s *Server) endOnShutdown(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancelCause(r.Context())
+		defer cancel(nil)
+		stop := context.AfterFunc(s.ctx, func() { cancel(errShuttingDown) })
+		defer stop()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -72,7 +113,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	run, err := s.newRun(req.sc, req.vals)
+	run, err := s.newRun(r, req.sc, req.vals)
 	if err != nil {
 		return err
 	}
@@ -128,7 +169,7 @@ func (s *Server) startRun(r *http.Request, extra ...string) (request, *Run, erro
 	if !s.acquire() {
 		return req, nil, &httpError{status: http.StatusServiceUnavailable, msg: s.busyMessage()}
 	}
-	run, err := s.newRun(req.sc, req.vals)
+	run, err := s.newRun(r, req.sc, req.vals)
 	if err != nil {
 		s.release()
 		return req, nil, err
@@ -160,18 +201,24 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 		limit = maxPlottedSteps
 	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
+	if r.Method == http.MethodHead {
+		return nil // the parameters are valid; the frames are not wanted
+	}
+	ctx, cancel := streamContext(r)
+	defer cancel()
 	bw := bufio.NewWriterSize(w, 32<<10)
 	flusher, _ := w.(http.Flusher)
+	// Headers are sent once a line is: from then on, a stream that cannot
+	// go on ends with an error line, so a client can tell it was cut.
+	endWith := func(m errorMessage) {
+		line, _ := json.Marshal(m)
+		bw.Write(append(line, '\n'))
+		bw.Flush()
+	}
 	for {
-		if r.Context().Err() != nil {
-			return nil // client gone
-		}
 		b, err := run.JSON(plots == 1)
 		if err != nil {
-			// Headers are sent: end the stream with an error line.
-			line, _ := json.Marshal(errorMessageFor(err))
-			bw.Write(append(line, '\n'))
-			bw.Flush()
+			endWith(errorMessageFor(err))
 			return nil
 		}
 		bw.Write(append(b, '\n'))
@@ -179,10 +226,15 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 		if run.StepNumber() >= limit {
-			line, _ := json.Marshal(errorMessage{Type: "error",
+			endWith(errorMessage{Type: "error",
 				Message: fmt.Sprintf("stopped after %d drawn frames; ask for fewer steps, or leave out plots=1", limit)})
-			bw.Write(append(line, '\n'))
-			break
+			return nil
+		}
+		if ctx.Err() != nil {
+			if m, ok := s.cutShort(ctx, w, r, run.StepNumber(), plots == 1); ok {
+				endWith(m)
+			}
+			return nil
 		}
 		if bw.Buffered() > 16<<10 && flusher != nil {
 			bw.Flush()
@@ -194,6 +246,48 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 	}
 	bw.Flush()
 	return nil
+}
+
+// Why a stream stops before its end, besides its client leaving.
+var (
+	errShuttingDown = errors.New("the server is shutting down")
+	errStreamTime   = errors.New("the stream took as long as the server lets one take")
+)
+
+// streamContext bounds a response that steps a run by the server's write
+// timeout, less a margin for its last words: a stream the timeout would
+// break off mid-line stops in time to say so instead.
+func streamContext(r *http.Request) (context.Context, context.CancelFunc) {
+	hs, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+	if hs == nil || hs.WriteTimeout <= 0 {
+		return context.WithCancel(r.Context())
+	}
+	margin := min(hs.WriteTimeout/10, writeWait)
+	return context.WithTimeoutCause(r.Context(), hs.WriteTimeout-margin, errStreamTime)
+}
+
+// cutShort says why a stream stopped after step, once ctx has ended, and
+// makes time to write it; it reports false when the client has gone and
+// nobody is left to tell.
+func (s *Server) cutShort(ctx context.Context, w http.ResponseWriter, r *http.Request, step int, plots bool) (errorMessage, bool) {
+	var msg string
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errStreamTime):
+		hs, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+		msg = fmt.Sprintf("stopped after step %d: %v (%v); ask for fewer steps, steps=%d or less", step, errStreamTime, hs.WriteTimeout, step)
+		if plots {
+			msg += ", or leave out plots=1"
+		}
+	case errors.Is(cause, errShuttingDown):
+		msg = fmt.Sprintf("stopped after step %d: %v; ask again in a moment", step, errShuttingDown)
+	default:
+		s.logFor(r).Debug("client gone", "path", r.URL.Path, "step", step)
+		return errorMessage{}, false
+	}
+	s.logFor(r).Info("stream cut short", "path", r.URL.Path, "step", step, "why", context.Cause(ctx))
+	// The write deadline is about to pass: leave time for the last line.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeWait))
+	return errorMessage{Type: "error", Message: msg}, true
 }
 
 func (s *Server) handleData(w http.ResponseWriter, r *http.Request) error {
@@ -221,9 +315,19 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	filename := req.sc.Slug + "-metrics.csv"
+	if r.Method == http.MethodHead {
+		csvHeaders(w, filename)
+		return nil
+	}
+	ctx, cancel := streamContext(r)
+	defer cancel()
 	var names []string
 	var rows [][]string
 	for {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
 		f, err := run.Frame(false)
 		if err != nil {
 			return err
@@ -244,7 +348,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	writeCSV(w, req.sc.Slug+"-metrics.csv", rows)
+	writeCSV(w, filename, rows)
 	return nil
 }
 
@@ -265,21 +369,33 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := req.sc.Panel(panel); !ok {
 		return &ParamError{Name: "panel", Value: panel, Allowed: "one of " + panelNames(req.sc)}
 	}
-	if err := run.Advance(step); err != nil {
+	name := fmt.Sprintf("%s-%s-step%d", req.sc.Slug, panel, step)
+	png := strings.HasSuffix(r.URL.Path, ".png")
+	if png {
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.png"`)
+	} else {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.svg"`)
+	}
+	if r.Method == http.MethodHead {
+		// Whether the run reaches the step is known only by running it.
+		return nil
+	}
+	ctx, cancel := streamContext(r)
+	defer cancel()
+	if err := run.AdvanceContext(ctx, step); err != nil {
 		return err
 	}
 	if run.StepNumber() < step {
 		return &ParamError{Name: "step", Value: strconv.Itoa(step),
 			Allowed: fmt.Sprintf("this run ends at step %d", run.StepNumber())}
 	}
-	name := fmt.Sprintf("%s-%s-step%d", req.sc.Slug, panel, step)
-	if strings.HasSuffix(r.URL.Path, ".png") {
+	if png {
 		img, err := run.PNG(panel, 144)
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", "image/png")
-		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.png"`)
 		w.Write(img)
 		return nil
 	}
@@ -287,17 +403,19 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Content-Disposition", `inline; filename="`+name+`.svg"`)
 	w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n"))
 	w.Write(svg)
 	return nil
 }
 
 func writeCSV(w http.ResponseWriter, filename string, rows [][]string) {
+	csvHeaders(w, filename)
+	csv.NewWriter(w).WriteAll(rows)
+}
+
+func csvHeaders(w http.ResponseWriter, filename string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	csv.NewWriter(w).WriteAll(rows)
 }
 
 func sortedKeys(m map[string]float64) []string {
@@ -318,7 +436,12 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 	if errors.As(err, &he) && he.status == http.StatusNotFound {
 		return err
 	}
-	conn, upErr := s.upgrader.Upgrade(w, r, nil)
+	if !hostAllowed(s.hosts, r.Host) {
+		s.logFor(r).Warn("websocket refused: host not allowed", "host", r.Host, "origin", r.Header.Get("Origin"))
+		return &httpError{status: http.StatusForbidden,
+			msg: fmt.Sprintf("this server does not answer to the name %q; its operator can add it with -allow-host", r.Host)}
+	}
+	conn, upErr := s.upgrader.Upgrade(w, r, http.Header{"X-Request-Id": {w.Header().Get("X-Request-Id")}})
 	if upErr != nil {
 		return nil // the upgrader has answered (403 for a foreign origin, 400 …)
 	}
@@ -331,17 +454,17 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	defer s.release()
-	run, err := s.newRun(req.sc, req.vals)
+	run, err := s.newRun(r, req.sc, req.vals)
 	if err != nil {
 		refuse(conn, s.publicMessage(r, err), websocket.CloseInternalServerErr)
 		return nil
 	}
 	if !s.track() {
-		refuse(conn, errorMessage{Type: "error", Message: "the server is shutting down"}, websocket.CloseGoingAway)
+		refuse(conn, errorMessage{Type: "error", Message: errShuttingDown.Error()}, websocket.CloseGoingAway)
 		return nil
 	}
 	defer s.sessions.Done()
-	newSession(conn, run, s.log).serve(s.ctx)
+	newSession(conn, run, s.logFor(r)).serve(s.ctx)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -98,8 +99,16 @@ func (r *Run) Step() error {
 }
 
 // Advance steps until step n or the end of the run.
-func (r *Run) Advance(n int) error {
+func (r *Run) Advance(n int) error { return r.AdvanceContext(context.Background(), n) }
+
+// AdvanceContext steps until step n, the end of the run or the end of
+// ctx, when it returns context.Cause(ctx): a request whose client has gone
+// stops computing between two steps.
+func (r *Run) AdvanceContext(ctx context.Context, n int) error {
 	for r.step < n && !r.Done() {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
 		if err := r.Step(); err != nil {
 			return err
 		}

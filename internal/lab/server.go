@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gorilla/websocket"
@@ -53,7 +54,11 @@ type Config struct {
 	Static    fs.FS
 	// MaxRuns bounds live runs (websockets and API runs) at once.
 	MaxRuns int
-	Log     *slog.Logger
+	// AllowedHosts are the names and addresses a websocket upgrade may
+	// be addressed to (its Host header, without the port); "*" allows
+	// any. Nil allows LocalHosts().
+	AllowedHosts []string
+	Log          *slog.Logger
 }
 
 // DefaultMaxRuns serves a lecture hall of students, each with their own run.
@@ -67,6 +72,7 @@ type Server struct {
 	static    fs.FS
 	log       *slog.Logger
 	runs      chan struct{} // one token per live run
+	hosts     []string      // what a websocket upgrade's Host may name
 	upgrader  websocket.Upgrader
 
 	ctx      context.Context // ends every session on shutdown
@@ -91,12 +97,16 @@ func NewServer(cfg Config) (*Server, error) {
 		static:    cfg.Static,
 		log:       cfg.Log,
 		runs:      make(chan struct{}, cfg.MaxRuns),
+		hosts:     LocalHosts(),
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  1024,
 			WriteBufferSize: 16 << 10,
 			// CheckOrigin left nil: gorilla then refuses an upgrade whose
 			// Origin host differs from the request's Host.
 		},
+	}
+	if cfg.AllowedHosts != nil {
+		s.hosts = normalHosts(cfg.AllowedHosts)
 	}
 	for _, sc := range cfg.Scenarios {
 		if err := sc.Validate(); err != nil {
@@ -191,10 +201,14 @@ func (s *Server) parseRequest(r *http.Request, slug string, extraNames ...string
 	}
 	extra := url.Values{}
 	for name, v := range q {
-		if slices.Contains(extraNames, name) {
-			extra[name] = v
-			delete(q, name)
+		if !slices.Contains(extraNames, name) {
+			continue
 		}
+		if len(v) > 1 {
+			return request{}, badRequest(&ParamError{Name: name, Value: strings.Join(v, ","), Allowed: "given more than once; give it once"})
+		}
+		extra[name] = v
+		delete(q, name)
 	}
 	vals, err := Parse(sc.Params, q)
 	if err != nil {
@@ -203,7 +217,8 @@ func (s *Server) parseRequest(r *http.Request, slug string, extraNames ...string
 	return request{sc: sc, vals: vals, extra: extra}, nil
 }
 
-// intExtra reads a route parameter such as steps=N within [lo, hi].
+// intExtra reads a route parameter such as steps=N within [lo, hi];
+// parseRequest has refused it given twice.
 func intExtra(extra url.Values, name string, lo, hi, def int) (int, error) {
 	v, ok := extra[name]
 	if !ok {
@@ -211,9 +226,6 @@ func intExtra(extra url.Values, name string, lo, hi, def int) (int, error) {
 	}
 	p := Param{Name: name, Kind: KindInt, Min: float64(lo), Max: float64(hi)}
 	vals := newValues(nil)
-	if len(v) != 1 {
-		return 0, badRequest(&ParamError{Name: name, Value: fmt.Sprint(v), Allowed: "given more than once; give it once"})
-	}
 	if err := vals.set(p, v[0]); err != nil {
 		return 0, badRequest(err)
 	}
@@ -232,7 +244,16 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		if err == nil {
 			return
 		}
+		if errors.Is(err, context.Canceled) {
+			s.logFor(r).Debug("client gone", "path", r.URL.Path)
+			return // nobody is left to answer
+		}
+		if errors.Is(err, errStreamTime) {
+			// The write deadline is about to pass: leave time to say why.
+			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeWait))
+		}
 		status, body := s.public(r, err)
+		w.Header().Del("Content-Disposition") // set for the answer that failed
 		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/ws/") {
 			writeJSONError(w, status, body)
 			return
@@ -243,7 +264,7 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		}
 		var page bytes.Buffer
 		if err := s.pages.Error(status, title, body.Error).Render(r.Context(), &page); err != nil {
-			s.log.Error("rendering the error page", "path", r.URL.Path, "err", err)
+			s.logFor(r).Error("rendering the error page", "path", r.URL.Path, "err", err)
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)
@@ -293,11 +314,15 @@ func (s *Server) public(r *http.Request, err error) (int, jsonError) {
 		return he.status, body
 	case errors.As(err, &pe):
 		return http.StatusBadRequest, jsonError{Error: pe.Error(), Param: pe.Name}
+	case errors.Is(err, errShuttingDown):
+		return http.StatusServiceUnavailable, jsonError{Error: errShuttingDown.Error() + "; try again in a moment"}
+	case errors.Is(err, errStreamTime):
+		return http.StatusServiceUnavailable, jsonError{Error: errStreamTime.Error() + "; ask for fewer steps"}
 	case errors.As(err, &panicErr):
 		// Run.safely has logged it with its stack.
 		return http.StatusInternalServerError, jsonError{Error: panicErr.Error()}
 	default:
-		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		s.logFor(r).Error("request failed", "path", r.URL.Path, "err", err)
 		return http.StatusInternalServerError, jsonError{Error: "internal error"}
 	}
 }
@@ -308,7 +333,7 @@ func (s *Server) publicMessage(r *http.Request, err error) errorMessage {
 	return errorMessage{Type: "error", Message: body.Error, Param: body.Param}
 }
 
-// newRun builds a run that logs a scenario's panic to the server's logger.
-func (s *Server) newRun(sc *Scenario, v Values) (*Run, error) {
-	return newRun(sc, v, s.log)
+// newRun builds a run that logs a scenario's panic to r's logger.
+func (s *Server) newRun(r *http.Request, sc *Scenario, v Values) (*Run, error) {
+	return newRun(sc, v, s.logFor(r))
 }

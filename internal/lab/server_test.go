@@ -9,12 +9,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/a-h/templ"
@@ -141,6 +144,10 @@ func TestHTTPRoutes(t *testing.T) {
 		{"/api/scenarios/counter/plot.svg?step=30&last=5", 400, `this run ends at step 5`, "application/json"},
 		{"/api/scenarios/long/run?plots=1&steps=1001", 400, `at most 1000 with plots=1`, "application/json"},
 		{"/api/scenarios/long/run?steps=1001&last=3", 200, `"step":3,"done":true`, "application/x-ndjson"},
+		{"/api/scenarios/counter/plot.svg?panel=line&panel=other", 400, `{"error":"parameter \"panel\": invalid value \"line,other\": given more than once; give it once","param":"panel"}`, "application/json"},
+		{"/api/scenarios/counter/plot.png?step=1&step=2", 400, `"param":"step"`, "application/json"},
+		{"/api/scenarios/counter/run?plots=1&plots=0", 400, `"param":"plots"`, "application/json"},
+		{"/api/scenarios/counter/metrics.csv?steps=1&steps=1", 400, `"param":"steps"`, "application/json"},
 		{"/api/scenarios/counter/run?panic_at=2", 200, `{"type":"error","message":"scenario counter failed during step: internal error"}`, "application/x-ndjson"},
 	}
 	for _, tt := range tests {
@@ -632,5 +639,427 @@ func TestSpeedStopsAreAccepted(t *testing.T) {
 	}
 	if !slices.Contains(stops, DefaultSpeed) {
 		t.Errorf("default speed %g is not a stop of %v", DefaultSpeed, stops)
+	}
+}
+
+var slowLast = Int(Param{Name: "last", Label: "Last", Default: "5000", Min: 1, Max: 5000})
+
+// slowScenario takes 2 ms a step, 10 s for a whole run, and counts the
+// steps it has taken, so a test can see whether a run goes on computing.
+func slowScenario(steps *atomic.Int64) *Scenario {
+	return &Scenario{
+		Slug: "slow", Title: "Slow", Chapter: "0. Tests", Summary: "takes its time", MaxSteps: 5000,
+		Params: Params(slowLast, Seed),
+		Panels: []Panel{{Name: "line", Title: "Line"}},
+		New: func(v Values) (Model, error) {
+			return &slowModel{counterModel: counterModel{last: slowLast.Get(v)}, steps: steps}, nil
+		},
+	}
+}
+
+type slowModel struct {
+	counterModel
+	steps *atomic.Int64
+}
+
+func (m *slowModel) Step() error {
+	time.Sleep(2 * time.Millisecond)
+	m.steps.Add(1)
+	return m.counterModel.Step()
+}
+
+// TestAbandonedRequestStops: a client that gives up on a long request
+// stops its computation and frees its run slot at once, on every route
+// that steps a run.
+func TestAbandonedRequestStops(t *testing.T) {
+	for _, path := range []string{
+		"/api/scenarios/slow/metrics.csv",
+		"/api/scenarios/slow/plot.svg?step=5000",
+		"/api/scenarios/slow/plot.png?step=5000",
+		"/api/scenarios/slow/run",
+	} {
+		t.Run(path, func(t *testing.T) {
+			var steps atomic.Int64
+			s, err := NewServer(Config{Scenarios: []*Scenario{slowScenario(&steps)}, Pages: fakePages{}, MaxRuns: 1,
+				Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := httptest.NewServer(s.Handler())
+			defer ts.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+path, nil)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				if resp, err := http.DefaultClient.Do(req); err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}()
+			waitFor(t, func() bool { return steps.Load() > 10 })
+			cancel()
+			<-done
+			// The whole run takes 10 s: its slot must free well before.
+			waitFor(t, func() bool { return len(s.runs) == 0 })
+			at := steps.Load()
+			time.Sleep(50 * time.Millisecond)
+			if after := steps.Load(); after != at || at >= 5000 {
+				t.Errorf("%d steps when the slot freed, %d 50 ms later: the run went on after its client left", at, after)
+			}
+		})
+	}
+}
+
+// ndjsonLines reads a stream's lines until it ends or breaks off, and
+// says how it ended.
+func ndjsonLines(t *testing.T, body io.Reader) (lines []message, readErr error) {
+	t.Helper()
+	sc := bufio.NewScanner(body)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m message
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line %d %q: %v", len(lines), trunc(sc.Text()), err)
+		}
+		lines = append(lines, m)
+	}
+	return lines, sc.Err()
+}
+
+// TestStreamCutByWriteTimeoutSaysSo: a headless run longer than the
+// server's write timeout ends with an error line that says it was cut and
+// how to ask for less, not with a frame a client would take for the last.
+func TestStreamCutByWriteTimeoutSaysSo(t *testing.T) {
+	var steps atomic.Int64
+	s, err := NewServer(Config{Scenarios: []*Scenario{slowScenario(&steps)}, Pages: fakePages{}, MaxRuns: 1,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(s.Handler())
+	ts.Config.WriteTimeout = 500 * time.Millisecond // the whole run takes 10 s
+	ts.Start()
+	defer ts.Close()
+	resp, err := http.Get(ts.URL + "/api/scenarios/slow/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines, readErr := ndjsonLines(t, resp.Body)
+	if readErr != nil {
+		t.Errorf("the stream broke off: %v", readErr)
+	}
+	if len(lines) < 2 {
+		t.Fatalf("%d lines, want frames then an error line", len(lines))
+	}
+	last := lines[len(lines)-1]
+	prev := lines[len(lines)-2]
+	if last.Type != "error" || !strings.Contains(last.Message, fmt.Sprintf("step %d", prev.Step)) ||
+		!strings.Contains(last.Message, "steps=") {
+		t.Errorf("last line %+v, want an error naming step %d and how to ask for fewer steps", last, prev.Step)
+	}
+	for _, m := range lines[:len(lines)-1] {
+		if m.Type != "frame" || m.Done {
+			t.Fatalf("line %+v before the end, want a frame of a run not done", m)
+		}
+	}
+	// Answers that are not streams say it in their status.
+	for _, path := range []string{"/api/scenarios/slow/metrics.csv", "/api/scenarios/slow/plot.svg?step=5000"} {
+		status, body, _ := get(t, ts.URL+path)
+		if status != http.StatusServiceUnavailable || !strings.Contains(body, "fewer steps") {
+			t.Errorf("GET %s = %d %q, want 503 saying to ask for fewer steps", path, status, body)
+		}
+	}
+}
+
+// TestShutdownEndsStreams: Shutdown ends a headless run in flight with an
+// error line saying why, at once, not when the run is over.
+func TestShutdownEndsStreams(t *testing.T) {
+	client := &http.Client{Timeout: 5 * time.Second} // the run takes 10 s
+	for _, path := range []string{"/api/scenarios/slow/run", "/api/scenarios/slow/metrics.csv"} {
+		var steps atomic.Int64
+		s, err := NewServer(Config{Scenarios: []*Scenario{slowScenario(&steps)}, Pages: fakePages{}, MaxRuns: 1,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(s.Handler())
+		defer ts.Close()
+		type reply struct {
+			status int
+			body   string
+			err    error
+		}
+		got := make(chan reply, 1)
+		go func() {
+			resp, err := client.Get(ts.URL + path)
+			if err != nil {
+				got <- reply{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			got <- reply{resp.StatusCode, string(b), err}
+		}()
+		waitFor(t, func() bool { return steps.Load() > 10 })
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		r := <-got
+		if r.err != nil {
+			t.Errorf("%s: %v", path, r.err)
+			continue
+		}
+		switch {
+		case strings.HasSuffix(path, "/run"):
+			lines, _ := ndjsonLines(t, strings.NewReader(r.body))
+			if last := lines[len(lines)-1]; last.Type != "error" || !strings.Contains(last.Message, "shutting down") {
+				t.Errorf("%s: last line %+v, want an error saying the server is shutting down", path, last)
+			}
+		default:
+			if r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "shutting down") {
+				t.Errorf("%s: %d %q, want 503 saying the server is shutting down", path, r.status, r.body)
+			}
+		}
+	}
+}
+
+// TestStaticListsNoDirectory: /static/ serves files, never a listing of a
+// directory.
+func TestStaticListsNoDirectory(t *testing.T) {
+	static := fstest.MapFS{
+		"app.js":                        {Data: []byte("// app")},
+		"vendor/katex/katex.min.js":     {Data: []byte("// katex")},
+		"vendor/katex/fonts/Main.woff2": {Data: []byte("font")},
+	}
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, Static: static, MaxRuns: 1,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	for _, tt := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/static/app.js", 200, "// app"},
+		{"/static/vendor/katex/fonts/Main.woff2", 200, "font"},
+		{"/static/", 404, "error 404"},
+		{"/static/vendor/", 404, "error 404"},
+		{"/static/vendor/katex/fonts/", 404, "error 404"},
+		{"/static/vendor", 404, "error 404"},
+		{"/static/nope.js", 404, "error 404"},
+	} {
+		status, body, _ := get(t, ts.URL+tt.path)
+		if status != tt.status || !strings.Contains(body, tt.body) {
+			t.Errorf("GET %s = %d %q, want %d containing %q", tt.path, status, trunc(body), tt.status, tt.body)
+		}
+	}
+}
+
+// TestHeadAndOptions: HEAD answers like GET without a body (link checkers
+// use it); OPTIONS says which methods a route takes; other methods get a
+// 405 that says the same.
+func TestHeadAndOptions(t *testing.T) {
+	_, ts := newTestServer(t, 2)
+	for _, path := range []string{"/", "/s/counter?last=5", "/healthz", "/api/scenarios", "/api/scenarios/counter/data.csv"} {
+		_, _, gh := get(t, ts.URL+path)
+		resp, err := http.Head(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(b) != 0 || resp.Header.Get("Content-Type") != gh.Get("Content-Type") {
+			t.Errorf("HEAD %s = %d, %d bytes, %q; want 200, no body, %q", path, resp.StatusCode, len(b), resp.Header.Get("Content-Type"), gh.Get("Content-Type"))
+		}
+	}
+	for _, tt := range []struct {
+		method, path string
+		status       int
+	}{
+		{"OPTIONS", "/", http.StatusNoContent},
+		{"OPTIONS", "/s/counter", http.StatusNoContent},
+		{"OPTIONS", "/api/scenarios/counter/run", http.StatusNoContent},
+		{"POST", "/s/counter", http.StatusMethodNotAllowed},
+		{"DELETE", "/api/scenarios", http.StatusMethodNotAllowed},
+	} {
+		req, _ := http.NewRequest(tt.method, ts.URL+tt.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || resp.Header.Get("Allow") != "GET, HEAD" {
+			t.Errorf("%s %s = %d, Allow %q; want %d, Allow %q", tt.method, tt.path, resp.StatusCode, resp.Header.Get("Allow"), tt.status, "GET, HEAD")
+		}
+	}
+}
+
+// TestWebsocketHostAllowlist: an upgrade whose Host is not one of the
+// server's names is refused, so a page on a rebound DNS name cannot
+// drive runs here; by default the loopback names are allowed.
+func TestWebsocketHostAllowlist(t *testing.T) {
+	_, ts := newTestServer(t, 4) // the default list
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(ts.URL, "http://"))
+	for _, tt := range []struct {
+		host string
+		ok   bool
+	}{
+		{"", true}, // 127.0.0.1:port
+		{"localhost:" + port, true},
+		{"LOCALHOST:" + port, true},
+		{"[::1]:" + port, true},
+		{"rebound.example:" + port, false},
+		{"127.0.0.1.rebound.example:" + port, false},
+	} {
+		h := http.Header{}
+		if tt.host != "" {
+			h.Set("Host", tt.host)
+		}
+		c, resp, err := dial(t, ts, "/ws/counter?last=3", h)
+		if tt.ok {
+			if err != nil {
+				t.Errorf("Host %q: %v, want the upgrade", tt.host, err)
+				continue
+			}
+			c.until("status")
+			c.conn.Close()
+			continue
+		}
+		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Errorf("Host %q: err %v, resp %v; want 403", tt.host, err, resp)
+		}
+	}
+
+	// A list given to the server replaces the default.
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, MaxRuns: 2,
+		AllowedHosts: []string{"class.example", "10.0.0.7"}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts2 := httptest.NewServer(s.Handler())
+	defer ts2.Close()
+	for host, ok := range map[string]bool{"class.example:8080": true, "10.0.0.7": true, "127.0.0.1:" + port: false} {
+		c, resp, err := dial(t, ts2, "/ws/counter?last=3", http.Header{"Host": {host}})
+		if ok != (err == nil) {
+			t.Errorf("allowed class.example, 10.0.0.7; Host %q: err %v, resp %v", host, err, resp)
+		}
+		if err == nil {
+			c.until("status")
+			c.conn.Close()
+		}
+	}
+}
+
+// TestContentSecurityPolicy: every answer carries a policy that allows
+// only this server's scripts, so markup that slipped into a page (an SVG,
+// a note) cannot run code; e2e checks the pages work under it.
+func TestContentSecurityPolicy(t *testing.T) {
+	_, ts := newTestServer(t, 2)
+	for _, path := range []string{"/", "/s/counter", "/s/counter?last=0", "/api/scenarios/counter/plot.svg"} {
+		_, _, h := get(t, ts.URL+path)
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'self'", "script-src 'self';", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'self'"} {
+			if !strings.Contains(csp+";", want) {
+				t.Errorf("GET %s: Content-Security-Policy %q lacks %q", path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-eval") || strings.Contains(csp, "script-src 'self' 'unsafe-inline'") {
+			t.Errorf("GET %s: Content-Security-Policy %q lets inline scripts run", path, csp)
+		}
+	}
+}
+
+// TestRequestIDInLogs: every line logged for a request or its websocket
+// session carries the request's ID, which the response names, so an
+// operator can find a user's trouble by it.
+func TestRequestIDInLogs(t *testing.T) {
+	var logs syncBuffer
+	s, err := NewServer(Config{Scenarios: []*Scenario{counter}, Pages: fakePages{}, MaxRuns: 2,
+		Log: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+
+	_, body, h := get(t, ts.URL+"/api/scenarios/counter/run?panic_at=2")
+	if !strings.Contains(body, "failed during step") {
+		t.Fatalf("run: %s", body)
+	}
+	runID := h.Get("X-Request-Id")
+	c, resp, err := dial(t, ts, "/ws/counter?panic_at=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsID := resp.Header.Get("X-Request-Id")
+	c.until("status")
+	c.send(`{"type":"step"}`)
+	c.until("error")
+	c.conn.Close()
+	if runID == "" || wsID == "" || runID == wsID {
+		t.Fatalf("request IDs %q and %q, want two different ones", runID, wsID)
+	}
+
+	waitFor(t, func() bool { return strings.Count(logs.String(), "scenario panic") == 2 })
+	seen := map[string]int{}
+	for line := range strings.Lines(logs.String()) {
+		var l struct {
+			Msg string `json:"msg"`
+			ID  string `json:"request_id"`
+		}
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("log line %q is not JSON: %v", line, err)
+		}
+		if l.ID == "" {
+			t.Errorf("log line without a request_id: %s", line)
+		}
+		if l.Msg == "scenario panic" {
+			seen[l.ID]++
+		}
+	}
+	if seen[runID] != 1 || seen[wsID] != 1 {
+		t.Errorf("scenario panics logged with request IDs %v, want one with %s and one with %s", seen, runID, wsID)
+	}
+}
+
+// TestHeadComputesNothing: HEAD on a route that steps a run checks the
+// parameters and answers, without computing what GET would send.
+func TestHeadComputesNothing(t *testing.T) {
+	var steps atomic.Int64
+	s, err := NewServer(Config{Scenarios: []*Scenario{slowScenario(&steps)}, Pages: fakePages{}, MaxRuns: 1,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	for _, tt := range []struct {
+		path   string
+		status int
+		ctype  string
+	}{
+		{"/api/scenarios/slow/run", 200, "application/x-ndjson"},
+		{"/api/scenarios/slow/metrics.csv", 200, "text/csv"},
+		{"/api/scenarios/slow/plot.svg?step=5000", 200, "image/svg+xml"},
+		{"/api/scenarios/slow/plot.png?step=5000", 200, "image/png"},
+		{"/api/scenarios/slow/plot.png?step=5001", 400, "application/json"},
+		{"/api/scenarios/slow/run?last=0", 400, "application/json"},
+	} {
+		resp, err := http.Head(ts.URL + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), tt.ctype) {
+			t.Errorf("HEAD %s = %d %s, want %d %s", tt.path, resp.StatusCode, resp.Header.Get("Content-Type"), tt.status, tt.ctype)
+		}
+	}
+	if n := steps.Load(); n != 0 {
+		t.Errorf("HEAD requests took %d steps, want none", n)
 	}
 }
