@@ -14,6 +14,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -39,7 +40,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("playground", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", ":8080", "address to listen on")
-	maxRuns := fs.Int("max-runs", lab.DefaultMaxRuns, "most live runs (websockets and API runs) at once")
+	maxRuns := fs.Int("max-runs", lab.DefaultMaxRuns(runtime.NumCPU()), "most live runs (websockets and API runs) at once; the default grows with the cores")
+	maxPerClient := fs.Int("max-runs-per-client", lab.DefaultMaxRunsPerClient,
+		"most live runs of one client address; a class behind one NAT address shares it")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "runs stepping or drawing at the same time, taking turns a step or a frame at a time")
+	budget := fs.Duration("request-budget", lab.DefaultRequestBudget,
+		"computing time of one headless request (run, metrics.csv, plot.svg/png); past it the answer is cut with an error saying so; 0: no limit")
+	idle := fs.Duration("idle-release", lab.DefaultIdleRelease, "release a websocket run paused with no message from its page for this long; 0: never")
 	allowHosts := fs.String("allow-host", strings.Join(lab.LocalHosts(), ","),
 		"comma-separated names and addresses students' browsers reach this server by; websockets addressed to any other name are refused (DNS rebinding); * allows any")
 	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
@@ -62,13 +69,24 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
+	// In lab.Config zero means the default, and a negative value none.
+	if *budget <= 0 {
+		*budget = -1
+	}
+	if *idle <= 0 {
+		*idle = -1
+	}
 	srv, err := lab.NewServer(lab.Config{
-		Scenarios:    scenarios.All(),
-		Pages:        templates.Pages{},
-		Static:       static.FS,
-		MaxRuns:      *maxRuns,
-		AllowedHosts: splitList(*allowHosts),
-		Log:          log,
+		Scenarios:        scenarios.All(),
+		Pages:            templates.Pages{},
+		Static:           static.FS,
+		MaxRuns:          *maxRuns,
+		MaxRunsPerClient: *maxPerClient,
+		Workers:          *workers,
+		RequestBudget:    *budget,
+		IdleRelease:      *idle,
+		AllowedHosts:     splitList(*allowHosts),
+		Log:              log,
 	})
 	if err != nil {
 		return err

@@ -36,6 +36,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/api/scenarios/{slug}/metrics.csv", s.handle(s.handleMetrics))
 	r.Get("/api/scenarios/{slug}/plot.svg", s.handle(s.handlePlot))
 	r.Get("/api/scenarios/{slug}/plot.png", s.handle(s.handlePlot))
+	r.Get("/metrics", s.Metrics().ServeHTTP)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok"))
@@ -113,7 +114,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	run, err := s.newRun(r, req.sc, req.vals)
+	run, err := s.newRun(r.Context(), s.logFor(r), req.sc, req.vals, s.budget)
 	if err != nil {
 		return err
 	}
@@ -159,19 +160,23 @@ func (s *Server) handleSchema(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// startRun parses a request and builds its run, holding a run token that
-// the caller must release.
+// startRun parses a request and builds its run, holding a run slot that
+// the caller must free with req.release. The run's work is bounded by
+// the request's budget.
 func (s *Server) startRun(r *http.Request, extra ...string) (request, *Run, error) {
 	req, err := s.parseRequest(r, chi.URLParam(r, "slug"), extra...)
 	if err != nil {
+		if errors.As(err, new(*ParamError)) {
+			s.metrics.refused.WithLabelValues(refusedParameter).Inc()
+		}
 		return req, nil, err
 	}
-	if !s.acquire() {
-		return req, nil, &httpError{status: http.StatusServiceUnavailable, msg: s.busyMessage()}
+	if req.release, err = s.admit(r, req.sc.Slug); err != nil {
+		return req, nil, err
 	}
-	run, err := s.newRun(r, req.sc, req.vals)
+	run, err := s.newRun(r.Context(), s.logFor(r), req.sc, req.vals, s.budget)
 	if err != nil {
-		s.release()
+		req.release()
 		return req, nil, err
 	}
 	return req, run, nil
@@ -182,7 +187,7 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	defer s.release()
+	defer req.release()
 	steps, err := intExtra(req.extra, "steps", 0, req.sc.MaxSteps, req.sc.MaxSteps)
 	if err != nil {
 		return err
@@ -295,7 +300,7 @@ func (s *Server) handleData(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	defer s.release()
+	defer req.release()
 	rows, err := run.Data()
 	if err != nil {
 		return err
@@ -310,7 +315,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	defer s.release()
+	defer req.release()
 	steps, err := intExtra(req.extra, "steps", 0, req.sc.MaxSteps, req.sc.MaxSteps)
 	if err != nil {
 		return err
@@ -357,7 +362,7 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	defer s.release()
+	defer req.release()
 	step, err := intExtra(req.extra, "step", 0, req.sc.MaxSteps, 0)
 	if err != nil {
 		return err
@@ -446,25 +451,33 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 		return nil // the upgrader has answered (403 for a foreign origin, 400 …)
 	}
 	if err != nil {
+		s.metrics.refused.WithLabelValues(refusedParameter).Inc()
 		refuse(conn, errorMessageFor(err), websocket.ClosePolicyViolation)
 		return nil
 	}
-	if !s.acquire() {
-		refuse(conn, errorMessage{Type: "error", Message: s.busyMessage()}, websocket.CloseTryAgainLater)
+	release, err := s.admit(r, req.sc.Slug)
+	if err != nil {
+		refuse(conn, s.publicMessage(r, err), websocket.CloseTryAgainLater)
 		return nil
 	}
-	defer s.release()
-	run, err := s.newRun(r, req.sc, req.vals)
+	defer release()
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	run, err := s.newRun(ctx, s.logFor(r), req.sc, req.vals, 0)
 	if err != nil {
 		refuse(conn, s.publicMessage(r, err), websocket.CloseInternalServerErr)
 		return nil
 	}
 	if !s.track() {
+		s.metrics.refused.WithLabelValues(refusedShutdown).Inc()
 		refuse(conn, errorMessage{Type: "error", Message: errShuttingDown.Error()}, websocket.CloseGoingAway)
 		return nil
 	}
 	defer s.sessions.Done()
-	newSession(conn, run, s.logFor(r)).serve(s.ctx)
+	clients := s.metrics.clients.WithLabelValues(req.sc.Slug)
+	clients.Inc()
+	defer clients.Dec()
+	newSession(conn, run, s.logFor(r), s.sessionConfig(req.sc.Slug)).serve(ctx)
 	return nil
 }
 

@@ -34,6 +34,23 @@ type Run struct {
 	step     int
 	failed   error
 	log      *slog.Logger // receives recovered panics
+	// work does one unit of the run's work (unitStep, unitFrame); the
+	// server's runs hand it to the scheduler. Nil: done at once.
+	work func(unit string, f func() error) error
+}
+
+// Units of a run's work, as the scheduler and its metrics name them.
+const (
+	unitStep  = "step"
+	unitFrame = "frame"
+)
+
+// do runs f as one unit of work.
+func (r *Run) do(unit string, f func() error) error {
+	if r.work == nil {
+		return f()
+	}
+	return r.work(unit, f)
 }
 
 // NewRun builds a run at step 0. A panic in the scenario is logged to
@@ -90,7 +107,7 @@ func (r *Run) Step() error {
 	if r.Done() {
 		return r.failed
 	}
-	if err := r.safely("step", r.model.Step); err != nil {
+	if err := r.do(unitStep, func() error { return r.safely("step", r.model.Step) }); err != nil {
 		r.failed = err
 		return err
 	}
@@ -119,6 +136,16 @@ func (r *Run) AdvanceContext(ctx context.Context, n int) error {
 // Frame builds the current step's frame, with every panel's SVG when
 // withPlots is set.
 func (r *Run) Frame(withPlots bool) (Frame, error) {
+	var f Frame
+	err := r.do(unitFrame, func() error {
+		var err error
+		f, err = r.frame(withPlots)
+		return err
+	})
+	return f, err
+}
+
+func (r *Run) frame(withPlots bool) (Frame, error) {
 	f := Frame{Type: "frame", Step: r.step}
 	f.Done = r.Done()
 	if r.failed != nil {
@@ -142,7 +169,7 @@ func (r *Run) Frame(withPlots bool) (Frame, error) {
 	f.Plots = make(map[string]string, len(r.Scenario.Panels))
 	f.Viewports = make(map[string]viz.Viewport, len(r.Scenario.Panels))
 	for _, pn := range r.Scenario.Panels {
-		svg, vp, err := r.SVG(pn.Name)
+		svg, vp, err := r.svg(pn.Name)
 		if err != nil {
 			return f, err
 		}
@@ -154,7 +181,17 @@ func (r *Run) Frame(withPlots bool) (Frame, error) {
 
 // JSON encodes the current frame.
 func (r *Run) JSON(withPlots bool) ([]byte, error) {
-	f, err := r.Frame(withPlots)
+	var b []byte
+	err := r.do(unitFrame, func() error {
+		var err error
+		b, err = r.json(withPlots)
+		return err
+	})
+	return b, err
+}
+
+func (r *Run) json(withPlots bool) ([]byte, error) {
+	f, err := r.frame(withPlots)
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +206,17 @@ func (r *Run) JSON(withPlots bool) ([]byte, error) {
 func (r *Run) SVG(panel string) ([]byte, viz.Viewport, error) {
 	var svg []byte
 	var vp viz.Viewport
+	err := r.do(unitFrame, func() error {
+		var err error
+		svg, vp, err = r.svg(panel)
+		return err
+	})
+	return svg, vp, err
+}
+
+func (r *Run) svg(panel string) ([]byte, viz.Viewport, error) {
+	var svg []byte
+	var vp viz.Viewport
 	err := r.drawPanel(panel, func(pn Panel, p *plot.Plot) error {
 		w, h := pn.Size()
 		var err error
@@ -181,11 +229,13 @@ func (r *Run) SVG(panel string) ([]byte, viz.Viewport, error) {
 // PNG draws one panel of the current step as a PNG image.
 func (r *Run) PNG(panel string, dpi int) ([]byte, error) {
 	var img []byte
-	err := r.drawPanel(panel, func(pn Panel, p *plot.Plot) error {
-		w, h := pn.Size()
-		var err error
-		img, err = viz.PNG(p, w, h, dpi)
-		return err
+	err := r.do(unitFrame, func() error {
+		return r.drawPanel(panel, func(pn Panel, p *plot.Plot) error {
+			w, h := pn.Size()
+			var err error
+			img, err = viz.PNG(p, w, h, dpi)
+			return err
+		})
 	})
 	return img, err
 }

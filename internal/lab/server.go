@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +57,19 @@ type Config struct {
 	Static    fs.FS
 	// MaxRuns bounds live runs (websockets and API runs) at once.
 	MaxRuns int
+	// MaxRunsPerClient bounds the live runs of one client address; zero
+	// means DefaultMaxRunsPerClient.
+	MaxRunsPerClient int
+	// Workers is the number of runs that step or draw at the same time;
+	// zero means one per core (GOMAXPROCS).
+	Workers int
+	// RequestBudget is the computing time of one headless request; zero
+	// means DefaultRequestBudget, a negative value no limit.
+	RequestBudget time.Duration
+	// IdleRelease ends a websocket run paused with no message from its
+	// client for this long; zero means DefaultIdleRelease, a negative
+	// value never.
+	IdleRelease time.Duration
 	// AllowedHosts are the names and addresses a websocket upgrade may
 	// be addressed to (its Host header, without the port); "*" allows
 	// any. Nil allows LocalHosts().
@@ -61,8 +77,30 @@ type Config struct {
 	Log          *slog.Logger
 }
 
-// DefaultMaxRuns serves a lecture hall of students, each with their own run.
-const DefaultMaxRuns = 256
+// DefaultMaxRuns is the default bound on live runs for a machine with
+// the given cores. A run holds memory while it lives but costs CPU only
+// while it plays. Playing at its own speed, a default run takes 1.9% of a
+// core for the median scenario and 15% for the dearest (dropout), steps
+// and frames (go run ./cmd/loadtest -defaults); count 5% with the
+// garbage collector and the socket writes. In a class about a third of
+// the open runs play at any moment, so one core carries
+// 1 / (5% × 1/3) = 60 open runs before play slows down:
+//
+//	max runs = 60 × cores
+func DefaultMaxRuns(cores int) int { return 60 * max(cores, 1) }
+
+// DefaultMaxRunsPerClient lets a whole class behind one NAT address (one
+// public address for every student) open a run each, and a few tabs more,
+// while one script cannot take every slot of a larger server.
+const DefaultMaxRunsPerClient = 64
+
+// DefaultIdleRelease is how long a paused run waits for its client
+// before it is released; the page offers to resume it.
+const DefaultIdleRelease = 10 * time.Minute
+
+// retryAfter is what a refused client is told to wait before trying
+// again (the Retry-After header of a 503 or 429).
+const retryAfter = 30 * time.Second
 
 // Server serves the playground.
 type Server struct {
@@ -71,9 +109,16 @@ type Server struct {
 	pages     Pages
 	static    fs.FS
 	log       *slog.Logger
-	runs      chan struct{} // one token per live run
-	hosts     []string      // what a websocket upgrade's Host may name
+	hosts     []string // what a websocket upgrade's Host may name
 	upgrader  websocket.Upgrader
+	pool      *pool
+	metrics   *metrics
+	budget    time.Duration // of a headless request; 0: none
+	idle      time.Duration // before a paused websocket run is released; 0: never
+
+	maxRuns, maxPerClient int
+	live                  int            // live runs, guarded by mu
+	perClient             map[string]int // live runs by client address, guarded by mu
 
 	ctx      context.Context // ends every session on shutdown
 	cancel   context.CancelFunc
@@ -90,14 +135,35 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.MaxRunsPerClient == 0 {
+		cfg.MaxRunsPerClient = DefaultMaxRunsPerClient
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.RequestBudget == 0 {
+		cfg.RequestBudget = DefaultRequestBudget
+	}
+	if cfg.IdleRelease == 0 {
+		cfg.IdleRelease = DefaultIdleRelease
+	}
+	if cfg.MaxRunsPerClient < 1 || cfg.Workers < 1 {
+		return nil, fmt.Errorf("lab: max runs per client and workers must be at least 1, got %d and %d", cfg.MaxRunsPerClient, cfg.Workers)
+	}
 	s := &Server{
-		scenarios: cfg.Scenarios,
-		bySlug:    map[string]*Scenario{},
-		pages:     cfg.Pages,
-		static:    cfg.Static,
-		log:       cfg.Log,
-		runs:      make(chan struct{}, cfg.MaxRuns),
-		hosts:     LocalHosts(),
+		scenarios:    cfg.Scenarios,
+		bySlug:       map[string]*Scenario{},
+		pages:        cfg.Pages,
+		static:       cfg.Static,
+		log:          cfg.Log,
+		pool:         newPool(cfg.Workers),
+		metrics:      newMetrics(cfg.Scenarios),
+		budget:       max(cfg.RequestBudget, 0),
+		idle:         max(cfg.IdleRelease, 0),
+		maxRuns:      cfg.MaxRuns,
+		maxPerClient: cfg.MaxRunsPerClient,
+		perClient:    map[string]int{},
+		hosts:        LocalHosts(),
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  1024,
 			WriteBufferSize: 16 << 10,
@@ -149,29 +215,58 @@ func (s *Server) track() bool {
 	return true
 }
 
-// acquire takes a run token without waiting.
-func (s *Server) acquire() bool {
-	select {
-	case s.runs <- struct{}{}:
-		return true
-	default:
-		return false
+// admit takes a run slot for r's client without waiting, or says why
+// not: every slot is taken (503) or the client's address holds its most
+// (429). The caller must call release once the run ends.
+func (s *Server) admit(r *http.Request, slug string) (release func(), err error) {
+	client := clientAddress(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.perClient[client] >= s.maxPerClient:
+		s.metrics.refused.WithLabelValues(refusedClient).Inc()
+		return nil, &httpError{status: http.StatusTooManyRequests, msg: fmt.Sprintf(
+			"your address already has %d live runs, the most one address may have; close a tab, or try again in a moment", s.maxPerClient)}
+	case s.live >= s.maxRuns:
+		s.metrics.refused.WithLabelValues(refusedBusy).Inc()
+		return nil, &httpError{status: http.StatusServiceUnavailable, msg: fmt.Sprintf(
+			"the server is busy: %d runs are live, the most it allows; try again in a moment", s.maxRuns)}
 	}
+	s.live++
+	s.perClient[client]++
+	s.metrics.liveRuns.WithLabelValues(slug).Inc()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.live--
+			if s.perClient[client]--; s.perClient[client] == 0 {
+				delete(s.perClient, client)
+			}
+			s.metrics.liveRuns.WithLabelValues(slug).Dec()
+		})
+	}, nil
 }
 
-func (s *Server) release() { <-s.runs }
-
-// busyMessage is shown when every run slot is taken.
-func (s *Server) busyMessage() string {
-	return fmt.Sprintf("the server is busy: %d runs are live, the most it allows; try again in a moment", cap(s.runs))
+// clientAddress is the address runs are counted by: the connection's IP.
+// Behind a reverse proxy every client has the proxy's address; raise
+// -max-runs-per-client there.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // request is a scenario request: the scenario, its checked values and the
 // route's own query values (steps, step, panel, plots).
 type request struct {
-	sc    *Scenario
-	vals  Values
-	extra url.Values
+	sc      *Scenario
+	vals    Values
+	extra   url.Values
+	release func() // frees the run slot startRun took
 }
 
 // httpError is an error with the status and message a user sees.
@@ -254,6 +349,9 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		}
 		status, body := s.public(r, err)
 		w.Header().Del("Content-Disposition") // set for the answer that failed
+		if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
+		}
 		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/ws/") {
 			writeJSONError(w, status, body)
 			return
@@ -333,7 +431,17 @@ func (s *Server) publicMessage(r *http.Request, err error) errorMessage {
 	return errorMessage{Type: "error", Message: body.Error, Param: body.Param}
 }
 
-// newRun builds a run that logs a scenario's panic to r's logger.
-func (s *Server) newRun(r *http.Request, sc *Scenario, v Values) (*Run, error) {
-	return newRun(sc, v, s.logFor(r))
+// newRun builds a run that logs a scenario's panic to log (the request's
+// logger) and does its work through the scheduler, until ctx ends and
+// within budget (0: none).
+func (s *Server) newRun(ctx context.Context, log *slog.Logger, sc *Scenario, v Values, budget time.Duration) (*Run, error) {
+	run, err := newRun(sc, v, log)
+	if err != nil {
+		return nil, err
+	}
+	s.schedule(ctx, run, budget)
+	return run, nil
 }
+
+// Metrics serves the server's metrics in Prometheus's text format.
+func (s *Server) Metrics() http.Handler { return s.metrics.handler() }

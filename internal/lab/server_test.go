@@ -701,7 +701,7 @@ func TestAbandonedRequestStops(t *testing.T) {
 			cancel()
 			<-done
 			// The whole run takes 10 s: its slot must free well before.
-			waitFor(t, func() bool { return len(s.runs) == 0 })
+			waitFor(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.live == 0 })
 			at := steps.Load()
 			time.Sleep(50 * time.Millisecond)
 			if after := steps.Load(); after != at || at >= 5000 {

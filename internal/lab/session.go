@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Timing and size limits of a websocket connection.
@@ -73,6 +74,14 @@ type runMessage struct {
 	MaxSteps int    `json:"max_steps"`
 }
 
+// releasedMessage says the server ended a run that was paused with no
+// message for a while; the page offers to open it again at Step.
+type releasedMessage struct {
+	Type    string `json:"type"` // "released"
+	Step    int    `json:"step"`
+	Message string `json:"message"`
+}
+
 type errorMessage struct {
 	Type    string `json:"type"` // "error"
 	Message string `json:"message"`
@@ -94,14 +103,17 @@ func errorMessageFor(err error) errorMessage {
 // a newer frame replaces an unsent older one, so a slow client gets the
 // newest state and the run never waits for it.
 type outbox struct {
-	mu      sync.Mutex
-	msgs    [][]byte
-	frameAt int // index of the unsent frame in msgs, or -1
-	closing bool
-	notify  chan struct{}
+	mu        sync.Mutex
+	msgs      [][]byte
+	frameAt   int // index of the unsent frame in msgs, or -1
+	closing   bool
+	notify    chan struct{}
+	coalesced prometheus.Counter // frames replaced before they were sent
 }
 
-func newOutbox() *outbox { return &outbox{frameAt: -1, notify: make(chan struct{}, 1)} }
+func newOutbox(coalesced prometheus.Counter) *outbox {
+	return &outbox{frameAt: -1, notify: make(chan struct{}, 1), coalesced: coalesced}
+}
 
 func (o *outbox) wake() {
 	select {
@@ -115,6 +127,7 @@ func (o *outbox) frame(b []byte) {
 	o.mu.Lock()
 	if o.frameAt >= 0 {
 		o.msgs = append(o.msgs[:o.frameAt], o.msgs[o.frameAt+1:]...)
+		o.coalesced.Inc()
 	}
 	o.frameAt = len(o.msgs)
 	o.msgs = append(o.msgs, b)
@@ -175,16 +188,31 @@ type session struct {
 	cmds  chan clientMessage
 	ready chan struct{} // the writer took a frame; the trainer may render again
 	log   *slog.Logger
+	sessionConfig
 }
 
-func newSession(conn *websocket.Conn, run *Run, log *slog.Logger) *session {
+// sessionConfig is what a session takes from its server: its idle limit
+// and the counters of its scenario.
+type sessionConfig struct {
+	idle                      time.Duration // before a paused run is released; 0: never
+	sent, coalesced, released prometheus.Counter
+}
+
+func (s *Server) sessionConfig(slug string) sessionConfig {
+	m := s.metrics
+	return sessionConfig{idle: s.idle, sent: m.sent.WithLabelValues(slug),
+		coalesced: m.coalesced.WithLabelValues(slug), released: m.released.WithLabelValues(slug)}
+}
+
+func newSession(conn *websocket.Conn, run *Run, log *slog.Logger, cfg sessionConfig) *session {
 	return &session{
-		conn:  conn,
-		run:   run,
-		out:   newOutbox(),
-		cmds:  make(chan clientMessage, 16),
-		ready: make(chan struct{}, 1),
-		log:   log,
+		conn:          conn,
+		run:           run,
+		out:           newOutbox(cfg.coalesced),
+		cmds:          make(chan clientMessage, 16),
+		ready:         make(chan struct{}, 1),
+		log:           log,
+		sessionConfig: cfg,
 	}
 }
 
@@ -259,6 +287,9 @@ type trainer struct {
 	speed   float64 // steps per second when playing
 	dirty   bool    // the run moved on since the frame waiting in the outbox
 	ticker  *time.Ticker
+	// idle fires when the run has been paused with no message from the
+	// client for s.idle; nil when the session has no idle limit.
+	idle *time.Timer
 	// Play above maxFPS takes several steps a tick; carry holds the
 	// fraction of a step left over.
 	stepsPerTick, carry float64
@@ -270,6 +301,10 @@ func newTrainer(s *session) *trainer {
 
 func (t *trainer) train(ctx context.Context) {
 	defer t.stop()
+	if t.s.idle > 0 {
+		t.idle = time.NewTimer(t.s.idle)
+		defer t.idle.Stop()
+	}
 	err := t.hello()
 	for err == nil {
 		select {
@@ -280,14 +315,49 @@ func (t *trainer) train(ctx context.Context) {
 				err = t.sendFrame()
 			}
 		case m := <-t.s.cmds:
+			t.stillThere()
 			err = t.apply(m)
 		case <-t.tick():
 			err = t.advance()
+		case <-t.idleC():
+			if !t.playing {
+				t.release()
+				return
+			}
 		}
+	}
+	if ctx.Err() != nil {
+		return // the client left or the server is shutting down
 	}
 	if !errors.Is(err, errBehind) {
 		t.s.fail(err)
 	}
+}
+
+// stillThere restarts the idle countdown: the client sent a message, or
+// the run has just paused.
+func (t *trainer) stillThere() {
+	if t.idle != nil {
+		t.idle.Reset(t.s.idle)
+	}
+}
+
+// idleC fires when the idle countdown ends; nil (never) without a limit.
+// A playing run ignores it and restarts the countdown when it pauses.
+func (t *trainer) idleC() <-chan time.Time {
+	if t.idle == nil {
+		return nil
+	}
+	return t.idle.C
+}
+
+// release ends a run left paused: its slot goes to someone else, and
+// the page offers to replay it to the same step.
+func (t *trainer) release() {
+	t.s.released.Inc()
+	t.s.out.control(releasedMessage{Type: "released", Step: t.s.run.StepNumber(),
+		Message: fmt.Sprintf("This run was paused with no activity for %s and was released to free the server.", t.s.idle)})
+	t.s.out.close()
 }
 
 // hello opens the session: the run's canonical query, frame 0, a status.
@@ -416,6 +486,9 @@ func (t *trainer) start() {
 }
 
 func (t *trainer) pause() {
+	if t.playing {
+		t.stillThere()
+	}
 	t.playing = false
 	t.stop()
 }
@@ -463,6 +536,7 @@ func (s *session) write(ctx context.Context) {
 				return
 			}
 			if hadFrame {
+				s.sent.Inc()
 				select {
 				case s.ready <- struct{}{}:
 				default:

@@ -5,6 +5,11 @@
 // A click this close to an added point (in SVG units) removes it.
 const HIT_RADIUS = 7;
 
+// Resuming a released run plays at top speed until this many steps short
+// of its step (a quarter of a second at 240 steps/s, so the pause lands
+// in time), then steps one at a time.
+const RESUME_MARGIN = 60;
+
 const $ = (id) => document.getElementById(id);
 
 function typeset(root) {
@@ -44,6 +49,7 @@ class Client {
     this.done = false;
     this.ws = null;
     this.pending = null;
+    this.resuming = null; // {step, phase} while a released run is replayed
     this.bind();
     typeset(document);
     this.connect();
@@ -153,9 +159,14 @@ class Client {
         break;
       case 'frame':
         this.frame(msg);
+        if (this.resuming) this.resumeFrame(msg);
         break;
       case 'status':
         this.setRunning(msg.running);
+        if (this.resuming) this.resumeStatus(msg);
+        break;
+      case 'released':
+        this.released(msg);
         break;
       case 'error':
         this.lastError = msg.message;
@@ -163,6 +174,57 @@ class Client {
         this.setConn(msg.message, true);
         break;
     }
+  }
+
+  // released offers to start a run the server let go of (paused too
+  // long) again at the step it had reached.
+  released(msg) {
+    this.lastError = msg.message;
+    this.setConn(msg.message + ' ', true);
+    const btn = document.createElement('button');
+    btn.type = 'button';
+    btn.dataset.testid = 'resume';
+    btn.textContent = `Resume at step ${msg.step}`;
+    btn.addEventListener('click', () => this.resume(msg.step));
+    $('conn').append(btn);
+  }
+
+  // resume opens the same run again and replays it to step: the same
+  // query gives the same frames, so it lands on the state it left.
+  resume(step) {
+    this.resuming = { step, phase: 'start' };
+    this.lastError = '';
+    this.setConn(`Resuming: replaying to step ${step}…`, false);
+    this.connect();
+  }
+
+  resumeFrame(f) {
+    const r = this.resuming;
+    const left = r.step - f.step;
+    if (r.phase === 'start' && left > RESUME_MARGIN) {
+      r.phase = 'fast';
+      this.send('speed', { value: this.config.speeds[this.config.speeds.length - 1] });
+      this.send('play');
+    } else if (r.phase === 'fast' && (left <= RESUME_MARGIN || f.done)) {
+      r.phase = 'pausing'; // frames already on their way are let pass
+      this.send('pause');
+    } else if (r.phase === 'start' || r.phase === 'step') {
+      r.phase = 'step';
+      if (left > 0 && !f.done) {
+        this.send('step');
+      } else {
+        this.resuming = null;
+        this.setConn('', false);
+      }
+    }
+  }
+
+  resumeStatus(msg) {
+    const r = this.resuming;
+    if (r.phase !== 'pausing' || msg.running) return;
+    r.phase = 'step';
+    this.sendSpeed();
+    this.resumeFrame({ step: this.step, done: this.done });
   }
 
   frame(f) {

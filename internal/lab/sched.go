@@ -1,0 +1,164 @@
+package lab
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// pool shares the cores between runs. Every unit of a run's work (one
+// step, one frame) takes one of a few slots, about one a core, so the
+// runs take turns instead of all slowing down at once. When units wait,
+// the next slot goes to the run that has used the least computing time
+// (start-time fair queuing, Goyal, Vin and Cheng, SIGCOMM 1996): a run's
+// unit is tagged
+//
+//	start = max(V, finish of the run's previous unit)
+//	finish = start + time the unit took
+//
+// where V is the start tag of the last unit let in, and the smallest
+// start goes first, ties first come first served. A light run, whose
+// units are short and far apart, arrives with start = V and goes ahead
+// of heavy runs that have queued unit after unit, so it waits for at
+// most one unit of theirs however many of them there are.
+type pool struct {
+	mu    sync.Mutex
+	free  int           // slots not taken
+	v     time.Duration // virtual time: the start tag of the last unit let in
+	seq   uint64        // arrival order, for ties
+	queue waiters
+}
+
+// flow is one run's place in the pool: where its last unit finished.
+// A flow is used by one goroutine at a time.
+type flow struct{ finish time.Duration }
+
+type waiter struct {
+	start time.Duration
+	seq   uint64
+	index int           // in the queue, -1 once let in
+	ready chan struct{} // closed when the waiter holds a slot
+}
+
+func newPool(n int) *pool { return &pool{free: n} }
+
+// do runs f in a slot once fl's turn comes, and returns how long f took,
+// or ctx's error if ctx ends first.
+func (p *pool) do(ctx context.Context, fl *flow, f func() error) (time.Duration, error) {
+	p.mu.Lock()
+	start := max(p.v, fl.finish)
+	if p.free > 0 && len(p.queue) == 0 {
+		p.free--
+		p.v = start
+		p.mu.Unlock()
+	} else {
+		w := &waiter{start: start, seq: p.seq, ready: make(chan struct{})}
+		p.seq++
+		heap.Push(&p.queue, w)
+		p.mu.Unlock()
+		select {
+		case <-w.ready:
+		case <-ctx.Done():
+			p.mu.Lock()
+			if w.index >= 0 {
+				heap.Remove(&p.queue, w.index)
+				p.mu.Unlock()
+				return 0, ctx.Err()
+			}
+			p.mu.Unlock()
+			p.release() // let in just as ctx ended: pass the slot on
+			return 0, ctx.Err()
+		}
+	}
+	t := time.Now()
+	err := f()
+	d := time.Since(t)
+	fl.finish = start + d
+	p.release()
+	return d, err
+}
+
+// release gives a slot to the waiter with the smallest start tag, or
+// frees it.
+func (p *pool) release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.queue) == 0 {
+		p.free++
+		return
+	}
+	w := heap.Pop(&p.queue).(*waiter)
+	w.index = -1
+	p.v = max(p.v, w.start)
+	close(w.ready)
+}
+
+// waiters is a heap of waiting units by start tag, then arrival.
+type waiters []*waiter
+
+func (q waiters) Len() int { return len(q) }
+func (q waiters) Less(i, j int) bool {
+	if q[i].start != q[j].start {
+		return q[i].start < q[j].start
+	}
+	return q[i].seq < q[j].seq
+}
+func (q waiters) Swap(i, j int) {
+	q[i], q[j] = q[j], q[i]
+	q[i].index, q[j].index = i, j
+}
+func (q *waiters) Push(x any) {
+	w := x.(*waiter)
+	w.index = len(*q)
+	*q = append(*q, w)
+}
+func (q *waiters) Pop() any {
+	old := *q
+	w := old[len(old)-1]
+	old[len(old)-1] = nil
+	*q = old[:len(old)-1]
+	return w
+}
+
+// DefaultRequestBudget is the computing time a headless request may use:
+// every scenario's default run, and plotted runs of a few hundred frames,
+// fit in it; an svm at its maximum with 1000 plotted frames does not.
+const DefaultRequestBudget = 10 * time.Second
+
+// budgetError ends a headless request that used up its computing time.
+type budgetError struct {
+	budget time.Duration
+	step   int
+}
+
+func (e *budgetError) Error() string {
+	return fmt.Sprintf("cut at step %d: this request used up its %s of computing time; ask for less: "+
+		"fewer steps (steps=N or step=N), no plots (leave out plots=1), or smaller parameters (fewer samples, a smaller model)",
+		e.step, e.budget)
+}
+
+// schedule makes run's work go through the pool, timed into the
+// scenario's histograms and, when budget > 0, charged to a budget of
+// computing time (time in a slot, not time waiting for one): past it,
+// the next unit fails with a *budgetError.
+func (s *Server) schedule(ctx context.Context, run *Run, budget time.Duration) {
+	var spent time.Duration
+	var fl flow
+	slug := run.Scenario.Slug
+	run.work = func(unit string, f func() error) error {
+		if budget > 0 && spent >= budget {
+			s.metrics.cut.WithLabelValues(slug).Inc()
+			be := &budgetError{budget: budget, step: run.step}
+			return &httpError{status: http.StatusUnprocessableEntity, msg: be.Error(), err: be}
+		}
+		d, err := s.pool.do(ctx, &fl, f)
+		spent += d
+		if d > 0 {
+			s.metrics.observe(slug, unit, d)
+		}
+		return err
+	}
+}
