@@ -20,7 +20,10 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/ml/eval"
+	"github.com/mlplayground/playground/internal/ml/linear"
+	"github.com/mlplayground/playground/internal/ml/num"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -113,13 +116,13 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return nil, &lab.ParamError{Name: "folds", Value: v.Text("folds"),
 			Allowed: fmt.Sprintf("at most the %d training samples (%d samples, a quarter of them kept for testing)", nTrain, n)}
 	}
-	x, y := ml.NoisyCurve(rand.New(rand.NewPCG(v.Seed(), 1)), n, truth, -1, 1, v.Float("noise"))
+	x, y := dataset.NoisyCurve(rand.New(rand.NewPCG(v.Seed(), 1)), n, truth, -1, 1, v.Float("noise"))
 	m := &model{
 		k: k, maxDegree: v.Int("max_degree"),
 		// x is drawn i.i.d., so the first nTrain samples are a random split.
 		trainX: x[:nTrain], trainY: y[:nTrain],
 		testX: x[nTrain:], testY: y[nTrain:],
-		folds:       ml.KFold(nTrain, k, rand.New(rand.NewPCG(v.Seed(), 2))),
+		folds:       eval.KFold(nTrain, k, rand.New(rand.NewPCG(v.Seed(), 2))),
 		heldOut:     -1,
 		lastFoldMSE: math.NaN(), trainMSE: math.NaN(), testMSE: math.NaN(),
 	}
@@ -156,7 +159,7 @@ func (m *model) Step() error {
 	case phaseCV:
 		i := m.steps - 1
 		d, f := i/m.k+1, i%m.k
-		w, mse, err := ml.PolyFoldFit(m.trainX, m.trainY, m.folds, f, d, 0)
+		w, mse, err := eval.PolyFoldFit(m.trainX, m.trainY, m.folds, f, d, 0)
 		if err != nil {
 			return fmt.Errorf("crossvalidation: degree %d, fold %d: %w", d, f, err)
 		}
@@ -165,13 +168,13 @@ func (m *model) Step() error {
 		}
 		s := &m.scores[len(m.scores)-1]
 		s.FoldMSE = append(s.FoldMSE, mse)
-		s.Mean, s.Std = ml.MeanStd(s.FoldMSE)
+		s.Mean, s.Std = num.MeanStd(s.FoldMSE)
 		m.fit, m.fitDegree, m.heldOut, m.lastFoldMSE = w, d, f, mse
 		if m.steps == m.cvSteps() {
 			m.chosen = m.bestDegree()
 		}
 	case phaseRefit:
-		w, err := ml.RidgePoly(m.trainX, m.trainY, m.chosen, 0)
+		w, err := linear.RidgePoly(m.trainX, m.trainY, m.chosen, 0)
 		if err != nil {
 			return fmt.Errorf("crossvalidation: refit: %w", err)
 		}
@@ -199,7 +202,7 @@ func (m *model) bestDegree() int {
 func mse(w, x, y []float64) float64 {
 	var s float64
 	for i := range x {
-		e := ml.PolyPredictLegendre(w, x[i]) - y[i]
+		e := linear.PolyPredictLegendre(w, x[i]) - y[i]
 		s += e * e
 	}
 	return s / float64(len(x))
@@ -233,7 +236,7 @@ func (m *model) Snapshot() lab.Snapshot {
 		Scores:       m.scores,
 		Degree:       m.fitDegree,
 		HeldOutFold:  m.heldOut,
-		Coefficients: ml.LegendreToMonomial(m.fit),
+		Coefficients: linear.LegendreToMonomial(m.fit),
 		ChosenDegree: m.chosen,
 		TestUsed:     m.phase() == phaseTest,
 	}
@@ -367,7 +370,7 @@ func (m *model) plotFolds() *plot.Plot {
 	return p
 }
 
-func (m *model) predict(x float64) float64 { return ml.PolyPredictLegendre(m.fit, x) }
+func (m *model) predict(x float64) float64 { return linear.PolyPredictLegendre(m.fit, x) }
 
 func fill(n, v int) []int {
 	s := make([]int, n)

@@ -16,7 +16,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -99,7 +99,7 @@ func Scenario(chapter string) *lab.Scenario {
 // model is one run: the data set and the four nets.
 type model struct {
 	set      *classdata.Set
-	nets     *ml.RegularizedNets // nil until there is a training sample
+	nets     *neural.RegularizedNets // nil until there is a training sample
 	names    []string
 	p, rate  float64
 	curves   [][4][]float64 // per variant: train loss, test loss, train accuracy, test accuracy per epoch
@@ -116,12 +116,12 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return nil, err
 	}
 	m := &model{set: set, names: []string{plain, drop, l2, both}, p: v.Float("dropout"), rate: v.Float("reg_rate")}
-	variants := []ml.RegularizedVariant{
+	variants := []neural.RegularizedVariant{
 		{Name: plain}, {Name: drop, Dropout: m.p}, {Name: l2, L2: m.rate}, {Name: both, Dropout: m.p, L2: m.rate},
 	}
 	xTrain, yTrain := subset(set, set.Train)
 	xTest, yTest := subset(set, set.Test)
-	m.nets, err = ml.NewRegularizedNets(rand.New(rand.NewPCG(v.Seed(), 2)), xTrain, yTrain, xTest, yTest, ml.RegularizedConfig{
+	m.nets, err = neural.NewRegularizedNets(rand.New(rand.NewPCG(v.Seed(), 2)), xTrain, yTrain, xTest, yTest, neural.RegularizedConfig{
 		Hidden: []int{hiddenUnits, hiddenUnits}, Activation: activation, LearningRate: learningRate, Optimizer: optimizer, Variants: variants,
 	})
 	if err != nil {

@@ -21,7 +21,9 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/cluster"
+	mldataset "github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/ml/mixture"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -59,8 +61,8 @@ func Scenario(chapter string) *lab.Scenario {
 				Help:    "blobs: three Gaussian clusters of different sizes and orientations; aniso: stretched clusters (scikit-learn's example) where K-means cuts wrongly; moons: two crescents, not Gaussian at all; iris: Fisher's flowers (petal length and width); custom: only the points you click."},
 			{Name: "k", Label: "Components K", Kind: lab.KindInt, Default: "3", Min: 1, Max: maxK, Step: 1,
 				Help: "Number of Gaussian components (and of K-means clusters in the comparison)."},
-			{Name: "covariance", Label: "Covariance", Kind: lab.KindEnum, Default: ml.CovarianceFull,
-				Options: []string{ml.CovarianceFull, ml.CovarianceDiag, ml.CovarianceSpherical},
+			{Name: "covariance", Label: "Covariance", Kind: lab.KindEnum, Default: mixture.CovarianceFull,
+				Options: []string{mixture.CovarianceFull, mixture.CovarianceDiag, mixture.CovarianceSpherical},
 				Help:    "full: any ellipse, tilted; diag: ellipses along the axes (one variance per coordinate); spherical: circles (one variance per component)."},
 			{Name: "init", Label: "Initialisation", Kind: lab.KindEnum, Default: "kmeans", Options: []string{"kmeans", "random"},
 				Help: "kmeans: start from the K-means clusters of the comparison panel (each cluster's share, mean and covariance); random: every sample split at random between the components."},
@@ -88,12 +90,12 @@ type model struct {
 	k         int
 	covType   string
 	init      string
-	initResp  [][]float64            // the responsibilities the initial parameters came from
-	gm        *ml.GaussianMixture    // nil when there are fewer samples than K
-	km        *ml.KMeans             // K-means to convergence, for the comparison panel
-	loglik    []float64              // mean log-likelihood per step
-	bounds    [4]float64             // xmin, xmax, ymin, ymax of the scatter plots
-	kmRegions func(x, y float64) int // nearest K-means centroid
+	initResp  [][]float64              // the responsibilities the initial parameters came from
+	gm        *mixture.GaussianMixture // nil when there are fewer samples than K
+	km        *cluster.KMeans          // K-means to convergence, for the comparison panel
+	loglik    []float64                // mean log-likelihood per step
+	bounds    [4]float64               // xmin, xmax, ymin, ymax of the scatter plots
+	kmRegions func(x, y float64) int   // nearest K-means centroid
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -110,7 +112,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if len(m.X) < m.k {
 		return m, nil // waits for more points; the note says so
 	}
-	m.km = ml.KMeansToConvergence(rand.New(rand.NewPCG(v.Seed(), streamKMeans)), m.X, m.k)
+	m.km = cluster.KMeansToConvergence(rand.New(rand.NewPCG(v.Seed(), streamKMeans)), m.X, m.k)
 	centroids := m.km.Centroids()
 	m.kmRegions = func(x, y float64) int {
 		best, bestD := 0, math.Inf(1)
@@ -122,15 +124,15 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return best
 	}
 	if m.init == "random" {
-		m.initResp = ml.RandomResponsibilities(rand.New(rand.NewPCG(v.Seed(), streamInit)), len(m.X), m.k)
+		m.initResp = mixture.RandomResponsibilities(rand.New(rand.NewPCG(v.Seed(), streamInit)), len(m.X), m.k)
 	} else {
-		m.initResp = ml.HardResponsibilities(m.km.Assignments(), m.k)
+		m.initResp = mixture.HardResponsibilities(m.km.Assignments(), m.k)
 	}
-	w, mu, cov, err := ml.EstimateGaussianParameters(m.X, m.initResp, m.covType)
+	w, mu, cov, err := mixture.EstimateGaussianParameters(m.X, m.initResp, m.covType)
 	if err != nil {
 		return nil, fmt.Errorf("gmm-em: initial parameters: %w", err)
 	}
-	if m.gm, err = ml.NewGaussianMixture(m.X, w, mu, cov, m.covType); err != nil {
+	if m.gm, err = mixture.NewGaussianMixture(m.X, w, mu, cov, m.covType); err != nil {
 		return nil, fmt.Errorf("gmm-em: %w", err)
 	}
 	m.loglik = append(m.loglik, m.gm.MeanLogLikelihood())
@@ -144,7 +146,7 @@ func dataset(rng *rand.Rand, name string, n int) ([][]float64, []int) {
 		// A long tilted cluster, a small round one and a wide flat one: the
 		// round cells of K-means steal the tilted cluster's tip, while a
 		// mixture of full Gaussians fits each shape.
-		return ml.SampleGaussianMixture(rng, n,
+		return mixture.SampleGaussianMixture(rng, n,
 			[][]float64{{-2.5, 0.5}, {1.8, 3.2}, {2.2, -2.2}},
 			[][][]float64{
 				{{2.6, 1.9}, {1.9, 1.8}},
@@ -154,12 +156,12 @@ func dataset(rng *rand.Rand, name string, n int) ([][]float64, []int) {
 	case "aniso":
 		// The centres and shear of scikit-learn's "anisotropic blobs" example
 		// (make_blobs with random_state=170), as the kmeans scenario uses.
-		return ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
+		return mldataset.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
 			[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
 	case "moons":
-		return ml.Moons(rng, n, 0.08)
+		return mldataset.Moons(rng, n, 0.08)
 	case "iris":
-		X, labels, _, _ := ml.Iris()
+		X, labels, _, _ := mldataset.Iris()
 		out := make([][]float64, len(X))
 		for i, row := range X {
 			out[i] = []float64{row[irisX], row[irisY]}
@@ -223,7 +225,7 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.gm == nil {
 		return lab.Snapshot{
 			Metrics: map[string]float64{},
-			State: state{Weights: []float64{}, Means: [][]float64{}, Covariances: [][][]float64{}, Phase: ml.PhaseInit,
+			State: state{Weights: []float64{}, Means: [][]float64{}, Covariances: [][][]float64{}, Phase: mixture.PhaseInit,
 				KMeansCentroids: [][]float64{}, KMeansAssignments: []int{}},
 			Note: fmt.Sprintf("A mixture of K = %d components needs at least %d samples; there are %d. Click on the plot to add points.",
 				m.k, m.k, len(m.X)),
@@ -260,12 +262,12 @@ func (m *model) note() string {
 	switch {
 	case gm.Converged():
 		return fmt.Sprintf("Converged after %d iterations: the last M-step raised the mean log-likelihood by only %.1e (below %g). Mean log-likelihood %s.",
-			gm.Iteration(), gm.Change(), ml.MixtureTol, ll)
-	case gm.Phase() == ml.PhaseInit && m.init == "random":
+			gm.Iteration(), gm.Change(), mixture.DefaultTol, ll)
+	case gm.Phase() == mixture.PhaseInit && m.init == "random":
 		return fmt.Sprintf("Initial parameters from random responsibilities: every sample was split at random between the %d components, so they start overlapping near the middle. Mean log-likelihood %s. Step for the first E-step.", m.k, ll)
-	case gm.Phase() == ml.PhaseInit:
+	case gm.Phase() == mixture.PhaseInit:
 		return fmt.Sprintf("Initial parameters from the K-means clusters (bottom panel): each component takes its cluster's share, mean and covariance (hard responsibilities). Mean log-likelihood %s. Step for the first E-step.", ll)
-	case gm.Phase() == ml.PhaseExpectation:
+	case gm.Phase() == mixture.PhaseExpectation:
 		return fmt.Sprintf("E-step %d: every sample's responsibilities recomputed from the current Gaussians; colours blend where components overlap. The parameters did not move, so the mean log-likelihood stays %s.", gm.Iteration()+1, ll)
 	default:
 		return fmt.Sprintf("M-step %d: weights, means and covariances re-estimated from the responsibilities. Mean log-likelihood %s (%+.2e).", gm.Iteration(), ll, gm.Change())

@@ -15,7 +15,8 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/cluster"
+	"github.com/mlplayground/playground/internal/ml/dataset"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -75,8 +76,8 @@ type model struct {
 	k         int
 	variant   string
 	init      string
-	km        *ml.KMeans // nil when there are fewer samples than K
-	inertia   []float64  // per step
+	km        *cluster.KMeans // nil when there are fewer samples than K
+	inertia   []float64       // per step
 	trails    [][][]float64
 	elbow     []float64
 	bounds    [4]float64 // xmin, xmax, ymin, ymax of the plots
@@ -88,18 +89,18 @@ func newModel(v lab.Values) (lab.Model, error) {
 	n := v.Int("n")
 	switch v.String("dataset") {
 	case "blobs":
-		m.X, m.labels = ml.Blobs(rng, n, [][]float64{{-2.5, -1.5}, {2, -2}, {-1, 2.5}, {2.5, 2}}, 0.75)
+		m.X, m.labels = dataset.Blobs(rng, n, [][]float64{{-2.5, -1.5}, {2, -2}, {-1, 2.5}, {2.5, 2}}, 0.75)
 	case "aniso":
 		// The centres and shear of scikit-learn's "anisotropic blobs" example
 		// (make_blobs with random_state=170).
-		m.X, m.labels = ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
+		m.X, m.labels = dataset.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
 			[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
 	case "moons":
-		m.X, m.labels = ml.Moons(rng, n, 0.08)
+		m.X, m.labels = dataset.Moons(rng, n, 0.08)
 	case "uniform":
-		m.X = ml.Uniform(rng, n, 2, -3, 3)
+		m.X = dataset.Uniform(rng, n, 2, -3, 3)
 	case "iris":
-		X, labels, _, _ := ml.Iris()
+		X, labels, _, _ := dataset.Iris()
 		for _, row := range X {
 			m.X = append(m.X, []float64{row[irisX], row[irisY]})
 		}
@@ -119,20 +120,20 @@ func newModel(v lab.Values) (lab.Model, error) {
 	}
 	var initial [][]float64
 	if m.init == "random" {
-		initial = ml.InitRandom(rng, m.X, m.k)
+		initial = cluster.InitRandom(rng, m.X, m.k)
 	} else {
-		initial = ml.InitPlusPlus(rng, m.X, m.k)
+		initial = cluster.InitPlusPlus(rng, m.X, m.k)
 	}
 	switch m.variant {
 	case "minibatch":
-		m.km = ml.NewMiniBatchKMeans(rng, m.X, initial, 10)
+		m.km = cluster.NewMiniBatchKMeans(rng, m.X, initial, 10)
 	case "sequential":
-		m.km = ml.NewMiniBatchKMeans(rng, m.X, initial, 1)
+		m.km = cluster.NewMiniBatchKMeans(rng, m.X, initial, 1)
 	default:
-		m.km = ml.NewKMeans(m.X, initial)
+		m.km = cluster.NewKMeans(m.X, initial)
 	}
 	// The elbow sweep draws from its own stream so it never changes the run.
-	m.elbow = ml.Elbow(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, maxK)
+	m.elbow = cluster.Elbow(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, maxK)
 	m.record()
 	return m, nil
 }
@@ -162,7 +163,7 @@ func plotBounds(X [][]float64) [4]float64 {
 // record appends the current step to the inertia curve and the trails.
 func (m *model) record() {
 	m.inertia = append(m.inertia, m.km.Inertia())
-	if m.km.Phase() == ml.PhaseAssign {
+	if m.km.Phase() == cluster.PhaseAssign {
 		return // centroids did not move
 	}
 	c := m.km.Centroids()
@@ -200,7 +201,7 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.km == nil {
 		return lab.Snapshot{
 			Metrics: map[string]float64{},
-			State:   state{Centroids: [][]float64{}, Assignments: fill(len(m.X), -1), Phase: ml.PhaseInit, Elbow: []float64{}},
+			State:   state{Centroids: [][]float64{}, Assignments: fill(len(m.X), -1), Phase: cluster.PhaseInit, Elbow: []float64{}},
 			Note: fmt.Sprintf("K-means with K = %d needs at least %d samples; there are %d. Click on the plot to add points.",
 				m.k, m.k, len(m.X)),
 		}
@@ -239,11 +240,11 @@ func (m *model) note() string {
 		return fmt.Sprintf("Converged: a whole pass over the data changed no sample's nearest centroid (%d updates). Inertia %s.", km.Iteration(), inertia)
 	case km.Converged():
 		return fmt.Sprintf("Converged after %d iterations: the last assign step changed no sample. Inertia %s.", km.Iteration(), inertia)
-	case km.Phase() == ml.PhaseInit:
+	case km.Phase() == cluster.PhaseInit:
 		return fmt.Sprintf("Initial centroids (%s): %d samples picked from the data. Step to assign every sample to its nearest centroid.", m.init, m.k)
-	case km.Phase() == ml.PhaseAssign && batch:
+	case km.Phase() == cluster.PhaseAssign && batch:
 		return fmt.Sprintf("Assign: the %d ringed sample(s) of this batch go to their nearest centroid.", len(km.Batch()))
-	case km.Phase() == ml.PhaseAssign:
+	case km.Phase() == cluster.PhaseAssign:
 		return fmt.Sprintf("Assign step %d: %d sample(s) changed cluster. Inertia %s.", km.Iteration()+1, km.Changed(), inertia)
 	case batch:
 		return fmt.Sprintf("Update %d: each centroid moved towards its batch samples by 1/(its count). Inertia %s.", km.Iteration(), inertia)

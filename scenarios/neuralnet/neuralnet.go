@@ -18,7 +18,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
 
@@ -110,7 +110,7 @@ type model struct {
 	hidden   []int
 	lr       float64
 	batch    int // effective batch size
-	net      *ml.Network
+	net      *neural.Network
 	trainX   [][]float64 // network inputs of the training samples
 	trainY   []float64
 	testX    [][]float64
@@ -150,12 +150,12 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return m, nil // waits for clicked points; the note says so
 	}
 	penalty := v.String("reg")
-	cfg := ml.NetworkConfig{
+	cfg := neural.NetworkConfig{
 		Inputs: len(m.trainX[0]), Hidden: m.hidden, Activation: v.String("activation"), Problem: m.problem,
 		Classes: m.classes, LearningRate: m.lr, Optimizer: v.String("optimizer"),
 		Penalty: penalty, PenaltyRate: v.Float("reg_rate"), Dropout: v.Float("dropout"), Batch: m.batch,
 	}
-	m.net, err = ml.NewNetwork(rand.New(rand.NewPCG(v.Seed(), 2)), m.trainX, m.trainY, cfg)
+	m.net, err = neural.NewNetwork(rand.New(rand.NewPCG(v.Seed(), 2)), m.trainX, m.trainY, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/ml/nn"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
@@ -128,11 +128,11 @@ type racer struct {
 	colour   int
 	rate     float64 // on the surface
 	netRate  float64
-	descent  *ml.SurfaceDescent
+	descent  *neural.SurfaceDescent
 	trail    [][]float64
 	dist     []float64 // per step, to the minimum (or saddle point)
 	left     int       // step at which it left for good, 0 while racing
-	trainer  *ml.MiniBatchTrainer
+	trainer  *neural.MiniBatchTrainer
 	loss     []float64 // per epoch
 	diverged bool      // the network's weights overflowed
 }
@@ -140,7 +140,7 @@ type racer struct {
 // model is one run.
 type model struct {
 	surfaceName string
-	surface     ml.Surface
+	surface     neural.Surface
 	course      course
 	start       [2]float64
 	batch       string
@@ -152,7 +152,7 @@ type model struct {
 
 func newModel(v lab.Values) (lab.Model, error) {
 	m := &model{surfaceName: v.String("surface"), batch: v.String("batch")}
-	m.surface, m.course = ml.Surfaces[m.surfaceName], courses[m.surfaceName]
+	m.surface, m.course = neural.Surfaces[m.surfaceName], courses[m.surfaceName]
 	m.heat = m.heatColours()
 	jit := rand.New(rand.NewPCG(v.Seed(), 1))
 	for k := range 2 {
@@ -171,11 +171,11 @@ func newModel(v lab.Values) (lab.Model, error) {
 	mult := v.Float("lr")
 	for _, name := range v.List("optimizers") {
 		r := &racer{name: name, colour: slices.Index(names, name), rate: mult * m.course.rates[name], netRate: mult * networkRates[name]}
-		r.descent = ml.NewSurfaceDescent(m.surface, m.start, mustOptimizer(name, r.rate))
+		r.descent = neural.NewSurfaceDescent(m.surface, m.start, mustOptimizer(name, r.rate))
 		// Every optimiser trains the same initial network and sees the
 		// same sequence of batches: only the update rule differs.
 		net := nn.NewMLP(rand.New(rand.NewPCG(v.Seed(), 3)), []int{2, hidden, 1}, nn.Tanh, nn.Sigmoid, false)
-		r.trainer = ml.NewMiniBatchTrainer(rand.New(rand.NewPCG(v.Seed(), 4)), net, X, y, batchSizes[m.batch], mustOptimizer(name, r.netRate))
+		r.trainer = neural.NewMiniBatchTrainer(rand.New(rand.NewPCG(v.Seed(), 4)), net, X, y, batchSizes[m.batch], mustOptimizer(name, r.netRate))
 		m.racers = append(m.racers, r)
 		m.record(r)
 	}
@@ -397,9 +397,9 @@ func (m *model) zigzags(r *racer) bool {
 		return false
 	}
 	changes, swing := 0, 0.0
-	prev := ml.RavineAcross(t[len(t)-11][0], t[len(t)-11][1])
+	prev := neural.RavineAcross(t[len(t)-11][0], t[len(t)-11][1])
 	for _, p := range t[len(t)-10:] {
-		v := ml.RavineAcross(p[0], p[1])
+		v := neural.RavineAcross(p[0], p[1])
 		if v*prev < 0 {
 			changes++
 		}

@@ -16,7 +16,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -74,7 +74,7 @@ type model struct {
 	set     *classdata.Set
 	dataset string
 	lr      float64
-	p       *ml.Perceptron // nil while there are no training samples
+	p       *linear.Perceptron // nil while there are no training samples
 	steps   int
 	prevW   []float64 // weights before the last step
 	prevB   float64
@@ -106,7 +106,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if s := b0 + w0[0]*X[0][0] + w0[1]*X[0][1]; (s >= 0) == (y[0] == 1) {
 		w0[0], w0[1], b0 = -w0[0], -w0[1], -b0
 	}
-	m.p, err = ml.NewPerceptron(X, y, w0, b0, m.lr)
+	m.p, err = linear.NewPerceptron(X, y, w0, b0, m.lr)
 	if err != nil {
 		return nil, fmt.Errorf("perceptron: %w", err)
 	}

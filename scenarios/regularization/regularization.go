@@ -20,7 +20,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -95,11 +95,11 @@ type model struct {
 	y        []float64
 	truth    []float64
 	relevant int
-	grid     []float64      // the walk's λ values
-	path     []ml.PathPoint // the chosen penalty on grid
-	other    []ml.PathPoint // the other penalty on grid
-	pair     []ml.PathPoint // the chosen penalty on x1, x2 only
-	pairOLS  []float64      // least squares on x1, x2 (centred)
+	grid     []float64          // the walk's λ values
+	path     []linear.PathPoint // the chosen penalty on grid
+	other    []linear.PathPoint // the other penalty on grid
+	pair     []linear.PathPoint // the chosen penalty on x1, x2 only
+	pairOLS  []float64          // least squares on x1, x2 (centred)
 	pairX    [][]float64
 	pairY    []float64
 	step     int
@@ -122,11 +122,11 @@ func newModel(v lab.Values) (lab.Model, error) {
 		m.grid = append(m.grid, min(l, lambdaMax))
 	}
 	var err error
-	ridge, err := ml.RidgePath(m.X, m.y, m.grid)
+	ridge, err := linear.RidgePath(m.X, m.y, m.grid)
 	if err != nil {
 		return nil, fmt.Errorf("regularization: %w", err)
 	}
-	lasso, err := ml.LassoPath(m.X, m.y, m.grid, lassoTol, lassoMaxIter)
+	lasso, err := linear.LassoPath(m.X, m.y, m.grid, lassoTol, lassoMaxIter)
 	if err != nil {
 		return nil, fmt.Errorf("regularization: %w", err)
 	}
@@ -137,14 +137,14 @@ func newModel(v lab.Values) (lab.Model, error) {
 	}
 	if m.penalty == "l2" {
 		m.path, m.other = ridge, lasso
-		m.pair, err = ml.RidgePath(m.pairX, m.pairY, m.grid)
+		m.pair, err = linear.RidgePath(m.pairX, m.pairY, m.grid)
 	} else {
-		m.pair, err = ml.LassoPath(m.pairX, m.pairY, m.grid, lassoTol, lassoMaxIter)
+		m.pair, err = linear.LassoPath(m.pairX, m.pairY, m.grid, lassoTol, lassoMaxIter)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("regularization: %w", err)
 	}
-	theta, err := ml.NormalEquations(m.pairX, m.pairY)
+	theta, err := linear.NormalEquations(m.pairX, m.pairY)
 	if err != nil {
 		return nil, fmt.Errorf("regularization: %w", err)
 	}
@@ -199,7 +199,7 @@ func (m *model) Step() error {
 
 func (m *model) Done() bool { return m.step >= len(m.grid)-1 }
 
-func (m *model) current() ml.PathPoint { return m.path[m.step] }
+func (m *model) current() linear.PathPoint { return m.path[m.step] }
 
 // significant is the number of significant digits the state reports: far
 // beyond the 1e-4 at which the fits match scikit-learn, and it keeps the
@@ -212,29 +212,29 @@ func round(v float64) float64 {
 }
 
 // rounded is p with every number rounded to significant digits.
-func rounded(p ml.PathPoint) ml.PathPoint {
+func rounded(p linear.PathPoint) linear.PathPoint {
 	c := make([]float64, len(p.Coefficients))
 	for j, w := range p.Coefficients {
 		c[j] = round(w)
 	}
-	return ml.PathPoint{Lambda: p.Lambda, Intercept: round(p.Intercept), Coefficients: c}
+	return linear.PathPoint{Lambda: p.Lambda, Intercept: round(p.Intercept), Coefficients: c}
 }
 
 // state is the frame's "state": what a test needs to check the algorithm.
 type state struct {
-	Penalty          string         `json:"penalty"`
-	Lambda           float64        `json:"lambda"`
-	Intercept        float64        `json:"intercept"`
-	Coefficients     []float64      `json:"coefficients"`
-	Path             []ml.PathPoint `json:"path"` // the walk so far, the current λ last
-	Relevant         int            `json:"relevant"`
-	TrueCoefficients []float64      `json:"true_coefficients"`
-	Nonzero          int            `json:"nonzero"`
+	Penalty          string             `json:"penalty"`
+	Lambda           float64            `json:"lambda"`
+	Intercept        float64            `json:"intercept"`
+	Coefficients     []float64          `json:"coefficients"`
+	Path             []linear.PathPoint `json:"path"` // the walk so far, the current λ last
+	Relevant         int                `json:"relevant"`
+	TrueCoefficients []float64          `json:"true_coefficients"`
+	Nonzero          int                `json:"nonzero"`
 }
 
 func (m *model) Snapshot() lab.Snapshot {
 	c := m.current()
-	path := make([]ml.PathPoint, m.step+1)
+	path := make([]linear.PathPoint, m.step+1)
 	for i := range path {
 		path[i] = rounded(m.path[i])
 	}
@@ -256,7 +256,7 @@ func (m *model) Snapshot() lab.Snapshot {
 }
 
 // mse is the training mean squared error of a fit.
-func (m *model) mse(c ml.PathPoint) float64 {
+func (m *model) mse(c linear.PathPoint) float64 {
 	var s float64
 	for i, row := range m.X {
 		r := c.Intercept - m.y[i]
@@ -348,7 +348,7 @@ func (m *model) plotPath() *plot.Plot {
 	for i, l := range m.grid {
 		logs[i] = math.Log10(l)
 	}
-	column := func(path []ml.PathPoint, j, upto int) []float64 {
+	column := func(path []linear.PathPoint, j, upto int) []float64 {
 		out := make([]float64, upto)
 		for i := range upto {
 			out[i] = path[i].Coefficients[j]
@@ -379,7 +379,7 @@ func (m *model) plotPath() *plot.Plot {
 	}
 	p.X.Tick.Marker = decadeTicks{}
 	lo, hi := 0.0, 0.0
-	for _, pts := range [][]ml.PathPoint{m.path, m.other} {
+	for _, pts := range [][]linear.PathPoint{m.path, m.other} {
 		for _, w := range pts[0].Coefficients {
 			lo, hi = min(lo, w), max(hi, w)
 		}

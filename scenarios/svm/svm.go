@@ -16,7 +16,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/svm"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -52,8 +52,8 @@ func Scenario(chapter string) *lab.Scenario {
 		Speed:    15,
 		Params: []lab.Param{
 			classdata.DatasetParam(classdata.Overlap, classdata.All),
-			{Name: "kernel", Label: "Kernel", Kind: lab.KindEnum, Default: ml.KernelLinear,
-				Options: []string{ml.KernelLinear, ml.KernelPoly, ml.KernelRBF},
+			{Name: "kernel", Label: "Kernel", Kind: lab.KindEnum, Default: svm.KernelLinear,
+				Options: []string{svm.KernelLinear, svm.KernelPoly, svm.KernelRBF},
 				Help:    "linear: K(x, z) = xᵀz, a straight boundary; poly: (γ xᵀz + coef0)^degree; rbf: exp(−γ ‖x − z‖²), a bump around every support vector."},
 			{Name: "C", Label: "C (soft → hard)", Kind: lab.KindFloat, Default: "1", Min: 0.01, Max: 1000, Step: 0.01,
 				Help: "Price of a sample inside the margin or on the wrong side; try powers of ten from 0.01 to 1000. Small C: soft margin, wide and tolerant; large C: nearly a hard margin, narrow and pulled by every outlier."},
@@ -81,11 +81,11 @@ func Scenario(chapter string) *lab.Scenario {
 // set.Train order; labels 1 and 0 are +1 and −1.
 type model struct {
 	set       *classdata.Set
-	kernel    ml.Kernel
+	kernel    svm.Kernel
 	c         float64
-	svm       *ml.SVM     // nil when the training set lacks a class
-	trainX    [][]float64 // set.X[set.Train[k]]
-	objective []float64   // per step, from step 0
+	svm       *svm.Classifier // nil when the training set lacks a class
+	trainX    [][]float64     // set.X[set.Train[k]]
+	objective []float64       // per step, from step 0
 	violation []float64
 	grid      *gridCache
 }
@@ -101,12 +101,12 @@ func newModel(v lab.Values) (lab.Model, error) {
 	}
 	m := &model{set: set, c: v.Float("C")}
 	switch v.String("kernel") {
-	case ml.KernelPoly:
-		m.kernel = ml.PolyKernel(v.Float("gamma"), v.Float("coef0"), v.Int("degree"))
-	case ml.KernelRBF:
-		m.kernel = ml.RBFKernel(v.Float("gamma"))
+	case svm.KernelPoly:
+		m.kernel = svm.PolyKernel(v.Float("gamma"), v.Float("coef0"), v.Int("degree"))
+	case svm.KernelRBF:
+		m.kernel = svm.RBFKernel(v.Float("gamma"))
 	default:
-		m.kernel = ml.LinearKernel()
+		m.kernel = svm.LinearKernel()
 	}
 	X, labels := set.Subset(set.Train)
 	m.trainX = X
@@ -123,7 +123,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if pos == 0 || neg == 0 {
 		return m, nil // the note asks for points of both classes
 	}
-	m.svm, err = ml.NewSVM(X, y, m.c, m.kernel)
+	m.svm, err = svm.NewClassifier(X, y, m.c, m.kernel)
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
@@ -208,7 +208,7 @@ func (m *model) predict(x []float64) int {
 func (m *model) note() string {
 	s := m.svm
 	margin := "margin 1/‖θ‖ = " + fmtShort(s.Margin())
-	if m.kernel.Name != ml.KernelLinear {
+	if m.kernel.Name != svm.KernelLinear {
 		margin = "margin 1/‖w‖ = " + fmtShort(s.Margin()) + " (in feature space)"
 	}
 	switch {
@@ -325,7 +325,7 @@ func (m *model) plotBoundary() *plot.Plot {
 	})
 	switch {
 	case m.svm.Iteration() == 0:
-	case m.kernel.Name == ml.KernelLinear:
+	case m.kernel.Name == svm.KernelLinear:
 		m.addStraightLevels(p)
 	default:
 		viz.AddContours(p, b[0], b[1], b[2], b[3], contourRes, g.lines.at, []float64{-1, 1}, inkMargin)
@@ -339,7 +339,7 @@ func (m *model) plotBoundary() *plot.Plot {
 		return p
 	}
 	p.Title.Text = fmt.Sprintf("margin 1/‖θ‖ = %s · %d support vectors", fmtShort(s.Margin()), len(s.Support()))
-	if m.kernel.Name != ml.KernelLinear {
+	if m.kernel.Name != svm.KernelLinear {
 		p.Title.Text = fmt.Sprintf("margin 1/‖w‖ = %s · %d support vectors", fmtShort(s.Margin()), len(s.Support()))
 	}
 	return p
@@ -429,10 +429,10 @@ func (m *model) plotObjective() *plot.Plot {
 	}
 	dx, dy := viz.Decimate(xs, positive(m.violation), curvePts)
 	viz.AddLine(p, dx, dy, viz.ClassColor(2), "KKT violation", false)
-	viz.AddHLine(p, ml.SVMTolerance, "tolerance 0.001", viz.Neutral)
+	viz.AddHLine(p, svm.Tolerance, "tolerance 0.001", viz.Neutral)
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
-	p.Y.Min = min(p.Y.Min, ml.SVMTolerance/2)
+	p.Y.Min = min(p.Y.Min, svm.Tolerance/2)
 	return p
 }
 
@@ -441,7 +441,7 @@ func (m *model) plotObjective() *plot.Plot {
 func positive(v []float64) []float64 {
 	out := make([]float64, len(v))
 	for i, x := range v {
-		out[i] = max(x, ml.SVMTolerance/10)
+		out[i] = max(x, svm.Tolerance/10)
 	}
 	return out
 }

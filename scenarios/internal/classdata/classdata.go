@@ -19,7 +19,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/dataset"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -125,28 +125,28 @@ func Load(rng *rand.Rand, o Options) (*Set, error) {
 	}
 	switch o.Dataset {
 	case Separable:
-		s.X, s.Labels = ml.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
+		s.X, s.Labels = dataset.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
 	case Overlap:
-		s.X, s.Labels = ml.Blobs(rng, o.N, centres(1.2), 1.0*max(o.Noise, 0.2)/0.5)
+		s.X, s.Labels = dataset.Blobs(rng, o.N, centres(1.2), 1.0*max(o.Noise, 0.2)/0.5)
 	case Outliers:
-		s.X, s.Labels = ml.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
-		s.Outliers = ml.WithOutliers(rng, s.X, 0.05, 1.3)
+		s.X, s.Labels = dataset.Blobs(rng, o.N, centres(2.2), 0.6*max(o.Noise, 0.2)/0.5)
+		s.Outliers = dataset.WithOutliers(rng, s.X, 0.05, 1.3)
 	case XOR:
-		s.X, s.Labels = ml.XOR(rng, o.N, 0.4*o.Noise)
+		s.X, s.Labels = dataset.XOR(rng, o.N, 0.4*o.Noise)
 	case Circles:
-		s.X, s.Labels = ml.Circles(rng, o.N, 0.1*o.Noise, 0.45)
+		s.X, s.Labels = dataset.Circles(rng, o.N, 0.1*o.Noise, 0.45)
 	case Moons:
-		s.X, s.Labels = ml.Moons(rng, o.N, 0.2*o.Noise)
+		s.X, s.Labels = dataset.Moons(rng, o.N, 0.2*o.Noise)
 		for _, x := range s.X { // to the playground's range, centred
 			x[0], x[1] = 2*(x[0]-0.5), 2*(x[1]-0.25)
 		}
 	case Spiral:
-		s.X, s.Labels = ml.Spiral(rng, o.N, o.Classes, 0.2*o.Noise)
+		s.X, s.Labels = dataset.Spiral(rng, o.N, o.Classes, 0.2*o.Noise)
 	case Iris:
-		X, labels, features, classes := ml.Iris()
+		X, labels, features, classes := dataset.Iris()
 		s.load(X, labels, features, classes, irisMap, o.Binary)
 	case Wine:
-		X, labels, features, classes := ml.Wine()
+		X, labels, features, classes := dataset.Wine()
 		s.load(X, labels, features, classes, wineMap, o.Binary)
 	case Custom:
 	default:
