@@ -115,7 +115,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return nil, fmt.Errorf("biasvariance: %w", err)
 	}
 	// The first training set is there from the start: one fit to look at.
-	if err := m.study.Step(); err != nil {
+	m.study.Step()
+	if err := m.study.Err(); err != nil {
 		return nil, fmt.Errorf("biasvariance: %w", err)
 	}
 	reach := 1 + 2.5*m.noise + 0.3
@@ -124,7 +125,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 }
 
 func (m *model) Step() error {
-	if err := m.study.Step(); err != nil {
+	m.study.Step()
+	if err := m.study.Err(); err != nil {
 		return fmt.Errorf("biasvariance: %w", err)
 	}
 	return nil

@@ -197,7 +197,8 @@ func (m *model) Step() error {
 	if m.Done() {
 		return nil
 	}
-	if err := m.gm.Step(); err != nil {
+	m.gm.Step()
+	if err := m.gm.Err(); err != nil {
 		return fmt.Errorf("gmm-em: %w", err)
 	}
 	m.loglik = append(m.loglik, m.gm.MeanLogLikelihood())

@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"github.com/mlplayground/playground/internal/ml/num"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Phases of a GaussianNB stepper, as returned by Phase. Each Step estimates
@@ -68,6 +70,8 @@ type GaussianNB struct {
 	logConst     []float64   // k: log P(y=k) − ½ Σⱼ log(2π σ²_kj)
 	phase        string
 }
+
+var _ ml.Stepper = (*GaussianNB)(nil)
 
 // NewGaussianNB readies naive Bayes for the training samples X (n×d) with
 // labels y in 0..classes−1; it copies both and estimates nothing yet.

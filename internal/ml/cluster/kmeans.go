@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 
 	"github.com/mlplayground/playground/internal/ml/num"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Phases of a KMeans stepper, as returned by Phase.
@@ -70,6 +72,8 @@ type KMeans struct {
 	passChanged int   // nearest-centroid changes so far in this pass
 	passes      int   // completed passes
 }
+
+var _ ml.Stepper = (*KMeans)(nil)
 
 // NewKMeans returns a Lloyd (full-batch) stepper for the samples X starting
 // from the given initial centroids. It copies both. It panics if X or
@@ -343,6 +347,9 @@ func (km *KMeans) Inertia() float64 { return km.inertia }
 // pass over the data (ceil(n/batchSize) update steps) changed no sample's
 // nearest centroid, or after 50 passes.
 func (km *KMeans) Converged() bool { return km.converged }
+
+// Done reports whether the run has ended: it is Converged.
+func (km *KMeans) Done() bool { return km.converged }
 
 // InitRandom returns k distinct samples of X (distinct indices), chosen
 // uniformly at random, as initial centroids (Forgy's method). The rows are

@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/mlplayground/playground/internal/ml/num"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Stages of a PCA stepper, in order, as returned by Stage, after StageInit.
@@ -59,6 +61,8 @@ type PCA struct {
 	scores      [][]float64 // n×d
 	recon       [][]float64 // n×D
 }
+
+var _ ml.Stepper = (*PCA)(nil)
 
 // NewPCA returns a PCA stepper for the samples X (n rows of D features)
 // that will keep d components. It copies X. It returns an error when there

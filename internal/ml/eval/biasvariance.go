@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/mlplayground/playground/internal/ml/linear"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // BiasVariance is the bias–variance decomposition of a model's expected
@@ -101,7 +103,10 @@ type PolyBiasVariance struct {
 	noiseVar       float64
 	weights        [][][]float64 // [trial][degree−1]: Legendre weights
 	preds          [][][]float64 // [degree−1][trial]: predictions at testX
+	err            error         // of the fit that failed, which ends the run
 }
+
+var _ ml.Stepper = (*PolyBiasVariance)(nil)
 
 // NewPolyBiasVariance returns an experiment on the training sets
 // (trainX[t], trainY[t]) with test points testX, truth[j] = f(testX[j])
@@ -136,32 +141,41 @@ func NewPolyBiasVariance(trainX, trainY [][]float64, testX, truth []float64, max
 	}, nil
 }
 
-// Step fits the next training set at every degree. At the end it does
-// nothing.
-func (s *PolyBiasVariance) Step() error {
+// Step fits the next training set at every degree. Once Done it does
+// nothing. A fit can fail only if the SVD of RidgePoly does not converge;
+// then nothing of the step is kept and the run ends: Err says why.
+func (s *PolyBiasVariance) Step() {
 	if s.Done() {
-		return nil
+		return
 	}
 	t := len(s.weights)
 	perDegree := make([][]float64, s.maxDegree)
+	preds := make([][]float64, s.maxDegree)
 	for d := 1; d <= s.maxDegree; d++ {
 		w, err := linear.RidgePoly(s.trainX[t], s.trainY[t], d, 0)
 		if err != nil {
-			return fmt.Errorf("training set %d, degree %d: %w", t+1, d, err)
+			s.err = fmt.Errorf("training set %d, degree %d: %w", t+1, d, err)
+			return
 		}
 		perDegree[d-1] = w
 		p := make([]float64, len(s.testX))
 		for j, x := range s.testX {
 			p[j] = linear.PolyPredictLegendre(w, x)
 		}
-		s.preds[d-1] = append(s.preds[d-1], p)
+		preds[d-1] = p
+	}
+	for d, p := range preds {
+		s.preds[d] = append(s.preds[d], p)
 	}
 	s.weights = append(s.weights, perDegree)
-	return nil
 }
 
-// Done reports whether every training set has been fitted.
-func (s *PolyBiasVariance) Done() bool { return len(s.weights) == len(s.trainX) }
+// Done reports whether every training set has been fitted, or a fit
+// failed (see Err).
+func (s *PolyBiasVariance) Done() bool { return len(s.weights) == len(s.trainX) || s.err != nil }
+
+// Err returns why a fit failed, or nil.
+func (s *PolyBiasVariance) Err() error { return s.err }
 
 // Trials returns the number of training sets fitted so far.
 func (s *PolyBiasVariance) Trials() int { return len(s.weights) }

@@ -134,7 +134,8 @@ func TestPolyBiasVarianceMatchesNumPy(t *testing.T) {
 		}
 	}
 	for range 3 {
-		if err := s.Step(); err != nil {
+		s.Step()
+		if err := s.Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -143,7 +144,8 @@ func TestPolyBiasVarianceMatchesNumPy(t *testing.T) {
 	}
 	check("3")
 	for !s.Done() {
-		if err := s.Step(); err != nil {
+		s.Step()
+		if err := s.Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -151,7 +153,8 @@ func TestPolyBiasVarianceMatchesNumPy(t *testing.T) {
 		t.Fatalf("done after %d trials, want %d", s.Trials(), len(e.TrainX))
 	}
 	check("8")
-	if err := s.Step(); err != nil || s.Trials() != len(e.TrainX) {
+	s.Step()
+	if err := s.Err(); err != nil || s.Trials() != len(e.TrainX) {
 		t.Errorf("a step after the end: %v, %d trials", err, s.Trials())
 	}
 
@@ -194,7 +197,8 @@ func TestPolyBiasVarianceExactFits(t *testing.T) {
 		t.Fatal(err)
 	}
 	for !s.Done() {
-		if err := s.Step(); err != nil {
+		s.Step()
+		if err := s.Err(); err != nil {
 			t.Fatal(err)
 		}
 	}

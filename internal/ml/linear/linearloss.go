@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Margin losses of a binary classifier f with labels y ∈ {−1, +1}. Each is
@@ -104,6 +106,8 @@ type MarginClassifier struct {
 	epoch  int
 	finite bool
 }
+
+var _ ml.Stepper = (*MarginClassifier)(nil)
 
 // NewMarginClassifier prepares training on samples X (n×d) with labels in
 // {0, 1} (0 becomes y = −1). It returns an error wrapping ErrMarginInput
@@ -209,6 +213,10 @@ func (c *MarginClassifier) Gradient() ([]float64, float64) {
 
 // Diverged reports whether the objective overflowed to Inf or NaN.
 func (c *MarginClassifier) Diverged() bool { return !c.finite }
+
+// Done reports whether the run has ended, which it does only by diverging
+// (see Diverged); otherwise descent goes on for as many epochs as asked.
+func (c *MarginClassifier) Done() bool { return !c.finite }
 
 // Epoch is the number of steps taken.
 func (c *MarginClassifier) Epoch() int { return c.epoch }

@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/mlplayground/playground/internal/ml/num"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Linear regression: the model ŷ = θ₀ + θ₁x₁ + … + θ_d x_d, fitted by least
@@ -137,6 +139,8 @@ type RegressionGD struct {
 	lMax     float64 // largest eigenvalue of H
 }
 
+var _ ml.Stepper = (*RegressionGD)(nil)
+
 // NewRegressionGD returns a gradient-descent stepper for the samples
 // (X, y) starting at θ = start (intercept first; nil means θ = 0) with
 // learning rate lr. It copies its inputs. It returns an error wrapping
@@ -263,6 +267,10 @@ func (g *RegressionGD) GradientNorm() float64 {
 // Diverged reports whether gradient descent has blown up (see the type's
 // doc); Step then does nothing.
 func (g *RegressionGD) Diverged() bool { return g.diverged }
+
+// Done reports whether the run has ended, which it does only by diverging:
+// below 2/L gradient descent approaches the least-squares θ for ever.
+func (g *RegressionGD) Done() bool { return g.diverged }
 
 // Epoch returns the number of completed steps.
 func (g *RegressionGD) Epoch() int { return g.epoch }

@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"github.com/mlplayground/playground/internal/ml/num"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // ErrLogisticInput reports unusable input to NewLogisticRegression.
@@ -53,6 +55,8 @@ type LogisticRegression struct {
 	loss    float64
 	epoch   int
 }
+
+var _ ml.Stepper = (*LogisticRegression)(nil)
 
 // NewLogisticRegression starts gradient descent from W = 0, b = 0 on
 // samples X (n×d) with labels y in 0..classes−1. It returns an error
@@ -206,6 +210,11 @@ func (m *LogisticRegression) GradientNorm() float64 {
 
 // Epoch is the number of steps taken.
 func (m *LogisticRegression) Epoch() int { return m.epoch }
+
+// Done is always false: descent goes on for as many epochs as the caller
+// runs (see Fit). A learning rate far too large shows as a Loss that is no
+// longer finite.
+func (m *LogisticRegression) Done() bool { return false }
 
 // Classes is the number of classes.
 func (m *LogisticRegression) Classes() int { return m.classes }

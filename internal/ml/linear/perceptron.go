@@ -3,6 +3,8 @@ package linear
 import (
 	"fmt"
 	"slices"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Perceptron is Rosenblatt's perceptron trained online: one sample per
@@ -43,6 +45,8 @@ type Perceptron struct {
 	updates   int       // mistakes (updates) since the start
 	converged bool
 }
+
+var _ ml.Stepper = (*Perceptron)(nil)
 
 // NewPerceptron returns a perceptron for samples X with labels y (0 or 1)
 // starting from weights w0 and bias b0, with learning rate lr. It copies
@@ -157,3 +161,7 @@ func (p *Perceptron) Updates() int { return p.updates }
 // Converged reports whether a whole epoch went by without a mistake: every
 // sample is on its side of the line, and no later step would change it.
 func (p *Perceptron) Converged() bool { return p.converged }
+
+// Done reports whether the run has ended: it is Converged. On data no
+// line separates it never is.
+func (p *Perceptron) Done() bool { return p.converged }

@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Polynomial regression in the orthonormal Legendre basis on [−1, 1].
@@ -125,6 +127,8 @@ type PolyRegression struct {
 	eta    float64
 	epoch  int
 }
+
+var _ ml.Stepper = (*PolyRegression)(nil)
 
 // ErrPolyInput is wrapped by the errors of NewPolyRegression and RidgePoly.
 var ErrPolyInput = errors.New("ml: bad polynomial regression input")
@@ -257,6 +261,10 @@ func (p *PolyRegression) Step() {
 
 // Epoch returns the number of completed steps.
 func (p *PolyRegression) Epoch() int { return p.epoch }
+
+// Done is always false: with η = 1/L every step lowers J, and descent
+// approaches the minimiser for as many epochs as the caller runs.
+func (p *PolyRegression) Done() bool { return false }
 
 // LearningRate returns η = 1/L, L the largest eigenvalue of the Hessian.
 func (p *PolyRegression) LearningRate() float64 { return p.eta }

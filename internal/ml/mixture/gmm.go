@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/num"
 )
 
@@ -92,7 +93,10 @@ type GaussianMixture struct {
 	phase     string
 	iter      int // completed M-steps
 	converged bool
+	err       error // of the M-step that failed, which ends the run
 }
+
+var _ ml.Stepper = (*GaussianMixture)(nil)
 
 // NewGaussianMixture returns an EM stepper for the samples X starting from
 // the given weights (k, positive, summing to 1 within 1e-6), means (k×d) and
@@ -230,20 +234,28 @@ func (gm *GaussianMixture) evaluate() error {
 }
 
 // Step advances one phase: an E-step after the initial state or an M-step,
-// an M-step after an E-step. Once Converged, Step does nothing. It returns
-// an error, and leaves the parameters as they were, if an M-step produced a
-// covariance that is not positive definite (which the 10⁻⁶ added to the
-// diagonal prevents for data within rounding of anything sensible).
-func (gm *GaussianMixture) Step() error {
-	if gm.converged {
-		return nil
+// an M-step after an E-step. Once Done, Step does nothing. If an M-step
+// produces a covariance that is not positive definite (which the 10⁻⁶
+// added to the diagonal prevents for data within rounding of anything
+// sensible), the parameters stay as they were and the run ends: Err says
+// why.
+func (gm *GaussianMixture) Step() {
+	if gm.Done() {
+		return
 	}
 	if gm.phase == PhaseExpectation {
-		return gm.mStep()
+		gm.err = gm.mStep()
+		return
 	}
 	gm.eStep()
-	return nil
 }
+
+// Done reports whether the run has ended: Converged, or an M-step failed
+// (see Err).
+func (gm *GaussianMixture) Done() bool { return gm.converged || gm.err != nil }
+
+// Err returns why the last M-step failed, or nil.
+func (gm *GaussianMixture) Err() error { return gm.err }
 
 // eStep turns the log-probabilities of the current parameters into
 // responsibilities; the parameters and the log-likelihood do not change.

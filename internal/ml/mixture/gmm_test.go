@@ -107,7 +107,8 @@ func TestGaussianMixtureMatchesScikitLearn(t *testing.T) {
 				}
 				gm.SetTolerance(0) // scikit-learn's tol=0: never stop early
 				for range 2*r.MaxIter - 1 {
-					if err := gm.Step(); err != nil {
+					gm.Step()
+					if err := gm.Err(); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -117,7 +118,8 @@ func TestGaussianMixtureMatchesScikitLearn(t *testing.T) {
 				if got := gm.MeanLogLikelihood(); !near(got, r.LowerBound) {
 					t.Errorf("mean log-likelihood after E-step %d = %.17g, want lower_bound_ %.17g", r.MaxIter, got, r.LowerBound)
 				}
-				if err := gm.Step(); err != nil {
+				gm.Step()
+				if err := gm.Err(); err != nil {
 					t.Fatal(err)
 				}
 				if gm.Phase() != PhaseMaximization || gm.Iteration() != r.MaxIter {
@@ -212,7 +214,8 @@ func TestGaussianMixtureLogLikelihoodNeverDecreases(t *testing.T) {
 				}
 				prev := gm.MeanLogLikelihood()
 				for step := 1; step <= 200 && !gm.Converged(); step++ {
-					if err := gm.Step(); err != nil {
+					gm.Step()
+					if err := gm.Err(); err != nil {
 						t.Fatal(err)
 					}
 					ll := gm.MeanLogLikelihood()
@@ -499,7 +502,8 @@ func TestGaussianMixtureDegenerate(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 10 {
-		if err := gm.Step(); err != nil {
+		gm.Step()
+		if err := gm.Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -524,5 +528,36 @@ func BenchmarkGaussianMixtureStep(b *testing.B) {
 	for b.Loop() {
 		gm.Step()
 		gm.Step()
+	}
+}
+
+// TestFailedMStepEndsTheRun: samples on a line, 2⁴⁰ apart, give a
+// covariance of about 2⁸⁰·[[1 1] [1 1]] beside which the 10⁻⁶ added to the
+// diagonal is lost, so the M-step's covariance is singular. The run ends
+// with the error and the parameters of before the M-step.
+func TestFailedMStepEndsTheRun(t *testing.T) {
+	const a = 0x1p40
+	X := [][]float64{{-a, -a}, {a, a}, {-a, -a}, {a, a}}
+	gm, err := NewGaussianMixture(X, []float64{1}, [][]float64{{0, 0}}, [][][]float64{{{1, 0}, {0, 1}}}, CovarianceFull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gm.Step() // E
+	if gm.Done() || gm.Err() != nil {
+		t.Fatalf("after the E-step: Done %v, Err %v", gm.Done(), gm.Err())
+	}
+	gm.Step() // M
+	if gm.Err() == nil || !gm.Done() {
+		t.Fatalf("after the M-step: Err %v, Done %v; want an error and Done", gm.Err(), gm.Done())
+	}
+	if got := gm.Covariances()[0]; got[0][0] != 1 || got[0][1] != 0 || got[1][1] != 1 {
+		t.Errorf("covariance %v, want the initial identity kept", got)
+	}
+	if gm.Phase() != PhaseExpectation || gm.Iteration() != 0 {
+		t.Errorf("phase %q, iteration %d; want %q, 0", gm.Phase(), gm.Iteration(), PhaseExpectation)
+	}
+	gm.Step()
+	if gm.Phase() != PhaseExpectation {
+		t.Error("Step after Done changed the phase")
 	}
 }

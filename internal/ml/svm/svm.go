@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"github.com/mlplayground/playground/internal/ml/num"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Kernel names, as scikit-learn spells them.
@@ -158,6 +160,8 @@ type Classifier struct {
 	converged bool
 	rho       float64 // libsvm's bias for the solver's labels
 }
+
+var _ ml.Stepper = (*Classifier)(nil)
 
 // NewClassifier returns an SMO stepper at α = 0 for the samples X with labels y
 // (each −1 or +1), box constraint C and the kernel. It copies X. It
@@ -373,6 +377,9 @@ func (s *Classifier) calculateRho() float64 {
 
 // Converged reports whether the KKT violation is below Tolerance.
 func (s *Classifier) Converged() bool { return s.converged }
+
+// Done reports whether the run has ended: it is Converged.
+func (s *Classifier) Done() bool { return s.converged }
 
 // Iteration is the number of pair updates so far.
 func (s *Classifier) Iteration() int { return s.iter }

@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/mlplayground/playground/internal/ml/num"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Split criteria of a DecisionTree.
@@ -121,6 +123,8 @@ type DecisionTree struct {
 	sorted       []valueLabel
 	left, right  []float64
 }
+
+var _ ml.Stepper = (*DecisionTree)(nil)
 
 type valueLabel struct {
 	v float64
@@ -311,12 +315,12 @@ func (t *DecisionTree) search(id int) (*NodeSplit, bool) {
 	return s, !math.IsInf(s.Best.Decrease, -1)
 }
 
-// Step makes the next split (breadth-first) and searches the one after. It
-// reports whether a split was made; a finished tree does nothing.
-func (t *DecisionTree) Step() bool {
+// Step makes the next split (breadth-first) and searches the one after.
+// Once Done it does nothing.
+func (t *DecisionTree) Step() {
 	s := t.next
 	if s == nil {
-		return false
+		return
 	}
 	id, b := s.Node, s.Best
 	idx := t.members[id]
@@ -337,7 +341,6 @@ func (t *DecisionTree) Step() bool {
 	t.splits++
 	t.last = s
 	t.findNext()
-	return true
 }
 
 // StepLevel makes every split left at the depth of the next one, so a
@@ -356,7 +359,8 @@ func (t *DecisionTree) StepLevel() int {
 
 // Grow makes every remaining split.
 func (t *DecisionTree) Grow() {
-	for t.Step() {
+	for !t.Done() {
+		t.Step()
 	}
 }
 
@@ -533,6 +537,8 @@ type RandomForest struct {
 	steps     int
 }
 
+var _ ml.Stepper = (*RandomForest)(nil)
+
 // SqrtFeatures is scikit-learn's max_features="sqrt": ⌊√d⌋, at least 1.
 func SqrtFeatures(d int) int { return max(1, int(math.Sqrt(float64(d)))) }
 
@@ -566,9 +572,9 @@ func NewRandomForest(rng *rand.Rand, X [][]float64, y []int, classes, T int, cfg
 	return f, nil
 }
 
-// Step grows every unfinished tree by one level and reports whether any
-// split was made.
-func (f *RandomForest) Step() bool {
+// Step grows every unfinished tree by one level. Once Done it does
+// nothing.
+func (f *RandomForest) Step() {
 	grew := false
 	for _, t := range f.trees {
 		if t.StepLevel() > 0 {
@@ -578,7 +584,6 @@ func (f *RandomForest) Step() bool {
 	if grew {
 		f.steps++
 	}
-	return grew
 }
 
 // Done reports whether every tree is fully grown.

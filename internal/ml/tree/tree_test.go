@@ -60,7 +60,8 @@ func TestTreeMatchesScikitLearn(t *testing.T) {
 					t.Fatal(err)
 				}
 				decrease := map[int]float64{}
-				for tree.Step() {
+				for !tree.Done() {
+					tree.Step()
 					s, _ := tree.Last()
 					decrease[s.Node] = s.Best.Decrease
 				}
@@ -181,7 +182,8 @@ func TestLeafImpurityFallsByDecrease(t *testing.T) {
 			t.Fatalf("%s: leaf impurity %v of a lone root, want its impurity %v", crit, before, root.Impurity)
 		}
 		prevDepth := 0
-		for tree.Step() {
+		for !tree.Done() {
+			tree.Step()
 			s, _ := tree.Last()
 			after := tree.LeafImpurity()
 			if math.Abs(before-after-s.Best.Decrease) > 1e-12 {
@@ -292,7 +294,8 @@ func TestGridProba(t *testing.T) {
 	tree, _ := NewDecisionTree(X, y, 3, Config{Criterion: CriterionGini}, nil)
 	tree.Grow()
 	forest, _ := NewRandomForest(rng, X, y, 3, 10, Config{Criterion: CriterionEntropy, MaxFeatures: 2})
-	for forest.Step() {
+	for !forest.Done() {
+		forest.Step()
 	}
 	base := []float64{5.8, 3.0, 0, 0}
 	xs := []float64{1, 1.9, 2.45, 3, 4.8, 4.95, 5.1, 6.9}
@@ -384,7 +387,8 @@ func TestForestDeterministic(t *testing.T) {
 	a, _ := NewRandomForest(mltest.NewRand(11), X, y, 2, 8, cfg)
 	b, _ := NewRandomForest(mltest.NewRand(11), X, y, 2, 8, cfg)
 	c, _ := NewRandomForest(mltest.NewRand(12), X, y, 2, 8, cfg)
-	for a.Step() {
+	for !a.Done() {
+		a.Step()
 	}
 	if a.Steps() < 3 || !a.Done() {
 		t.Fatalf("forest grew %d levels, done %v", a.Steps(), a.Done())
@@ -392,7 +396,8 @@ func TestForestDeterministic(t *testing.T) {
 	for _, tree := range b.Trees() {
 		tree.Grow()
 	}
-	for c.Step() {
+	for !c.Done() {
+		c.Step()
 	}
 	differ := false
 	for i := range a.Trees() {
@@ -428,7 +433,8 @@ func TestForestBeatsDeepTree(t *testing.T) {
 		tree, _ := NewDecisionTree(X, y, 2, Config{Criterion: CriterionGini}, nil)
 		tree.Grow()
 		forest, _ := NewRandomForest(rng, X, y, 2, 50, Config{Criterion: CriterionGini, MaxFeatures: SqrtFeatures(2)})
-		for forest.Step() {
+		for !forest.Done() {
+			forest.Step()
 		}
 		var accTree, accForest float64
 		for i, x := range Xt {
