@@ -117,7 +117,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	}
 	m := &model{set: set, names: []string{plain, drop, l2, both}, p: v.Float("dropout"), rate: v.Float("reg_rate")}
 	variants := []neural.RegularizedVariant{
-		{Name: plain}, {Name: drop, Dropout: m.p}, {Name: l2, L2: m.rate}, {Name: both, Dropout: m.p, L2: m.rate},
+		{}, {Dropout: m.p}, {L2: m.rate}, {Dropout: m.p, L2: m.rate}, // in the order of m.names
 	}
 	xTrain, yTrain := subset(set, set.Train)
 	xTest, yTest := subset(set, set.Test)
@@ -193,15 +193,15 @@ func (m *model) Snapshot() lab.Snapshot {
 	s := state{Epoch: m.nets.Epoch(), TrainSize: len(m.set.Train), TestSize: len(m.set.Test)}
 	metrics := map[string]float64{}
 	for k, v := range m.nets.Variants() {
-		sc := m.nets.Scores(k)
+		sc, name := m.nets.Scores(k), m.names[k]
 		s.Variants = append(s.Variants, variantState{
-			Name: v.Name, Dropout: v.Dropout, RegRate: v.L2,
+			Name: name, Dropout: v.Dropout, RegRate: v.L2,
 			TrainLoss: sc.TrainLoss, TestLoss: sc.TestLoss, TrainAccuracy: sc.TrainAccuracy, TestAccuracy: sc.TestAccuracy,
 			WeightNorm: m.nets.WeightNorm(k), WeightsHash: strconv.FormatUint(m.nets.WeightsHash(k), 16),
 		})
-		metrics["train_loss_"+v.Name] = sc.TrainLoss
-		metrics["test_loss_"+v.Name] = sc.TestLoss
-		metrics["test_accuracy_"+v.Name] = sc.TestAccuracy
+		metrics["train_loss_"+name] = sc.TrainLoss
+		metrics["test_loss_"+name] = sc.TestLoss
+		metrics["test_accuracy_"+name] = sc.TestAccuracy
 	}
 	return lab.Snapshot{Metrics: metrics, State: s, Note: m.note(s)}
 }

@@ -7,13 +7,13 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/nn"
 )
 
 // RegularizedVariant is one way of training the shared network: plain, with
 // dropout, with an L2 penalty, or with both.
 type RegularizedVariant struct {
-	Name    string
 	Dropout float64 // p, the probability of dropping a hidden unit while training
 	L2      float64 // λ of the penalty λ Σ w² on the weights (not the biases)
 }
@@ -47,14 +47,13 @@ type RegularizedNets struct {
 	masks    []*rand.Rand // one dropout stream per variant
 	trainTp  []nn.Tape
 	evalTp   nn.Tape
-	xTrain   []float64 // nTrain×2, row-major
-	xTest    []float64
-	yTrain   []float64
-	yTest    []float64
-	dim      int
+	train    samples // targets 0 or 1
+	test     samples
 	epoch    int
 	scores   []RegularizedScores // of the current weights
 }
+
+var _ ml.Stepper = (*RegularizedNets)(nil)
 
 // RegularizedScores are a variant's data loss (binary cross-entropy) and
 // accuracy on the training and test samples, from the inference network.
@@ -80,13 +79,14 @@ func NewRegularizedNets(rng *rand.Rand, xTrain [][]float64, yTrain []float64, xT
 	if len(cfg.Variants) == 0 {
 		return nil, fmt.Errorf("ml: regularised nets need at least one variant")
 	}
-	for _, v := range cfg.Variants {
+	for k, v := range cfg.Variants {
 		if v.Dropout < 0 || v.Dropout >= 1 || v.L2 < 0 {
-			return nil, fmt.Errorf("ml: variant %s: dropout %v must be in [0, 1) and λ %v at least 0", v.Name, v.Dropout, v.L2)
+			return nil, fmt.Errorf("ml: variant %d: dropout %v must be in [0, 1) and λ %v at least 0", k+1, v.Dropout, v.L2)
 		}
 	}
-	r := &RegularizedNets{variants: slices.Clone(cfg.Variants), dim: len(xTrain[0])}
-	sizes := append(append([]int{r.dim}, cfg.Hidden...), 1)
+	dim := len(xTrain[0])
+	r := &RegularizedNets{variants: slices.Clone(cfg.Variants)}
+	sizes := append(append([]int{dim}, cfg.Hidden...), 1)
 	first := nn.NewMLP(rng, sizes, act, nn.Sigmoid, false)
 	scratch := rand.New(rand.NewPCG(0, 0)) // its draws are overwritten by first's weights
 	for _, v := range r.variants {
@@ -106,18 +106,8 @@ func NewRegularizedNets(rng *rand.Rand, xTrain [][]float64, yTrain []float64, xT
 		r.masks = append(r.masks, rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
 	}
 	r.trainTp = make([]nn.Tape, len(r.variants))
-	flatten := func(X [][]float64) []float64 {
-		out := make([]float64, 0, len(X)*r.dim)
-		for i, x := range X {
-			if len(x) != r.dim {
-				panic(fmt.Sprintf("ml: sample %d has %d features, want %d", i, len(x), r.dim))
-			}
-			out = append(out, x...)
-		}
-		return out
-	}
-	r.xTrain, r.xTest = flatten(xTrain), flatten(xTest)
-	r.yTrain, r.yTest = slices.Clone(yTrain), slices.Clone(yTest)
+	r.train = newSamples("NewRegularizedNets", xTrain, yTrain, dim)
+	r.test = newSamples("NewRegularizedNets", xTest, yTest, dim)
 	r.scores = make([]RegularizedScores, len(r.variants))
 	r.score()
 	return r, nil
@@ -126,24 +116,31 @@ func NewRegularizedNets(rng *rand.Rand, xTrain [][]float64, yTrain []float64, xT
 // Step trains one epoch of every variant: one full-batch gradient step on
 // J_k with a fresh dropout mask.
 func (r *RegularizedNets) Step() {
-	n := len(r.yTrain)
-	for k, net := range r.nets {
-		tp := &r.trainTp[k]
-		tp.Reset()
-		net.ZeroGrad()
-		out := net.Forward(tp, tp.Input(n, r.dim, r.xTrain), true, r.masks[k]) // (n, 1)
-		loss := tp.BinaryCrossEntropy(out, r.yTrain)
-		if lambda := r.variants[k].L2; lambda > 0 {
-			for _, w := range net.Weights() {
-				loss = tp.Add(loss, tp.Scale(tp.L2(w), lambda))
-			}
+	r.train.epoch(nil, r.train.n(), func(x, y []float64, _ []int) {
+		for k, net := range r.nets {
+			descend(&r.trainTp[k], net, r.opts[k], r.params[k], func(tp *nn.Tape) *nn.Tensor {
+				out := net.Forward(tp, tp.Input(len(y), r.train.d, x), true, r.masks[k]) // (n, 1)
+				loss := tp.BinaryCrossEntropy(out, y)
+				if lambda := r.variants[k].L2; lambda > 0 {
+					for _, w := range net.Weights() {
+						loss = tp.Add(loss, tp.Scale(tp.L2(w), lambda))
+					}
+				}
+				return loss
+			})
 		}
-		tp.Backward(loss)
-		r.opts[k].Step(r.params[k])
-	}
+	})
 	r.epoch++
 	r.score()
 }
+
+// Done is always false: training goes on for as many epochs as the caller
+// runs. Divergence shows as Finite false.
+func (r *RegularizedNets) Done() bool { return false }
+
+// Finite reports whether every weight of variant k is still a finite
+// number.
+func (r *RegularizedNets) Finite(k int) bool { return finite(r.params[k]) }
 
 func (r *RegularizedNets) score() {
 	for k := range r.nets {
@@ -156,35 +153,28 @@ func (r *RegularizedNets) score() {
 // numbers for the same weights.
 func (r *RegularizedNets) Evaluate(k int) RegularizedScores {
 	var s RegularizedScores
-	s.TrainLoss, s.TrainAccuracy = r.lossAndAccuracy(k, r.xTrain, r.yTrain)
-	s.TestLoss, s.TestAccuracy = r.lossAndAccuracy(k, r.xTest, r.yTest)
+	s.TrainLoss, s.TrainAccuracy = r.lossAndAccuracy(k, &r.train)
+	s.TestLoss, s.TestAccuracy = r.lossAndAccuracy(k, &r.test)
 	return s
 }
 
-func (r *RegularizedNets) lossAndAccuracy(k int, x, y []float64) (loss, accuracy float64) {
-	if len(y) == 0 {
+func (r *RegularizedNets) lossAndAccuracy(k int, set *samples) (loss, acc float64) {
+	if set.n() == 0 {
 		return math.NaN(), math.NaN()
 	}
 	tp := &r.evalTp
 	tp.Reset()
-	out := r.nets[k].Forward(tp, tp.Input(len(y), r.dim, x), false, nil)
-	loss = tp.BinaryCrossEntropy(out, y).Value()
-	right := 0
-	for i, p := range out.Data {
-		if (p > 0.5) == (y[i] == 1) {
-			right++
-		}
-	}
-	return loss, float64(right) / float64(len(y))
+	out := r.nets[k].Forward(tp, tp.Input(set.n(), set.d, set.x), false, nil)
+	return tp.BinaryCrossEntropy(out, set.y).Value(), accuracy(out.Data, set.y)
 }
 
 // Probabilities writes variant k's P(y = 1 | x) for the samples xs (m×dim,
 // row-major) into out, from the inference network.
 func (r *RegularizedNets) Probabilities(k int, xs, out []float64) {
-	m := len(xs) / r.dim
+	m := len(xs) / r.train.d
 	tp := &r.evalTp
 	tp.Reset()
-	copy(out, r.nets[k].Forward(tp, tp.Input(m, r.dim, xs), false, nil).Data)
+	copy(out, r.nets[k].Forward(tp, tp.Input(m, r.train.d, xs), false, nil).Data)
 }
 
 // Scores returns variant k's scores after the last epoch.

@@ -37,7 +37,7 @@ func newRegularized(t *testing.T, opt string, variants ...RegularizedVariant) *R
 // Every variant starts from the same weights, and with p = 0 and λ = 0 the
 // variants are the same computation, so they must stay bit-identical.
 func TestRegularizedSharedStartAndNoRemedy(t *testing.T) {
-	r := newRegularized(t, "adam", RegularizedVariant{Name: "a"}, RegularizedVariant{Name: "b", Dropout: 0.5, L2: 0.01}, RegularizedVariant{Name: "c"})
+	r := newRegularized(t, "adam", RegularizedVariant{}, RegularizedVariant{Dropout: 0.5, L2: 0.01}, RegularizedVariant{})
 	for k := 1; k < 3; k++ {
 		if r.WeightsHash(k) != r.WeightsHash(0) {
 			t.Fatalf("variant %d starts from other weights", k)
@@ -57,7 +57,7 @@ func TestRegularizedSharedStartAndNoRemedy(t *testing.T) {
 // Reported scores come from the inference network: no dropout draw, so
 // evaluating again gives the very same numbers, equal to the stored ones.
 func TestRegularizedEvaluationIsDeterministic(t *testing.T) {
-	r := newRegularized(t, "adam", RegularizedVariant{Name: "d", Dropout: 0.6})
+	r := newRegularized(t, "adam", RegularizedVariant{Dropout: 0.6})
 	for range 5 {
 		r.Step()
 	}
@@ -74,8 +74,8 @@ func TestRegularizedEvaluationIsDeterministic(t *testing.T) {
 	// really skips the masks.
 	tp := &r.trainTp[0]
 	tp.Reset()
-	out := r.nets[0].Forward(tp, tp.Input(len(r.yTrain), r.dim, r.xTrain), true, rand.New(rand.NewPCG(1, 1)))
-	if masked := tp.BinaryCrossEntropy(out, r.yTrain).Value(); masked == a.TrainLoss {
+	out := r.nets[0].Forward(tp, tp.Input(r.train.n(), r.train.d, r.train.x), true, rand.New(rand.NewPCG(1, 1)))
+	if masked := tp.BinaryCrossEntropy(out, r.train.y).Value(); masked == a.TrainLoss {
 		t.Errorf("loss with dropout masks %v equals the inference loss", masked)
 	}
 }
@@ -85,7 +85,7 @@ func TestRegularizedEvaluationIsDeterministic(t *testing.T) {
 // exactly 2ηλW₀ on the weights and not at all on the biases.
 func TestRegularizedL2Step(t *testing.T) {
 	const eta, lambda = 0.05, 0.1
-	r := newRegularized(t, "sgd", RegularizedVariant{Name: "plain"}, RegularizedVariant{Name: "l2", L2: lambda})
+	r := newRegularized(t, "sgd", RegularizedVariant{}, RegularizedVariant{L2: lambda})
 	var w0 [][]float64
 	for _, w := range r.nets[0].Weights() {
 		w0 = append(w0, append([]float64(nil), w.Data...))

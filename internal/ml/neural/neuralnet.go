@@ -6,7 +6,9 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/ml/num"
 )
 
 // Problems a Network can be trained for.
@@ -78,17 +80,16 @@ type Network struct {
 	opt     nn.Optimizer
 	params  []*nn.Tensor
 	rng     *rand.Rand
-	X       []float64 // n×Inputs, row-major
-	y       []float64 // 0/1, class index, or target value
-	labels  []int     // class indices (multiclass)
-	order   []int     // sample order of the current epoch
+	data    samples // targets: 0/1, class index, or value
+	labels  []int   // class indices (multiclass)
 	trainTp nn.Tape
 	evalTp  nn.Tape
-	bx, by  []float64 // the current batch
-	bl      []int
+	bl      []int        // class indices of the current batch
 	outs    []*nn.Tensor // layer outputs of the last forward pass
 	epoch   int
 }
+
+var _ ml.Stepper = (*Network)(nil)
 
 // NewNetwork returns a network for training samples X (n×cfg.Inputs) with
 // targets y: 0 or 1 (binary), the class index (multiclass) or the value
@@ -128,7 +129,7 @@ func NewNetwork(rng *rand.Rand, X [][]float64, y []float64, cfg NetworkConfig) (
 		return nil, fmt.Errorf("ml: %w", err)
 	}
 	sizes := append(append([]int{cfg.Inputs}, cfg.Hidden...), outputs)
-	n := &Network{cfg: cfg, opt: opt, rng: rng, y: slices.Clone(y)}
+	n := &Network{cfg: cfg, opt: opt, rng: rng}
 	n.cfg.Hidden = slices.Clone(cfg.Hidden)
 	n.mlp = nn.NewMLP(rng, sizes, act, out, false)
 	n.mlp.Dropout = cfg.Dropout
@@ -138,13 +139,7 @@ func NewNetwork(rng *rand.Rand, X [][]float64, y []float64, cfg NetworkConfig) (
 		}
 	}
 	n.params = n.mlp.Params()
-	n.X = make([]float64, 0, len(X)*cfg.Inputs)
-	for i, x := range X {
-		if len(x) != cfg.Inputs {
-			panic(fmt.Sprintf("ml: sample %d has %d features, want %d", i, len(x), cfg.Inputs))
-		}
-		n.X = append(n.X, x...)
-	}
+	n.data = newSamples("NewNetwork", X, y, cfg.Inputs)
 	if cfg.Problem == ProblemMulticlass {
 		n.labels = make([]int, len(y))
 		for i, v := range y {
@@ -154,10 +149,6 @@ func NewNetwork(rng *rand.Rand, X [][]float64, y []float64, cfg NetworkConfig) (
 			}
 			n.labels[i] = k
 		}
-	}
-	n.order = make([]int, len(X))
-	for i := range n.order {
-		n.order[i] = i
 	}
 	return n, nil
 }
@@ -193,41 +184,37 @@ func (n *Network) Config() NetworkConfig { return n.cfg }
 func (n *Network) Epoch() int { return n.epoch }
 
 // Samples is the number of training samples.
-func (n *Network) Samples() int { return len(n.y) }
+func (n *Network) Samples() int { return n.data.n() }
 
 // Step trains one epoch: the samples in a fresh random order, cut into
 // mini-batches of cfg.Batch (the last one shorter), one optimiser step per
 // batch.
 func (n *Network) Step() {
 	n.epoch++
-	total := len(n.y)
-	if total == 0 {
+	if n.data.n() == 0 {
 		return
 	}
-	n.rng.Shuffle(total, func(i, j int) { n.order[i], n.order[j] = n.order[j], n.order[i] })
-	d := n.cfg.Inputs
-	for start := 0; start < total; start += n.cfg.Batch {
-		idx := n.order[start:min(start+n.cfg.Batch, total)]
-		n.bx, n.by, n.bl = n.bx[:0], n.by[:0], n.bl[:0]
-		for _, i := range idx {
-			n.bx = append(n.bx, n.X[i*d:(i+1)*d]...)
-			n.by = append(n.by, n.y[i])
-			if n.labels != nil {
+	n.data.epoch(n.rng, n.cfg.Batch, func(x, y []float64, idx []int) {
+		n.bl = n.bl[:0]
+		if n.labels != nil {
+			for _, i := range idx {
 				n.bl = append(n.bl, n.labels[i])
 			}
 		}
-		tp := &n.trainTp
-		tp.Reset()
-		n.mlp.ZeroGrad()
-		outs := n.forward(tp, tp.Input(len(idx), d, n.bx), true)
-		loss := n.dataLoss(tp, outs[len(outs)-1], n.by, n.bl)
-		if pen := n.penalty(tp); pen != nil {
-			loss = tp.Add(loss, pen)
-		}
-		tp.Backward(loss)
-		n.opt.Step(n.params)
-	}
+		descend(&n.trainTp, n.mlp, n.opt, n.params, func(tp *nn.Tape) *nn.Tensor {
+			outs := n.forward(tp, tp.Input(len(idx), n.cfg.Inputs, x), true)
+			loss := n.dataLoss(tp, outs[len(outs)-1], y, n.bl)
+			if pen := n.penalty(tp); pen != nil {
+				loss = tp.Add(loss, pen)
+			}
+			return loss
+		})
+	})
 }
+
+// Done is always false: training goes on for as many epochs as the caller
+// runs. Divergence shows as Finite false.
+func (n *Network) Done() bool { return false }
 
 // forward records the network on tp and returns every layer's output (the
 // last one after the sigmoid or softmax).
@@ -359,13 +346,7 @@ func (n *Network) Class(out []float64) int {
 		}
 		return 0
 	}
-	best := 0
-	for k, p := range out {
-		if p > out[best] {
-			best = k
-		}
-	}
-	return best
+	return num.Argmax(out)
 }
 
 // Layers returns a copy of the parameters, the first hidden layer first,
@@ -393,13 +374,4 @@ func (n *Network) Layers() []NetworkLayer {
 
 // Finite reports whether every weight and bias is a finite number: a
 // learning rate too high sends them to ±Inf or NaN.
-func (n *Network) Finite() bool {
-	for _, p := range n.params {
-		for _, v := range p.Data {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false
-			}
-		}
-	}
-	return true
-}
+func (n *Network) Finite() bool { return finite(n.params) }

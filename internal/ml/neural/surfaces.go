@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/mlplayground/playground/internal/ml/nn"
+
+	"github.com/mlplayground/playground/internal/ml"
 )
 
 // Surface is a loss over two parameters (x, y) with its gradient in closed
@@ -124,6 +126,8 @@ type SurfaceDescent struct {
 	steps   int
 }
 
+var _ ml.Stepper = (*SurfaceDescent)(nil)
+
 // NewSurfaceDescent starts opt at start on s.
 func NewSurfaceDescent(s Surface, start [2]float64, opt nn.Optimizer) *SurfaceDescent {
 	p := nn.Param(1, 2, start[:])
@@ -145,3 +149,7 @@ func (d *SurfaceDescent) Value() float64 { return d.surface.F(d.point.Data[0], d
 
 // Steps returns the number of updates so far.
 func (d *SurfaceDescent) Steps() int { return d.steps }
+
+// Done is always false: the walk goes on for as many steps as the caller
+// runs, even off to infinity on the saddle.
+func (d *SurfaceDescent) Done() bool { return false }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/nn"
 )
 
@@ -26,9 +27,11 @@ type ShallowNet struct {
 	opt    nn.Optimizer
 	params []*nn.Tensor
 	tp     nn.Tape
-	x, y   []float64
+	data   samples // (m, 1) inputs x_j and targets y_j
 	epoch  int
 }
+
+var _ ml.Stepper = (*ShallowNet)(nil)
 
 // NewShallowNet returns a 1-units-1 sigmoid network over the samples
 // (x[j], y[j]) with weights drawn from rng (Glorot uniform, biases 0) and
@@ -41,23 +44,31 @@ func NewShallowNet(rng *rand.Rand, x, y []float64, units int, opt nn.Optimizer) 
 		panic(fmt.Sprintf("ml: NewShallowNet with %d hidden units", units))
 	}
 	mlp := nn.NewMLP(rng, []int{1, units, 1}, nn.Sigmoid, nn.Linear, false)
-	return &ShallowNet{mlp: mlp, opt: opt, params: mlp.Params(), x: append([]float64(nil), x...), y: append([]float64(nil), y...)}
+	rows := make([][]float64, len(x))
+	for j := range x {
+		rows[j] = x[j : j+1]
+	}
+	return &ShallowNet{mlp: mlp, opt: opt, params: mlp.Params(), data: newSamples("NewShallowNet", rows, y, 1)}
 }
 
 // Step runs one epoch: forward pass over every sample, backpropagation of
 // the squared error and one update of the optimiser.
 func (s *ShallowNet) Step() {
-	s.tp.Reset()
-	s.mlp.ZeroGrad()
-	out := s.forward() // (m, 1)
-	s.tp.Backward(s.tp.SquaredError(out, s.y))
-	s.opt.Step(s.params)
+	s.data.epoch(nil, s.data.n(), func(x, y []float64, _ []int) {
+		descend(&s.tp, s.mlp, s.opt, s.params, func(tp *nn.Tape) *nn.Tensor {
+			return tp.SquaredError(s.forward(tp, x), y)
+		})
+	})
 	s.epoch++
 }
 
-func (s *ShallowNet) forward() *nn.Tensor {
-	in := s.tp.Input(len(s.x), 1, s.x) // (m, 1)
-	return s.mlp.Forward(&s.tp, in, true, nil)
+// Done is always false: training goes on for as many epochs as the caller
+// runs. Divergence shows as Finite false.
+func (s *ShallowNet) Done() bool { return false }
+
+// forward records f on tp for the inputs x, (m, 1) → (m, 1).
+func (s *ShallowNet) forward(tp *nn.Tape, x []float64) *nn.Tensor {
+	return s.mlp.Forward(tp, tp.Input(len(x), 1, x), true, nil)
 }
 
 // Epoch returns the number of updates so far.
@@ -70,23 +81,23 @@ func (s *ShallowNet) Units() int { return s.mlp.Layers[0].W.Cols }
 // forward pass.
 func (s *ShallowNet) Outputs() []float64 {
 	s.tp.Reset()
-	return append([]float64(nil), s.forward().Data...)
+	return append([]float64(nil), s.forward(&s.tp, s.data.x).Data...)
 }
 
 // Loss returns the current mean squared error ½·mean (f(x_j) − y_j)².
 func (s *ShallowNet) Loss() float64 {
 	var sum float64
 	for j, o := range s.Outputs() {
-		sum += (o - s.y[j]) * (o - s.y[j])
+		sum += (o - s.data.y[j]) * (o - s.data.y[j])
 	}
-	return sum / (2 * float64(len(s.y)))
+	return sum / (2 * float64(s.data.n()))
 }
 
 // MaxError returns max_j |f(x_j) − y_j|, the uniform error on the samples.
 func (s *ShallowNet) MaxError() float64 {
 	var worst float64
 	for j, o := range s.Outputs() {
-		worst = max(worst, math.Abs(o-s.y[j]))
+		worst = max(worst, math.Abs(o-s.data.y[j]))
 	}
 	return worst
 }
@@ -104,16 +115,7 @@ func (s *ShallowNet) Output() (a []float64, c float64) {
 }
 
 // Finite reports whether every weight is still a finite number.
-func (s *ShallowNet) Finite() bool {
-	for _, p := range s.params {
-		for _, v := range p.Data {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false
-			}
-		}
-	}
-	return true
-}
+func (s *ShallowNet) Finite() bool { return finite(s.params) }
 
 // Predict returns f(x) = Σ a_i σ(w_i x + b_i) + c for one input.
 func (s *ShallowNet) Predict(x float64) float64 {

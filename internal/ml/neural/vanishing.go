@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/mlplayground/playground/internal/ml"
 	"github.com/mlplayground/playground/internal/ml/nn"
 )
 
@@ -42,17 +43,15 @@ type DeepNet struct {
 	params    []*nn.Tensor
 	opt       nn.Optimizer
 	rng       *rand.Rand
-	x         []float64 // n×2, row-major
-	y         []float64
-	dim       int
-	order     []int
-	bx, by    []float64
+	data      samples // labels 0 or 1
 	tp        nn.Tape
 	epoch     int
 	gradNorms []float64 // at the current weights, input layer first
-	loss      float64
+	lossValue float64
 	accuracy  float64
 }
+
+var _ ml.Stepper = (*DeepNet)(nil)
 
 // NewDeepNet builds the net with weights drawn from rng (Glorot's uniform
 // rule, see nn.NewMLP); rng also shuffles the samples each epoch. Targets
@@ -68,8 +67,8 @@ func NewDeepNet(rng *rand.Rand, X [][]float64, y []float64, cfg DeepNetConfig) (
 	if cfg.Depth < 1 || cfg.Units < 1 || cfg.Batch < 1 || len(X) == 0 {
 		return nil, fmt.Errorf("ml: a deep net needs depth, units, batch and samples ≥ 1 (got %d, %d, %d, %d)", cfg.Depth, cfg.Units, cfg.Batch, len(X))
 	}
-	d := &DeepNet{cfg: cfg, rng: rng, dim: len(X[0]), y: slices.Clone(y)}
-	sizes := []int{d.dim}
+	d := &DeepNet{cfg: cfg, rng: rng, data: newSamples("NewDeepNet", X, y, len(X[0]))}
+	sizes := []int{d.data.d}
 	for range cfg.Depth {
 		sizes = append(sizes, cfg.Units)
 	}
@@ -77,16 +76,6 @@ func NewDeepNet(rng *rand.Rand, X [][]float64, y []float64, cfg DeepNetConfig) (
 	d.mlp = nn.NewMLP(rng, sizes, act, nn.Sigmoid, cfg.BatchNorm)
 	d.params = d.mlp.Params()
 	d.opt = &nn.Momentum{LR: cfg.LearningRate, Mu: 0.9}
-	for i, x := range X {
-		if len(x) != d.dim {
-			panic(fmt.Sprintf("ml: sample %d has %d features, want %d", i, len(x), d.dim))
-		}
-		d.x = append(d.x, x...)
-	}
-	d.order = make([]int, len(X))
-	for i := range d.order {
-		d.order[i] = i
-	}
 	d.gradNorms = make([]float64, len(d.mlp.Layers))
 	d.measure()
 	return d, nil
@@ -95,30 +84,28 @@ func NewDeepNet(rng *rand.Rand, X [][]float64, y []float64, cfg DeepNetConfig) (
 // Step trains one epoch (the samples shuffled, one update per mini-batch)
 // and then measures the gradient norms and the loss at the new weights.
 func (d *DeepNet) Step() {
-	d.rng.Shuffle(len(d.order), func(i, j int) { d.order[i], d.order[j] = d.order[j], d.order[i] })
-	for start := 0; start < len(d.order); start += d.cfg.Batch {
-		batch := d.order[start:min(start+d.cfg.Batch, len(d.order))]
-		d.bx, d.by = d.bx[:0], d.by[:0]
-		for _, i := range batch {
-			d.bx = append(d.bx, d.x[i*d.dim:(i+1)*d.dim]...)
-			d.by = append(d.by, d.y[i])
-		}
-		d.pass(d.bx, d.by)
-		d.opt.Step(d.params)
-	}
+	d.data.epoch(d.rng, d.cfg.Batch, func(x, y []float64, _ []int) {
+		descend(&d.tp, d.mlp, d.opt, d.params, func(tp *nn.Tape) *nn.Tensor {
+			_, loss := d.loss(tp, x, y)
+			return loss
+		})
+	})
 	d.epoch++
 	d.measure()
 }
 
-// pass runs forward and backward over one batch, leaving the gradients in
-// the parameters, and returns the output probabilities and the loss.
-func (d *DeepNet) pass(x, y []float64) (*nn.Tensor, float64) {
-	d.tp.Reset()
-	d.mlp.ZeroGrad()
-	out := d.mlp.Forward(&d.tp, d.tp.Input(len(y), d.dim, x), true, nil) // (n, 1)
-	loss := d.tp.BinaryCrossEntropy(out, y)
-	d.tp.Backward(loss)
-	return out, loss.Value()
+// Done is always false: training goes on for as many epochs as the caller
+// runs. Divergence shows as Finite false.
+func (d *DeepNet) Done() bool { return false }
+
+// Finite reports whether every weight is still a finite number.
+func (d *DeepNet) Finite() bool { return finite(d.params) }
+
+// loss records the binary cross-entropy of the batch (x, y) on tp and
+// returns the output probabilities and the loss.
+func (d *DeepNet) loss(tp *nn.Tape, x, y []float64) (out, loss *nn.Tensor) {
+	out = d.mlp.Forward(tp, tp.Input(len(y), d.data.d, x), true, nil) // (n, 1)
+	return out, tp.BinaryCrossEntropy(out, y)
 }
 
 // measure makes the full-batch pass that gives GradNorms and Loss.
@@ -129,15 +116,13 @@ func (d *DeepNet) measure() {
 			saved = append(saved, [2][]float64{slices.Clone(l.Norm.RunningMean), slices.Clone(l.Norm.RunningVar)})
 		}
 	}
-	out, loss := d.pass(d.x, d.y)
-	d.loss = loss
-	right := 0
-	for i, p := range out.Data {
-		if (p > 0.5) == (d.y[i] == 1) {
-			right++
-		}
-	}
-	d.accuracy = float64(right) / float64(len(d.y))
+	// The gradients of the full batch, without an update.
+	d.tp.Reset()
+	d.mlp.ZeroGrad()
+	out, loss := d.loss(&d.tp, d.data.x, d.data.y)
+	d.tp.Backward(loss)
+	d.lossValue = loss.Value()
+	d.accuracy = accuracy(out.Data, d.data.y)
 	k := 0
 	for l, layer := range d.mlp.Layers {
 		var s float64
@@ -158,7 +143,7 @@ func (d *DeepNet) measure() {
 func (d *DeepNet) GradNorms() []float64 { return slices.Clone(d.gradNorms) }
 
 // Loss is the full-batch loss at the current weights.
-func (d *DeepNet) Loss() float64 { return d.loss }
+func (d *DeepNet) Loss() float64 { return d.lossValue }
 
 // Epoch is the number of epochs trained.
 func (d *DeepNet) Epoch() int { return d.epoch }

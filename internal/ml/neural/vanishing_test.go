@@ -19,10 +19,10 @@ func deepLoss(d *DeepNet) float64 {
 		"tanh":    math.Tanh,
 		"relu":    func(z float64) float64 { return math.Max(z, 0) },
 	}[d.cfg.Activation]
-	n := len(d.y)
+	n := d.data.n()
 	a := make([][]float64, n)
 	for i := range a {
-		a[i] = append([]float64(nil), d.x[i*d.dim:(i+1)*d.dim]...)
+		a[i] = append([]float64(nil), d.data.x[i*d.data.d:(i+1)*d.data.d]...)
 	}
 	for l, layer := range d.mlp.Layers {
 		in, out := layer.W.Rows, layer.W.Cols
@@ -65,7 +65,7 @@ func deepLoss(d *DeepNet) float64 {
 	var loss float64
 	for i, row := range a {
 		p := row[0]
-		loss -= d.y[i]*math.Log(p) + (1-d.y[i])*math.Log(1-p)
+		loss -= d.data.y[i]*math.Log(p) + (1-d.data.y[i])*math.Log(1-p)
 	}
 	return loss / float64(n)
 }
