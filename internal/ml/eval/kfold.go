@@ -64,26 +64,5 @@ func PolyFoldFit(x, y []float64, folds []int, fold, degree int, lambda float64) 
 	if err != nil {
 		return nil, math.NaN(), err
 	}
-	var s float64
-	for i, v := range vx {
-		e := linear.PolyPredictLegendre(weights, v) - vy[i]
-		s += e * e
-	}
-	return weights, s / float64(len(vx)), nil
-}
-
-// CrossValidatePoly returns the validation MSE of each of the k folds
-// (see PolyFoldFit) for a polynomial of the given degree: the K-fold
-// cross-validation score of that degree is their mean. Errors are as for
-// PolyFoldFit.
-func CrossValidatePoly(x, y []float64, folds []int, k, degree int, lambda float64) ([]float64, error) {
-	scores := make([]float64, k)
-	for f := range k {
-		_, mse, err := PolyFoldFit(x, y, folds, f, degree, lambda)
-		if err != nil {
-			return nil, fmt.Errorf("fold %d: %w", f, err)
-		}
-		scores[f] = mse
-	}
-	return scores, nil
+	return weights, linear.PolyMSE(weights, vx, vy), nil
 }

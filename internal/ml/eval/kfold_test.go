@@ -9,7 +9,6 @@ import (
 
 	"github.com/mlplayground/playground/internal/ml/internal/mltest"
 	"github.com/mlplayground/playground/internal/ml/linear"
-	"github.com/mlplayground/playground/internal/ml/num"
 )
 
 // kfoldFixture is written by testdata/gen_kfold.py (scikit-learn 1.2.1,
@@ -81,30 +80,82 @@ func TestKFoldShuffles(t *testing.T) {
 }
 
 // Per-fold validation MSE against numpy.polyfit fits on the same folds
-// (scikit-learn's KFold, stored in the fixture). The bases differ
-// (Legendre by SVD vs monomials); at degree ≤ 8 on 25 samples they agree
-// to about 1e-11; tolerance 1e-8 relative.
-func TestCrossValidatePolyMatchesNumPy(t *testing.T) {
+// (scikit-learn's KFold, stored in the fixture), one PolyCrossValidation
+// step per (degree, fold). The bases differ (Legendre by SVD vs
+// monomials); at degree ≤ 8 on 25 samples they agree to about 1e-11;
+// tolerance 1e-8 relative.
+func TestPolyCrossValidationMatchesNumPy(t *testing.T) {
 	var fx kfoldFixture
 	mltest.LoadFixture(t, "kfold.json", &fx)
 	cv := fx.CV
 	if len(cv.Scores) != 8 {
 		t.Fatalf("fixture has %d degrees", len(cv.Scores))
 	}
-	for _, s := range cv.Scores {
-		got, err := CrossValidatePoly(cv.X, cv.Y, cv.Folds, cv.K, s.Degree, 0)
-		if err != nil {
+	c, err := NewPolyCrossValidation(cv.X, cv.Y, nil, nil, cv.Folds, cv.K, len(cv.Scores))
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := 0
+	for i, want := range cv.Scores {
+		for range cv.K {
+			c.Step()
+		}
+		if err := c.Err(); err != nil {
 			t.Fatal(err)
 		}
-		for f := range got {
-			if !mltest.CloseTo(got[f], s.FoldMSE[f], 1e-8, s.FoldMSE[f]) {
-				t.Errorf("degree %d, fold %d: MSE %.12g, numpy %.12g", s.Degree, f, got[f], s.FoldMSE[f])
+		got := c.Scores()[i]
+		if got.Degree != want.Degree || len(got.FoldMSE) != cv.K {
+			t.Fatalf("score %d is degree %d with %d folds, want degree %d with %d", i, got.Degree, len(got.FoldMSE), want.Degree, cv.K)
+		}
+		for f, v := range got.FoldMSE {
+			if !mltest.CloseTo(v, want.FoldMSE[f], 1e-8, want.FoldMSE[f]) {
+				t.Errorf("degree %d, fold %d: MSE %.12g, numpy %.12g", want.Degree, f, v, want.FoldMSE[f])
 			}
 		}
-		mean, std := num.MeanStd(got)
-		if !mltest.CloseTo(mean, s.Mean, 1e-8, s.Mean) || !mltest.CloseTo(std, s.Std, 1e-8, s.Std) {
-			t.Errorf("degree %d: %.12g ± %.12g, numpy %.12g ± %.12g", s.Degree, mean, std, s.Mean, s.Std)
+		if !mltest.CloseTo(got.Mean, want.Mean, 1e-8, want.Mean) || !mltest.CloseTo(got.Std, want.Std, 1e-8, want.Std) {
+			t.Errorf("degree %d: %.12g ± %.12g, numpy %.12g ± %.12g", want.Degree, got.Mean, got.Std, want.Mean, want.Std)
 		}
+		if want.Mean < cv.Scores[best].Mean {
+			best = i
+		}
+	}
+	if c.Phase() != PhaseCV || c.Chosen() != cv.Scores[best].Degree {
+		t.Errorf("after every fit: phase %q, chosen %d; want %q, numpy's best degree %d", c.Phase(), c.Chosen(), PhaseCV, cv.Scores[best].Degree)
+	}
+}
+
+// The refit and the test: the refit is RidgePoly of the chosen degree on
+// all training data, and the test set is read by the last step only.
+func TestPolyCrossValidationRefitAndTest(t *testing.T) {
+	x, y := []float64{-1, -0.5, 0, 0.5, 1, -0.75, 0.25, 0.75}, []float64{1, 0.3, 0, 0.2, 1, 0.6, 0.1, 0.5}
+	folds := []int{0, 1, 0, 1, 0, 1, 0, 1}
+	testX, testY := []float64{-0.25, 0.6}, []float64{0.05, 0.4}
+	c, err := NewPolyCrossValidation(x, y, testX, testY, folds, 2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Phase() != PhaseSplit || c.Done() || !math.IsNaN(c.TestMSE()) {
+		t.Fatalf("at the start: phase %q, done %v, test MSE %v", c.Phase(), c.Done(), c.TestMSE())
+	}
+	for range 2 * 3 {
+		c.Step()
+	}
+	c.Step()
+	w, d, held := c.Fit()
+	want, _ := linear.RidgePoly(x, y, c.Chosen(), 0)
+	if c.Phase() != PhaseRefit || d != c.Chosen() || held != -1 || !slices.Equal(w, want) {
+		t.Errorf("refit: phase %q, degree %d (chosen %d), held out %d, weights %v; want %v", c.Phase(), d, c.Chosen(), held, w, want)
+	}
+	if got := c.TrainMSE(); got != linear.PolyMSE(want, x, y) || !math.IsNaN(c.TestMSE()) {
+		t.Errorf("refit: train MSE %v, test MSE %v (want NaN until the test)", got, c.TestMSE())
+	}
+	c.Step()
+	if !c.Done() || c.Phase() != PhaseTest || c.TestMSE() != linear.PolyMSE(want, testX, testY) {
+		t.Errorf("test: done %v, phase %q, test MSE %v", c.Done(), c.Phase(), c.TestMSE())
+	}
+	c.Step()
+	if c.Phase() != PhaseTest {
+		t.Error("a step after Done changed the phase")
 	}
 }
 
@@ -127,19 +178,6 @@ func TestPolyFoldFitHandWorked(t *testing.T) {
 	}
 }
 
-func TestMeanStd(t *testing.T) {
-	// mean 2.5, squared deviations 2.25 + 0.25 + 0.25 + 2.25 = 5, over 4.
-	if m, s := num.MeanStd([]float64{1, 2, 3, 4}); m != 2.5 || !mltest.CloseTo(s, math.Sqrt(1.25), 1e-15, 1) {
-		t.Errorf("MeanStd(1..4) = %g, %g; want 2.5, √1.25", m, s)
-	}
-	if m, s := num.MeanStd([]float64{7}); m != 7 || s != 0 {
-		t.Errorf("MeanStd(7) = %g, %g", m, s)
-	}
-	if m, s := num.MeanStd(nil); !math.IsNaN(m) || !math.IsNaN(s) {
-		t.Errorf("MeanStd(nil) = %g, %g; want NaN", m, s)
-	}
-}
-
 func TestKFoldErrors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	mltest.MustPanic(t, "k=1", func() { KFold(5, 1, rng) })
@@ -152,7 +190,10 @@ func TestKFoldErrors(t *testing.T) {
 	if _, _, err := PolyFoldFit(x, y, []int{0, 0}, 0, 1, 0); !errors.Is(err, linear.ErrPolyInput) {
 		t.Errorf("empty training side: %v", err)
 	}
-	if _, err := CrossValidatePoly(x, y, []int{0, 1}, 3, 1, 0); !errors.Is(err, linear.ErrPolyInput) {
+	if _, err := NewPolyCrossValidation(x, y, nil, nil, []int{0, 1}, 3, 1); !errors.Is(err, linear.ErrPolyInput) {
 		t.Errorf("fold 2 empty: %v", err)
+	}
+	if _, err := NewPolyCrossValidation(x, y, nil, nil, []int{0, 3}, 3, 1); !errors.Is(err, linear.ErrPolyInput) {
+		t.Errorf("fold out of range: %v", err)
 	}
 }

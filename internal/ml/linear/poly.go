@@ -57,6 +57,21 @@ func PolyPredictLegendre(w []float64, x float64) float64 {
 	return s
 }
 
+// PolyMSE returns the mean squared error (1/n) Σᵢ (ŷ(xᵢ) − yᵢ)² of the
+// polynomial with Legendre weights w (see PolyPredictLegendre) on the
+// samples (x, y); NaN if there are none. It panics if the lengths differ.
+func PolyMSE(w, x, y []float64) float64 {
+	if len(x) != len(y) {
+		panic("ml: MSE with x and y of different lengths")
+	}
+	var s float64
+	for i, v := range x {
+		e := PolyPredictLegendre(w, v) - y[i]
+		s += e * e
+	}
+	return s / float64(len(x))
+}
+
 // LegendreToMonomial converts weights w in the Legendre basis to the
 // coefficients a of the same polynomial in the monomial basis, lowest degree
 // first:
@@ -281,17 +296,7 @@ func (p *PolyRegression) Predict(x float64) float64 { return PolyPredictLegendre
 
 // MSE returns the mean squared error (1/n) Σᵢ (ŷ(xᵢ) − yᵢ)², without the
 // penalty; NaN if there are no samples. It panics if the lengths differ.
-func (p *PolyRegression) MSE(x, y []float64) float64 {
-	if len(x) != len(y) {
-		panic("ml: MSE with x and y of different lengths")
-	}
-	var s float64
-	for i, v := range x {
-		e := p.Predict(v) - y[i]
-		s += e * e
-	}
-	return s / float64(len(x))
-}
+func (p *PolyRegression) MSE(x, y []float64) float64 { return PolyMSE(p.w, x, y) }
 
 // Loss returns J(w) on the training data, penalty included.
 func (p *PolyRegression) Loss() float64 { return p.loss }
