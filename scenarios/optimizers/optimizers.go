@@ -74,7 +74,7 @@ var courses = map[string]course{
 	"saddle": {window: [4]float64{-2, 2, -2, 2}, start: [2]float64{1.5, 0.002}, jitter: [2]float64{0.1, 0.001},
 		rates: map[string]float64{"sgd": 0.01, "momentum": 0.003, "rmsprop": 0.01, "adadelta": 1, "adam": 0.01}, legend: [2]bool{false, true}},
 	// Far out along the floor of the ravine and 0.8 up its wall.
-	"ravine": {window: [4]float64{-5, 5, -3.5, 3.5}, start: ravinePoint(-4.5, 0.8), jitter: [2]float64{0.1, 0.1},
+	"ravine": {window: [4]float64{-5, 5, -3.5, 3.5}, start: neural.RavinePoint(-4.5, 0.8), jitter: [2]float64{0.1, 0.1},
 		rates: map[string]float64{"sgd": 0.18, "momentum": 0.03, "rmsprop": 0.01, "adadelta": 1, "adam": 0.1}, legend: [2]bool{true, true}},
 	"beale": {window: [4]float64{-0.5, 4.5, -1.5, 2.5}, start: [2]float64{1, 1.5}, jitter: [2]float64{0.1, 0.1},
 		rates: map[string]float64{"sgd": 0.003, "momentum": 0.001, "rmsprop": 0.01, "adadelta": 1, "adam": 0.03}, legend: [2]bool{false, true}},
@@ -82,12 +82,6 @@ var courses = map[string]course{
 
 // networkRates are the base rates on the network's loss.
 var networkRates = map[string]float64{"sgd": 0.5, "momentum": 0.05, "rmsprop": 0.01, "adadelta": 1, "adam": 0.03}
-
-// ravinePoint turns ravine coordinates (along, across) into (x, y).
-func ravinePoint(u, v float64) [2]float64 {
-	s, c := math.Sincos(math.Pi / 6)
-	return [2]float64{u*c - v*s, u*s + v*c}
-}
 
 // batchSizes are the batch options.
 var batchSizes = map[string]int{"full": networkSamples, "mini": miniBatch, "one": 1}

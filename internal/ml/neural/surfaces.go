@@ -75,6 +75,15 @@ var Ravine = Surface{
 	Minimum: [2]float64{0, 0}, HasMinimum: true,
 }
 
+// RavinePoint returns the point (x, y) with ravine coordinates u along
+// the floor and v across it, the inverse of the turn above:
+//
+//	x = u cos θ − v sin θ,  y = u sin θ + v cos θ
+func RavinePoint(u, v float64) [2]float64 {
+	s, c := math.Sincos(ravineAngle)
+	return [2]float64{u*c - v*s, u*s + v*c}
+}
+
 // RavineAcross returns the coordinate across the ravine's floor (v).
 func RavineAcross(x, y float64) float64 {
 	_, v := ravineCoords(x, y)

@@ -49,6 +49,16 @@ func TestSurfaceMinima(t *testing.T) {
 	if f := Ravine.F(-s, c); math.Abs(f-5) > 1e-14 || math.Abs(RavineAcross(-s, c)-1) > 1e-15 {
 		t.Errorf("ravine one unit across: %v, want 5", f)
 	}
+	// RavinePoint undoes the turn: (u, v) → (x, y) → (u, v).
+	for _, uv := range [][2]float64{{-4.5, 0.8}, {1, 0}, {0, 1}, {2.5, -3}} {
+		p := RavinePoint(uv[0], uv[1])
+		if v := RavineAcross(p[0], p[1]); math.Abs(v-uv[1]) > 1e-15*max(1, math.Abs(uv[1])) {
+			t.Errorf("RavinePoint%v = %v, across %v", uv, p, v)
+		}
+		if f, want := Ravine.F(p[0], p[1]), 0.05*uv[0]*uv[0]+5*uv[1]*uv[1]; math.Abs(f-want) > 1e-13*max(1, want) {
+			t.Errorf("Ravine.F(RavinePoint%v) = %v, want 0.05u² + 5v² = %v", uv, f, want)
+		}
+	}
 }
 
 // SGD on the saddle from (x, y) moves to ((1 − 2η)x, (1 + 2η)y) per step.
