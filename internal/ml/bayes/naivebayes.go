@@ -281,15 +281,7 @@ func (nb *GaussianNB) JointLogLikelihood(x, out []float64) []float64 {
 // (allocated when its length is not Classes()) and returns it.
 func (nb *GaussianNB) Probabilities(x, out []float64) []float64 {
 	out = nb.JointLogLikelihood(x, out)
-	m := math.Inf(-1)
-	for _, s := range out {
-		m = max(m, s)
-	}
-	var sum float64
-	for _, s := range out {
-		sum += math.Exp(s - m)
-	}
-	logZ := m + math.Log(sum)
+	logZ := num.LogSumExp(out)
 	for k, s := range out {
 		out[k] = math.Exp(s - logZ)
 	}
@@ -304,12 +296,5 @@ func (nb *GaussianNB) Predict(x []float64) int {
 	if nb.classes <= len(buf) {
 		out = buf[:nb.classes]
 	}
-	out = nb.JointLogLikelihood(x, out)
-	best := 0
-	for k, s := range out {
-		if s > out[best] {
-			best = k
-		}
-	}
-	return best
+	return num.Argmax(nb.JointLogLikelihood(x, out))
 }

@@ -295,13 +295,7 @@ func nearest(x []float64, centroids [][]float64) (int, float64) {
 }
 
 // Centroids returns a copy of the current centroids, k×d.
-func (km *KMeans) Centroids() [][]float64 {
-	out := num.Matrix(len(km.centroids), len(km.centroids[0]))
-	for c := range out {
-		copy(out[c], km.centroids[c])
-	}
-	return out
-}
+func (km *KMeans) Centroids() [][]float64 { return num.CopyRows(km.centroids) }
 
 // Assignments returns a copy of every sample's current cluster. For Lloyd it
 // is −1 for all samples before the first assign step. For mini-batch it is

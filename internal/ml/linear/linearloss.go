@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/num"
 )
 
 // Margin losses of a binary classifier f with labels y ∈ {−1, +1}. Each is
@@ -163,7 +164,7 @@ func (c *MarginClassifier) evaluate() {
 	}
 	c.gb /= n
 	c.obj /= n
-	c.finite = !math.IsNaN(c.obj) && !math.IsInf(c.obj, 0)
+	c.finite = num.IsFinite(c.obj)
 }
 
 // Step runs one epoch of (sub)gradient descent. A model whose objective

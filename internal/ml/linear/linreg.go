@@ -42,11 +42,11 @@ func checkLinRegInput(X [][]float64, y []float64) (d int, err error) {
 			return 0, fmt.Errorf("%w: row %d has %d features, row 0 has %d", ErrRegressionInput, i, len(row), d)
 		}
 		for j, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if !num.IsFinite(v) {
 				return 0, fmt.Errorf("%w: X[%d][%d] = %g not finite", ErrRegressionInput, i, j, v)
 			}
 		}
-		if math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
+		if !num.IsFinite(y[i]) {
 			return 0, fmt.Errorf("%w: y[%d] = %g not finite", ErrRegressionInput, i, y[i])
 		}
 	}
@@ -173,7 +173,7 @@ func NewRegressionGD(X [][]float64, y []float64, start []float64, lr float64) (*
 	}
 	if start != nil {
 		for j, v := range start {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if !num.IsFinite(v) {
 				return nil, fmt.Errorf("%w: start[%d] = %g not finite", ErrRegressionInput, j, v)
 			}
 		}
@@ -235,7 +235,7 @@ func (g *RegressionGD) Step() {
 	resid := make([]float64, g.n)
 	grad := make([]float64, len(g.grad))
 	loss := g.evaluate(next, resid, grad)
-	if math.IsNaN(loss) || math.IsInf(loss, 0) || !num.AllFinite(next) || !num.AllFinite(grad) {
+	if !num.IsFinite(loss) || !num.AllFinite(next) || !num.AllFinite(grad) {
 		g.diverged = true // keep the last finite state
 		return
 	}

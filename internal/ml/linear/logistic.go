@@ -262,16 +262,10 @@ func (m *LogisticRegression) Predict(x []float64) int {
 		}
 		return 0
 	}
-	best := 0
-	for k, v := range z {
-		if v > z[best] {
-			best = k
-		}
-	}
-	return best
+	return num.Argmax(z)
 }
 
-// lrSigmoid is the logistic function g(z) = 1/(1 + e^(−z)), evaluated so
+// sigmoid is the logistic function g(z) = 1/(1 + e^(−z)), evaluated so
 // that neither branch overflows.
 func sigmoid(z float64) float64 {
 	if z >= 0 {
@@ -281,7 +275,7 @@ func sigmoid(z float64) float64 {
 	return e / (1 + e)
 }
 
-// lrSoftplus is log(1 + e^z) without overflow for large z.
+// softplus is log(1 + e^z) without overflow for large z.
 func softplus(z float64) float64 {
 	if z > 0 {
 		return z + math.Log1p(math.Exp(-z))

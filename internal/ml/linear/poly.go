@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/num"
 )
 
 // Polynomial regression in the orthonormal Legendre basis on [−1, 1].
@@ -165,7 +166,7 @@ func CheckPolyInput(x, y []float64, degree int, lambda float64) error {
 		}
 	}
 	for i, v := range y {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if !num.IsFinite(v) {
 			return fmt.Errorf("%w: y[%d] = %g not finite", ErrPolyInput, i, v)
 		}
 	}

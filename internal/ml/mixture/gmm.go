@@ -479,13 +479,7 @@ func (gm *GaussianMixture) SetTolerance(tol float64) {
 func (gm *GaussianMixture) Weights() []float64 { return append([]float64(nil), gm.weights...) }
 
 // Means returns a copy of the component means, k×d.
-func (gm *GaussianMixture) Means() [][]float64 {
-	out := num.Matrix(len(gm.means), len(gm.means[0]))
-	for j := range out {
-		copy(out[j], gm.means[j])
-	}
-	return out
-}
+func (gm *GaussianMixture) Means() [][]float64 { return num.CopyRows(gm.means) }
 
 // Covariances returns a copy of the covariance matrices, k×d×d, full
 // matrices whatever the covariance type (diagonal ones have zeros off the
@@ -503,16 +497,7 @@ func (gm *GaussianMixture) Covariances() [][][]float64 {
 
 // Responsibilities returns a copy of the n×k responsibilities of the last
 // E-step (rows sum to 1), or nil before the first E-step.
-func (gm *GaussianMixture) Responsibilities() [][]float64 {
-	if gm.resp == nil {
-		return nil
-	}
-	out := num.Matrix(len(gm.resp), len(gm.resp[0]))
-	for i := range out {
-		copy(out[i], gm.resp[i])
-	}
-	return out
-}
+func (gm *GaussianMixture) Responsibilities() [][]float64 { return num.CopyRows(gm.resp) }
 
 // Phase returns PhaseInit, PhaseExpectation or PhaseMaximization: what the
 // last step did.
