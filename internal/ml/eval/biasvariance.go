@@ -91,7 +91,7 @@ func MeanFit(predictions [][]float64) []float64 {
 // PolyBiasVariance is a bias–variance experiment with polynomials: it
 // holds T training sets drawn from one curve, and each Step fits the next
 // set with least-squares polynomials of every degree 1..maxDegree
-// (RidgePoly with λ = 0; the minimum-norm solution when a set has too few
+// (linear.RidgePoly with λ = 0; the minimum-norm solution when a set has too few
 // samples for the degree). After t steps the decomposition of each degree
 // is that of the first t fits at the test points.
 //
@@ -112,7 +112,7 @@ var _ ml.Stepper = (*PolyBiasVariance)(nil)
 // (trainX[t], trainY[t]) with test points testX, truth[j] = f(testX[j])
 // and noise variance σ² = noiseVar, before any fit. It copies nothing the
 // caller may change later: the slices are kept, so do not modify them. It
-// returns an error wrapping ErrPolyInput if maxDegree < 1, there are no
+// returns an error wrapping linear.ErrPolyInput if maxDegree < 1, there are no
 // training sets or no test points, lengths differ, any x lies outside
 // [−1, 1], any value is not finite or noiseVar is negative.
 func NewPolyBiasVariance(trainX, trainY [][]float64, testX, truth []float64, maxDegree int, noiseVar float64) (*PolyBiasVariance, error) {
@@ -142,7 +142,7 @@ func NewPolyBiasVariance(trainX, trainY [][]float64, testX, truth []float64, max
 }
 
 // Step fits the next training set at every degree. Once Done it does
-// nothing. A fit can fail only if the SVD of RidgePoly does not converge;
+// nothing. A fit can fail only if the SVD of linear.RidgePoly does not converge;
 // then nothing of the step is kept and the run ends: Err says why.
 func (s *PolyBiasVariance) Step() {
 	if s.Done() {
@@ -200,7 +200,7 @@ func (s *PolyBiasVariance) Decomposition(degree int) BiasVariance {
 	return DecomposeBiasVariance(s.truth, s.preds[degree-1], s.noiseVar)
 }
 
-// Weights returns a copy of the Legendre weights (see LegendreFeatures)
+// Weights returns a copy of the Legendre weights (see linear.LegendreFeatures)
 // of trial t's fit at the given degree; t counts from 0.
 func (s *PolyBiasVariance) Weights(t, degree int) []float64 {
 	s.checkDegree(degree)

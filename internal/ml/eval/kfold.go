@@ -36,15 +36,15 @@ func KFold(n, k int, rng *rand.Rand) []int {
 }
 
 // PolyFoldFit is one fit of K-fold cross-validation: it fits the
-// polynomial of the given degree (RidgePoly, penalty lambda) on the samples
+// polynomial of the given degree (linear.RidgePoly, penalty lambda) on the samples
 // outside the held-out fold and returns its Legendre weights and its mean
 // squared error on the held-out fold:
 //
-//	w = RidgePoly({(xᵢ, yᵢ) : folds[i] ≠ fold}),  MSE = (1/|F|) Σ_{i∈F} (ŷ(xᵢ) − yᵢ)²,  F = {i : folds[i] = fold}
+//	w = linear.RidgePoly({(xᵢ, yᵢ) : folds[i] ≠ fold}),  MSE = (1/|F|) Σ_{i∈F} (ŷ(xᵢ) − yᵢ)²,  F = {i : folds[i] = fold}
 //
 // It panics if x, y and folds differ in length; it returns an error if
 // either side of the split is empty or the fit's input is bad (see
-// RidgePoly).
+// linear.RidgePoly).
 func PolyFoldFit(x, y []float64, folds []int, fold, degree int, lambda float64) (weights []float64, valMSE float64, err error) {
 	if len(x) != len(y) || len(x) != len(folds) {
 		panic(fmt.Sprintf("ml: PolyFoldFit with %d x, %d y and %d folds", len(x), len(y), len(folds)))

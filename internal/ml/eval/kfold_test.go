@@ -124,7 +124,7 @@ func TestPolyCrossValidationMatchesNumPy(t *testing.T) {
 	}
 }
 
-// The refit and the test: the refit is RidgePoly of the chosen degree on
+// The refit and the test: the refit is linear.RidgePoly of the chosen degree on
 // all training data, and the test set is read by the last step only.
 func TestPolyCrossValidationRefitAndTest(t *testing.T) {
 	x, y := []float64{-1, -0.5, 0, 0.5, 1, -0.75, 0.25, 0.75}, []float64{1, 0.3, 0, 0.2, 1, 0.6, 0.1, 0.5}

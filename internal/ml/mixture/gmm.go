@@ -433,7 +433,7 @@ func RandomResponsibilities(rng *rand.Rand, n, k int) [][]float64 {
 
 // SampleGaussianMixture draws n samples from k Gaussians N(means[c],
 // covariances[c]): sample i from component i % k, which is its label, as
-// Blobs does. Each sample is μ + L·z with Σ = L Lᵀ (Cholesky) and z standard
+// dataset.Blobs does. Each sample is μ + L·z with Σ = L Lᵀ (Cholesky) and z standard
 // normal. It panics if the shapes disagree or a covariance is not positive
 // definite.
 func SampleGaussianMixture(rng *rand.Rand, n int, means [][]float64, covariances [][][]float64) (X [][]float64, labels []int) {

@@ -3,7 +3,7 @@
 
 Run with Debian's Python (scikit-learn 1.2.1, NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_naivebayes.py
+    /usr/bin/python3 internal/ml/bayes/testdata/gen_naivebayes.py
 
 Cases: scikit-learn's GaussianNB (default var_smoothing = 1e-9) fitted on
   - blobs: 2-D, three Gaussian classes of different spreads and sizes, made

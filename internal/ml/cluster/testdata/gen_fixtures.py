@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""Writes the JSON fixtures for the tests of package ml.
+"""Writes the JSON fixtures of three packages: kmeans.json beside this script
+(package cluster), poly.json into ../../linear/testdata (package linear) and
+moons.json into ../../dataset/testdata (package dataset).
 
 Run from anywhere with Debian's Python (scikit-learn 1.2.1, NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_fixtures.py
+    /usr/bin/python3 internal/ml/cluster/testdata/gen_fixtures.py
 
 The script makes its own data with NumPy (fixed seeds) and stores it in the
 fixtures, so the Go tests read exactly the same numbers. It asserts the
@@ -120,7 +122,7 @@ def kmeans_fixtures():
 
 
 def scaled_legvander(x, deg):
-    """Φ_ik = √(2k+1)·P_k(x_i), the orthonormal basis of package ml."""
+    """Φ_ik = √(2k+1)·P_k(x_i), the orthonormal basis of package linear."""
     return L.legvander(x, deg) * np.sqrt(2 * np.arange(deg + 1) + 1)
 
 
@@ -194,13 +196,14 @@ def moons_fixtures():
 def main():
     meta = {"generator": "testdata/gen_fixtures.py",
             "sklearn": sklearn.__version__, "numpy": np.__version__}
+    ml = os.path.dirname(os.path.dirname(HERE))  # internal/ml
     fixtures = {
-        "kmeans.json": {"meta": meta, "cases": kmeans_fixtures()},
-        "poly.json": {"meta": meta, **poly_fixtures()},
-        "moons.json": {"meta": meta, "cases": moons_fixtures()},
+        os.path.join(HERE, "kmeans.json"): {"meta": meta, "cases": kmeans_fixtures()},
+        os.path.join(ml, "linear", "testdata", "poly.json"): {"meta": meta, **poly_fixtures()},
+        os.path.join(ml, "dataset", "testdata", "moons.json"): {"meta": meta, "cases": moons_fixtures()},
     }
-    for name, data in fixtures.items():
-        with open(os.path.join(HERE, name), "w") as f:
+    for path, data in fixtures.items():
+        with open(path, "w") as f:
             json.dump(data, f, allow_nan=False)
 
 

@@ -3,7 +3,7 @@
 
 Run with Debian's Python (scikit-learn 1.2.1, NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_pca.py
+    /usr/bin/python3 internal/ml/decomp/testdata/gen_pca.py
 
 Cases: scikit-learn's PCA(svd_solver="full") on iris, wine (raw and
 standardized with StandardScaler), the 8x8 digits and a random 3-D cloud

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Writes biasvariance.json, the fixture of the bias–variance tests of
-package ml (biasvariance_test.go).
+package eval (biasvariance_test.go).
 
 Run with Debian's Python (NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_biasvariance.py
+    /usr/bin/python3 internal/ml/eval/testdata/gen_biasvariance.py
 
 It makes its own data with NumPy (fixed seeds) and stores it beside the
 expected values, so the Go test reads exactly the same numbers:

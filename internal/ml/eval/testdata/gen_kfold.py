@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""Writes kfold.json, the fixture of the K-fold tests of package ml
+"""Writes kfold.json, the fixture of the K-fold tests of package eval
 (kfold_test.go).
 
 Run with Debian's Python (scikit-learn 1.2.1, NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_kfold.py
+    /usr/bin/python3 internal/ml/eval/testdata/gen_kfold.py
 
   - "sizes": the fold sizes of scikit-learn's KFold(n_splits=k,
     shuffle=True) for several n and k; KFold in Go must give the same.

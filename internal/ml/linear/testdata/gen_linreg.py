@@ -4,7 +4,7 @@ regularized_test.go.
 
 Run from anywhere with Debian's Python (scikit-learn 1.2.1, NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_linreg.py
+    /usr/bin/python3 internal/ml/linear/testdata/gen_linreg.py
 
 The script makes its own data with NumPy (fixed seeds) and stores it in the
 fixtures beside the expected values, so the Go tests read exactly the same

@@ -3,7 +3,7 @@
 
 Run from anywhere with Debian's Python (scikit-learn 1.2.1, NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_logistic.py
+    /usr/bin/python3 internal/ml/linear/testdata/gen_logistic.py
 
 It draws its own data with NumPy (fixed seeds) and fits scikit-learn's
 LogisticRegression (lbfgs, tight tolerance) for a few penalties. Our

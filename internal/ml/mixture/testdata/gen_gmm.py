@@ -3,7 +3,7 @@
 
 Run from anywhere with Debian's Python (scikit-learn 1.2.1, NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_gmm.py
+    /usr/bin/python3 internal/ml/mixture/testdata/gen_gmm.py
 
 The script makes its own data with NumPy (fixed seeds), picks initial
 parameters, and records what scikit-learn's GaussianMixture does from them:

@@ -3,7 +3,7 @@
 
 Run with Debian's Python (NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_neuralnet.py
+    /usr/bin/python3 internal/ml/neural/testdata/gen_neuralnet.py
 
 For each case it draws data and starting weights with NumPy (fixed seeds),
 then computes, independently of the Go code, with the forward pass and

@@ -3,7 +3,7 @@
 
 Run with Debian's Python (scikit-learn 1.2.1, NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_svm.py
+    /usr/bin/python3 internal/ml/svm/testdata/gen_svm.py
 
 It draws two small 2-D problems with NumPy (fixed seeds): overlapping blobs
 for the linear kernel and two noisy rings, separable only after a

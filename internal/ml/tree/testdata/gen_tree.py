@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Writes tree.json, the fixture of the decision-tree tests of package ml.
+"""Writes tree.json, the fixture of the decision-tree tests of package tree.
 
 Run with Debian's Python (scikit-learn 1.2.1, NumPy 1.24):
 
-    /usr/bin/python3 internal/ml/testdata/gen_tree.py
+    /usr/bin/python3 internal/ml/tree/testdata/gen_tree.py
 
 For each data set, criterion, max_depth and min_samples_leaf it fits
 scikit-learn's DecisionTreeClassifier and stores the fitted tree_ arrays
