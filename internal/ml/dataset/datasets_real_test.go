@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// Column means quoted here were printed by internal/ml/decomp/testdata/gen_pca.py from
-// scikit-learn's load_wine / load_digits (NumPy, rounded to 4 decimals);
+// Column means quoted here were printed by
+// internal/ml/decomp/testdata/gen_pca.py from scikit-learn's load_wine /
+// load_digits (NumPy, rounded to 4 decimals);
 // tolerance 1e-3 absolute. Class counts are those of the data sets'
 // descriptions (scikit-learn's wine_data.rst and digits.rst).
 func TestWine(t *testing.T) {
