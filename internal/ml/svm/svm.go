@@ -99,9 +99,9 @@ func powi(x float64, n int) float64 {
 // libsvm's path.
 type qfloat = float32
 
-// Classifier is a soft-margin support vector classifier trained by sequential
-// minimal optimisation (SMO): each Step optimises one pair of Lagrange
-// multipliers (Platt 1998, "Sequential minimal optimization: a fast
+// Classifier is a soft-margin support vector classifier trained by
+// sequential minimal optimisation (SMO): each Step optimises one pair of
+// Lagrange multipliers (Platt 1998, "Sequential minimal optimization: a fast
 // algorithm for training support vector machines", MSR-TR-98-14), with
 // the working-set selection of libsvm (Fan, Chen & Lin 2005, "Working set
 // selection using second order information for training support vector
@@ -163,13 +163,13 @@ type Classifier struct {
 
 var _ ml.Stepper = (*Classifier)(nil)
 
-// NewClassifier returns an SMO stepper at α = 0 for the samples X with labels y
-// (each −1 or +1), box constraint C and the kernel. It copies X. It
+// NewClassifier returns an SMO stepper at α = 0 for the samples X with
+// labels y (each −1 or +1), box constraint C and the kernel. It copies X. It
 // returns an error when C or the kernel parameters are unusable or only
 // one class is present, and panics when y is not ±1 or the lengths differ.
 func NewClassifier(X [][]float64, y []int, C float64, k Kernel) (*Classifier, error) {
 	if len(X) != len(y) {
-		panic(fmt.Sprintf("ml: NewSVM: %d samples, %d labels", len(X), len(y)))
+		panic(fmt.Sprintf("ml: NewClassifier: %d samples, %d labels", len(X), len(y)))
 	}
 	if !(C > 0) || math.IsInf(C, 0) {
 		return nil, fmt.Errorf("ml: SVM: C = %g, want a finite C > 0", C)
@@ -187,7 +187,7 @@ func NewClassifier(X [][]float64, y []int, C float64, k Kernel) (*Classifier, er
 		case -1:
 			neg++
 		default:
-			panic(fmt.Sprintf("ml: NewSVM: label %d of sample %d, want −1 or +1", yi, i))
+			panic(fmt.Sprintf("ml: NewClassifier: label %d of sample %d, want −1 or +1", yi, i))
 		}
 		s.y[i] = -float64(yi)
 		s.x[i] = append([]float64(nil), X[i]...)
