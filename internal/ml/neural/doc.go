@@ -40,7 +40,9 @@
 //   - SurfaceDescent: one optimiser step per Step on a Surface (Rosenbrock,
 //     Saddle, Ravine, Beale) whose gradient is known in closed form.
 //
-// Softmax and VanishingZones are the activations' lesson in numbers.
+// Softmax (at a temperature) and VanishingZones (where an activation's
+// derivative is too small to pass a gradient on) complete package nn's
+// activations.
 // Expected values in the tests come from NumPy (testdata/gen_neuralnet.py)
 // and from finite differences.
 package neural

@@ -119,7 +119,7 @@ func bealeTerms(x, y float64) (t1, t2, t3 float64) {
 	return 1.5 - x + x*y, 2.25 - x + x*y*y, 2.625 - x + x*y*y*y
 }
 
-// Surfaces lists them by name, as URLs spell them.
+// Surfaces lists them by Name.
 var Surfaces = map[string]Surface{
 	Rosenbrock.Name: Rosenbrock, Saddle.Name: Saddle, Ravine.Name: Ravine, Beale.Name: Beale,
 }
