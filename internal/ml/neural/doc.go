@@ -43,6 +43,7 @@
 // Softmax (at a temperature) and VanishingZones (where an activation's
 // derivative is too small to pass a gradient on) complete package nn's
 // activations.
+//
 // Expected values in the tests come from NumPy (testdata/gen_neuralnet.py)
 // and from finite differences.
 package neural
