@@ -1,41 +1,38 @@
-// Package ml holds the numerical algorithms and data sets of the playground.
-//
-// It is pure numerics: no HTTP, no plotting, no scenario words. Each
-// algorithm is a stepper: a value with explicit state, a Step method that
-// advances one visible unit of work, and read-only accessors that return
+// Package ml is the playground's machine learning, in one package per
+// chapter of the course. It is pure numerics: no HTTP, no plotting, no
+// lesson words. This package holds only the contract they all keep,
+// Stepper: an algorithm is a value with explicit state, a Step that
+// advances one visible unit of work and read-only accessors that return
 // copies, so a caller can draw every intermediate state.
 //
-// The steppers are:
+// The chapters:
 //
-//   - KMeans: Lloyd's algorithm, mini-batch and sequential (MacQueen)
-//     k-means; one Step is an assignment or an update.
-//   - GaussianMixture: EM for a Gaussian mixture; one Step is an E-step or
-//     an M-step.
-//   - PCA: one stage of the pipeline per Step (centre, covariance, eigen,
-//     keep, project, reconstruct).
-//   - PolyRegression and LinearRegressionGD: full-batch gradient descent,
-//     one epoch per Step; PolyBiasVariance fits one more training set.
-//   - LogisticRegression (sigmoid or softmax) and MarginClassifier (a
-//     linear model under the squared, hinge, logistic or cross-entropy
-//     loss): one gradient-descent epoch per Step.
-//   - DecisionTree (one split per Step) and RandomForest (one level of every
-//     tree per Step).
-//   - GaussianNB: one kind of parameter per Step.
-//   - SVM: SMO, one pair of multipliers per Step.
-//   - Perceptron: Rosenblatt's rule, one sample per Step.
-//   - Network, RegularizedNets, DeepNet, ShallowNet and MiniBatchTrainer:
-//     multi-layer perceptrons on the autodiff engine of package nn, one
-//     epoch per Step.
-//   - SurfaceDescent: one optimiser's step on a 2-D loss surface.
+//	cluster   k-means: Lloyd, mini-batch, sequential; k-means++      KMeans
+//	mixture   Gaussian mixtures by EM                                GaussianMixture
+//	decomp    principal component analysis                           PCA
+//	linear    least squares, polynomials, ridge and lasso,           RegressionGD, PolyRegression,
+//	          logistic and softmax regression, margin losses,        LogisticRegression,
+//	          the perceptron                                         MarginClassifier, Perceptron
+//	tree      CART decision trees, random forests                    DecisionTree, RandomForest
+//	bayes     Gaussian naive Bayes                                   GaussianNB
+//	svm       support vector machines by SMO                         Classifier
+//	neural    multi-layer perceptrons, dropout, vanishing            Network, RegularizedNets,
+//	          gradients, optimisers on loss surfaces                 MiniBatchTrainer, ShallowNet,
+//	                                                                 DeepNet, SurfaceDescent
+//	eval      K-fold cross-validation, bias–variance                 PolyCrossValidation,
+//	                                                                 PolyBiasVariance
+//	dataset   generated and real data sets                           —
+//	nn        the autodiff engine: tensors, a tape, layers,          —
+//	          optimisers
+//	num       shared numerics: log-sum-exp, arg max, finiteness      —
 //
-// Closed forms sit beside them: RidgePoly, NormalEquations, Ridge, Lasso
-// and their paths, KFold and the bias–variance decomposition.
+// Each package's doc.go states its formulas and their sources and lists
+// its steppers. Randomness comes only from a *rand.Rand (math/rand/v2)
+// passed in by the caller, so the same seed gives the same pictures.
+// Programmer errors (impossible sizes, mismatched lengths of internal
+// arguments) panic with an "ml: " prefix; bad user input returns an error.
 //
-// Randomness comes only from a *rand.Rand (math/rand/v2) passed in by the
-// caller, so the same seed gives the same pictures. Programmer errors
-// (impossible sizes, mismatched lengths of internal arguments) panic with an
-// "ml: " prefix; bad user input returns an error.
-//
-// Expected values in the tests come from scikit-learn 1.2.1 and NumPy, see
-// the testdata/gen_*.py scripts beside the fixtures they write.
+// Expected values in the tests come from scikit-learn 1.2.1 and NumPy,
+// written by the testdata/gen_*.py scripts beside the fixtures, in each
+// package's testdata.
 package ml

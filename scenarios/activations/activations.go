@@ -17,7 +17,9 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/ml/num"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -72,59 +74,6 @@ func Scenario(chapter string) *lab.Scenario {
 	}
 }
 
-// Softmax returns the probabilities of the logits z at temperature T:
-//
-//	p_j = exp(z_j/T) / Σ_k exp(z_k/T)
-//
-// computed after subtracting the largest z_j/T, so no exponential
-// overflows.
-func Softmax(z []float64, T float64) []float64 {
-	p := make([]float64, len(z))
-	for j, v := range z {
-		p[j] = v / T
-	}
-	nn.SoftmaxRow(p, p)
-	return p
-}
-
-// VanishingZones returns the intervals of [lo, hi] where |f′(x)| < limit,
-// found on a grid of step 0.01 and refined by bisection to 1e-9.
-func VanishingZones(f nn.Activation, lo, hi, limit float64) [][2]float64 {
-	small := func(x float64) bool { return math.Abs(f.D(x, f.F(x))) < limit }
-	edge := func(a, b float64) float64 { // small(a) != small(b)
-		sa := small(a)
-		for b-a > 1e-9 {
-			m := (a + b) / 2
-			if small(m) == sa {
-				a = m
-			} else {
-				b = m
-			}
-		}
-		return (a + b) / 2
-	}
-	const h = 0.01
-	n := int(math.Round((hi - lo) / h))
-	var zones [][2]float64
-	start, in := lo, small(lo)
-	prev := lo
-	for i := 1; i <= n; i++ {
-		x := lo + (hi-lo)*float64(i)/float64(n)
-		if s := small(x); s != in {
-			e := edge(prev, x)
-			if in {
-				zones = append(zones, [2]float64{start, e})
-			}
-			start, in = e, s
-		}
-		prev = x
-	}
-	if in {
-		zones = append(zones, [2]float64{start, hi})
-	}
-	return zones
-}
-
 // model is one run: the chosen function and logits, and where the sweep is.
 type model struct {
 	name        string
@@ -139,8 +88,8 @@ type model struct {
 func newModel(v lab.Values) (lab.Model, error) {
 	name := v.String("function")
 	m := &model{name: name, f: nn.Activations[name], logits: v.Floats("logits"), temperature: v.Float("temperature")}
-	m.zones = VanishingZones(m.f, xMin, xMax, vanishing)
-	m.probs = Softmax(m.logits, m.temperature)
+	m.zones = neural.VanishingZones(m.f, xMin, xMax, vanishing)
+	m.probs = neural.Softmax(m.logits, m.temperature)
 	return m, nil
 }
 
@@ -182,7 +131,7 @@ func (m *model) Snapshot() lab.Snapshot {
 	x := m.x()
 	y := m.f.F(x)
 	d := m.f.D(x, y)
-	sweep := Softmax(m.logits, m.sweepT())
+	sweep := neural.Softmax(m.logits, m.sweepT())
 	zones := m.zones
 	if zones == nil {
 		zones = [][2]float64{}
@@ -195,14 +144,12 @@ func (m *model) Snapshot() lab.Snapshot {
 		},
 		State: state{
 			Function: m.name, X: x, F: y, Derivative: d, Saturated: math.Abs(d) < vanishing, VanishingZones: zones,
-			Logits: m.logits, Temperature: m.temperature, Probabilities: m.probs, ArgMax: argmax(m.probs),
+			Logits: m.logits, Temperature: m.temperature, Probabilities: m.probs, ArgMax: num.Argmax(m.probs),
 			SweepTemperature: m.sweepT(), SweepProbabilities: sweep,
 		},
 		Note: m.note(x, y, d, sweep),
 	}
 }
-
-func argmax(p []float64) int { return slices.Index(p, slices.Max(p)) }
 
 func f3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
 
@@ -227,7 +174,7 @@ func (m *model) note(x, y, d float64, sweep []float64) string {
 		fmt.Fprintf(&b, ": a gradient passing back through this unit is multiplied by %s. ", f3(d))
 	}
 	fmt.Fprintf(&b, "Softmax at T = %g: p = %s, largest for logit %d. At the sweep's T = %s the largest p is %s.",
-		m.temperature, list(m.probs), argmax(m.probs)+1, strconv.FormatFloat(m.sweepT(), 'f', 2, 64), f3(slices.Max(sweep)))
+		m.temperature, list(m.probs), num.Argmax(m.probs)+1, strconv.FormatFloat(m.sweepT(), 'f', 2, 64), f3(slices.Max(sweep)))
 	return b.String()
 }
 
@@ -292,9 +239,9 @@ func (m *model) plotCompare() *plot.Plot {
 
 func (m *model) plotSoftmax() *plot.Plot {
 	p := viz.NewPlot("", "logit", "probability")
-	best := argmax(m.probs)
+	best := num.Argmax(m.probs)
 	ticks := make([]plot.Tick, len(m.logits))
-	sweep := Softmax(m.logits, m.sweepT())
+	sweep := neural.Softmax(m.logits, m.sweepT())
 	dots := make([][]float64, len(m.logits))
 	classes := make([]int, len(m.logits))
 	for j, z := range m.logits {
@@ -328,7 +275,7 @@ func (m *model) plotTemperature() *plot.Plot {
 	p := viz.NewPlot("", "temperature T (log scale)", "probability")
 	lo, hi := math.Log10(0.05), math.Log10(tMax)
 	for j := range m.logits {
-		viz.AddFunction(p, func(u float64) float64 { return Softmax(m.logits, math.Pow(10, u))[j] }, lo, hi, 81,
+		viz.AddFunction(p, func(u float64) float64 { return neural.Softmax(m.logits, math.Pow(10, u))[j] }, lo, hi, 81,
 			viz.ClassColor(j), "p"+sub(j+1), false)
 	}
 	viz.AddVLine(p, math.Log10(m.temperature), "your T", inkDark)

@@ -17,7 +17,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/eval"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
@@ -84,7 +85,7 @@ type model struct {
 	noise          float64
 	trainX, trainY [][]float64
 	testX, testF   []float64
-	study          *ml.PolyBiasVariance
+	study          *eval.PolyBiasVariance
 	yLo, yHi       float64
 }
 
@@ -112,12 +113,13 @@ func newModel(v lab.Values) (lab.Model, error) {
 		m.testF[j] = truth(m.testX[j])
 	}
 	var err error
-	m.study, err = ml.NewPolyBiasVariance(m.trainX, m.trainY, m.testX, m.testF, maxDegree, m.noise*m.noise)
+	m.study, err = eval.NewPolyBiasVariance(m.trainX, m.trainY, m.testX, m.testF, maxDegree, m.noise*m.noise)
 	if err != nil {
 		return nil, fmt.Errorf("biasvariance: %w", err)
 	}
 	// The first training set is there from the start: one fit to look at.
-	if err := m.study.Step(); err != nil {
+	m.study.Step()
+	if err := m.study.Err(); err != nil {
 		return nil, fmt.Errorf("biasvariance: %w", err)
 	}
 	reach := 1 + 2.5*m.noise + 0.3
@@ -126,7 +128,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 }
 
 func (m *model) Step() error {
-	if err := m.study.Step(); err != nil {
+	m.study.Step()
+	if err := m.study.Err(); err != nil {
 		return fmt.Errorf("biasvariance: %w", err)
 	}
 	return nil
@@ -146,15 +149,15 @@ type state struct {
 	BestDegree  int       `json:"best_degree"` // lowest expected MSE so far
 }
 
-func (m *model) decompositions() []ml.BiasVariance {
-	out := make([]ml.BiasVariance, maxDegree)
+func (m *model) decompositions() []eval.BiasVariance {
+	out := make([]eval.BiasVariance, maxDegree)
 	for d := 1; d <= maxDegree; d++ {
 		out[d-1] = m.study.Decomposition(d)
 	}
 	return out
 }
 
-func bestDegree(bv []ml.BiasVariance) int {
+func bestDegree(bv []eval.BiasVariance) int {
 	best := 0
 	for i, b := range bv {
 		if b.ExpectedMSE < bv[best].ExpectedMSE {
@@ -182,7 +185,7 @@ func (m *model) Snapshot() lab.Snapshot {
 	}
 }
 
-func (m *model) note(bv []ml.BiasVariance) string {
+func (m *model) note(bv []eval.BiasVariance) string {
 	t, total := m.study.Trials(), len(m.trainX)
 	cur := bv[m.degree-1]
 	if t == 1 {
@@ -232,7 +235,7 @@ func (m *model) plotFits() *plot.Plot {
 			}
 		}
 		w := m.study.Weights(i, m.degree)
-		viz.AddFunction(p, func(x float64) float64 { return ml.PolyPredictLegendre(w, x) }, -1, 1, fanPoints, fanColor, label, false)
+		viz.AddFunction(p, func(x float64) float64 { return linear.PolyPredictLegendre(w, x) }, -1, 1, fanPoints, fanColor, label, false)
 	}
 	last := t - 1
 	pts := make([][]float64, len(m.trainX[last]))
@@ -246,7 +249,7 @@ func (m *model) plotFits() *plot.Plot {
 	viz.AddScatter(p, pts, latest, viz.ScatterStyle{Radius: 3, Outline: true})
 	viz.AddFunction(p, truth, -1, 1, curvePoints, totalColor, "truth sin(πx)", true)
 	mw := m.study.MeanWeights(m.degree)
-	viz.AddFunction(p, func(x float64) float64 { return ml.PolyPredictLegendre(mw, x) }, -1, 1, 2*fanPoints, viz.ClassColor(2), "mean of the fits", false)
+	viz.AddFunction(p, func(x float64) float64 { return linear.PolyPredictLegendre(mw, x) }, -1, 1, 2*fanPoints, viz.ClassColor(2), "mean of the fits", false)
 	// Fixed axes: a wild fit leaves the frame instead of squashing the rest.
 	p.X.Min, p.X.Max = -1.05, 1.05
 	p.Y.Min, p.Y.Max = m.yLo, m.yHi

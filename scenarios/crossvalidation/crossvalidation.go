@@ -20,7 +20,9 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/ml/eval"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -36,14 +38,6 @@ const (
 	testShare = 0.25
 	// curvePoints is the resolution of a drawn fit.
 	curvePoints = 120
-)
-
-// Phases of a run, as state.phase says.
-const (
-	phaseSplit = "split" // step 0: the data are split, nothing is fitted
-	phaseCV    = "cv"    // one (degree, fold) fit per step
-	phaseRefit = "refit" // the chosen degree refitted on all training data
-	phaseTest  = "test"  // the test set used, once
 )
 
 // truth is the curve the samples are drawn around.
@@ -87,22 +81,19 @@ type score struct {
 	Std     float64   `json:"std"` // divides by the number of folds (ddof = 0)
 }
 
-// model is one cross-validation run.
+// model is one cross-validation run: the data and the stepper that
+// searches the degree.
 type model struct {
 	k, maxDegree   int
 	trainX, trainY []float64
 	testX, testY   []float64
 	folds          []int // fold of each training sample
-	steps          int   // steps taken
-	scores         []score
-	chosen         int       // 0 until every degree is scored
-	fit            []float64 // Legendre weights of the last fit
-	fitDegree      int
-	heldOut        int     // fold held out by the last fit, −1 for none
-	lastFoldMSE    float64 // validation MSE of the last fit
-	trainMSE       float64 // of the refit
-	testMSE        float64 // NaN until the test step
-	yLo, yHi       float64
+	cv             *eval.PolyCrossValidation
+	// The stepper's last fit, kept to draw it: Legendre weights, degree
+	// and the fold it held out (−1 for none).
+	fit                []float64
+	fitDegree, heldOut int
+	yLo, yHi           float64
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -113,15 +104,18 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return nil, &lab.ParamError{Name: "folds", Value: v.Text("folds"),
 			Allowed: fmt.Sprintf("at most the %d training samples (%d samples, a quarter of them kept for testing)", nTrain, n)}
 	}
-	x, y := ml.NoisyCurve(rand.New(rand.NewPCG(v.Seed(), 1)), n, truth, -1, 1, v.Float("noise"))
+	x, y := dataset.NoisyCurve(rand.New(rand.NewPCG(v.Seed(), 1)), n, truth, -1, 1, v.Float("noise"))
 	m := &model{
 		k: k, maxDegree: v.Int("max_degree"),
 		// x is drawn i.i.d., so the first nTrain samples are a random split.
 		trainX: x[:nTrain], trainY: y[:nTrain],
 		testX: x[nTrain:], testY: y[nTrain:],
-		folds:       ml.KFold(nTrain, k, rand.New(rand.NewPCG(v.Seed(), 2))),
-		heldOut:     -1,
-		lastFoldMSE: math.NaN(), trainMSE: math.NaN(), testMSE: math.NaN(),
+		folds:   eval.KFold(nTrain, k, rand.New(rand.NewPCG(v.Seed(), 2))),
+		heldOut: -1,
+	}
+	var err error
+	if m.cv, err = eval.NewPolyCrossValidation(m.trainX, m.trainY, m.testX, m.testY, m.folds, m.k, m.maxDegree); err != nil {
+		return nil, fmt.Errorf("crossvalidation: %w", err)
 	}
 	m.yLo, m.yHi = -1.6, 1.6
 	for _, yy := range y {
@@ -130,79 +124,24 @@ func newModel(v lab.Values) (lab.Model, error) {
 	return m, nil
 }
 
-// cvSteps is the number of (degree, fold) fits.
-func (m *model) cvSteps() int { return m.maxDegree * m.k }
-
-func (m *model) phase() string {
-	switch {
-	case m.steps == 0:
-		return phaseSplit
-	case m.steps <= m.cvSteps():
-		return phaseCV
-	case m.steps == m.cvSteps()+1:
-		return phaseRefit
-	}
-	return phaseTest
-}
-
-func (m *model) Done() bool { return m.steps == m.cvSteps()+2 }
+func (m *model) Done() bool { return m.cv.Done() }
 
 func (m *model) Step() error {
-	if m.Done() {
-		return nil
+	m.cv.Step()
+	if err := m.cv.Err(); err != nil {
+		return fmt.Errorf("crossvalidation: %w", err)
 	}
-	m.steps++
-	switch m.phase() {
-	case phaseCV:
-		i := m.steps - 1
-		d, f := i/m.k+1, i%m.k
-		w, mse, err := ml.PolyFoldFit(m.trainX, m.trainY, m.folds, f, d, 0)
-		if err != nil {
-			return fmt.Errorf("crossvalidation: degree %d, fold %d: %w", d, f, err)
-		}
-		if f == 0 {
-			m.scores = append(m.scores, score{Degree: d})
-		}
-		s := &m.scores[len(m.scores)-1]
-		s.FoldMSE = append(s.FoldMSE, mse)
-		s.Mean, s.Std = ml.MeanStd(s.FoldMSE)
-		m.fit, m.fitDegree, m.heldOut, m.lastFoldMSE = w, d, f, mse
-		if m.steps == m.cvSteps() {
-			m.chosen = m.bestDegree()
-		}
-	case phaseRefit:
-		w, err := ml.RidgePoly(m.trainX, m.trainY, m.chosen, 0)
-		if err != nil {
-			return fmt.Errorf("crossvalidation: refit: %w", err)
-		}
-		m.fit, m.fitDegree, m.heldOut, m.lastFoldMSE = w, m.chosen, -1, math.NaN()
-		m.trainMSE = mse(w, m.trainX, m.trainY)
-	case phaseTest:
-		// The first and only time the test samples are read.
-		m.testMSE = mse(m.fit, m.testX, m.testY)
-	}
+	m.fit, m.fitDegree, m.heldOut = m.cv.Fit()
 	return nil
 }
 
-// bestDegree is the degree with the lowest mean validation error (the
-// lower degree on a tie).
-func (m *model) bestDegree() int {
-	best := 0
-	for i, s := range m.scores {
-		if s.Mean < m.scores[best].Mean {
-			best = i
-		}
+// scores are the stepper's scores in the frame's form.
+func (m *model) scores() []score {
+	out := []score{}
+	for _, s := range m.cv.Scores() {
+		out = append(out, score{Degree: s.Degree, FoldMSE: s.FoldMSE, Mean: s.Mean, Std: s.Std})
 	}
-	return m.scores[best].Degree
-}
-
-func mse(w, x, y []float64) float64 {
-	var s float64
-	for i := range x {
-		e := ml.PolyPredictLegendre(w, x[i]) - y[i]
-		s += e * e
-	}
-	return s / float64(len(x))
+	return out
 }
 
 type state struct {
@@ -217,83 +156,61 @@ type state struct {
 	TestUsed     bool      `json:"test_used"`
 }
 
-func (m *model) foldSizes() []int {
-	sizes := make([]int, m.k)
-	for _, f := range m.folds {
-		sizes[f]++
-	}
-	return sizes
-}
-
 func (m *model) Snapshot() lab.Snapshot {
 	s := state{
-		Phase:        m.phase(),
+		Phase:        m.cv.Phase(),
 		Folds:        m.folds,
-		FoldSizes:    m.foldSizes(),
-		Scores:       m.scores,
+		FoldSizes:    m.cv.FoldSizes(),
+		Scores:       m.scores(),
 		Degree:       m.fitDegree,
 		HeldOutFold:  m.heldOut,
-		Coefficients: ml.LegendreToMonomial(m.fit),
-		ChosenDegree: m.chosen,
-		TestUsed:     m.phase() == phaseTest,
-	}
-	if s.Scores == nil {
-		s.Scores = []score{}
+		Coefficients: linear.LegendreToMonomial(m.fit),
+		ChosenDegree: m.cv.Chosen(),
+		TestUsed:     m.cv.Phase() == eval.PhaseTest,
 	}
 	best := math.NaN()
-	if len(m.scores) > 0 {
-		best = m.scores[m.bestDegreeSoFar()-1].Mean
+	if len(s.Scores) > 0 {
+		best = s.Scores[m.cv.BestSoFar()-1].Mean
 	}
 	return lab.Snapshot{
 		Metrics: map[string]float64{
-			"fold_mse":    m.lastFoldMSE,
+			"fold_mse":    m.cv.FoldMSE(),
 			"best_cv_mse": best,
-			"train_mse":   m.trainMSE,
-			"test_mse":    m.testMSE,
+			"train_mse":   m.cv.TrainMSE(),
+			"test_mse":    m.cv.TestMSE(),
 		},
 		State: s,
 		Note:  m.note(),
 	}
 }
 
-// bestDegreeSoFar is the best degree among those with every fold done,
-// or the first degree while none is complete.
-func (m *model) bestDegreeSoFar() int {
-	best := 0
-	for i, s := range m.scores {
-		if len(s.FoldMSE) == m.k && (len(m.scores[best].FoldMSE) < m.k || s.Mean < m.scores[best].Mean) {
-			best = i
-		}
-	}
-	return m.scores[best].Degree
-}
-
 func (m *model) note() string {
-	switch m.phase() {
-	case phaseSplit:
+	switch m.cv.Phase() {
+	case eval.PhaseSplit:
 		sizes := make([]string, m.k)
-		for f, n := range m.foldSizes() {
+		for f, n := range m.cv.FoldSizes() {
 			sizes[f] = strconv.Itoa(n)
 		}
 		return fmt.Sprintf("Split: %d training samples in %d folds (sizes %s); %d test samples locked away until the last step.",
 			len(m.trainX), m.k, strings.Join(sizes, ", "), len(m.testX))
-	case phaseCV:
-		s := m.scores[len(m.scores)-1]
+	case eval.PhaseCV:
+		scores := m.cv.Scores()
+		s := scores[len(scores)-1]
 		note := fmt.Sprintf("Degree %d, fold %d of %d held out: fitted on the other %d samples, validation MSE %.4f on its %d.",
-			m.fitDegree, m.heldOut+1, m.k, len(m.trainX)-m.foldSizes()[m.heldOut], m.lastFoldMSE, m.foldSizes()[m.heldOut])
+			m.fitDegree, m.heldOut+1, m.k, len(m.trainX)-m.cv.FoldSizes()[m.heldOut], m.cv.FoldMSE(), m.cv.FoldSizes()[m.heldOut])
 		if len(s.FoldMSE) == m.k {
 			note += fmt.Sprintf(" Degree %d scores %.4f ± %.4f.", s.Degree, s.Mean, s.Std)
 		}
-		if m.chosen > 0 {
-			note += fmt.Sprintf(" Degree %d has the lowest mean: chosen.", m.chosen)
+		if m.cv.Chosen() > 0 {
+			note += fmt.Sprintf(" Degree %d has the lowest mean: chosen.", m.cv.Chosen())
 		}
 		return note
-	case phaseRefit:
+	case eval.PhaseRefit:
 		return fmt.Sprintf("Degree %d refitted on all %d training samples: training MSE %.4f. The test set is still untouched.",
-			m.chosen, len(m.trainX), m.trainMSE)
+			m.cv.Chosen(), len(m.trainX), m.cv.TrainMSE())
 	}
 	return fmt.Sprintf("The test set, used for the first and only time: test MSE %.4f for degree %d (its cross-validation estimate was %.4f).",
-		m.testMSE, m.chosen, m.scores[m.chosen-1].Mean)
+		m.cv.TestMSE(), m.cv.Chosen(), m.cv.Scores()[m.cv.Chosen()-1].Mean)
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
@@ -351,14 +268,14 @@ func (m *model) plotFolds() *plot.Plot {
 		test[i] = []float64{m.testX[i], m.testY[i]}
 	}
 	viz.AddScatter(p, test, fill(len(test), -1), viz.ScatterStyle{Shape: "ring", Radius: 3.5})
-	switch m.phase() {
-	case phaseSplit:
+	switch m.cv.Phase() {
+	case eval.PhaseSplit:
 		p.Legend.Add(fmt.Sprintf("training data: %d folds by colour", m.k), noThumb{})
-	case phaseCV:
+	case eval.PhaseCV:
 		viz.AddFunction(p, m.predict, -1, 1, curvePoints, inkDark, fmt.Sprintf("degree %d fitted without fold %d", m.fitDegree, m.heldOut+1), false)
 		p.Legend.Add(fmt.Sprintf("fold %d validates (squares)", m.heldOut+1), noThumb{})
 	default:
-		viz.AddFunction(p, m.predict, -1, 1, curvePoints, inkDark, fmt.Sprintf("degree %d refitted on all folds", m.chosen), false)
+		viz.AddFunction(p, m.predict, -1, 1, curvePoints, inkDark, fmt.Sprintf("degree %d refitted on all folds", m.cv.Chosen()), false)
 	}
 	p.Legend.Add("test set, untouched", ringThumb())
 	p.X.Min, p.X.Max = -1.05, 1.05
@@ -367,7 +284,7 @@ func (m *model) plotFolds() *plot.Plot {
 	return p
 }
 
-func (m *model) predict(x float64) float64 { return ml.PolyPredictLegendre(m.fit, x) }
+func (m *model) predict(x float64) float64 { return linear.PolyPredictLegendre(m.fit, x) }
 
 func fill(n, v int) []int {
 	s := make([]int, n)
@@ -378,11 +295,12 @@ func fill(n, v int) []int {
 }
 
 func (m *model) plotScores() *plot.Plot {
+	scores := m.cv.Scores()
 	p := viz.NewPlot("", "polynomial degree", "validation MSE (log scale)")
 	p.X.Min, p.X.Max = 0.5, float64(m.maxDegree)+0.5
 	p.X.Tick.Marker = degreeTicks{}
 	viz.SetLogY(p)
-	if len(m.scores) == 0 {
+	if len(scores) == 0 {
 		p.Y.Min, p.Y.Max = 0.01, 1
 		p.Legend.Add("no fit yet: press Step", noThumb{})
 		return p
@@ -392,7 +310,7 @@ func (m *model) plotScores() *plot.Plot {
 	// as triangles.
 	lo, bestMean := math.Inf(1), math.Inf(1)
 	hi := 0.0
-	for _, s := range m.scores {
+	for _, s := range scores {
 		for _, v := range s.FoldMSE {
 			lo, hi = min(lo, v), max(hi, v)
 		}
@@ -400,14 +318,14 @@ func (m *model) plotScores() *plot.Plot {
 	}
 	yMin := max(lo/2, 1e-4)
 	yMax := max(min(hi*2, 50*bestMean), 10*yMin)
-	if m.chosen > 0 {
-		viz.AddBands(p, []viz.Band{{From: float64(m.chosen) - 0.5, To: float64(m.chosen) + 0.5, Color: viz.RegionColor(4), Label: "chosen"}})
+	if m.cv.Chosen() > 0 {
+		viz.AddBands(p, []viz.Band{{From: float64(m.cv.Chosen()) - 0.5, To: float64(m.cv.Chosen()) + 0.5, Color: viz.RegionColor(4), Label: "chosen"}})
 	}
 	// Each fold's error: a small dot in the fold's colour, spread a little
 	// sideways so the folds of one degree do not hide each other.
 	var dots, cut [][]float64
 	var dotFold, cutFold []int
-	for _, s := range m.scores {
+	for _, s := range scores {
 		for f, v := range s.FoldMSE {
 			x := float64(s.Degree) + 0.5*(float64(f)-float64(m.k-1)/2)/float64(m.k)
 			if v > yMax {
@@ -419,7 +337,7 @@ func (m *model) plotScores() *plot.Plot {
 	}
 	// Mean ± sd as a bar through a square marker, for degrees with every fold.
 	var xs, means []float64
-	for _, s := range m.scores {
+	for _, s := range scores {
 		if len(s.FoldMSE) < m.k {
 			continue
 		}
@@ -454,24 +372,24 @@ func (m *model) plotFinal() *plot.Plot {
 		train[i] = []float64{m.trainX[i], m.trainY[i]}
 	}
 	viz.AddScatter(p, train, nil, viz.ScatterStyle{Radius: 3, Outline: true})
-	switch m.phase() {
-	case phaseSplit, phaseCV:
+	switch m.cv.Phase() {
+	case eval.PhaseSplit, eval.PhaseCV:
 		p.Legend.Add("waiting for cross-validation to choose a degree", noThumb{})
-	case phaseRefit:
-		viz.AddFunction(p, m.predict, -1, 1, curvePoints, inkDark, fmt.Sprintf("degree %d, refitted on all training data", m.chosen), false)
+	case eval.PhaseRefit:
+		viz.AddFunction(p, m.predict, -1, 1, curvePoints, inkDark, fmt.Sprintf("degree %d, refitted on all training data", m.cv.Chosen()), false)
 		p.Legend.Add("test set: still locked away", noThumb{})
-	case phaseTest:
+	case eval.PhaseTest:
 		// Each test sample's error, then the samples on top.
 		for i, x := range m.testX {
 			viz.AddLine(p, []float64{x, x}, []float64{m.testY[i], m.predict(x)}, viz.RegionColor(1), "", false)
 		}
-		viz.AddFunction(p, m.predict, -1, 1, curvePoints, inkDark, fmt.Sprintf("degree %d, refitted on all training data", m.chosen), false)
+		viz.AddFunction(p, m.predict, -1, 1, curvePoints, inkDark, fmt.Sprintf("degree %d, refitted on all training data", m.cv.Chosen()), false)
 		test := make([][]float64, len(m.testX))
 		for i := range test {
 			test[i] = []float64{m.testX[i], m.testY[i]}
 		}
 		viz.AddScatter(p, test, fill(len(test), 1), viz.ScatterStyle{Shape: "triangle", Radius: 4, Outline: true})
-		p.Legend.Add(fmt.Sprintf("test MSE %.4f (test set used once)", m.testMSE), noThumb{})
+		p.Legend.Add(fmt.Sprintf("test MSE %.4f (test set used once)", m.cv.TestMSE()), noThumb{})
 	}
 	p.X.Min, p.X.Max = -1.05, 1.05
 	p.Y.Min, p.Y.Max = m.yLo, m.yHi

@@ -21,7 +21,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/tree"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
@@ -70,7 +70,7 @@ const (
 	streamForest = 2
 )
 
-// criterion is an impurity measure: its name for ml.TreeConfig and the
+// criterion is an impurity measure: its name for tree.Config and the
 // frame, and how the lesson speaks of its decrease.
 type criterion struct {
 	name     string
@@ -81,10 +81,10 @@ type criterion struct {
 // The parameter table.
 var (
 	datasetParam   = classdata.DatasetParam(classdata.Overlap, classdata.All)
-	criterionParam = lab.Enum(lab.Param{Name: "criterion", Label: "Criterion", Default: ml.CriterionGini,
+	criterionParam = lab.Enum(lab.Param{Name: "criterion", Label: "Criterion", Default: tree.CriterionGini,
 		Help: "How impure a node is: gini, 1 − Σ p²; entropy, −Σ p log₂ p (its decrease is the information gain)."},
-		lab.Option(ml.CriterionGini, criterion{name: ml.CriterionGini, decrease: "Gini", axis: "weighted Gini decrease ΔG"}),
-		lab.Option(ml.CriterionEntropy, criterion{name: ml.CriterionEntropy, decrease: "information gain", axis: "weighted information gain ΔH (bits)"}),
+		lab.Option(tree.CriterionGini, criterion{name: tree.CriterionGini, decrease: "Gini", axis: "weighted Gini decrease ΔG"}),
+		lab.Option(tree.CriterionEntropy, criterion{name: tree.CriterionEntropy, decrease: "information gain", axis: "weighted information gain ΔH (bits)"}),
 	)
 	maxDepthParam = lab.Int(lab.Param{Name: "max_depth", Label: "Maximum depth", Default: "5", Min: 1, Max: maxDepth, Step: 1,
 		Help: "Nodes of the single tree at this depth are not split (the root has depth 0). Deep trees fit the training noise; the forest's trees always grow fully."})
@@ -126,8 +126,8 @@ type model struct {
 	maxDepth  int
 	trees     int
 	names     []string // short feature names for labels
-	tree      *ml.DecisionTree
-	forest    *ml.RandomForest
+	tree      *tree.DecisionTree
+	forest    *tree.RandomForest
 	// depthTrain[k−1], depthTest[k−1]: accuracy of the tree grown to depth k.
 	depthTrain, depthTest []float64
 	why                   string // why the run cannot start, or ""
@@ -160,16 +160,16 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return m, nil
 	}
 	X, y := set.Subset(set.Train)
-	cfg := ml.TreeConfig{Criterion: m.criterion.name, MaxDepth: m.maxDepth, MinSamplesLeaf: minLeafParam.Get(v)}
-	if m.tree, err = ml.NewDecisionTree(X, y, set.Classes, cfg, nil); err != nil {
+	cfg := tree.Config{Criterion: m.criterion.name, MaxDepth: m.maxDepth, MinSamplesLeaf: minLeafParam.Get(v)}
+	if m.tree, err = tree.NewDecisionTree(X, y, set.Classes, cfg, nil); err != nil {
 		return nil, err
 	}
 	// The depth sweep: a tree cut at depth k predicts as one grown with
-	// max_depth k (ml.PredictAtDepth), so one tree grown to maxDepth gives
+	// max_depth k (tree.DecisionTree.PredictAtDepth), so one tree grown to maxDepth gives
 	// the whole curve.
 	sweepCfg := cfg
 	sweepCfg.MaxDepth = maxDepth
-	full, err := ml.NewDecisionTree(X, y, set.Classes, sweepCfg, nil)
+	full, err := tree.NewDecisionTree(X, y, set.Classes, sweepCfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -186,8 +186,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 	// variance.
 	forestCfg := cfg
 	forestCfg.MaxDepth = 0
-	forestCfg.MaxFeatures = ml.SqrtFeatures(set.Dim())
-	m.forest, err = ml.NewRandomForest(rand.New(rand.NewPCG(v.Seed(), streamForest)), X, y, set.Classes, m.trees, forestCfg)
+	forestCfg.MaxFeatures = tree.SqrtFeatures(set.Dim())
+	m.forest, err = tree.NewRandomForest(rand.New(rand.NewPCG(v.Seed(), streamForest)), X, y, set.Classes, m.trees, forestCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ type state struct {
 
 // shown is the split the panels show: the last one made, or before any the
 // root's coming one.
-func (m *model) shown() (ml.NodeSplit, bool, bool) {
+func (m *model) shown() (tree.NodeSplit, bool, bool) {
 	if s, ok := m.tree.Last(); ok {
 		return s, true, true
 	}
@@ -306,7 +306,7 @@ func (m *model) note(metrics map[string]float64) string {
 		switch {
 		case f.Steps() == 0:
 			return fmt.Sprintf("The tree is complete: %d splits, depth %d, train accuracy %s, test %s. Next: a forest of %d trees on bootstrap samples, %d random feature(s) per split.",
-				m.tree.Splits(), m.tree.Depth(), acc("train_accuracy"), acc("test_accuracy"), m.trees, ml.SqrtFeatures(m.set.Dim()))
+				m.tree.Splits(), m.tree.Depth(), acc("train_accuracy"), acc("test_accuracy"), m.trees, tree.SqrtFeatures(m.set.Dim()))
 		case f.Done():
 			return fmt.Sprintf("The forest is complete: %d trees grown until their leaves are pure, %d levels deep at most. Test accuracy: forest %s, single tree %s.",
 				m.trees, f.Steps(), acc("forest_test_accuracy"), acc("test_accuracy"))
@@ -512,7 +512,7 @@ func (m *model) plotTree() *plot.Plot {
 		}
 		lines := []string{strings.Join(counts, "/")} // the class counts; their sum is the node's samples
 		t := viz.TreeNode{Color: viz.RegionColor(argmax(nd.Value)), Bold: made && i == ns.Node && m.forest.Steps() == 0}
-		if nd.Left != ml.TreeLeaf {
+		if nd.Left != tree.Leaf {
 			lines = append([]string{m.rule(nd.Feature, nd.Threshold)}, lines...)
 			t.Children = []int{nd.Left, nd.Right}
 			t.Color = color.White

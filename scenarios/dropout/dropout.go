@@ -16,7 +16,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
@@ -126,7 +126,7 @@ func Scenario(chapter string) *lab.Scenario {
 // model is one run: the data set and the four nets.
 type model struct {
 	set      *classdata.Set
-	nets     *ml.RegularizedNets // nil until there is a training sample
+	nets     *neural.RegularizedNets // nil until there is a training sample
 	names    []string
 	p, rate  float64
 	curves   [][4][]float64 // per variant: train loss, test loss, train accuracy, test accuracy per epoch
@@ -143,12 +143,12 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return nil, err
 	}
 	m := &model{set: set, names: []string{plain, drop, l2, both}, p: dropoutParam.Get(v), rate: regRateParam.Get(v)}
-	variants := []ml.RegularizedVariant{
-		{Name: plain}, {Name: drop, Dropout: m.p}, {Name: l2, L2: m.rate}, {Name: both, Dropout: m.p, L2: m.rate},
+	variants := []neural.RegularizedVariant{
+		{}, {Dropout: m.p}, {L2: m.rate}, {Dropout: m.p, L2: m.rate}, // in the order of m.names
 	}
 	xTrain, yTrain := subset(set, set.Train)
 	xTest, yTest := subset(set, set.Test)
-	m.nets, err = ml.NewRegularizedNets(rand.New(rand.NewPCG(v.Seed(), 2)), xTrain, yTrain, xTest, yTest, ml.RegularizedConfig{
+	m.nets, err = neural.NewRegularizedNets(rand.New(rand.NewPCG(v.Seed(), 2)), xTrain, yTrain, xTest, yTest, neural.RegularizedConfig{
 		Hidden: []int{hiddenUnits, hiddenUnits}, Activation: activation, LearningRate: learningRate, Optimizer: optimizer, Variants: variants,
 	})
 	if err != nil {
@@ -220,15 +220,15 @@ func (m *model) Snapshot() lab.Snapshot {
 	s := state{Epoch: m.nets.Epoch(), TrainSize: len(m.set.Train), TestSize: len(m.set.Test)}
 	metrics := map[string]float64{}
 	for k, v := range m.nets.Variants() {
-		sc := m.nets.Scores(k)
+		sc, name := m.nets.Scores(k), m.names[k]
 		s.Variants = append(s.Variants, variantState{
-			Name: v.Name, Dropout: v.Dropout, RegRate: v.L2,
+			Name: name, Dropout: v.Dropout, RegRate: v.L2,
 			TrainLoss: sc.TrainLoss, TestLoss: sc.TestLoss, TrainAccuracy: sc.TrainAccuracy, TestAccuracy: sc.TestAccuracy,
 			WeightNorm: m.nets.WeightNorm(k), WeightsHash: strconv.FormatUint(m.nets.WeightsHash(k), 16),
 		})
-		metrics["train_loss_"+v.Name] = sc.TrainLoss
-		metrics["test_loss_"+v.Name] = sc.TestLoss
-		metrics["test_accuracy_"+v.Name] = sc.TestAccuracy
+		metrics["train_loss_"+name] = sc.TrainLoss
+		metrics["test_loss_"+name] = sc.TestLoss
+		metrics["test_accuracy_"+name] = sc.TestAccuracy
 	}
 	return lab.Snapshot{Metrics: metrics, State: s, Note: m.note(s)}
 }

@@ -21,7 +21,9 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/cluster"
+	mldataset "github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/ml/mixture"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
@@ -54,7 +56,7 @@ type initialisation struct {
 	// responsibilities are the ones the initial parameters are estimated
 	// from; rng is the initialisation's own stream, km the comparison's
 	// K-means at convergence.
-	responsibilities func(rng *rand.Rand, km *ml.KMeans, n, k int) [][]float64
+	responsibilities func(rng *rand.Rand, km *cluster.KMeans, n, k int) [][]float64
 	// note tells, before the first E-step, where the parameters came from.
 	note func(k int, ll string) string
 }
@@ -67,7 +69,7 @@ var (
 			// A long tilted cluster, a small round one and a wide flat one:
 			// the round cells of K-means steal the tilted cluster's tip,
 			// while a mixture of full Gaussians fits each shape.
-			return ml.SampleGaussianMixture(rng, n,
+			return mixture.SampleGaussianMixture(rng, n,
 				[][]float64{{-2.5, 0.5}, {1.8, 3.2}, {2.2, -2.2}},
 				[][][]float64{
 					{{2.6, 1.9}, {1.9, 1.8}},
@@ -79,12 +81,12 @@ var (
 			// The centres and shear of scikit-learn's "anisotropic blobs"
 			// example (make_blobs with random_state=170), as the kmeans
 			// scenario uses.
-			return ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
+			return mldataset.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
 				[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
 		}),
-		lab.Option[dataset]("moons", func(rng *rand.Rand, n int) ([][]float64, []int) { return ml.Moons(rng, n, 0.08) }),
+		lab.Option[dataset]("moons", func(rng *rand.Rand, n int) ([][]float64, []int) { return mldataset.Moons(rng, n, 0.08) }),
 		lab.Option[dataset]("iris", func(*rand.Rand, int) ([][]float64, []int) {
-			X, labels, _, _ := ml.Iris()
+			X, labels, _, _ := mldataset.Iris()
 			out := make([][]float64, len(X))
 			for i, row := range X {
 				out[i] = []float64{row[irisX], row[irisY]}
@@ -97,23 +99,23 @@ var (
 		Help: "Number of Gaussian components (and of K-means clusters in the comparison)."})
 	covarianceParam = lab.Enum(lab.Param{Name: "covariance", Label: "Covariance", Default: "full",
 		Help: "full: any ellipse, tilted; diag: ellipses along the axes (one variance per coordinate); spherical: circles (one variance per component)."},
-		lab.Option("full", ml.CovarianceFull),
-		lab.Option("diag", ml.CovarianceDiag),
-		lab.Option("spherical", ml.CovarianceSpherical),
+		lab.Option("full", mixture.CovarianceFull),
+		lab.Option("diag", mixture.CovarianceDiag),
+		lab.Option("spherical", mixture.CovarianceSpherical),
 	)
 	initParam = lab.Enum(lab.Param{Name: "init", Label: "Initialisation", Default: "kmeans",
 		Help: "kmeans: start from the K-means clusters of the comparison panel (each cluster's share, mean and covariance); random: every sample split at random between the components."},
 		lab.Option("kmeans", initialisation{
-			responsibilities: func(_ *rand.Rand, km *ml.KMeans, _, k int) [][]float64 {
-				return ml.HardResponsibilities(km.Assignments(), k)
+			responsibilities: func(_ *rand.Rand, km *cluster.KMeans, _, k int) [][]float64 {
+				return mixture.HardResponsibilities(km.Assignments(), k)
 			},
 			note: func(_ int, ll string) string {
 				return fmt.Sprintf("Initial parameters from the K-means clusters (bottom panel): each component takes its cluster's share, mean and covariance (hard responsibilities). Mean log-likelihood %s. Step for the first E-step.", ll)
 			},
 		}),
 		lab.Option("random", initialisation{
-			responsibilities: func(rng *rand.Rand, _ *ml.KMeans, n, k int) [][]float64 {
-				return ml.RandomResponsibilities(rng, n, k)
+			responsibilities: func(rng *rand.Rand, _ *cluster.KMeans, n, k int) [][]float64 {
+				return mixture.RandomResponsibilities(rng, n, k)
 			},
 			note: func(k int, ll string) string {
 				return fmt.Sprintf("Initial parameters from random responsibilities: every sample was split at random between the %d components, so they start overlapping near the middle. Mean log-likelihood %s. Step for the first E-step.", k, ll)
@@ -152,14 +154,14 @@ type model struct {
 	labels    []int // true labels, nil when the data set has none
 	generated int   // samples before the user's points
 	k         int
-	covType   string // an ml.Covariance* constant
+	covType   string // a mixture.Covariance* constant
 	init      initialisation
-	initResp  [][]float64            // the responsibilities the initial parameters came from
-	gm        *ml.GaussianMixture    // nil when there are fewer samples than K
-	km        *ml.KMeans             // K-means to convergence, for the comparison panel
-	loglik    []float64              // mean log-likelihood per step
-	bounds    viz.Box                // of the scatter plots
-	kmRegions func(x, y float64) int // nearest K-means centroid
+	initResp  [][]float64              // the responsibilities the initial parameters came from
+	gm        *mixture.GaussianMixture // nil when there are fewer samples than K
+	km        *cluster.KMeans          // K-means to convergence, for the comparison panel
+	loglik    []float64                // mean log-likelihood per step
+	bounds    viz.Box                  // of the scatter plots
+	kmRegions func(x, y float64) int   // nearest K-means centroid
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -176,7 +178,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if len(m.X) < m.k {
 		return m, nil // waits for more points; the note says so
 	}
-	m.km = ml.KMeansToConvergence(rand.New(rand.NewPCG(v.Seed(), streamKMeans)), m.X, m.k)
+	m.km = cluster.KMeansToConvergence(rand.New(rand.NewPCG(v.Seed(), streamKMeans)), m.X, m.k)
 	centroids := m.km.Centroids()
 	m.kmRegions = func(x, y float64) int {
 		best, bestD := 0, math.Inf(1)
@@ -188,11 +190,11 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return best
 	}
 	m.initResp = m.init.responsibilities(rand.New(rand.NewPCG(v.Seed(), streamInit)), m.km, len(m.X), m.k)
-	w, mu, cov, err := ml.EstimateGaussianParameters(m.X, m.initResp, m.covType)
+	w, mu, cov, err := mixture.EstimateGaussianParameters(m.X, m.initResp, m.covType)
 	if err != nil {
 		return nil, fmt.Errorf("gmm-em: initial parameters: %w", err)
 	}
-	if m.gm, err = ml.NewGaussianMixture(m.X, w, mu, cov, m.covType); err != nil {
+	if m.gm, err = mixture.NewGaussianMixture(m.X, w, mu, cov, m.covType); err != nil {
 		return nil, fmt.Errorf("gmm-em: %w", err)
 	}
 	m.loglik = append(m.loglik, m.gm.MeanLogLikelihood())
@@ -203,7 +205,8 @@ func (m *model) Step() error {
 	if m.Done() {
 		return nil
 	}
-	if err := m.gm.Step(); err != nil {
+	m.gm.Step()
+	if err := m.gm.Err(); err != nil {
 		return fmt.Errorf("gmm-em: %w", err)
 	}
 	m.loglik = append(m.loglik, m.gm.MeanLogLikelihood())
@@ -231,7 +234,7 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.gm == nil {
 		return lab.Snapshot{
 			Metrics: map[string]float64{},
-			State: state{Weights: []float64{}, Means: [][]float64{}, Covariances: [][][]float64{}, Phase: ml.PhaseInit,
+			State: state{Weights: []float64{}, Means: [][]float64{}, Covariances: [][][]float64{}, Phase: mixture.PhaseInit,
 				KMeansCentroids: [][]float64{}, KMeansAssignments: []int{}},
 			Note: fmt.Sprintf("A mixture of K = %d components needs at least %d samples; there are %d. Click on the plot to add points.",
 				m.k, m.k, len(m.X)),
@@ -268,10 +271,10 @@ func (m *model) note() string {
 	switch {
 	case gm.Converged():
 		return fmt.Sprintf("Converged after %d iterations: the last M-step raised the mean log-likelihood by only %.1e (below %g). Mean log-likelihood %s.",
-			gm.Iteration(), gm.Change(), ml.MixtureTol, ll)
-	case gm.Phase() == ml.PhaseInit:
+			gm.Iteration(), gm.Change(), mixture.DefaultTol, ll)
+	case gm.Phase() == mixture.PhaseInit:
 		return m.init.note(m.k, ll)
-	case gm.Phase() == ml.PhaseExpectation:
+	case gm.Phase() == mixture.PhaseExpectation:
 		return fmt.Sprintf("E-step %d: every sample's responsibilities recomputed from the current Gaussians; colours blend where components overlap. The parameters did not move, so the mean log-likelihood stays %s.", gm.Iteration()+1, ll)
 	default:
 		return fmt.Sprintf("M-step %d: weights, means and covariances re-estimated from the responsibilities. Mean log-likelihood %s (%+.2e).", gm.Iteration(), ll, gm.Change())

@@ -15,7 +15,8 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/cluster"
+	mldataset "github.com/mlplayground/playground/internal/ml/dataset"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -42,7 +43,7 @@ type initialiser func(rng *rand.Rand, X [][]float64, k int) [][]float64
 // variant builds the stepper from the starting centroids.
 type variant struct {
 	batch bool // a sample or a batch per step, not the whole data set
-	build func(rng *rand.Rand, X, initial [][]float64) *ml.KMeans
+	build func(rng *rand.Rand, X, initial [][]float64) *cluster.KMeans
 }
 
 // The parameter table.
@@ -50,18 +51,18 @@ var (
 	datasetParam = lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: "blobs",
 		Help: "blobs: four round clusters; aniso: stretched clusters where K-means cuts wrongly; moons: two crescents it cannot separate; uniform: no clusters at all; iris: Fisher's flowers (petal length and width); custom: only the points you click."},
 		lab.Option[dataset]("blobs", func(rng *rand.Rand, n int) ([][]float64, []int) {
-			return ml.Blobs(rng, n, [][]float64{{-2.5, -1.5}, {2, -2}, {-1, 2.5}, {2.5, 2}}, 0.75)
+			return mldataset.Blobs(rng, n, [][]float64{{-2.5, -1.5}, {2, -2}, {-1, 2.5}, {2.5, 2}}, 0.75)
 		}),
 		lab.Option[dataset]("aniso", func(rng *rand.Rand, n int) ([][]float64, []int) {
 			// The centres and shear of scikit-learn's "anisotropic blobs"
 			// example (make_blobs with random_state=170).
-			return ml.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
+			return mldataset.AnisotropicBlobs(rng, n, [][]float64{{-8.947, -5.463}, {-4.589, 0.089}, {1.939, 0.505}}, 1,
 				[2][2]float64{{0.6, -0.64}, {-0.41, 0.85}})
 		}),
-		lab.Option[dataset]("moons", func(rng *rand.Rand, n int) ([][]float64, []int) { return ml.Moons(rng, n, 0.08) }),
-		lab.Option[dataset]("uniform", func(rng *rand.Rand, n int) ([][]float64, []int) { return ml.Uniform(rng, n, 2, -3, 3), nil }),
+		lab.Option[dataset]("moons", func(rng *rand.Rand, n int) ([][]float64, []int) { return mldataset.Moons(rng, n, 0.08) }),
+		lab.Option[dataset]("uniform", func(rng *rand.Rand, n int) ([][]float64, []int) { return mldataset.Uniform(rng, n, 2, -3, 3), nil }),
 		lab.Option[dataset]("iris", func(*rand.Rand, int) ([][]float64, []int) {
-			X, labels, _, _ := ml.Iris()
+			X, labels, _, _ := mldataset.Iris()
 			var xy [][]float64
 			for _, row := range X {
 				xy = append(xy, []float64{row[irisX], row[irisY]})
@@ -74,17 +75,17 @@ var (
 		Help: "Number of centroids."})
 	initParam = lab.Enum(lab.Param{Name: "init", Label: "Initialisation", Default: "kmeans++",
 		Help: "random: K samples picked uniformly; kmeans++: each next centroid is picked with probability proportional to its squared distance from the nearest chosen one."},
-		lab.Option[initialiser]("random", ml.InitRandom),
-		lab.Option[initialiser]("kmeans++", ml.InitPlusPlus),
+		lab.Option[initialiser]("random", cluster.InitRandom),
+		lab.Option[initialiser]("kmeans++", cluster.InitPlusPlus),
 	)
 	variantParam = lab.Enum(lab.Param{Name: "variant", Label: "Variant", Default: "lloyd",
 		Help: "lloyd: every sample each step; minibatch: 10 random samples per step; sequential (online): one sample per step, each centroid moving by 1/count towards it."},
-		lab.Option("lloyd", variant{build: func(_ *rand.Rand, X, initial [][]float64) *ml.KMeans { return ml.NewKMeans(X, initial) }}),
-		lab.Option("minibatch", variant{batch: true, build: func(rng *rand.Rand, X, initial [][]float64) *ml.KMeans {
-			return ml.NewMiniBatchKMeans(rng, X, initial, 10)
+		lab.Option("lloyd", variant{build: func(_ *rand.Rand, X, initial [][]float64) *cluster.KMeans { return cluster.NewKMeans(X, initial) }}),
+		lab.Option("minibatch", variant{batch: true, build: func(rng *rand.Rand, X, initial [][]float64) *cluster.KMeans {
+			return cluster.NewMiniBatchKMeans(rng, X, initial, 10)
 		}}),
-		lab.Option("sequential", variant{batch: true, build: func(rng *rand.Rand, X, initial [][]float64) *ml.KMeans {
-			return ml.NewMiniBatchKMeans(rng, X, initial, 1)
+		lab.Option("sequential", variant{batch: true, build: func(rng *rand.Rand, X, initial [][]float64) *cluster.KMeans {
+			return cluster.NewMiniBatchKMeans(rng, X, initial, 1)
 		}}),
 	)
 	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "200", Min: 10, Max: 1000, Step: 10,
@@ -120,9 +121,9 @@ type model struct {
 	generated int   // samples before the user's points
 	k         int
 	variant   variant
-	init      string     // the initialisation's word, for the note
-	km        *ml.KMeans // nil when there are fewer samples than K
-	inertia   []float64  // per step
+	init      string          // the initialisation's word, for the note
+	km        *cluster.KMeans // nil when there are fewer samples than K
+	inertia   []float64       // per step
 	trails    [][][]float64
 	elbow     []float64
 	bounds    [4]float64 // xmin, xmax, ymin, ymax of the plots
@@ -145,7 +146,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	}
 	m.km = m.variant.build(rng, m.X, initParam.Get(v)(rng, m.X, m.k))
 	// The elbow sweep draws from its own stream so it never changes the run.
-	m.elbow = ml.Elbow(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, maxK)
+	m.elbow = cluster.Elbow(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, maxK)
 	m.record()
 	return m, nil
 }
@@ -175,7 +176,7 @@ func plotBounds(X [][]float64) [4]float64 {
 // record appends the current step to the inertia curve and the trails.
 func (m *model) record() {
 	m.inertia = append(m.inertia, m.km.Inertia())
-	if m.km.Phase() == ml.PhaseAssign {
+	if m.km.Phase() == cluster.PhaseAssign {
 		return // centroids did not move
 	}
 	c := m.km.Centroids()
@@ -213,7 +214,7 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.km == nil {
 		return lab.Snapshot{
 			Metrics: map[string]float64{},
-			State:   state{Centroids: [][]float64{}, Assignments: fill(len(m.X), -1), Phase: ml.PhaseInit, Elbow: []float64{}},
+			State:   state{Centroids: [][]float64{}, Assignments: fill(len(m.X), -1), Phase: cluster.PhaseInit, Elbow: []float64{}},
 			Note: fmt.Sprintf("K-means with K = %d needs at least %d samples; there are %d. Click on the plot to add points.",
 				m.k, m.k, len(m.X)),
 		}
@@ -252,11 +253,11 @@ func (m *model) note() string {
 		return fmt.Sprintf("Converged: a whole pass over the data changed no sample's nearest centroid (%d updates). Inertia %s.", km.Iteration(), inertia)
 	case km.Converged():
 		return fmt.Sprintf("Converged after %d iterations: the last assign step changed no sample. Inertia %s.", km.Iteration(), inertia)
-	case km.Phase() == ml.PhaseInit:
+	case km.Phase() == cluster.PhaseInit:
 		return fmt.Sprintf("Initial centroids (%s): %d samples picked from the data. Step to assign every sample to its nearest centroid.", m.init, m.k)
-	case km.Phase() == ml.PhaseAssign && batch:
+	case km.Phase() == cluster.PhaseAssign && batch:
 		return fmt.Sprintf("Assign: the %d ringed sample(s) of this batch go to their nearest centroid.", len(km.Batch()))
-	case km.Phase() == ml.PhaseAssign:
+	case km.Phase() == cluster.PhaseAssign:
 		return fmt.Sprintf("Assign step %d: %d sample(s) changed cluster. Inertia %s.", km.Iteration()+1, km.Changed(), inertia)
 	case batch:
 		return fmt.Sprintf("Update %d: each centroid moved towards its batch samples by 1/(its count). Inertia %s.", km.Iteration(), inertia)

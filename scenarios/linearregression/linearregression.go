@@ -17,7 +17,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
@@ -83,8 +84,8 @@ type model struct {
 	x, y       []float64
 	generated  int // samples before the user's points
 	lr         float64
-	gd         *ml.LinearRegressionGD // nil when the data cannot fix a line
-	why        string                 // why gd is nil
+	gd         *linear.RegressionGD // nil when the data cannot fix a line
+	why        string               // why gd is nil
 	closedForm []float64
 	minMSE     float64
 	path       [][]float64 // θ after every epoch, the start first
@@ -96,7 +97,7 @@ type model struct {
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
 	m := &model{lr: lrParam.Get(v)}
-	m.x, m.y = ml.NoisyCurve(rng, nParam.Get(v), func(x float64) float64 { return truth[0] + truth[1]*x }, xLo, xHi, noiseParam.Get(v))
+	m.x, m.y = dataset.NoisyCurve(rng, nParam.Get(v), func(x float64) float64 { return truth[0] + truth[1]*x }, xLo, xHi, noiseParam.Get(v))
 	m.generated = len(m.x)
 	for _, p := range pointsParam.Get(v) {
 		m.x = append(m.x, p.X)
@@ -108,7 +109,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 		X[i] = []float64{xi}
 	}
 	var err error
-	if m.closedForm, err = ml.NormalEquations(X, m.y); err != nil {
+	if m.closedForm, err = linear.NormalEquations(X, m.y); err != nil {
 		// Fewer than two samples, or all at one x: no unique line.
 		m.why = fmt.Sprintf("A line needs at least two samples with different x; there are %d samples", len(m.x))
 		if len(m.x) >= 2 {
@@ -117,7 +118,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 		m.why += ". Click on the data plot to add points."
 		return m, nil
 	}
-	if m.gd, err = ml.NewLinearRegressionGD(X, m.y, nil, m.lr); err != nil {
+	if m.gd, err = linear.NewRegressionGD(X, m.y, nil, m.lr); err != nil {
 		return nil, fmt.Errorf("linearregression: %w", err)
 	}
 	m.minMSE = m.gd.MSEAt(m.closedForm)

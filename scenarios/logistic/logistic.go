@@ -19,7 +19,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -81,7 +81,7 @@ type model struct {
 	set      *classdata.Set
 	lambda   float64
 	lr       float64
-	lr0      *ml.LogisticRegression // nil while there are no training samples
+	lr0      *linear.LogisticRegression // nil while there are no training samples
 	loss     []float64
 	trainAcc []float64
 	testAcc  []float64
@@ -105,7 +105,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return m, nil // custom data without points: the note asks for clicks
 	}
 	X, y := set.Subset(set.Train)
-	m.lr0, err = ml.NewLogisticRegression(X, y, set.Classes, m.lambda, m.lr)
+	m.lr0, err = linear.NewLogisticRegression(X, y, set.Classes, m.lambda, m.lr)
 	if err != nil {
 		return nil, fmt.Errorf("logistic: %w", err)
 	}

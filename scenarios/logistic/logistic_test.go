@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
@@ -254,7 +254,7 @@ func TestConvergedIsOptimum(t *testing.T) {
 				X, y = append(X, x), append(y, data.y[i])
 			}
 		}
-		ref, err := ml.NewLogisticRegression(X, y, f.State.Classes, r.Values.Float("lambda"), 0.5)
+		ref, err := linear.NewLogisticRegression(X, y, f.State.Classes, r.Values.Float("lambda"), 0.5)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,7 +17,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -83,8 +83,8 @@ func Scenario(chapter string) *lab.Scenario {
 type model struct {
 	set      *classdata.Set
 	outliers []int // indices into set.X
-	models   []*ml.MarginClassifier
-	clean    []*ml.MarginClassifier // same losses, outliers left where they were
+	models   []*linear.MarginClassifier
+	clean    []*linear.MarginClassifier // same losses, outliers left where they were
 	lr       float64
 	epoch    int
 }
@@ -108,14 +108,14 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return m, nil // custom data without points: the note asks for clicks
 	}
 	X, _ := set.Subset(set.Train)
-	for _, loss := range ml.MarginLosses() {
-		c, err := ml.NewMarginClassifier(X, y, loss, m.lr)
+	for _, loss := range linear.MarginLosses() {
+		c, err := linear.NewMarginClassifier(X, y, loss, m.lr)
 		if err != nil {
 			return nil, fmt.Errorf("losses: %w", err)
 		}
 		m.models = append(m.models, c)
 		if len(m.outliers) > 0 {
-			c, _ = ml.NewMarginClassifier(cleanX, y, loss, m.lr)
+			c, _ = linear.NewMarginClassifier(cleanX, y, loss, m.lr)
 			m.clean = append(m.clean, c)
 		}
 	}
@@ -371,7 +371,7 @@ func plotLosses() *plot.Plot {
 		return 0
 	}
 	viz.AddLine(p, []float64{marginMin, 0, 0, marginMax}, []float64{zeroOne(-1), 1, 0, 0}, viz.ClassColor(9), "0-1", false)
-	for k, loss := range ml.MarginLosses() {
+	for k, loss := range linear.MarginLosses() {
 		viz.AddFunction(p, loss.Loss, marginMin, marginMax, 121, lossColors[k], loss.Name, false)
 		if loss.Name == "hinge" { // the kink: two straight pieces, drawn exactly
 			viz.AddLine(p, []float64{marginMin, 1, 1, marginMax}, []float64{-1, -1, 0, 0}, lossColors[k], "", true)

@@ -20,7 +20,9 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/bayes"
+	"github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -98,10 +100,10 @@ func Scenario(chapter string) *lab.Scenario {
 type model struct {
 	set      *classdata.Set
 	dataset  *classdata.Dataset
-	nb       *ml.GaussianNB         // nil when the data cannot be fitted
-	logistic *ml.LogisticRegression // nil likewise
-	why      string                 // why nothing is fitted
-	epochs   int                    // logistic regression's epochs to converge
+	nb       *bayes.GaussianNB          // nil when the data cannot be fitted
+	logistic *linear.LogisticRegression // nil likewise
+	why      string                     // why nothing is fitted
+	epochs   int                        // logistic regression's epochs to converge
 
 	logisticTrain, logisticTest float64
 	train, test                 float64 // naive Bayes, NaN before the posterior step
@@ -140,7 +142,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 func stripes(rng *rand.Rand, n int) ([][]float64, []int) {
 	r := math.Sqrt(0.5)
 	T := [2][2]float64{{stripeLong * r, stripeLong * r}, {-stripeShort * r, stripeShort * r}}
-	X, labels := ml.AnisotropicBlobs(rng, n, [][]float64{{0, 0}, {0, 0}}, 1, T)
+	X, labels := dataset.AnisotropicBlobs(rng, n, [][]float64{{0, 0}, {0, 0}}, 1, T)
 	for i, x := range X {
 		x[0] += stripeShift * float64(2*labels[i]-1)
 	}
@@ -162,12 +164,12 @@ func (m *model) fit() {
 			return
 		}
 	}
-	nb, err := ml.NewGaussianNB(X, y, s.Classes, ml.DefaultVarSmoothing)
+	nb, err := bayes.NewGaussianNB(X, y, s.Classes, bayes.DefaultVarSmoothing)
 	if err != nil {
 		m.why = "Naive Bayes cannot be fitted yet: every training sample is at the same place. Click to add points elsewhere."
 		return
 	}
-	lr, err := ml.NewLogisticRegression(X, y, s.Classes, logisticLambda, logisticLR)
+	lr, err := linear.NewLogisticRegression(X, y, s.Classes, logisticLambda, logisticLR)
 	if err != nil {
 		m.why = "Logistic regression cannot be fitted: " + err.Error()
 		return
@@ -211,8 +213,8 @@ type state struct {
 }
 
 func (m *model) Snapshot() lab.Snapshot {
-	st := state{Phase: ml.NBPhaseInit, Classes: m.set.Classes, ClassCount: []int{}, ClassPrior: []float64{},
-		Theta: [][]float64{}, Var: [][]float64{}, VarSmoothing: ml.DefaultVarSmoothing,
+	st := state{Phase: bayes.PhaseInit, Classes: m.set.Classes, ClassCount: []int{}, ClassPrior: []float64{},
+		Theta: [][]float64{}, Var: [][]float64{}, VarSmoothing: bayes.DefaultVarSmoothing,
 		LogisticWeights: [][]float64{}, LogisticIntercepts: []float64{}, LogisticLambda: logisticLambda}
 	metrics := map[string]float64{
 		"train_accuracy": m.train, "test_accuracy": m.test,
@@ -240,18 +242,18 @@ func (m *model) Snapshot() lab.Snapshot {
 func (m *model) note() string {
 	s, nb := m.set, m.nb
 	switch nb.Phase() {
-	case ml.NBPhaseInit:
+	case bayes.PhaseInit:
 		return fmt.Sprintf("Nothing estimated yet. Naive Bayes will model how each class generates its samples, one Gaussian per feature; "+
 			"logistic regression (last plot) already learnt P(y | x) directly in %d epochs of gradient descent: test accuracy %s.", m.epochs, pct(m.logisticTest))
-	case ml.NBPhasePriors:
+	case bayes.PhasePriors:
 		parts := make([]string, s.Classes)
 		for k, p := range nb.Priors() {
 			parts[k] = fmt.Sprintf("%s %.2f (%d)", s.ClassNames[k], p, nb.Counts()[k])
 		}
 		return fmt.Sprintf("Step 1, priors: P(y) = class count / %d training samples: %s.", len(s.Train), strings.Join(parts, ", "))
-	case ml.NBPhaseMeans:
+	case bayes.PhaseMeans:
 		return fmt.Sprintf("Step 2, means: μ of each of the %d features within each class (the crosses, and the dashed lines of the 1-D view).", s.Dim())
-	case ml.NBPhaseVariances:
+	case bayes.PhaseVariances:
 		return fmt.Sprintf("Step 3, variances: σ² of each feature within each class (population variance, plus ε = %.3g). "+
 			"The ellipses are axis-aligned: naive Bayes keeps no covariance between features.", nb.Epsilon())
 	}

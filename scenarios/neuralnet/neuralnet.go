@@ -18,7 +18,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/ml/nn"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
@@ -82,7 +82,7 @@ type activation struct {
 func activationOption(a activation) lab.Choice[activation] { return lab.Option(a.fn.Name, a) }
 
 // optimizerOption offers one of nn's optimisers, by the name
-// ml.NetworkConfig takes.
+// neural.NetworkConfig takes.
 func optimizerOption(o nn.Optimizer) lab.Choice[string] { return lab.Option(o.Name(), o.Name()) }
 
 // The parameter table.
@@ -100,11 +100,11 @@ var (
 		lab.Option("wine", dataset{classes: classdata.Wine}),
 		lab.Option("custom", dataset{classes: classdata.Custom}),
 	)
-	problemParam = lab.Enum(lab.Param{Name: "problem", Label: "Problem", Default: ml.ProblemBinary,
+	problemParam = lab.Enum(lab.Param{Name: "problem", Label: "Problem", Default: neural.ProblemBinary,
 		Help: "binary: one sigmoid output and binary cross-entropy; multiclass: one softmax output per class and cross-entropy; regression: one linear output and squared error (regression data sets only)."},
-		lab.Option(ml.ProblemBinary, problem{name: ml.ProblemBinary, loss: "binary cross-entropy"}),
-		lab.Option(ml.ProblemMulticlass, problem{name: ml.ProblemMulticlass, multiclass: true, loss: "cross-entropy"}),
-		lab.Option(ml.ProblemRegression, problem{name: ml.ProblemRegression, regression: true, loss: "½(y − ŷ)²"}),
+		lab.Option(neural.ProblemBinary, problem{name: neural.ProblemBinary, loss: "binary cross-entropy"}),
+		lab.Option(neural.ProblemMulticlass, problem{name: neural.ProblemMulticlass, multiclass: true, loss: "cross-entropy"}),
+		lab.Option(neural.ProblemRegression, problem{name: neural.ProblemRegression, regression: true, loss: "½(y − ŷ)²"}),
 	)
 	classesParam = lab.Int(lab.Param{Name: "classes", Label: "Classes", Default: "2", Min: 2, Max: classdata.MaxClasses, Step: 1,
 		Help: "Number of classes of a multiclass problem: gauss, spiral and custom take 2 to 5, iris and wine 2 or 3, circle, xor and moons only 2. Binary and regression problems keep 2."})
@@ -134,9 +134,9 @@ var (
 		optimizerOption(&nn.SGD{}), optimizerOption(&nn.Momentum{}), optimizerOption(&nn.RMSProp{}),
 		optimizerOption(&nn.Adadelta{}), optimizerOption(&nn.Adam{}),
 	)
-	regParam = lab.Enum(lab.Param{Name: "reg", Label: "Regularisation", Default: ml.PenaltyNone,
+	regParam = lab.Enum(lab.Param{Name: "reg", Label: "Regularisation", Default: neural.PenaltyNone,
 		Help: "Penalty added to the loss over the weights (not the biases): l2 adds λ Σ w², shrinking every weight; l1 adds λ Σ |w|, pushing weak ones to zero."},
-		lab.Option(ml.PenaltyNone, ml.PenaltyNone), lab.Option(ml.PenaltyL1, ml.PenaltyL1), lab.Option(ml.PenaltyL2, ml.PenaltyL2),
+		lab.Option(neural.PenaltyNone, neural.PenaltyNone), lab.Option(neural.PenaltyL1, neural.PenaltyL1), lab.Option(neural.PenaltyL2, neural.PenaltyL2),
 	)
 	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "Regularisation rate λ", Default: "0", Min: 0, Max: 10, Step: 0.001,
 		Help: "Weight λ of the penalty (used when regularisation is l1 or l2)."})
@@ -182,7 +182,7 @@ type model struct {
 	hidden   []int
 	lr       float64
 	batch    int // effective batch size
-	net      *ml.Network
+	net      *neural.Network
 	trainX   [][]float64 // network inputs of the training samples
 	trainY   []float64
 	testX    [][]float64
@@ -221,12 +221,12 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if len(m.trainX) < minSamples {
 		return m, nil // waits for clicked points; the note says so
 	}
-	cfg := ml.NetworkConfig{
+	cfg := neural.NetworkConfig{
 		Inputs: len(m.trainX[0]), Hidden: m.hidden, Activation: m.act.fn.Name, Problem: m.problem.name,
 		Classes: m.classes, LearningRate: m.lr, Optimizer: optimizerParam.Get(v),
 		Penalty: regParam.Get(v), PenaltyRate: regRateParam.Get(v), Dropout: dropoutParam.Get(v), Batch: m.batch,
 	}
-	m.net, err = ml.NewNetwork(rand.New(rand.NewPCG(v.Seed(), 2)), m.trainX, m.trainY, cfg)
+	m.net, err = neural.NewNetwork(rand.New(rand.NewPCG(v.Seed(), 2)), m.trainX, m.trainY, cfg)
 	if err != nil {
 		return nil, err
 	}

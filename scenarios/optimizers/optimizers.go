@@ -20,7 +20,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/ml/nn"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
@@ -70,7 +70,7 @@ var (
 // race starts (before the seed's jitter) and each optimiser's base rate,
 // picked so that each shows its character in a few hundred steps.
 type course struct {
-	surface ml.Surface
+	surface neural.Surface
 	window  viz.Box
 	start   [2]float64
 	jitter  [2]float64 // the start moves by up to ± this in x and y
@@ -91,19 +91,19 @@ type batch struct {
 
 // The parameter table.
 var (
-	surfaceParam = lab.Enum(lab.Param{Name: "surface", Label: "Surface", Default: ml.Rosenbrock.Name,
+	surfaceParam = lab.Enum(lab.Param{Name: "surface", Label: "Surface", Default: neural.Rosenbrock.Name,
 		Help: "rosenbrock: a curved banana valley, minimum at (1, 1); saddle: x² − y², no minimum; ravine: a narrow valley 100 times steeper across than along, turned 30°; beale: plateaus and steep walls, minimum at (3, 0.5)."},
-		courseOption(course{surface: ml.Rosenbrock, window: viz.Box{XMin: -2, XMax: 2, YMin: -1, YMax: 3}, start: [2]float64{-1.5, 2}, jitter: [2]float64{0.1, 0.1},
+		courseOption(course{surface: neural.Rosenbrock, window: viz.Box{XMin: -2, XMax: 2, YMin: -1, YMax: 3}, start: [2]float64{-1.5, 2}, jitter: [2]float64{0.1, 0.1},
 			rates: map[*optimiser]float64{sgd: 0.001, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.05}, legend: [2]bool{true, false}}),
 		// The saddle race starts just off the ridge y = 0 (y between 0.001
 		// and 0.003), where the push to leave is tiny.
-		courseOption(course{surface: ml.Saddle, window: viz.Box{XMin: -2, XMax: 2, YMin: -2, YMax: 2}, start: [2]float64{1.5, 0.002}, jitter: [2]float64{0.1, 0.001},
+		courseOption(course{surface: neural.Saddle, window: viz.Box{XMin: -2, XMax: 2, YMin: -2, YMax: 2}, start: [2]float64{1.5, 0.002}, jitter: [2]float64{0.1, 0.001},
 			rates: map[*optimiser]float64{sgd: 0.01, momentum: 0.003, rmsprop: 0.01, adadelta: 1, adam: 0.01}, legend: [2]bool{false, true}}),
 		// Far out along the floor of the ravine and 0.8 up its wall.
-		courseOption(course{surface: ml.Ravine, window: viz.Box{XMin: -5, XMax: 5, YMin: -3.5, YMax: 3.5}, start: ravinePoint(-4.5, 0.8), jitter: [2]float64{0.1, 0.1},
+		courseOption(course{surface: neural.Ravine, window: viz.Box{XMin: -5, XMax: 5, YMin: -3.5, YMax: 3.5}, start: neural.RavinePoint(-4.5, 0.8), jitter: [2]float64{0.1, 0.1},
 			rates: map[*optimiser]float64{sgd: 0.18, momentum: 0.03, rmsprop: 0.01, adadelta: 1, adam: 0.1}, legend: [2]bool{true, true},
-			across: ml.RavineAcross}),
-		courseOption(course{surface: ml.Beale, window: viz.Box{XMin: -0.5, XMax: 4.5, YMin: -1.5, YMax: 2.5}, start: [2]float64{1, 1.5}, jitter: [2]float64{0.1, 0.1},
+			across: neural.RavineAcross}),
+		courseOption(course{surface: neural.Beale, window: viz.Box{XMin: -0.5, XMax: 4.5, YMin: -1.5, YMax: 2.5}, start: [2]float64{1, 1.5}, jitter: [2]float64{0.1, 0.1},
 			rates: map[*optimiser]float64{sgd: 0.003, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.03}, legend: [2]bool{false, true}}),
 	)
 	optimizersParam = lab.List(lab.Param{Name: "optimizers", Label: "Optimisers", Default: "sgd,momentum,rmsprop,adadelta,adam", MinItems: 1, MaxItems: len(optimisers),
@@ -120,12 +120,6 @@ var (
 		lab.Option("one", batch{1, "one sample at a time, 100 updates an epoch"}),
 	)
 )
-
-// ravinePoint turns ravine coordinates (along, across) into (x, y).
-func ravinePoint(u, v float64) [2]float64 {
-	s, c := math.Sincos(math.Pi / 6)
-	return [2]float64{u*c - v*s, u*s + v*c}
-}
 
 // Scenario returns the optimizers scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
@@ -154,11 +148,11 @@ type racer struct {
 	colour   int
 	rate     float64 // on the surface
 	netRate  float64
-	descent  *ml.SurfaceDescent
+	descent  *neural.SurfaceDescent
 	trail    [][]float64
 	dist     []float64 // per step, to the minimum (or saddle point)
 	left     int       // step at which it left for good, 0 while racing
-	trainer  *ml.MiniBatchTrainer
+	trainer  *neural.MiniBatchTrainer
 	loss     []float64 // per epoch
 	diverged bool      // the network's weights overflowed
 }
@@ -166,7 +160,7 @@ type racer struct {
 // model is one run.
 type model struct {
 	surfaceName string
-	surface     ml.Surface
+	surface     neural.Surface
 	course      course
 	start       [2]float64
 	batch       batch
@@ -197,11 +191,11 @@ func newModel(v lab.Values) (lab.Model, error) {
 	mult := lrParam.Get(v)
 	for _, o := range optimizersParam.Get(v) {
 		r := &racer{name: o.name, title: o.title, colour: slices.Index(optimisers, o), rate: mult * m.course.rates[o], netRate: mult * o.netRate}
-		r.descent = ml.NewSurfaceDescent(m.surface, m.start, mustOptimizer(o.name, r.rate))
+		r.descent = neural.NewSurfaceDescent(m.surface, m.start, mustOptimizer(o.name, r.rate))
 		// Every optimiser trains the same initial network and sees the
 		// same sequence of batches: only the update rule differs.
 		net := nn.NewMLP(rand.New(rand.NewPCG(v.Seed(), 3)), []int{2, hidden, 1}, nn.Tanh, nn.Sigmoid, false)
-		r.trainer = ml.NewMiniBatchTrainer(rand.New(rand.NewPCG(v.Seed(), 4)), net, X, y, m.batch.size, mustOptimizer(o.name, r.netRate))
+		r.trainer = neural.NewMiniBatchTrainer(rand.New(rand.NewPCG(v.Seed(), 4)), net, X, y, m.batch.size, mustOptimizer(o.name, r.netRate))
 		m.racers = append(m.racers, r)
 		m.record(r)
 	}

@@ -14,7 +14,8 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
@@ -89,7 +90,7 @@ type model struct {
 	trainX, trainY           []float64
 	valX, valY               []float64
 	userPoints               int // the last userPoints training samples are the user's
-	gd                       *ml.PolyRegression
+	gd                       *linear.PolyRegression
 	closedForm               []float64 // Legendre weights GD is heading to
 	trainCurve, valCurve     []float64 // per epoch
 	sweep                    []sweepPoint
@@ -101,7 +102,7 @@ type model struct {
 func newModel(v lab.Values) (lab.Model, error) {
 	rng := rand.New(rand.NewPCG(v.Seed(), 1))
 	n := nParam.Get(v)
-	x, y := ml.NoisyCurve(rng, n, truth, -1, 1, noiseParam.Get(v))
+	x, y := dataset.NoisyCurve(rng, n, truth, -1, 1, noiseParam.Get(v))
 	nTrain := int(math.Round(trainShare * float64(n)))
 	m := &model{
 		degree: degreeParam.Get(v),
@@ -118,10 +119,10 @@ func newModel(v lab.Values) (lab.Model, error) {
 		m.userPoints++
 	}
 	var err error
-	if m.gd, err = ml.NewPolyRegression(m.trainX, m.trainY, m.degree, m.lambda); err != nil {
+	if m.gd, err = linear.NewPolyRegression(m.trainX, m.trainY, m.degree, m.lambda); err != nil {
 		return nil, fmt.Errorf("overfitting: %w", err)
 	}
-	if m.closedForm, err = ml.RidgePoly(m.trainX, m.trainY, m.degree, m.lambda); err != nil {
+	if m.closedForm, err = linear.RidgePoly(m.trainX, m.trainY, m.degree, m.lambda); err != nil {
 		return nil, fmt.Errorf("overfitting: %w", err)
 	}
 	if err := m.runSweep(); err != nil {
@@ -143,7 +144,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 // the best one, next to it.
 func (m *model) runSweep() error {
 	for d := 1; d <= maxDegree; d++ {
-		w, err := ml.RidgePoly(m.trainX, m.trainY, d, m.lambda)
+		w, err := linear.RidgePoly(m.trainX, m.trainY, d, m.lambda)
 		if err != nil {
 			return fmt.Errorf("overfitting: sweep degree %d: %w", d, err)
 		}
@@ -172,7 +173,7 @@ func mse(w, x, y []float64) float64 {
 	}
 	var s float64
 	for i := range x {
-		e := ml.PolyPredictLegendre(w, x[i]) - y[i]
+		e := linear.PolyPredictLegendre(w, x[i]) - y[i]
 		s += e * e
 	}
 	return s / float64(len(x))
@@ -223,7 +224,7 @@ func (m *model) Snapshot() lab.Snapshot {
 		State: state{
 			Coefficients: m.gd.Coefficients(),
 			Weights:      m.gd.Weights(),
-			ClosedForm:   ml.LegendreToMonomial(m.closedForm),
+			ClosedForm:   linear.LegendreToMonomial(m.closedForm),
 			Epoch:        m.gd.Epoch(),
 			LearningRate: m.gd.LearningRate(),
 			Sweep:        m.sweep,
@@ -273,7 +274,7 @@ func pairs(x, y []float64) [][]float64 {
 func (m *model) plotFit() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	viz.AddFunction(p, truth, -1, 1, 120, viz.Neutral, "truth sin(πx)", true)
-	viz.AddFunction(p, func(x float64) float64 { return ml.PolyPredictLegendre(m.closedForm, x) }, -1, 1, 200,
+	viz.AddFunction(p, func(x float64) float64 { return linear.PolyPredictLegendre(m.closedForm, x) }, -1, 1, 200,
 		viz.RegionColor(2), "closed-form fit", false)
 	viz.AddFunction(p, m.gd.Predict, -1, 1, 200, viz.ClassColor(2), fmt.Sprintf("gradient descent, degree %d", m.degree), false)
 	gen := len(m.trainX) - m.userPoints

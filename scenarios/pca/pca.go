@@ -16,7 +16,8 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	mldataset "github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/ml/decomp"
 	"github.com/mlplayground/playground/internal/textfmt"
 )
 
@@ -53,10 +54,10 @@ var (
 			return gauss3D(rng, n), nil, nil, nil
 		}}),
 		lab.Option("iris", dataset{load: func(*rand.Rand, int) ([][]float64, []int, []string, []string) {
-			return ml.Iris()
+			return mldataset.Iris()
 		}}),
 		lab.Option("wine", dataset{load: func(*rand.Rand, int) ([][]float64, []int, []string, []string) {
-			return ml.Wine()
+			return mldataset.Wine()
 		}}),
 		lab.Option("digits", dataset{images: true, load: digitsSubset}),
 	)
@@ -77,7 +78,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Title:    "Principal component analysis",
 		Chapter:  chapter,
 		Summary:  "Centre, covariance, eigenvectors, keep d, project, reconstruct: one stage per step, from a 2-D cloud to 64-pixel digits rebuilt from a few components.",
-		MaxSteps: len(ml.PCAStages),
+		MaxSteps: len(decomp.Stages),
 		Speed:    0.7,
 		Params:   lab.Params(datasetParam, componentsParam, standardizeParam, nParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
@@ -101,8 +102,8 @@ type model struct {
 	features  []string
 	generated int // samples before the user's points
 	ignored   int // clicked points a data set other than gauss2d cannot take
-	pca       *ml.PCA
-	final     *ml.PCA // the same run carried to the end, for stable plot bounds
+	pca       *decomp.PCA
+	final     *decomp.PCA // the same run carried to the end, for stable plot bounds
 	view      view
 }
 
@@ -129,10 +130,10 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return nil, componentsParam.Refuse(v, fmt.Sprintf("an integer from 1 to %d, the dimension of %s", D, m.name))
 	}
 	var err error
-	if m.pca, err = ml.NewPCA(m.X, d, standardizeParam.Get(v)); err != nil {
+	if m.pca, err = decomp.NewPCA(m.X, d, standardizeParam.Get(v)); err != nil {
 		return nil, fmt.Errorf("pca: %w", err)
 	}
-	m.final, _ = ml.NewPCA(m.X, d, standardizeParam.Get(v))
+	m.final, _ = decomp.NewPCA(m.X, d, standardizeParam.Get(v))
 	for !m.final.Done() {
 		m.final.Step()
 	}
@@ -143,7 +144,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 // digitsSubset draws n of the 1797 digits at random, in the data set's
 // order.
 func digitsSubset(rng *rand.Rand, n int) (X [][]float64, labels []int, features, classes []string) {
-	all, allLabels := ml.Digits()
+	all, allLabels := mldataset.Digits()
 	idx := rng.Perm(len(all))[:min(n, len(all))]
 	slices.Sort(idx)
 	for _, i := range idx {
@@ -252,10 +253,10 @@ func (m *model) Snapshot() lab.Snapshot {
 			s.ReconstructionError = append(s.ReconstructionError, p.ReconstructionError(d))
 		}
 	}
-	if m.reached(ml.StageKeep) {
+	if m.reached(decomp.StageKeep) {
 		metrics["explained_variance_kept"] = sum(s.ExplainedVarianceRatio[:p.Kept()])
 	}
-	if m.reached(ml.StageReconstruct) {
+	if m.reached(decomp.StageReconstruct) {
 		metrics["reconstruction_mse"] = p.ReconstructionError(p.Kept())
 	}
 	note := m.note()
@@ -268,7 +269,7 @@ func (m *model) Snapshot() lab.Snapshot {
 
 // reached reports whether the stage has run.
 func (m *model) reached(stage string) bool {
-	return slices.Index(ml.PCAStages, m.pca.Stage()) >= slices.Index(ml.PCAStages, stage)
+	return slices.Index(decomp.Stages, m.pca.Stage()) >= slices.Index(decomp.Stages, stage)
 }
 
 func orEmpty(v []float64) []float64 {
@@ -294,27 +295,27 @@ func (m *model) note() string {
 		units = " (standardized units)"
 	}
 	switch p.Stage() {
-	case ml.PhaseInit:
+	case decomp.StageInit:
 		return fmt.Sprintf("%d samples of %d features (%s). Step to centre them.", n, D, m.name)
-	case ml.StageCentre:
+	case decomp.StageCentre:
 		s := fmt.Sprintf("Centred: subtracted the mean μ = %s from every sample, so the cloud now sits at the origin.", vecText(p.Mean(), 4))
 		if m.standardizing() {
 			s += fmt.Sprintf(" Then divided each feature by its standard deviation s = %s.", vecText(p.Scale(), 4))
 		}
 		return s
-	case ml.StageCovariance:
+	case decomp.StageCovariance:
 		return "Covariance C = X_cᵀX_c/(n−1): " + m.covarianceText()
-	case ml.StageEigen:
+	case decomp.StageEigen:
 		ev, r := p.Eigenvalues(), p.ExplainedVarianceRatio()
 		return fmt.Sprintf("Eigen-decomposition C = P D Pᵀ: eigenvalues λ = %s%s. PC1 alone carries %.1f%% of the variance.",
 			vecText(ev, 5), units, 100*r[0])
-	case ml.StageKeep:
+	case decomp.StageKeep:
 		r := p.ExplainedVarianceRatio()
 		return fmt.Sprintf("Kept d = %d of %d components: together they explain %.1f%% of the variance; the %d dropped explain %.1f%%.",
 			d, D, 100*sum(r[:d]), D-d, 100*sum(r[d:]))
-	case ml.StageProject:
+	case decomp.StageProject:
 		return fmt.Sprintf("Projected: Z = X_c P_d gives each sample %d coordinate(s) on the kept axes instead of %d features.", d, D)
-	case ml.StageReconstruct:
+	case decomp.StageReconstruct:
 		s := fmt.Sprintf("Reconstructed X̂ = Z P_dᵀ + μ from %d component(s): mean squared error %s%s, %.1f%% of the error of keeping none.",
 			d, num(p.ReconstructionError(d)), units, 100*safeRatio(p.ReconstructionError(d), p.ReconstructionError(0)))
 		if d < D {

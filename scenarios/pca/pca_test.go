@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/decomp"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
@@ -81,15 +81,15 @@ func TestFrameContract(t *testing.T) {
 		X, labels := samples(t, r)
 		n, D := len(X), len(X[0])
 		f := scenariotest.Decode[frame](t, r, false)
-		if f.Step != 0 || f.State.Stage != ml.PhaseInit || len(f.State.Mean) != 0 || len(f.State.Components) != 0 {
+		if f.Step != 0 || f.State.Stage != decomp.StageInit || len(f.State.Mean) != 0 || len(f.State.Components) != 0 {
 			t.Fatalf("%q: step 0 = %+v", query, f.State)
 		}
-		for i, stage := range ml.PCAStages {
+		for i, stage := range decomp.Stages {
 			if err := r.Step(); err != nil {
 				t.Fatal(err)
 			}
 			f = scenariotest.Decode[frame](t, r, false)
-			if f.Step != i+1 || f.State.Stage != stage || f.Done != (i == len(ml.PCAStages)-1) {
+			if f.Step != i+1 || f.State.Stage != stage || f.Done != (i == len(decomp.Stages)-1) {
 				t.Fatalf("%q: step %d is %q (done %v), want %q", query, f.Step, f.State.Stage, f.Done, stage)
 			}
 			if f.Note == "" {

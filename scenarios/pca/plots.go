@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/decomp"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -146,7 +146,7 @@ func mapRows(X [][]float64, f func([]float64) []float64) [][]float64 {
 }
 
 // axisTips returns ±k·2√λ_j p_j for every component, in centred units.
-func (m *model) axisTips(p *ml.PCA, k float64) [][]float64 {
+func (m *model) axisTips(p *decomp.PCA, k float64) [][]float64 {
 	var tips [][]float64
 	ev := p.Eigenvalues()
 	for j, c := range p.Components() {
@@ -205,7 +205,7 @@ func (m *model) plotGeometry(pj projection, b viz.Box) *plot.Plot {
 	D := p.Dim()
 	pr := pj.to
 	xl := pj.xLabel
-	if m.standardizing() && m.reached(ml.StageCentre) && !m.reached(ml.StageReconstruct) {
+	if m.standardizing() && m.reached(decomp.StageCentre) && !m.reached(decomp.StageReconstruct) {
 		xl += " (standardized)"
 	}
 	plt := viz.NewPlot(pj.title, xl, pj.yLabel)
@@ -234,7 +234,7 @@ func (m *model) plotGeometry(pj projection, b viz.Box) *plot.Plot {
 	stage := p.Stage()
 	origin := make([]float64, D)
 	if pj.oblique {
-		m.addAxesTriad(plt, pr, stage == ml.PhaseInit || stage == ml.StageReconstruct)
+		m.addAxesTriad(plt, pr, stage == decomp.StageInit || stage == decomp.StageReconstruct)
 	}
 	pick := m.view.pick
 	// The small orthographic views leave the dropped axes unnamed: their
@@ -242,10 +242,10 @@ func (m *model) plotGeometry(pj projection, b viz.Box) *plot.Plot {
 	nameDropped := D == 2 || pj.oblique
 
 	switch stage {
-	case ml.PhaseInit:
+	case decomp.StageInit:
 		m.addSamples(plt, mapRows(pick(m.X), pr), 0)
 		return plt
-	case ml.StageReconstruct:
+	case decomp.StageReconstruct:
 		// Back in the data's units: originals faded, reconstructions on the
 		// kept subspace through the mean.
 		X, R := pick(m.X), pick(p.Reconstruction())
@@ -260,7 +260,7 @@ func (m *model) plotGeometry(pj projection, b viz.Box) *plot.Plot {
 	}
 	Xc := pick(p.Centred())
 	switch stage {
-	case ml.StageProject:
+	case decomp.StageProject:
 		proj := backProject(p, pick(p.Scores()), false)
 		addSegments(plt, mapRows(Xc, pr), mapRows(proj, pr), inkFaint)
 		m.addSamples(plt, mapRows(Xc, pr), 0)
@@ -268,7 +268,7 @@ func (m *model) plotGeometry(pj projection, b viz.Box) *plot.Plot {
 		addColored(plt, mapRows(proj, pr), 1, viz.ScatterStyle{Radius: 2.6})
 		m.addKeptAxes(plt, pr, origin, false, nameDropped)
 		return plt
-	case ml.StageKeep:
+	case decomp.StageKeep:
 		m.addSamples(plt, mapRows(Xc, pr), 0)
 		m.addSubspace(plt, pr, origin, false)
 		m.addKeptAxes(plt, pr, origin, false, nameDropped)
@@ -276,10 +276,10 @@ func (m *model) plotGeometry(pj projection, b viz.Box) *plot.Plot {
 	}
 	m.addSamples(plt, mapRows(Xc, pr), 0)
 	viz.AddMarkers(plt, [][]float64{pr(origin)}, []int{1}, "cross", cross)
-	if stage == ml.StageCovariance && D == 2 {
+	if stage == decomp.StageCovariance && D == 2 {
 		m.addEllipse(plt)
 	}
-	if stage == ml.StageEigen {
+	if stage == decomp.StageEigen {
 		m.addAxes(plt, pr, origin, p.Dim())
 	}
 	return plt
@@ -325,7 +325,7 @@ func (m *model) addAxes(plt *plot.Plot, pr func([]float64) []float64, origin []f
 // plane patch, ±2.2√λ₁ p₁ ± 2.2√λ₂ p₂, for d = 2 in 3-D; nothing when the
 // subspace is the whole space. In data units when inData (the directions
 // scaled back by the standard deviations), else centred ones.
-func subspaceEnds(p *ml.PCA, origin []float64, inData bool) [][]float64 {
+func subspaceEnds(p *decomp.PCA, origin []float64, inData bool) [][]float64 {
 	D, d := p.Dim(), p.Kept()
 	ev, comps, scale := p.Eigenvalues(), p.Components(), p.Scale()
 	at := func(steps ...float64) []float64 {
@@ -409,7 +409,7 @@ func (m *model) addKeptAxes(plt *plot.Plot, pr func([]float64) []float64, origin
 
 // backProject maps scores Z to Z P_dᵀ, in centred units (or data units,
 // with the scale and mean, when inData).
-func backProject(p *ml.PCA, Z [][]float64, inData bool) [][]float64 {
+func backProject(p *decomp.PCA, Z [][]float64, inData bool) [][]float64 {
 	comps, mean, scale := p.Components(), p.Mean(), p.Scale()
 	D := len(mean)
 	out := make([][]float64, len(Z))
@@ -474,9 +474,9 @@ func (m *model) addAxesTriad(plt *plot.Plot, pr func([]float64) []float64, inDat
 func (m *model) plotHighDim() *plot.Plot {
 	p := m.pca
 	switch {
-	case p.Stage() == ml.StageCovariance:
+	case p.Stage() == decomp.StageCovariance:
 		return m.plotCovariance()
-	case m.reached(ml.StageEigen):
+	case m.reached(decomp.StageEigen):
 		Z := p.ScoresOn(2)
 		y := "PC2 score"
 		if p.Kept() < 2 {
@@ -489,7 +489,7 @@ func (m *model) plotHighDim() *plot.Plot {
 	}
 	// The two features of largest variance, raw then centred.
 	X := m.X
-	if m.reached(ml.StageCentre) {
+	if m.reached(decomp.StageCentre) {
 		X = p.Centred()
 	}
 	a, b := topTwoVariance(X)
@@ -570,7 +570,7 @@ func (m *model) plotCovariance() *plot.Plot {
 // (kept ones in colour) with the cumulative share as a line.
 func (m *model) plotVariance() *plot.Plot {
 	p := m.pca
-	if !m.reached(ml.StageEigen) {
+	if !m.reached(decomp.StageEigen) {
 		return placeholder("The eigenvalues are computed at step 3 (eigen).", "Each bar will be one component's share of the variance.")
 	}
 	r := p.ExplainedVarianceRatio()
@@ -586,14 +586,14 @@ func (m *model) plotVariance() *plot.Plot {
 		cum[k] = run
 		// NaN leaves the other layer's bar out of the SVG.
 		kept[k], dropped[k] = math.NaN(), math.NaN()
-		if k < d && m.reached(ml.StageKeep) {
+		if k < d && m.reached(decomp.StageKeep) {
 			kept[k] = r[k]
 		} else {
 			dropped[k] = r[k]
 		}
 	}
 	keptLabel := ""
-	if m.reached(ml.StageKeep) {
+	if m.reached(decomp.StageKeep) {
 		keptLabel = "kept"
 	}
 	keptBars := barSet{xs: xs, ys: kept, width: 0.7, color: viz.ClassColor(0)}
@@ -609,7 +609,7 @@ func (m *model) plotVariance() *plot.Plot {
 		}
 		addColored(plt, pts, 1, viz.ScatterStyle{Radius: 2.5})
 	}
-	if m.reached(ml.StageKeep) {
+	if m.reached(decomp.StageKeep) {
 		viz.AddVLine(plt, float64(d)+0.5, fmt.Sprintf("d = %d: %.1f%%", d, 100*cum[d-1]), viz.ClassColor(2))
 	}
 	plt.Y.Min, plt.Y.Max = 0, 1.08
@@ -626,7 +626,7 @@ func (m *model) plotVariance() *plot.Plot {
 // marked.
 func (m *model) plotError() *plot.Plot {
 	p := m.pca
-	if !m.reached(ml.StageEigen) {
+	if !m.reached(decomp.StageEigen) {
 		return placeholder("The error of every d follows from the eigen-decomposition (step 3).")
 	}
 	D, d := p.Dim(), p.Kept()
@@ -645,7 +645,7 @@ func (m *model) plotError() *plot.Plot {
 	if D <= 16 {
 		viz.AddScatter(plt, pts, nil, viz.ScatterStyle{Radius: 2.5})
 	}
-	if m.reached(ml.StageKeep) {
+	if m.reached(decomp.StageKeep) {
 		viz.AddScatter(plt, pts[d:d+1], []int{2}, viz.ScatterStyle{Radius: 5, Outline: true})
 		viz.AddVLine(plt, float64(d), fmt.Sprintf("d = %d: %s", d, num(ys[d])), viz.ClassColor(2))
 	}
@@ -705,13 +705,13 @@ func (m *model) plotDigits() *plot.Plot {
 		xt = append(xt, plot.Tick{Value: float64(i) + 0.5, Label: "“" + strconv.Itoa(m.labels[s]) + "”"})
 	}
 	row(0, "original", originals, grayOf)
-	if m.reached(ml.StageCentre) {
+	if m.reached(decomp.StageCentre) {
 		row(1, "mean μ", [][]float64{p.Mean()}, grayOf)
 	}
-	if m.reached(ml.StageEigen) {
+	if m.reached(decomp.StageEigen) {
 		comps := p.Components()
 		k := min(digitsShown, len(comps))
-		if m.reached(ml.StageKeep) {
+		if m.reached(decomp.StageKeep) {
 			k = min(k, p.Kept())
 		}
 		// Each component scaled by its own largest |entry|.
@@ -731,7 +731,7 @@ func (m *model) plotDigits() *plot.Plot {
 		}
 		row(2, label, imgs, func(v float64) color.Color { return diverging(levels(v, -1, 1, 24)) })
 	}
-	if m.reached(ml.StageReconstruct) {
+	if m.reached(decomp.StageReconstruct) {
 		R := p.Reconstruction()
 		var imgs [][]float64
 		for _, s := range m.view.shown {

@@ -15,7 +15,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
@@ -86,7 +86,7 @@ type model struct {
 	set     *classdata.Set
 	dataset *classdata.Dataset
 	lr      float64
-	p       *ml.Perceptron // nil while there are no training samples
+	p       *linear.Perceptron // nil while there are no training samples
 	steps   int
 	prevW   []float64 // weights before the last step
 	prevB   float64
@@ -118,7 +118,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if s := b0 + w0[0]*X[0][0] + w0[1]*X[0][1]; (s >= 0) == (y[0] == 1) {
 		w0[0], w0[1], b0 = -w0[0], -w0[1], -b0
 	}
-	m.p, err = ml.NewPerceptron(X, y, w0, b0, m.lr)
+	m.p, err = linear.NewPerceptron(X, y, w0, b0, m.lr)
 	if err != nil {
 		return nil, fmt.Errorf("perceptron: %w", err)
 	}

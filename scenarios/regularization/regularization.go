@@ -20,7 +20,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/linear"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
@@ -62,7 +62,7 @@ func relevantCount(d int) int { return min(len(trueCoefficients), d-1) }
 type penalty struct {
 	name string // the estimator, in legends
 	// path fits the penalised model at every λ of the grid.
-	path func(X [][]float64, y, grid []float64) ([]ml.PathPoint, error)
+	path func(X [][]float64, y, grid []float64) ([]linear.PathPoint, error)
 	// norm is the penalty's norm of two weights: the budget t they use.
 	norm func(w1, w2 float64) float64
 	// region is the budget region of two weights, ‖w‖ ≤ t; budget is its
@@ -76,8 +76,8 @@ type penalty struct {
 
 var lassoPenalty = penalty{
 	name: "lasso",
-	path: func(X [][]float64, y, grid []float64) ([]ml.PathPoint, error) {
-		return ml.LassoPath(X, y, grid, lassoTol, lassoMaxIter)
+	path: func(X [][]float64, y, grid []float64) ([]linear.PathPoint, error) {
+		return linear.LassoPath(X, y, grid, lassoTol, lassoMaxIter)
 	},
 	norm: func(w1, w2 float64) float64 { return math.Abs(w1) + math.Abs(w2) },
 	region: func(t float64) plotter.XYs {
@@ -102,7 +102,7 @@ var lassoPenalty = penalty{
 
 var ridgePenalty = penalty{
 	name: "ridge",
-	path: ml.RidgePath,
+	path: linear.RidgePath,
 	norm: math.Hypot,
 	region: func(t float64) plotter.XYs {
 		var region plotter.XYs
@@ -172,11 +172,11 @@ type model struct {
 	y        []float64
 	truth    []float64
 	relevant int
-	grid     []float64      // the walk's λ values
-	path     []ml.PathPoint // the chosen penalty on grid
-	other    []ml.PathPoint // the other penalty on grid
-	pair     []ml.PathPoint // the chosen penalty on x1, x2 only
-	pairOLS  []float64      // least squares on x1, x2 (centred)
+	grid     []float64          // the walk's λ values
+	path     []linear.PathPoint // the chosen penalty on grid
+	other    []linear.PathPoint // the other penalty on grid
+	pair     []linear.PathPoint // the chosen penalty on x1, x2 only
+	pairOLS  []float64          // least squares on x1, x2 (centred)
 	pairX    [][]float64
 	pairY    []float64
 	step     int
@@ -212,7 +212,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if m.pair, err = m.penalty.chosen.path(m.pairX, m.pairY, m.grid); err != nil {
 		return nil, fmt.Errorf("regularization: %w", err)
 	}
-	theta, err := ml.NormalEquations(m.pairX, m.pairY)
+	theta, err := linear.NormalEquations(m.pairX, m.pairY)
 	if err != nil {
 		return nil, fmt.Errorf("regularization: %w", err)
 	}
@@ -267,7 +267,7 @@ func (m *model) Step() error {
 
 func (m *model) Done() bool { return m.step >= len(m.grid)-1 }
 
-func (m *model) current() ml.PathPoint { return m.path[m.step] }
+func (m *model) current() linear.PathPoint { return m.path[m.step] }
 
 // significant is the number of significant digits the state reports: far
 // beyond the 1e-4 at which the fits match scikit-learn, and it keeps the
@@ -280,29 +280,29 @@ func round(v float64) float64 {
 }
 
 // rounded is p with every number rounded to significant digits.
-func rounded(p ml.PathPoint) ml.PathPoint {
+func rounded(p linear.PathPoint) linear.PathPoint {
 	c := make([]float64, len(p.Coefficients))
 	for j, w := range p.Coefficients {
 		c[j] = round(w)
 	}
-	return ml.PathPoint{Lambda: p.Lambda, Intercept: round(p.Intercept), Coefficients: c}
+	return linear.PathPoint{Lambda: p.Lambda, Intercept: round(p.Intercept), Coefficients: c}
 }
 
 // state is the frame's "state": what a test needs to check the algorithm.
 type state struct {
-	Penalty          string         `json:"penalty"`
-	Lambda           float64        `json:"lambda"`
-	Intercept        float64        `json:"intercept"`
-	Coefficients     []float64      `json:"coefficients"`
-	Path             []ml.PathPoint `json:"path"` // the walk so far, the current λ last
-	Relevant         int            `json:"relevant"`
-	TrueCoefficients []float64      `json:"true_coefficients"`
-	Nonzero          int            `json:"nonzero"`
+	Penalty          string             `json:"penalty"`
+	Lambda           float64            `json:"lambda"`
+	Intercept        float64            `json:"intercept"`
+	Coefficients     []float64          `json:"coefficients"`
+	Path             []linear.PathPoint `json:"path"` // the walk so far, the current λ last
+	Relevant         int                `json:"relevant"`
+	TrueCoefficients []float64          `json:"true_coefficients"`
+	Nonzero          int                `json:"nonzero"`
 }
 
 func (m *model) Snapshot() lab.Snapshot {
 	c := m.current()
-	path := make([]ml.PathPoint, m.step+1)
+	path := make([]linear.PathPoint, m.step+1)
 	for i := range path {
 		path[i] = rounded(m.path[i])
 	}
@@ -324,7 +324,7 @@ func (m *model) Snapshot() lab.Snapshot {
 }
 
 // mse is the training mean squared error of a fit.
-func (m *model) mse(c ml.PathPoint) float64 {
+func (m *model) mse(c linear.PathPoint) float64 {
 	var s float64
 	for i, row := range m.X {
 		r := c.Intercept - m.y[i]
@@ -389,7 +389,7 @@ func (m *model) plotPath() *plot.Plot {
 	for i, l := range m.grid {
 		logs[i] = math.Log10(l)
 	}
-	column := func(path []ml.PathPoint, j, upto int) []float64 {
+	column := func(path []linear.PathPoint, j, upto int) []float64 {
 		out := make([]float64, upto)
 		for i := range upto {
 			out[i] = path[i].Coefficients[j]
@@ -420,7 +420,7 @@ func (m *model) plotPath() *plot.Plot {
 	}
 	p.X.Tick.Marker = decadeTicks{}
 	lo, hi := 0.0, 0.0
-	for _, pts := range [][]ml.PathPoint{m.path, m.other} {
+	for _, pts := range [][]linear.PathPoint{m.path, m.other} {
 		for _, w := range pts[0].Coefficients {
 			lo, hi = min(lo, w), max(hi, w)
 		}

@@ -3,7 +3,7 @@ package svm
 import (
 	"math"
 
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/svm"
 )
 
 // quadDim is the number of coordinates of the degree-2 feature map of a
@@ -23,8 +23,8 @@ const quadDim = 6
 // from c₀; for c₀ < 0 the kernel is not an inner product, and s carries
 // the sign of its linear part (Schölkopf & Smola, Learning with Kernels,
 // 2002, §2.1).
-func quadFeatures(k ml.Kernel, x []float64) (phi, sign [quadDim]float64) {
-	if k.Name != ml.KernelPoly || k.Degree != 2 || len(x) != 2 {
+func quadFeatures(k svm.Kernel, x []float64) (phi, sign [quadDim]float64) {
+	if k.Name != svm.KernelPoly || k.Degree != 2 || len(x) != 2 {
 		panic("svm: quadFeatures needs the degree-2 polynomial kernel on 2-D inputs")
 	}
 	g, c := k.Gamma, k.Coef0
@@ -40,7 +40,7 @@ func quadFeatures(k ml.Kernel, x []float64) (phi, sign [quadDim]float64) {
 // hasQuadMap says whether the lifted view can draw the explicit feature
 // map: the degree-2 polynomial kernel on a 2-D data set.
 func (m *model) hasQuadMap() bool {
-	return m.kernel.Name == ml.KernelPoly && m.kernel.Degree == 2 && len(m.set.FeatureNames) == 2
+	return m.kernel.Name == svm.KernelPoly && m.kernel.Degree == 2 && len(m.set.FeatureNames) == 2
 }
 
 // quadWeights is the SVM's weight vector in the feature space of

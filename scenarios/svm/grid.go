@@ -3,7 +3,7 @@ package svm
 import (
 	"math"
 
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/svm"
 )
 
 // grid holds f on an nx×ny lattice of the map: node (i, j) at
@@ -113,13 +113,13 @@ func (m *model) decisionOn(xs, ys []float64) []float64 {
 		coef := alphas[sv] * float64(s.Label(sv))
 		var rest float64
 		for j := 2; j < len(a); j++ {
-			if k.Name == ml.KernelRBF {
+			if k.Name == svm.KernelRBF {
 				rest += (mean[j] - a[j]) * (mean[j] - a[j])
 			} else {
 				rest += a[j] * mean[j]
 			}
 		}
-		if k.Name == ml.KernelRBF {
+		if k.Name == svm.KernelRBF {
 			coef *= math.Exp(-k.Gamma * rest)
 			for i, x := range xs {
 				gx[i] = math.Exp(-k.Gamma * (x - a[0]) * (x - a[0]))

@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/svm"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -53,7 +53,7 @@ func (m *model) plotLifted() *plot.Plot {
 		return p
 	}
 	switch {
-	case m.kernel.Name == ml.KernelLinear:
+	case m.kernel.Name == svm.KernelLinear:
 		return m.plotMarginFrame()
 	case m.hasQuadMap():
 		return m.plotFeatureSpace()
@@ -219,7 +219,7 @@ func (m *model) plotHeight() *plot.Plot {
 		p.Add(labels)
 	}
 	p.Title.Text = "height f(x) = wᵀφ(x) − b; the grey sheet is f = 0"
-	if m.kernel.Name == ml.KernelPoly && m.kernel.Degree == 2 {
+	if m.kernel.Name == svm.KernelPoly && m.kernel.Degree == 2 {
 		p.Title.Text = "degree 2: f is a quadratic, a bowl or saddle cut by f = 0"
 	}
 	return p
@@ -342,7 +342,7 @@ func (m *model) plotFeatureSpace() *plot.Plot {
 }
 
 // quadSign is the sign vector s of quadFeatures for the kernel k.
-func quadSign(k ml.Kernel) [quadDim]float64 {
+func quadSign(k svm.Kernel) [quadDim]float64 {
 	_, s := quadFeatures(k, []float64{0, 0})
 	return s
 }

@@ -15,7 +15,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/svm"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
@@ -43,16 +43,16 @@ var explanation string
 
 // kernel makes the kernel from the γ, coef0 and degree parameters (each
 // kernel reads the ones it has).
-type kernel func(gamma, coef0 float64, degree int) ml.Kernel
+type kernel func(gamma, coef0 float64, degree int) svm.Kernel
 
 // The parameter table.
 var (
 	datasetParam = classdata.DatasetParam(classdata.Overlap, classdata.All)
-	kernelParam  = lab.Enum(lab.Param{Name: "kernel", Label: "Kernel", Default: ml.KernelLinear,
+	kernelParam  = lab.Enum(lab.Param{Name: "kernel", Label: "Kernel", Default: svm.KernelLinear,
 		Help: "linear: K(x, z) = xᵀz, a straight boundary; poly: (γ xᵀz + coef0)^degree; rbf: exp(−γ ‖x − z‖²), a bump around every support vector."},
-		lab.Option[kernel](ml.KernelLinear, func(float64, float64, int) ml.Kernel { return ml.LinearKernel() }),
-		lab.Option[kernel](ml.KernelPoly, ml.PolyKernel),
-		lab.Option[kernel](ml.KernelRBF, func(gamma, _ float64, _ int) ml.Kernel { return ml.RBFKernel(gamma) }),
+		lab.Option[kernel](svm.KernelLinear, func(float64, float64, int) svm.Kernel { return svm.LinearKernel() }),
+		lab.Option[kernel](svm.KernelPoly, svm.PolyKernel),
+		lab.Option[kernel](svm.KernelRBF, func(gamma, _ float64, _ int) svm.Kernel { return svm.RBFKernel(gamma) }),
 	)
 	cParam = lab.Float(lab.Param{Name: "C", Label: "C (soft → hard)", Default: "1", Min: 0.01, Max: 1000, Step: 0.01,
 		Help: "Price of a sample inside the margin or on the wrong side; try powers of ten from 0.01 to 1000. Small C: soft margin, wide and tolerant; large C: nearly a hard margin, narrow and pulled by every outlier."})
@@ -90,11 +90,11 @@ func Scenario(chapter string) *lab.Scenario {
 // set.Train order; labels 1 and 0 are +1 and −1.
 type model struct {
 	set       *classdata.Set
-	kernel    ml.Kernel
+	kernel    svm.Kernel
 	c         float64
-	svm       *ml.SVM     // nil when the training set lacks a class
-	trainX    [][]float64 // set.X[set.Train[k]]
-	objective []float64   // per step, from step 0
+	svm       *svm.Classifier // nil when the training set lacks a class
+	trainX    [][]float64     // set.X[set.Train[k]]
+	objective []float64       // per step, from step 0
 	violation []float64
 	grid      *gridCache
 }
@@ -125,7 +125,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if pos == 0 || neg == 0 {
 		return m, nil // the note asks for points of both classes
 	}
-	m.svm, err = ml.NewSVM(X, y, m.c, m.kernel)
+	m.svm, err = svm.NewClassifier(X, y, m.c, m.kernel)
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
@@ -210,7 +210,7 @@ func (m *model) predict(x []float64) int {
 func (m *model) note() string {
 	s := m.svm
 	margin := "margin 1/‖θ‖ = " + fmtShort(s.Margin())
-	if m.kernel.Name != ml.KernelLinear {
+	if m.kernel.Name != svm.KernelLinear {
 		margin = "margin 1/‖w‖ = " + fmtShort(s.Margin()) + " (in feature space)"
 	}
 	switch {
@@ -327,7 +327,7 @@ func (m *model) plotBoundary() *plot.Plot {
 	})
 	switch {
 	case m.svm.Iteration() == 0:
-	case m.kernel.Name == ml.KernelLinear:
+	case m.kernel.Name == svm.KernelLinear:
 		m.addStraightLevels(p)
 	default:
 		viz.AddContours(p, b, contourRes, g.lines.at, []float64{-1, 1}, inkMargin)
@@ -341,7 +341,7 @@ func (m *model) plotBoundary() *plot.Plot {
 		return p
 	}
 	p.Title.Text = fmt.Sprintf("margin 1/‖θ‖ = %s · %d support vectors", fmtShort(s.Margin()), len(s.Support()))
-	if m.kernel.Name != ml.KernelLinear {
+	if m.kernel.Name != svm.KernelLinear {
 		p.Title.Text = fmt.Sprintf("margin 1/‖w‖ = %s · %d support vectors", fmtShort(s.Margin()), len(s.Support()))
 	}
 	return p
@@ -423,10 +423,10 @@ func (m *model) plotObjective() *plot.Plot {
 	viz.AddHistory(p, curvePts,
 		viz.Curve{Values: m.objective, From: 1, Color: viz.ClassColor(0), Label: "dual objective D(α)"},
 		viz.Curve{Values: positive(m.violation), Color: viz.ClassColor(2), Label: "KKT violation"})
-	viz.AddHLine(p, ml.SVMTolerance, "tolerance 0.001", viz.Neutral)
+	viz.AddHLine(p, svm.Tolerance, "tolerance 0.001", viz.Neutral)
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
-	p.Y.Min = min(p.Y.Min, ml.SVMTolerance/2)
+	p.Y.Min = min(p.Y.Min, svm.Tolerance/2)
 	return p
 }
 
@@ -435,7 +435,7 @@ func (m *model) plotObjective() *plot.Plot {
 func positive(v []float64) []float64 {
 	out := make([]float64, len(v))
 	for i, x := range v {
-		out[i] = max(x, ml.SVMTolerance/10)
+		out[i] = max(x, svm.Tolerance/10)
 	}
 	return out
 }

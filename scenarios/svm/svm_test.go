@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/svm"
 	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
@@ -416,7 +416,7 @@ func TestQuadFeatureMapIsTheKernel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		k := ml.PolyKernel(gammaParam.Get(v), coef0Param.Get(v), 2)
+		k := svm.PolyKernel(gammaParam.Get(v), coef0Param.Get(v), 2)
 		K := kernelFromQuery(t, query)
 		r := scenariotest.NewRun(t, sc, query)
 		mod, err := sc.New(v)

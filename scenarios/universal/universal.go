@@ -19,7 +19,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/ml/nn"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
@@ -123,8 +123,8 @@ type model struct {
 	lr       float64
 	x, y     []float64 // the training grid and its targets
 	points   []lab.Point
-	net      *ml.ShallowNet // nil when a custom target has too few points
-	loss     []float64      // per step
+	net      *neural.ShallowNet // nil when a custom target has too few points
+	loss     []float64          // per step
 	maxErr   float64
 	capacity []float64 // max error per sweepUnits entry
 	yRange   [2]float64
@@ -151,9 +151,9 @@ func newModel(v lab.Values) (lab.Model, error) {
 		m.y[j] = f(m.x[j])
 		m.yRange[0], m.yRange[1] = min(m.yRange[0], m.y[j]), max(m.yRange[1], m.y[j])
 	}
-	m.net = ml.NewShallowNet(rand.New(rand.NewPCG(v.Seed(), 1)), m.x, m.y, m.units, newOptimizer(m.lr))
+	m.net = neural.NewShallowNet(rand.New(rand.NewPCG(v.Seed(), 1)), m.x, m.y, m.units, newOptimizer(m.lr))
 	// The sweep has its own stream, so it never changes the run.
-	m.capacity = ml.CapacitySweep(rand.New(rand.NewPCG(v.Seed(), 2)), m.x, m.y, sweepEvery, sweepUnits, sweepEpochs,
+	m.capacity = neural.CapacitySweep(rand.New(rand.NewPCG(v.Seed(), 2)), m.x, m.y, sweepEvery, sweepUnits, sweepEpochs,
 		func() nn.Optimizer { return newOptimizer(sweepRate) })
 	m.record()
 	return m, nil

@@ -15,7 +15,8 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -69,7 +70,7 @@ func Scenario(chapter string) *lab.Scenario {
 type model struct {
 	X      [][]float64
 	labels []int
-	net    *ml.DeepNet
+	net    *neural.DeepNet
 	act    string
 	bn     bool
 	depth  int
@@ -81,12 +82,12 @@ func newModel(v lab.Values) (lab.Model, error) {
 	m := &model{act: v.String("activation"), bn: v.Bool("batchnorm"), depth: v.Int("depth")}
 	// Two rings, the inner one class 1: a task no straight line solves, so
 	// the deep layers have work to do.
-	m.X, m.labels = ml.Circles(rand.New(rand.NewPCG(v.Seed(), 1)), samples, noise, 0.5)
+	m.X, m.labels = dataset.Circles(rand.New(rand.NewPCG(v.Seed(), 1)), samples, noise, 0.5)
 	y := make([]float64, len(m.labels))
 	for i, l := range m.labels {
 		y[i] = float64(l)
 	}
-	net, err := ml.NewDeepNet(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, y, ml.DeepNetConfig{
+	net, err := neural.NewDeepNet(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, y, neural.DeepNetConfig{
 		Depth: m.depth, Units: v.Int("units"), Activation: m.act, BatchNorm: m.bn, LearningRate: v.Float("lr"), Batch: batch,
 	})
 	if err != nil {

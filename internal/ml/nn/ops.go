@@ -102,33 +102,6 @@ func backCrossEntropy(t *Tensor) {
 	}
 }
 
-// Hinge is the mean hinge loss of scores s (n×1) against labels y ∈ {−1, +1}:
-//
-//	L = 1/n Σ_i max(0, 1 − y_i s_i)
-func (tp *Tape) Hinge(score *Tensor, target []float64) *Tensor {
-	checkTarget(score, len(target))
-	out := tp.node(opHinge, "hinge", 1, 1, score)
-	out.aux = grow(out.aux, len(target))
-	copy(out.aux, target)
-	var s float64
-	for i, v := range score.Data {
-		s += max(0, 1-target[i]*v)
-	}
-	out.Data[0] = s / float64(score.Rows)
-	return out
-}
-
-// backHinge: the sub-gradient −y_i/n where the margin is below 1, else 0.
-func backHinge(t *Tensor) {
-	s := t.Inputs[0]
-	n := float64(s.Rows)
-	for i, v := range s.Data {
-		if t.aux[i]*v < 1 {
-			s.Grad[i] -= t.Grad[0] * t.aux[i] / n
-		}
-	}
-}
-
 func checkTarget(pred *Tensor, n int) {
 	if n != len(pred.Data) {
 		panic(fmt.Sprintf("nn: loss of a %d×%d prediction with %d targets", pred.Rows, pred.Cols, n))

@@ -86,7 +86,6 @@ const (
 	opSquaredError
 	opBinaryCrossEntropy
 	opCrossEntropy
-	opHinge
 	opL2
 	opL1
 	opDropout
@@ -166,8 +165,6 @@ func (t *Tensor) backward() {
 		backBinaryCrossEntropy(t)
 	case opCrossEntropy:
 		backCrossEntropy(t)
-	case opHinge:
-		backHinge(t)
 	case opL2:
 		backL2(t)
 	case opL1:

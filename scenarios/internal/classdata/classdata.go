@@ -18,7 +18,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/mlplayground/playground/internal/lab"
-	"github.com/mlplayground/playground/internal/ml"
+	"github.com/mlplayground/playground/internal/ml/dataset"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
@@ -59,7 +59,7 @@ func blobs(rng *rand.Rand, s *Set, o Options, r, spread float64) {
 		a := 2*math.Pi*float64(k)/float64(o.Classes) + math.Pi
 		c[k] = []float64{r * math.Cos(a), r * math.Sin(a)}
 	}
-	s.X, s.Labels = ml.Blobs(rng, o.N, c, spread*max(o.Noise, 0.2)/0.5)
+	s.X, s.Labels = dataset.Blobs(rng, o.N, c, spread*max(o.Noise, 0.2)/0.5)
 }
 
 // The data sets, as the URL spells them.
@@ -68,29 +68,29 @@ var (
 	Overlap   = &Dataset{Name: "overlap", make: func(rng *rand.Rand, s *Set, o Options) { blobs(rng, s, o, 1.2, 1.0) }}
 	Outliers  = &Dataset{Name: "outliers", make: func(rng *rand.Rand, s *Set, o Options) {
 		blobs(rng, s, o, 2.2, 0.6)
-		s.Outliers = ml.WithOutliers(rng, s.X, 0.05, 1.3)
+		s.Outliers = dataset.WithOutliers(rng, s.X, 0.05, 1.3)
 	}}
 	XOR = &Dataset{Name: "xor", twoClass: true, make: func(rng *rand.Rand, s *Set, o Options) {
-		s.X, s.Labels = ml.XOR(rng, o.N, 0.4*o.Noise)
+		s.X, s.Labels = dataset.XOR(rng, o.N, 0.4*o.Noise)
 	}}
 	Circles = &Dataset{Name: "circles", twoClass: true, make: func(rng *rand.Rand, s *Set, o Options) {
-		s.X, s.Labels = ml.Circles(rng, o.N, 0.1*o.Noise, 0.45)
+		s.X, s.Labels = dataset.Circles(rng, o.N, 0.1*o.Noise, 0.45)
 	}}
 	Moons = &Dataset{Name: "moons", twoClass: true, make: func(rng *rand.Rand, s *Set, o Options) {
-		s.X, s.Labels = ml.Moons(rng, o.N, 0.2*o.Noise)
+		s.X, s.Labels = dataset.Moons(rng, o.N, 0.2*o.Noise)
 		for _, x := range s.X { // to the playground's range, centred
 			x[0], x[1] = 2*(x[0]-0.5), 2*(x[1]-0.25)
 		}
 	}}
 	Spiral = &Dataset{Name: "spiral", make: func(rng *rand.Rand, s *Set, o Options) {
-		s.X, s.Labels = ml.Spiral(rng, o.N, o.Classes, 0.2*o.Noise)
+		s.X, s.Labels = dataset.Spiral(rng, o.N, o.Classes, 0.2*o.Noise)
 	}}
 	Iris = &Dataset{Name: "iris", real: true, make: func(_ *rand.Rand, s *Set, o Options) {
-		X, labels, features, classes := ml.Iris()
+		X, labels, features, classes := dataset.Iris()
 		s.load(X, labels, features, classes, irisMap, o.Binary)
 	}}
 	Wine = &Dataset{Name: "wine", real: true, make: func(_ *rand.Rand, s *Set, o Options) {
-		X, labels, features, classes := ml.Wine()
+		X, labels, features, classes := dataset.Wine()
 		s.load(X, labels, features, classes, wineMap, o.Binary)
 	}}
 	Custom = &Dataset{Name: "custom", make: func(*rand.Rand, *Set, Options) {}}
