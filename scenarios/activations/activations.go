@@ -20,6 +20,7 @@ import (
 	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/ml/nn"
 	"github.com/mlplayground/playground/internal/ml/num"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -36,11 +37,41 @@ const (
 	curveSamples = 161
 )
 
-// functions are the activations offered, as nn names them.
-var functions = []string{nn.Sigmoid.Name, nn.Tanh.Name, nn.ReLU.Name, nn.LeakyReLU.Name}
+// function is an activation on offer and how its pages name and frame it.
+type function struct {
+	nn.Activation
+	symbol string // in notes and legends
+	// bounded functions (σ, tanh) stay within [−1, 1]; the others grow.
+	bounded bool
+}
 
-// symbols name the functions in notes and legends.
-var symbols = map[string]string{"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
+// functions are the activations offered, in the order of the controls.
+var functions = []function{
+	{nn.Sigmoid, "σ", true},
+	{nn.Tanh, "tanh", true},
+	{nn.ReLU, "ReLU", false},
+	{nn.LeakyReLU, "leaky ReLU", false},
+}
+
+// The parameter table.
+var (
+	functionParam = lab.Enum(lab.Param{Name: "function", Label: "Activation", Default: nn.Sigmoid.Name,
+		Help: "The function drawn with its derivative: sigmoid 1/(1 + e^(−x)), tanh, ReLU max(0, x), or leaky ReLU (0.01x for x < 0)."},
+		choices()...)
+	logitsParam = lab.Floats(lab.Param{Name: "logits", Label: "Logits z", Default: "2,1,0.1,-1", Min: -10, Max: 10, MinItems: 2, MaxItems: 8,
+		Help: "The scores fed to the softmax, 2 to 8 numbers from −10 to 10, comma-separated."})
+	temperatureParam = lab.Float(lab.Param{Name: "temperature", Label: "Temperature T", Default: "1", Min: 0.05, Max: 10, Step: 0.05,
+		Help: "The softmax divides the logits by T: a small T sharpens the probabilities towards the largest logit, a large T flattens them towards uniform."})
+)
+
+// choices offers each function under the name nn gives it.
+func choices() []lab.Choice[function] {
+	out := make([]lab.Choice[function], len(functions))
+	for i, f := range functions {
+		out[i] = lab.Option(f.Name, f)
+	}
+	return out
+}
 
 //go:embed explanation.html
 var explanation string
@@ -54,15 +85,9 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Sigmoid, tanh, ReLU and leaky ReLU with their derivatives and the zones where gradients vanish; the softmax of your logits at a temperature.",
 		MaxSteps: steps,
 		Speed:    4,
-		Params: []lab.Param{
-			{Name: "function", Label: "Activation", Kind: lab.KindEnum, Default: nn.Sigmoid.Name, Options: functions,
-				Help: "The function drawn with its derivative: sigmoid 1/(1 + e^(−x)), tanh, ReLU max(0, x), or leaky ReLU (0.01x for x < 0)."},
-			{Name: "logits", Label: "Logits z", Kind: lab.KindFloats, Default: "2,1,0.1,-1", Min: -10, Max: 10, MinItems: 2, MaxItems: 8,
-				Help: "The scores fed to the softmax, 2 to 8 numbers from −10 to 10, comma-separated."},
-			{Name: "temperature", Label: "Temperature T", Kind: lab.KindFloat, Default: "1", Min: 0.05, Max: 10, Step: 0.05,
-				Help: "The softmax divides the logits by T: a small T sharpens the probabilities towards the largest logit, a large T flattens them towards uniform."},
-			lab.SeedParam(),
-		},
+		// Nothing here is drawn at random: the run has no seed.
+		Deterministic: true,
+		Params:        lab.Params(functionParam, logitsParam, temperatureParam),
 		Panels: []lab.Panel{
 			{Name: "function", Title: "f and f′, vanishing-gradient zones shaded"},
 			{Name: "compare", Title: "The four derivatives"},
@@ -76,8 +101,7 @@ func Scenario(chapter string) *lab.Scenario {
 
 // model is one run: the chosen function and logits, and where the sweep is.
 type model struct {
-	name        string
-	f           nn.Activation
+	f           function
 	logits      []float64
 	temperature float64
 	k           int // steps taken
@@ -86,9 +110,8 @@ type model struct {
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	name := v.String("function")
-	m := &model{name: name, f: nn.Activations[name], logits: v.Floats("logits"), temperature: v.Float("temperature")}
-	m.zones = neural.VanishingZones(m.f, xMin, xMax, vanishing)
+	m := &model{f: functionParam.Get(v), logits: logitsParam.Get(v), temperature: temperatureParam.Get(v)}
+	m.zones = neural.VanishingZones(m.f.Activation, xMin, xMax, vanishing)
 	m.probs = neural.Softmax(m.logits, m.temperature)
 	return m, nil
 }
@@ -143,7 +166,7 @@ func (m *model) Snapshot() lab.Snapshot {
 			"sweep_max_probability": slices.Max(sweep),
 		},
 		State: state{
-			Function: m.name, X: x, F: y, Derivative: d, Saturated: math.Abs(d) < vanishing, VanishingZones: zones,
+			Function: m.f.Name, X: x, F: y, Derivative: d, Saturated: math.Abs(d) < vanishing, VanishingZones: zones,
 			Logits: m.logits, Temperature: m.temperature, Probabilities: m.probs, ArgMax: num.Argmax(m.probs),
 			SweepTemperature: m.sweepT(), SweepProbabilities: sweep,
 		},
@@ -162,7 +185,7 @@ func list(p []float64) string {
 }
 
 func (m *model) note(x, y, d float64, sweep []float64) string {
-	sym := symbols[m.name]
+	sym := m.f.symbol
 	var b strings.Builder
 	if m.k == 0 {
 		b.WriteString("Step moves x from −6 to 6 and sweeps the temperature from 0.1 to 10. ")
@@ -198,7 +221,7 @@ var (
 )
 
 func (m *model) plotFunction() *plot.Plot {
-	sym := symbols[m.name]
+	sym := m.f.symbol
 	p := viz.NewPlot("", "x", "")
 	bands := make([]viz.Band, len(m.zones))
 	for i, z := range m.zones {
@@ -215,7 +238,7 @@ func (m *model) plotFunction() *plot.Plot {
 	viz.AddLine(p, []float64{x - 1, x + 1}, []float64{y - d, y + d}, inkDark, "tangent", false)
 	viz.AddMarkers(p, [][]float64{{x, y}, {x, d}}, []int{0, 1}, "circle", 6)
 	p.X.Min, p.X.Max = xMin, xMax
-	if m.name == nn.Sigmoid.Name || m.name == nn.Tanh.Name {
+	if m.f.bounded {
 		p.Y.Min, p.Y.Max = -1.3, 1.6
 	} else {
 		p.Y.Min, p.Y.Max = -1.2, 3.2
@@ -226,9 +249,8 @@ func (m *model) plotFunction() *plot.Plot {
 
 func (m *model) plotCompare() *plot.Plot {
 	p := viz.NewPlot("", "x", "f′(x)")
-	for k, name := range functions {
-		f := nn.Activations[name]
-		viz.AddFunction(p, func(x float64) float64 { return f.D(x, f.F(x)) }, xMin, xMax, curveSamples, viz.ClassColor(k), symbols[name]+"′", name != m.name)
+	for k, f := range functions {
+		viz.AddFunction(p, func(x float64) float64 { return f.D(x, f.F(x)) }, xMin, xMax, curveSamples, viz.ClassColor(k), f.symbol+"′", f.Name != m.f.Name)
 	}
 	viz.AddHLine(p, vanishing, "0.05", viz.Neutral)
 	viz.AddVLine(p, m.x(), "x = "+strconv.FormatFloat(m.x(), 'f', 2, 64), inkDark)
@@ -294,21 +316,18 @@ func (m *model) plotTemperature() *plot.Plot {
 // the steps visit.
 func (m *model) Data() [][]string {
 	header := []string{"x"}
-	for _, name := range functions {
-		header = append(header, name, "d_"+name)
+	for _, f := range functions {
+		header = append(header, f.Name, "d_"+f.Name)
 	}
 	rows := [][]string{header}
 	for k := 0; k <= steps; k++ {
 		x := xMin + xStep*float64(k)
-		row := []string{fmtF(x)}
-		for _, name := range functions {
-			f := nn.Activations[name]
+		row := []string{textfmt.Num(x)}
+		for _, f := range functions {
 			y := f.F(x)
-			row = append(row, fmtF(y), fmtF(f.D(x, y)))
+			row = append(row, textfmt.Num(y), textfmt.Num(f.D(x, y)))
 		}
 		rows = append(rows, row)
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlplayground/playground/internal/ml/nn"
 	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
@@ -20,15 +19,14 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 // 0: the error is O(h²) plus rounding ε/h, well under 1e-8.
 func TestDerivativesFiniteDifferences(t *testing.T) {
 	const h = 1e-6
-	for _, name := range functions {
-		f := nn.Activations[name]
+	for _, f := range functions {
 		for x := -6.0; x <= 6; x += 0.37 {
 			if math.Abs(x) < 0.01 {
 				continue
 			}
 			num := (f.F(x+h) - f.F(x-h)) / (2 * h)
 			if got := f.D(x, f.F(x)); math.Abs(got-num) > 1e-8 {
-				t.Errorf("%s′(%v) = %v, finite difference %v", name, x, got, num)
+				t.Errorf("%s′(%v) = %v, finite difference %v", f.Name, x, got, num)
 			}
 		}
 	}
