@@ -43,6 +43,18 @@ const (
 // truth is the curve the samples are drawn around.
 func truth(x float64) float64 { return math.Sin(math.Pi * x) }
 
+// The parameter table.
+var (
+	foldsParam = lab.Int(lab.Param{Name: "folds", Label: "Folds K", Default: "5", Min: 2, Max: maxFolds, Step: 1,
+		Help: "Number of folds the training data are cut into; each candidate degree is fitted K times."})
+	maxDegreeParam = lab.Int(lab.Param{Name: "max_degree", Label: "Highest degree tried", Default: "10", Min: 1, Max: maxDegree, Step: 1,
+		Help: "The candidate models are the polynomials of degree 1 up to this one."})
+	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "40", Min: 8, Max: 300, Step: 1,
+		Help: "Noisy samples drawn; a quarter become the test set, the rest the training data."})
+	noiseParam = lab.Float(lab.Param{Name: "noise", Label: "Noise σ", Default: "0.3", Min: 0, Max: 1.5, Step: 0.05,
+		Help: "Standard deviation of the noise added to sin(πx)."})
+)
+
 // Scenario returns the cross-validation scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -52,17 +64,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "Choose a polynomial's degree by K-fold cross-validation: every fold validates once, the best mean wins, and the test set is opened only at the very end.",
 		MaxSteps: maxDegree*maxFolds + 2,
 		Speed:    6,
-		Params: []lab.Param{
-			{Name: "folds", Label: "Folds K", Kind: lab.KindInt, Default: "5", Min: 2, Max: maxFolds, Step: 1,
-				Help: "Number of folds the training data are cut into; each candidate degree is fitted K times."},
-			{Name: "max_degree", Label: "Highest degree tried", Kind: lab.KindInt, Default: "10", Min: 1, Max: maxDegree, Step: 1,
-				Help: "The candidate models are the polynomials of degree 1 up to this one."},
-			{Name: "n", Label: "Samples", Kind: lab.KindInt, Default: "40", Min: 8, Max: 300, Step: 1,
-				Help: "Noisy samples drawn; a quarter become the test set, the rest the training data."},
-			{Name: "noise", Label: "Noise σ", Kind: lab.KindFloat, Default: "0.3", Min: 0, Max: 1.5, Step: 0.05,
-				Help: "Standard deviation of the noise added to sin(πx)."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(foldsParam, maxDegreeParam, nParam, noiseParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "folds", Title: "Training data by fold, and the current fit"},
 			{Name: "scores", Title: "Validation error per degree: each fold, mean ± sd"},
@@ -97,16 +99,15 @@ type model struct {
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	n, k := v.Int("n"), v.Int("folds")
+	n, k := nParam.Get(v), foldsParam.Get(v)
 	nTest := int(math.Round(testShare * float64(n)))
 	nTrain := n - nTest
 	if k > nTrain {
-		return nil, &lab.ParamError{Name: "folds", Value: v.Text("folds"),
-			Allowed: fmt.Sprintf("at most the %d training samples (%d samples, a quarter of them kept for testing)", nTrain, n)}
+		return nil, foldsParam.Refuse(v, fmt.Sprintf("at most the %d training samples (%d samples, a quarter of them kept for testing)", nTrain, n))
 	}
-	x, y := dataset.NoisyCurve(rand.New(rand.NewPCG(v.Seed(), 1)), n, truth, -1, 1, v.Float("noise"))
+	x, y := dataset.NoisyCurve(rand.New(rand.NewPCG(v.Seed(), 1)), n, truth, -1, 1, noiseParam.Get(v))
 	m := &model{
-		k: k, maxDegree: v.Int("max_degree"),
+		k: k, maxDegree: maxDegreeParam.Get(v),
 		// x is drawn i.i.d., so the first nTrain samples are a random split.
 		trainX: x[:nTrain], trainY: y[:nTrain],
 		testX: x[nTrain:], testY: y[nTrain:],

@@ -143,9 +143,7 @@ func TestFrameContract(t *testing.T) {
 	for _, q := range []string{"max_degree=5", "folds=3&max_degree=4&n=25&seed=7", "folds=10&max_degree=3&n=60&noise=0.5", "folds=2&max_degree=5&n=8"} {
 		r := scenariotest.NewRun(t, sc, q)
 		train, test := readData(t, r)
-		k, _ := strconv.Atoi(r.Values.Text("folds"))
-		maxDeg, _ := strconv.Atoi(r.Values.Text("max_degree"))
-		n, _ := strconv.Atoi(r.Values.Text("n"))
+		k, maxDeg, n := foldsParam.Get(r.Values), maxDegreeParam.Get(r.Values), nParam.Get(r.Values)
 		if want := int(math.Round(float64(n) / 4)); len(test) != want || len(train) != n-want {
 			t.Fatalf("%q: %d train and %d test rows, want %d test", q, len(train), len(test), want)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml/dataset"
 	"github.com/mlplayground/playground/internal/ml/neural"
+	"github.com/mlplayground/playground/internal/ml/nn"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -34,6 +35,21 @@ const (
 //go:embed explanation.html
 var explanation string
 
+// The parameter table.
+var (
+	depthParam = lab.Int(lab.Param{Name: "depth", Label: "Hidden layers", Default: "10", Min: 2, Max: 12, Step: 1,
+		Help: "Number of hidden layers, each of the given width."})
+	unitsParam = lab.Int(lab.Param{Name: "units", Label: "Units per layer", Default: "12", Min: 4, Max: 16, Step: 1,
+		Help: "Width of every hidden layer."})
+	activationParam = lab.Enum(lab.Param{Name: "activation", Label: "Activation", Default: "sigmoid",
+		Help: "Hidden activation: sigmoid (derivative at most 1/4), tanh (at most 1) or ReLU (0 or 1). The output is always a sigmoid."},
+		lab.Option(nn.Sigmoid.Name, nn.Sigmoid), lab.Option(nn.Tanh.Name, nn.Tanh), lab.Option(nn.ReLU.Name, nn.ReLU))
+	batchnormParam = lab.Bool(lab.Param{Name: "batchnorm", Label: "Batch normalisation", Default: "false",
+		Help: "Normalise every hidden layer's pre-activations over the mini-batch, then scale by γ and shift by β."})
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate", Default: "0.1", Min: 0.001, Max: 1, Step: 0.001,
+		Help: "Step size of SGD with momentum 0.9, over mini-batches of 32 samples."})
+)
+
 // Scenario returns the vanishing-gradient scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
 	return &lab.Scenario{
@@ -43,19 +59,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "A deep, narrow network: the gradient norm of every layer, epoch after epoch, as a heatmap. Sigmoid layers starve the ones near the input; ReLU and batch norm keep them learning.",
 		MaxSteps: maxSteps,
 		Speed:    10,
-		Params: []lab.Param{
-			{Name: "depth", Label: "Hidden layers", Kind: lab.KindInt, Default: "10", Min: 2, Max: 12, Step: 1,
-				Help: "Number of hidden layers, each of the given width."},
-			{Name: "units", Label: "Units per layer", Kind: lab.KindInt, Default: "12", Min: 4, Max: 16, Step: 1,
-				Help: "Width of every hidden layer."},
-			{Name: "activation", Label: "Activation", Kind: lab.KindEnum, Default: "sigmoid", Options: []string{"sigmoid", "tanh", "relu"},
-				Help: "Hidden activation: sigmoid (derivative at most 1/4), tanh (at most 1) or ReLU (0 or 1). The output is always a sigmoid."},
-			{Name: "batchnorm", Label: "Batch normalisation", Kind: lab.KindBool, Default: "false",
-				Help: "Normalise every hidden layer's pre-activations over the mini-batch, then scale by γ and shift by β."},
-			{Name: "lr", Label: "Learning rate", Kind: lab.KindFloat, Default: "0.1", Min: 0.001, Max: 1, Step: 0.001,
-				Help: "Step size of SGD with momentum 0.9, over mini-batches of 32 samples."},
-			lab.SeedParam(),
-		},
+		Params:   lab.Params(depthParam, unitsParam, activationParam, batchnormParam, lrParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "heatmap", Title: "log₁₀ ‖∂L/∂Wₗ‖ per layer and epoch"},
 			{Name: "profile", Title: "Gradient norm per layer, this epoch"},
@@ -71,7 +75,7 @@ type model struct {
 	X      [][]float64
 	labels []int
 	net    *neural.DeepNet
-	act    string
+	act    nn.Activation
 	bn     bool
 	depth  int
 	norms  [][]float64 // per epoch, per layer (input layer first)
@@ -79,7 +83,7 @@ type model struct {
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	m := &model{act: v.String("activation"), bn: v.Bool("batchnorm"), depth: v.Int("depth")}
+	m := &model{act: activationParam.Get(v), bn: batchnormParam.Get(v), depth: depthParam.Get(v)}
 	// Two rings, the inner one class 1: a task no straight line solves, so
 	// the deep layers have work to do.
 	m.X, m.labels = dataset.Circles(rand.New(rand.NewPCG(v.Seed(), 1)), samples, noise, 0.5)
@@ -88,7 +92,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 		y[i] = float64(l)
 	}
 	net, err := neural.NewDeepNet(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, y, neural.DeepNetConfig{
-		Depth: m.depth, Units: v.Int("units"), Activation: m.act, BatchNorm: m.bn, LearningRate: v.Float("lr"), Batch: batch,
+		Depth: m.depth, Units: unitsParam.Get(v), Activation: m.act.Name, BatchNorm: m.bn, LearningRate: lrParam.Get(v), Batch: batch,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("vanishing: %w", err)
@@ -150,7 +154,7 @@ func (m *model) note(s state) string {
 		bn = " with batch norm"
 	}
 	text := fmt.Sprintf("%s, %d %s layers%s: ‖∂L/∂W‖ is %s at the input layer and %s at the output layer",
-		what, m.depth, m.act, bn, fmtNorm(g[0]), fmtNorm(g[len(g)-1]))
+		what, m.depth, m.act.Name, bn, fmtNorm(g[0]), fmtNorm(g[len(g)-1]))
 	switch r := s.Ratio; {
 	case r > 0 && r < 1e-2:
 		text += fmt.Sprintf(", %.1f orders of magnitude smaller: the first layers barely learn.", -math.Log10(r))

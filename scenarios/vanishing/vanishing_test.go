@@ -34,8 +34,8 @@ func TestFrameContract(t *testing.T) {
 		for range 3 {
 			f := scenariotest.Decode[frame](t, r, false)
 			g := f.State.GradNorms
-			if len(g) != vals.Int("depth")+1 || f.State.Epoch != f.Step {
-				t.Fatalf("%q step %d: %d norms for depth %d, epoch %d", q, f.Step, len(g), vals.Int("depth"), f.State.Epoch)
+			if len(g) != depthParam.Get(vals)+1 || f.State.Epoch != f.Step {
+				t.Fatalf("%q step %d: %d norms for depth %d, epoch %d", q, f.Step, len(g), depthParam.Get(vals), f.State.Epoch)
 			}
 			for l, n := range g {
 				if !(n > 0) {
