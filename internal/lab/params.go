@@ -289,6 +289,20 @@ func (v Values) Text(name string) string {
 	return v.raw[name]
 }
 
+// Chosen returns the words a list parameter holds, in Options order: for
+// controls drawn from the table (scenarios read values through handles).
+func (v Values) Chosen(name string) []string {
+	v.param(name, KindList)
+	return slices.Clone(v.lists[name])
+}
+
+// PointCount returns how many points a points parameter holds, for the
+// controls drawn from the table.
+func (v Values) PointCount(name string) int {
+	v.param(name, KindPoints)
+	return len(v.points[name])
+}
+
 // Params returns the table the values were checked against.
 func (v Values) Params() []Param { return v.params }
 

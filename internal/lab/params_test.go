@@ -252,8 +252,6 @@ func TestListFromRepeatedValues(t *testing.T) {
 // A table entry made without a handle has no typed reader: Validate
 // refuses it, so every value a scenario reads goes through a handle.
 func TestValidateRefusesUndeclaredParams(t *testing.T) {
-	requireHandles = true
-	defer func() { requireHandles = false }()
 	sc := *counter
 	sc.Params = append(Params(counterLast), Param{Name: "mode", Label: "Mode", Kind: KindEnum, Default: "a", Options: []string{"a", "b"}}, SeedParam())
 	err := sc.Validate()

@@ -105,9 +105,6 @@ func (m Metrics) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// requireHandles is off only while the scenarios move to handles.
-var requireHandles = false
-
 // Validate reports a programming error in a scenario definition.
 func (s *Scenario) Validate() error {
 	if s.Slug == "" || s.Title == "" || s.Chapter == "" || s.New == nil || s.MaxSteps < 1 || len(s.Panels) == 0 {
@@ -119,7 +116,7 @@ func (s *Scenario) Validate() error {
 			return fmt.Errorf("lab: scenario %q: parameter %q twice", s.Slug, p.Name)
 		}
 		seen[p.Name] = true
-		if requireHandles && !p.declared {
+		if !p.declared {
 			return fmt.Errorf("lab: scenario %q: parameter %q is not declared through a handle (lab.Int, lab.Enum, …)", s.Slug, p.Name)
 		}
 		if p.Name == "steps" || p.Name == "step" || p.Name == "panel" || p.Name == "plots" {

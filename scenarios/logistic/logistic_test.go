@@ -187,7 +187,7 @@ func TestFrameContract(t *testing.T) {
 				}
 			}
 			if f.Step == 1 {
-				checkFirstStep(t, c.query, first, f, data, r.Values.Float("lr"))
+				checkFirstStep(t, c.query, first, f, data, lrParam.Get(r.Values))
 			}
 		}
 	}
@@ -254,7 +254,7 @@ func TestConvergedIsOptimum(t *testing.T) {
 				X, y = append(X, x), append(y, data.y[i])
 			}
 		}
-		ref, err := linear.NewLogisticRegression(X, y, f.State.Classes, r.Values.Float("lambda"), 0.5)
+		ref, err := linear.NewLogisticRegression(X, y, f.State.Classes, lambdaParam.Get(r.Values), 0.5)
 		if err != nil {
 			t.Fatal(err)
 		}

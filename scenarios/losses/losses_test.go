@@ -78,8 +78,8 @@ func TestFrameContract(t *testing.T) {
 	for _, q := range []string{"", "outliers=0", "dataset=iris&outliers=0.2", "dataset=separable&n=100&points=-3:3:1,3:-3:0", "dataset=wine&outliers=0.05"} {
 		r := scenariotest.NewRun(t, sc, q)
 		data := readData(t, r)
-		share := r.Values.Float("outliers")
-		lr := r.Values.Float("lr")
+		share := outliersParam.Get(r.Values)
+		lr := lrParam.Get(r.Values)
 		nTrain := 0
 		for _, tr := range data.train {
 			if tr {

@@ -160,7 +160,7 @@ func SeedsDiffer(tb testing.TB, a, c *lab.Run) {
 	fa, _ := a.JSON(false)
 	fc, _ := c.JSON(false)
 	if string(fa) == string(fc) {
-		tb.Errorf("seeds %s and %s give the same run", a.Values.Text("seed"), c.Values.Text("seed"))
+		tb.Errorf("seeds %s and %s give the same run", lab.Seed.Text(a.Values), lab.Seed.Text(c.Values))
 	}
 }
 
