@@ -111,3 +111,13 @@ func padAxis(lo, hi float64) (float64, float64) {
 	}
 	return lo - boundsPad*span, hi + boundsPad*span
 }
+
+// Pairs zips two coordinate slices into points (x[i], y[i]), the form the
+// scatter and bounds helpers take.
+func Pairs(x, y []float64) [][]float64 {
+	pts := make([][]float64, len(x))
+	for i := range x {
+		pts[i] = []float64{x[i], y[i]}
+	}
+	return pts
+}

@@ -69,53 +69,6 @@ func readData(t testing.TB, r *lab.Run) dataset {
 	return d
 }
 
-// lsq fits monomial coefficients (lowest degree first) by the normal
-// equations XᵀXc = Xᵀy, solved by Gaussian elimination with partial
-// pivoting: independent of package ml's Legendre basis and SVD. Fine for
-// the low degrees it is used at (κ(XᵀX) below about 1e5 up to degree 5).
-func lsq(x, y []float64, degree int) []float64 {
-	m := degree + 1
-	a := make([][]float64, m)
-	for j := range a {
-		a[j] = make([]float64, m+1)
-	}
-	for i := range x {
-		pow := make([]float64, m)
-		pow[0] = 1
-		for j := 1; j < m; j++ {
-			pow[j] = pow[j-1] * x[i]
-		}
-		for j := range m {
-			for k := range m {
-				a[j][k] += pow[j] * pow[k]
-			}
-			a[j][m] += pow[j] * y[i]
-		}
-	}
-	for col := range m {
-		p := col
-		for r := col + 1; r < m; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
-				p = r
-			}
-		}
-		a[col], a[p] = a[p], a[col]
-		for r := range m {
-			if r != col {
-				f := a[r][col] / a[col][col]
-				for k := col; k <= m; k++ {
-					a[r][k] -= f * a[col][k]
-				}
-			}
-		}
-	}
-	c := make([]float64, m)
-	for j := range c {
-		c[j] = a[j][m] / a[j][j]
-	}
-	return c
-}
-
 func horner(c []float64, x float64) float64 {
 	var s float64
 	for i := len(c) - 1; i >= 0; i-- {
@@ -173,7 +126,7 @@ func TestFrameContract(t *testing.T) {
 				preds := make([][]float64, f.State.Trials)
 				mean := make([]float64, len(d.testX))
 				for tr := range preds {
-					c := lsq(d.trainX[tr], d.trainY[tr], deg)
+					c := scenariotest.PolyFit(d.trainX[tr], d.trainY[tr], deg)
 					for j, x := range d.testX {
 						p := horner(c, x)
 						preds[tr] = append(preds[tr], p)

@@ -71,51 +71,13 @@ func readData(t testing.TB, r *lab.Run) (train, test []sample) {
 	return train, test
 }
 
-// lsq fits monomial coefficients (lowest degree first) by the normal
-// equations XᵀXc = Xᵀy, Gaussian elimination with partial pivoting:
-// independent of package ml's Legendre basis and SVD, and accurate enough
-// at the degrees (≤ 5) and sample counts it is used at.
+// lsq fits the samples by scenariotest.PolyFit.
 func lsq(s []sample, degree int) []float64 {
-	m := degree + 1
-	a := make([][]float64, m)
-	for j := range a {
-		a[j] = make([]float64, m+1)
+	x, y := make([]float64, len(s)), make([]float64, len(s))
+	for i, p := range s {
+		x[i], y[i] = p.x, p.y
 	}
-	for _, p := range s {
-		pow := make([]float64, m)
-		pow[0] = 1
-		for j := 1; j < m; j++ {
-			pow[j] = pow[j-1] * p.x
-		}
-		for j := range m {
-			for k := range m {
-				a[j][k] += pow[j] * pow[k]
-			}
-			a[j][m] += pow[j] * p.y
-		}
-	}
-	for col := range m {
-		p := col
-		for r := col + 1; r < m; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
-				p = r
-			}
-		}
-		a[col], a[p] = a[p], a[col]
-		for r := range m {
-			if r != col {
-				f := a[r][col] / a[col][col]
-				for k := col; k <= m; k++ {
-					a[r][k] -= f * a[col][k]
-				}
-			}
-		}
-	}
-	c := make([]float64, m)
-	for j := range c {
-		c[j] = a[j][m] / a[j][j]
-	}
-	return c
+	return scenariotest.PolyFit(x, y, degree)
 }
 
 func mseOf(c []float64, s []sample) float64 {

@@ -244,14 +244,6 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	return nil, fmt.Errorf("linearregression: no panel %q", panel)
 }
 
-func pairs(x, y []float64) [][]float64 {
-	pts := make([][]float64, len(x))
-	for i := range x {
-		pts[i] = []float64{x[i], y[i]}
-	}
-	return pts
-}
-
 func (m *model) plotData() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	b := m.dataBox
@@ -262,9 +254,9 @@ func (m *model) plotData() *plot.Plot {
 		viz.AddFunction(p, line(m.closedForm), b.XMin, b.XMax, 2, viz.ClassColor(2), "normal equations", true)
 		viz.AddFunction(p, line(m.gd.Theta()), b.XMin, b.XMax, 2, viz.ClassColor(1), "gradient descent", false)
 	}
-	viz.AddScatter(p, pairs(m.x[:m.generated], m.y[:m.generated]), nil, viz.ScatterStyle{Radius: 3.5, Outline: true})
+	viz.AddScatter(p, viz.Pairs(m.x[:m.generated], m.y[:m.generated]), nil, viz.ScatterStyle{Radius: 3.5, Outline: true})
 	if m.generated < len(m.x) {
-		viz.AddScatter(p, pairs(m.x[m.generated:], m.y[m.generated:]), nil, viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
+		viz.AddScatter(p, viz.Pairs(m.x[m.generated:], m.y[m.generated:]), nil, viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
 	}
 	// Fixed axes: a diverging line leaves the frame instead of squashing the data.
 	viz.SetAxes(p, b)

@@ -263,14 +263,6 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	return nil, fmt.Errorf("overfitting: no panel %q", panel)
 }
 
-func pairs(x, y []float64) [][]float64 {
-	pts := make([][]float64, len(x))
-	for i := range x {
-		pts[i] = []float64{x[i], y[i]}
-	}
-	return pts
-}
-
 func (m *model) plotFit() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	viz.AddFunction(p, truth, -1, 1, 120, viz.Neutral, "truth sin(πx)", true)
@@ -278,10 +270,10 @@ func (m *model) plotFit() *plot.Plot {
 		viz.RegionColor(2), "closed-form fit", false)
 	viz.AddFunction(p, m.gd.Predict, -1, 1, 200, viz.ClassColor(2), fmt.Sprintf("gradient descent, degree %d", m.degree), false)
 	gen := len(m.trainX) - m.userPoints
-	viz.AddScatter(p, pairs(m.trainX[:gen], m.trainY[:gen]), nil, viz.ScatterStyle{Radius: 3.5, Outline: true})
-	viz.AddScatter(p, pairs(m.valX, m.valY), fill(len(m.valX), 1), viz.ScatterStyle{Shape: "triangle", Radius: 4, Outline: true})
+	viz.AddScatter(p, viz.Pairs(m.trainX[:gen], m.trainY[:gen]), nil, viz.ScatterStyle{Radius: 3.5, Outline: true})
+	viz.AddScatter(p, viz.Pairs(m.valX, m.valY), fill(len(m.valX), 1), viz.ScatterStyle{Shape: "triangle", Radius: 4, Outline: true})
 	if m.userPoints > 0 {
-		viz.AddScatter(p, pairs(m.trainX[gen:], m.trainY[gen:]), nil, viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
+		viz.AddScatter(p, viz.Pairs(m.trainX[gen:], m.trainY[gen:]), nil, viz.ScatterStyle{Shape: "square", Radius: 4, Outline: true})
 	}
 	// Fixed axes: a wild over-fit leaves the frame instead of squashing the data.
 	p.X.Min, p.X.Max = -1.05, 1.05

@@ -10,6 +10,7 @@ package scenariotest
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
@@ -229,4 +230,52 @@ func FrameWithin(tb testing.TB, r *lab.Run, limit int, what string) int {
 		tb.Errorf("%s: frame at step %d is %d bytes, budget %d", what, r.StepNumber(), len(b), limit)
 	}
 	return len(b)
+}
+
+// PolyFit fits monomial coefficients (lowest degree first) to the points
+// (x[i], y[i]) by the normal equations XᵀXc = Xᵀy, solved by Gaussian
+// elimination with partial pivoting: a reference independent of package
+// linear's Legendre basis and SVD. Fine at the low degrees the tests use
+// (κ(XᵀX) below about 1e5 up to degree 5).
+func PolyFit(x, y []float64, degree int) []float64 {
+	m := degree + 1
+	a := make([][]float64, m)
+	for j := range a {
+		a[j] = make([]float64, m+1)
+	}
+	for i := range x {
+		pow := make([]float64, m)
+		pow[0] = 1
+		for j := 1; j < m; j++ {
+			pow[j] = pow[j-1] * x[i]
+		}
+		for j := range m {
+			for k := range m {
+				a[j][k] += pow[j] * pow[k]
+			}
+			a[j][m] += pow[j] * y[i]
+		}
+	}
+	for col := range m {
+		p := col
+		for r := col + 1; r < m; r++ {
+			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
+				p = r
+			}
+		}
+		a[col], a[p] = a[p], a[col]
+		for r := range m {
+			if r != col {
+				f := a[r][col] / a[col][col]
+				for k := col; k <= m; k++ {
+					a[r][k] -= f * a[col][k]
+				}
+			}
+		}
+	}
+	c := make([]float64, m)
+	for j := range c {
+		c[j] = a[j][m] / a[j][j]
+	}
+	return c
 }
