@@ -1,6 +1,7 @@
 package textfmt
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"testing"
@@ -75,5 +76,17 @@ func TestExamples(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
+	}
+}
+
+func TestPointRows(t *testing.T) {
+	X := [][]float64{{0.5, -1}, {2, 1e-7}}
+	got := PointRows(X, []int{1, -1})
+	want := [][]string{{"x1", "x2", "label"}, {"0.5", "-1", "1"}, {"2", "1e-07", ""}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("labelled: %q, want %q", got, want)
+	}
+	if got := PointRows(X, nil); fmt.Sprint(got) != fmt.Sprint([][]string{{"x1", "x2"}, {"0.5", "-1"}, {"2", "1e-07"}}) {
+		t.Errorf("unlabelled: %q", got)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 
 	"github.com/a-h/templ"
 	"gonum.org/v1/plot"
@@ -475,22 +474,4 @@ func (g rimmed) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	c.Stroke(path)
 }
 
-func (m *model) Data() [][]string {
-	header := []string{"x1", "x2"}
-	if m.labels != nil {
-		header = append(header, "label")
-	}
-	rows := [][]string{header}
-	for i, x := range m.X {
-		row := []string{textfmt.Num(x[0]), textfmt.Num(x[1])}
-		if m.labels != nil {
-			l := ""
-			if m.labels[i] >= 0 {
-				l = strconv.Itoa(m.labels[i])
-			}
-			row = append(row, l)
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
+func (m *model) Data() [][]string { return textfmt.PointRows(m.X, m.labels) }

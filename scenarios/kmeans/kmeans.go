@@ -17,6 +17,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml/cluster"
 	mldataset "github.com/mlplayground/playground/internal/ml/dataset"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -126,7 +127,7 @@ type model struct {
 	inertia   []float64       // per step
 	trails    [][][]float64
 	elbow     []float64
-	bounds    [4]float64 // xmin, xmax, ymin, ymax of the plots
+	bounds    viz.Box    // of the plots
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -140,7 +141,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 			m.labels = append(m.labels, -1)
 		}
 	}
-	m.bounds = plotBounds(m.X)
+	m.bounds = viz.PaddedBounds(m.X)
 	if len(m.X) < m.k {
 		return m, nil // waits for more points; the note says so
 	}
@@ -149,28 +150,6 @@ func newModel(v lab.Values) (lab.Model, error) {
 	m.elbow = cluster.Elbow(rand.New(rand.NewPCG(v.Seed(), 2)), m.X, maxK)
 	m.record()
 	return m, nil
-}
-
-// plotBounds pads the data's bounding box so points never touch the frame.
-func plotBounds(X [][]float64) [4]float64 {
-	if len(X) == 0 {
-		return [4]float64{-3, 3, -3, 3}
-	}
-	b := [4]float64{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
-	for _, x := range X {
-		b[0], b[1] = min(b[0], x[0]), max(b[1], x[0])
-		b[2], b[3] = min(b[2], x[1]), max(b[3], x[1])
-	}
-	for i := 0; i < 4; i += 2 {
-		span := b[i+1] - b[i]
-		if span < 1 {
-			c := (b[i] + b[i+1]) / 2
-			b[i], b[i+1], span = c-0.5, c+0.5, 1
-		}
-		b[i] -= 0.08 * span
-		b[i+1] += 0.08 * span
-	}
-	return b
 }
 
 // record appends the current step to the inertia curve and the trails.
@@ -283,7 +262,7 @@ func (m *model) plotClusters() *plot.Plot {
 	b := m.bounds
 	if m.km != nil {
 		centroids := m.km.Centroids()
-		viz.AddRegionMap(p, viz.Box{XMin: b[0], XMax: b[1], YMin: b[2], YMax: b[3]}, regionRes, func(x, y float64) color.Color {
+		viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
 			best, bestD := 0, math.Inf(1)
 			for j, c := range centroids {
 				if d := (x-c[0])*(x-c[0]) + (y-c[1])*(y-c[1]); d < bestD {
@@ -293,7 +272,7 @@ func (m *model) plotClusters() *plot.Plot {
 			return viz.RegionColor(best)
 		})
 	} else {
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = b[0], b[1], b[2], b[3]
+		viz.SetAxes(p, b)
 	}
 	var assign []int
 	if m.km != nil {
@@ -330,13 +309,7 @@ func (m *model) plotInertia() *plot.Plot {
 	if len(m.inertia) == 0 {
 		return p
 	}
-	xs := make([]float64, len(m.inertia))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	dx, dy := viz.Decimate(xs, m.inertia, 240)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
-	viz.AddScatter(p, [][]float64{{xs[len(xs)-1], m.inertia[len(xs)-1]}}, nil, viz.ScatterStyle{Radius: 4})
+	viz.AddHistory(p, 240, viz.Curve{Values: m.inertia, Color: viz.ClassColor(0), Dot: 4})
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
 	p.Y.Min = 0
@@ -362,24 +335,4 @@ func (m *model) plotElbow() *plot.Plot {
 	return p
 }
 
-func (m *model) Data() [][]string {
-	header := []string{"x1", "x2"}
-	if m.labels != nil {
-		header = append(header, "label")
-	}
-	rows := [][]string{header}
-	for i, x := range m.X {
-		row := []string{fmtF(x[0]), fmtF(x[1])}
-		if m.labels != nil {
-			l := ""
-			if m.labels[i] >= 0 {
-				l = strconv.Itoa(m.labels[i])
-			}
-			row = append(row, l)
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+func (m *model) Data() [][]string { return textfmt.PointRows(m.X, m.labels) }
