@@ -174,7 +174,7 @@ func (m *model) Snapshot() lab.Snapshot {
 	}
 }
 
-func f3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+func f3(v float64) string { return textfmt.Fixed(v, 3) }
 
 func list(p []float64) string {
 	s := make([]string, len(p))

@@ -23,6 +23,7 @@ import (
 	"github.com/mlplayground/playground/internal/ml/dataset"
 	"github.com/mlplayground/playground/internal/ml/eval"
 	"github.com/mlplayground/playground/internal/ml/linear"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -420,12 +421,10 @@ func (degreeTicks) Ticks(lo, hi float64) []plot.Tick {
 func (m *model) Data() [][]string {
 	rows := [][]string{{"x", "y", "split", "fold"}}
 	for i := range m.trainX {
-		rows = append(rows, []string{fmtF(m.trainX[i]), fmtF(m.trainY[i]), "train", strconv.Itoa(m.folds[i])})
+		rows = append(rows, []string{textfmt.Num(m.trainX[i]), textfmt.Num(m.trainY[i]), "train", strconv.Itoa(m.folds[i])})
 	}
 	for i := range m.testX {
-		rows = append(rows, []string{fmtF(m.testX[i]), fmtF(m.testY[i]), "test", ""})
+		rows = append(rows, []string{textfmt.Num(m.testX[i]), textfmt.Num(m.testY[i]), "test", ""})
 	}
 	return rows
 }
-
-func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

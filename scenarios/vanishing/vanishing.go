@@ -276,16 +276,9 @@ func (m *model) plotProfile() *plot.Plot {
 
 func (m *model) plotLoss() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "binary cross-entropy (full batch)")
-	xs := make([]float64, len(m.loss))
-	for i := range xs {
-		xs[i] = float64(i)
-	}
-	dx, dy := viz.Decimate(xs, m.loss, curvePoints)
-	viz.AddLine(p, dx, dy, viz.ClassColor(0), "", false)
-	last := len(xs) - 1
-	viz.AddScatter(p, [][]float64{{xs[last], m.loss[last]}}, nil, viz.ScatterStyle{Radius: 3.5})
+	viz.AddHistory(p, curvePoints, viz.Curve{Values: m.loss, Color: viz.ClassColor(0), Dot: 3.5})
 	viz.AddHLine(p, math.Ln2, "chance: ln 2", viz.Neutral)
-	p.X.Min, p.X.Max = 0, max(float64(len(xs)-1), 20)
+	p.X.Min, p.X.Max = 0, max(float64(len(m.loss)-1), 20)
 	p.Y.Min = 0
 	top := 0.0
 	for _, v := range m.loss {
