@@ -127,7 +127,7 @@ type model struct {
 	inertia   []float64       // per step
 	trails    [][][]float64
 	elbow     []float64
-	bounds    viz.Box    // of the plots
+	bounds    viz.Box // of the plots
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
