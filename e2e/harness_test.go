@@ -46,29 +46,58 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
-	srv, err := lab.NewServer(lab.Config{
+	url, stop, err := startServer(nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	baseURL = url
+	defer stop()
+	defer shared.stop()
+	return m.Run()
+}
+
+// startServer starts the real server in-process on 127.0.0.1, port 0,
+// with the tests' configuration, changed by configure if it is not nil.
+// It returns the server's address and a function that shuts it down.
+func startServer(configure func(*lab.Config)) (url string, stop func(), err error) {
+	cfg := lab.Config{
 		Scenarios: scenarios.All(),
 		Pages:     templates.Pages{},
 		Static:    static.FS,
 		MaxRuns:   16,
 		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e: lab.NewServer:", err)
-		return 1
 	}
-	ts := httptest.NewServer(srv.Handler()) // listens on 127.0.0.1, port 0
-	baseURL = ts.URL
-	defer func() {
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := lab.NewServer(cfg)
+	if err != nil {
+		return "", nil, fmt.Errorf("lab.NewServer: %w", err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	stop = func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(ctx); err != nil {
 			fmt.Fprintln(os.Stderr, "e2e: server shutdown:", err)
 		}
 		ts.Close()
-	}()
-	defer shared.stop()
-	return m.Run()
+	}
+	return ts.URL, stop, nil
+}
+
+// newServer starts a server of the test's own, configured by configure,
+// and shuts it down when the test ends. Open it before the tabs that use
+// it, so they close first.
+func newServer(t *testing.T, configure func(*lab.Config)) string {
+	t.Helper()
+	url, stop, err := startServer(configure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return url
 }
 
 // shared is the one browser all tests use; each test opens its own tabs.
