@@ -368,6 +368,75 @@ func TestWebsocketSameURLSameFrames(t *testing.T) {
 	}
 }
 
+// TestWebsocketOpensAtStep: step=N opens the run at step N, in the state
+// that stepping a run of the same query N times reaches; past the run's end
+// it opens at the end. The canonical query leaves step out.
+func TestWebsocketOpensAtStep(t *testing.T) {
+	_, ts := newTestServer(t, 4)
+	stepped, _, err := dial(t, ts, "/ws/counter?last=10&seed=9", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stepped.until("status")
+	for range 4 {
+		stepped.send(`{"type":"step"}`)
+	}
+	want := stepped.until("frame")
+	for want.Step < 4 {
+		want = stepped.until("frame")
+	}
+
+	cases := []struct {
+		query   string
+		step    int
+		done    bool
+		sameAs4 bool
+	}{
+		{query: "last=10&seed=9&step=4", step: 4, sameAs4: true},
+		{query: "step=0&last=10&seed=9", step: 0},
+		{query: "last=10&seed=9&step=50", step: 10, done: true}, // 50 is MaxSteps
+	}
+	for _, tc := range cases {
+		c, _, err := dial(t, ts, "/ws/counter?"+tc.query, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := c.read(); m.Type != "run" || m.Query != "last=10&seed=9" {
+			t.Errorf("%s: first message %+v, want run with the canonical query last=10&seed=9", tc.query, m)
+		}
+		m := c.read()
+		if m.Type != "frame" || m.Step != tc.step || m.Done != tc.done {
+			t.Fatalf("%s: second message %+v, want a frame at step %d, done %v", tc.query, m, tc.step, tc.done)
+		}
+		if tc.sameAs4 && (string(m.State) != string(want.State) || m.Plots["line"] != want.Plots["line"]) {
+			t.Errorf("%s: the frame differs from a run of the same query stepped 4 times:\n got state %s\nwant state %s", tc.query, m.State, want.State)
+		}
+		if m := c.read(); m.Type != "status" || m.Running {
+			t.Errorf("%s: third message %+v, want a paused status", tc.query, m)
+		}
+		if !tc.done {
+			c.send(`{"type":"step"}`)
+			if m := c.until("frame"); m.Step != tc.step+1 {
+				t.Errorf("%s: a step went to step %d, want %d", tc.query, m.Step, tc.step+1)
+			}
+		}
+		c.conn.Close()
+	}
+
+	for _, query := range []string{"step=51", "step=-1", "step=2&step=3"} {
+		c, _, err := dial(t, ts, "/ws/counter?"+query, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := c.read(); m.Type != "error" || m.Param != "step" || !strings.Contains(m.Message, `"step"`) {
+			t.Errorf("%s: %+v, want an error naming step", query, m)
+		}
+		if _, _, err := c.conn.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+			t.Errorf("%s: close %v, want 1008", query, err)
+		}
+	}
+}
+
 func TestWebsocketRefusals(t *testing.T) {
 	_, ts := newTestServer(t, 1)
 	// Cross-origin upgrades are refused before any run starts.

@@ -184,6 +184,7 @@ func (o *outbox) take() (msgs [][]byte, hadFrame, closing bool) {
 type session struct {
 	conn  *websocket.Conn
 	run   *Run
+	start int // the step the run opens at
 	out   *outbox
 	cmds  chan clientMessage
 	ready chan struct{} // the writer took a frame; the trainer may render again
@@ -204,10 +205,11 @@ func (s *Server) sessionConfig(slug string) sessionConfig {
 		coalesced: m.coalesced.WithLabelValues(slug), released: m.released.WithLabelValues(slug)}
 }
 
-func newSession(conn *websocket.Conn, run *Run, log *slog.Logger, cfg sessionConfig) *session {
+func newSession(conn *websocket.Conn, run *Run, start int, log *slog.Logger, cfg sessionConfig) *session {
 	return &session{
 		conn:          conn,
 		run:           run,
+		start:         start,
 		out:           newOutbox(cfg.coalesced),
 		cmds:          make(chan clientMessage, 16),
 		ready:         make(chan struct{}, 1),
@@ -305,7 +307,8 @@ func (t *trainer) train(ctx context.Context) {
 		t.idle = time.NewTimer(t.s.idle)
 		defer t.idle.Stop()
 	}
-	err := t.hello()
+	err := t.hello(ctx)
+	t.stillThere() // reaching the start step may have taken a while
 	for err == nil {
 		select {
 		case <-ctx.Done():
@@ -360,11 +363,15 @@ func (t *trainer) release() {
 	t.s.out.close()
 }
 
-// hello opens the session: the run's canonical query, frame 0, a status.
-func (t *trainer) hello() error {
+// hello opens the session: the run's canonical query, the frame of its
+// start step (0, or where the end of the run comes first), a status.
+func (t *trainer) hello(ctx context.Context) error {
 	sc := t.s.run.Scenario
 	if !t.s.out.control(runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps}) {
 		return errBehind
+	}
+	if err := t.s.run.AdvanceContext(ctx, t.s.start); err != nil {
+		return err
 	}
 	if err := t.sendFrame(); err != nil {
 		return err
