@@ -5,11 +5,6 @@
 // A click this close to an added point (in SVG units) removes it.
 const HIT_RADIUS = 7;
 
-// Resuming a released run plays at top speed until this many steps short
-// of its step (a quarter of a second at 240 steps/s, so the pause lands
-// in time), then steps one at a time.
-const RESUME_MARGIN = 60;
-
 const $ = (id) => document.getElementById(id);
 
 function typeset(root) {
@@ -49,7 +44,8 @@ class Client {
     this.done = false;
     this.ws = null;
     this.pending = null;
-    this.resuming = null; // {step, phase} while a released run is replayed
+    this.resumeAt = null; // the step of the run the server released, while the page offers it
+    this.afterOpen = null; // 'play' or 'step', sent once a resumed run is open
     this.bind();
     typeset(document);
     this.connect();
@@ -86,13 +82,15 @@ class Client {
     document.addEventListener('keydown', (ev) => this.key(ev));
   }
 
-  // connect starts a run for the current query. The run on screen keeps
-  // going until the server accepts the new one (its "run" message), so a
-  // refused parameter or a busy server leaves the page as it was.
-  connect() {
+  // connect starts a run for the current query, at step start if given.
+  // The run on screen keeps going until the server accepts the new one
+  // (its "run" message), so a refused parameter or a busy server leaves
+  // the page as it was.
+  connect(start) {
     if (this.pending) { this.pending.onclose = null; this.pending.close(); }
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const sock = new WebSocket(`${proto}//${location.host}/ws/${this.slug}${this.query ? '?' + this.query : ''}`);
+    const query = [this.query, start > 0 ? `step=${start}` : ''].filter(Boolean).join('&');
+    const sock = new WebSocket(`${proto}//${location.host}/ws/${this.slug}${query ? '?' + query : ''}`);
     this.pending = sock;
     if (!this.ws) this.setConn('Connecting…', false);
     sock.onmessage = (ev) => {
@@ -106,12 +104,16 @@ class Client {
           this.lastError = msg.message || 'the server refused the run';
           this.showFormError(this.lastError, msg.param);
           if (!this.ws) this.setConn(this.lastError, true);
+          this.stillReleased();
           return;
         }
         if (this.ws) { this.ws.onclose = null; this.ws.close(); }
         this.ws = sock;
+        this.resumeAt = null;
         this.setConn('', false);
         if (this.config.speeds[$('speed').value] !== this.config.speed) this.sendSpeed();
+        if (this.afterOpen) this.send(this.afterOpen); // the server answers it after the first frame
+        this.afterOpen = null;
       }
       if (this.ws === sock) this.handle(msg);
     };
@@ -120,6 +122,7 @@ class Client {
         this.pending = null;
         this.query = this.root.dataset.query;
         this.setConn(`Could not start a run${ev.reason ? ': ' + ev.reason : ''}.`, true);
+        this.stillReleased();
         return;
       }
       if (this.ws !== sock) return;
@@ -129,9 +132,14 @@ class Client {
     };
   }
 
+  // send sends a command to the run. Play or Step without one starts a
+  // run: the released one again at its step, if there is one.
   send(type, extra) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
-      if ((type === 'step' || type === 'play') && !this.pending) this.connect();
+      if ((type === 'step' || type === 'play') && !this.pending) {
+        if (this.resumeAt !== null) this.resume(type);
+        else this.connect();
+      }
       return;
     }
     this.ws.send(JSON.stringify({ type, ...extra }));
@@ -159,11 +167,9 @@ class Client {
         break;
       case 'frame':
         this.frame(msg);
-        if (this.resuming) this.resumeFrame(msg);
         break;
       case 'status':
         this.setRunning(msg.running);
-        if (this.resuming) this.resumeStatus(msg);
         break;
       case 'released':
         this.released(msg);
@@ -176,55 +182,39 @@ class Client {
     }
   }
 
-  // released offers to start a run the server let go of (paused too
+  // released offers to open the run the server let go of (paused too
   // long) again at the step it had reached.
   released(msg) {
+    this.resumeAt = msg.step;
     this.lastError = msg.message;
-    this.setConn(msg.message + ' ', true);
+    this.offerResume(msg.message);
+  }
+
+  offerResume(text) {
+    this.setConn(text + ' ', true);
     const btn = document.createElement('button');
     btn.type = 'button';
     btn.dataset.testid = 'resume';
-    btn.textContent = `Resume at step ${msg.step}`;
-    btn.addEventListener('click', () => this.resume(msg.step));
+    btn.textContent = `Resume at step ${this.resumeAt}`;
+    btn.addEventListener('click', () => this.resume());
     $('conn').append(btn);
   }
 
-  // resume opens the same run again and replays it to step: the same
-  // query gives the same frames, so it lands on the state it left.
-  resume(step) {
-    this.resuming = { step, phase: 'start' };
+  // stillReleased offers the released run again after an attempt to
+  // resume it was refused (a busy server, say).
+  stillReleased() {
+    this.afterOpen = null;
+    if (this.resumeAt !== null && !this.ws) this.offerResume($('conn').textContent);
+  }
+
+  // resume opens the released run again at its step: the server replays
+  // the same query there, so it lands on the state it left. then, 'play'
+  // or 'step', is sent once the run is open.
+  resume(then) {
+    this.afterOpen = then || null;
     this.lastError = '';
-    this.setConn(`Resuming: replaying to step ${step}…`, false);
-    this.connect();
-  }
-
-  resumeFrame(f) {
-    const r = this.resuming;
-    const left = r.step - f.step;
-    if (r.phase === 'start' && left > RESUME_MARGIN) {
-      r.phase = 'fast';
-      this.send('speed', { value: this.config.speeds[this.config.speeds.length - 1] });
-      this.send('play');
-    } else if (r.phase === 'fast' && (left <= RESUME_MARGIN || f.done)) {
-      r.phase = 'pausing'; // frames already on their way are let pass
-      this.send('pause');
-    } else if (r.phase === 'start' || r.phase === 'step') {
-      r.phase = 'step';
-      if (left > 0 && !f.done) {
-        this.send('step');
-      } else {
-        this.resuming = null;
-        this.setConn('', false);
-      }
-    }
-  }
-
-  resumeStatus(msg) {
-    const r = this.resuming;
-    if (r.phase !== 'pausing' || msg.running) return;
-    r.phase = 'step';
-    this.sendSpeed();
-    this.resumeFrame({ step: this.step, done: this.done });
+    this.setConn(`Resuming at step ${this.resumeAt}…`, false);
+    this.connect(this.resumeAt);
   }
 
   frame(f) {
