@@ -436,15 +436,15 @@ func sortedKeys(m map[string]float64) []string {
 // errors are said over the socket, since a browser hides a refused
 // handshake's body.
 func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
-	req, err := s.parseRequest(r, chi.URLParam(r, "slug"), "step")
+	req, err := s.parseRequest(r, chi.URLParam(r, "slug"), "at")
 	var he *httpError
 	if errors.As(err, &he) && he.status == http.StatusNotFound {
 		return err
 	}
-	// step=N opens the run at step N: the page resumes a released run so.
+	// at=N opens the run at step N: the page resumes a released run so.
 	var start int
 	if err == nil {
-		start, err = intExtra(req.extra, "step", 0, req.sc.MaxSteps, 0)
+		start, err = intExtra(req.extra, "at", 0, req.sc.MaxSteps, 0)
 	}
 	if !hostAllowed(s.hosts, r.Host) {
 		s.logFor(r).Warn("websocket refused: host not allowed", "host", r.Host, "origin", r.Header.Get("Origin"))

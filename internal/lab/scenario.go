@@ -119,7 +119,7 @@ func (s *Scenario) Validate() error {
 		if !p.declared {
 			return fmt.Errorf("lab: scenario %q: parameter %q is not declared through a handle (lab.Int, lab.Enum, …)", s.Slug, p.Name)
 		}
-		if p.Name == "steps" || p.Name == "step" || p.Name == "panel" || p.Name == "plots" {
+		if p.Name == "steps" || p.Name == "step" || p.Name == "at" || p.Name == "panel" || p.Name == "plots" {
 			return fmt.Errorf("lab: scenario %q: parameter name %q is reserved", s.Slug, p.Name)
 		}
 		v := newValues(nil)

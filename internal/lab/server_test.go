@@ -368,7 +368,7 @@ func TestWebsocketSameURLSameFrames(t *testing.T) {
 	}
 }
 
-// TestWebsocketOpensAtStep: step=N opens the run at step N, in the state
+// TestWebsocketOpensAtStep: at=N opens the run at step N, in the state
 // that stepping a run of the same query N times reaches; past the run's end
 // it opens at the end. The canonical query leaves step out.
 func TestWebsocketOpensAtStep(t *testing.T) {
@@ -392,9 +392,9 @@ func TestWebsocketOpensAtStep(t *testing.T) {
 		done    bool
 		sameAs4 bool
 	}{
-		{query: "last=10&seed=9&step=4", step: 4, sameAs4: true},
-		{query: "step=0&last=10&seed=9", step: 0},
-		{query: "last=10&seed=9&step=50", step: 10, done: true}, // 50 is MaxSteps
+		{query: "last=10&seed=9&at=4", step: 4, sameAs4: true},
+		{query: "at=0&last=10&seed=9", step: 0},
+		{query: "last=10&seed=9&at=50", step: 10, done: true}, // 50 is MaxSteps
 	}
 	for _, tc := range cases {
 		c, _, err := dial(t, ts, "/ws/counter?"+tc.query, nil)
@@ -423,12 +423,12 @@ func TestWebsocketOpensAtStep(t *testing.T) {
 		c.conn.Close()
 	}
 
-	for _, query := range []string{"step=51", "step=-1", "step=2&step=3"} {
+	for _, query := range []string{"at=51", "at=-1", "at=2&at=3"} {
 		c, _, err := dial(t, ts, "/ws/counter?"+query, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m := c.read(); m.Type != "error" || m.Param != "step" || !strings.Contains(m.Message, `"step"`) {
+		if m := c.read(); m.Type != "error" || m.Param != "at" || !strings.Contains(m.Message, `"at"`) {
 			t.Errorf("%s: %+v, want an error naming step", query, m)
 		}
 		if _, _, err := c.conn.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {

@@ -89,7 +89,7 @@ class Client {
   connect(start) {
     if (this.pending) { this.pending.onclose = null; this.pending.close(); }
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = [this.query, start > 0 ? `step=${start}` : ''].filter(Boolean).join('&');
+    const query = [this.query, start > 0 ? `at=${start}` : ''].filter(Boolean).join('&');
     const sock = new WebSocket(`${proto}//${location.host}/ws/${this.slug}${query ? '?' + query : ''}`);
     this.pending = sock;
     if (!this.ws) this.setConn('Connecting…', false);
