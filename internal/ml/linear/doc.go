@@ -43,7 +43,8 @@
 //   - LogisticRegression: full-batch gradient descent. Done (Diverged) once
 //     the loss is not finite or has grown 10⁶-fold, as it does when ηλ > 2.
 //   - MarginClassifier: full-batch (sub)gradient descent on a margin loss.
-//     Done (Diverged) once the objective overflows.
+//     Done (Diverged) once the objective is not finite or has grown
+//     10⁶-fold.
 //   - Perceptron: one sample per Step, in a fixed cyclic order. Done
 //     (Converged) after an epoch without a mistake.
 //
