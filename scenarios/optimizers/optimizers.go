@@ -357,7 +357,7 @@ func (m *model) raceNote() string {
 	var gone []string
 	in = slices.DeleteFunc(in, func(r *racer) bool {
 		if r.left > 0 {
-			gone = append(gone, fmt.Sprintf("%s (η = %g, from step %d)", r.name, r.rate, r.left))
+			gone = append(gone, fmt.Sprintf("%s (η = %s, from step %d)", r.name, sci(r.rate), r.left))
 		}
 		return r.left > 0
 	})
