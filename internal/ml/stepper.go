@@ -22,7 +22,8 @@ package ml
 //   - a stepper whose step can fail (an M-step whose covariance is not
 //     positive definite) keeps the error, is Done, and returns it from Err;
 //   - a trainer that stops when it blows up (RegressionGD,
-//     MarginClassifier) reports Diverged, and Done with it;
+//     LogisticRegression, MarginClassifier) reports Diverged, and Done
+//     with it;
 //   - the neural-network trainers keep training whatever their weights;
 //     Finite reports when a learning rate too large has sent a weight to
 //     ±Inf or NaN, and the caller stops.

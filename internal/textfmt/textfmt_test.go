@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +89,74 @@ func TestPointRows(t *testing.T) {
 	}
 	if got := PointRows(X, nil); fmt.Sprint(got) != fmt.Sprint([][]string{{"x1", "x2"}, {"0.5", "-1"}, {"2", "1e-07"}}) {
 		t.Errorf("unlabelled: %q", got)
+	}
+}
+
+func TestReadable(t *testing.T) {
+	tests := []struct {
+		v      float64
+		digits int
+		want   string
+	}{
+		{0, 3, "0"},
+		{math.Copysign(0, -1), 3, "0"},
+		{0.5, 3, "0.5"},
+		{1.0 / 3, 3, "0.333"},
+		{-2.0 / 3, 4, "-0.6667"},
+		{0.00012345, 3, "0.000123"},
+		{48.25, 3, "48.2"},   // 48.25 is 48.2499… in binary
+		{9999.6, 4, "10000"}, // Sig rounds it to "1e+04"
+		{123456.7, 3, "123457"},
+		{999999.4, 3, "999999"},
+		{1e6, 3, "10⁶"},
+		{1.23456e7, 3, "1.23 × 10⁷"},
+		{-1.23456e7, 3, "-1.23 × 10⁷"},
+		{2.767e5, 4, "276700"},
+		{1.453e7, 4, "1.453 × 10⁷"},
+		{1.5e153, 2, "1.5 × 10¹⁵³"},
+		{math.MaxFloat64, 3, "1.8 × 10³⁰⁸"},
+		{-1e20, 3, "-10²⁰"},
+		{3.4e-8, 2, "3.4 × 10⁻⁸"},
+		{math.SmallestNonzeroFloat64, 2, "4.9 × 10⁻³²⁴"},
+		{math.NaN(), 3, "not a number (diverged)"},
+		{math.Inf(1), 3, "infinite (diverged)"},
+		{math.Inf(-1), 3, "minus infinite (diverged)"},
+	}
+	for _, tt := range tests {
+		if got := Readable(tt.v, tt.digits); got != tt.want {
+			t.Errorf("Readable(%v, %d) = %q, want %q", tt.v, tt.digits, got, tt.want)
+		}
+	}
+}
+
+// TestReadableNeverSpellsMachineNumbers runs Readable over every power of
+// two a float64 holds, and their neighbours: no exponent in e-notation, no
+// NaN or Inf, and no more digits in a row than the 7 of 1000000 (the
+// largest plain number, 999999.5 rounded) or the digits asked for after
+// "0.000".
+func TestReadableNeverSpellsMachineNumbers(t *testing.T) {
+	vals := []float64{math.NaN(), math.Inf(1), math.Inf(-1)}
+	for e := -1074; e <= 1023; e++ {
+		v := math.Ldexp(1, e)
+		vals = append(vals, v, -v, math.Nextafter(v, 0), 3*v)
+	}
+	for _, v := range vals {
+		for digits := 1; digits <= 6; digits++ {
+			got := Readable(v, digits)
+			run := 0
+			for _, c := range got {
+				if c >= '0' && c <= '9' {
+					run++
+				} else {
+					run = 0
+				}
+				if run > max(7, digits+4) {
+					t.Fatalf("Readable(%v, %d) = %q: %d digits in a row", v, digits, got, run)
+				}
+			}
+			if strings.ContainsAny(got, "eE") && !strings.Contains(got, "diverged") || strings.Contains(got, "NaN") || strings.Contains(got, "Inf") {
+				t.Fatalf("Readable(%v, %d) = %q", v, digits, got)
+			}
+		}
 	}
 }

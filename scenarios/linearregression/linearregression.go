@@ -213,7 +213,7 @@ func (m *model) note() string {
 	switch {
 	case gd.Diverged():
 		return fmt.Sprintf("Diverged after %d epochs: the learning rate η = %s is above 2/L = %s, so each step overshoots the minimum and lands further away on the other side of the valley; the MSE grew to %s. Lower η below %s.",
-			gd.Epoch(), g3(m.lr), f3(limit), g3(gd.MSE()), f3(limit))
+			gd.Epoch(), g3(m.lr), f3(limit), textfmt.Readable(gd.MSE(), 4), f3(limit))
 	case gd.Epoch() == 0:
 		s := fmt.Sprintf("θ starts at (0, 0) with MSE %s. The normal equations give θ* = %s (MSE %s) in one solve; gradient descent walks there with η = %s",
 			f3(gd.MSE()), pair(m.closedForm), f3(m.minMSE), g3(m.lr))
@@ -226,7 +226,7 @@ func (m *model) note() string {
 			gd.Epoch(), pair(gd.Theta()), f3(gd.MSE()))
 	case tooBig:
 		return fmt.Sprintf("Epoch %d: the learning rate η = %s is above 2/L = %s: each step overshoots the minimum by more than it corrects, and the MSE is now %s.",
-			gd.Epoch(), g3(m.lr), f3(limit), g3(gd.MSE()))
+			gd.Epoch(), g3(m.lr), f3(limit), textfmt.Readable(gd.MSE(), 4))
 	}
 	return fmt.Sprintf("Epoch %d: θ = %s, MSE %s (minimum %s), gradient norm %s.",
 		gd.Epoch(), pair(gd.Theta()), f3(gd.MSE()), f3(m.minMSE), g3(gd.GradientNorm()))

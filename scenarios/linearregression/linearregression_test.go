@@ -168,6 +168,9 @@ func TestDivergence(t *testing.T) {
 		if !strings.HasPrefix(f.Note, "Diverged") || !strings.Contains(f.Note, "above 2/L = "+strconv.FormatFloat(limit, 'f', 3, 64)) {
 			t.Errorf("lr=%s: note %q", lr, f.Note)
 		}
+		// At lr = 0.6 (2/L ≈ 0.485) the MSE grows about (ηL − 1)² ≈ 2.2-fold
+		// an epoch, past 10⁶ times its start in about 18; 40 leaves room.
+		scenariotest.Diverges(t, sc, "lr="+lr, 40, "learning rate η = "+lr, "Lower η below")
 		if math.IsInf(f.State.Theta[0], 0) || math.IsNaN(f.State.Theta[1]) || f.Metrics["mse"] == nil {
 			t.Errorf("lr=%s: last state not finite: %v %v", lr, f.State.Theta, f.Metrics)
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml/linear"
+	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -131,7 +132,7 @@ func (m *model) Step() error {
 	return nil
 }
 
-func (m *model) Done() bool { return m.lr0 == nil || m.converged() }
+func (m *model) Done() bool { return m.lr0 == nil || m.converged() || m.lr0.Diverged() }
 
 // state is the frame's "state".
 type state struct {
@@ -188,6 +189,8 @@ func (m *model) note() string {
 		kind = "softmax over " + strconv.Itoa(m.set.Classes) + " classes"
 	}
 	switch {
+	case lr.Diverged():
+		return m.divergedNote()
 	case lr.Epoch() == 0:
 		return fmt.Sprintf("Epoch 0 (%s): all weights are 0, so every class has probability 1/%d everywhere and J = log %d = %.3f. Step to take the first gradient step.",
 			kind, m.set.Classes, m.set.Classes, m.loss[0])
@@ -200,6 +203,20 @@ func (m *model) note() string {
 	}
 	return fmt.Sprintf("Epoch %d: one gradient step W ← W − %g·∇J (%s). J = %.4f, ‖∇J‖ = %.3f; %s.",
 		lr.Epoch(), m.lr, kind, m.loss[last], lr.GradientNorm(), acc)
+}
+
+// divergedNote says why descent blew up. The penalty alone multiplies W by
+// 1 − ηλ each epoch, so above ηλ = 2 the weights swing ever wider; the
+// cross-entropy's gradient is bounded, so without that it cannot blow up.
+func (m *model) divergedNote() string {
+	lr := m.lr0
+	grew := fmt.Sprintf("Diverged at epoch %d: J grew to %s, over a million times its start log %d = %.3f, and descent stopped.",
+		lr.Epoch(), textfmt.Readable(lr.Loss(), 3), m.set.Classes, m.loss[0])
+	if m.lr*m.lambda > 2 {
+		return fmt.Sprintf("%s The weights grew without bound because the learning rate η = %g is too large for this penalty λ = %g: each step multiplies them by 1 − ηλ = %s, so they flip sign and grow. Keep η·λ below about 2: lower η (or λ).",
+			grew, m.lr, m.lambda, textfmt.Readable(1-m.lr*m.lambda, 3))
+	}
+	return fmt.Sprintf("%s The learning rate η = %g is too large: every step overshoots the minimum further. Lower η.", grew, m.lr)
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {

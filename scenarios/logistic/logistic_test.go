@@ -341,3 +341,30 @@ func TestFrameSize(t *testing.T) {
 func BenchmarkStepAndFrame(b *testing.B) {
 	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=iris&classes=3")
 }
+
+// With λ = 1 the penalty multiplies the weights by 1 − ηλ = −9 each epoch,
+// so J grows about 81-fold an epoch from log 2 and passes 10⁶ times it
+// within ⌈log(10⁶)/log 81⌉ + 1 = 5 epochs; 10 leaves room for the data's
+// own curvature. The note must name both rates and the rule η·λ < 2.
+func TestDivergenceStopsTheRun(t *testing.T) {
+	for _, q := range []string{"lambda=1&lr=10", "lambda=0.5&lr=10&classes=3&dataset=spiral"} {
+		note := scenariotest.Diverges(t, sc, q, 10, "η = 10", "λ = ", "η·λ below about 2", "lower η")
+		if strings.Contains(note, "e+") {
+			t.Errorf("%s: note writes an exponent as e+: %s", q, note)
+		}
+	}
+}
+
+// A run that merely overshoots (λ = 0: the cross-entropy's gradient is
+// bounded, so its weights cannot blow up) never stops as diverged.
+func TestOvershootWithoutPenaltyGoesOn(t *testing.T) {
+	r := scenariotest.NewRun(t, sc, "lambda=0&lr=10")
+	for r.StepNumber() < 300 && !r.Done() {
+		f, _ := r.Frame(false)
+		scenariotest.CheckNote(t, f.Note, "lambda=0&lr=10")
+		r.Step()
+	}
+	if f, _ := r.Frame(false); strings.Contains(f.Note, "Diverged") {
+		t.Errorf("λ = 0 diverged: %s", f.Note)
+	}
+}

@@ -339,9 +339,22 @@ func (m *model) note(st state) string {
 	}
 	s := strings.TrimSuffix(b.String(), ",") + "."
 	if len(diverged) > 0 {
-		s += fmt.Sprintf(" Diverged (η = %g too large for it): %s.", m.lr, strings.Join(diverged, ", "))
+		s += fmt.Sprintf(" Diverged: %s. Its derivative grows with the distance from the margin, so the learning rate η = %g overshot further at every step and its weights grew without bound; it stopped at epoch %d while the others train on. Lower η to keep it.",
+			strings.Join(diverged, ", "), m.lr, m.divergedAt())
 	}
 	return s
+}
+
+// divergedAt is the first epoch at which a model diverged: a diverged
+// model takes no more steps, so its epoch count stops there.
+func (m *model) divergedAt() int {
+	at := m.epoch
+	for _, c := range m.models {
+		if c.Diverged() {
+			at = min(at, c.Epoch())
+		}
+	}
+	return at
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {

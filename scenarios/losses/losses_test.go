@@ -212,10 +212,16 @@ func TestOutliersDragSquaredHardest(t *testing.T) {
 }
 
 // A learning rate too large for the squared loss's curvature makes it
-// diverge; the others carry on and the frame stays valid JSON.
+// diverge: it stops (its J past 10⁶ times L(0) = 1, see linear's
+// MarginClassifier) while the others carry on, the note says so in words,
+// and the frame stays valid JSON.
 func TestSquaredLossDiverges(t *testing.T) {
 	r := scenariotest.NewRun(t, sc, "lr=1")
-	r.Advance(200)
+	for r.StepNumber() < 200 {
+		f, _ := r.Frame(false)
+		scenariotest.CheckNote(t, f.Note, "lr=1")
+		r.Step()
+	}
 	f := scenariotest.Decode[frame](t, r, false)
 	if !f.State.Models[0].Diverged || f.State.Models[0].Objective != nil {
 		t.Fatalf("squared loss with η = 1: %+v", f.State.Models[0])
@@ -225,7 +231,8 @@ func TestSquaredLossDiverges(t *testing.T) {
 			t.Errorf("%s diverged with η = 1", mf.Loss)
 		}
 	}
-	if !strings.Contains(f.Note, "Diverged") || f.State.Epoch != 200 {
+	if !strings.Contains(f.Note, "Diverged: squared") || !strings.Contains(f.Note, "learning rate η = 1 ") ||
+		!strings.Contains(f.Note, "Lower η") || f.State.Epoch != 200 {
 		t.Errorf("note %q at epoch %d", f.Note, f.State.Epoch)
 	}
 	if _, err := r.JSON(true); err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml/neural"
 	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/ml/num"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
 )
@@ -181,7 +182,10 @@ type model struct {
 	features []feature
 	hidden   []int
 	lr       float64
-	batch    int // effective batch size
+	opt      string  // the optimiser's name
+	penalty  string  // neural.PenaltyNone, PenaltyL1 or PenaltyL2
+	penRate  float64 // λ
+	batch    int     // effective batch size
 	net      *neural.Network
 	trainX   [][]float64 // network inputs of the training samples
 	trainY   []float64
@@ -204,7 +208,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return nil, err
 	}
 	m := &model{data: d, problem: problemParam.Get(v), act: activationParam.Get(v), classes: d.set.Classes,
-		features: featuresParam.Get(v), hidden: layersParam.Get(v), lr: lrParam.Get(v), gridEpoch: -1}
+		features: featuresParam.Get(v), hidden: layersParam.Get(v), lr: lrParam.Get(v),
+		opt: optimizerParam.Get(v), penalty: regParam.Get(v), penRate: regRateParam.Get(v), gridEpoch: -1}
 	if d.y != nil {
 		m.classes = 1
 	}
@@ -223,8 +228,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 	}
 	cfg := neural.NetworkConfig{
 		Inputs: len(m.trainX[0]), Hidden: m.hidden, Activation: m.act.fn.Name, Problem: m.problem.name,
-		Classes: m.classes, LearningRate: m.lr, Optimizer: optimizerParam.Get(v),
-		Penalty: regParam.Get(v), PenaltyRate: regRateParam.Get(v), Dropout: dropoutParam.Get(v), Batch: m.batch,
+		Classes: m.classes, LearningRate: m.lr, Optimizer: m.opt,
+		Penalty: m.penalty, PenaltyRate: m.penRate, Dropout: dropoutParam.Get(v), Batch: m.batch,
 	}
 	m.net, err = neural.NewNetwork(rand.New(rand.NewPCG(v.Seed(), 2)), m.trainX, m.trainY, cfg)
 	if err != nil {
@@ -296,7 +301,9 @@ func (m *model) evaluate() {
 	m.testLoss = append(m.testLoss, testLoss)
 	m.trainAcc = append(m.trainAcc, trainAcc)
 	m.testAcc = append(m.testAcc, testAcc)
-	m.diverged = !m.net.Finite() || math.IsNaN(trainLoss) || math.IsInf(trainLoss, 0)
+	// A loss a million times its start is on its way to overflow (see
+	// num.BlowUp): stopping there keeps the notes and weights readable.
+	m.diverged = !m.net.Finite() || num.Exploded(trainLoss, m.trainLoss[0])
 	if m.problem.regression || len(m.testX) == 0 {
 		return
 	}
@@ -409,8 +416,7 @@ func (m *model) note() string {
 	epoch := m.net.Epoch()
 	batches := (len(m.trainX) + m.batch - 1) / m.batch
 	if m.diverged {
-		return fmt.Sprintf("Epoch %d: the loss blew up to %v — the learning rate %g is too high. Training stopped; lower lr and press Reset.",
-			epoch, m.trainLoss[last], m.lr)
+		return m.divergedNote()
 	}
 	var b strings.Builder
 	if epoch == 0 {
@@ -429,6 +435,29 @@ func (m *model) note() string {
 	} else if epoch > 0 && m.testLoss[last] > 1.5*m.trainLoss[last] && m.testLoss[last]-m.trainLoss[last] > 0.05 {
 		b.WriteString(" The test loss is well above the training loss: the network is starting to over-fit.")
 	}
+	return b.String()
+}
+
+// divergedNote says why training blew up. The L2 penalty λΣw² alone
+// multiplies every weight by 1 − 2ηλ per plain (or momentum) update, so
+// above ηλ = 1 the weights swing ever wider whatever the data; otherwise
+// the learning rate overshoots the loss's own curvature.
+func (m *model) divergedNote() string {
+	loss, start := m.trainLoss[len(m.trainLoss)-1], m.trainLoss[0]
+	var b strings.Builder
+	fmt.Fprintf(&b, "Diverged at epoch %d: ", m.net.Epoch())
+	if num.IsFinite(loss) && m.net.Finite() {
+		fmt.Fprintf(&b, "the training loss grew to %s, over a million times its start %s, and training stopped. ",
+			textfmt.Readable(loss, 3), textfmt.Readable(start, 3))
+	} else {
+		b.WriteString("the weights overflowed the largest number a computer holds, and training stopped. ")
+	}
+	if m.penalty == neural.PenaltyL2 && m.lr*m.penRate > 1 && (m.opt == "sgd" || m.opt == "momentum") {
+		fmt.Fprintf(&b, "The weights grew without bound because the learning rate η = %g is too large for this L2 rate λ = %g: the penalty alone multiplies every weight by 1 − 2ηλ = %s at each update, so they flip sign and grow. Keep η·λ below about 1: lower η (or λ) and press Reset.",
+			m.lr, m.penRate, textfmt.Readable(1-2*m.lr*m.penRate, 3))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "The learning rate η = %g is too large for this network: each update overshoots the minimum further than the last, so the weights grew without bound. Lower η and press Reset.", m.lr)
 	return b.String()
 }
 

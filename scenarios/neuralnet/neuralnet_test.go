@@ -390,17 +390,34 @@ func TestLearns(t *testing.T) {
 	}
 }
 
+// Each way a run can blow up stops it within a few epochs with a note that
+// says why and which rate to lower: weights that overflow to ±Inf or NaN,
+// a loss past 10⁶ times its start while still finite, and an L2 penalty
+// that makes every update multiply the weights by 1 − 2ηλ = −199.
 func TestDiverges(t *testing.T) {
-	r := scenariotest.NewRun(t, sc, "dataset=reg-plane&problem=regression&lr=10&activation=linear&batch=1&features=x1,x2,x1sq,x2sq,x1x2&layers=8,8")
-	if err := r.Advance(50); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		query string
+		names []string
+	}{
+		{"dataset=reg-plane&problem=regression&lr=10&activation=linear&batch=1&features=x1,x2,x1sq,x2sq,x1x2&layers=8,8",
+			[]string{"learning rate η = 10", "Lower η"}},
+		{"dataset=reg-plane&problem=regression&lr=10",
+			[]string{"over a million times its start", "learning rate η = 10", "Lower η"}},
+		{"lr=10&reg=l2&reg_rate=10",
+			[]string{"learning rate η = 10", "L2 rate λ = 10", "η·λ below about 1", "lower η"}},
 	}
-	f := scenariotest.Decode[frame](t, r, false)
-	if !f.Done || !f.State.Diverged || f.Step >= 50 || !strings.Contains(f.Note, "too high") {
-		t.Errorf("lr=10: step %d done %v diverged %v note %q", f.Step, f.Done, f.State.Diverged, f.Note)
-	}
-	if _, err := r.JSON(true); err != nil {
-		t.Errorf("a diverged frame does not render: %v", err)
+	for _, tt := range tests {
+		scenariotest.Diverges(t, sc, tt.query, 50, tt.names...)
+		r := scenariotest.NewRun(t, sc, tt.query)
+		if err := r.Advance(50); err != nil {
+			t.Fatal(err)
+		}
+		if f := scenariotest.Decode[frame](t, r, false); !f.State.Diverged {
+			t.Errorf("%s: state.diverged is false at the end", tt.query)
+		}
+		if _, err := r.JSON(true); err != nil {
+			t.Errorf("%s: a diverged frame does not render: %v", tt.query, err)
+		}
 	}
 }
 

@@ -160,6 +160,7 @@ type racer struct {
 // model is one run.
 type model struct {
 	surfaceName string
+	lr          float64 // the rate multiplier
 	surface     neural.Surface
 	course      course
 	start       [2]float64
@@ -171,7 +172,7 @@ type model struct {
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	m := &model{surfaceName: surfaceParam.Text(v), course: surfaceParam.Get(v), batch: batchParam.Get(v)}
+	m := &model{surfaceName: surfaceParam.Text(v), lr: lrParam.Get(v), course: surfaceParam.Get(v), batch: batchParam.Get(v)}
 	m.surface = m.course.surface
 	m.heat = m.heatColours()
 	jit := rand.New(rand.NewPCG(v.Seed(), 1))
@@ -188,7 +189,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	for i, l := range labels {
 		y[i] = float64(l)
 	}
-	mult := lrParam.Get(v)
+	mult := m.lr
 	for _, o := range optimizersParam.Get(v) {
 		r := &racer{name: o.name, title: o.title, colour: slices.Index(optimisers, o), rate: mult * m.course.rates[o], netRate: mult * o.netRate}
 		r.descent = neural.NewSurfaceDescent(m.surface, m.start, mustOptimizer(o.name, r.rate))
@@ -246,7 +247,16 @@ func (m *model) Step() error {
 	return nil
 }
 
-func (m *model) Done() bool { return false } // the run ends at MaxSteps
+// Done: the run ends at MaxSteps, or once every racer has left the map
+// and every network has diverged, when nothing moves any more.
+func (m *model) Done() bool {
+	for _, r := range m.racers {
+		if r.left == 0 || !r.diverged {
+			return false
+		}
+	}
+	return true
+}
 
 // state is the frame's "state".
 type state struct {
@@ -335,7 +345,7 @@ func (m *model) note() string {
 	}
 	for _, r := range m.racers {
 		if r.diverged {
-			fmt.Fprintf(&b, " %s's network diverged (rate %g too large).", r.name, r.netRate)
+			fmt.Fprintf(&b, " %s's network diverged: at rate %g its weights overflowed, so it stopped training; lower the rate multiplier lr.", r.name, r.netRate)
 		}
 	}
 	return b.String()
@@ -347,7 +357,7 @@ func (m *model) raceNote() string {
 	var gone []string
 	in = slices.DeleteFunc(in, func(r *racer) bool {
 		if r.left > 0 {
-			gone = append(gone, r.name)
+			gone = append(gone, fmt.Sprintf("%s (η = %s, from step %d)", r.name, sci(r.rate), r.left))
 		}
 		return r.left > 0
 	})
@@ -372,7 +382,8 @@ func (m *model) raceNote() string {
 		b.WriteString(".")
 	}
 	if len(gone) > 0 {
-		fmt.Fprintf(&b, " Diverged: %s (rate too large).", strings.Join(gone, ", "))
+		fmt.Fprintf(&b, " Diverged: %s. The learning rate was too large for the valley's curvature: each step overshot further than the last, until the point was a thousand map widths away and stopped. Lower the rate multiplier lr (now %g).",
+			strings.Join(gone, ", "), m.lr)
 	}
 	return b.String()
 }

@@ -224,3 +224,35 @@ func TestFrameSize(t *testing.T) {
 func BenchmarkStepAndFrame(b *testing.B) {
 	scenariotest.BenchStepAndFrame(b, sc, "", "batch=one")
 }
+
+// At 10× the rates sgd overshoots Rosenbrock's valley and is stopped a
+// thousand map widths out: it stays put from then on, the note says why
+// and names the rate multiplier, and no note spells a machine number. Its
+// network still trains, so the run goes on.
+func TestDivergedRacerStops(t *testing.T) {
+	const q = "surface=rosenbrock&lr=10&optimizers=sgd,adam"
+	r := scenariotest.NewRun(t, sc, q)
+	var at [2]float64
+	for r.StepNumber() < 100 {
+		f := scenariotest.Decode[frame](t, r, false)
+		scenariotest.CheckNote(t, f.Note, q)
+		if r.StepNumber() == 20 {
+			at = f.State.Positions["sgd"]
+		}
+		if err := r.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := scenariotest.Decode[frame](t, r, false)
+	if f.State.Positions["sgd"] != at {
+		t.Errorf("sgd moved after it left: %v at step 20, %v at 100", at, f.State.Positions["sgd"])
+	}
+	for _, want := range []string{"Diverged: sgd (η = 0.01, from step ", "overshot further", "Lower the rate multiplier lr (now 10)"} {
+		if !strings.Contains(f.Note, want) {
+			t.Errorf("note lacks %q: %s", want, f.Note)
+		}
+	}
+	if r.Done() {
+		t.Error("the run ended while the networks still train")
+	}
+}

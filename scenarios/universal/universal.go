@@ -262,7 +262,7 @@ func (m *model) note() string {
 	}
 	switch {
 	case !m.net.Finite():
-		return fmt.Sprintf("The weights overflowed at epoch %d: the learning rate %g is too large for Adam here. Lower it and reset.", m.net.Epoch(), m.lr) + extra
+		return fmt.Sprintf("Diverged at epoch %d: the weights overflowed, because the learning rate η = %g is too large for Adam here. Lower η and reset.", m.net.Epoch(), m.lr) + extra
 	case m.net.Epoch() == 0:
 		return fmt.Sprintf("%d sigmoid unit(s) with random weights (Glorot uniform, biases 0): the sum is nearly a straight line. Each step runs %d epochs of Adam. Max error %s.",
 			m.units, epochsPerStep, textfmt.Fixed(maxErr, 3)) + extra

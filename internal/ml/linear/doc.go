@@ -40,10 +40,11 @@
 //     below 2/L it never is.
 //   - PolyRegression: full-batch gradient descent with η = 1/L on the
 //     (ridge-penalised) mean squared error of a polynomial. Never Done.
-//   - LogisticRegression: full-batch gradient descent. Never Done; a
-//     learning rate far too large shows as a Loss that is not finite.
+//   - LogisticRegression: full-batch gradient descent. Done (Diverged) once
+//     the loss is not finite or has grown 10⁶-fold, as it does when ηλ > 2.
 //   - MarginClassifier: full-batch (sub)gradient descent on a margin loss.
-//     Done (Diverged) once the objective overflows.
+//     Done (Diverged) once the objective is not finite or has grown
+//     10⁶-fold.
 //   - Perceptron: one sample per Step, in a fixed cyclic order. Done
 //     (Converged) after an epoch without a mistake.
 //

@@ -91,21 +91,25 @@ var ErrMarginInput = errors.New("ml: margin classifier")
 //	∇_w J = (1/n) Σᵢ L′(mᵢ)·yᵢ·xᵢ,  ∂J/∂b = (1/n) Σᵢ L′(mᵢ)·yᵢ
 //
 // starting from w = 0, b = 0. One Step is one epoch. The class is 1 when
-// f(x) > 0.
+// f(x) > 0. A loss whose derivative grows with the margin (the squared
+// loss) makes descent overshoot for a learning rate too large, as least
+// squares does above 2/L; descent then stops: Diverged reports true once
+// J is not finite or exceeds num.BlowUp times J at w = 0, b = 0.
 //
 // A MarginClassifier is not safe for concurrent use.
 type MarginClassifier struct {
-	loss   MarginLoss
-	X      [][]float64 // n×d, not modified
-	y      []float64   // ±1
-	lr     float64
-	w      []float64
-	b      float64
-	gw     []float64
-	gb     float64
-	obj    float64
-	epoch  int
-	finite bool
+	loss     MarginLoss
+	X        [][]float64 // n×d, not modified
+	y        []float64   // ±1
+	lr       float64
+	w        []float64
+	b        float64
+	gw       []float64
+	gb       float64
+	obj      float64
+	start    float64 // J at w = 0, b = 0: L(0)
+	epoch    int
+	diverged bool
 }
 
 var _ ml.Stepper = (*MarginClassifier)(nil)
@@ -142,6 +146,7 @@ func NewMarginClassifier(X [][]float64, labels []int, loss MarginLoss, lr float6
 	}
 	c := &MarginClassifier{loss: loss, X: X, y: y, lr: lr, w: make([]float64, d), gw: make([]float64, d)}
 	c.evaluate()
+	c.start = c.obj
 	return c, nil
 }
 
@@ -164,13 +169,12 @@ func (c *MarginClassifier) evaluate() {
 	}
 	c.gb /= n
 	c.obj /= n
-	c.finite = num.IsFinite(c.obj)
 }
 
-// Step runs one epoch of (sub)gradient descent. A model whose objective
-// has overflowed (a learning rate too large for the loss) stays put.
+// Step runs one epoch of (sub)gradient descent. A model that has
+// diverged (a learning rate too large for the loss) stays put.
 func (c *MarginClassifier) Step() {
-	if !c.finite {
+	if c.diverged {
 		return
 	}
 	for j := range c.w {
@@ -179,6 +183,7 @@ func (c *MarginClassifier) Step() {
 	c.b -= c.lr * c.gb
 	c.epoch++
 	c.evaluate()
+	c.diverged = num.Exploded(c.obj, c.start)
 }
 
 // Decision is f(x) = wᵀx + b.
@@ -212,12 +217,12 @@ func (c *MarginClassifier) Gradient() ([]float64, float64) {
 	return append([]float64(nil), c.gw...), c.gb
 }
 
-// Diverged reports whether the objective overflowed to Inf or NaN.
-func (c *MarginClassifier) Diverged() bool { return !c.finite }
+// Diverged reports whether descent has blown up (see the type's comment).
+func (c *MarginClassifier) Diverged() bool { return c.diverged }
 
 // Done reports whether the run has ended, which it does only by diverging
 // (see Diverged); otherwise descent goes on for as many epochs as asked.
-func (c *MarginClassifier) Done() bool { return !c.finite }
+func (c *MarginClassifier) Done() bool { return c.diverged }
 
 // Epoch is the number of steps taken.
 func (c *MarginClassifier) Epoch() int { return c.epoch }

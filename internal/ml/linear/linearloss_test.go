@@ -205,14 +205,23 @@ func TestHingeStopsAtZeroLoss(t *testing.T) {
 	}
 }
 
+// With η = 50 far above 2/L the squared loss's error is multiplied by
+// |1 − ηh| ≫ 1 each epoch; descent stops once J passes 10⁶·L(0) = 10⁶,
+// long before it would overflow, and a stopped model stays put.
 func TestMarginClassifierDivergesAndStops(t *testing.T) {
 	X, y := marginData(8, 40, 1)
-	c, _ := NewMarginClassifier(X, y, SquaredLoss, 50) // far above 2/L
+	c, _ := NewMarginClassifier(X, y, SquaredLoss, 50)
 	for range 400 {
 		c.Step()
 	}
-	if !c.Diverged() {
-		t.Fatalf("squared loss with η = 50 did not overflow: J = %v", c.Objective())
+	if !c.Diverged() || !c.Done() {
+		t.Fatalf("squared loss with η = 50 did not diverge: J = %v", c.Objective())
+	}
+	if j := c.Objective(); !(j > 1e6) || math.IsInf(j, 0) {
+		t.Errorf("stopped at J = %v, want finite and above 10⁶", j)
+	}
+	if e := c.Epoch(); e > 20 {
+		t.Errorf("stopped only at epoch %d", e)
 	}
 	e := c.Epoch()
 	c.Step()

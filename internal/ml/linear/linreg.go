@@ -21,12 +21,6 @@ import (
 // NewRegressionGD.
 var ErrRegressionInput = errors.New("ml: bad linear regression input")
 
-// divergenceFactor is how many times its starting value the loss may grow
-// before gradient descent is declared diverged. On a convex quadratic a
-// learning rate below 2/L never raises the loss, so any growth at all means
-// overshooting; the factor only leaves time to watch it happen.
-const divergenceFactor = 1e6
-
 // checkLinRegInput checks that X is n×d with n ≥ 1, that y has n values and
 // that every value is finite.
 func checkLinRegInput(X [][]float64, y []float64) (d int, err error) {
@@ -241,7 +235,10 @@ func (g *RegressionGD) Step() {
 	}
 	g.theta, g.resid, g.grad, g.loss = next, resid, grad, loss
 	g.epoch++
-	if loss > divergenceFactor*max(g.start, 1e-300) {
+	// On a convex quadratic a learning rate below 2/L never raises the loss,
+	// so any growth at all means overshooting; num.BlowUp only leaves time
+	// to watch it happen.
+	if num.Exploded(loss, g.start) {
 		g.diverged = true
 	}
 }

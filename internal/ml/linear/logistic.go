@@ -34,7 +34,12 @@ var ErrLogisticInput = errors.New("ml: logistic regression")
 // strictly convex in W, so gradient descent with a small enough η reaches
 // the unique minimiser of W, the one scikit-learn's LogisticRegression
 // returns with C = 1/(λn) (its objective C·Σ CE + ½‖W‖² is J scaled by
-// C·n). The softmax intercepts are defined only up to a common shift;
+// C·n). The penalty alone multiplies W by 1 − ηλ each step, so with
+// ηλ > 2 the weights grow geometrically whatever the data (the curvature
+// of the cross-entropy, at most ¼ or ½ of (1/n)Σ‖x‖², only lowers the
+// rate that is safe). Descent then stops: Diverged reports true once J is
+// not finite or exceeds num.BlowUp times J at W = 0 (log K), and Step does
+// nothing more. The softmax intercepts are defined only up to a common shift;
 // gradient descent from zero keeps Σ_k b_k = 0, as lbfgs does in
 // scikit-learn. See Hastie, Tibshirani & Friedman, "The Elements of
 // Statistical Learning" (2nd ed. 2009), §4.4.
@@ -53,7 +58,11 @@ type LogisticRegression struct {
 	gw, gb  []float64 // ∇J at (w, b)
 	z       []float64 // scratch: rows
 	loss    float64
+	start   float64 // J at W = 0: log K
 	epoch   int
+	// diverged: J blew up (see num.Exploded); J covers every weight, as a
+	// weight that overflows makes a score and so the cross-entropy overflow.
+	diverged bool
 }
 
 var _ ml.Stepper = (*LogisticRegression)(nil)
@@ -95,6 +104,7 @@ func NewLogisticRegression(X [][]float64, y []int, classes int, lambda, lr float
 		z: make([]float64, max(rows, 2)),
 	}
 	m.evaluate()
+	m.start = m.loss
 	return m, nil
 }
 
@@ -157,8 +167,13 @@ func (m *LogisticRegression) scores(x, z []float64) {
 	}
 }
 
-// Step runs one epoch of gradient descent.
+// Step runs one epoch of gradient descent, unless descent has diverged.
+// The step that crosses the bound is kept, so the weights show how far it
+// went.
 func (m *LogisticRegression) Step() {
+	if m.diverged {
+		return
+	}
 	for j := range m.w {
 		m.w[j] -= m.lr * m.gw[j]
 	}
@@ -167,13 +182,15 @@ func (m *LogisticRegression) Step() {
 	}
 	m.epoch++
 	m.evaluate()
+	m.diverged = num.Exploded(m.loss, m.start)
 }
 
-// Fit steps until the gradient norm is below tol or maxEpochs epochs have
-// run, and returns the number of epochs run by this call.
+// Fit steps until the gradient norm is below tol, maxEpochs epochs have
+// run or descent has diverged, and returns the number of epochs run by
+// this call.
 func (m *LogisticRegression) Fit(maxEpochs int, tol float64) int {
 	run := 0
-	for run < maxEpochs && !(m.GradientNorm() < tol) {
+	for run < maxEpochs && !(m.GradientNorm() < tol) && !m.diverged {
 		m.Step()
 		run++
 	}
@@ -211,10 +228,12 @@ func (m *LogisticRegression) GradientNorm() float64 {
 // Epoch is the number of steps taken.
 func (m *LogisticRegression) Epoch() int { return m.epoch }
 
-// Done is always false: descent goes on for as many epochs as the caller
-// runs (see Fit). A learning rate far too large shows as a Loss that is no
-// longer finite.
-func (m *LogisticRegression) Done() bool { return false }
+// Diverged reports whether descent has blown up (see the type's comment).
+func (m *LogisticRegression) Diverged() bool { return m.diverged }
+
+// Done reports whether descent has ended, which it does only by diverging:
+// otherwise it goes on for as many epochs as the caller runs (see Fit).
+func (m *LogisticRegression) Done() bool { return m.diverged }
 
 // Classes is the number of classes.
 func (m *LogisticRegression) Classes() int { return m.classes }

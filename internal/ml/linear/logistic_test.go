@@ -266,3 +266,43 @@ func BenchmarkLogisticStep(b *testing.B) {
 		m.Step()
 	}
 }
+
+// The penalty multiplies W by 1 − ηλ each step: with ηλ = 10 the weights
+// swing ever wider whatever the data, J grows about (ηλ − 1)² = 81-fold an
+// epoch from log K, and passes num.BlowUp·log K within
+// ⌈log(10⁶)/log 81⌉ + 1 = 5 epochs. With ηλ = 1 the same data converges.
+func TestLogisticDivergesWhenEtaLambdaTooLarge(t *testing.T) {
+	for _, k := range []int{2, 3} {
+		X, y := logisticData(13, 80, 2, k)
+		m, err := NewLogisticRegression(X, y, k, 1, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 50 {
+			m.Step()
+		}
+		if !m.Diverged() || !m.Done() {
+			t.Fatalf("k=%d: ηλ = 10 not diverged after 50 epochs: J = %v", k, m.Loss())
+		}
+		if m.Epoch() > 5 {
+			t.Errorf("k=%d: diverged only at epoch %d, want ≤ 5", k, m.Epoch())
+		}
+		if !(m.Loss() > 1e6*math.Log(float64(k))) || math.IsInf(m.Loss(), 0) {
+			t.Errorf("k=%d: J = %v at the stop, want finite and above 10⁶·log K", k, m.Loss())
+		}
+		epoch, W := m.Epoch(), m.Weights()
+		m.Step()
+		if m.Epoch() != epoch || m.Weights()[0][0] != W[0][0] {
+			t.Errorf("k=%d: Step moved a diverged model", k)
+		}
+		if run := m.Fit(10, 0); run != 0 {
+			t.Errorf("k=%d: Fit ran %d epochs of a diverged model", k, run)
+		}
+
+		safe, _ := NewLogisticRegression(X, y, k, 1, 1)
+		safe.Fit(300, 0)
+		if safe.Diverged() || safe.Done() {
+			t.Errorf("k=%d: ηλ = 1 diverged: J = %v", k, safe.Loss())
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // Package num holds the small numerical helpers the algorithms of package
 // ml share: matrices as rows over one backing array, finiteness checks,
-// arg max, distances, log-sum-exp and the mean and standard deviation.
+// arg max, distances, log-sum-exp, the mean and standard deviation, and
+// when a training loss has blown up.
 //
 // The log-sum-exp trick computes
 //

@@ -39,6 +39,21 @@ func AllFinite(v []float64) bool {
 	return true
 }
 
+// BlowUp is how many times its starting value a training loss may grow
+// before descent is declared diverged. With a stable step, descent never
+// raises a convex loss above its start (Nesterov 2004, §1.2.3), and
+// overshooting that settles raises it by a small factor at most. A
+// millionfold rise comes only from every step multiplying the error by
+// some |1 − ηh| > 1, geometrically, so the bound stops such a run a few
+// steps before it would overflow, while its numbers can still be read.
+const BlowUp = 1e6
+
+// Exploded reports whether a training loss is no longer finite or has
+// grown past BlowUp times start, the loss where descent began.
+func Exploded(loss, start float64) bool {
+	return !IsFinite(loss) || loss > BlowUp*max(start, 1e-300)
+}
+
 // Argmax returns the index of the largest value of v, the first on ties
 // (0 for an empty v).
 func Argmax(v []float64) int {

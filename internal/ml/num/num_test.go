@@ -69,6 +69,27 @@ func TestFinite(t *testing.T) {
 	}
 }
 
+func TestExploded(t *testing.T) {
+	tests := []struct {
+		loss, start float64
+		want        bool
+	}{
+		{0.69, 0.69, false},
+		{0.69e6, 0.69, false}, // exactly BlowUp times: not yet
+		{0.70e6, 0.69, true},
+		{1e300, 1e295, false},
+		{1e-290, 0, true}, // a start of 0 counts as 1e-300
+		{math.NaN(), 1, true},
+		{math.Inf(1), 1, true},
+		{math.Inf(-1), 1, true},
+	}
+	for _, tt := range tests {
+		if got := Exploded(tt.loss, tt.start); got != tt.want {
+			t.Errorf("Exploded(%v, %v) = %v, want %v", tt.loss, tt.start, got, tt.want)
+		}
+	}
+}
+
 func TestDotSqDistMatrix(t *testing.T) {
 	a, b := []float64{1, 2, 3}, []float64{4, -5, 6, 99} // b is read to the length of a
 	if got := Dot(a, b); got != 4-10+18 {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"math"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -230,6 +231,65 @@ func FrameWithin(tb testing.TB, r *lab.Run, limit int, what string) int {
 		tb.Errorf("%s: frame at step %d is %d bytes, budget %d", what, r.StepNumber(), len(b), limit)
 	}
 	return len(b)
+}
+
+// Diverges runs sc from query, a URL whose training blows up, and fails
+// the test unless the run ends (Done) within steps steps and its last note
+// says "Diverged" and contains every one of names (the parameters to
+// change, as the note spells them); no note of any frame may spell a
+// machine number (see CheckNote). It returns the last frame's note.
+func Diverges(tb testing.TB, sc *lab.Scenario, query string, steps int, names ...string) string {
+	tb.Helper()
+	r := NewRun(tb, sc, query)
+	for {
+		f, err := r.Frame(false)
+		if err != nil {
+			tb.Fatalf("%s: step %d: %v", query, r.StepNumber(), err)
+		}
+		CheckNote(tb, f.Note, query)
+		if r.Done() {
+			break
+		}
+		if r.StepNumber() >= steps {
+			tb.Fatalf("%s: not done after %d steps; note: %s", query, steps, f.Note)
+		}
+		if err := r.Step(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	f, _ := r.Frame(false)
+	if !strings.Contains(f.Note, "Diverged") {
+		tb.Errorf("%s: run ended at step %d without saying it diverged: %s", query, r.StepNumber(), f.Note)
+	}
+	for _, name := range names {
+		if !strings.Contains(f.Note, name) {
+			tb.Errorf("%s: last note does not name %q: %s", query, name, f.Note)
+		}
+	}
+	return f.Note
+}
+
+// number is a figure in a note: digits with the points and separators
+// between them.
+var number = regexp.MustCompile(`[0-9][0-9.,]*`)
+
+// maxNoteDigits is the longest figure a note may hold: a loss written as
+// a 300-digit number says nothing a person can read.
+const maxNoteDigits = 20
+
+// CheckNote fails the test, without stopping it, when note spells a number
+// as a machine does: NaN, Inf, or more than maxNoteDigits digits in one
+// figure. where names the run in the message.
+func CheckNote(tb testing.TB, note, where string) {
+	tb.Helper()
+	if strings.Contains(note, "NaN") || strings.Contains(note, "Inf") {
+		tb.Errorf("%s: note spells a non-finite number: %s", where, note)
+	}
+	for _, fig := range number.FindAllString(note, -1) {
+		if digits := strings.Count(fig, "") - 1 - strings.Count(fig, ".") - strings.Count(fig, ","); digits > maxNoteDigits {
+			tb.Errorf("%s: note has a %d-digit number: %s", where, digits, note)
+		}
+	}
 }
 
 // PolyFit fits monomial coefficients (lowest degree first) to the points
