@@ -156,6 +156,10 @@ func (m *model) note(s state) string {
 	text := fmt.Sprintf("%s, %d %s layers%s: ‖∂L/∂W‖ is %s at the input layer and %s at the output layer",
 		what, m.depth, m.act.Name, bn, fmtNorm(g[0]), fmtNorm(g[len(g)-1]))
 	switch r := s.Ratio; {
+	case g[len(g)-1] == 0:
+		// Every unit outputs the same for every sample (ReLUs that have
+		// all died): nothing flows back, so nothing can learn.
+		text += ": no gradient flows at all, the units have stopped responding to their inputs (dead ReLUs after a too large step). Lower η."
 	case r > 0 && r < 1e-2:
 		text += fmt.Sprintf(", %.1f orders of magnitude smaller: the first layers barely learn.", -math.Log10(r))
 	case r > 0 && r < 0.2:

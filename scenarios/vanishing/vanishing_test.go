@@ -114,3 +114,23 @@ func TestFrameSize(t *testing.T) {
 func BenchmarkStepAndFrame(b *testing.B) {
 	scenariotest.BenchStepAndFrameFrom(b, sc, 100, "", "depth=12&units=16&batchnorm=true")
 }
+
+// A ReLU network pushed by a large step until every unit is dead passes no
+// gradient back: the note must say so, not that the gradient arrives
+// undiminished.
+func TestDeadNetworkNote(t *testing.T) {
+	r := scenariotest.NewRun(t, sc, "activation=relu&lr=1")
+	for range 40 {
+		if err := r.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := scenariotest.Decode[frame](t, r, false)
+	g := f.State.GradNorms
+	if g[len(g)-1] != 0 {
+		t.Fatalf("the network is still alive at epoch %d (output-layer norm %g)", f.State.Epoch, g[len(g)-1])
+	}
+	if strings.Contains(f.Note, "undiminished") || !strings.Contains(f.Note, "no gradient flows") {
+		t.Errorf("note for a dead network: %q", f.Note)
+	}
+}
