@@ -73,11 +73,11 @@ func (p *pool) do(ctx context.Context, fl *flow, f func() error) (time.Duration,
 			return 0, ctx.Err()
 		}
 	}
+	defer p.release() // even if f panics: a lost slot would stall every run
 	t := time.Now()
 	err := f()
 	d := time.Since(t)
 	fl.finish = start + d
-	p.release()
 	return d, err
 }
 

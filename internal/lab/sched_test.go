@@ -66,3 +66,18 @@ func TestPoolWaiterLeavesWhenItsContextEnds(t *testing.T) {
 		t.Fatalf("after the cancelled wait: ran %v, err %v", ran, err)
 	}
 }
+
+// A unit that panics still gives its slot back; otherwise one broken
+// frame would stall every run after it.
+func TestPoolSlotSurvivesPanic(t *testing.T) {
+	p := newPool(1)
+	func() {
+		defer func() { recover() }()
+		p.do(context.Background(), &flow{}, func() error { panic("boom") })
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := p.do(ctx, &flow{}, func() error { return nil }); err != nil {
+		t.Fatalf("the slot was lost with the panic: %v", err)
+	}
+}
