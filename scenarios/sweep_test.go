@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -10,13 +9,6 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 )
-
-// sweepFull runs every sweep to the end of its run, however long that
-// takes; without it a sweep stops after sweepSteps steps, where a diverging
-// learning rate has long shown itself.
-var sweepFull = flag.Bool("sweep-full", false, "run every parameter sweep to the end of its run")
-
-const sweepSteps = 200
 
 // TestEveryParameterRange runs every scenario to its end with every
 // parameter at its minimum, at its maximum, and at a few seeded random
@@ -119,7 +111,7 @@ func sweepRun(t *testing.T, sc *lab.Scenario, query string) {
 	if _, err := r.JSON(true); err != nil {
 		t.Fatalf("%s?%s: step 0: %v", sc.Slug, query, err)
 	}
-	for !r.Done() && (*sweepFull || r.StepNumber() < sweepSteps) {
+	for !r.Done() {
 		if err := r.Step(); err != nil {
 			t.Fatalf("%s?%s: step %d: %v", sc.Slug, query, r.StepNumber(), err)
 		}
