@@ -455,6 +455,7 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 	if upErr != nil {
 		return nil // the upgrader has answered (403 for a foreign origin, 400 …)
 	}
+	conn.SetCompressionLevel(compressionLevel) // used only if the client offered compression
 	if err != nil {
 		s.metrics.refused.WithLabelValues(refusedParameter).Inc()
 		refuse(conn, errorMessageFor(err), websocket.ClosePolicyViolation)

@@ -167,6 +167,9 @@ func NewServer(cfg Config) (*Server, error) {
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  1024,
 			WriteBufferSize: 16 << 10,
+			// Frames are mostly SVG text and shrink about 3.5 times
+			// under deflate; each session sets compressionLevel.
+			EnableCompression: true,
 			// CheckOrigin left nil: gorilla then refuses an upgrade whose
 			// Origin host differs from the request's Host.
 		},
