@@ -140,11 +140,16 @@ func dial(ctx context.Context, url string) (*websocket.Conn, error) {
 }
 
 func readMessage(conn *websocket.Conn) (wsMessage, error) {
-	var m wsMessage
 	_, b, err := conn.ReadMessage()
 	if err != nil {
-		return m, err
+		return wsMessage{}, err
 	}
+	return parseMessage(b)
+}
+
+// parseMessage reads a server message; an error message is an error.
+func parseMessage(b []byte) (wsMessage, error) {
+	var m wsMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, err
 	}

@@ -5,6 +5,7 @@
 //	go run ./cmd/loadtest -worst       worst step and frame of every scenario at its maximum parameters
 //	go run ./cmd/loadtest -defaults    what a default run costs while it plays
 //	go run ./cmd/loadtest -fairness    a default kmeans client beside maxed-out svm runs
+//	go run ./cmd/loadtest -bytes       bytes on the wire per default frame, with and without compression
 //
 // Without -url, -fairness starts its own server in this process.
 package main
@@ -41,6 +42,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	heavy := fs.Int("heavy", 4, "with -fairness: maxed-out svm runs")
 	duration := fs.Duration("duration", 20*time.Second, "with -fairness: how long to measure")
 	workers := fs.Int("workers", 0, "with -fairness and no -url: the server's -workers (0: its default, one per core)")
+	wire := fs.Bool("bytes", false, "measure the bytes on the wire per frame of each scenario's default run, with and without permessage-deflate")
+	frames := fs.Int("frames", 20, "with -bytes: frames counted per run")
 	url := fs.String("url", "", "with -fairness: base URL of a running server (default: start one in this process)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -55,7 +58,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return measureDefaults(ctx, stdout, *steps)
 	case *fairness:
 		return measureFairness(ctx, stdout, *url, *heavy, *workers, *duration)
+	case *wire:
+		return measureBytes(ctx, stdout, *frames)
 	}
 	fs.Usage()
-	return errors.New("give -worst, -defaults or -fairness")
+	return errors.New("give -worst, -defaults, -fairness or -bytes")
 }
