@@ -294,7 +294,7 @@ func (m *model) gridOutputs() [][]float64 {
 // evaluate appends the current losses and accuracies and recounts the
 // confusion matrix.
 func (m *model) evaluate() {
-	m.gridEpoch = -1 // Evaluate reuses the buffers of the grid's outputs
+	m.gridEpoch = -1 // the confusion matrix's Forward reuses the grid's buffers
 	trainLoss, trainAcc := m.net.Evaluate(m.trainX, m.trainY)
 	testLoss, testAcc := m.net.Evaluate(m.testX, m.testY)
 	m.trainLoss = append(m.trainLoss, trainLoss)

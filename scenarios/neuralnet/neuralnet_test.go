@@ -494,3 +494,20 @@ func BenchmarkEpochAndRegionMap(b *testing.B) {
 		m.gridOutputs()
 	}
 }
+
+// BenchmarkRegionMap is the network's outputs, every layer, over the
+// 100×100 region grid at the default parameters: what the region map and
+// the unit maps are drawn from.
+func BenchmarkRegionMap(b *testing.B) {
+	mdl, err := newModel(scenariotest.Values(b, sc, ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := mdl.(*model)
+	m.net.Step()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.gridEpoch = -1
+		m.gridOutputs()
+	}
+}

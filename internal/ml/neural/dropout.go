@@ -47,7 +47,8 @@ type RegularizedNets struct {
 	masks    []*rand.Rand // one dropout stream per variant
 	trainTp  []nn.Tape
 	evalTp   nn.Tape
-	train    samples // targets 0 or 1
+	mapOuts  [][]float64 // Probabilities' layer outputs, reused
+	train    samples     // targets 0 or 1
 	test     samples
 	epoch    int
 	scores   []RegularizedScores // of the current weights
@@ -172,9 +173,8 @@ func (r *RegularizedNets) lossAndAccuracy(k int, set *samples) (loss, acc float6
 // row-major) into out, from the inference network.
 func (r *RegularizedNets) Probabilities(k int, xs, out []float64) {
 	m := len(xs) / r.train.d
-	tp := &r.evalTp
-	tp.Reset()
-	copy(out, r.nets[k].Forward(tp, tp.Input(m, r.train.d, xs), false, nil).Data)
+	r.mapOuts = r.nets[k].Infer(xs, m, r.mapOuts)
+	copy(out, r.mapOuts[len(r.mapOuts)-1])
 }
 
 // Scores returns variant k's scores after the last epoch.

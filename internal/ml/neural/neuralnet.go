@@ -86,7 +86,9 @@ type Network struct {
 	evalTp  nn.Tape
 	bl      []int        // class indices of the current batch
 	outs    []*nn.Tensor // layer outputs of the last forward pass
-	epoch   int
+	// inferOuts are Forward's layer outputs, reused from call to call.
+	inferOuts [][]float64
+	epoch     int
 }
 
 var _ ml.Stepper = (*Network)(nil)
@@ -282,17 +284,18 @@ func (n *Network) Penalty() float64 {
 // Forward runs the network without dropout on rows samples X (rows×Inputs,
 // row-major) and returns each layer's output, rows×units row-major, the
 // first hidden layer first and the network's output (probabilities or
-// values) last. The slices are reused by the next call of Forward or
-// Evaluate.
+// values) last. It records no tape (see nn.MLP.Infer), so a large grid
+// costs its outputs alone; the slices are reused by the next call.
 func (n *Network) Forward(X []float64, rows int) [][]float64 {
-	tp := &n.evalTp
-	tp.Reset()
-	outs := n.forward(tp, tp.Input(rows, n.cfg.Inputs, X), false)
-	res := make([][]float64, len(outs))
-	for l, t := range outs {
-		res[l] = t.Data
+	n.inferOuts = n.mlp.Infer(X, rows, n.inferOuts)
+	if n.cfg.Problem == ProblemMulticlass {
+		out := n.inferOuts[len(n.inferOuts)-1] // (rows, classes)
+		k := n.Outputs()
+		for i := range rows {
+			nn.SoftmaxRow(out[i*k:(i+1)*k], out[i*k:(i+1)*k])
+		}
 	}
-	return res
+	return n.inferOuts
 }
 
 // Outputs is the number of output units.

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+
+	"github.com/mlplayground/playground/internal/ml/nn"
 )
 
 // neuralnetFixture is written by testdata/gen_neuralnet.py (NumPy): data,
@@ -209,5 +211,58 @@ func TestNetworkBadConfig(t *testing.T) {
 	}
 	if _, err := NewNetwork(rand.New(rand.NewPCG(1, 1)), X, []float64{1}, ok); err != nil {
 		t.Errorf("good config: %v", err)
+	}
+}
+
+// Forward evaluates without a tape; its outputs, softmax included, must be
+// those of the training pass's tape with dropout off, bit for bit, after a
+// few epochs of each problem.
+func TestNetworkForwardMatchesTape(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 1))
+	for _, c := range []struct {
+		problem, act string
+		hidden       []int
+		classes      int
+	}{
+		{ProblemBinary, "tanh", []int{4, 2}, 0},
+		{ProblemMulticlass, "relu", []int{8, 8, 8}, 3},
+		{ProblemRegression, "sigmoid", []int{5}, 0},
+		{ProblemBinary, "leaky_relu", nil, 0},
+	} {
+		X := make([][]float64, 60)
+		y := make([]float64, len(X))
+		for i := range X {
+			X[i] = []float64{rng.NormFloat64(), rng.NormFloat64(), 0}
+			y[i] = float64(i % max(2, c.classes))
+		}
+		net, err := NewNetwork(rng, X, y, NetworkConfig{Inputs: 3, Hidden: c.hidden, Activation: c.act,
+			Problem: c.problem, Classes: c.classes, LearningRate: 0.1, Optimizer: "sgd",
+			Penalty: PenaltyNone, Dropout: 0.2, Batch: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			net.Step()
+		}
+		for _, rows := range []int{200, 7} {
+			grid := make([]float64, 3*rows)
+			for i := range grid {
+				grid[i] = 4 * rng.NormFloat64()
+			}
+			got := net.Forward(grid, rows)
+			var tp nn.Tape
+			want := net.forward(&tp, tp.Input(rows, 3, grid), false)
+			for l := range want {
+				for i, v := range want[l].Data {
+					if math.Float64bits(got[l][i]) != math.Float64bits(v) {
+						t.Fatalf("%s %s %v, %d rows: layer %d value %d is %v, the tape's %v",
+							c.problem, c.act, c.hidden, rows, l, i, got[l][i], v)
+					}
+				}
+				if len(got[l]) != len(want[l].Data) {
+					t.Fatalf("%s: layer %d has %d values, want %d", c.problem, l, len(got[l]), len(want[l].Data))
+				}
+			}
+		}
 	}
 }

@@ -27,7 +27,8 @@ type ShallowNet struct {
 	opt    nn.Optimizer
 	params []*nn.Tensor
 	tp     nn.Tape
-	data   samples // (m, 1) inputs x_j and targets y_j
+	outs   [][]float64 // Outputs' layer outputs, reused
+	data   samples     // (m, 1) inputs x_j and targets y_j
 	epoch  int
 }
 
@@ -80,8 +81,8 @@ func (s *ShallowNet) Units() int { return s.mlp.Layers[0].W.Cols }
 // Outputs returns f(x_j) at every sample, computed by the network's own
 // forward pass.
 func (s *ShallowNet) Outputs() []float64 {
-	s.tp.Reset()
-	return append([]float64(nil), s.forward(&s.tp, s.data.x).Data...)
+	s.outs = s.mlp.Infer(s.data.x, s.data.n(), s.outs)
+	return append([]float64(nil), s.outs[len(s.outs)-1]...)
 }
 
 // Loss returns the current mean squared error ½·mean (f(x_j) − y_j)².

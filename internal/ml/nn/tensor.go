@@ -184,20 +184,26 @@ func (tp *Tape) MatMul(a, b *Tensor) *Tensor {
 	out := tp.node(opMatMul, "matmul", a.Rows, b.Cols, a, b) // (n, m)
 	n, k, m := a.Rows, a.Cols, b.Cols
 	for i := range n {
-		row := out.Data[i*m : (i+1)*m]
-		clear(row)
-		for p := range k {
-			av := a.Data[i*k+p]
-			if av == 0 {
-				continue
-			}
-			br := b.Data[p*m : (p+1)*m]
-			for j, bv := range br {
-				row[j] += av * bv
-			}
-		}
+		mulRow(out.Data[i*m:(i+1)*m], a.Data[i*k:(i+1)*k], b.Data)
 	}
 	return out
+}
+
+// mulRow writes x·b into row, for a row x of k values and b k×len(row):
+// row_j = Σ_p x_p b_pj, summed in the order of p. Tape and Infer share it,
+// so both give the same values to the bit.
+func mulRow(row, x, b []float64) {
+	m := len(row)
+	clear(row)
+	for p, av := range x {
+		if av == 0 {
+			continue
+		}
+		br := b[p*m : (p+1)*m]
+		for j, bv := range br {
+			row[j] += av * bv
+		}
+	}
 }
 
 // backMatMul: ∂L/∂a = G·bᵀ, ∂L/∂b = aᵀ·G.
@@ -289,10 +295,16 @@ func backScale(t *Tensor) {
 func (tp *Tape) Activate(a *Tensor, f Activation) *Tensor {
 	out := tp.node(opActivate, f.Name, a.Rows, a.Cols, a)
 	out.act = f
-	for i, v := range a.Data {
-		out.Data[i] = f.F(v)
-	}
+	activate(out.Data, a.Data, f)
 	return out
+}
+
+// activate writes f(x) into y (which may be x), elementwise.
+func activate(y, x []float64, f Activation) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = f.F(v)
+	}
 }
 
 // backActivate: ∂L/∂x = ∂L/∂y · f′(x).
