@@ -366,10 +366,6 @@ func newLeaf(name string, attrs []attr, content string) (*leaf, error) {
 		case "transform":
 			l.shared = append(l.shared, attr{a.name, compactTransform(a.val)})
 		case "xlink:href":
-			// vgsvg labels its PNG data as JPEG.
-			if rest, ok := strings.CutPrefix(a.val, "data:image/jpg;"); ok {
-				a.val = "data:image/png;" + rest
-			}
 			l.geom = append(l.geom, a)
 		default:
 			if inherited[a.name] {

@@ -50,9 +50,10 @@ func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 	return out, vp, nil
 }
 
-// rawSVG is vgsvg's output before compaction.
+// rawSVG is vgsvg's output before compaction, with rasters encoded by
+// svgCanvas.
 func rawSVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
-	c := vgsvg.New(w, h)
+	c := &svgCanvas{Canvas: vgsvg.New(w, h)}
 	vp, err := drawPlot(p, c, "svg")
 	if err != nil {
 		return nil, Viewport{}, err
@@ -61,7 +62,11 @@ func rawSVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 	if _, err := c.WriteTo(&raw); err != nil {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: writing: %w", err)
 	}
-	return raw.Bytes(), vp, nil
+	out, err := c.placeImages(raw.Bytes())
+	if err != nil {
+		return nil, Viewport{}, fmt.Errorf("viz: svg: %w", err)
+	}
+	return out, vp, nil
 }
 
 // PNG draws p at w×h and dpi dots per inch, for downloads.
