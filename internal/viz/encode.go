@@ -64,9 +64,25 @@ func rawSVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 	}
 	out, err := c.placeImages(raw.Bytes())
 	if err != nil {
-		return nil, Viewport{}, fmt.Errorf("viz: svg: %w", err)
+		// A plot that drew its own empty NaN-translated group: draw it
+		// again the plain way rather than fail the frame.
+		return plainSVG(p, w, h)
 	}
 	return out, vp, nil
+}
+
+// plainSVG is vgsvg's own output, each raster encoded by png.Encode.
+func plainSVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
+	c := vgsvg.New(w, h)
+	vp, err := drawPlot(p, c, "svg")
+	if err != nil {
+		return nil, Viewport{}, err
+	}
+	var raw bytes.Buffer
+	if _, err := c.WriteTo(&raw); err != nil {
+		return nil, Viewport{}, fmt.Errorf("viz: svg: writing: %w", err)
+	}
+	return raw.Bytes(), vp, nil
 }
 
 // PNG draws p at w×h and dpi dots per inch, for downloads.

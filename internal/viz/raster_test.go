@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
@@ -140,5 +142,31 @@ func TestPlaceImagesCountsMarkers(t *testing.T) {
 	out, err := c.placeImages([]byte("<a/>\n" + imageMarker + "<b/>\n"))
 	if err != nil || string(out) != "<a/>\n<image/>\n<b/>\n" {
 		t.Errorf("placeImages = %q, %v", out, err)
+	}
+}
+
+// nanGroup draws what svgCanvas uses as its image marker, as a careless
+// plotter might.
+type nanGroup struct{}
+
+func (nanGroup) Plot(c draw.Canvas, _ *plot.Plot) {
+	nan := vg.Length(math.NaN())
+	c.Push()
+	c.Translate(vg.Point{X: nan, Y: nan})
+	c.Pop()
+}
+
+// A plot whose own drawing looks like an image marker still draws, with
+// its raster, rather than failing the frame.
+func TestSVGSurvivesAMarkerLookalike(t *testing.T) {
+	p := NewPlot("", "x", "y")
+	AddRegionMap(p, Box{XMin: -1, XMax: 1, YMin: -1, YMax: 1}, 8, func(x, y float64) color.Color { return RegionColor(int(x+1) % 2) })
+	p.Add(nanGroup{})
+	svg, _, err := SVG(p, testW, testH)
+	if err != nil {
+		t.Fatalf("SVG: %v", err)
+	}
+	if imgs := pngs(t, svg); len(imgs) != 1 {
+		t.Errorf("%d rasters in the SVG, want 1", len(imgs))
 	}
 }
