@@ -350,9 +350,9 @@ func (m *model) note() string {
 	c := m.current()
 	var b strings.Builder
 	if m.step == 0 {
-		fmt.Fprintf(&b, "Start at λ = %s; each step multiplies λ by 10^(1/8) ≈ 1.33 up to 10⁴. ", textfmt.Sig(c.Lambda, 3))
+		fmt.Fprintf(&b, "Start at λ = %s; each step multiplies λ by 10^(1/8) ≈ 1.33 up to 10⁴. ", textfmt.Readable(c.Lambda, 3))
 	} else {
-		fmt.Fprintf(&b, "Step %d: λ = %s. ", m.step, textfmt.Sig(c.Lambda, 3))
+		fmt.Fprintf(&b, "Step %d: λ = %s. ", m.step, textfmt.Readable(c.Lambda, 3))
 	}
 	b.WriteString(m.penalty.chosen.summary(c.Coefficients, m.relevant))
 	fmt.Fprintf(&b, " Training MSE %.3f.", m.mse(c))
@@ -407,7 +407,7 @@ func (m *model) plotPath() *plot.Plot {
 		xs, ys := everyOther(logs[:m.step+1], column(m.path, j, m.step+1))
 		viz.AddLine(p, xs, ys, m.featureColor(j), "", false)
 	}
-	viz.AddVLine(p, logs[m.step], "λ = "+textfmt.Sig(m.grid[m.step], 3), viz.Neutral)
+	viz.AddVLine(p, logs[m.step], "λ = "+textfmt.Readable(m.grid[m.step], 3), viz.Neutral)
 	for j := range m.relevant {
 		p.Legend.Add(fmt.Sprintf("x%d (relevant)", j+1), &plotter.Line{LineStyle: draw.LineStyle{Color: m.featureColor(j), Width: 2}})
 	}

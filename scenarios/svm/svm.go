@@ -269,7 +269,7 @@ func fmtShort(v float64) string {
 	if math.IsInf(v, 1) {
 		return "∞"
 	}
-	return textfmt.Sig(v, 3)
+	return textfmt.Readable(v, 3)
 }
 
 func capitalise(s string) string {
