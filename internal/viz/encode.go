@@ -9,7 +9,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // Viewport maps positions on a rendered SVG back to data coordinates.
@@ -50,39 +49,15 @@ func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 	return out, vp, nil
 }
 
-// rawSVG is vgsvg's output before compaction, with rasters encoded by
-// svgCanvas.
+// rawSVG is the SVG document vgsvg would write, drawn by svgWriter,
+// before compaction.
 func rawSVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
-	c := &svgCanvas{Canvas: vgsvg.New(w, h)}
+	c := newSVGWriter(w, h)
 	vp, err := drawPlot(p, c, "svg")
 	if err != nil {
 		return nil, Viewport{}, err
 	}
-	var raw bytes.Buffer
-	if _, err := c.WriteTo(&raw); err != nil {
-		return nil, Viewport{}, fmt.Errorf("viz: svg: writing: %w", err)
-	}
-	out, err := c.placeImages(raw.Bytes())
-	if err != nil {
-		// A plot that drew its own empty NaN-translated group: draw it
-		// again the plain way rather than fail the frame.
-		return plainSVG(p, w, h)
-	}
-	return out, vp, nil
-}
-
-// plainSVG is vgsvg's own output, each raster encoded by png.Encode.
-func plainSVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
-	c := vgsvg.New(w, h)
-	vp, err := drawPlot(p, c, "svg")
-	if err != nil {
-		return nil, Viewport{}, err
-	}
-	var raw bytes.Buffer
-	if _, err := c.WriteTo(&raw); err != nil {
-		return nil, Viewport{}, fmt.Errorf("viz: svg: writing: %w", err)
-	}
-	return raw.Bytes(), vp, nil
+	return c.document(), vp, nil
 }
 
 // PNG draws p at w×h and dpi dots per inch, for downloads.

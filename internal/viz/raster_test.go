@@ -17,8 +17,8 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// vgsvgRaw draws p with vgsvg's own DrawImage, as rawSVG did before
-// svgCanvas: the reference the rasters are compared with.
+// vgsvgRaw draws p with vgsvg itself: the reference svgWriter's output is
+// compared with.
 func vgsvgRaw(t *testing.T, p *plot.Plot) []byte {
 	t.Helper()
 	c := vgsvg.New(testW, testH)
@@ -52,7 +52,7 @@ func pngs(t *testing.T, svg []byte) []image.Image {
 	return imgs
 }
 
-// TestRastersSamePixels: the PNGs svgCanvas writes decode to exactly the
+// TestRastersSamePixels: the PNGs svgWriter writes decode to exactly the
 // pixels of those png.Encode wrote through vgsvg, and the rest of the SVG
 // is byte for byte the same.
 func TestRastersSamePixels(t *testing.T) {
@@ -88,7 +88,7 @@ func TestRastersSamePixels(t *testing.T) {
 			before := vgsvgRaw(t, tc.mk())
 			after := raw(t, tc.mk())
 			if bytes.Equal(before, after) {
-				t.Fatal("the output did not change; is svgCanvas drawing the images?")
+				t.Fatal("the output did not change; is svgWriter drawing the images?")
 			}
 			mask := func(svg []byte) []byte { return dataURI.ReplaceAll(svg, []byte("data:image/png;base64,…")) }
 			if !bytes.Equal(mask(before), mask(after)) {
@@ -130,23 +130,8 @@ func fmtColor(c color.Color) string {
 	return fmt.Sprintf("rgba64(%d,%d,%d,%d)", r, g, b, a)
 }
 
-// A marker that does not match its images is an error, not a wrong SVG.
-func TestPlaceImagesCountsMarkers(t *testing.T) {
-	c := &svgCanvas{images: [][]byte{[]byte("<image/>\n")}}
-	if _, err := c.placeImages([]byte("<svg>\n</svg>\n")); err == nil {
-		t.Error("no marker for an image: no error")
-	}
-	if _, err := c.placeImages([]byte(imageMarker + imageMarker)); err == nil {
-		t.Error("two markers for one image: no error")
-	}
-	out, err := c.placeImages([]byte("<a/>\n" + imageMarker + "<b/>\n"))
-	if err != nil || string(out) != "<a/>\n<image/>\n<b/>\n" {
-		t.Errorf("placeImages = %q, %v", out, err)
-	}
-}
-
-// nanGroup draws what svgCanvas uses as its image marker, as a careless
-// plotter might.
+// nanGroup draws what an earlier canvas used as its image marker, as a
+// careless plotter might.
 type nanGroup struct{}
 
 func (nanGroup) Plot(c draw.Canvas, _ *plot.Plot) {
@@ -156,8 +141,8 @@ func (nanGroup) Plot(c draw.Canvas, _ *plot.Plot) {
 	c.Pop()
 }
 
-// A plot whose own drawing looks like an image marker still draws, with
-// its raster, rather than failing the frame.
+// A plot that draws an empty NaN-translated group still draws, with its
+// raster.
 func TestSVGSurvivesAMarkerLookalike(t *testing.T) {
 	p := NewPlot("", "x", "y")
 	AddRegionMap(p, Box{XMin: -1, XMax: 1, YMin: -1, YMax: 1}, 8, func(x, y float64) color.Color { return RegionColor(int(x+1) % 2) })
@@ -168,5 +153,38 @@ func TestSVGSurvivesAMarkerLookalike(t *testing.T) {
 	}
 	if imgs := pngs(t, svg); len(imgs) != 1 {
 		t.Errorf("%d rasters in the SVG, want 1", len(imgs))
+	}
+}
+
+// TestSVGWriterMatchesVgsvg: outside its rasters, svgWriter's document is
+// vgsvg's byte for byte, so compact reads the same input as before.
+func TestSVGWriterMatchesVgsvg(t *testing.T) {
+	rotated := func() *plot.Plot { // rotated tick labels, a dashed line
+		p := curvesPlot()
+		p.X.Tick.Label.Rotation = math.Pi / 5
+		p.X.Tick.Label.XAlign = draw.XRight
+		return p
+	}
+	mask := func(svg []byte) []byte { return dataURI.ReplaceAll(svg, []byte("data:image/png;base64,…")) }
+	for _, tc := range []struct {
+		name string
+		mk   func() *plot.Plot
+	}{
+		{"scatter", scatterRegionPlot},
+		{"curves", curvesPlot},
+		{"gallery", galleryPlot},
+		{"rotated", rotated},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, got := mask(vgsvgRaw(t, tc.mk())), mask(raw(t, tc.mk()))
+			if !bytes.Equal(want, got) {
+				i := 0
+				for i < len(want) && i < len(got) && want[i] == got[i] {
+					i++
+				}
+				lo := max(0, i-80)
+				t.Errorf("documents differ at byte %d:\nvgsvg     %q\nsvgWriter %q", i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
+			}
+		})
 	}
 }

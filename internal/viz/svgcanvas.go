@@ -1,0 +1,442 @@
+package viz
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"html"
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+
+	xfnt "golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/vg"
+)
+
+// svgWriter is a vg.Canvas that writes the same document as vgsvg, byte
+// for byte, straight into one buffer: numbers go through
+// strconv.AppendFloat rather than fmt and svgo, and rasters are encoded by
+// rasterEncoder in place. The tests compare its output with vgsvg's on
+// every fixture; compact then reads it as it reads vgsvg's.
+type svgWriter struct {
+	w, h  vg.Length
+	buf   []byte
+	stack []svgContext
+	num   []byte // scratch for style values
+	fams  map[*sfnt.Font]string
+	png   bytes.Buffer
+}
+
+// svgContext is the drawing state Push saves, as in vgsvg.
+type svgContext struct {
+	color      color.Color
+	dashArray  []vg.Length
+	dashOffset vg.Length
+	lineWidth  vg.Length
+	gEnds      int // groups to close on Pop
+}
+
+var _ vg.CanvasSizer = (*svgWriter)(nil)
+
+// svgPrec is the number of significant digits vgsvg prints.
+const svgPrec = 5
+
+func newSVGWriter(w, h vg.Length) *svgWriter {
+	c := &svgWriter{w: w, h: h, buf: make([]byte, 0, 32<<10), stack: []svgContext{{}}}
+	// The origin moves to the bottom left; WriteTo closes the group.
+	c.buf = append(c.buf, `<g transform="scale(1, -1) translate(0, -`...)
+	c.buf = appendG(c.buf, h.Points())
+	c.buf = append(c.buf, ")\">\n"...)
+	vg.Initialize(c)
+	return c
+}
+
+// appendG formats v as vgsvg's %.5g does.
+func appendG(b []byte, v float64) []byte { return strconv.AppendFloat(b, v, 'g', svgPrec, 64) }
+
+func (c *svgWriter) Size() (w, h vg.Length)   { return c.w, c.h }
+func (c *svgWriter) context() *svgContext     { return &c.stack[len(c.stack)-1] }
+func (c *svgWriter) SetLineWidth(w vg.Length) { c.context().lineWidth = w }
+func (c *svgWriter) SetColor(clr color.Color) { c.context().color = clr }
+func (c *svgWriter) SetLineDash(d []vg.Length, offs vg.Length) {
+	c.context().dashArray = d
+	c.context().dashOffset = offs
+}
+
+func (c *svgWriter) Rotate(rot float64) {
+	c.buf = append(c.buf, `<g transform="rotate(`...)
+	c.buf = strconv.AppendFloat(c.buf, rot*180/math.Pi, 'g', -1, 64)
+	c.buf = append(c.buf, ")\">\n"...)
+	c.context().gEnds++
+}
+
+func (c *svgWriter) Translate(pt vg.Point) {
+	c.buf = append(c.buf, `<g transform="translate(`...)
+	c.buf = appendG(c.buf, pt.X.Points())
+	c.buf = append(c.buf, ", "...)
+	c.buf = appendG(c.buf, pt.Y.Points())
+	c.buf = append(c.buf, ")\">\n"...)
+	c.context().gEnds++
+}
+
+func (c *svgWriter) Scale(x, y float64) {
+	c.buf = append(c.buf, `<g transform="scale(`...)
+	c.buf = strconv.AppendFloat(c.buf, x, 'g', -1, 64)
+	c.buf = append(c.buf, ',')
+	c.buf = strconv.AppendFloat(c.buf, y, 'g', -1, 64)
+	c.buf = append(c.buf, ")\">\n"...)
+	c.context().gEnds++
+}
+
+func (c *svgWriter) Push() {
+	top := *c.context()
+	top.gEnds = 0
+	c.stack = append(c.stack, top)
+}
+
+func (c *svgWriter) Pop() {
+	for range c.context().gEnds {
+		c.buf = append(c.buf, "</g>\n"...)
+	}
+	c.stack = c.stack[:len(c.stack)-1]
+}
+
+// style collects "key:value" declarations separated by ';', skipping the
+// values vgsvg leaves out as defaults.
+type style struct{ b []byte }
+
+func (s *style) add(key, def string, val []byte) {
+	if string(val) == def {
+		return
+	}
+	if len(s.b) > 0 {
+		s.b = append(s.b, ';')
+	}
+	s.b = append(s.b, key...)
+	s.b = append(s.b, ':')
+	s.b = append(s.b, val...)
+}
+
+// appendStyle writes the style attribute and the element's end, as svgo
+// writes them.
+func (c *svgWriter) appendStyle(s style) {
+	if len(s.b) > 0 {
+		c.buf = append(c.buf, `style="`...)
+		c.buf = append(c.buf, s.b...)
+		c.buf = append(c.buf, '"')
+	}
+	c.buf = append(c.buf, " />\n"...)
+}
+
+func (c *svgWriter) Stroke(path vg.Path) {
+	ctx := c.context()
+	if ctx.lineWidth.Points() <= 0 {
+		return
+	}
+	c.startPath(path)
+	var s style
+	s.b = c.num[:0]
+	var v [32]byte
+	s.add("fill", "#000000", []byte("none"))
+	s.add("stroke", "none", appendColor(v[:0], ctx.color))
+	s.add("stroke-opacity", "1", appendOpacity(v[:0], ctx.color))
+	s.add("stroke-width", "1", appendG(v[:0], ctx.lineWidth.Points()))
+	var dash []byte
+	for i, d := range ctx.dashArray {
+		if i > 0 {
+			dash = append(dash, ',')
+		}
+		dash = appendG(dash, d.Points())
+	}
+	if dash == nil {
+		dash = []byte("none")
+	}
+	s.add("stroke-dasharray", "none", dash)
+	s.add("stroke-dashoffset", "0", appendG(v[:0], ctx.dashOffset.Points()))
+	c.appendStyle(s)
+	c.num = s.b
+}
+
+func (c *svgWriter) Fill(path vg.Path) {
+	ctx := c.context()
+	c.startPath(path)
+	var s style
+	s.b = c.num[:0]
+	var v [32]byte
+	s.add("fill", "#000000", appendColor(v[:0], ctx.color))
+	s.add("fill-opacity", "1", appendOpacity(v[:0], ctx.color))
+	c.appendStyle(s)
+	c.num = s.b
+}
+
+// startPath writes `<path d="..." ` as vgsvg's pathData and svgo do.
+func (c *svgWriter) startPath(path vg.Path) {
+	b := append(c.buf, `<path d="`...)
+	pt := func(op byte, x, y float64) {
+		b = append(b, op)
+		b = appendG(b, x)
+		b = append(b, ',')
+		b = appendG(b, y)
+	}
+	var x, y float64
+	for _, comp := range path {
+		switch comp.Type {
+		case vg.MoveComp:
+			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
+			pt('M', x, y)
+		case vg.LineComp:
+			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
+			pt('L', x, y)
+		case vg.ArcComp:
+			r := comp.Radius.Points()
+			sin, cos := math.Sincos(comp.Start)
+			x0 := comp.Pos.X.Points() + r*cos
+			y0 := comp.Pos.Y.Points() + r*sin
+			if x0 != x || y0 != y {
+				pt('L', x0, y0)
+			}
+			if math.Abs(comp.Angle) >= 2*math.Pi {
+				b, x, y = appendCircle(b, &comp)
+			} else {
+				b, x, y = appendArc(b, &comp)
+			}
+		case vg.CurveComp:
+			switch len(comp.Control) {
+			case 1:
+				pt('Q', comp.Control[0].X.Points(), comp.Control[0].Y.Points())
+			case 2:
+				pt('C', comp.Control[0].X.Points(), comp.Control[0].Y.Points())
+				pt(',', comp.Control[1].X.Points(), comp.Control[1].Y.Points())
+			default:
+				panic("viz: svg: invalid number of control points")
+			}
+			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
+			pt(',', x, y)
+		case vg.CloseComp:
+			b = append(b, 'Z')
+		default:
+			panic(fmt.Sprintf("viz: svg: unknown path component type: %d", comp.Type))
+		}
+	}
+	c.buf = append(b, `" `...)
+}
+
+// appendArcTo writes one arc command as vgsvg does.
+func appendArcTo(b []byte, r, angle, x, y float64) []byte {
+	b = append(b, 'A')
+	b = appendG(b, r)
+	b = append(b, ',')
+	b = appendG(b, r)
+	b = append(b, " 0 "...)
+	if math.Abs(angle) >= math.Pi {
+		b = append(b, '1')
+	} else {
+		b = append(b, '0')
+	}
+	if angle < 0 {
+		b = append(b, " 0 "...)
+	} else {
+		b = append(b, " 1 "...)
+	}
+	b = appendG(b, x)
+	b = append(b, ',')
+	return appendG(b, y)
+}
+
+// appendCircle draws a full turn as two arcs, as vgsvg does: SVG cannot
+// draw an arc whose ends coincide.
+func appendCircle(b []byte, comp *vg.PathComp) ([]byte, float64, float64) {
+	angle := 2 * math.Pi
+	if comp.Angle < 0 {
+		angle = -2 * math.Pi
+	}
+	q := comp.Angle / (2 * math.Pi)
+	angle += (q - math.Trunc(q)) * (2 * math.Pi)
+	if angle >= 4*math.Pi {
+		panic("viz: svg: impossible angle")
+	}
+	s0, c0 := math.Sincos(comp.Start + 0.5*angle)
+	s1, c1 := math.Sincos(comp.Start + angle)
+	r := comp.Radius.Points()
+	x0 := comp.Pos.X.Points() + r*c0
+	y0 := comp.Pos.Y.Points() + r*s0
+	x := comp.Pos.X.Points() + r*c1
+	y := comp.Pos.Y.Points() + r*s1
+	b = appendArcTo(b, r, angle/2, x0, y0)
+	b = appendArcTo(b, r, angle/2, x, y)
+	return b, x, y
+}
+
+func appendArc(b []byte, comp *vg.PathComp) ([]byte, float64, float64) {
+	r := comp.Radius.Points()
+	sin, cos := math.Sincos(comp.Start + comp.Angle)
+	x := comp.Pos.X.Points() + r*cos
+	y := comp.Pos.Y.Points() + r*sin
+	return appendArcTo(b, r, comp.Angle, x, y), x, y
+}
+
+func (c *svgWriter) FillString(fnt font.Face, pt vg.Point, str string) {
+	var s style
+	s.b = c.num[:0]
+	s.b = append(s.b, "font-family:"+c.family(fnt)+
+		";font-variant:"+svgVariant(fnt.Font.Variant)+
+		";font-weight:"+svgWeight(fnt.Font.Weight)+
+		";font-style:"+svgStyle(fnt.Font.Style)...)
+	var v [40]byte
+	s.add("font-size", "medium", append(appendG(v[:0], fnt.Font.Size.Points()), "px"...))
+	s.add("fill", "#000000", appendColor(v[:0], c.context().color))
+	c.num = s.b
+
+	b := append(c.buf, `<text x="`...)
+	b = appendG(b, pt.X.Points())
+	b = append(b, `" y="`...)
+	b = appendG(b, -pt.Y.Points())
+	b = append(b, `" transform="scale(1, -1)"`...)
+	if len(s.b) > 0 {
+		b = append(b, "\n\tstyle=\""...)
+		b = append(b, s.b...)
+		b = append(b, '"')
+	}
+	b = append(b, '>')
+	b = append(b, html.EscapeString(str)...)
+	c.buf = append(b, "</text>\n"...)
+}
+
+// DrawImage writes the element vgsvg writes, with the PNG encoded by
+// rasterEncoder and labelled as such (vgsvg says image/jpg).
+func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
+	c.png.Reset()
+	if err := rasterEncoder.Encode(&c.png, img); err != nil {
+		panic(fmt.Errorf("encoding image to PNG: %w", err))
+	}
+	size := rect.Size()
+	w, h := size.X.Points(), size.Y.Points()
+	x, y := rect.Min.X.Points(), rect.Min.Y.Points()
+	c.buf = fmt.Appendf(c.buf, `<image x="%v" y="%v" width="%v" height="%v" xlink:href="data:image/png;base64,`, x, -y-h, w, h)
+	c.buf = base64.StdEncoding.AppendEncode(c.buf, c.png.Bytes())
+	c.buf = append(c.buf, "\" transform=\"scale(1, -1)\" />\n"...)
+}
+
+// document returns the whole SVG document: vgsvg's prelude, what was
+// drawn, and the groups still open closed.
+func (c *svgWriter) document() []byte {
+	n := 1 // the group that moves the origin
+	for _, ctx := range c.stack {
+		n += ctx.gEnds
+	}
+	out := make([]byte, 0, len(c.buf)+300+5*n)
+	out = append(out, "<?xml version=\"1.0\"?>\n<!-- Generated by SVGo and Plotinum VG -->\n<svg width=\""...)
+	out = appendG(out, float64(c.w))
+	out = append(out, "pt\" height=\""...)
+	out = appendG(out, float64(c.h))
+	out = append(out, "pt\" viewBox=\"0 0 "...)
+	out = appendG(out, float64(c.w))
+	out = append(out, ' ')
+	out = appendG(out, float64(c.h))
+	out = append(out, "\"\n\txmlns=\"http://www.w3.org/2000/svg\"\n\txmlns:xlink=\"http://www.w3.org/1999/xlink\">\n"...)
+	out = append(out, c.buf...)
+	for range n {
+		out = append(out, "</g>\n"...)
+	}
+	return append(out, "</svg>\n"...)
+}
+
+// family is the font's family name, read once per face.
+func (c *svgWriter) family(fnt font.Face) string {
+	if name, ok := c.fams[fnt.Face]; ok {
+		return name
+	}
+	var buf sfnt.Buffer
+	name, err := fnt.Face.Name(&buf, sfnt.NameIDFamily)
+	if err != nil {
+		panic(fmt.Errorf("viz: svg: no family name in font %q: %w", fnt.Font.Typeface, err))
+	}
+	if c.fams == nil {
+		c.fams = make(map[*sfnt.Font]string)
+	}
+	c.fams[fnt.Face] = name
+	return name
+}
+
+// appendColor writes clr as vgsvg does: #RRGGBB, un-premultiplied.
+func appendColor(b []byte, clr color.Color) []byte {
+	if clr == nil {
+		clr = color.Black
+	}
+	r, g, bl, a := clr.RGBA()
+	k := 255.0 / float64(a)
+	const hex = "0123456789ABCDEF"
+	b = append(b, '#')
+	for _, ch := range [3]uint32{r, g, bl} {
+		v := int(float64(ch) * k)
+		if v < 0 || v > 255 { // a colour outside the gamut, as %02X prints it
+			b = fmt.Appendf(b, "%02X", v)
+			continue
+		}
+		b = append(b, hex[v>>4], hex[v&15])
+	}
+	return b
+}
+
+func appendOpacity(b []byte, clr color.Color) []byte {
+	if clr == nil {
+		clr = color.Black
+	}
+	_, _, _, a := clr.RGBA()
+	return appendG(b, float64(a)/math.MaxUint16)
+}
+
+// svgVariant, svgStyle and svgWeight name font properties as vgsvg does.
+func svgVariant(v font.Variant) string {
+	switch str := strings.ToLower(string(v)); str {
+	case "smallcaps":
+		return "small-caps"
+	case "mono", "monospace", "sans", "sansserif", "sans-serif", "serif":
+		return "normal"
+	case "":
+		return "none"
+	default:
+		return str
+	}
+}
+
+func svgStyle(sty xfnt.Style) string {
+	switch sty {
+	case xfnt.StyleNormal:
+		return "normal"
+	case xfnt.StyleItalic:
+		return "italic"
+	case xfnt.StyleOblique:
+		return "oblique"
+	}
+	panic(fmt.Errorf("viz: svg: invalid font style %v", sty))
+}
+
+func svgWeight(w xfnt.Weight) string {
+	switch w {
+	case xfnt.WeightThin:
+		return "100"
+	case xfnt.WeightExtraLight:
+		return "200"
+	case xfnt.WeightLight:
+		return "300"
+	case xfnt.WeightNormal:
+		return "normal"
+	case xfnt.WeightMedium:
+		return "500"
+	case xfnt.WeightSemiBold:
+		return "600"
+	case xfnt.WeightBold:
+		return "bold"
+	case xfnt.WeightExtraBold:
+		return "800"
+	case xfnt.WeightBlack:
+		return "900"
+	}
+	panic(fmt.Errorf("viz: svg: invalid font weight %v", w))
+}
