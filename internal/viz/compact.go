@@ -9,6 +9,10 @@ import (
 	"strings"
 )
 
+// svgWriter (svgcanvas.go) hands its elements to the compactor's writer
+// directly, as they would be parsed from vgsvg's text; compact itself
+// reads that text, for the tests and for documents svgWriter declines.
+//
 // The compactor rewrites the SVG that vgsvg writes, which is regular:
 // one element per line, double-quoted attributes, styles inline, text
 // content already escaped. It is not a general SVG optimiser; compact
@@ -606,7 +610,15 @@ func parseCircle(d string) (cx, cy, r string, ok bool) {
 	}
 	var buf [4]pathCmd
 	cmds, err := parsePath(d, buf[:0])
-	if err != nil || len(cmds) != 4 || cmds[0].op != 'M' || cmds[1].op != 'A' || cmds[2].op != 'A' || cmds[3].op != 'Z' {
+	if err != nil {
+		return "", "", "", false
+	}
+	return circleOf(cmds)
+}
+
+// circleOf recognises the commands of vgsvg's full circle; see parseCircle.
+func circleOf(cmds []pathCmd) (cx, cy, r string, ok bool) {
+	if len(cmds) != 4 || cmds[0].op != 'M' || cmds[1].op != 'A' || cmds[2].op != 'A' || cmds[3].op != 'Z' {
 		return "", "", "", false
 	}
 	m, a1, a2 := cmds[0].args, cmds[1].args, cmds[2].args
@@ -628,7 +640,11 @@ func compactPath(d string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	b := make([]byte, 0, len(d)/2)
+	return string(appendCompactPath(make([]byte, 0, len(d)/2), cmds)), nil
+}
+
+// appendCompactPath appends the compact form of cmds to b; see compactPath.
+func appendCompactPath(b []byte, cmds []pathCmd) []byte {
 	var last byte // last command letter written, for implicit repeats
 	var cx, cy, sx, sy int64
 	num := func(v int64, first bool) {
@@ -705,5 +721,5 @@ func compactPath(d string) (string, error) {
 			cx, cy = tenths(a[n-2]), tenths(a[n-1])
 		}
 	}
-	return string(b), nil
+	return b
 }

@@ -15,10 +15,10 @@
 //     Builders take plain slices and skip points that are not finite,
 //     because a half-trained model may produce NaN and a frame must still
 //     be drawn.
-//   - Encoding: SVG renders with vgsvg and then compacts the document
-//     (rounded coordinates, circles instead of arc paths, presentation
-//     attributes instead of styles, shared attributes hoisted into groups)
-//     so that a frame of several panels stays small enough to be swapped in
+//   - Encoding: SVG draws on svgWriter, a canvas that writes vgsvg's
+//     document already compacted (rounded coordinates, circles instead of
+//     arc paths, presentation attributes instead of styles, shared
+//     attributes hoisted into groups) so that a frame of several panels stays small enough to be swapped in
 //     several times a second. It also returns a Viewport that maps clicks
 //     on the SVG back to data coordinates. PNG renders with vgimg.
 //

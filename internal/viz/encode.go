@@ -38,6 +38,15 @@ func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 	if !(w > 0 && h > 0) {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: size %v×%v is not positive", w, h)
 	}
+	c := newSVGWriter(w, h, true)
+	vp, err := drawPlot(p, c, "svg")
+	if err != nil {
+		return nil, Viewport{}, err
+	}
+	if out, ok := c.document(); ok {
+		return out, vp, nil
+	}
+	// A path with a number compact cannot read: the text route says which.
 	raw, vp, err := rawSVG(p, w, h)
 	if err != nil {
 		return nil, Viewport{}, err
@@ -50,14 +59,15 @@ func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 }
 
 // rawSVG is the SVG document vgsvg would write, drawn by svgWriter,
-// before compaction.
+// before compaction. SVG's output is compact's rewrite of it.
 func rawSVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
-	c := newSVGWriter(w, h)
+	c := newSVGWriter(w, h, false)
 	vp, err := drawPlot(p, c, "svg")
 	if err != nil {
 		return nil, Viewport{}, err
 	}
-	return c.document(), vp, nil
+	doc, _ := c.document()
+	return doc, vp, nil
 }
 
 // PNG draws p at w×h and dpi dots per inch, for downloads.

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"math"
 	"regexp"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -156,15 +157,17 @@ func TestSVGSurvivesAMarkerLookalike(t *testing.T) {
 	}
 }
 
+// rotatedPlot is curvesPlot with rotated tick labels.
+func rotatedPlot() *plot.Plot {
+	p := curvesPlot()
+	p.X.Tick.Label.Rotation = math.Pi / 5
+	p.X.Tick.Label.XAlign = draw.XRight
+	return p
+}
+
 // TestSVGWriterMatchesVgsvg: outside its rasters, svgWriter's document is
 // vgsvg's byte for byte, so compact reads the same input as before.
 func TestSVGWriterMatchesVgsvg(t *testing.T) {
-	rotated := func() *plot.Plot { // rotated tick labels, a dashed line
-		p := curvesPlot()
-		p.X.Tick.Label.Rotation = math.Pi / 5
-		p.X.Tick.Label.XAlign = draw.XRight
-		return p
-	}
 	mask := func(svg []byte) []byte { return dataURI.ReplaceAll(svg, []byte("data:image/png;base64,…")) }
 	for _, tc := range []struct {
 		name string
@@ -173,7 +176,7 @@ func TestSVGWriterMatchesVgsvg(t *testing.T) {
 		{"scatter", scatterRegionPlot},
 		{"curves", curvesPlot},
 		{"gallery", galleryPlot},
-		{"rotated", rotated},
+		{"rotated", rotatedPlot},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, got := mask(vgsvgRaw(t, tc.mk())), mask(raw(t, tc.mk()))
@@ -186,5 +189,57 @@ func TestSVGWriterMatchesVgsvg(t *testing.T) {
 				t.Errorf("documents differ at byte %d:\nvgsvg     %q\nsvgWriter %q", i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
 			}
 		})
+	}
+}
+
+// TestSVGWriterCompactsAsCompact: in compact mode svgWriter writes exactly
+// what compact makes of its text, rasters included.
+func TestSVGWriterCompactsAsCompact(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mk   func() *plot.Plot
+	}{
+		{"scatter", scatterRegionPlot},
+		{"curves", curvesPlot},
+		{"gallery", galleryPlot},
+		{"rotated", rotatedPlot},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := compact(raw(t, tc.mk()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := SVG(tc.mk(), testW, testH)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(want, got) {
+				i := 0
+				for i < len(want) && i < len(got) && want[i] == got[i] {
+					i++
+				}
+				lo := max(0, i-80)
+				t.Errorf("documents differ at byte %d:\ncompact   %q\nsvgWriter %q", i, want[lo:min(len(want), i+80)], got[lo:min(len(got), i+80)])
+			}
+		})
+	}
+}
+
+// nanPath strokes a line to a NaN point.
+type nanPath struct{}
+
+func (nanPath) Plot(c draw.Canvas, _ *plot.Plot) {
+	nan := vg.Length(math.NaN())
+	c.StrokeLine2(draw.LineStyle{Width: 1}, 0, 0, nan, nan)
+}
+
+// A path compact cannot read fails the frame with compact's error, as
+// before svgWriter wrote compact output itself.
+func TestSVGNaNPathFails(t *testing.T) {
+	p := NewPlot("", "x", "y")
+	p.Add(nanPath{})
+	_, _, err := SVG(p, testW, testH)
+	if err == nil || !strings.Contains(err.Error(), "compacting: bad path data") {
+		t.Errorf("SVG: %v, want compact's bad path data", err)
 	}
 }

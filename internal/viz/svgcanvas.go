@@ -30,6 +30,13 @@ type svgWriter struct {
 	num   []byte // scratch for style values
 	fams  map[*sfnt.Font]string
 	png   bytes.Buffer
+
+	// In compact mode (out != nil) elements go to out as compact would
+	// write them after reading vgsvg's text, with paths kept as commands.
+	out     *writer
+	cmds    []pathCmd
+	d       []byte // scratch for compact path data
+	unusual bool   // a path had a number compact cannot read: use the text route
 }
 
 // svgContext is the drawing state Push saves, as in vgsvg.
@@ -46,14 +53,49 @@ var _ vg.CanvasSizer = (*svgWriter)(nil)
 // svgPrec is the number of significant digits vgsvg prints.
 const svgPrec = 5
 
-func newSVGWriter(w, h vg.Length) *svgWriter {
+// newSVGWriter returns a canvas that writes vgsvg's text, or with compact
+// set the document compact makes of that text.
+func newSVGWriter(w, h vg.Length, compact bool) *svgWriter {
 	c := &svgWriter{w: w, h: h, buf: make([]byte, 0, 32<<10), stack: []svgContext{{}}}
-	// The origin moves to the bottom left; WriteTo closes the group.
-	c.buf = append(c.buf, `<g transform="scale(1, -1) translate(0, -`...)
-	c.buf = appendG(c.buf, h.Points())
-	c.buf = append(c.buf, ")\">\n"...)
+	if compact {
+		c.out = &writer{out: bytes.NewBuffer(make([]byte, 0, 16<<10))}
+		c.out.element("svg", c.rootAttrs(), false, "")
+	}
+	// The origin moves to the bottom left; document closes the group.
+	c.group(append(appendG([]byte("scale(1, -1) translate(0, -"), h.Points()), ')'))
 	vg.Initialize(c)
 	return c
+}
+
+// rootAttrs are the attributes of vgsvg's <svg> element.
+func (c *svgWriter) rootAttrs() []attr {
+	w := string(appendG(nil, float64(c.w)))
+	h := string(appendG(nil, float64(c.h)))
+	return []attr{
+		{"width", w + "pt"}, {"height", h + "pt"}, {"viewBox", "0 0 " + w + " " + h},
+		{"xmlns", "http://www.w3.org/2000/svg"}, {"xmlns:xlink", "http://www.w3.org/1999/xlink"},
+	}
+}
+
+// group opens a <g> with the given transform.
+func (c *svgWriter) group(transform []byte) {
+	if c.out != nil {
+		c.out.element("g", []attr{{"transform", string(transform)}}, false, "")
+		return
+	}
+	c.buf = append(c.buf, `<g transform="`...)
+	c.buf = append(c.buf, transform...)
+	c.buf = append(c.buf, "\">\n"...)
+}
+
+// end closes an element.
+func (c *svgWriter) end(name string) {
+	if c.out != nil {
+		c.out.flush()
+		c.out.out.WriteString("</" + name + ">")
+		return
+	}
+	c.buf = append(c.buf, "</"+name+">\n"...)
 }
 
 // appendG formats v as vgsvg's %.5g does.
@@ -69,27 +111,30 @@ func (c *svgWriter) SetLineDash(d []vg.Length, offs vg.Length) {
 }
 
 func (c *svgWriter) Rotate(rot float64) {
-	c.buf = append(c.buf, `<g transform="rotate(`...)
-	c.buf = strconv.AppendFloat(c.buf, rot*180/math.Pi, 'g', -1, 64)
-	c.buf = append(c.buf, ")\">\n"...)
+	var t [64]byte
+	b := append(t[:0], "rotate("...)
+	b = strconv.AppendFloat(b, rot*180/math.Pi, 'g', -1, 64)
+	c.group(append(b, ')'))
 	c.context().gEnds++
 }
 
 func (c *svgWriter) Translate(pt vg.Point) {
-	c.buf = append(c.buf, `<g transform="translate(`...)
-	c.buf = appendG(c.buf, pt.X.Points())
-	c.buf = append(c.buf, ", "...)
-	c.buf = appendG(c.buf, pt.Y.Points())
-	c.buf = append(c.buf, ")\">\n"...)
+	var t [64]byte
+	b := append(t[:0], "translate("...)
+	b = appendG(b, pt.X.Points())
+	b = append(b, ", "...)
+	b = appendG(b, pt.Y.Points())
+	c.group(append(b, ')'))
 	c.context().gEnds++
 }
 
 func (c *svgWriter) Scale(x, y float64) {
-	c.buf = append(c.buf, `<g transform="scale(`...)
-	c.buf = strconv.AppendFloat(c.buf, x, 'g', -1, 64)
-	c.buf = append(c.buf, ',')
-	c.buf = strconv.AppendFloat(c.buf, y, 'g', -1, 64)
-	c.buf = append(c.buf, ")\">\n"...)
+	var t [64]byte
+	b := append(t[:0], "scale("...)
+	b = strconv.AppendFloat(b, x, 'g', -1, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, y, 'g', -1, 64)
+	c.group(append(b, ')'))
 	c.context().gEnds++
 }
 
@@ -101,7 +146,7 @@ func (c *svgWriter) Push() {
 
 func (c *svgWriter) Pop() {
 	for range c.context().gEnds {
-		c.buf = append(c.buf, "</g>\n"...)
+		c.end("g")
 	}
 	c.stack = c.stack[:len(c.stack)-1]
 }
@@ -123,8 +168,12 @@ func (s *style) add(key, def string, val []byte) {
 }
 
 // appendStyle writes the style attribute and the element's end, as svgo
-// writes them.
+// writes them; in compact mode it adds the path to out instead.
 func (c *svgWriter) appendStyle(s style) {
+	if c.out != nil {
+		c.addPath(s)
+		return
+	}
 	if len(s.b) > 0 {
 		c.buf = append(c.buf, `style="`...)
 		c.buf = append(c.buf, s.b...)
@@ -174,8 +223,13 @@ func (c *svgWriter) Fill(path vg.Path) {
 	c.num = s.b
 }
 
-// startPath writes `<path d="..." ` as vgsvg's pathData and svgo do.
+// startPath writes `<path d="..." ` as vgsvg's pathData and svgo do, or in
+// compact mode collects the commands compact would read from it.
 func (c *svgWriter) startPath(path vg.Path) {
+	if c.out != nil {
+		c.pathCmds(path)
+		return
+	}
 	b := append(c.buf, `<path d="`...)
 	pt := func(op byte, x, y float64) {
 		b = append(b, op)
@@ -238,7 +292,7 @@ func appendArcTo(b []byte, r, angle, x, y float64) []byte {
 	} else {
 		b = append(b, '0')
 	}
-	if angle < 0 {
+	if angle < 0 { // NaN sweeps as vgsvg's does
 		b = append(b, " 0 "...)
 	} else {
 		b = append(b, " 1 "...)
@@ -251,7 +305,17 @@ func appendArcTo(b []byte, r, angle, x, y float64) []byte {
 // appendCircle draws a full turn as two arcs, as vgsvg does: SVG cannot
 // draw an arc whose ends coincide.
 func appendCircle(b []byte, comp *vg.PathComp) ([]byte, float64, float64) {
-	angle := 2 * math.Pi
+	angle, x0, y0, x, y := circleEnds(comp)
+	r := comp.Radius.Points()
+	b = appendArcTo(b, r, angle/2, x0, y0)
+	b = appendArcTo(b, r, angle/2, x, y)
+	return b, x, y
+}
+
+// circleEnds is the turn vgsvg draws for a full-circle arc, and the ends
+// of its two halves.
+func circleEnds(comp *vg.PathComp) (angle, x0, y0, x, y float64) {
+	angle = 2 * math.Pi
 	if comp.Angle < 0 {
 		angle = -2 * math.Pi
 	}
@@ -263,13 +327,11 @@ func appendCircle(b []byte, comp *vg.PathComp) ([]byte, float64, float64) {
 	s0, c0 := math.Sincos(comp.Start + 0.5*angle)
 	s1, c1 := math.Sincos(comp.Start + angle)
 	r := comp.Radius.Points()
-	x0 := comp.Pos.X.Points() + r*c0
-	y0 := comp.Pos.Y.Points() + r*s0
-	x := comp.Pos.X.Points() + r*c1
-	y := comp.Pos.Y.Points() + r*s1
-	b = appendArcTo(b, r, angle/2, x0, y0)
-	b = appendArcTo(b, r, angle/2, x, y)
-	return b, x, y
+	x0 = comp.Pos.X.Points() + r*c0
+	y0 = comp.Pos.Y.Points() + r*s0
+	x = comp.Pos.X.Points() + r*c1
+	y = comp.Pos.Y.Points() + r*s1
+	return angle, x0, y0, x, y
 }
 
 func appendArc(b []byte, comp *vg.PathComp) ([]byte, float64, float64) {
@@ -291,6 +353,21 @@ func (c *svgWriter) FillString(fnt font.Face, pt vg.Point, str string) {
 	s.add("font-size", "medium", append(appendG(v[:0], fnt.Font.Size.Points()), "px"...))
 	s.add("fill", "#000000", appendColor(v[:0], c.context().color))
 	c.num = s.b
+	if c.out != nil {
+		x := string(appendG(v[:0], pt.X.Points()))
+		y := string(appendG(v[:0], -pt.Y.Points()))
+		l, err := newLeaf("text", []attr{
+			{"x", x},
+			{"y", y},
+			{"transform", "scale(1, -1)"},
+			{"style", string(s.b)},
+		}, html.EscapeString(str))
+		if err != nil {
+			panic(fmt.Errorf("viz: svg: %w", err))
+		}
+		c.out.add(l)
+		return
+	}
 
 	b := append(c.buf, `<text x="`...)
 	b = appendG(b, pt.X.Points())
@@ -317,17 +394,39 @@ func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
 	size := rect.Size()
 	w, h := size.X.Points(), size.Y.Points()
 	x, y := rect.Min.X.Points(), rect.Min.Y.Points()
+	if c.out != nil {
+		num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+		href := base64.StdEncoding.AppendEncode([]byte("data:image/png;base64,"), c.png.Bytes())
+		l, err := newLeaf("image", []attr{
+			{"x", num(x)}, {"y", num(-y - h)}, {"width", num(w)}, {"height", num(h)},
+			{"xlink:href", string(href)}, {"transform", "scale(1, -1)"},
+		}, "")
+		if err != nil {
+			panic(fmt.Errorf("viz: svg: %w", err))
+		}
+		c.out.add(l)
+		return
+	}
 	c.buf = fmt.Appendf(c.buf, `<image x="%v" y="%v" width="%v" height="%v" xlink:href="data:image/png;base64,`, x, -y-h, w, h)
 	c.buf = base64.StdEncoding.AppendEncode(c.buf, c.png.Bytes())
 	c.buf = append(c.buf, "\" transform=\"scale(1, -1)\" />\n"...)
 }
 
 // document returns the whole SVG document: vgsvg's prelude, what was
-// drawn, and the groups still open closed.
-func (c *svgWriter) document() []byte {
+// drawn, and the groups still open closed. In compact mode ok is false
+// when a path held a number compact could not have read; the caller then
+// takes the text route, which reports it.
+func (c *svgWriter) document() (doc []byte, ok bool) {
 	n := 1 // the group that moves the origin
 	for _, ctx := range c.stack {
 		n += ctx.gEnds
+	}
+	if c.out != nil {
+		for range n {
+			c.end("g")
+		}
+		c.end("svg")
+		return c.out.out.Bytes(), !c.unusual
 	}
 	out := make([]byte, 0, len(c.buf)+300+5*n)
 	out = append(out, "<?xml version=\"1.0\"?>\n<!-- Generated by SVGo and Plotinum VG -->\n<svg width=\""...)
@@ -343,7 +442,7 @@ func (c *svgWriter) document() []byte {
 	for range n {
 		out = append(out, "</g>\n"...)
 	}
-	return append(out, "</svg>\n"...)
+	return append(out, "</svg>\n"...), true
 }
 
 // family is the font's family name, read once per face.
@@ -439,4 +538,108 @@ func svgWeight(w xfnt.Weight) string {
 		return "900"
 	}
 	panic(fmt.Errorf("viz: svg: invalid font weight %v", w))
+}
+
+// round5 is v as compact reads it back from vgsvg's %.5g. A number
+// compact cannot read (NaN, ±Inf) marks the document unusual.
+func (c *svgWriter) round5(v float64) float64 {
+	var t [32]byte
+	b := appendG(t[:0], v)
+	r, n := scanNumber(string(b))
+	if n != len(b) {
+		c.unusual = true
+	}
+	return r
+}
+
+// pathCmds collects in c.cmds the commands compact's parsePath would read
+// from vgsvg's path data for path.
+func (c *svgWriter) pathCmds(path vg.Path) {
+	cmds := c.cmds[:0]
+	pt := func(op byte, x, y float64) {
+		cmds = append(cmds, pathCmd{op: op, args: [7]float64{c.round5(x), c.round5(y)}})
+	}
+	arcTo := func(r, angle, x, y float64) {
+		cmd := pathCmd{op: 'A'}
+		cmd.args[0] = c.round5(r)
+		cmd.args[1] = cmd.args[0]
+		if math.Abs(angle) >= math.Pi {
+			cmd.args[3] = 1
+		}
+		if !(angle < 0) {
+			cmd.args[4] = 1
+		}
+		cmd.args[5], cmd.args[6] = c.round5(x), c.round5(y)
+		cmds = append(cmds, cmd)
+	}
+	var x, y float64
+	for _, comp := range path {
+		switch comp.Type {
+		case vg.MoveComp:
+			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
+			pt('M', x, y)
+		case vg.LineComp:
+			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
+			pt('L', x, y)
+		case vg.ArcComp:
+			r := comp.Radius.Points()
+			sin, cos := math.Sincos(comp.Start)
+			x0 := comp.Pos.X.Points() + r*cos
+			y0 := comp.Pos.Y.Points() + r*sin
+			if x0 != x || y0 != y {
+				pt('L', x0, y0)
+			}
+			if math.Abs(comp.Angle) >= 2*math.Pi {
+				angle, x0, y0, x1, y1 := circleEnds(&comp)
+				arcTo(r, angle/2, x0, y0)
+				arcTo(r, angle/2, x1, y1)
+				x, y = x1, y1
+			} else {
+				sin, cos := math.Sincos(comp.Start + comp.Angle)
+				x = comp.Pos.X.Points() + r*cos
+				y = comp.Pos.Y.Points() + r*sin
+				arcTo(r, comp.Angle, x, y)
+			}
+		case vg.CurveComp:
+			var cmd pathCmd
+			k := 0
+			for _, p := range comp.Control {
+				cmd.args[k], cmd.args[k+1] = c.round5(p.X.Points()), c.round5(p.Y.Points())
+				k += 2
+			}
+			switch len(comp.Control) {
+			case 1:
+				cmd.op = 'Q'
+			case 2:
+				cmd.op = 'C'
+			default:
+				panic("viz: svg: invalid number of control points")
+			}
+			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
+			cmd.args[k], cmd.args[k+1] = c.round5(x), c.round5(y)
+			cmds = append(cmds, cmd)
+		case vg.CloseComp:
+			cmds = append(cmds, pathCmd{op: 'Z'})
+		default:
+			panic(fmt.Sprintf("viz: svg: unknown path component type: %d", comp.Type))
+		}
+	}
+	c.cmds = cmds
+}
+
+// addPath adds the path in c.cmds, styled by s, to out as compact's
+// newLeaf would make it from vgsvg's element.
+func (c *svgWriter) addPath(s style) {
+	l := &leaf{name: "path"}
+	if cx, cy, r, ok := circleOf(c.cmds); ok {
+		l.name = "circle"
+		l.geom = append(l.geom, attr{"cx", cx}, attr{"cy", cy}, attr{"r", r})
+	} else {
+		c.d = appendCompactPath(c.d[:0], c.cmds)
+		l.geom = append(l.geom, attr{"d", string(c.d)})
+	}
+	if err := l.addStyle(string(s.b)); err != nil {
+		panic(fmt.Errorf("viz: svg: %w", err))
+	}
+	c.out.add(l)
 }
