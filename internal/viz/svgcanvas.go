@@ -36,7 +36,9 @@ type svgWriter struct {
 	out     *writer
 	cmds    []pathCmd
 	d       []byte // scratch for compact path data
-	unusual bool   // a path had a number compact cannot read: use the text route
+	attrs   []attr // scratch for a path's style
+	values  map[string]string
+	unusual bool // a path had a number compact cannot read: use the text route
 }
 
 // svgContext is the drawing state Push saves, as in vgsvg.
@@ -152,12 +154,30 @@ func (c *svgWriter) Pop() {
 }
 
 // style collects "key:value" declarations separated by ';', skipping the
-// values vgsvg leaves out as defaults.
-type style struct{ b []byte }
+// values vgsvg leaves out as defaults. For a path in compact mode it also
+// collects them as the attributes compact's addStyle would make of them
+// (for a path's keys, all inherited ones), values interned by w.
+type style struct {
+	b     []byte
+	w     *svgWriter // nil: no attributes
+	attrs []attr
+}
+
+// pathStyle starts a path's style.
+func (c *svgWriter) pathStyle() style {
+	s := style{b: c.num[:0]}
+	if c.out != nil {
+		s.w, s.attrs = c, c.attrs[:0]
+	}
+	return s
+}
 
 func (s *style) add(key, def string, val []byte) {
 	if string(val) == def {
 		return
+	}
+	if s.w != nil {
+		s.attrs = append(s.attrs, attr{key, s.w.intern(val)})
 	}
 	if len(s.b) > 0 {
 		s.b = append(s.b, ';')
@@ -188,8 +208,7 @@ func (c *svgWriter) Stroke(path vg.Path) {
 		return
 	}
 	c.startPath(path)
-	var s style
-	s.b = c.num[:0]
+	s := c.pathStyle()
 	var v [32]byte
 	s.add("fill", "#000000", []byte("none"))
 	s.add("stroke", "none", appendColor(v[:0], ctx.color))
@@ -214,8 +233,7 @@ func (c *svgWriter) Stroke(path vg.Path) {
 func (c *svgWriter) Fill(path vg.Path) {
 	ctx := c.context()
 	c.startPath(path)
-	var s style
-	s.b = c.num[:0]
+	s := c.pathStyle()
 	var v [32]byte
 	s.add("fill", "#000000", appendColor(v[:0], ctx.color))
 	s.add("fill-opacity", "1", appendOpacity(v[:0], ctx.color))
@@ -638,8 +656,21 @@ func (c *svgWriter) addPath(s style) {
 		c.d = appendCompactPath(c.d[:0], c.cmds)
 		l.geom = append(l.geom, attr{"d", string(c.d)})
 	}
-	if err := l.addStyle(string(s.b)); err != nil {
-		panic(fmt.Errorf("viz: svg: %w", err))
-	}
+	l.shared = append(make([]attr, 0, len(s.attrs)), s.attrs...)
+	c.attrs = s.attrs
 	c.out.add(l)
+}
+
+// intern returns val as a string, the same string for the same value: a
+// plot repeats a few colours and widths many times.
+func (c *svgWriter) intern(val []byte) string {
+	if v, ok := c.values[string(val)]; ok {
+		return v
+	}
+	if c.values == nil {
+		c.values = make(map[string]string)
+	}
+	v := string(val)
+	c.values[v] = v
+	return v
 }
