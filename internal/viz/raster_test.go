@@ -8,7 +8,9 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -241,5 +243,38 @@ func TestSVGNaNPathFails(t *testing.T) {
 	_, _, err := SVG(p, testW, testH)
 	if err == nil || !strings.Contains(err.Error(), "compacting: bad path data") {
 		t.Errorf("SVG: %v, want compact's bad path data", err)
+	}
+}
+
+// fastRound5 agrees with strconv's %.5g read back by scanNumber.
+func TestFastRound5(t *testing.T) {
+	slow := func(v float64) float64 {
+		b := strconv.AppendFloat(nil, v, 'g', 5, 64)
+		r, _ := scanNumber(string(b))
+		return r
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	values := []float64{1e-3, 1e9, 12345.5, 1.00005, 99999.5, 999.995, 0.1, 0.3, 288, 324, -0.0015}
+	for range 200000 {
+		e := rng.Float64()*13 - 4
+		v := math.Pow(10, e)
+		if rng.IntN(2) == 0 {
+			v = -v
+		}
+		values = append(values, v, math.Round(v*1e4)/1e4, math.Round(v*100)/100+0.005)
+	}
+	checked := 0
+	for _, v := range values {
+		got, ok := fastRound5(v)
+		if !ok {
+			continue
+		}
+		checked++
+		if want := slow(v); got != want {
+			t.Fatalf("fastRound5(%v) = %v, want %v", v, got, want)
+		}
+	}
+	if checked < len(values)/2 {
+		t.Errorf("fast route took %d of %d values", checked, len(values))
 	}
 }

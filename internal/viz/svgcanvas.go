@@ -561,6 +561,9 @@ func svgWeight(w xfnt.Weight) string {
 // round5 is v as compact reads it back from vgsvg's %.5g. A number
 // compact cannot read (NaN, ±Inf) marks the document unusual.
 func (c *svgWriter) round5(v float64) float64 {
+	if r, ok := fastRound5(v); ok {
+		return r
+	}
 	var t [32]byte
 	b := appendG(t[:0], v)
 	r, n := scanNumber(string(b))
@@ -673,4 +676,42 @@ func (c *svgWriter) intern(val []byte) string {
 	v := string(val)
 	c.values[v] = v
 	return v
+}
+
+// fastRound5 is round5 without formatting, for the usual coordinates:
+// v scaled to five integer digits, rounded, scaled back. The scaling
+// errs by under 1e-11, so the rounding is the decimal one unless v is
+// within 1e-9 of a tie, which it leaves to strconv (ok false). Both
+// routes end in one division (or product) of exact integers, as
+// scanNumber's fast path does, so they give the same float64.
+func fastRound5(v float64) (r float64, ok bool) {
+	a := math.Abs(v)
+	if !(a >= 1e-3 && a < 1e9) {
+		return 0, false
+	}
+	k := 4 - int(math.Floor(math.Log10(a))) // 1e4 ≤ a·10^k < 1e5
+	var m float64
+	if k >= 0 {
+		m = a * pow10[k]
+	} else {
+		m = a / pow10[-k]
+	}
+	if m < 1e4 || m >= 1e5 {
+		return 0, false
+	}
+	n := math.Floor(m)
+	if f := m - n; math.Abs(f-0.5) < 1e-9 {
+		return 0, false
+	} else if f > 0.5 {
+		n++
+	}
+	if k >= 0 {
+		r = n / pow10[k]
+	} else {
+		r = n * pow10[-k]
+	}
+	if v < 0 {
+		r = -r
+	}
+	return r, true
 }
