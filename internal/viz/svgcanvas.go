@@ -255,46 +255,22 @@ func (c *svgWriter) startPath(path vg.Path) {
 		b = append(b, ',')
 		b = appendG(b, y)
 	}
-	var x, y float64
-	for _, comp := range path {
-		switch comp.Type {
-		case vg.MoveComp:
-			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
-			pt('M', x, y)
-		case vg.LineComp:
-			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
-			pt('L', x, y)
-		case vg.ArcComp:
-			r := comp.Radius.Points()
-			sin, cos := math.Sincos(comp.Start)
-			x0 := comp.Pos.X.Points() + r*cos
-			y0 := comp.Pos.Y.Points() + r*sin
-			if x0 != x || y0 != y {
-				pt('L', x0, y0)
+	walkPath(path, pathEmitter{
+		point: pt,
+		arc:   func(r, angle, x, y float64) { b = appendArcTo(b, r, angle, x, y) },
+		curve: func(ctrl []vg.Point, x, y float64) {
+			op := byte('Q')
+			if len(ctrl) == 2 {
+				op = 'C'
 			}
-			if math.Abs(comp.Angle) >= 2*math.Pi {
-				b, x, y = appendCircle(b, &comp)
-			} else {
-				b, x, y = appendArc(b, &comp)
+			for _, p := range ctrl {
+				pt(op, p.X.Points(), p.Y.Points())
+				op = ','
 			}
-		case vg.CurveComp:
-			switch len(comp.Control) {
-			case 1:
-				pt('Q', comp.Control[0].X.Points(), comp.Control[0].Y.Points())
-			case 2:
-				pt('C', comp.Control[0].X.Points(), comp.Control[0].Y.Points())
-				pt(',', comp.Control[1].X.Points(), comp.Control[1].Y.Points())
-			default:
-				panic("viz: svg: invalid number of control points")
-			}
-			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
 			pt(',', x, y)
-		case vg.CloseComp:
-			b = append(b, 'Z')
-		default:
-			panic(fmt.Sprintf("viz: svg: unknown path component type: %d", comp.Type))
-		}
-	}
+		},
+		close: func() { b = append(b, 'Z') },
+	})
 	c.buf = append(b, `" `...)
 }
 
@@ -320,14 +296,59 @@ func appendArcTo(b []byte, r, angle, x, y float64) []byte {
 	return appendG(b, y)
 }
 
-// appendCircle draws a full turn as two arcs, as vgsvg does: SVG cannot
-// draw an arc whose ends coincide.
-func appendCircle(b []byte, comp *vg.PathComp) ([]byte, float64, float64) {
-	angle, x0, y0, x, y := circleEnds(comp)
-	r := comp.Radius.Points()
-	b = appendArcTo(b, r, angle/2, x0, y0)
-	b = appendArcTo(b, r, angle/2, x, y)
-	return b, x, y
+// pathEmitter receives a vg.Path in the order vgsvg writes it: M and L
+// points, arcs (a full turn as two halves, since SVG cannot draw a closed
+// arc), quadratic or cubic curves, closes.
+type pathEmitter struct {
+	point func(op byte, x, y float64)
+	arc   func(r, angle, x, y float64)
+	curve func(ctrl []vg.Point, x, y float64)
+	close func()
+}
+
+// walkPath walks path as vgsvg's pathData does, for the text route and
+// for the commands handed to compact's writer alike.
+func walkPath(path vg.Path, e pathEmitter) {
+	var x, y float64
+	for _, comp := range path {
+		switch comp.Type {
+		case vg.MoveComp:
+			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
+			e.point('M', x, y)
+		case vg.LineComp:
+			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
+			e.point('L', x, y)
+		case vg.ArcComp:
+			r := comp.Radius.Points()
+			sin, cos := math.Sincos(comp.Start)
+			x0 := comp.Pos.X.Points() + r*cos
+			y0 := comp.Pos.Y.Points() + r*sin
+			if x0 != x || y0 != y {
+				e.point('L', x0, y0)
+			}
+			if math.Abs(comp.Angle) >= 2*math.Pi {
+				angle, xm, ym, x1, y1 := circleEnds(&comp)
+				e.arc(r, angle/2, xm, ym)
+				e.arc(r, angle/2, x1, y1)
+				x, y = x1, y1
+			} else {
+				sin, cos := math.Sincos(comp.Start + comp.Angle)
+				x = comp.Pos.X.Points() + r*cos
+				y = comp.Pos.Y.Points() + r*sin
+				e.arc(r, comp.Angle, x, y)
+			}
+		case vg.CurveComp:
+			if n := len(comp.Control); n != 1 && n != 2 {
+				panic("viz: svg: invalid number of control points")
+			}
+			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
+			e.curve(comp.Control, x, y)
+		case vg.CloseComp:
+			e.close()
+		default:
+			panic(fmt.Sprintf("viz: svg: unknown path component type: %d", comp.Type))
+		}
+	}
 }
 
 // circleEnds is the turn vgsvg draws for a full-circle arc, and the ends
@@ -350,14 +371,6 @@ func circleEnds(comp *vg.PathComp) (angle, x0, y0, x, y float64) {
 	x = comp.Pos.X.Points() + r*c1
 	y = comp.Pos.Y.Points() + r*s1
 	return angle, x0, y0, x, y
-}
-
-func appendArc(b []byte, comp *vg.PathComp) ([]byte, float64, float64) {
-	r := comp.Radius.Points()
-	sin, cos := math.Sincos(comp.Start + comp.Angle)
-	x := comp.Pos.X.Points() + r*cos
-	y := comp.Pos.Y.Points() + r*sin
-	return appendArcTo(b, r, comp.Angle, x, y), x, y
 }
 
 func (c *svgWriter) FillString(fnt font.Face, pt vg.Point, str string) {
@@ -593,58 +606,24 @@ func (c *svgWriter) pathCmds(path vg.Path) {
 		cmd.args[5], cmd.args[6] = c.round5(x), c.round5(y)
 		cmds = append(cmds, cmd)
 	}
-	var x, y float64
-	for _, comp := range path {
-		switch comp.Type {
-		case vg.MoveComp:
-			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
-			pt('M', x, y)
-		case vg.LineComp:
-			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
-			pt('L', x, y)
-		case vg.ArcComp:
-			r := comp.Radius.Points()
-			sin, cos := math.Sincos(comp.Start)
-			x0 := comp.Pos.X.Points() + r*cos
-			y0 := comp.Pos.Y.Points() + r*sin
-			if x0 != x || y0 != y {
-				pt('L', x0, y0)
+	walkPath(path, pathEmitter{
+		point: pt,
+		arc:   arcTo,
+		curve: func(ctrl []vg.Point, x, y float64) {
+			cmd := pathCmd{op: 'Q'}
+			if len(ctrl) == 2 {
+				cmd.op = 'C'
 			}
-			if math.Abs(comp.Angle) >= 2*math.Pi {
-				angle, x0, y0, x1, y1 := circleEnds(&comp)
-				arcTo(r, angle/2, x0, y0)
-				arcTo(r, angle/2, x1, y1)
-				x, y = x1, y1
-			} else {
-				sin, cos := math.Sincos(comp.Start + comp.Angle)
-				x = comp.Pos.X.Points() + r*cos
-				y = comp.Pos.Y.Points() + r*sin
-				arcTo(r, comp.Angle, x, y)
-			}
-		case vg.CurveComp:
-			var cmd pathCmd
 			k := 0
-			for _, p := range comp.Control {
+			for _, p := range ctrl {
 				cmd.args[k], cmd.args[k+1] = c.round5(p.X.Points()), c.round5(p.Y.Points())
 				k += 2
 			}
-			switch len(comp.Control) {
-			case 1:
-				cmd.op = 'Q'
-			case 2:
-				cmd.op = 'C'
-			default:
-				panic("viz: svg: invalid number of control points")
-			}
-			x, y = comp.Pos.X.Points(), comp.Pos.Y.Points()
 			cmd.args[k], cmd.args[k+1] = c.round5(x), c.round5(y)
 			cmds = append(cmds, cmd)
-		case vg.CloseComp:
-			cmds = append(cmds, pathCmd{op: 'Z'})
-		default:
-			panic(fmt.Sprintf("viz: svg: unknown path component type: %d", comp.Type))
-		}
-	}
+		},
+		close: func() { cmds = append(cmds, pathCmd{op: 'Z'}) },
+	})
 	c.cmds = cmds
 }
 

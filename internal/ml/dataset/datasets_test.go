@@ -13,44 +13,6 @@ import (
 // moonsFixture is testdata/moons.json, written by
 // internal/ml/cluster/testdata/gen_fixtures.py with scikit-learn 1.2.1
 // (make_moons without noise).
-type kmeansFixture struct {
-	Cases []struct {
-		Name           string      `json:"name"`
-		K              int         `json:"k"`
-		X              [][]float64 `json:"X"`
-		Init           [][]float64 `json:"init"`
-		ConvergedNIter int         `json:"converged_n_iter"`
-		Runs           []struct {
-			MaxIter int         `json:"max_iter"`
-			NIter   int         `json:"n_iter"`
-			Labels  []int       `json:"labels"`
-			Inertia float64     `json:"inertia"`
-			Centers [][]float64 `json:"centers"`
-		} `json:"runs"`
-	} `json:"cases"`
-}
-
-type polyFixture struct {
-	X     []float64 `json:"x"`
-	Y     []float64 `json:"y"`
-	Grid  []float64 `json:"grid"`
-	Cases []struct {
-		N        int       `json:"n"`
-		Degree   int       `json:"degree"`
-		Lambda   float64   `json:"lambda"`
-		Weights  []float64 `json:"weights"`
-		Rank     int       `json:"rank"`
-		Monomial []float64 `json:"monomial"`
-		GridPred []float64 `json:"grid_pred"`
-		TrainMSE float64   `json:"train_mse"`
-		Polyfit  []float64 `json:"polyfit"` // only λ = 0 and n > degree
-	} `json:"cases"`
-	Leg2Poly struct {
-		Weights  []float64 `json:"weights"`
-		Monomial []float64 `json:"monomial"`
-	} `json:"leg2poly"`
-}
-
 type moonsFixture struct {
 	Cases []struct {
 		N      int         `json:"n"`

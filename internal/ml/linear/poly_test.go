@@ -12,23 +12,6 @@ import (
 // polyFixture is testdata/poly.json, written by
 // internal/ml/cluster/testdata/gen_fixtures.py with scikit-learn 1.2.1 and
 // NumPy 1.24.2 (Debian's /usr/bin/python3).
-type kmeansFixture struct {
-	Cases []struct {
-		Name           string      `json:"name"`
-		K              int         `json:"k"`
-		X              [][]float64 `json:"X"`
-		Init           [][]float64 `json:"init"`
-		ConvergedNIter int         `json:"converged_n_iter"`
-		Runs           []struct {
-			MaxIter int         `json:"max_iter"`
-			NIter   int         `json:"n_iter"`
-			Labels  []int       `json:"labels"`
-			Inertia float64     `json:"inertia"`
-			Centers [][]float64 `json:"centers"`
-		} `json:"runs"`
-	} `json:"cases"`
-}
-
 type polyFixture struct {
 	X     []float64 `json:"x"`
 	Y     []float64 `json:"y"`
