@@ -17,6 +17,23 @@ import (
 )
 
 // newLimitedServer is newTestServer with the limits of cfg.
+// expectTryAgain opens one more websocket run and checks it is refused: an
+// error message containing why, then close 1013 (try again later).
+func expectTryAgain(t *testing.T, ts *httptest.Server, why string) {
+	t.Helper()
+	c, _, err := dial(t, ts, "/ws/counter", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := c.read(); m.Type != "error" || !strings.Contains(m.Message, why) {
+		t.Errorf("refused run: %+v, want an error saying %q", m, why)
+	}
+	_, _, err = c.conn.ReadMessage()
+	if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != websocket.CloseTryAgainLater {
+		t.Errorf("refused run: close %v, want 1013", err)
+	}
+}
+
 func newLimitedServer(t *testing.T, cfg Config) *httptest.Server {
 	t.Helper()
 	long := *counter
@@ -83,17 +100,7 @@ func TestRunsPerClientAreCapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	c1.until("status")
-	c2, _, err := dial(t, ts, "/ws/counter", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := c2.read(); m.Type != "error" || !strings.Contains(m.Message, "your address already has 1 live runs") {
-		t.Errorf("second run of the address: %+v", m)
-	}
-	_, _, err = c2.conn.ReadMessage()
-	if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != websocket.CloseTryAgainLater {
-		t.Errorf("second run of the address: close %v, want 1013", err)
-	}
+	expectTryAgain(t, ts, "your address already has 1 live runs")
 	status, body, h := get(t, ts.URL+"/api/scenarios/counter/run?steps=0")
 	if status != http.StatusTooManyRequests || h.Get("Retry-After") != "30" {
 		t.Errorf("API run of the same address: %d, Retry-After %q, %s; want 429 with Retry-After 30", status, h.Get("Retry-After"), body)

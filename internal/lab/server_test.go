@@ -461,17 +461,7 @@ func TestWebsocketRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	c1.until("status")
-	c2, _, err := dial(t, ts, "/ws/counter", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := c2.read(); m.Type != "error" || !strings.Contains(m.Message, "busy") {
-		t.Errorf("over the cap: %+v", m)
-	}
-	_, _, err = c2.conn.ReadMessage()
-	if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != websocket.CloseTryAgainLater {
-		t.Errorf("over the cap: close %v, want 1013", err)
-	}
+	expectTryAgain(t, ts, "busy")
 	status, body, _ := get(t, ts.URL+"/api/scenarios/counter/run")
 	if status != http.StatusServiceUnavailable || !strings.Contains(body, "busy") {
 		t.Errorf("API over the cap: %d %s", status, body)

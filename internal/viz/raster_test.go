@@ -167,19 +167,22 @@ func rotatedPlot() *plot.Plot {
 	return p
 }
 
+// writerCases are the plots the SVG writer is compared on.
+var writerCases = []struct {
+	name string
+	mk   func() *plot.Plot
+}{
+	{"scatter", scatterRegionPlot},
+	{"curves", curvesPlot},
+	{"gallery", galleryPlot},
+	{"rotated", rotatedPlot},
+}
+
 // TestSVGWriterMatchesVgsvg: outside its rasters, svgWriter's document is
 // vgsvg's byte for byte, so compact reads the same input as before.
 func TestSVGWriterMatchesVgsvg(t *testing.T) {
 	mask := func(svg []byte) []byte { return dataURI.ReplaceAll(svg, []byte("data:image/png;base64,…")) }
-	for _, tc := range []struct {
-		name string
-		mk   func() *plot.Plot
-	}{
-		{"scatter", scatterRegionPlot},
-		{"curves", curvesPlot},
-		{"gallery", galleryPlot},
-		{"rotated", rotatedPlot},
-	} {
+	for _, tc := range writerCases {
 		t.Run(tc.name, func(t *testing.T) {
 			want, got := mask(vgsvgRaw(t, tc.mk())), mask(raw(t, tc.mk()))
 			if !bytes.Equal(want, got) {
@@ -197,15 +200,7 @@ func TestSVGWriterMatchesVgsvg(t *testing.T) {
 // TestSVGWriterCompactsAsCompact: in compact mode svgWriter writes exactly
 // what compact makes of its text, rasters included.
 func TestSVGWriterCompactsAsCompact(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		mk   func() *plot.Plot
-	}{
-		{"scatter", scatterRegionPlot},
-		{"curves", curvesPlot},
-		{"gallery", galleryPlot},
-		{"rotated", rotatedPlot},
-	} {
+	for _, tc := range writerCases {
 		t.Run(tc.name, func(t *testing.T) {
 			want, err := compact(raw(t, tc.mk()))
 			if err != nil {
