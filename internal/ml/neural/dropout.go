@@ -73,9 +73,9 @@ func NewRegularizedNets(rng *rand.Rand, xTrain [][]float64, yTrain []float64, xT
 	if len(xTrain) == 0 {
 		return nil, fmt.Errorf("ml: regularised nets need at least one training sample")
 	}
-	act, ok := nn.Activations[cfg.Activation]
-	if !ok {
-		return nil, fmt.Errorf("ml: unknown activation %q", cfg.Activation)
+	act, err := activation(cfg.Activation)
+	if err != nil {
+		return nil, err
 	}
 	if len(cfg.Variants) == 0 {
 		return nil, fmt.Errorf("ml: regularised nets need at least one variant")

@@ -101,9 +101,9 @@ func NewNetwork(rng *rand.Rand, X [][]float64, y []float64, cfg NetworkConfig) (
 	if len(X) != len(y) {
 		panic(fmt.Sprintf("ml: NewNetwork with %d samples and %d targets", len(X), len(y)))
 	}
-	act, ok := nn.Activations[cfg.Activation]
-	if !ok {
-		return nil, fmt.Errorf("ml: unknown activation %q", cfg.Activation)
+	act, err := activation(cfg.Activation)
+	if err != nil {
+		return nil, err
 	}
 	var out nn.Activation
 	outputs := 1

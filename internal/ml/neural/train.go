@@ -99,3 +99,12 @@ func accuracy(p, y []float64) float64 {
 	}
 	return float64(right) / float64(len(y))
 }
+
+// activation looks up a hidden activation by its nn name.
+func activation(name string) (nn.Activation, error) {
+	act, ok := nn.Activations[name]
+	if !ok {
+		return nn.Activation{}, fmt.Errorf("ml: unknown activation %q", name)
+	}
+	return act, nil
+}

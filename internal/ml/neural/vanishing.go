@@ -60,9 +60,9 @@ func NewDeepNet(rng *rand.Rand, X [][]float64, y []float64, cfg DeepNetConfig) (
 	if len(X) != len(y) {
 		panic(fmt.Sprintf("ml: NewDeepNet with %d samples and %d targets", len(X), len(y)))
 	}
-	act, ok := nn.Activations[cfg.Activation]
-	if !ok {
-		return nil, fmt.Errorf("ml: unknown activation %q", cfg.Activation)
+	act, err := activation(cfg.Activation)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Depth < 1 || cfg.Units < 1 || cfg.Batch < 1 || len(X) == 0 {
 		return nil, fmt.Errorf("ml: a deep net needs depth, units, batch and samples ≥ 1 (got %d, %d, %d, %d)", cfg.Depth, cfg.Units, cfg.Batch, len(X))
