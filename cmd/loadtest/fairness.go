@@ -99,11 +99,17 @@ func measureFairness(ctx context.Context, w io.Writer, base string, heavy, worke
 
 // startServer serves every scenario on a loopback port in this process.
 func startServer(workers int) (string, func(), error) {
+	return startServerLimits(workers, 64, 0)
+}
+
+// startServerLimits is startServer with the live-run bounds given (zero
+// per client: the server's default).
+func startServerLimits(workers, maxRuns, perClient int) (string, func(), error) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400) // as cmd/playground does
 	}
 	srv, err := lab.NewServer(lab.Config{Scenarios: scenarios.All(), Pages: templates.Pages{},
-		MaxRuns: 64, Workers: workers, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		MaxRuns: maxRuns, MaxRunsPerClient: perClient, Workers: workers, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return "", nil, err
 	}

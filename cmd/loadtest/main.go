@@ -6,8 +6,14 @@
 //	go run ./cmd/loadtest -defaults    what a default run costs while it plays
 //	go run ./cmd/loadtest -fairness    a default kmeans client beside maxed-out svm runs
 //	go run ./cmd/loadtest -bytes       bytes on the wire per default frame, with and without compression
+//	go run ./cmd/loadtest -class 120   a class, each student playing their own default neural-network
 //
-// Without -url, -fairness starts its own server in this process.
+// Without -url, -fairness and -class start their own server in this
+// process; -class then counts the clients' CPU and memory with the
+// server's. Give -class a server of its own to measure the server alone:
+//
+//	go run ./cmd/playground -addr :8080 -max-runs-per-client 200 &
+//	go run ./cmd/loadtest -class 120 -url http://localhost:8080
 package main
 
 import (
@@ -40,11 +46,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	defaults := fs.Bool("defaults", false, "measure what each scenario's default run costs while it plays, as a share of a core")
 	fairness := fs.Bool("fairness", false, "play maxed-out svm runs beside a default kmeans client and report the kmeans client's frames/s and step latency")
 	heavy := fs.Int("heavy", 4, "with -fairness: maxed-out svm runs")
-	duration := fs.Duration("duration", 20*time.Second, "with -fairness: how long to measure")
+	duration := fs.Duration("duration", 20*time.Second, "with -fairness and -class: how long to measure")
 	workers := fs.Int("workers", 0, "with -fairness and no -url: the server's -workers (0: its default, one per core)")
 	wire := fs.Bool("bytes", false, "measure the bytes on the wire per frame of each scenario's default run, with and without permessage-deflate")
 	frames := fs.Int("frames", 20, "with -bytes: frames counted per run")
-	url := fs.String("url", "", "with -fairness: base URL of a running server (default: start one in this process)")
+	class := fs.Int("class", 0, "open this many runs, each playing at -pace, and report frames/s per student, steps/s, the server's CPU and RSS")
+	path := fs.String("path", "/ws/neural-network", "with -class: the websocket path (and query) every student opens")
+	pace := fs.Float64("pace", 10, "with -class: steps a second each student asks for")
+	warm := fs.Duration("warm", 5*time.Second, "with -class: time to let the runs start before measuring")
+	url := fs.String("url", "", "with -fairness and -class: base URL of a running server (default: start one in this process)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -58,9 +68,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return measureDefaults(ctx, stdout, *steps)
 	case *fairness:
 		return measureFairness(ctx, stdout, *url, *heavy, *workers, *duration)
+	case *class > 0:
+		return measureClass(ctx, stdout, *url, *path, *class, *pace, *warm, *duration)
 	case *wire:
 		return measureBytes(ctx, stdout, *frames)
 	}
 	fs.Usage()
-	return errors.New("give -worst, -defaults, -fairness or -bytes")
+	return errors.New("give -worst, -defaults, -fairness, -class or -bytes")
 }
