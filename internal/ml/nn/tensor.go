@@ -41,6 +41,7 @@ type Tensor struct {
 	aux2   []float64
 	labels []int
 	coef   float64
+	rule   backwardRule // opRule: the operation's backward rule and its state
 }
 
 // NewTensor returns a zero rows×cols tensor that is not on any tape.
@@ -90,6 +91,7 @@ const (
 	opL1
 	opDropout
 	opBatchNorm
+	opRule
 )
 
 // Tape records operations for one forward pass and runs them backwards.
@@ -173,6 +175,8 @@ func (t *Tensor) backward() {
 		backDropout(t)
 	case opBatchNorm:
 		backBatchNorm(t)
+	case opRule:
+		t.rule.backward(t)
 	}
 }
 
