@@ -21,6 +21,8 @@
 //	                                                                 DeepNet, SurfaceDescent
 //	eval      K-fold cross-validation, bias–variance                 PolyCrossValidation,
 //	                                                                 PolyBiasVariance
+//	seq       sequence models: a transformer, RNN and LSTM          —
+//	          networks, toy sequence tasks
 //	dataset   generated and real data sets                           —
 //	nn        the autodiff engine: tensors, a tape, layers,          —
 //	          optimisers
