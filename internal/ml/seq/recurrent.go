@@ -2,6 +2,7 @@ package seq
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/mlplayground/playground/internal/ml/nn"
@@ -127,4 +128,20 @@ func Accuracy(probs *nn.Tensor, targets []int) float64 {
 		}
 	}
 	return float64(right) / float64(len(targets))
+}
+
+// HiddenGradNorms returns ‖∂L/∂h_t‖ for t = 1…T, first step first: the
+// Frobenius norm over the batch of the gradient each hidden state received
+// in the last Backward. In a vanilla RNN it shrinks going back in time, the
+// vanishing gradient; the LSTM's cell state carries it further.
+func (m *Recurrent) HiddenGradNorms() []float64 {
+	norms := make([]float64, len(m.States))
+	for t, h := range m.States {
+		var s float64
+		for _, g := range h.Grad {
+			s += g * g
+		}
+		norms[t] = math.Sqrt(s)
+	}
+	return norms
 }

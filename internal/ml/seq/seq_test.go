@@ -116,3 +116,27 @@ func TestLSTMLearnsFirstToken(t *testing.T) {
 		t.Errorf("LSTM: %.1f %% after 60 batches, want > 90 %%", 100*acc)
 	}
 }
+
+// At initialisation (seed (1, 2), one batch of T = 20) ‖∂L/∂h_t‖ falls
+// from 0.234 at t = 20 to 1.2e-4 at t = 1 in the vanilla RNN, a factor of
+// about 2000, and from 0.204 to 1.2e-3 in the LSTM, about 170.
+func TestHiddenGradNormsVanish(t *testing.T) {
+	ratio := map[Cell]float64{}
+	for _, cell := range []Cell{RNN, LSTM} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		c := DefaultRNN
+		c.Cell, c.SeqLen = cell, 20
+		m := NewRecurrent(rng, c)
+		opt, _ := nn.NewOptimizer("adam", DefaultRNNLR)
+		x, y := FirstToken(rng, DefaultBatch, c.SeqLen, DefaultSignals, c.Vocab, nil, nil)
+		m.TrainStep(&nn.Tape{}, opt, x, y)
+		norms := m.HiddenGradNorms()
+		if len(norms) != 20 {
+			t.Fatalf("%d norms for 20 steps", len(norms))
+		}
+		ratio[cell] = norms[0] / norms[19]
+	}
+	if ratio[RNN] > 1e-3 || ratio[LSTM] < 10*ratio[RNN] {
+		t.Errorf("‖∂L/∂h_1‖/‖∂L/∂h_T‖: RNN %.3g, LSTM %.3g; want under 1e-3 and over 10 times the RNN's", ratio[RNN], ratio[LSTM])
+	}
+}
