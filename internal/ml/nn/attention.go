@@ -178,7 +178,7 @@ func NewMultiHeadAttention(rng *rand.Rand, dim, heads int, causal bool) *MultiHe
 	}
 	return &MultiHeadAttention{
 		Heads: heads,
-		WQ:    glorot(rng, dim, dim), WK: glorot(rng, dim, dim), WV: glorot(rng, dim, dim), WO: glorot(rng, dim, dim),
+		WQ:    Glorot(rng, dim, dim), WK: Glorot(rng, dim, dim), WV: Glorot(rng, dim, dim), WO: Glorot(rng, dim, dim),
 		BO:     constant(dim, 0),
 		Causal: causal,
 	}
@@ -223,8 +223,8 @@ func NewTransformerBlock(rng *rand.Rand, dim, heads, hidden int, causal bool) *T
 	return &TransformerBlock{
 		Norm1: NewLayerNorm(dim), Norm2: NewLayerNorm(dim),
 		Attn: NewMultiHeadAttention(rng, dim, heads, causal),
-		W1:   glorot(rng, dim, hidden), B1: constant(hidden, 0),
-		W2: glorot(rng, hidden, dim), B2: constant(dim, 0),
+		W1:   Glorot(rng, dim, hidden), B1: constant(hidden, 0),
+		W2: Glorot(rng, hidden, dim), B2: constant(dim, 0),
 	}
 }
 

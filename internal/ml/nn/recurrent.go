@@ -27,7 +27,7 @@ type RNNCell struct {
 
 // NewRNNCell draws U and V by Glorot's uniform rule; b starts at 0.
 func NewRNNCell(rng *rand.Rand, in, hidden int, act Activation) *RNNCell {
-	return &RNNCell{U: glorot(rng, in, hidden), V: glorot(rng, hidden, hidden), B: constant(hidden, 0), Act: act}
+	return &RNNCell{U: Glorot(rng, in, hidden), V: Glorot(rng, hidden, hidden), B: constant(hidden, 0), Act: act}
 }
 
 // Params returns U, V and b.
@@ -66,7 +66,7 @@ type LSTMCell struct {
 // except the forget gate's, 1, so the cell starts by remembering
 // (Jozefowicz et al. 2015).
 func NewLSTMCell(rng *rand.Rand, in, hidden int) *LSTMCell {
-	c := &LSTMCell{W: glorot(rng, in, 4*hidden), U: glorot(rng, hidden, 4*hidden), B: constant(4*hidden, 0)}
+	c := &LSTMCell{W: Glorot(rng, in, 4*hidden), U: Glorot(rng, hidden, 4*hidden), B: constant(4*hidden, 0)}
 	for j := hidden; j < 2*hidden; j++ {
 		c.B.Data[j] = 1
 	}

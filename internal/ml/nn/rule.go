@@ -31,9 +31,9 @@ func ruleNode[R any, P interface {
 	return out, r
 }
 
-// glorot returns a rows×cols parameter drawn by Glorot & Bengio's (2010)
+// Glorot returns a rows×cols parameter drawn by Glorot & Bengio's (2010)
 // uniform rule U(−√(6/(rows+cols)), √(6/(rows+cols))), as NewMLP does.
-func glorot(rng *rand.Rand, rows, cols int) *Tensor {
+func Glorot(rng *rand.Rand, rows, cols int) *Tensor {
 	limit := math.Sqrt(6 / float64(rows+cols))
 	w := make([]float64, rows*cols)
 	for i := range w {

@@ -75,8 +75,7 @@ func NewRecurrent(rng *rand.Rand, c RecurrentConfig) *Recurrent {
 		m.RNN = nn.NewRNNCell(rng, c.Hidden, c.Hidden, nn.Tanh)
 		m.params = append(m.params, m.RNN.Params()...)
 	}
-	head := nn.NewMLP(rng, []int{c.Hidden, c.Classes}, nn.Linear, nn.Linear, false).Layers[0]
-	m.W, m.B = head.W, head.B
+	m.W, m.B = nn.Glorot(rng, c.Hidden, c.Classes), nn.Param(1, c.Classes, make([]float64, c.Classes))
 	m.params = append(m.params, m.W, m.B)
 	return m
 }

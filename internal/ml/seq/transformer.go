@@ -76,8 +76,7 @@ func NewTransformer(rng *rand.Rand, c TransformerConfig) *Transformer {
 	for range c.Layers {
 		m.Blocks = append(m.Blocks, nn.NewTransformerBlock(rng, c.Dim, c.Heads, c.Hidden, c.Causal))
 	}
-	head := nn.NewMLP(rng, []int{c.Dim, c.Vocab}, nn.Linear, nn.Linear, false).Layers[0]
-	m.W, m.B = head.W, head.B
+	m.W, m.B = nn.Glorot(rng, c.Dim, c.Vocab), nn.Param(1, c.Vocab, make([]float64, c.Vocab))
 	m.params = append(m.params, m.Embed)
 	if c.Positional == Learned {
 		m.params = append(m.params, m.Positions)
