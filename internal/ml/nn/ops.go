@@ -17,6 +17,14 @@ func (tp *Tape) Input(rows, cols int, data []float64) *Tensor {
 	return t
 }
 
+// InputMaps is Input for feature maps: rows samples of shape s, each row
+// s.H·s.W·s.C values channels last (see conv.go).
+func (tp *Tape) InputMaps(rows int, s Shape, data []float64) *Tensor {
+	t := tp.Input(rows, s.Size(), data)
+	t.Shape = s
+	return t
+}
+
 // probFloor keeps log(p) finite for a saturated output.
 const probFloor = 1e-15
 
@@ -159,6 +167,7 @@ func (tp *Tape) Dropout(a *Tensor, p float64, train bool, rng *rand.Rand) *Tenso
 		panic(fmt.Sprintf("nn: dropout rate %v outside [0, 1)", p))
 	}
 	out := tp.node(opDropout, "dropout", a.Rows, a.Cols, a)
+	out.Shape = a.Shape
 	out.aux = grow(out.aux, len(a.Data))
 	keep := 1 / (1 - p)
 	for i, v := range a.Data {

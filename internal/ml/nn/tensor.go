@@ -34,6 +34,9 @@ type Tensor struct {
 	Op string
 	// Inputs are the operands of Op.
 	Inputs []*Tensor
+	// Shape is H×W×C when each row is one sample's feature map (see
+	// conv.go for the layout); zero for a plain matrix.
+	Shape Shape
 
 	kind   opKind
 	act    Activation
@@ -41,6 +44,29 @@ type Tensor struct {
 	aux2   []float64
 	labels []int
 	coef   float64
+	// rule is the backward rule of an operation that keeps its own state
+	// (kind opRule): the convolution's im2col matrix, max pooling's
+	// winners. It stays with the tensor, so a reused pass reuses it.
+	rule backwardRule
+}
+
+// backwardRule is an operation with state: backward adds ∂L/∂inputs given
+// t.Grad = ∂L/∂t.
+type backwardRule interface{ backward(t *Tensor) }
+
+// ruleOf returns t's rule of type *R, reusing the one a previous pass left
+// there, and marks t as made by it.
+func ruleOf[R any, P interface {
+	*R
+	backwardRule
+}](t *Tensor) P {
+	t.kind = opRule
+	if r, ok := t.rule.(P); ok {
+		return r
+	}
+	r := P(new(R))
+	t.rule = r
+	return r
 }
 
 // NewTensor returns a zero rows×cols tensor that is not on any tape.
@@ -90,6 +116,7 @@ const (
 	opL1
 	opDropout
 	opBatchNorm
+	opRule
 )
 
 // Tape records operations for one forward pass and runs them backwards.
@@ -119,7 +146,7 @@ func (tp *Tape) node(kind opKind, op string, rows, cols int, inputs ...*Tensor) 
 		tp.nodes = append(tp.nodes, t)
 	}
 	tp.used++
-	t.Rows, t.Cols, t.kind, t.Op = rows, cols, kind, op
+	t.Rows, t.Cols, t.kind, t.Op, t.Shape = rows, cols, kind, op, Shape{}
 	t.Inputs = append(t.Inputs[:0], inputs...)
 	return t
 }
@@ -173,6 +200,8 @@ func (t *Tensor) backward() {
 		backDropout(t)
 	case opBatchNorm:
 		backBatchNorm(t)
+	case opRule:
+		t.rule.backward(t)
 	}
 }
 
@@ -254,12 +283,21 @@ func backAddRow(t *Tensor) {
 	}
 }
 
-// Add returns a + b for tensors of one shape (scalars included).
+// Add returns a + b for tensors of one shape (scalars included). On two
+// feature maps of one H×W×C it is a residual connection, y = x + F(x)
+// (He et al. 2016); the gradient reaches both branches unchanged.
 func (tp *Tape) Add(a, b *Tensor) *Tensor {
 	if a.Rows != b.Rows || a.Cols != b.Cols {
 		panic(fmt.Sprintf("nn: Add %d×%d and %d×%d", a.Rows, a.Cols, b.Rows, b.Cols))
 	}
+	if a.Shape != b.Shape && a.Shape != (Shape{}) && b.Shape != (Shape{}) {
+		panic(fmt.Sprintf("nn: Add feature maps %v and %v", a.Shape, b.Shape))
+	}
 	out := tp.node(opAdd, "add", a.Rows, a.Cols, a, b)
+	out.Shape = a.Shape
+	if out.Shape == (Shape{}) {
+		out.Shape = b.Shape
+	}
 	for i := range out.Data {
 		out.Data[i] = a.Data[i] + b.Data[i]
 	}
@@ -277,6 +315,7 @@ func backAdd(t *Tensor) {
 // Scale returns c·a.
 func (tp *Tape) Scale(a *Tensor, c float64) *Tensor {
 	out := tp.node(opScale, "scale", a.Rows, a.Cols, a)
+	out.Shape = a.Shape
 	out.coef = c
 	for i, v := range a.Data {
 		out.Data[i] = c * v
@@ -294,6 +333,7 @@ func backScale(t *Tensor) {
 // Activate applies f elementwise.
 func (tp *Tape) Activate(a *Tensor, f Activation) *Tensor {
 	out := tp.node(opActivate, f.Name, a.Rows, a.Cols, a)
+	out.Shape = a.Shape
 	out.act = f
 	activate(out.Data, a.Data, f)
 	return out
