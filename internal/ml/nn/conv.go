@@ -256,10 +256,13 @@ func (c *Conv2D) OutShape(in Shape) (Shape, error) {
 	return Shape{g.oh, g.ow, c.Out}, err
 }
 
-// convRule keeps the im2col matrix for the weights' gradient.
+// convRule is a convolution's geometry and the kernels' buffers: the
+// im2col matrices (blasKernels), Wᵀ and ∂Wᵀ (loopKernels).
 type convRule struct {
 	g           geometry
+	out         int // output channels
 	cols, dcols []float64
+	wT, dwT     []float64
 }
 
 // Conv2D applies the convolution c to the feature maps x.
@@ -268,45 +271,35 @@ func (tp *Tape) Conv2D(x *Tensor, c *Conv2D) *Tensor {
 		panic(fmt.Sprintf("nn: Conv2D from %d channels on a %v input of %d columns", c.In, x.Shape, x.Cols))
 	}
 	g := c.mustGeometry("Conv2D", x.Shape)
-	n, O, K := x.Rows, c.Out, c.W.Rows
-	P := n * g.positions()
+	n, O := x.Rows, c.Out
 	out := tp.node(opRule, "conv2d", n, g.positions()*O, x, c.W, c.B) // (n, OH·OW·O) = (P, O)
 	out.Shape = Shape{g.oh, g.ow, O}
 	r := ruleOf[convRule](out)
-	r.g = g
-	cols := x.Data // (P, K)
-	if !g.identity() {
-		r.cols = grow(r.cols, P*K)
-		g.im2col(r.cols, x.Data, n)
-		cols = r.cols
-	}
-	for p := range P {
+	r.g, r.out = g, O
+	for p := range n * g.positions() {
 		copy(out.Data[p*O:(p+1)*O], c.B.Data)
 	}
-	products.mulAdd(out.Data, cols, c.W.Data, P, K, O)
+	kernels.forward(r, out.Data, x.Data, c.W.Data, n)
 	return out
 }
 
 // backward, with G = ∂L/∂y as a P×O matrix (one row per output position):
 //
 //	∂L/∂b = Σ_p G_p,  ∂L/∂W = colsᵀ·G,  ∂L/∂x = col2im(G·Wᵀ)
+//
+// ∂L/∂x is skipped for a batch made by Tape.Input or InputMaps: data, not
+// something learned.
 func (r *convRule) backward(t *Tensor) {
 	x, w, b := t.Inputs[0], t.Inputs[1], t.Inputs[2]
-	K, O := w.Rows, w.Cols
-	P := len(t.Grad) / O
-	for p := range P {
+	O := r.out
+	for p := range len(t.Grad) / O {
 		for o, v := range t.Grad[p*O : (p+1)*O] {
 			b.Grad[o] += v
 		}
 	}
-	if r.g.identity() {
-		products.mulAddTA(w.Grad, x.Data, t.Grad, P, K, O)
-		products.mulAddTB(x.Grad, t.Grad, w.Data, P, K, O)
-		return
+	dx := x.Grad
+	if x.kind == opLeaf && x.Op == "input" {
+		dx = nil
 	}
-	products.mulAddTA(w.Grad, r.cols, t.Grad, P, K, O)
-	r.dcols = grow(r.dcols, P*K)
-	clear(r.dcols)
-	products.mulAddTB(r.dcols, t.Grad, w.Data, P, K, O)
-	r.g.col2im(x.Grad, r.dcols, t.Rows)
+	kernels.backward(r, w.Grad, dx, x.Data, w.Data, t.Grad, t.Rows)
 }

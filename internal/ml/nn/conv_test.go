@@ -110,11 +110,8 @@ func randConv(rng *rand.Rand, in, out int, w Window) *Conv2D {
 }
 
 func TestConv2DIsTheDefinition(t *testing.T) {
-	for _, impl := range []struct {
-		name string
-		p    matProducts
-	}{{"loops", loopProducts}, {"blas64", blasProducts}} {
-		products = impl.p
+	for _, impl := range []convKernels{loopKernels, blasKernels} {
+		kernels = impl
 		for _, tc := range convCases {
 			rng := newRand(21)
 			x := randMaps(rng, 3, tc.in)
@@ -131,17 +128,14 @@ func TestConv2DIsTheDefinition(t *testing.T) {
 			}
 		}
 	}
-	products = loopProducts
+	kernels = loopKernels
 }
 
 // TestCNNOpGradients checks every feature-map operation against central
 // differences; go test -v prints each one's largest relative error.
 func TestCNNOpGradients(t *testing.T) {
-	for _, impl := range []struct {
-		name string
-		p    matProducts
-	}{{"loops", loopProducts}, {"blas64", blasProducts}} {
-		products = impl.p
+	for _, impl := range []convKernels{loopKernels, blasKernels} {
+		kernels = impl
 		for _, tc := range convCases {
 			rng := newRand(22)
 			x := randMaps(rng, 2, tc.in)
@@ -153,7 +147,7 @@ func TestCNNOpGradients(t *testing.T) {
 			t.Logf("conv %-22s (%s)  max relative error %.2g", tc.name, impl.name, worst)
 		}
 	}
-	products = loopProducts
+	kernels = loopKernels
 
 	pools := []struct {
 		name string
@@ -291,8 +285,8 @@ func TestCNNTapeReuse(t *testing.T) {
 	if allocs := testing.AllocsPerRun(10, func() { pass() }); allocs > 0 {
 		t.Errorf("a reused CNN pass allocates %v times, want 0", allocs)
 	}
-	products = blasProducts
-	defer func() { products = loopProducts }()
+	kernels = blasKernels
+	defer func() { kernels = loopKernels }()
 	if l := pass(); math.Abs(l-loopLoss) > 1e-12 {
 		t.Errorf("loss %v with blas64, %v with loops", l, loopLoss)
 	}

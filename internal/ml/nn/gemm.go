@@ -5,100 +5,175 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
-// The convolution's three matrix products, on row-major matrices whose
-// sizes the caller states. Every one adds into c, so a backward rule
-// accumulates gradients and a forward pass clears c first.
+// convKernels are two ways to compute a convolution and its gradients:
 //
-//	mulAdd:   c (n×m) += a (n×k) · b (k×m)
-//	mulAddTA: c (k×m) += aᵀ · b,  a (n×k), b (n×m)
-//	mulAddTB: c (n×k) += a · bᵀ,  a (n×m), b (k×m)
+//	forward:   Y += conv(x, W)            (Y holds the biases already)
+//	backward:  ∂W += ∂L/∂W,  ∂x += ∂L/∂x  (skipped when dx is nil)
 //
-// Two implementations: plain loops blocked four rows at a time (the
-// default) and gonum's blas64. BenchmarkCNNEpoch measures both; the loops
-// win on these small matrices (8 or 16 output channels), where blas64's
-// per-call setup and its column-panel kernels do not pay off.
-type matProducts struct {
-	mulAdd, mulAddTA, mulAddTB func(c, a, b []float64, n, k, m int)
+// blasKernels lay the windows out as rows (im2col) and make each a matrix
+// product with gonum's blas64: Y = cols·W, ∂W = colsᵀ·G, ∂cols = G·Wᵀ,
+// ∂x = col2im(∂cols), with G = ∂L/∂Y. loopKernels compute the same sums
+// straight from x (direct loops): in the channels-last layout one kernel
+// row over the input is KW·C consecutive values, the matching rows of W
+// are consecutive too, and a window's part over the padding is never
+// visited; going backwards they skip the zeros of G, which are most of it
+// (ReLU zeroes about half of a map, and the gradient coming back through
+// a 2×2 max pooling reaches one position in four). Same values, up to the
+// order of the sums; BenchmarkCNNEpoch measures both.
+type convKernels struct {
+	name     string
+	forward  func(r *convRule, y, x, w []float64, n int)
+	backward func(r *convRule, dw, dx, x, w, g []float64, n int)
 }
 
 var (
-	loopProducts = matProducts{loopMulAdd, loopMulAddTA, loopMulAddTB}
-	blasProducts = matProducts{blasMulAdd, blasMulAddTA, blasMulAddTB}
-	// products is the implementation the convolution uses; tests and
-	// benchmarks swap it.
-	products = loopProducts
+	loopKernels = convKernels{"loops", loopForward, loopBackward}
+	blasKernels = convKernels{"blas64", blasForward, blasBackward}
+	// kernels is the implementation Conv2D uses; tests and benchmarks swap it.
+	kernels = loopKernels
 )
 
-// loopMulAdd: four rows of a share each loaded row of b.
-func loopMulAdd(c, a, b []float64, n, k, m int) {
-	i := 0
-	for ; i+4 <= n; i += 4 {
-		c0, c1, c2, c3 := c[i*m:(i+1)*m], c[(i+1)*m:(i+2)*m], c[(i+2)*m:(i+3)*m], c[(i+3)*m:(i+4)*m]
-		a0, a1, a2, a3 := a[i*k:(i+1)*k], a[(i+1)*k:(i+2)*k], a[(i+2)*k:(i+3)*k], a[(i+3)*k:(i+4)*k]
-		for p := range k {
-			x0, x1, x2, x3 := a0[p], a1[p], a2[p], a3[p]
-			br := b[p*m : (p+1)*m]
-			c0, c1, c2, c3 := c0[:len(br)], c1[:len(br)], c2[:len(br)], c3[:len(br)]
-			for j, bv := range br {
-				c0[j] += x0 * bv
-				c1[j] += x1 * bv
-				c2[j] += x2 * bv
-				c3[j] += x3 * bv
-			}
-		}
-	}
-	for ; i < n; i++ {
-		cr, ar := c[i*m:(i+1)*m], a[i*k:(i+1)*k]
-		for p, x := range ar {
-			br := b[p*m : (p+1)*m]
-			cr := cr[:len(br)]
-			for j, bv := range br {
-				cr[j] += x * bv
+// loopForward: for each output position, eight (then four, then one)
+// output channels at a time with their sums in registers,
+//
+//	Y[p][o] += Σ_ky Σ_(kx, c) x[iy0+ky][ix0+kx][c] · W[ky][kx][c][o]
+//
+// over the kernel positions inside the input.
+func loopForward(r *convRule, y, x, w []float64, n int) {
+	g := &r.g
+	C, size, rowLen, O := g.in.C, g.in.Size(), g.in.W*g.in.C, r.out
+	for s := range n {
+		img := x[s*size : (s+1)*size]
+		for oy := range g.oh {
+			iy0 := oy*g.Stride - g.top
+			kylo, kyhi := max(0, -iy0), min(g.KH, g.in.H-iy0)
+			for ox := range g.ow {
+				ix0, lo, hi := g.span(ox)
+				yr := y[((s*g.oh+oy)*g.ow+ox)*O:][:O]
+				if lo >= hi {
+					continue
+				}
+				seg := (hi - lo) * C
+				j := 0
+				for ; j+8 <= O; j += 8 {
+					s0, s1, s2, s3, s4, s5, s6, s7 := yr[j], yr[j+1], yr[j+2], yr[j+3], yr[j+4], yr[j+5], yr[j+6], yr[j+7]
+					for ky := kylo; ky < kyhi; ky++ {
+						xa := img[(iy0+ky)*rowLen+(ix0+lo)*C:][:seg]
+						wb := w[(ky*g.KW+lo)*C*O+j:]
+						for t, a := range xa {
+							wr := wb[t*O : t*O+8]
+							s0 += a * wr[0]
+							s1 += a * wr[1]
+							s2 += a * wr[2]
+							s3 += a * wr[3]
+							s4 += a * wr[4]
+							s5 += a * wr[5]
+							s6 += a * wr[6]
+							s7 += a * wr[7]
+						}
+					}
+					yr[j], yr[j+1], yr[j+2], yr[j+3], yr[j+4], yr[j+5], yr[j+6], yr[j+7] = s0, s1, s2, s3, s4, s5, s6, s7
+				}
+				for ; j+4 <= O; j += 4 {
+					s0, s1, s2, s3 := yr[j], yr[j+1], yr[j+2], yr[j+3]
+					for ky := kylo; ky < kyhi; ky++ {
+						xa := img[(iy0+ky)*rowLen+(ix0+lo)*C:][:seg]
+						wb := w[(ky*g.KW+lo)*C*O+j:]
+						for t, a := range xa {
+							wr := wb[t*O : t*O+4]
+							s0 += a * wr[0]
+							s1 += a * wr[1]
+							s2 += a * wr[2]
+							s3 += a * wr[3]
+						}
+					}
+					yr[j], yr[j+1], yr[j+2], yr[j+3] = s0, s1, s2, s3
+				}
+				for ; j < O; j++ {
+					s0 := yr[j]
+					for ky := kylo; ky < kyhi; ky++ {
+						xa := img[(iy0+ky)*rowLen+(ix0+lo)*C:][:seg]
+						wb := w[(ky*g.KW+lo)*C*O+j:]
+						for t, a := range xa {
+							s0 += a * wb[t*O]
+						}
+					}
+					yr[j] = s0
+				}
 			}
 		}
 	}
 }
 
-// loopMulAddTA: row i of a and row i of b add their outer product to c;
-// four rows at a time.
-func loopMulAddTA(c, a, b []float64, n, k, m int) {
-	i := 0
-	for ; i+4 <= n; i += 4 {
-		a0, a1, a2, a3 := a[i*k:(i+1)*k], a[(i+1)*k:(i+2)*k], a[(i+2)*k:(i+3)*k], a[(i+3)*k:(i+4)*k]
-		b0, b1, b2, b3 := b[i*m:(i+1)*m], b[(i+1)*m:(i+2)*m], b[(i+2)*m:(i+3)*m], b[(i+3)*m:(i+4)*m]
-		for p := range k {
-			x0, x1, x2, x3 := a0[p], a1[p], a2[p], a3[p]
-			cr := c[p*m : (p+1)*m]
-			b0, b1, b2, b3 := b0[:len(cr)], b1[:len(cr)], b2[:len(cr)], b3[:len(cr)]
-			for j := range cr {
-				cr[j] += x0*b0[j] + x1*b1[j] + x2*b2[j] + x3*b3[j]
+// loopBackward walks G once; each nonzero G[p][o] adds, for every kernel
+// row inside the input, G[p][o]·x (that row's KW·C window values) to the
+// matching part of row o of ∂Wᵀ, and G[p][o]·Wᵀ[o] (the same part) to
+// those values of ∂x. Wᵀ and ∂Wᵀ make both contiguous.
+func loopBackward(r *convRule, dw, dx, x, w, gr []float64, n int) {
+	g := &r.g
+	C, size, rowLen, O := g.in.C, g.in.Size(), g.in.W*g.in.C, r.out
+	K := len(w) / O
+	r.wT, r.dwT = grow(r.wT, O*K), grow(r.dwT, O*K)
+	transpose(r.wT, w, K, O)
+	clear(r.dwT)
+	for s := range n {
+		img := x[s*size : (s+1)*size]
+		var dimg []float64
+		if dx != nil {
+			dimg = dx[s*size : (s+1)*size]
+		}
+		for oy := range g.oh {
+			iy0 := oy*g.Stride - g.top
+			kylo, kyhi := max(0, -iy0), min(g.KH, g.in.H-iy0)
+			for ox := range g.ow {
+				ix0, lo, hi := g.span(ox)
+				if lo >= hi {
+					continue
+				}
+				seg := (hi - lo) * C
+				for o, v := range gr[((s*g.oh+oy)*g.ow+ox)*O:][:O] {
+					if v == 0 {
+						continue
+					}
+					dwo, wo := r.dwT[o*K:(o+1)*K], r.wT[o*K:(o+1)*K]
+					for ky := kylo; ky < kyhi; ky++ {
+						at, k0 := (iy0+ky)*rowLen+(ix0+lo)*C, (ky*g.KW+lo)*C
+						axpy(dwo[k0:k0+seg], img[at:at+seg], v)
+						if dimg != nil {
+							axpy(dimg[at:at+seg], wo[k0:k0+seg], v)
+						}
+					}
+				}
 			}
 		}
 	}
-	for ; i < n; i++ {
-		ar, br := a[i*k:(i+1)*k], b[i*m:(i+1)*m]
-		for p, x := range ar {
-			cr := c[p*m : (p+1)*m]
-			br := br[:len(cr)]
-			for j := range cr {
-				cr[j] += x * br[j]
-			}
+	for k := range K {
+		for o := range O {
+			dw[k*O+o] += r.dwT[o*K+k]
 		}
 	}
 }
 
-// loopMulAddTB: each entry is a dot product of two contiguous rows.
-func loopMulAddTB(c, a, b []float64, n, k, m int) {
-	for i := range n {
-		ar, cr := a[i*m:(i+1)*m], c[i*k:(i+1)*k]
-		for p := range cr {
-			br := b[p*m : (p+1)*m]
-			br = br[:len(ar)]
-			var s float64
-			for j, x := range ar {
-				s += x * br[j]
-			}
-			cr[p] += s
+// axpy adds a·x to y, four at a time.
+func axpy(y, x []float64, a float64) {
+	x = x[:len(y)]
+	j := 0
+	for ; j+4 <= len(y); j += 4 {
+		y[j] += a * x[j]
+		y[j+1] += a * x[j+1]
+		y[j+2] += a * x[j+2]
+		y[j+3] += a * x[j+3]
+	}
+	for ; j < len(y); j++ {
+		y[j] += a * x[j]
+	}
+}
+
+// transpose writes the transpose of the rows×cols matrix a into t.
+func transpose(t, a []float64, rows, cols int) {
+	for i := range rows {
+		for j, v := range a[i*cols : (i+1)*cols] {
+			t[j*rows+i] = v
 		}
 	}
 }
@@ -107,14 +182,33 @@ func general(rows, cols int, d []float64) blas64.General {
 	return blas64.General{Rows: rows, Cols: cols, Stride: cols, Data: d}
 }
 
-func blasMulAdd(c, a, b []float64, n, k, m int) {
-	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(n, k, a), general(k, m, b), 1, general(n, m, c))
+func blasForward(r *convRule, y, x, w []float64, n int) {
+	P, K, O := n*r.g.positions(), len(w)/r.out, r.out
+	cols := x
+	if !r.g.identity() {
+		r.cols = grow(r.cols, P*K)
+		r.g.im2col(r.cols, x, n)
+		cols = r.cols
+	}
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(P, K, cols), general(K, O, w), 1, general(P, O, y))
 }
 
-func blasMulAddTA(c, a, b []float64, n, k, m int) {
-	blas64.Gemm(blas.Trans, blas.NoTrans, 1, general(n, k, a), general(n, m, b), 1, general(k, m, c))
-}
-
-func blasMulAddTB(c, a, b []float64, n, k, m int) {
-	blas64.Gemm(blas.NoTrans, blas.Trans, 1, general(n, m, a), general(k, m, b), 1, general(n, k, c))
+// blasBackward uses the im2col matrix blasForward left.
+func blasBackward(r *convRule, dw, dx, x, w, g []float64, n int) {
+	P, K, O := n*r.g.positions(), len(w)/r.out, r.out
+	if r.g.identity() {
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, general(P, K, x), general(P, O, g), 1, general(K, O, dw))
+		if dx != nil {
+			blas64.Gemm(blas.NoTrans, blas.Trans, 1, general(P, O, g), general(K, O, w), 1, general(P, K, dx))
+		}
+		return
+	}
+	blas64.Gemm(blas.Trans, blas.NoTrans, 1, general(P, K, r.cols), general(P, O, g), 1, general(K, O, dw))
+	if dx == nil {
+		return
+	}
+	r.dcols = grow(r.dcols, P*K)
+	clear(r.dcols)
+	blas64.Gemm(blas.NoTrans, blas.Trans, 1, general(P, O, g), general(K, O, w), 1, general(P, K, r.dcols))
+	r.g.col2im(dx, r.dcols, n)
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // Input returns a tape-owned rows×cols tensor holding a copy of data: a
-// batch of samples, reused from pass to pass.
+// batch of samples, reused from pass to pass. It is data: a convolution
+// does not compute its gradient (use a Param to get ∂L/∂x).
 func (tp *Tape) Input(rows, cols int, data []float64) *Tensor {
 	if len(data) != rows*cols {
 		panic(fmt.Sprintf("nn: Input %d×%d with %d values", rows, cols, len(data)))

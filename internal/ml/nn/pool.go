@@ -60,10 +60,15 @@ func (tp *Tape) MaxPool(x *Tensor, w Window) *Tensor {
 					}
 					for ix := ix0 + lo; ix < ix0+hi; ix++ {
 						at := s*size + iy*rowLen + ix*C
-						for c, v := range x.Data[at : at+C] {
-							if v > y[c] {
-								y[c], from[c] = v, int32(at+c)
+						xs := x.Data[at : at+len(y)]
+						for c, v := range xs {
+							// The first position holding the maximum wins;
+							// written as selects, without a branch.
+							m, f := y[c], from[c]
+							if v > m {
+								f = int32(at + c)
 							}
+							y[c], from[c] = max(m, v), f
 						}
 					}
 				}

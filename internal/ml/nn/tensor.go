@@ -342,6 +342,12 @@ func (tp *Tape) Activate(a *Tensor, f Activation) *Tensor {
 // activate writes f(x) into y (which may be x), elementwise.
 func activate(y, x []float64, f Activation) {
 	y = y[:len(x)]
+	if f.Name == ReLU.Name { // the same values without a call per element
+		for i, v := range x {
+			y[i] = max(0, v)
+		}
+		return
+	}
 	for i, v := range x {
 		y[i] = f.F(v)
 	}
@@ -350,6 +356,17 @@ func activate(y, x []float64, f Activation) {
 // backActivate: ∂L/∂x = ∂L/∂y · f′(x).
 func backActivate(t *Tensor) {
 	a := t.Inputs[0]
+	if t.act.Name == ReLU.Name { // ReLU.D inlined, without a branch: the same values
+		x := a.Data[:len(t.Grad)]
+		for i, g := range t.Grad {
+			d := 0
+			if x[i] > 0 {
+				d = 1
+			}
+			a.Grad[i] += g * float64(d)
+		}
+		return
+	}
 	for i, g := range t.Grad {
 		a.Grad[i] += g * t.act.D(a.Data[i], t.Data[i])
 	}
