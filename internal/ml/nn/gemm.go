@@ -154,17 +154,10 @@ func loopBackward(r *convRule, dw, dx, x, w, gr []float64, n int) {
 	}
 }
 
-// axpy adds a·x to y, four at a time.
+// axpy adds a·x to y; short enough to be inlined.
 func axpy(y, x []float64, a float64) {
 	x = x[:len(y)]
-	j := 0
-	for ; j+4 <= len(y); j += 4 {
-		y[j] += a * x[j]
-		y[j+1] += a * x[j+1]
-		y[j+2] += a * x[j+2]
-		y[j+3] += a * x[j+3]
-	}
-	for ; j < len(y); j++ {
+	for j := range y {
 		y[j] += a * x[j]
 	}
 }
