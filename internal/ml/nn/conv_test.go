@@ -323,3 +323,29 @@ func TestFeatureMapPanics(t *testing.T) {
 		}()
 	}
 }
+
+// A batch from InputMaps is data: the convolution leaves its gradient
+// alone and gives the weights the same gradient as for a Param.
+func TestConvSkipsInputGradient(t *testing.T) {
+	rng := newRand(28)
+	x := randMaps(rng, 2, Shape{4, 5, 2})
+	c := randConv(rng, 2, 3, Window{3, 3, 2, Same})
+	target := randValues(rng, 2*2*3*3)
+	tp := &Tape{}
+	tp.Backward(sumSquares(tp, tp.Conv2D(x, c), target))
+	want := append([]float64(nil), c.W.Grad...)
+	c.W.ZeroGrad()
+	tp = &Tape{}
+	in := tp.InputMaps(2, x.Shape, x.Data)
+	tp.Backward(sumSquares(tp, tp.Conv2D(in, c), target))
+	for i, g := range c.W.Grad {
+		if g != want[i] {
+			t.Fatalf("∂L/∂W[%d] = %v from an input batch, %v from a parameter", i, g, want[i])
+		}
+	}
+	for _, g := range in.Grad {
+		if g != 0 {
+			t.Fatal("the convolution wrote a gradient for its input batch")
+		}
+	}
+}
