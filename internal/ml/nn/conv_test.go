@@ -349,3 +349,25 @@ func TestConvSkipsInputGradient(t *testing.T) {
 		}
 	}
 }
+
+// The 2×2 pooling's own loop picks the same maxima and winners as the
+// general one, ties included (the first position wins).
+func TestMaxPool2MatchesGeneral(t *testing.T) {
+	rng := newRand(29)
+	in := Shape{6, 5, 3}
+	x := make([]float64, 2*in.Size())
+	for i := range x {
+		x[i] = float64(rng.IntN(4)) // many ties
+	}
+	g := (Window{2, 2, 2, Valid}).mustGeometry("test", in)
+	n := 2 * g.positions() * in.C
+	fast, slow := &maxPoolRule{from: make([]int32, n)}, &maxPoolRule{from: make([]int32, n)}
+	yf, ys := make([]float64, n), make([]float64, n)
+	fast.pool2(yf, x, &g, 2)
+	slow.pool(ys, x, &g, 2)
+	for i := range yf {
+		if yf[i] != ys[i] || fast.from[i] != slow.from[i] {
+			t.Fatalf("output %d: %v from %d (2×2 loop), %v from %d (general)", i, yf[i], fast.from[i], ys[i], slow.from[i])
+		}
+	}
+}

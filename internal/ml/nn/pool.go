@@ -1,9 +1,6 @@
 package nn
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // Pooling, flattening and channel concatenation of feature maps, in the
 // layout conv.go describes.
@@ -34,7 +31,7 @@ type maxPoolRule struct{ from []int32 }
 // (padding never wins). Usually the window is K×K with stride K.
 func (tp *Tape) MaxPool(x *Tensor, w Window) *Tensor {
 	g := poolGeometry("MaxPool", x, w)
-	C, size, rowLen := g.in.C, g.in.Size(), g.in.W*g.in.C
+	C := g.in.C
 	out := tp.node(opRule, "maxpool", x.Rows, g.positions()*C, x) // (n, OH·OW·C)
 	out.Shape = Shape{g.oh, g.ow, C}
 	r := ruleOf[maxPoolRule](out)
@@ -43,39 +40,83 @@ func (tp *Tape) MaxPool(x *Tensor, w Window) *Tensor {
 	} else {
 		r.from = make([]int32, len(out.Data))
 	}
+	if g.KH == 2 && g.KW == 2 && g.Stride == 2 && g.top == 0 && g.left == 0 {
+		r.pool2(out.Data, x.Data, &g, x.Rows)
+	} else {
+		r.pool(out.Data, x.Data, &g, x.Rows)
+	}
+	return out
+}
+
+// pool is MaxPool for any window: each output starts from its window's
+// first position inside the input, and the first position holding the
+// maximum wins.
+func (r *maxPoolRule) pool(y, x []float64, g *geometry, n int) {
+	C, size, rowLen := g.in.C, g.in.Size(), g.in.W*g.in.C
 	o := 0
-	for s := range x.Rows {
+	for s := range n {
 		for oy := range g.oh {
+			iy0 := oy*g.Stride - g.top
+			kylo, kyhi := max(0, -iy0), min(g.KH, g.in.H-iy0)
 			for ox := range g.ow {
-				y, from := out.Data[o:o+C], r.from[o:o+C]
+				ys, from := y[o:o+C], r.from[o:o+C]
 				o += C
-				for c := range y {
-					y[c] = math.Inf(-1)
-				}
 				ix0, lo, hi := g.span(ox)
-				for ky := range g.KH {
-					iy := oy*g.Stride + ky - g.top
-					if iy < 0 || iy >= g.in.H {
-						continue
-					}
+				first := s*size + (iy0+kylo)*rowLen + (ix0+lo)*C
+				copy(ys, x[first:first+C])
+				for c := range from {
+					from[c] = int32(first + c)
+				}
+				for ky := kylo; ky < kyhi; ky++ {
 					for ix := ix0 + lo; ix < ix0+hi; ix++ {
-						at := s*size + iy*rowLen + ix*C
-						xs := x.Data[at : at+len(y)]
-						for c, v := range xs {
-							// The first position holding the maximum wins;
-							// written as selects, without a branch.
-							m, f := y[c], from[c]
+						at := s*size + (iy0+ky)*rowLen + ix*C
+						for c, v := range x[at : at+C] {
+							// Selects, not branches: the comparison is a coin toss.
+							m, f := ys[c], from[c]
 							if v > m {
 								f = int32(at + c)
 							}
-							y[c], from[c] = max(m, v), f
+							ys[c], from[c] = max(m, v), f
 						}
 					}
 				}
 			}
 		}
 	}
-	return out
+}
+
+// pool2 is pool for the usual 2×2 window with stride 2 and no padding:
+// the four candidates of each channel compared in registers.
+func (r *maxPoolRule) pool2(y, x []float64, g *geometry, n int) {
+	C, size, rowLen := g.in.C, g.in.Size(), g.in.W*g.in.C
+	o := 0
+	for s := range n {
+		for oy := range g.oh {
+			for ox := range g.ow {
+				p00 := s*size + 2*oy*rowLen + 2*ox*C
+				p01, p10 := p00+C, p00+rowLen
+				p11 := p10 + C
+				a, b, c, d := x[p00:p00+C], x[p01:p01+C], x[p10:p10+C], x[p11:p11+C]
+				ys, from := y[o:o+C], r.from[o:o+C]
+				for ch := range ys {
+					m, f := a[ch], p00+ch
+					if v := b[ch]; v > m {
+						f = p01 + ch
+					}
+					m = max(m, b[ch])
+					if v := c[ch]; v > m {
+						f = p10 + ch
+					}
+					m = max(m, c[ch])
+					if v := d[ch]; v > m {
+						f = p11 + ch
+					}
+					ys[ch], from[ch] = max(m, d[ch]), int32(f)
+				}
+				o += C
+			}
+		}
+	}
 }
 
 // backward: each output's gradient goes to the input that won its window.
