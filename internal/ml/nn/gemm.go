@@ -108,11 +108,20 @@ func loopForward(r *convRule, y, x, w []float64, n int) {
 // loopBackward walks G once; each nonzero G[p][o] adds, for every kernel
 // row inside the input, G[p][o]·x (that row's KW·C window values) to the
 // matching part of row o of ∂Wᵀ, and G[p][o]·Wᵀ[o] (the same part) to
-// those values of ∂x. Wᵀ and ∂Wᵀ make both contiguous.
+// those values of ∂x. Wᵀ and ∂Wᵀ make both contiguous. When a kernel row
+// is short (KW·C < 8, a first layer on one or two channels) skipping zeros
+// costs more than it saves, and ∂W is summed densely by weightGradDense.
 func loopBackward(r *convRule, dw, dx, x, w, gr []float64, n int) {
 	g := &r.g
 	C, size, rowLen, O := g.in.C, g.in.Size(), g.in.W*g.in.C, r.out
 	K := len(w) / O
+	dense := g.KW*C < 8
+	if dense {
+		r.weightGradDense(dw, x, gr, n)
+		if dx == nil {
+			return
+		}
+	}
 	r.wT, r.dwT = grow(r.wT, O*K), grow(r.dwT, O*K)
 	transpose(r.wT, w, K, O)
 	clear(r.dwT)
@@ -138,7 +147,9 @@ func loopBackward(r *convRule, dw, dx, x, w, gr []float64, n int) {
 					dwo, wo := r.dwT[o*K:(o+1)*K], r.wT[o*K:(o+1)*K]
 					for ky := kylo; ky < kyhi; ky++ {
 						at, k0 := (iy0+ky)*rowLen+(ix0+lo)*C, (ky*g.KW+lo)*C
-						axpy(dwo[k0:k0+seg], img[at:at+seg], v)
+						if !dense {
+							axpy(dwo[k0:k0+seg], img[at:at+seg], v)
+						}
 						if dimg != nil {
 							axpy(dimg[at:at+seg], wo[k0:k0+seg], v)
 						}
@@ -147,11 +158,80 @@ func loopBackward(r *convRule, dw, dx, x, w, gr []float64, n int) {
 			}
 		}
 	}
+	if dense {
+		return
+	}
 	for k := range K {
 		for o := range O {
 			dw[k*O+o] += r.dwT[o*K+k]
 		}
 	}
+}
+
+// weightGradDense sums ∂W[ky][kx][c][o] = Σ_(s, oy, ox) x[s][oy·S+ky−top][ox·S+kx−left][c] · G[s][oy][ox][o]
+// over the output positions whose input position is inside, eight output
+// channels at a time in registers.
+func (r *convRule) weightGradDense(dw, x, gr []float64, n int) {
+	g := &r.g
+	C, size, rowLen, O := g.in.C, g.in.Size(), g.in.W*g.in.C, r.out
+	for ky := range g.KH {
+		oylo, oyhi := insideRange(ky, g.top, g.Stride, g.in.H, g.oh)
+		for kx := range g.KW {
+			oxlo, oxhi := insideRange(kx, g.left, g.Stride, g.in.W, g.ow)
+			for c := range C {
+				dwr := dw[((ky*g.KW+kx)*C+c)*O:][:O]
+				for j := 0; j < O; j += 8 {
+					var acc [8]float64
+					width := min(8, O-j)
+					for s := range n {
+						for oy := oylo; oy < oyhi; oy++ {
+							xrow := x[s*size+(oy*g.Stride+ky-g.top)*rowLen+c:]
+							grad := gr[((s*g.oh+oy)*g.ow)*O+j:]
+							if width < 8 {
+								for ox := oxlo; ox < oxhi; ox++ {
+									a := xrow[(ox*g.Stride+kx-g.left)*C]
+									for t, gv := range grad[ox*O : ox*O+width] {
+										acc[t] += a * gv
+									}
+								}
+								continue
+							}
+							s0, s1, s2, s3, s4, s5, s6, s7 := acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]
+							for ox := oxlo; ox < oxhi; ox++ {
+								a := xrow[(ox*g.Stride+kx-g.left)*C]
+								gv := grad[ox*O : ox*O+8]
+								s0 += a * gv[0]
+								s1 += a * gv[1]
+								s2 += a * gv[2]
+								s3 += a * gv[3]
+								s4 += a * gv[4]
+								s5 += a * gv[5]
+								s6 += a * gv[6]
+								s7 += a * gv[7]
+							}
+							acc = [8]float64{s0, s1, s2, s3, s4, s5, s6, s7}
+						}
+					}
+					for t := range width {
+						dwr[j+t] += acc[t]
+					}
+				}
+			}
+		}
+	}
+}
+
+// insideRange is the range of outputs [lo, hi) whose kernel offset k
+// falls inside an input of length in: 0 ≤ o·S + k − before < in.
+func insideRange(k, before, s, in, out int) (lo, hi int) {
+	if before > k {
+		lo = (before - k + s - 1) / s
+	}
+	last := in - 1 + before - k
+	if last < 0 {
+		return 0, 0
+	}
+	return min(lo, out), min(out, last/s+1)
 }
 
 // axpy adds a·x to y; short enough to be inlined.
