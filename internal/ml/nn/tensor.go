@@ -1,11 +1,14 @@
 // Package nn is a small reverse-mode automatic differentiation engine over
 // matrices, and the layers and optimisers built on it.
 //
-// A Tensor is a row-major matrix, one sample a row. Every operation is a
-// method of a Tape: it computes its result at once (the forward pass) and
-// records itself on the tape; Tape.Backward then walks the tape in reverse
-// and applies each operation's backward rule, which sits in this file right
-// after its forward code. That is the chain rule of backpropagation:
+// A Tensor is a row-major matrix, one sample a row; a batch of images or
+// feature maps is one too, each row a sample's H×W×C values channels last
+// (conv.go). Every operation is a method of a Tape: it computes its result
+// at once (the forward pass) and records itself on the tape; Tape.Backward
+// then walks the tape in reverse and applies each operation's backward
+// rule, which sits right after its forward code (in this file, or with
+// the operation's own state in conv.go and pool.go). That is the chain
+// rule of backpropagation:
 //
 //	∂L/∂input = ∂L/∂output · ∂output/∂input
 //
