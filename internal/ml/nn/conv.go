@@ -26,7 +26,7 @@ import (
 // and the biases are 1×Out. With that layout a convolution is one matrix
 // product (im2col, Chellapilla et al. 2006): every output position's
 // window, laid out as a row (ky, kx, c), times W, the result already in
-// channels-last order. gemm.go computes it that way with gonum's blas64,
+// channels-last order. convkernels.go computes it that way with gonum's blas64,
 // and with direct loops over the same sums, which are faster here and
 // are what Conv2D uses.
 
