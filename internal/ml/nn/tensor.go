@@ -48,7 +48,7 @@ type Tensor struct {
 	labels []int
 	coef   float64
 	// rule is the backward rule of an operation that keeps its own state
-	// (kind opRule): the convolution's im2col matrix, max pooling's
+	// (kind opRule): the convolution's geometry and buffers, max pooling's
 	// winners. It stays with the tensor, so a reused pass reuses it.
 	rule backwardRule
 }
