@@ -27,7 +27,10 @@ func randValues(rng *rand.Rand, n int) []float64 {
 // gradCheck compares the gradients Backward gives for loss with central
 // finite differences, f′ ≈ (f(w+h) − f(w−h))/2h, whose error is O(h²):
 // the relative error must stay under 1e-6 (or the absolute under 1e-9).
-func gradCheck(t *testing.T, name string, wrt []*Tensor, loss func(tp *Tape) *Tensor) {
+// It returns the largest relative error among gradients of at least 1e-5
+// (below that the difference quotient's rounding noise, about 1e-11,
+// dominates the relative error).
+func gradCheck(t *testing.T, name string, wrt []*Tensor, loss func(tp *Tape) *Tensor) (worst float64) {
 	t.Helper()
 	const h = 1e-5
 	for _, w := range wrt {
@@ -49,11 +52,15 @@ func gradCheck(t *testing.T, name string, wrt []*Tensor, loss func(tp *Tape) *Te
 			// quotient (about ε·|f|/h ≈ 1e-11), so they are compared absolutely.
 			diff := math.Abs(analytic[i] - num)
 			rel := diff / math.Max(math.Abs(analytic[i]), math.Abs(num))
+			if math.Max(math.Abs(analytic[i]), math.Abs(num)) >= 1e-5 {
+				worst = math.Max(worst, rel)
+			}
 			if rel > 1e-6 && diff > 1e-9 {
 				t.Errorf("%s: ∂L/∂input%d[%d]: backward %.10g, finite difference %.10g (relative error %.2g)", name, k, i, analytic[i], num, rel)
 			}
 		}
 	}
+	return worst
 }
 
 // sumSquares turns any tensor into a scalar loss whose gradient is not

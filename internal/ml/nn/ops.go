@@ -7,13 +7,22 @@ import (
 )
 
 // Input returns a tape-owned rows×cols tensor holding a copy of data: a
-// batch of samples, reused from pass to pass.
+// batch of samples, reused from pass to pass. It is data: a convolution
+// does not compute its gradient (use a Param to get ∂L/∂x).
 func (tp *Tape) Input(rows, cols int, data []float64) *Tensor {
 	if len(data) != rows*cols {
 		panic(fmt.Sprintf("nn: Input %d×%d with %d values", rows, cols, len(data)))
 	}
 	t := tp.node(opLeaf, "input", rows, cols)
 	copy(t.Data, data)
+	return t
+}
+
+// InputMaps is Input for feature maps: rows samples of shape s, each row
+// s.H·s.W·s.C values channels last (see conv.go).
+func (tp *Tape) InputMaps(rows int, s Shape, data []float64) *Tensor {
+	t := tp.Input(rows, s.Size(), data)
+	t.Shape = s
 	return t
 }
 
@@ -159,6 +168,7 @@ func (tp *Tape) Dropout(a *Tensor, p float64, train bool, rng *rand.Rand) *Tenso
 		panic(fmt.Sprintf("nn: dropout rate %v outside [0, 1)", p))
 	}
 	out := tp.node(opDropout, "dropout", a.Rows, a.Cols, a)
+	out.Shape = a.Shape
 	out.aux = grow(out.aux, len(a.Data))
 	keep := 1 / (1 - p)
 	for i, v := range a.Data {

@@ -23,11 +23,7 @@ func ruleNode[R any, P interface {
 	backwardRule
 }](tp *Tape, op string, rows, cols int, inputs ...*Tensor) (*Tensor, P) {
 	out := tp.node(opRule, op, rows, cols, inputs...)
-	r, ok := out.rule.(P)
-	if !ok {
-		r = P(new(R))
-		out.rule = r
-	}
+	r := ruleOf[R, P](out)
 	return out, r
 }
 

@@ -1,11 +1,14 @@
 // Package nn is a small reverse-mode automatic differentiation engine over
 // matrices, and the layers and optimisers built on it.
 //
-// A Tensor is a row-major matrix, one sample a row. Every operation is a
-// method of a Tape: it computes its result at once (the forward pass) and
-// records itself on the tape; Tape.Backward then walks the tape in reverse
-// and applies each operation's backward rule, which sits in this file right
-// after its forward code. That is the chain rule of backpropagation:
+// A Tensor is a row-major matrix, one sample a row; a batch of images or
+// feature maps is one too, each row a sample's H×W×C values channels last
+// (conv.go). Every operation is a method of a Tape: it computes its result
+// at once (the forward pass) and records itself on the tape; Tape.Backward
+// then walks the tape in reverse and applies each operation's backward
+// rule, which sits right after its forward code (in this file, or with
+// the operation's own state in conv.go and pool.go). That is the chain
+// rule of backpropagation:
 //
 //	∂L/∂input = ∂L/∂output · ∂output/∂input
 //
@@ -34,6 +37,9 @@ type Tensor struct {
 	Op string
 	// Inputs are the operands of Op.
 	Inputs []*Tensor
+	// Shape is H×W×C when each row is one sample's feature map (see
+	// conv.go for the layout); zero for a plain matrix.
+	Shape Shape
 
 	kind   opKind
 	act    Activation
@@ -41,7 +47,26 @@ type Tensor struct {
 	aux2   []float64
 	labels []int
 	coef   float64
-	rule   backwardRule // opRule: the operation's backward rule and its state
+	// rule is the backward rule of an operation that keeps its own state
+	// (kind opRule, rule.go): the convolution's geometry and buffers, max
+	// pooling's winners, attention's weights. It stays with the tensor, so
+	// a reused pass reuses it.
+	rule backwardRule
+}
+
+// ruleOf returns t's rule of type *R, reusing the one a previous pass left
+// there, and marks t as made by it.
+func ruleOf[R any, P interface {
+	*R
+	backwardRule
+}](t *Tensor) P {
+	t.kind = opRule
+	if r, ok := t.rule.(P); ok {
+		return r
+	}
+	r := P(new(R))
+	t.rule = r
+	return r
 }
 
 // NewTensor returns a zero rows×cols tensor that is not on any tape.
@@ -121,7 +146,7 @@ func (tp *Tape) node(kind opKind, op string, rows, cols int, inputs ...*Tensor) 
 		tp.nodes = append(tp.nodes, t)
 	}
 	tp.used++
-	t.Rows, t.Cols, t.kind, t.Op = rows, cols, kind, op
+	t.Rows, t.Cols, t.kind, t.Op, t.Shape = rows, cols, kind, op, Shape{}
 	t.Inputs = append(t.Inputs[:0], inputs...)
 	return t
 }
@@ -258,12 +283,21 @@ func backAddRow(t *Tensor) {
 	}
 }
 
-// Add returns a + b for tensors of one shape (scalars included).
+// Add returns a + b for tensors of one shape (scalars included). On two
+// feature maps of one H×W×C it is a residual connection, y = x + F(x)
+// (He et al. 2016); the gradient reaches both branches unchanged.
 func (tp *Tape) Add(a, b *Tensor) *Tensor {
 	if a.Rows != b.Rows || a.Cols != b.Cols {
 		panic(fmt.Sprintf("nn: Add %d×%d and %d×%d", a.Rows, a.Cols, b.Rows, b.Cols))
 	}
+	if a.Shape != b.Shape && a.Shape != (Shape{}) && b.Shape != (Shape{}) {
+		panic(fmt.Sprintf("nn: Add feature maps %v and %v", a.Shape, b.Shape))
+	}
 	out := tp.node(opAdd, "add", a.Rows, a.Cols, a, b)
+	out.Shape = a.Shape
+	if out.Shape == (Shape{}) {
+		out.Shape = b.Shape
+	}
 	for i := range out.Data {
 		out.Data[i] = a.Data[i] + b.Data[i]
 	}
@@ -281,6 +315,7 @@ func backAdd(t *Tensor) {
 // Scale returns c·a.
 func (tp *Tape) Scale(a *Tensor, c float64) *Tensor {
 	out := tp.node(opScale, "scale", a.Rows, a.Cols, a)
+	out.Shape = a.Shape
 	out.coef = c
 	for i, v := range a.Data {
 		out.Data[i] = c * v
@@ -298,6 +333,7 @@ func backScale(t *Tensor) {
 // Activate applies f elementwise.
 func (tp *Tape) Activate(a *Tensor, f Activation) *Tensor {
 	out := tp.node(opActivate, f.Name, a.Rows, a.Cols, a)
+	out.Shape = a.Shape
 	out.act = f
 	activate(out.Data, a.Data, f)
 	return out
@@ -306,6 +342,12 @@ func (tp *Tape) Activate(a *Tensor, f Activation) *Tensor {
 // activate writes f(x) into y (which may be x), elementwise.
 func activate(y, x []float64, f Activation) {
 	y = y[:len(x)]
+	if f.Name == ReLU.Name { // the same values without a call per element
+		for i, v := range x {
+			y[i] = max(0, v)
+		}
+		return
+	}
 	for i, v := range x {
 		y[i] = f.F(v)
 	}
@@ -314,6 +356,17 @@ func activate(y, x []float64, f Activation) {
 // backActivate: ∂L/∂x = ∂L/∂y · f′(x).
 func backActivate(t *Tensor) {
 	a := t.Inputs[0]
+	if t.act.Name == ReLU.Name { // ReLU.D inlined, without a branch: the same values
+		x := a.Data[:len(t.Grad)]
+		for i, g := range t.Grad {
+			d := 0
+			if x[i] > 0 {
+				d = 1
+			}
+			a.Grad[i] += g * float64(d)
+		}
+		return
+	}
 	for i, g := range t.Grad {
 		a.Grad[i] += g * t.act.D(a.Data[i], t.Data[i])
 	}
