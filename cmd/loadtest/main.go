@@ -6,8 +6,9 @@
 //	go run ./cmd/loadtest -defaults    what a default run costs while it plays
 //	go run ./cmd/loadtest -fairness    a default kmeans client beside maxed-out svm runs
 //	go run ./cmd/loadtest -bytes       bytes on the wire per default frame, with and without compression
+//	go run ./cmd/loadtest -pace        many default neural-network runs at 10 steps/s: steps reached and frames/s
 //
-// Without -url, -fairness starts its own server in this process.
+// Without -url, -fairness and -pace start their own server in this process.
 package main
 
 import (
@@ -40,11 +41,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	defaults := fs.Bool("defaults", false, "measure what each scenario's default run costs while it plays, as a share of a core")
 	fairness := fs.Bool("fairness", false, "play maxed-out svm runs beside a default kmeans client and report the kmeans client's frames/s and step latency")
 	heavy := fs.Int("heavy", 4, "with -fairness: maxed-out svm runs")
-	duration := fs.Duration("duration", 20*time.Second, "with -fairness: how long to measure")
-	workers := fs.Int("workers", 0, "with -fairness and no -url: the server's -workers (0: its default, one per core)")
+	duration := fs.Duration("duration", 20*time.Second, "with -fairness and -pace: how long to measure")
+	workers := fs.Int("workers", 0, "with -fairness or -pace and no -url: the server's -workers (0: its default, one per core)")
 	wire := fs.Bool("bytes", false, "measure the bytes on the wire per frame of each scenario's default run, with and without permessage-deflate")
 	frames := fs.Int("frames", 20, "with -bytes: frames counted per run")
-	url := fs.String("url", "", "with -fairness: base URL of a running server (default: start one in this process)")
+	pace := fs.Bool("pace", false, "play many default neural-network runs at 10 steps/s and report the step each reached and its frames/s")
+	clients := fs.Int("clients", 60, "with -pace: runs played at once (at most 64 without -url)")
+	url := fs.String("url", "", "with -fairness and -pace: base URL of a running server (default: start one in this process)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -60,7 +63,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return measureFairness(ctx, stdout, *url, *heavy, *workers, *duration)
 	case *wire:
 		return measureBytes(ctx, stdout, *frames)
+	case *pace:
+		return measurePace(ctx, stdout, *url, *clients, *workers, *duration)
 	}
 	fs.Usage()
-	return errors.New("give -worst, -defaults, -fairness or -bytes")
+	return errors.New("give -worst, -defaults, -fairness, -bytes or -pace")
 }

@@ -24,6 +24,12 @@ import (
 // units are short and far apart, arrives with start = V and goes ahead
 // of heavy runs that have queued unit after unit, so it waits for at
 // most one unit of theirs however many of them there are.
+//
+// A run's steps and its frames are two flows, each with its own finish
+// tag (see schedule): the steps of a playing run are light beside its
+// frames, so they are let in ahead of the frames of every run, its own
+// included, and keep their pace while frames wait; a run whose steps are
+// heavy still queues them behind lighter runs.
 type pool struct {
 	mu    sync.Mutex
 	free  int           // slots not taken
@@ -51,10 +57,14 @@ func newPool(n int) *pool { return &pool{free: n} }
 func (p *pool) do(ctx context.Context, fl *flow, f func() error) (time.Duration, error) {
 	w := p.ask(fl)
 	select {
-	case <-w.ready:
-	case <-ctx.Done():
-		w.drop()
-		return 0, ctx.Err()
+	case <-w.ready: // a free slot is taken at once: ctx bounds only a wait
+	default:
+		select {
+		case <-w.ready:
+		case <-ctx.Done():
+			w.drop()
+			return 0, ctx.Err()
+		}
 	}
 	return w.use(fl, f)
 }
@@ -79,8 +89,8 @@ func (p *pool) ask(fl *flow) *waiter {
 }
 
 // use runs f in w's slot, which must have been granted, and frees it.
-// A run may hold two units at once (a frame's and its steps'), so the
-// flow's finish tag only ever moves forward.
+// A flow may have asked for a unit and then done another before using
+// it, so its finish tag only ever moves forward.
 func (w *waiter) use(fl *flow, f func() error) (time.Duration, error) {
 	defer w.p.release() // even if f panics: a lost slot would stall every run
 	t := time.Now()
@@ -168,7 +178,13 @@ func (e *budgetError) Error() string {
 // the next unit fails with a *budgetError.
 func (s *Server) schedule(ctx context.Context, run *Run, budget time.Duration) {
 	var spent time.Duration
-	var fl flow
+	var steps, frames flow
+	flowOf := func(unit string) *flow {
+		if unit == unitStep {
+			return &steps
+		}
+		return &frames
+	}
 	slug := run.Scenario.Slug
 	overBudget := func() error {
 		if budget <= 0 || spent < budget {
@@ -188,18 +204,19 @@ func (s *Server) schedule(ctx context.Context, run *Run, budget time.Duration) {
 		if err := overBudget(); err != nil {
 			return err
 		}
-		d, err := s.pool.do(ctx, &fl, f)
+		d, err := s.pool.do(ctx, flowOf(unit), f)
 		charge(unit, d)
 		return err
 	}
 	run.ask = func(unit string) *grant {
-		w := s.pool.ask(&fl)
+		fl := flowOf(unit)
+		w := s.pool.ask(fl)
 		return &grant{ready: w.ready, drop: w.drop, use: func(f func() error) error {
 			if err := overBudget(); err != nil {
 				w.drop()
 				return err
 			}
-			d, err := w.use(&fl, f)
+			d, err := w.use(fl, f)
 			charge(unit, d)
 			return err
 		}}
