@@ -83,7 +83,7 @@ func measurePace(ctx context.Context, w io.Writer, base string, clients, workers
 	for i, c := range seen {
 		steps[i], fps[i] = float64(c.step), float64(c.frames)/d.Seconds()
 	}
-	fmt.Fprintf(w, "%d clients each playing %s at %g steps/s for %s (%g steps asked):\n", clients, paceRun, paceSpeed, d, paceSpeed*d.Seconds())
+	fmt.Fprintf(w, "%d clients each playing %s at %g steps/s for %s (about %g steps asked):\n", clients, paceRun, paceSpeed, d, paceSpeed*d.Seconds())
 	fmt.Fprintf(w, "  step reached  min %s, median %s, max %s\n", spread(steps, 0), spread(steps, 0.5), spread(steps, 1))
 	fmt.Fprintf(w, "  frames/s      min %s, median %s, max %s\n", spread(fps, 0), spread(fps, 0.5), spread(fps, 1))
 	fmt.Fprintf(w, "this process used %.2f cores (server and clients)\n", cores)
@@ -96,41 +96,64 @@ func spread(xs []float64, p float64) string {
 	return strconv.FormatFloat(xs[min(len(xs)-1, int(p*float64(len(xs))))], 'f', 1, 64)
 }
 
-// playPaced plays a run until end and reports the step of its last frame
-// and how many frames came.
+// playPaced plays a run until end and reports the step it reached and how
+// many frames came. The last frame may be old when frames are few, so the
+// step is asked for: at end the client pauses, steps once and resets; the
+// frame before the reset's is at the step reached plus one.
 func playPaced(conn *websocket.Conn, end time.Time) (paceClient, error) {
 	var c paceClient
 	defer conn.Close()
-	if err := conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"play"}`)); err != nil {
+	send := func(s string) error { return conn.WriteMessage(websocket.TextMessage, []byte(s)) }
+	if err := send(`{"type":"play"}`); err != nil {
 		return c, err
 	}
-	conn.SetReadDeadline(end)
-	prefix := []byte(`{"type":"frame","step":`)
+	// The only writer from now on: pause, step, reset at end.
+	stop := time.AfterFunc(time.Until(end), func() {
+		for _, m := range []string{`{"type":"pause"}`, `{"type":"step"}`, `{"type":"reset"}`} {
+			if send(m) != nil {
+				return
+			}
+		}
+	})
+	defer stop.Stop()
+	conn.SetReadDeadline(end.Add(time.Minute))
+	last := 0
 	for {
 		_, b, err := conn.ReadMessage()
 		if err != nil {
-			if time.Now().After(end) {
-				return c, nil
-			}
 			return c, err
 		}
-		// Frames are large: read the step from their first bytes (Frame's
-		// fields in order), so the clients take little of the CPU.
-		if rest, ok := bytes.CutPrefix(b, prefix); ok {
-			n := bytes.IndexByte(rest, ',')
-			if n < 0 {
-				return c, fmt.Errorf("frame without a step: %.60q", b)
-			}
-			step, err := strconv.Atoi(string(rest[:n]))
-			if err != nil {
+		step, ok, err := frameStep(b)
+		switch {
+		case err != nil:
+			return c, err
+		case !ok:
+			if _, err := parseMessage(b); err != nil {
 				return c, err
 			}
-			c.step = step
-			c.frames++
 			continue
+		case step == 0 && time.Now().After(end):
+			c.step = last - 1
+			return c, nil
+		case time.Now().Before(end):
+			c.frames++
 		}
-		if _, err := parseMessage(b); err != nil {
-			return c, err
-		}
+		last = step
 	}
+}
+
+// frameStep reads the step of a frame from its first bytes (Frame's fields
+// in order), so the clients take little of the CPU; ok is false for any
+// other message.
+func frameStep(b []byte) (step int, ok bool, err error) {
+	rest, ok := bytes.CutPrefix(b, []byte(`{"type":"frame","step":`))
+	if !ok {
+		return 0, false, nil
+	}
+	n := bytes.IndexByte(rest, ',')
+	if n < 0 {
+		return 0, false, fmt.Errorf("frame without a step: %.60q", b)
+	}
+	step, err = strconv.Atoi(string(rest[:n]))
+	return step, true, err
 }
