@@ -186,9 +186,9 @@ func (o *outbox) take() (msgs [][]byte, hadFrame, closing bool) {
 }
 
 // session is one websocket client driving its own run. Three goroutines:
-// the reader turns messages into commands, the trainer owns the run and
-// steps it, the writer sends what the outbox holds. Only the trainer
-// touches the run.
+// the reader turns messages into commands, the trainer owns the run,
+// steps it and draws its frames, the writer sends what the outbox holds.
+// Only the trainer touches the run.
 type session struct {
 	conn  *websocket.Conn
 	run   *Run
@@ -200,8 +200,8 @@ type session struct {
 	sessionConfig
 }
 
-// sessionConfig is what a session takes from its server: its idle limit
-// and the counters of its scenario.
+// sessionConfig is what a session takes from its server: its idle limit,
+// the counters of its scenario and the clock its play is paced by.
 type sessionConfig struct {
 	idle                      time.Duration // before a paused run is released; 0: never
 	sent, coalesced, released prometheus.Counter
