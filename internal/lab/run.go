@@ -37,6 +37,29 @@ type Run struct {
 	// work does one unit of the run's work (unitStep, unitFrame); the
 	// server's runs hand it to the scheduler. Nil: done at once.
 	work func(unit string, f func() error) error
+	// ask asks for a slot for one unit without waiting (see grant); the
+	// server's runs ask the scheduler. Nil: granted at once.
+	ask func(unit string) *grant
+}
+
+// grant is one unit of a run's work whose slot was asked for without
+// waiting: once ready is closed the slot is held, and exactly one of use
+// (run f in it, then free it) or drop (give it up) must follow; before
+// then drop leaves the queue.
+type grant struct {
+	ready <-chan struct{}
+	use   func(f func() error) error
+	drop  func()
+}
+
+// askFor asks for a slot for one unit of work without waiting.
+func (r *Run) askFor(unit string) *grant {
+	if r.ask != nil {
+		return r.ask(unit)
+	}
+	ready := make(chan struct{})
+	close(ready)
+	return &grant{ready: ready, use: func(f func() error) error { return f() }, drop: func() {}}
 }
 
 // Units of a run's work, as the scheduler and its metrics name them.
@@ -107,7 +130,19 @@ func (r *Run) Step() error {
 	if r.Done() {
 		return r.failed
 	}
-	if err := r.do(unitStep, func() error { return r.safely("step", r.model.Step) }); err != nil {
+	if err := r.do(unitStep, r.stepNow); err != nil {
+		r.failed = err
+		return err
+	}
+	return nil
+}
+
+// stepNow takes one step in a slot the caller already holds.
+func (r *Run) stepNow() error {
+	if r.failed != nil || r.Done() {
+		return r.failed
+	}
+	if err := r.safely("step", r.model.Step); err != nil {
 		r.failed = err
 		return err
 	}
@@ -139,13 +174,17 @@ func (r *Run) Frame(withPlots bool) (Frame, error) {
 	var f Frame
 	err := r.do(unitFrame, func() error {
 		var err error
-		f, err = r.frame(withPlots)
+		f, err = r.frame(withPlots, nil)
 		return err
 	})
 	return f, err
 }
 
-func (r *Run) frame(withPlots bool) (Frame, error) {
+// frame builds the current step's frame. With plots and a client's sent
+// panels, it leaves out (neither draws nor sends) each panel that client
+// already has: one whose version is the one it was sent, or, for a panel
+// without a version, one whose SVG is byte for byte the one it was sent.
+func (r *Run) frame(withPlots bool, sent *sentPanels) (Frame, error) {
 	f := Frame{Type: "frame", Step: r.step}
 	f.Done = r.Done()
 	if r.failed != nil {
@@ -168,10 +207,28 @@ func (r *Run) frame(withPlots bool) (Frame, error) {
 	}
 	f.Plots = make(map[string]string, len(r.Scenario.Panels))
 	f.Viewports = make(map[string]viz.Viewport, len(r.Scenario.Panels))
+	versions, _ := r.model.(PanelVersioner)
 	for _, pn := range r.Scenario.Panels {
+		var version uint64
+		versioned := false
+		if versions != nil && sent != nil {
+			err := r.safely("version "+pn.Name, func() error { version, versioned = versions.PanelVersion(pn.Name); return nil })
+			if err != nil {
+				r.failed = err
+				return f, err
+			}
+			if v, ok := sent.version[pn.Name]; versioned && ok && v == version {
+				continue
+			}
+		}
 		svg, vp, err := r.svg(pn.Name)
 		if err != nil {
 			return f, err
+		}
+		if sent != nil {
+			if !sent.changed(pn.Name, string(svg), version, versioned) {
+				continue
+			}
 		}
 		f.Plots[pn.Name] = string(svg)
 		f.Viewports[pn.Name] = vp
@@ -179,19 +236,56 @@ func (r *Run) frame(withPlots bool) (Frame, error) {
 	return f, nil
 }
 
+// sentPanels is what one client was last sent of each panel, so that a
+// frame to it can leave out the panels it already shows. It assumes each
+// frame built with it reaches the client; forget starts over, after which
+// the next frame carries every panel.
+type sentPanels struct {
+	version map[string]uint64 // of panels whose model gives a version
+	svg     map[string]string // of the others: their last SVG
+}
+
+func newSentPanels() *sentPanels {
+	return &sentPanels{version: map[string]uint64{}, svg: map[string]string{}}
+}
+
+func (s *sentPanels) forget() {
+	clear(s.version)
+	clear(s.svg)
+}
+
+// changed records a panel about to be sent and reports whether the client
+// lacks it. A panel without a version is drawn anyway; comparing its SVG
+// saves only the bytes.
+func (s *sentPanels) changed(panel, svg string, version uint64, versioned bool) bool {
+	if versioned {
+		s.version[panel] = version
+		delete(s.svg, panel)
+		return true
+	}
+	delete(s.version, panel)
+	if old, ok := s.svg[panel]; ok && old == svg {
+		return false
+	}
+	s.svg[panel] = svg
+	return true
+}
+
 // JSON encodes the current frame.
 func (r *Run) JSON(withPlots bool) ([]byte, error) {
 	var b []byte
 	err := r.do(unitFrame, func() error {
 		var err error
-		b, err = r.json(withPlots)
+		b, err = r.json(withPlots, nil)
 		return err
 	})
 	return b, err
 }
 
-func (r *Run) json(withPlots bool) ([]byte, error) {
-	f, err := r.frame(withPlots)
+// json encodes the current frame, leaving out what sent says the client
+// has (see frame); sent nil: every panel.
+func (r *Run) json(withPlots bool, sent *sentPanels) ([]byte, error) {
+	f, err := r.frame(withPlots, sent)
 	if err != nil {
 		return nil, err
 	}

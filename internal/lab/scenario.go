@@ -79,6 +79,19 @@ type Model interface {
 	Data() [][]string
 }
 
+// PanelVersioner is implemented by a model some of whose panels often
+// stay the same from step to step (a panel that depends only on the data
+// set, one that changes only between stages). A session then neither
+// draws nor sends such a panel while its version is the one the client
+// was last sent; the page keeps the SVG it has.
+type PanelVersioner interface {
+	// PanelVersion returns a number that changes whenever what Plot(panel)
+	// draws may change; ok false says the panel has no version and is
+	// drawn every frame. Versions are compared only within one model (a
+	// reset builds a new model and sends every panel again).
+	PanelVersion(panel string) (version uint64, ok bool)
+}
+
 // Snapshot is what a frame says about one step besides its plots.
 type Snapshot struct {
 	// Metrics are the scalars drawn as curves (inertia, losses).

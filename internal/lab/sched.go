@@ -24,6 +24,12 @@ import (
 // units are short and far apart, arrives with start = V and goes ahead
 // of heavy runs that have queued unit after unit, so it waits for at
 // most one unit of theirs however many of them there are.
+//
+// A run's steps and its frames are two flows, each with its own finish
+// tag (see schedule): the steps of a playing run are light beside its
+// frames, so they are let in ahead of the frames of every run, its own
+// included, and keep their pace while frames wait; a run whose steps are
+// heavy still queues them behind lighter runs.
 type pool struct {
 	mu    sync.Mutex
 	free  int           // slots not taken
@@ -37,6 +43,7 @@ type pool struct {
 type flow struct{ finish time.Duration }
 
 type waiter struct {
+	p     *pool
 	start time.Duration
 	seq   uint64
 	index int           // in the queue, -1 once let in
@@ -48,37 +55,62 @@ func newPool(n int) *pool { return &pool{free: n} }
 // do runs f in a slot once fl's turn comes, and returns how long f took,
 // or ctx's error if ctx ends first.
 func (p *pool) do(ctx context.Context, fl *flow, f func() error) (time.Duration, error) {
-	p.mu.Lock()
-	start := max(p.v, fl.finish)
-	if p.free > 0 && len(p.queue) == 0 {
-		p.free--
-		p.v = start
-		p.mu.Unlock()
-	} else {
-		w := &waiter{start: start, seq: p.seq, ready: make(chan struct{})}
-		p.seq++
-		heap.Push(&p.queue, w)
-		p.mu.Unlock()
+	w := p.ask(fl)
+	select {
+	case <-w.ready: // a free slot is taken at once: ctx bounds only a wait
+	default:
 		select {
 		case <-w.ready:
 		case <-ctx.Done():
-			p.mu.Lock()
-			if w.index >= 0 {
-				heap.Remove(&p.queue, w.index)
-				p.mu.Unlock()
-				return 0, ctx.Err()
-			}
-			p.mu.Unlock()
-			p.release() // let in just as ctx ended: pass the slot on
+			w.drop()
 			return 0, ctx.Err()
 		}
 	}
-	defer p.release() // even if f panics: a lost slot would stall every run
+	return w.use(fl, f)
+}
+
+// ask queues a unit of fl without waiting: the slot is the caller's once
+// w.ready is closed, and then it must call w.use or w.drop exactly once;
+// before that, w.drop gives up the place in the queue. A session's run
+// asks so, so that it can go on stepping while its frame waits its turn.
+func (p *pool) ask(fl *flow) *waiter {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w := &waiter{p: p, start: max(p.v, fl.finish), seq: p.seq, index: -1, ready: make(chan struct{})}
+	p.seq++
+	if p.free > 0 && len(p.queue) == 0 {
+		p.free--
+		p.v = w.start
+		close(w.ready)
+		return w
+	}
+	heap.Push(&p.queue, w)
+	return w
+}
+
+// use runs f in w's slot, which must have been granted, and frees it.
+// A flow may have asked for a unit and then done another before using
+// it, so its finish tag only ever moves forward.
+func (w *waiter) use(fl *flow, f func() error) (time.Duration, error) {
+	defer w.p.release() // even if f panics: a lost slot would stall every run
 	t := time.Now()
 	err := f()
 	d := time.Since(t)
-	fl.finish = start + d
+	fl.finish = max(fl.finish, w.start) + d
 	return d, err
+}
+
+// drop gives up a unit that will not be used: it leaves the queue, or
+// passes on the slot it was just let into.
+func (w *waiter) drop() {
+	w.p.mu.Lock()
+	if w.index >= 0 {
+		heap.Remove(&w.p.queue, w.index)
+		w.p.mu.Unlock()
+		return
+	}
+	w.p.mu.Unlock()
+	w.p.release()
 }
 
 // release gives a slot to the waiter with the smallest start tag, or
@@ -146,19 +178,47 @@ func (e *budgetError) Error() string {
 // the next unit fails with a *budgetError.
 func (s *Server) schedule(ctx context.Context, run *Run, budget time.Duration) {
 	var spent time.Duration
-	var fl flow
-	slug := run.Scenario.Slug
-	run.work = func(unit string, f func() error) error {
-		if budget > 0 && spent >= budget {
-			s.metrics.cut.WithLabelValues(slug).Inc()
-			be := &budgetError{budget: budget, step: run.step}
-			return &httpError{status: http.StatusUnprocessableEntity, msg: be.Error(), err: be}
+	var steps, frames flow
+	flowOf := func(unit string) *flow {
+		if unit == unitStep {
+			return &steps
 		}
-		d, err := s.pool.do(ctx, &fl, f)
+		return &frames
+	}
+	slug := run.Scenario.Slug
+	overBudget := func() error {
+		if budget <= 0 || spent < budget {
+			return nil
+		}
+		s.metrics.cut.WithLabelValues(slug).Inc()
+		be := &budgetError{budget: budget, step: run.step}
+		return &httpError{status: http.StatusUnprocessableEntity, msg: be.Error(), err: be}
+	}
+	charge := func(unit string, d time.Duration) {
 		spent += d
 		if d > 0 {
 			s.metrics.observe(slug, unit, d)
 		}
+	}
+	run.work = func(unit string, f func() error) error {
+		if err := overBudget(); err != nil {
+			return err
+		}
+		d, err := s.pool.do(ctx, flowOf(unit), f)
+		charge(unit, d)
 		return err
+	}
+	run.ask = func(unit string) *grant {
+		fl := flowOf(unit)
+		w := s.pool.ask(fl)
+		return &grant{ready: w.ready, drop: w.drop, use: func(f func() error) error {
+			if err := overBudget(); err != nil {
+				w.drop()
+				return err
+			}
+			d, err := w.use(fl, f)
+			charge(unit, d)
+			return err
+		}}
 	}
 }

@@ -81,3 +81,44 @@ func TestPoolSlotSurvivesPanic(t *testing.T) {
 		t.Fatalf("the slot was lost with the panic: %v", err)
 	}
 }
+
+// TestPoolAskWithoutWaiting: a unit asked for without waiting holds its
+// place in the queue; dropping it leaves the queue, and dropping a slot
+// granted but not used passes it on, so no slot is lost.
+func TestPoolAskWithoutWaiting(t *testing.T) {
+	p := newPool(1)
+	isReady := func(w *waiter) bool {
+		select {
+		case <-w.ready:
+			return true
+		default:
+			return false
+		}
+	}
+	first := p.ask(&flow{})
+	if !isReady(first) {
+		t.Fatal("the free slot was not granted at once")
+	}
+	second := p.ask(&flow{})
+	if isReady(second) || p.queued() != 1 {
+		t.Fatalf("with the only slot taken: ready %v, queued %d; want a wait", isReady(second), p.queued())
+	}
+	second.drop()
+	if p.queued() != 0 {
+		t.Fatalf("a dropped unit is still queued (%d)", p.queued())
+	}
+	third := p.ask(&flow{})
+	first.drop() // granted, never used
+	if !isReady(third) {
+		t.Fatal("the slot dropped unused did not pass to the next unit")
+	}
+	fl := &flow{}
+	if _, err := third.use(fl, func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := p.do(ctx, &flow{}, func() error { return nil }); err != nil {
+		t.Fatalf("the slot was lost: %v", err)
+	}
+}

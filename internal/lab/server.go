@@ -115,6 +115,7 @@ type Server struct {
 	metrics   *metrics
 	budget    time.Duration // of a headless request; 0: none
 	idle      time.Duration // before a paused websocket run is released; 0: never
+	clock     clock         // of the sessions' play; nil: the real one
 
 	maxRuns, maxPerClient int
 	live                  int            // live runs, guarded by mu

@@ -186,31 +186,32 @@ func (o *outbox) take() (msgs [][]byte, hadFrame, closing bool) {
 }
 
 // session is one websocket client driving its own run. Three goroutines:
-// the reader turns messages into commands, the trainer owns the run and
-// steps it, the writer sends what the outbox holds. Only the trainer
-// touches the run.
+// the reader turns messages into commands, the trainer owns the run,
+// steps it and draws its frames, the writer sends what the outbox holds.
+// Only the trainer touches the run.
 type session struct {
 	conn  *websocket.Conn
 	run   *Run
 	start int // the step the run opens at
 	out   *outbox
 	cmds  chan clientMessage
-	ready chan struct{} // the writer took a frame; the trainer may render again
+	ready chan struct{} // the writer has sent a frame; the trainer may draw the next
 	log   *slog.Logger
 	sessionConfig
 }
 
-// sessionConfig is what a session takes from its server: its idle limit
-// and the counters of its scenario.
+// sessionConfig is what a session takes from its server: its idle limit,
+// the counters of its scenario and the clock its play is paced by.
 type sessionConfig struct {
 	idle                      time.Duration // before a paused run is released; 0: never
 	sent, coalesced, released prometheus.Counter
+	clock                     clock // nil: the real one
 }
 
 func (s *Server) sessionConfig(slug string) sessionConfig {
 	m := s.metrics
 	return sessionConfig{idle: s.idle, sent: m.sent.WithLabelValues(slug),
-		coalesced: m.coalesced.WithLabelValues(slug), released: m.released.WithLabelValues(slug)}
+		coalesced: m.coalesced.WithLabelValues(slug), released: m.released.WithLabelValues(slug), clock: s.clock}
 }
 
 func newSession(conn *websocket.Conn, run *Run, start int, log *slog.Logger, cfg sessionConfig) *session {
@@ -312,29 +313,104 @@ func parseClientMessage(data []byte) (clientMessage, error) {
 // already asked the writer to close.
 var errBehind = errors.New("lab: client fell too far behind")
 
-// trainer owns a session's run: it applies commands, steps on a ticker
-// while playing, and renders a frame only when the writer has taken the
-// previous one.
+// Pacing of a playing run.
+const (
+	// maxStepUnit bounds the steps taken in one scheduler slot: a run
+	// that owes many steps takes them a few slots at a time, so it cannot
+	// hold a core for long.
+	maxStepUnit = 20 * time.Millisecond
+	// maxLag is the most steps a run may owe, in seconds of play: a run
+	// whose steps alone cannot keep its pace is let off the rest rather
+	// than racing to catch up later.
+	maxLag = time.Second
+)
+
+// clock is where a session reads the time and gets its ticker; tests
+// drive their own.
+type clock interface {
+	now() time.Time
+	ticker(d time.Duration) (c <-chan time.Time, stop func())
+}
+
+type realClock struct{}
+
+func (realClock) now() time.Time { return time.Now() }
+func (realClock) ticker(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
+}
+
+// pace counts the steps a playing run owes: those due from its clock
+// (speed a second since origin, plus owedAtOrigin) less those taken.
+type pace struct {
+	origin       time.Time
+	speed        float64
+	owedAtOrigin int
+	taken        int
+}
+
+// restart counts from now at speed, with owed steps already due.
+func (p *pace) restart(now time.Time, speed float64, owed int) {
+	*p = pace{origin: now, speed: speed, owedAtOrigin: owed}
+}
+
+// owed is the number of steps due and not yet taken, at most maxLag's
+// worth: past that the debt is forgiven.
+func (p *pace) owed(now time.Time) int {
+	n := p.owedAtOrigin + int(now.Sub(p.origin).Seconds()*p.speed) - p.taken
+	if limit := max(1, int(p.speed*maxLag.Seconds())); n > limit {
+		p.owedAtOrigin -= n - limit
+		n = limit
+	}
+	return n
+}
+
+// trainer owns a session's run: one goroutine applies commands, steps and
+// draws, so the model (which is not safe for concurrent use) is never
+// stepped and drawn at once. Stepping and drawing are decoupled all the
+// same: while playing, steps are taken at the requested pace, counted on
+// the clock (pace), and a frame is drawn, from the newest state, only when
+// the writer has sent the previous one. Both ask the scheduler for a slot
+// without waiting (Run.askFor) and the loop goes on while they queue, so
+// a frame waiting for its turn never holds back a step; the steps that
+// fell due while a frame was being drawn are taken as soon as it is done.
+// Under overload frames are skipped (the step counter of the next one
+// jumps); steps are not. Commands from the client (step, reset) are rare
+// and do their work at once, waiting for a slot; they first drop the
+// slots asked for, so no slot is held idle while the run waits for one.
 type trainer struct {
-	s       *session
-	playing bool
-	speed   float64 // steps per second when playing
-	dirty   bool    // the run moved on since the frame waiting in the outbox
-	ticker  *time.Ticker
+	s        *session
+	clock    clock
+	playing  bool
+	speed    float64 // steps per second when playing
+	pace     pace
+	tick     <-chan time.Time // while playing: at the pace, at most maxFPS a second
+	stopTick func()
+	// stepping and drawing are the slots asked for the owed steps and for
+	// the next frame, or nil.
+	stepping, drawing *grant
+	dirty             bool      // the run moved on since the last frame queued
+	sending           bool      // a frame is queued or being written
+	lastFrame         time.Time // when the last frame was queued
+	// sent is what the client has of each panel: a frame leaves out the
+	// panels that did not change.
+	sent *sentPanels
 	// idle fires when the run has been paused with no message from the
 	// client for s.idle; nil when the session has no idle limit.
 	idle *time.Timer
-	// Play above maxFPS takes several steps a tick; carry holds the
-	// fraction of a step left over.
-	stepsPerTick, carry float64
 }
 
 func newTrainer(s *session) *trainer {
-	return &trainer{s: s, speed: PlaySpeed(s.run.Scenario), stepsPerTick: 1}
+	c := s.clock
+	if c == nil {
+		c = realClock{}
+	}
+	return &trainer{s: s, clock: c, speed: PlaySpeed(s.run.Scenario), sent: newSentPanels()}
 }
 
 func (t *trainer) train(ctx context.Context) {
 	defer t.stop()
+	defer t.dropSlots() // a slot granted and never used would be lost to every run
 	if t.s.idle > 0 {
 		t.idle = time.NewTimer(t.s.idle)
 		defer t.idle.Stop()
@@ -346,14 +422,20 @@ func (t *trainer) train(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.s.ready:
-			if t.dirty {
-				err = t.sendFrame()
-			}
+			t.sending = false
+			t.askDraw()
 		case m := <-t.s.cmds:
 			t.stillThere()
+			t.dropSlots()
 			err = t.apply(m)
-		case <-t.tick():
-			err = t.advance()
+			t.askDraw()
+		case <-t.tick:
+			t.askSteps()
+			t.askDraw()
+		case <-readyC(t.stepping):
+			err = t.takeSteps()
+		case <-readyC(t.drawing):
+			err = t.draw()
 		case <-t.idleC():
 			if !t.playing {
 				t.release()
@@ -367,6 +449,14 @@ func (t *trainer) train(ctx context.Context) {
 	if !errors.Is(err, errBehind) {
 		t.s.fail(err)
 	}
+}
+
+// readyC is g's ready channel, or nil (never ready) when nothing was asked.
+func readyC(g *grant) <-chan struct{} {
+	if g == nil {
+		return nil
+	}
+	return g.ready
 }
 
 // stillThere restarts the idle countdown: the client sent a message, or
@@ -411,6 +501,8 @@ func (t *trainer) hello(ctx context.Context) error {
 	return t.status()
 }
 
+// apply carries out a client's command; the caller has dropped the slots
+// asked for.
 func (t *trainer) apply(m clientMessage) error {
 	switch m.Type {
 	case "play":
@@ -418,11 +510,13 @@ func (t *trainer) apply(m clientMessage) error {
 			return t.status()
 		}
 		t.playing = true
+		t.pace.restart(t.clock.now(), t.speed, 1) // the first step comes at once, not a tick later
 		t.start()
 		if err := t.status(); err != nil {
 			return err
 		}
-		return t.advance() // the first step comes at once, not a tick later
+		t.askSteps()
+		return nil
 	case "pause":
 		t.pause()
 	case "step":
@@ -442,66 +536,143 @@ func (t *trainer) apply(m clientMessage) error {
 		if err := t.s.run.Reset(); err != nil {
 			return err
 		}
+		t.sent.forget() // a new model: every panel again
 		if err := t.sendFrame(); err != nil {
 			return err
 		}
 	case "speed":
 		t.speed = *m.Value
 		if t.playing {
+			now := t.clock.now()
+			t.pace.restart(now, t.speed, t.pace.owed(now))
 			t.start()
+			t.askSteps()
 		}
 	}
 	return t.status()
 }
 
-// advance takes one tick's steps and offers the frame; at the end of the
-// run it pauses.
-func (t *trainer) advance() error {
-	t.carry += t.stepsPerTick
-	n := int(t.carry)
-	t.carry -= float64(n)
-	for range n {
-		if err := t.s.run.Step(); err != nil {
-			return err
-		}
-		if t.s.run.Done() {
-			break
-		}
+// askSteps asks for a slot to take the steps owed, unless one is asked.
+func (t *trainer) askSteps() {
+	if t.playing && t.stepping == nil && t.pace.owed(t.clock.now()) > 0 {
+		t.stepping = t.s.run.askFor(unitStep)
 	}
-	if n > 0 {
-		if err := t.offer(); err != nil {
-			return err
-		}
-	}
-	if !t.s.run.Done() {
-		return nil
-	}
-	t.pause()
-	if t.dirty {
-		if err := t.sendFrame(); err != nil {
-			return err
-		}
-	}
-	return t.status()
 }
 
-// offer renders now if the client has taken the last frame, else once it has.
-func (t *trainer) offer() error {
-	if t.s.out.frameWaiting() {
-		t.dirty = true
+// takeSteps takes the steps owed in the slot granted, for at most
+// maxStepUnit; what is left is asked for again. At the end of the run it
+// pauses and sends the last frame.
+func (t *trainer) takeSteps() error {
+	g := t.stepping
+	t.stepping = nil
+	n := t.pace.owed(t.clock.now())
+	run := t.s.run
+	err := g.use(func() error {
+		began := time.Now()
+		for range n {
+			if err := run.stepNow(); err != nil {
+				return err
+			}
+			t.pace.taken++
+			t.dirty = true
+			if run.Done() || time.Since(began) >= maxStepUnit {
+				break
+			}
+		}
 		return nil
-	}
-	return t.sendFrame()
-}
-
-func (t *trainer) sendFrame() error {
-	b, err := t.s.run.JSON(true)
+	})
 	if err != nil {
 		return err
 	}
-	t.s.out.frame(b)
-	t.dirty = false
+	if run.Done() {
+		t.pause()
+		if t.dirty {
+			if err := t.sendFrame(); err != nil {
+				return err
+			}
+		}
+		return t.status()
+	}
+	t.askSteps()
+	t.askDraw()
 	return nil
+}
+
+// askDraw asks for a slot to draw a frame when the run has moved on, the
+// writer has sent the last frame and no slot is asked yet; while playing,
+// at most maxFPS frames a second (a later tick asks again).
+func (t *trainer) askDraw() {
+	if !t.dirty || t.sending || t.drawing != nil || t.s.out.frameWaiting() {
+		return
+	}
+	if t.playing && t.clock.now().Sub(t.lastFrame) < time.Second/maxFPS {
+		return
+	}
+	t.drawing = t.s.run.askFor(unitFrame)
+}
+
+// draw draws the newest state in the slot granted and queues it.
+func (t *trainer) draw() error {
+	g := t.drawing
+	t.drawing = nil
+	if !t.dirty {
+		g.drop()
+		return nil
+	}
+	var b []byte
+	err := g.use(func() error {
+		var err error
+		b, err = t.frameJSON()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	t.queue(b)
+	t.askSteps() // those that fell due while it was drawn
+	return nil
+}
+
+// sendFrame draws the current state at once, waiting for a slot; it
+// first drops the slots asked for, which could be all there are.
+func (t *trainer) sendFrame() error {
+	t.dropSlots()
+	var b []byte
+	err := t.s.run.do(unitFrame, func() error {
+		var err error
+		b, err = t.frameJSON()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	t.queue(b)
+	return nil
+}
+
+// frameJSON encodes the current frame without the panels the client
+// already has. A frame still waiting in the outbox will be replaced
+// unsent, so the client may lack what it carried: then every panel.
+func (t *trainer) frameJSON() ([]byte, error) {
+	if t.s.out.frameWaiting() {
+		t.sent.forget()
+	}
+	return t.s.run.json(true, t.sent)
+}
+
+func (t *trainer) queue(frame []byte) {
+	t.s.out.frame(frame)
+	t.dirty, t.sending, t.lastFrame = false, true, t.clock.now()
+}
+
+// dropSlots gives up the slots asked for and not used.
+func (t *trainer) dropSlots() {
+	for _, g := range []**grant{&t.stepping, &t.drawing} {
+		if *g != nil {
+			(*g).drop()
+			*g = nil
+		}
+	}
 }
 
 func (t *trainer) status() error {
@@ -511,17 +682,13 @@ func (t *trainer) status() error {
 	return nil
 }
 
-// start (re)starts the ticker at the current speed: up to maxFPS steps a
-// second, one step a tick; faster play takes several steps a tick and
-// renders once.
+// start (re)starts the ticker that wakes a playing run: once a step at
+// the current speed, at most maxFPS times a second (faster play takes
+// several steps a tick).
 func (t *trainer) start() {
 	t.stop()
-	t.stepsPerTick, t.carry = 1, 0
-	interval := time.Duration(float64(time.Second) / t.speed)
-	if t.speed > maxFPS {
-		t.stepsPerTick, interval = t.speed/maxFPS, time.Second/maxFPS
-	}
-	t.ticker = time.NewTicker(interval)
+	interval := max(time.Duration(float64(time.Second)/t.speed), time.Second/maxFPS)
+	t.tick, t.stopTick = t.clock.ticker(interval)
 }
 
 func (t *trainer) pause() {
@@ -530,21 +697,17 @@ func (t *trainer) pause() {
 	}
 	t.playing = false
 	t.stop()
+	if t.stepping != nil {
+		t.stepping.drop()
+		t.stepping = nil
+	}
 }
 
 func (t *trainer) stop() {
-	if t.ticker != nil {
-		t.ticker.Stop()
-		t.ticker = nil
+	if t.stopTick != nil {
+		t.stopTick()
+		t.tick, t.stopTick = nil, nil
 	}
-}
-
-// tick is the ticker's channel, or nil (never ready) while paused.
-func (t *trainer) tick() <-chan time.Time {
-	if t.ticker == nil {
-		return nil
-	}
-	return t.ticker.C
 }
 
 // fail ends the run with an error message; the server stays up.

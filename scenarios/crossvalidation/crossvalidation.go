@@ -227,6 +227,24 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	return nil, fmt.Errorf("crossvalidation: no panel %q", panel)
 }
 
+// PanelVersion implements lab.PanelVersioner: the final fit's panel
+// changes only with the phase (nothing to show before the refit, then the
+// refitted curve, then the test errors).
+func (m *model) PanelVersion(panel string) (uint64, bool) {
+	if panel != "final" {
+		return 0, false
+	}
+	switch m.cv.Phase() {
+	case eval.PhaseRefit:
+		return 1, true
+	case eval.PhaseTest:
+		return 2, true
+	}
+	return 0, true
+}
+
+var _ lab.PanelVersioner = (*model)(nil)
+
 var (
 	inkDark   = color.RGBA{0x22, 0x22, 0x22, 0xFF}
 	testColor = viz.Neutral

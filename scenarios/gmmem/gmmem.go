@@ -301,6 +301,13 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	return nil, fmt.Errorf("gmm-em: no panel %q", panel)
 }
 
+// PanelVersion implements lab.PanelVersioner: the k-means the mixture is
+// compared with runs to convergence when the run is built, so its panel
+// never changes.
+func (m *model) PanelVersion(panel string) (uint64, bool) { return 0, panel == "kmeans" }
+
+var _ lab.PanelVersioner = (*model)(nil)
+
 func (m *model) plotMixture() *plot.Plot {
 	p := viz.NewPlot("", "x₁", "x₂")
 	b := m.bounds

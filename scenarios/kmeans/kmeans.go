@@ -257,6 +257,12 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	return nil, fmt.Errorf("kmeans: no panel %q", panel)
 }
 
+// PanelVersion implements lab.PanelVersioner: the elbow sweep is done
+// once, when the run is built, so its panel never changes.
+func (m *model) PanelVersion(panel string) (uint64, bool) { return 0, panel == "elbow" }
+
+var _ lab.PanelVersioner = (*model)(nil)
+
 func (m *model) plotClusters() *plot.Plot {
 	p := viz.NewPlot("", "x₁", "x₂")
 	b := m.bounds

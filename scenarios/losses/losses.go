@@ -369,6 +369,12 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	return nil, fmt.Errorf("losses: no panel %q", panel)
 }
 
+// PanelVersion implements lab.PanelVersioner: the losses and their
+// derivatives are the same for every run and step.
+func (m *model) PanelVersion(panel string) (uint64, bool) { return 0, panel == "losses" }
+
+var _ lab.PanelVersioner = (*model)(nil)
+
 // plotLosses draws every loss (solid) and its derivative (dashed) over
 // the margin, with the 0-1 loss for reference.
 func plotLosses() *plot.Plot {

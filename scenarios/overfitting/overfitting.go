@@ -263,6 +263,12 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	return nil, fmt.Errorf("overfitting: no panel %q", panel)
 }
 
+// PanelVersion implements lab.PanelVersioner: the degree sweep is done
+// once, when the run is built, so its panel never changes.
+func (m *model) PanelVersion(panel string) (uint64, bool) { return 0, panel == "sweep" }
+
+var _ lab.PanelVersioner = (*model)(nil)
+
 func (m *model) plotFit() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	viz.AddFunction(p, truth, -1, 1, 120, viz.Neutral, "truth sin(πx)", true)

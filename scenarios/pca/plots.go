@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -11,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml/decomp"
 	"github.com/mlplayground/playground/internal/viz"
 )
@@ -180,6 +182,21 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	}
 	return nil, fmt.Errorf("pca: no panel %q", panel)
 }
+
+// PanelVersion implements lab.PanelVersioner: the digits panel changes
+// only from one stage to the next, and never when the data set has no
+// images (it holds a note then).
+func (m *model) PanelVersion(panel string) (uint64, bool) {
+	if panel != "digits" {
+		return 0, false
+	}
+	if !m.dataset.images {
+		return 0, true
+	}
+	return uint64(slices.Index(decomp.Stages, m.pca.Stage()) + 1), true
+}
+
+var _ lab.PanelVersioner = (*model)(nil)
 
 // plotViews draws 3-D data as four views in one panel (see projections),
 // all at one scale, each with the stage's geometry.

@@ -224,12 +224,18 @@ class Client {
     $('note').textContent = f.note || (f.step === 0 ? 'Ready: press Play or Step.' : '');
     this.root.classList.toggle('finished', f.done);
     this.metrics(f.metrics || {});
-    if (f.viewports) this.viewports = f.viewports;
+    this.panels(f);
+    this.updateButtons();
+  }
+
+  // panels swaps in the SVGs a frame carries. A panel left out of a frame
+  // has not changed since the last one: it keeps its SVG and viewport.
+  panels(f) {
+    Object.assign(this.viewports, f.viewports || {});
     for (const [name, svg] of Object.entries(f.plots || {})) {
       const el = $('plot-' + name);
       if (el) el.innerHTML = svg;
     }
-    this.updateButtons();
   }
 
   metrics(m) {

@@ -1,0 +1,44 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestLeftOutPanelKeepsItsSVG: while overfitting plays, its frames leave
+// out the sweep panel, which never changes during a run; the page keeps
+// showing the sweep it was sent first while the fit panel moves on. A
+// reset sends every panel again.
+func TestLeftOutPanelKeepsItsSVG(t *testing.T) {
+	p := newTab(t)
+	p.open("/s/overfitting")
+	if keys := eval[[]string](p, `window.__e2e.plotKeys[0]`); strings.Join(keys, ",") != "error,fit,sweep" {
+		t.Fatalf("the first frame carries panels %v, want every one", keys)
+	}
+	sweep, fit := p.plotHTML("sweep"), p.plotHTML("fit")
+	if !strings.Contains(sweep, "<svg") {
+		t.Fatalf("the sweep panel holds no SVG after the first frame: %.200q", sweep)
+	}
+
+	p.click("play")
+	p.waitJS("three frames since the first left out the sweep panel, and the fit panel changed",
+		`window.__e2e.plotKeys.slice(1).filter((k) => !k.includes('sweep')).length >= 3 &&
+			document.getElementById('plot-fit').innerHTML !== `+jsString(fit))
+	if got := p.plotHTML("sweep"); got != sweep {
+		t.Errorf("the sweep panel changed though frames left it out:\n%s", firstDiff(sweep, got))
+	}
+	if keys := eval[[]string](p, `window.__e2e.plotKeys.slice(1).find((k) => k.includes('sweep')) || []`); len(keys) > 0 {
+		t.Errorf("a frame while playing carried the sweep panel again (%v); it never changes", keys)
+	}
+
+	p.pause()
+	statusBefore := p.statusCount()
+	p.click("reset")
+	p.waitResetAnswer(statusBefore)
+	if keys := eval[[]string](p, `window.__e2e.plotKeys.at(-1)`); strings.Join(keys, ",") != "error,fit,sweep" {
+		t.Errorf("the frame after reset carries panels %v, want every one", keys)
+	}
+	if got := p.plotHTML("sweep"); !strings.Contains(got, "<svg") {
+		t.Errorf("after reset the sweep panel holds no SVG: %.200q", got)
+	}
+}
