@@ -51,7 +51,7 @@ func AddRegionMap(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color
 	img := rasterize(b, res, colorAt)
 	g := newGrid()
 	g.Vertical.Color, g.Horizontal.Color = overlayGrid, overlayGrid
-	p.Add(plotter.NewImage(img, b.XMin, b.YMin, b.XMax, b.YMax), g)
+	p.Add(plotter.NewImage(img, b.XMin, b.YMin, b.XMax, b.YMax), backgroundGrid{g})
 	SetAxes(p, b)
 }
 
@@ -381,7 +381,9 @@ func (bs *bandSet) Plot(c draw.Canvas, p *plot.Plot) {
 		if col == nil {
 			col = inkGrid
 		}
+		done := asBackground(c)
 		c.FillPolygon(col, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+		done()
 		drawLabel(c, ts, vg.Point{X: (x0 + x1) / 2, Y: c.Max.Y - labelGap}, b.Label)
 	}
 }

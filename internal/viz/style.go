@@ -115,14 +115,14 @@ func NewPlot(title, xLabel, yLabel string) *plot.Plot {
 		a.Padding = 0
 	}
 
+	// Top and Left name the corner the legend prefers; SVG and PNG move it
+	// to where it covers no data (see legend.go).
 	p.Legend.TextStyle = style(10, inkLabel)
 	p.Legend.Top = true
 	p.Legend.ThumbnailWidth = 18
 	p.Legend.Padding = 2
-	p.Legend.XOffs = -4
-	p.Legend.YOffs = -2
 
-	p.Add(newGrid())
+	p.Add(backgroundGrid{newGrid()})
 	return p
 }
 

@@ -16,7 +16,6 @@ import (
 	"github.com/a-h/templ"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
@@ -485,7 +484,6 @@ func (m *model) plotSurface() *plot.Plot {
 	}
 	viz.AddMarkers(p, [][]float64{m.surface.Minimum[:]}, []int{-1}, "cross", 8)
 	p.Legend.Add(minLabel, &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.Neutral, Radius: 4, Shape: draw.CrossGlyph{}}})
-	texts := []string{minLabel}
 	trails := make([][][]float64, len(optimisers))
 	for _, r := range m.racers {
 		trails[r.colour] = thin(r.trail, maxTrail)
@@ -497,14 +495,10 @@ func (m *model) plotSurface() *plot.Plot {
 		pos := r.descent.Position()
 		now, classes = append(now, pos[:]), append(classes, r.colour)
 		p.Legend.Add(r.title, &plotter.Line{LineStyle: draw.LineStyle{Color: viz.ClassColor(r.colour), Width: 2}})
-		texts = append(texts, r.title)
 	}
 	viz.AddMarkers(p, now, classes, "circle", 4.5)
-	// The legend goes where the race does not.
+	// The legend goes where the race does not, by preference.
 	p.Legend.Top, p.Legend.Left = m.course.legend[0], m.course.legend[1]
-	p.Legend.YOffs = map[bool]vg.Length{true: -4, false: 4}[p.Legend.Top]
-	p.Legend.XOffs = map[bool]vg.Length{true: 4, false: -4}[p.Legend.Left]
-	p.Add(legendBackdrop{legend: &p.Legend, texts: texts})
 	viz.SetAxes(p, w)
 	return p
 }

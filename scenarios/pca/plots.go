@@ -617,7 +617,6 @@ func (m *model) plotVariance() *plot.Plot {
 	// The cumulative line runs along the top; the small late bars leave
 	// the bottom right free.
 	plt.Legend.Top = false
-	plt.Legend.YOffs = 6
 	integerTicks(&plt.X, D)
 	return plt
 }
