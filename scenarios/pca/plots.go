@@ -398,6 +398,7 @@ func (m *model) addKeptAxes(plt *plot.Plot, pr func([]float64) []float64, origin
 			Label: fmt.Sprintf("PC%d", j+1)}
 		if j >= d {
 			a.Color, a.Width, a.Dashed = inkFaint, 1.4, true
+			a.LabelColor = inkDropped
 			if !nameDropped {
 				a.Label = ""
 			}
