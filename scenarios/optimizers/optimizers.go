@@ -74,7 +74,7 @@ type course struct {
 	start   [2]float64
 	jitter  [2]float64 // the start moves by up to ± this in x and y
 	rates   map[*optimiser]float64
-	legend  [2]bool // top, left: the corner the legend takes
+	legend  [2]bool // top, left: the corner the legend prefers, away from the valley
 	// across, when set, is the coordinate across a valley's floor: the
 	// note points out racers zig-zagging over it.
 	across func(x, y float64) float64
@@ -93,7 +93,7 @@ var (
 	surfaceParam = lab.Enum(lab.Param{Name: "surface", Label: "Surface", Default: neural.Rosenbrock.Name,
 		Help: "rosenbrock: a curved banana valley, minimum at (1, 1); saddle: x² − y², no minimum; ravine: a narrow valley 100 times steeper across than along, turned 30°; beale: plateaus and steep walls, minimum at (3, 0.5)."},
 		courseOption(course{surface: neural.Rosenbrock, window: viz.Box{XMin: -2, XMax: 2, YMin: -1, YMax: 3}, start: [2]float64{-1.5, 2}, jitter: [2]float64{0.1, 0.1},
-			rates: map[*optimiser]float64{sgd: 0.001, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.05}, legend: [2]bool{true, false}}),
+			rates: map[*optimiser]float64{sgd: 0.001, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.05}, legend: [2]bool{false, false}}),
 		// The saddle race starts just off the ridge y = 0 (y between 0.001
 		// and 0.003), where the push to leave is tiny.
 		courseOption(course{surface: neural.Saddle, window: viz.Box{XMin: -2, XMax: 2, YMin: -2, YMax: 2}, start: [2]float64{1.5, 0.002}, jitter: [2]float64{0.1, 0.001},
