@@ -141,6 +141,7 @@ func drawPlot[C vg.CanvasSizer](p *plot.Plot, newCanvas func() C, format string,
 			ink = &rep.Ink
 		}
 		probe := newLegendProbe(c, da.Rectangle, ink)
+		defer probe.release()
 		p.Draw(draw.Canvas{Canvas: probe, Rectangle: dc.Rectangle})
 		box, inside := probe.placeInside(size, leg.Top, leg.Left)
 		if !inside {
@@ -148,10 +149,15 @@ func drawPlot[C vg.CanvasSizer](p *plot.Plot, newCanvas func() C, format string,
 				dc = start()
 				dc.Rectangle = out.Rectangle
 				da = p.DataCanvas(dc)
-				if rep != nil {
+				if rep == nil {
+					p.Draw(dc)
+				} else {
+					// The report's ink is where the second drawing puts it.
 					rep.Ink = rep.Ink[:0]
+					again := newLegendProbe(c, da.Rectangle, ink)
+					p.Draw(draw.Canvas{Canvas: again, Rectangle: dc.Rectangle})
+					again.release()
 				}
-				p.Draw(draw.Canvas{Canvas: newLegendProbe(c, da.Rectangle, ink), Rectangle: dc.Rectangle})
 				box = r
 			} else {
 				box, inside = probe.leastCovered(size), true

@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -80,13 +81,11 @@ func (pr *legendProbe) placeInside(size vg.Point, top, left bool) (vg.Rectangle,
 	if x1 < x0 || y1 < y0 {
 		return vg.Rectangle{}, false
 	}
-	sum := pr.summed()
-	free := func(x, y vg.Length) bool {
-		return pr.count(sum, vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + size.X, Y: y + size.Y}}) == 0
-	}
 	at := func(x, y vg.Length) vg.Rectangle {
 		return vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + size.X, Y: y + size.Y}}
 	}
+	pr.sum()
+	free := func(x, y vg.Length) bool { return pr.count(at(x, y)) == 0 }
 	// Corners: the preferred one, then top right, top left, bottom right,
 	// bottom left.
 	corner := func(t, l bool) (vg.Length, vg.Length) {
@@ -140,11 +139,11 @@ func (pr *legendProbe) leastCovered(size vg.Point) vg.Rectangle {
 	x0, x1 := a.Min.X+legendInset, max(a.Min.X+legendInset, a.Max.X-legendInset-size.X)
 	y0, y1 := a.Min.Y+legendInset, max(a.Min.Y+legendInset, a.Max.Y-legendInset-size.Y)
 	best, bestN := vg.Rectangle{}, math.MaxInt
-	sum := pr.summed()
+	pr.sum()
 	for _, y := range steps(y1, y0) {
 		for _, x := range steps(x1, x0) {
 			r := vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + size.X, Y: y + size.Y}}
-			if n := pr.count(sum, r); n < bestN {
+			if n := pr.count(r); n < bestN {
 				best, bestN = r, n
 			}
 		}
@@ -205,14 +204,35 @@ type legendProbe struct {
 	skip   int // >0: drawing background (see asBackground)
 	area   vg.Rectangle
 	nx, ny int
-	cells  []bool
+	// grid holds (nx+1)×(ny+1) counts: 1 in cell (i, j) at
+	// [(j+1)(nx+1)+i+1] while drawing, then the summed-area table (sum).
+	grid   []int32
+	summed bool
 	ink    *[]vg.Point
 }
 
 func newLegendProbe(c vg.CanvasSizer, area vg.Rectangle, ink *[]vg.Point) *legendProbe {
 	nx := max(1, int(math.Ceil(float64(area.Size().X/legendCell))))
 	ny := max(1, int(math.Ceil(float64(area.Size().Y/legendCell))))
-	return &legendProbe{CanvasSizer: c, m: identity, area: area, nx: nx, ny: ny, cells: make([]bool, nx*ny), ink: ink}
+	grid := gridPool.Get().(*[]int32)
+	n := (nx + 1) * (ny + 1)
+	if cap(*grid) < n {
+		*grid = make([]int32, n)
+	}
+	*grid = (*grid)[:n]
+	clear(*grid)
+	return &legendProbe{CanvasSizer: c, m: identity, area: area, nx: nx, ny: ny, grid: *grid, ink: ink}
+}
+
+// gridPool keeps occupancy grids between frames: a panel's is some 70 kB.
+var gridPool = sync.Pool{New: func() any { return new([]int32) }}
+
+// release returns the probe's grid to the pool; the probe is not used
+// after.
+func (pr *legendProbe) release() {
+	g := pr.grid
+	pr.grid = nil
+	gridPool.Put(&g)
 }
 
 // asBackground marks what a plotter draws on c until done is called as
@@ -496,7 +516,7 @@ func (pr *legendProbe) markSegment(a, b vg.Point) {
 		pt := vg.Point{X: a.X + t*d.X, Y: a.Y + t*d.Y}
 		if pr.in(pt) {
 			i, j := pr.cell(pt)
-			pr.cells[j*pr.nx+i] = true
+			pr.grid[(j+1)*(pr.nx+1)+i+1] = 1
 		}
 	}
 }
@@ -510,32 +530,34 @@ func (pr *legendProbe) markBox(r vg.Rectangle) {
 	i0, j0 := pr.cell(r.Min)
 	i1, j1 := pr.cell(r.Max)
 	for j := j0; j <= j1; j++ {
-		row := pr.cells[j*pr.nx : (j+1)*pr.nx]
+		row := pr.grid[(j+1)*(pr.nx+1)+1:]
 		for i := i0; i <= i1; i++ {
-			row[i] = true
+			row[i] = 1
 		}
 	}
 }
 
-// summed returns the summed-area table of the cells: s[(j)(nx+1)+i] is
-// the number of marked cells in columns < i and rows < j.
-func (pr *legendProbe) summed() []int32 {
+// sum turns the grid into its summed-area table, once: then
+// grid[j(nx+1)+i] is the number of marked cells in columns < i and rows < j.
+func (pr *legendProbe) sum() {
+	if pr.summed {
+		return
+	}
+	pr.summed = true
 	w := pr.nx + 1
-	s := make([]int32, w*(pr.ny+1))
-	for j := range pr.ny {
+	g := pr.grid
+	for j := 1; j <= pr.ny; j++ {
 		var run int32
-		for i := range pr.nx {
-			if pr.cells[j*pr.nx+i] {
-				run++
-			}
-			s[(j+1)*w+i+1] = s[j*w+i+1] + run
+		for i := 1; i <= pr.nx; i++ {
+			run += g[j*w+i]
+			g[j*w+i] = g[(j-1)*w+i] + run
 		}
 	}
-	return s
 }
 
 // count returns the number of marked cells within legendMargin of r.
-func (pr *legendProbe) count(s []int32, r vg.Rectangle) int {
+func (pr *legendProbe) count(r vg.Rectangle) int {
+	s := pr.grid
 	m := vg.Length(legendMargin)
 	i0, j0 := pr.cell(vg.Point{X: r.Min.X - m, Y: r.Min.Y - m})
 	i1, j1 := pr.cell(vg.Point{X: r.Max.X + m, Y: r.Max.Y + m})
