@@ -13,19 +13,28 @@ import (
 // "last step" is the end of the run or this step, whichever comes first.
 const legendSteps = 600
 
-// TestLegendsCoverNoData draws every panel of every scenario at its
-// defaults at step 0, at a middle step and at the last step, and checks
-// that no legend box holds a data point, a line's vertex or an annotation
-// (the ink viz records while drawing), and that every box lies within the
-// panel.
+// TestLegendsCoverNoData draws every panel of every scenario at step 0, at
+// a middle step and at the last step, and checks that no legend box holds
+// a data point, a line's vertex or an annotation (the ink viz records
+// while drawing), and that every box lies within the panel. It runs each
+// scenario's three frame-comparison URLs: the defaults and two others.
 func TestLegendsCoverNoData(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs every scenario to its end twice")
+		t.Skip("runs every scenario to its end twice, three times")
 	}
+	bySlug := map[string]*lab.Scenario{}
 	for _, sc := range All() {
-		t.Run(sc.Slug, func(t *testing.T) {
+		bySlug[sc.Slug] = sc
+	}
+	for _, c := range frameCases() {
+		t.Run(c.key(), func(t *testing.T) {
 			t.Parallel()
-			v, err := lab.Parse(sc.Params, nil)
+			sc := bySlug[c.slug]
+			q, err := lab.ParseQuery(c.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := lab.Parse(sc.Params, q)
 			if err != nil {
 				t.Fatal(err)
 			}
