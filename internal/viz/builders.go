@@ -51,7 +51,7 @@ func AddRegionMap(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color
 	img := rasterize(b, res, colorAt)
 	g := newGrid()
 	g.Vertical.Color, g.Horizontal.Color = overlayGrid, overlayGrid
-	p.Add(plotter.NewImage(img, b.XMin, b.YMin, b.XMax, b.YMax), g)
+	p.Add(plotter.NewImage(img, b.XMin, b.YMin, b.XMax, b.YMax), backgroundGrid{g})
 	SetAxes(p, b)
 }
 
@@ -308,7 +308,7 @@ func (r *refLine) Plot(c draw.Canvas, p *plot.Plot) {
 		if x > c.Center().X {
 			ts.XAlign, pt.X = draw.XRight, x-labelGap
 		}
-		drawLabel(c, ts, pt, r.label)
+		drawBackedLabel(c, ts, pt, r.label)
 		return
 	}
 	y := trY(r.v)
@@ -317,7 +317,7 @@ func (r *refLine) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 	c.StrokeLine2(sty, c.Min.X, y, c.Max.X, y)
 	ts.XAlign, ts.YAlign = draw.XRight, draw.YBottom
-	drawLabel(c, ts, vg.Point{X: c.Max.X - labelGap, Y: y + labelGap}, r.label)
+	drawBackedLabel(c, ts, vg.Point{X: c.Max.X - labelGap, Y: y + labelGap}, r.label)
 }
 
 // DataRange widens only the axis the line sits on; ±Inf leaves the other
@@ -334,6 +334,20 @@ func drawLabel(c draw.Canvas, ts text.Style, pt vg.Point, s string) {
 	if s != "" {
 		c.FillText(ts, pt, s)
 	}
+}
+
+// drawBackedLabel draws a label on the legend's translucent white, so a
+// curve drawn before it does not run through its letters.
+func drawBackedLabel(c draw.Canvas, ts text.Style, pt vg.Point, s string) {
+	if s == "" {
+		return
+	}
+	r := ts.Rectangle(s)
+	const pad = 1.5
+	r.Min.X, r.Min.Y = pt.X+r.Min.X-pad, pt.Y+r.Min.Y-pad/2
+	r.Max.X, r.Max.Y = pt.X+r.Max.X+pad, pt.Y+r.Max.Y+pad/2
+	c.FillPolygon(legendFill, []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}})
+	c.FillText(ts, pt, s)
 }
 
 // Band is a shaded vertical strip of the data area from x = From to x = To,
@@ -381,7 +395,9 @@ func (bs *bandSet) Plot(c draw.Canvas, p *plot.Plot) {
 		if col == nil {
 			col = inkGrid
 		}
+		done := asBackground(c)
 		c.FillPolygon(col, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+		done()
 		drawLabel(c, ts, vg.Point{X: (x0 + x1) / 2, Y: c.Max.Y - labelGap}, b.Label)
 	}
 }

@@ -123,8 +123,10 @@ func (h *colorGrid) Plot(c draw.Canvas, p *plot.Plot) {
 
 	// The strip: white over the grid, then the bar with its ticks.
 	right := trX(h.stripMax)
+	done := asBackground(c)
 	c.SetColor(color.White)
 	c.Fill(rectPath(vg.Point{X: x1, Y: c.Min.Y}, vg.Point{X: right + 1, Y: c.Max.Y}))
+	done()
 	barX := x1 + 8
 	top := y1 - 14
 	bottom := y0 + 4

@@ -15,6 +15,10 @@
 //     Builders take plain slices and skip points that are not finite,
 //     because a half-trained model may produce NaN and a frame must still
 //     be drawn.
+//   - Legends: SVG and PNG draw a plot's legend on a translucent box where
+//     it covers no data (legend.go): the corner Legend.Top and Legend.Left
+//     name is only a preference, and a plot with data everywhere gets the
+//     legend beside its data area. ReportLegend tells tests where it went.
 //   - Encoding: SVG draws on svgWriter, a canvas that writes vgsvg's
 //     document already compacted (rounded coordinates, circles instead of
 //     arc paths, presentation attributes instead of styles, shared

@@ -3,7 +3,6 @@ package viz
 import (
 	"bytes"
 	"fmt"
-	"image/color"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -38,8 +37,7 @@ func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 	if !(w > 0 && h > 0) {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: size %v×%v is not positive", w, h)
 	}
-	c := newSVGWriter(w, h, true)
-	vp, err := drawPlot(p, c, "svg")
+	c, vp, err := drawPlot(p, func() *svgWriter { return newSVGWriter(w, h, true) }, "svg", nil)
 	if err != nil {
 		return nil, Viewport{}, err
 	}
@@ -61,8 +59,7 @@ func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 // rawSVG is the SVG document vgsvg would write, drawn by svgWriter,
 // before compaction. SVG's output is compact's rewrite of it.
 func rawSVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
-	c := newSVGWriter(w, h, false)
-	vp, err := drawPlot(p, c, "svg")
+	c, vp, err := drawPlot(p, func() *svgWriter { return newSVGWriter(w, h, false) }, "svg", nil)
 	if err != nil {
 		return nil, Viewport{}, err
 	}
@@ -78,8 +75,8 @@ func PNG(p *plot.Plot, w, h vg.Length, dpi int) ([]byte, error) {
 	if !(w > 0 && h > 0) || dpi <= 0 {
 		return nil, fmt.Errorf("viz: png: size %v×%v at %d dpi is not positive", w, h, dpi)
 	}
-	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
-	if _, err := drawPlot(p, c, "png"); err != nil {
+	c, _, err := drawPlot(p, func() *vgimg.Canvas { return vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi)) }, "png", nil)
+	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
@@ -95,28 +92,85 @@ const (
 	rightMargin = 12
 )
 
-// drawPlot draws p on c and measures the data area with gonum's own layout
-// (p.DataCanvas on the same canvas), so the viewport matches what was drawn.
+// drawPlot draws p on a canvas from newCanvas and measures the data area
+// with gonum's own layout (p.DataCanvas on the same canvas), so the
+// viewport matches what was drawn. A legend goes where it covers no data
+// (see legend.go), which in rare cases takes a second canvas; drawPlot
+// returns the one drawn on. rep, when not nil, receives the legend's
+// layout.
 // gonum/plot panics on some bad input (for example a log axis over
 // non-positive values); that becomes an error here.
-func drawPlot(p *plot.Plot, c vg.CanvasSizer, format string) (vp Viewport, err error) {
+func drawPlot[C vg.CanvasSizer](p *plot.Plot, newCanvas func() C, format string, rep *LegendReport) (c C, vp Viewport, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("viz: %s: drawing: %v", format, r)
 		}
 	}()
-	full := draw.New(c)
-	// gonum/plot draws to the canvas edge, cutting into tick labels at the
-	// right; a margin inside the background keeps the ink clear of it.
-	if p.BackgroundColor != nil {
-		full.SetColor(p.BackgroundColor)
-		full.Fill(full.Rectangle.Path())
-		defer func(bg color.Color) { p.BackgroundColor = bg }(p.BackgroundColor)
+	bg := p.BackgroundColor
+	if bg != nil {
 		p.BackgroundColor = nil
+		defer func() { p.BackgroundColor = bg }()
 	}
-	dc := draw.Crop(full, margin, -rightMargin, margin, -margin)
-	p.Draw(dc)
-	da := p.DataCanvas(dc)
+	start := func() draw.Canvas {
+		c = newCanvas()
+		// gonum/plot draws to the canvas edge, cutting into tick labels at
+		// the right; a margin inside the background keeps the ink clear of it.
+		full := draw.New(c)
+		if bg != nil {
+			full.SetColor(bg)
+			full.Fill(full.Rectangle.Path())
+		}
+		return draw.Crop(full, margin, -rightMargin, margin, -margin)
+	}
+	dc := start()
+
+	// The legend is drawn here, after the plot, where it covers no data;
+	// p.Draw gets one without entries.
+	leg := p.Legend
+	size := legendSize(&leg, dc)
+	var da draw.Canvas
+	if size == (vg.Point{}) {
+		p.Draw(dc)
+		da = p.DataCanvas(dc)
+	} else {
+		p.Legend = plot.Legend{TextStyle: leg.TextStyle}
+		defer func() { p.Legend = leg }()
+		da = p.DataCanvas(dc)
+		var ink *[]vg.Point
+		if rep != nil {
+			ink = &rep.Ink
+		}
+		probe := newLegendProbe(c, da.Rectangle, ink)
+		defer probe.release()
+		p.Draw(draw.Canvas{Canvas: probe, Rectangle: dc.Rectangle})
+		box, inside := probe.placeInside(size, leg.Top, leg.Left)
+		if !inside {
+			if out, r, ok := outside(p, dc, size); ok {
+				dc = start()
+				dc.Rectangle = out.Rectangle
+				da = p.DataCanvas(dc)
+				if rep == nil {
+					p.Draw(dc)
+				} else {
+					// The report's ink is where the second drawing puts it.
+					rep.Ink = rep.Ink[:0]
+					again := newLegendProbe(c, da.Rectangle, ink)
+					p.Draw(draw.Canvas{Canvas: again, Rectangle: dc.Rectangle})
+					again.release()
+				}
+				box = r
+			} else {
+				box, inside = probe.leastCovered(size), true
+			}
+		}
+		drawLegend(draw.New(c), leg, box)
+		if rep != nil {
+			rep.Box, rep.Inside = box, inside
+		}
+	}
+	if rep != nil {
+		rep.Data = da.Rectangle
+	}
 	_, h := c.Size()
 	vp = Viewport{
 		X: [2]float64{p.X.Min, p.X.Max},
@@ -126,5 +180,5 @@ func drawPlot(p *plot.Plot, c vg.CanvasSizer, format string) (vp Viewport, err e
 			da.Max.X.Points(), (h - da.Min.Y).Points(),
 		},
 	}
-	return vp, nil
+	return c, vp, nil
 }

@@ -24,8 +24,8 @@ import (
 // compared with.
 func vgsvgRaw(t *testing.T, p *plot.Plot) []byte {
 	t.Helper()
-	c := vgsvg.New(testW, testH)
-	if _, err := drawPlot(p, c, "svg"); err != nil {
+	c, _, err := drawPlot(p, func() *vgsvg.Canvas { return vgsvg.New(testW, testH) }, "svg", nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer

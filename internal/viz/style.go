@@ -115,14 +115,14 @@ func NewPlot(title, xLabel, yLabel string) *plot.Plot {
 		a.Padding = 0
 	}
 
+	// Top and Left name the corner the legend prefers; SVG and PNG move it
+	// to where it covers no data (see legend.go).
 	p.Legend.TextStyle = style(10, inkLabel)
 	p.Legend.Top = true
 	p.Legend.ThumbnailWidth = 18
 	p.Legend.Padding = 2
-	p.Legend.XOffs = -4
-	p.Legend.YOffs = -2
 
-	p.Add(newGrid())
+	p.Add(backgroundGrid{newGrid()})
 	return p
 }
 
@@ -154,11 +154,13 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 			step, best = m*mag, score
 		}
 	}
-	// Decimals enough to tell neighbours apart: one more for 2.5 steps.
-	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
-	if r := step / math.Pow10(-decimals); math.Abs(r-math.Round(r)) > 1e-6 {
-		decimals++
+	// Past the plain range every label gets one power of ten, so an axis
+	// never mixes 0.00001 with 2e-06.
+	exp := 0
+	if big := max(math.Abs(lo), math.Abs(hi)); big >= 1e6 || stepDecimals(step) > 5 {
+		exp = int(math.Floor(math.Log10(big) + 1e-9))
 	}
+	decimals := stepDecimals(step / math.Pow10(exp))
 	var ticks []plot.Tick
 	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
 		v := k * step
@@ -166,18 +168,46 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 			v = 0 // no "-0"
 		}
 		v = min(max(v, lo), hi) // k·step may miss an end by an ulp
-		ticks = append(ticks, plot.Tick{Value: v, Label: tickLabel(v, decimals)})
+		ticks = append(ticks, plot.Tick{Value: v, Label: tickLabel(v, decimals, exp)})
 	}
 	return ticks
 }
 
-// tickLabel prints v with the given decimals, or in exponent form when
-// that would be long.
-func tickLabel(v float64, decimals int) string {
-	if a := math.Abs(v); a != 0 && (a >= 1e6 || decimals > 5) {
-		return strconv.FormatFloat(v, 'g', 3, 64)
+// stepDecimals is the number of decimals that tells ticks step apart: one
+// more for 2.5 steps.
+func stepDecimals(step float64) int {
+	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	if r := step / math.Pow10(-decimals); math.Abs(r-math.Round(r)) > 1e-6 {
+		decimals++
 	}
-	return strconv.FormatFloat(v, 'f', decimals, 64)
+	return decimals
+}
+
+// tickLabel prints v with the given decimals, as a multiple of 10^exp
+// when exp is not zero ("2.5×10⁶").
+func tickLabel(v float64, decimals, exp int) string {
+	if exp == 0 {
+		return strconv.FormatFloat(v, 'f', decimals, 64)
+	}
+	if v == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(v/math.Pow10(exp), 'f', decimals, 64) + "×10" + superscript(exp)
+}
+
+// superscript writes n in Unicode superscript digits: "⁻⁸".
+func superscript(n int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	var b strings.Builder
+	if n < 0 {
+		b.WriteString("⁻")
+		n = -n
+	}
+	for _, d := range strconv.Itoa(n) {
+		r := []rune(digits)[d-'0']
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // LogFloor is the smallest value a log axis shows: zeros and negative
@@ -264,6 +294,7 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 	}
 
 	var ticks []plot.Tick
+	var mes [][2]int // m and e of the labelled ticks
 	for e := lo; e <= hi; e++ {
 		for m := 1; m <= 9; m++ {
 			if span > 6 && m > 1 {
@@ -275,22 +306,39 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 			}
 			t := plot.Tick{Value: v}
 			if labelled[m] && (m != 1 || (e-lo)%every == 0) {
-				t.Label = logLabel(m, e)
+				mes = append(mes, [2]int{m, e})
+				t.Label = "?" // set below
 			}
 			ticks = append(ticks, t)
+		}
+	}
+	// One format for the whole axis: plain numbers while every label has
+	// one, powers of ten otherwise.
+	powers := false
+	for _, me := range mes {
+		powers = powers || me[1] < -4 || me[1] > 5
+	}
+	k := 0
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = logLabel(mes[k][0], mes[k][1], powers)
+			k++
 		}
 	}
 	return ticks
 }
 
-// logLabel formats m·10^e without float noise: "0.002", "300", "1e-7".
-func logLabel(m, e int) string {
+// logLabel formats m·10^e without float noise: "0.002", "300", or with
+// powers "10⁻⁷", "2×10⁻³".
+func logLabel(m, e int, powers bool) string {
 	switch {
-	case e >= 0 && e <= 5:
+	case powers && m == 1:
+		return "10" + superscript(e)
+	case powers:
+		return strconv.Itoa(m) + "×10" + superscript(e)
+	case e >= 0:
 		return strconv.Itoa(m) + strings.Repeat("0", e)
-	case e < 0 && e >= -4:
-		return "0." + strings.Repeat("0", -e-1) + strconv.Itoa(m)
 	default:
-		return strconv.Itoa(m) + "e" + strconv.Itoa(e)
+		return "0." + strings.Repeat("0", -e-1) + strconv.Itoa(m)
 	}
 }

@@ -312,7 +312,6 @@ func (m *model) plotDecomposition() *plot.Plot {
 	p.X.Tick.Marker = degreeTicks{}
 	p.Legend.Top = true
 	p.Legend.Left = true
-	p.Legend.XOffs = 4
 	return p
 }
 
@@ -355,7 +354,6 @@ func (m *model) plotTradeoff() *plot.Plot {
 	p.Y.Max = max(hi*2, 10*p.Y.Min)
 	p.Legend.Top = true
 	p.Legend.Left = true
-	p.Legend.XOffs = 4
 	return p
 }
 

@@ -381,7 +381,6 @@ func (m *model) plotScores() *plot.Plot {
 	p.Legend.Add("one fold (colour) each", noThumb{})
 	p.Y.Min, p.Y.Max = yMin, yMax
 	p.Legend.Top = true
-	p.Legend.YOffs = -16 // below the band label
 	return p
 }
 

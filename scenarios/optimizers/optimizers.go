@@ -16,7 +16,6 @@ import (
 	"github.com/a-h/templ"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/mlplayground/playground/internal/lab"
@@ -75,7 +74,7 @@ type course struct {
 	start   [2]float64
 	jitter  [2]float64 // the start moves by up to ± this in x and y
 	rates   map[*optimiser]float64
-	legend  [2]bool // top, left: the corner the legend takes
+	legend  [2]bool // top, left: the corner the legend prefers, away from the valley
 	// across, when set, is the coordinate across a valley's floor: the
 	// note points out racers zig-zagging over it.
 	across func(x, y float64) float64
@@ -94,7 +93,7 @@ var (
 	surfaceParam = lab.Enum(lab.Param{Name: "surface", Label: "Surface", Default: neural.Rosenbrock.Name,
 		Help: "rosenbrock: a curved banana valley, minimum at (1, 1); saddle: x² − y², no minimum; ravine: a narrow valley 100 times steeper across than along, turned 30°; beale: plateaus and steep walls, minimum at (3, 0.5)."},
 		courseOption(course{surface: neural.Rosenbrock, window: viz.Box{XMin: -2, XMax: 2, YMin: -1, YMax: 3}, start: [2]float64{-1.5, 2}, jitter: [2]float64{0.1, 0.1},
-			rates: map[*optimiser]float64{sgd: 0.001, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.05}, legend: [2]bool{true, false}}),
+			rates: map[*optimiser]float64{sgd: 0.001, momentum: 0.001, rmsprop: 0.01, adadelta: 1, adam: 0.05}, legend: [2]bool{false, false}}),
 		// The saddle race starts just off the ridge y = 0 (y between 0.001
 		// and 0.003), where the push to leave is tiny.
 		courseOption(course{surface: neural.Saddle, window: viz.Box{XMin: -2, XMax: 2, YMin: -2, YMax: 2}, start: [2]float64{1.5, 0.002}, jitter: [2]float64{0.1, 0.001},
@@ -485,7 +484,6 @@ func (m *model) plotSurface() *plot.Plot {
 	}
 	viz.AddMarkers(p, [][]float64{m.surface.Minimum[:]}, []int{-1}, "cross", 8)
 	p.Legend.Add(minLabel, &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.Neutral, Radius: 4, Shape: draw.CrossGlyph{}}})
-	texts := []string{minLabel}
 	trails := make([][][]float64, len(optimisers))
 	for _, r := range m.racers {
 		trails[r.colour] = thin(r.trail, maxTrail)
@@ -497,14 +495,10 @@ func (m *model) plotSurface() *plot.Plot {
 		pos := r.descent.Position()
 		now, classes = append(now, pos[:]), append(classes, r.colour)
 		p.Legend.Add(r.title, &plotter.Line{LineStyle: draw.LineStyle{Color: viz.ClassColor(r.colour), Width: 2}})
-		texts = append(texts, r.title)
 	}
 	viz.AddMarkers(p, now, classes, "circle", 4.5)
-	// The legend goes where the race does not.
+	// The legend goes where the race does not, by preference.
 	p.Legend.Top, p.Legend.Left = m.course.legend[0], m.course.legend[1]
-	p.Legend.YOffs = map[bool]vg.Length{true: -4, false: 4}[p.Legend.Top]
-	p.Legend.XOffs = map[bool]vg.Length{true: 4, false: -4}[p.Legend.Left]
-	p.Add(legendBackdrop{legend: &p.Legend, texts: texts})
 	viz.SetAxes(p, w)
 	return p
 }

@@ -356,7 +356,6 @@ func (m *model) plotSweep() *plot.Plot {
 	p.Y.Min = max(lo/2, 1e-4)
 	p.Y.Max = min(hi*2, 100*max(m.sweep[0].ValMSE, m.sweep[0].TrainMSE))
 	p.Legend.Top = true
-	p.Legend.YOffs = -16 // below the band labels
 	return p
 }
 

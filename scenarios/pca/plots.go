@@ -415,6 +415,7 @@ func (m *model) addKeptAxes(plt *plot.Plot, pr func([]float64) []float64, origin
 			Label: fmt.Sprintf("PC%d", j+1)}
 		if j >= d {
 			a.Color, a.Width, a.Dashed = inkFaint, 1.4, true
+			a.LabelColor = inkDropped
 			if !nameDropped {
 				a.Label = ""
 			}
@@ -634,7 +635,6 @@ func (m *model) plotVariance() *plot.Plot {
 	// The cumulative line runs along the top; the small late bars leave
 	// the bottom right free.
 	plt.Legend.Top = false
-	plt.Legend.YOffs = 6
 	integerTicks(&plt.X, D)
 	return plt
 }

@@ -1,0 +1,122 @@
+package viz
+
+import (
+	"image/color"
+	"math"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+)
+
+// legendPlot is a plot with one legend entry and the given layers.
+func legendPlot(add func(p *plot.Plot)) *plot.Plot {
+	p := NewPlot("", "x", "y")
+	add(p)
+	AddLine(p, []float64{0}, []float64{0}, ClassColor(0), "a curve", false)
+	SetAxes(p, Box{XMin: 0, XMax: 1, YMin: 0, YMax: 1})
+	return p
+}
+
+func reportLegend(t *testing.T, p *plot.Plot) LegendReport {
+	t.Helper()
+	rep, err := ReportLegend(p, testW, testH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Box == (vg.Rectangle{}) {
+		t.Fatal("no legend box")
+	}
+	for _, pt := range rep.Ink {
+		if pt.X > rep.Box.Min.X && pt.X < rep.Box.Max.X && pt.Y > rep.Box.Min.Y && pt.Y < rep.Box.Max.Y {
+			t.Fatalf("legend box %v covers ink at %v", rep.Box, pt)
+		}
+	}
+	return rep
+}
+
+func near(a, b vg.Length) bool { return math.Abs(float64(a-b)) < 1e-6 }
+
+// A diagonal from the bottom left to the top right takes the preferred
+// top-right corner: the legend goes to the next corner in order, top left.
+func TestLegendAvoidsCurve(t *testing.T) {
+	xs := make([]float64, 50)
+	for i := range xs {
+		xs[i] = float64(i) / 49
+	}
+	rep := reportLegend(t, legendPlot(func(p *plot.Plot) { AddLine(p, xs, xs, ClassColor(1), "", false) }))
+	d, b := rep.Data, rep.Box
+	if !rep.Inside || !near(b.Min.X, d.Min.X+legendInset) || !near(b.Max.Y, d.Max.Y-legendInset) {
+		t.Errorf("box %v in data area %v: want the top-left corner, inset %d", b, d, legendInset)
+	}
+	if len(rep.Ink) < 50 {
+		t.Errorf("%d ink points recorded, want the curve's 50 vertices at least", len(rep.Ink))
+	}
+}
+
+// With the preferred corner free, the legend takes it: bottom left here.
+func TestLegendPreferredCorner(t *testing.T) {
+	p := legendPlot(func(p *plot.Plot) { AddScatter(p, [][]float64{{0.9, 0.9}, {0.5, 0.5}}, nil, ScatterStyle{}) })
+	p.Legend.Top, p.Legend.Left = false, true
+	rep := reportLegend(t, p)
+	d, b := rep.Data, rep.Box
+	if !near(b.Min.X, d.Min.X+legendInset) || !near(b.Min.Y, d.Min.Y+legendInset) {
+		t.Errorf("box %v in data area %v: want the bottom-left corner", b, d)
+	}
+}
+
+// Points everywhere leave no free spot inside: the legend goes right of
+// the data area, which shrinks to make room.
+func TestLegendOutsideWhenDense(t *testing.T) {
+	var pts [][]float64
+	for i := range 25 {
+		for j := range 25 {
+			pts = append(pts, []float64{float64(i) / 24, float64(j) / 24})
+		}
+	}
+	rep := reportLegend(t, legendPlot(func(p *plot.Plot) { AddScatter(p, pts, nil, ScatterStyle{}) }))
+	if rep.Inside || rep.Box.Min.X < rep.Data.Max.X+legendGap-1e-6 {
+		t.Errorf("box %v, data area %v: want the box right of the data area", rep.Box, rep.Data)
+	}
+	if rep.Box.Max.X > testW || rep.Box.Max.Y > testH {
+		t.Errorf("box %v leaves the %v×%v canvas", rep.Box, testW, testH)
+	}
+	if len(rep.Ink) != len(pts) {
+		t.Errorf("%d ink points, want one per glyph: %d", len(rep.Ink), len(pts))
+	}
+}
+
+// Background layers (a region map, shaded bands, the grid) may lie under
+// the legend: it keeps its preferred corner over them.
+func TestLegendOverBackground(t *testing.T) {
+	rep := reportLegend(t, legendPlot(func(p *plot.Plot) {
+		AddRegionMap(p, Box{XMin: 0, XMax: 1, YMin: 0, YMax: 1}, 8, func(x, y float64) color.Color { return RegionColor(int(4 * x)) })
+		AddBands(p, []Band{{From: 0, To: 1, Color: RegionColor(1)}})
+	}))
+	d, b := rep.Data, rep.Box
+	if !rep.Inside || !near(b.Max.X, d.Max.X-legendInset) || !near(b.Max.Y, d.Max.Y-legendInset) {
+		t.Errorf("box %v in data area %v: want the top-right corner", b, d)
+	}
+	if len(rep.Ink) != 0 {
+		t.Errorf("background recorded as data ink: %v", rep.Ink)
+	}
+}
+
+// The SVG draws the box in translucent white under the entries, and a
+// plot without entries gets no box.
+func TestLegendBoxInSVG(t *testing.T) {
+	svg, _, err := SVG(legendPlot(func(*plot.Plot) {}), testW, testH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(svg), `fill-opacity="0.85098"`) || !strings.Contains(string(svg), ">a curve<") {
+		t.Errorf("no translucent legend box with the entry in:\n%s", svg)
+	}
+	p := NewPlot("", "x", "y")
+	AddLine(p, []float64{0, 1}, []float64{0, 1}, ClassColor(0), "", false)
+	rep, err := ReportLegend(p, testW, testH)
+	if err != nil || rep.Box != (vg.Rectangle{}) {
+		t.Errorf("plot without entries: box %v, err %v", rep.Box, err)
+	}
+}
