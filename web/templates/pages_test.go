@@ -71,9 +71,24 @@ func TestCatalogueGroupsByChapter(t *testing.T) {
 
 func TestErrorPageEscapes(t *testing.T) {
 	var b strings.Builder
-	(Pages{}).Error(400, "Bad", `parameter "k": invalid value "<script>"`).Render(context.Background(), &b)
+	(Pages{}).Error(lab.ErrorPage{Status: 400, Title: "Bad", Message: `parameter "k": invalid value "<script>"`}).Render(context.Background(), &b)
 	if strings.Contains(b.String(), "<script>\"") || !strings.Contains(b.String(), "&lt;script&gt;") {
 		t.Errorf("error message not escaped: %s", b.String())
+	}
+	if strings.Contains(b.String(), "error-retry") {
+		t.Errorf("an error page with no repaired link shows one: %s", b.String())
+	}
+}
+
+// TestErrorPageRetryLink: the repaired link of a 400 page is shown, its
+// query kept as it is.
+func TestErrorPageRetryLink(t *testing.T) {
+	var b strings.Builder
+	(Pages{}).Error(lab.ErrorPage{Status: 400, Title: "Bad", Message: "k", Retry: "/s/kmeans?seed=5&view=present",
+		RetryLabel: "Open K-means clustering with k reset to its default, 4"}).Render(context.Background(), &b)
+	want := `<a href="/s/kmeans?seed=5&amp;view=present" data-testid="error-retry">Open K-means clustering with k reset to its default, 4</a>`
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("error page does not hold %s:\n%s", want, b.String())
 	}
 }
 
@@ -127,3 +142,4 @@ func TestScenarioPageCarriesClientConfig(t *testing.T) {
 		}
 	}
 }
+
