@@ -143,3 +143,46 @@ func TestScenarioPageCarriesClientConfig(t *testing.T) {
 	}
 }
 
+// TestCatalogueHasPicturesAndFilter: every card shows its scenario's
+// picture, and the page has the filter box its script drives.
+func TestCatalogueHasPicturesAndFilter(t *testing.T) {
+	var b strings.Builder
+	if err := (Pages{}).Catalogue(scenarios.All()).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	for _, sc := range scenarios.All() {
+		if !strings.Contains(html, `src="/thumb/`+sc.Slug+`.svg"`) {
+			t.Errorf("card %s has no picture", sc.Slug)
+		}
+	}
+	for _, want := range []string{`data-testid="filter"`, `data-testid="filter-none"`, `<script type="module" src="/static/app.js">`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("catalogue has no %s", want)
+		}
+	}
+}
+
+// TestScenarioPagePresent: view=present renders the presentation layout,
+// and the share box carries it after the run's query.
+func TestScenarioPagePresent(t *testing.T) {
+	sc := scenarios.All()[0]
+	v := lab.Defaults(sc.Params)
+	for _, tt := range []struct {
+		view, query, class, share string
+	}{
+		{"", "", `class="scenario"`, `value="/s/` + sc.Slug + `"`},
+		{lab.ViewPresent, "", `class="scenario present"`, `value="/s/` + sc.Slug + `?view=present"`},
+		{lab.ViewPresent, "seed=4", `class="scenario present"`, `value="/s/` + sc.Slug + `?seed=4&amp;view=present"`},
+	} {
+		var b strings.Builder
+		if err := (Pages{}).Scenario(lab.PageData{Scenario: sc, Values: v, Query: tt.query, View: tt.view}).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{tt.class, tt.share} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("view %q, query %q: the page has no %s", tt.view, tt.query, want)
+			}
+		}
+	}
+}
