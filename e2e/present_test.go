@@ -211,6 +211,7 @@ func TestPresentToggle(t *testing.T) {
 			t.Errorf("the shortcut list does not name %q: %q", want, text)
 		}
 	}
+	p.viewportShot("shortcuts")
 	p.click("shortcuts-close")
 	p.waitJS("the list closed", `!document.getElementById('shortcuts').open`)
 }
@@ -255,6 +256,7 @@ func TestRefusedChangeAtField(t *testing.T) {
 })()`) {
 				t.Errorf("the message is not in view\npage state: %s", p.state())
 			}
+			p.viewportShot("refused-change" + strings.ReplaceAll(view, "?view=", "-"))
 			if got := eval[string](p, `new URLSearchParams(location.search).get('classes') || ''`); got != "" {
 				t.Errorf("after a refused change the address has classes=%q", got)
 			}
@@ -272,5 +274,26 @@ func TestRefusedChangeAtField(t *testing.T) {
 			p.waitJS("a good value clears the message and the mark",
 				`document.querySelector('[data-testid=form-error]').textContent === '' && !document.querySelector('[aria-invalid]')`)
 		})
+	}
+}
+
+// TestPanelRefHighlight: a panel named in the explanation is a link that
+// brings the panel into view and lights it up.
+func TestPanelRefHighlight(t *testing.T) {
+	progress(t)
+	p := newTab(t)
+	p.open("/s/optimizers")
+	p.do("clicking the link to the distance panel in the explanation",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('.explanation a.panel-ref[href="#panel-distance"]').scrollIntoView()`),
+		chromedp.Click(chromedp.CSS(`.explanation a.panel-ref[href="#panel-distance"]`)))
+	p.waitJS("the distance panel is lit and in view", `(() => {
+  const r = document.getElementById('panel-distance').getBoundingClientRect();
+  return document.getElementById('panel-distance').classList.contains('highlight') && r.top >= -1 && r.bottom <= innerHeight + 1; // sub-pixel scrolling
+})()`)
+	if eval[int](p, `document.querySelectorAll('figure.panel.highlight').length`) != 1 {
+		t.Errorf("more than the one panel named is lit")
+	}
+	if got := eval[string](p, `location.hash`); got != "" {
+		t.Errorf("the link changed the address to %q; the page's address is the run's", got)
 	}
 }
