@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -62,5 +64,25 @@ func TestCataloguePicturesAndFilter(t *testing.T) {
 })()`))
 	if got := eval[int](p, `document.querySelectorAll('li[data-search]:not([hidden])').length`); got != len(scenarios.All()) {
 		t.Errorf("an empty filter shows %d cards, want all %d", got, len(scenarios.All()))
+	}
+}
+
+// TestBadPageOffersRepair: the 400 page of a scenario, as the real server
+// renders it, links the same scenario with the bad parameter back at its
+// default and the rest of the query kept.
+func TestBadPageOffersRepair(t *testing.T) {
+	progress(t)
+	resp, err := http.Get(baseURL + "/s/kmeans?k=0&seed=5&init=random")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<a href="/s/kmeans?init=random&amp;seed=5" data-testid="error-retry">Open K-means clustering with k reset to its default, 4</a>`
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), want) {
+		t.Errorf("GET /s/kmeans?k=0&seed=5&init=random = %d, want 400 with %s:\n%s", resp.StatusCode, want, body)
 	}
 }
