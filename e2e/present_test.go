@@ -61,16 +61,18 @@ type pageLayout struct {
 	Panels, Controls []box
 }
 
-// waitLaidOut waits until the page's fonts are in and two frames have
-// been drawn since, so the grid the script fits is the one measured.
+// waitLaidOut waits until the page's fonts are in and three frames have
+// been drawn since, so the grid the script fits is the one measured: a
+// size change seen in one frame is refitted in the next one's animation
+// callbacks, which may run before a callback asked for in the first.
 func (p *tab) waitLaidOut() {
 	p.t.Helper()
 	p.waitLoaded()
 	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
-		`new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))`, chromedp.EvalAwaitPromise)); err != nil {
-		p.t.Fatalf("waiting for two drawn frames: %v", err)
+		`new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true)))))`, chromedp.EvalAwaitPromise)); err != nil {
+		p.t.Fatalf("waiting for three drawn frames: %v", err)
 	}
 }
 

@@ -104,11 +104,13 @@ class Client {
         if (this.present) this.zoom(cap.parentElement.classList.contains('zoom') ? null : cap.parentElement);
       });
     }
+    // Refit when the plot area changes size: a resized window, or a bar
+    // that grows when a longer note wraps.
     let pending = 0;
-    window.addEventListener('resize', () => {
+    new ResizeObserver(() => {
       cancelAnimationFrame(pending);
       pending = requestAnimationFrame(() => this.fitPanels());
-    });
+    }).observe($('panels'));
   }
 
   // connect starts a run for the current query, at step start if given.
