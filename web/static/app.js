@@ -299,7 +299,10 @@ class Client {
   // showFormError('') clears both.
   showFormError(text, param) {
     const box = $('form-error');
-    for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const el of document.querySelectorAll('[aria-invalid]')) {
+      el.removeAttribute('aria-invalid');
+      el.removeAttribute('aria-describedby');
+    }
     const input = param && $('p-' + param);
     const field = input && input.closest('.field');
     if (text && field) {
@@ -423,7 +426,7 @@ class Client {
       pts.splice(hit, 1);
     } else {
       if (pts.length >= this.config.max_points) {
-        $('form-error').textContent = `at most ${this.config.max_points} points can be added`;
+        this.showFormError(`at most ${this.config.max_points} points can be added`, name);
         return;
       }
       const [x, y] = toData(u.x, u.y);
@@ -542,14 +545,13 @@ class Client {
       // grid: this only fills room the even grid leaves empty.
       const first = panels[0];
       for (let c = 1; c < n; c++) {
-        const r = Math.ceil((n - 1) / c);
         const lines = Math.max(1, Math.ceil(first.text / (W * 0.5)));
         const left = Math.min((H - first.frameH - lines * first.line) / first.ratio + first.frameW, (W - gap) * 0.62);
         const g = grid(panels.slice(1), W - left - gap, H, c);
         const big = drawn(first, left, H);
         if (g.min < even.min || big < even.min) continue;
         const area = g.area + big * big * first.ratio;
-        if (area > best.area) best = { c, r, left, featured: true, area };
+        if (area > best.area) best = { c, r: g.r, left, featured: true, area };
       }
     }
     box.classList.toggle('featured', best.featured);
