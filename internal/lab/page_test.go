@@ -41,6 +41,11 @@ func TestPageView(t *testing.T) {
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), `"view" is reserved`) {
 		t.Errorf("a scenario parameter named view: Validate() = %v, want it reserved", err)
 	}
+	far := *counter
+	far.ThumbStep = far.MaxSteps + 1
+	if err := far.Validate(); err == nil || !strings.Contains(err.Error(), "ThumbStep") {
+		t.Errorf("ThumbStep past MaxSteps: Validate() = %v, want it refused", err)
+	}
 }
 
 // TestErrorPageOffersRepair: the 400 page of a scenario links the same

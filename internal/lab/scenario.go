@@ -120,6 +120,9 @@ func (s *Scenario) Validate() error {
 	if s.Slug == "" || s.Title == "" || s.Chapter == "" || s.New == nil || s.MaxSteps < 1 || len(s.Panels) == 0 {
 		return fmt.Errorf("lab: scenario %q: slug, title, chapter, New, MaxSteps and panels are required", s.Slug)
 	}
+	if s.ThumbStep < 0 || s.ThumbStep > s.MaxSteps {
+		return fmt.Errorf("lab: scenario %q: ThumbStep %d is not a step of its runs (0 to %d)", s.Slug, s.ThumbStep, s.MaxSteps)
+	}
 	seen := map[string]bool{}
 	for _, p := range s.Params {
 		if seen[p.Name] {

@@ -33,7 +33,7 @@ type thumb struct {
 // ThumbStep is the step of the scenario's catalogue picture.
 func ThumbStep(sc *Scenario) int {
 	if sc.ThumbStep > 0 {
-		return min(sc.ThumbStep, sc.MaxSteps)
+		return sc.ThumbStep
 	}
 	return min(DefaultThumbStep, sc.MaxSteps)
 }
