@@ -14,5 +14,7 @@
 //
 // Chromium is found through CHROME_PATH or on PATH (chromium,
 // chromium-browser, google-chrome). Without it the tests skip, except under
-// CI=true, where they fail. Screenshots go to $TMPDIR/playground-e2e.
+// CI=true, where they fail. Screenshots go to $TMPDIR/playground-e2e; those
+// of the presentation layout, for a person to look at, to
+// $PLAYGROUND_SCREENSHOTS if it is set, else $TMPDIR/playground-e2e/present.
 package e2e

@@ -29,6 +29,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(s.withRequestLog, securityHeaders, s.endOnShutdown, middleware.GetHead)
 	r.Get("/", s.handle(s.handleCatalogue))
 	r.Get("/s/{slug}", s.handle(s.handlePage))
+	r.Get("/thumb/{file}", s.handle(s.handleThumb))
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
 	r.Get("/api/scenarios", s.handle(s.handleSchema))
 	r.Get("/api/scenarios/{slug}/run", s.handle(s.handleRun))
@@ -110,9 +111,13 @@ func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
-	req, err := s.parseRequest(r, chi.URLParam(r, "slug"))
+	req, err := s.parseRequest(r, chi.URLParam(r, "slug"), pageParams...)
 	if err != nil {
 		return err
+	}
+	view, err := pageView(req.extra)
+	if err != nil {
+		return badRequest(err)
 	}
 	run, err := s.newRun(r.Context(), s.logFor(r), req.sc, req.vals, s.budget)
 	if err != nil {
@@ -122,7 +127,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, s.pages.Scenario(PageData{Scenario: req.sc, Values: req.vals, Query: req.vals.Encode(), Frame: f}))
+	return render(w, r, s.pages.Scenario(PageData{Scenario: req.sc, Values: req.vals, Query: req.vals.Encode(), Frame: f, View: view}))
 }
 
 // scenarioJSON is one entry of GET /api/scenarios.
@@ -396,21 +401,36 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 		return &ParamError{Name: "step", Value: strconv.Itoa(step),
 			Allowed: fmt.Sprintf("this run ends at step %d", run.StepNumber())}
 	}
+	dpi := 0
 	if png {
-		img, err := run.PNG(panel, 144)
-		if err != nil {
-			return err
-		}
-		w.Write(img)
-		return nil
+		dpi = 144
 	}
-	svg, _, err := run.SVG(panel)
+	out, err := run.Export(panel, dpi, exportCaption(req, step))
 	if err != nil {
 		return err
 	}
-	w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n"))
-	w.Write(svg)
+	if !png {
+		w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n"))
+	}
+	w.Write(out)
 	return nil
+}
+
+// exportCaption is the text under a downloaded plot, so that a handout
+// says what it shows and how to see it again: the scenario, the step and
+// the page of the run, in canonical form.
+func exportCaption(req request, step int) []string {
+	return []string{
+		fmt.Sprintf("ML Playground · %s · step %d", req.sc.Title, step),
+		"/s/" + req.sc.Slug + queryPrefix(req.vals.Encode()),
+	}
+}
+
+func queryPrefix(q string) string {
+	if q == "" {
+		return ""
+	}
+	return "?" + q
 }
 
 func writeCSV(w http.ResponseWriter, filename string, rows [][]string) {

@@ -320,18 +320,23 @@ func (r *Run) svg(panel string) ([]byte, viz.Viewport, error) {
 	return svg, vp, err
 }
 
-// PNG draws one panel of the current step as a PNG image.
-func (r *Run) PNG(panel string, dpi int) ([]byte, error) {
-	var img []byte
+// Export draws one panel of the current step for a download, with caption
+// lines under it: a PNG at dpi dots per inch, or an SVG when dpi is 0.
+func (r *Run) Export(panel string, dpi int, caption []string) ([]byte, error) {
+	var out []byte
 	err := r.do(unitFrame, func() error {
 		return r.drawPanel(panel, func(pn Panel, p *plot.Plot) error {
 			w, h := pn.Size()
 			var err error
-			img, err = viz.PNG(p, w, h, dpi)
+			if dpi > 0 {
+				out, err = viz.ExportPNG(p, w, h, dpi, caption)
+			} else {
+				out, err = viz.ExportSVG(p, w, h, caption)
+			}
 			return err
 		})
 	})
-	return img, err
+	return out, err
 }
 
 func (r *Run) drawPanel(panel string, encode func(Panel, *plot.Plot) error) error {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -32,6 +33,10 @@ type Scenario struct {
 	// <span class="tex">…</span> (inline) or <div class="tex">…</div> are
 	// typeset in the browser.
 	Explanation templ.Component
+	// ThumbStep is the step whose first panel the catalogue shows as the
+	// scenario's picture, in a run with the default values; zero means
+	// DefaultThumbStep, or the run's end if it comes sooner.
+	ThumbStep int
 	// New builds a run's model from checked values. Every random draw must
 	// come from a generator seeded by v.Seed().
 	New func(v Values) (Model, error)
@@ -118,10 +123,18 @@ func (m Metrics) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
+// reservedNames are the query names routes read for themselves: steps and
+// plots (a headless run), step and panel (a plot), at (the step a run opens
+// at) and view (the page's layout). A scenario parameter may not take one.
+var reservedNames = []string{"steps", "step", "at", "panel", "plots", "view"}
+
 // Validate reports a programming error in a scenario definition.
 func (s *Scenario) Validate() error {
 	if s.Slug == "" || s.Title == "" || s.Chapter == "" || s.New == nil || s.MaxSteps < 1 || len(s.Panels) == 0 {
 		return fmt.Errorf("lab: scenario %q: slug, title, chapter, New, MaxSteps and panels are required", s.Slug)
+	}
+	if s.ThumbStep < 0 || s.ThumbStep > s.MaxSteps {
+		return fmt.Errorf("lab: scenario %q: ThumbStep %d is not a step of its runs (0 to %d)", s.Slug, s.ThumbStep, s.MaxSteps)
 	}
 	seen := map[string]bool{}
 	for _, p := range s.Params {
@@ -132,7 +145,7 @@ func (s *Scenario) Validate() error {
 		if !p.declared {
 			return fmt.Errorf("lab: scenario %q: parameter %q is not declared through a handle (lab.Int, lab.Enum, …)", s.Slug, p.Name)
 		}
-		if p.Name == "steps" || p.Name == "step" || p.Name == "at" || p.Name == "panel" || p.Name == "plots" {
+		if slices.Contains(reservedNames, p.Name) {
 			return fmt.Errorf("lab: scenario %q: parameter name %q is reserved", s.Slug, p.Name)
 		}
 		v := newValues(nil)

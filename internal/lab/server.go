@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
 	"github.com/gorilla/websocket"
 )
 
@@ -26,7 +27,7 @@ import (
 type Pages interface {
 	Catalogue(scenarios []*Scenario) templ.Component
 	Scenario(p PageData) templ.Component
-	Error(status int, title, message string) templ.Component
+	Error(e ErrorPage) templ.Component
 }
 
 // PageData is what a scenario page is rendered from.
@@ -35,6 +36,21 @@ type PageData struct {
 	Values   Values
 	Query    string // canonical query of Values
 	Frame    Frame  // step 0, with plots
+	View     string // the page's layout: "" or ViewPresent
+}
+
+// ViewPresent is view=present on a scenario page: the one-screen layout
+// for a projector. The view is the page's, not the run's: it is no
+// scenario parameter, and the websocket never sees it.
+const ViewPresent = "present"
+
+// ErrorPage is what an error page says.
+type ErrorPage struct {
+	Status         int
+	Title, Message string
+	// Retry is the same page with every parameter at fault reset to its
+	// default and the others kept, when there is one; RetryLabel says so.
+	Retry, RetryLabel string
 }
 
 // ClientConfig is what the page's script needs to know that the server
@@ -121,6 +137,8 @@ type Server struct {
 	live                  int            // live runs, guarded by mu
 	perClient             map[string]int // live runs by client address, guarded by mu
 
+	thumbs thumbCache
+
 	ctx      context.Context // ends every session on shutdown
 	cancel   context.CancelFunc
 	mu       sync.Mutex
@@ -164,6 +182,7 @@ func NewServer(cfg Config) (*Server, error) {
 		maxRuns:      cfg.MaxRuns,
 		maxPerClient: cfg.MaxRunsPerClient,
 		perClient:    map[string]int{},
+		thumbs:       thumbCache{bySlug: map[string]*thumb{}},
 		hosts:        LocalHosts(),
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  1024,
@@ -298,22 +317,108 @@ func (s *Server) parseRequest(r *http.Request, slug string, extraNames ...string
 	if err != nil {
 		return request{}, badRequest(err)
 	}
+	vals, extra, err := parseValues(sc, q, extraNames)
+	if err != nil {
+		return request{}, badRequest(err)
+	}
+	return request{sc: sc, vals: vals, extra: extra}, nil
+}
+
+// parseValues checks a query against a scenario's table once the route's
+// own names (extraNames) are taken out of it; q is changed.
+func parseValues(sc *Scenario, q url.Values, extraNames []string) (Values, url.Values, error) {
 	extra := url.Values{}
 	for name, v := range q {
 		if !slices.Contains(extraNames, name) {
 			continue
 		}
 		if len(v) > 1 {
-			return request{}, badRequest(&ParamError{Name: name, Value: strings.Join(v, ","), Allowed: "given more than once; give it once"})
+			return Values{}, nil, &ParamError{Name: name, Value: strings.Join(v, ","), Allowed: "given more than once; give it once"}
 		}
 		extra[name] = v
 		delete(q, name)
 	}
 	vals, err := Parse(sc.Params, q)
 	if err != nil {
-		return request{}, badRequest(err)
+		return Values{}, nil, err
 	}
-	return request{sc: sc, vals: vals, extra: extra}, nil
+	return vals, extra, nil
+}
+
+// pageView reads view= of a scenario page.
+func pageView(extra url.Values) (string, error) {
+	v, ok := extra["view"]
+	if !ok {
+		return "", nil
+	}
+	if v[0] != ViewPresent {
+		return "", &ParamError{Name: "view", Value: v[0], Allowed: ViewPresent + " (the one-screen layout for a projector), or leave it out"}
+	}
+	return ViewPresent, nil
+}
+
+// pageParams are the names a scenario page reads besides the scenario's.
+var pageParams = []string{"view"}
+
+// repairPage is a refused scenario page's address with every parameter at
+// fault reset to its default (an unknown name left out) and the rest of
+// the query kept, in canonical form, and a label saying what changed. It
+// returns "" when there is none to offer.
+func (s *Server) repairPage(r *http.Request) (href, label string) {
+	sc := s.bySlug[chi.URLParam(r, "slug")]
+	if sc == nil || !strings.HasPrefix(r.URL.Path, "/s/") {
+		return "", ""
+	}
+	q, err := ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return "/s/" + sc.Slug, "Open " + sc.Title + " with its default parameters"
+	}
+	var changes []string
+	for range len(q) + 1 {
+		vals, extra, err := parseValues(sc, cloneQuery(q), pageParams)
+		if err == nil {
+			_, err = pageView(extra)
+		}
+		var pe *ParamError
+		if err == nil {
+			query := vals.Encode()
+			if extra.Has("view") {
+				query = strings.TrimPrefix(query+"&view="+ViewPresent, "&")
+			}
+			return "/s/" + sc.Slug + queryPrefix(query), "Open " + sc.Title + " with " + strings.Join(changes, " and ")
+		}
+		if !errors.As(err, &pe) || !q.Has(pe.Name) {
+			return "", ""
+		}
+		q.Del(pe.Name)
+		changes = append(changes, resetPhrase(sc, pe.Name))
+	}
+	return "", ""
+}
+
+// resetPhrase says what repairPage did to one parameter.
+func resetPhrase(sc *Scenario, name string) string {
+	for _, p := range sc.Params {
+		if p.Name != name {
+			continue
+		}
+		if d := canonicalDefault(p); d != "" {
+			return fmt.Sprintf("%s reset to its default, %s", name, d)
+		}
+		return name + " reset to its default"
+	}
+	if name == "view" {
+		return "the usual layout"
+	}
+	return fmt.Sprintf("the unknown parameter %q left out", name)
+}
+
+func cloneQuery(q url.Values) url.Values {
+	out := make(url.Values, len(q))
+	for k, v := range q {
+		out[k] = slices.Clone(v)
+	}
+	return out
 }
 
 // intExtra reads a route parameter such as steps=N within [lo, hi];
@@ -364,8 +469,12 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 		if status == http.StatusBadRequest {
 			title = "This link has a parameter the playground cannot use"
 		}
+		e := ErrorPage{Status: status, Title: title, Message: body.Error}
+		if status == http.StatusBadRequest {
+			e.Retry, e.RetryLabel = s.repairPage(r)
+		}
 		var page bytes.Buffer
-		if err := s.pages.Error(status, title, body.Error).Render(r.Context(), &page); err != nil {
+		if err := s.pages.Error(e).Render(r.Context(), &page); err != nil {
 			s.logFor(r).Error("rendering the error page", "path", r.URL.Path, "err", err)
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

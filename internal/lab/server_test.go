@@ -81,10 +81,14 @@ type fakePages struct{}
 
 func (fakePages) Catalogue([]*Scenario) templ.Component { return templ.Raw("catalogue") }
 func (fakePages) Scenario(p PageData) templ.Component {
-	return templ.Raw(fmt.Sprintf("page %s step %d query %q", p.Scenario.Slug, p.Frame.Step, p.Query))
+	return templ.Raw(fmt.Sprintf("page %s step %d query %q view %q", p.Scenario.Slug, p.Frame.Step, p.Query, p.View))
 }
-func (fakePages) Error(status int, title, msg string) templ.Component {
-	return templ.Raw(fmt.Sprintf("error %d: %s", status, msg))
+func (fakePages) Error(e ErrorPage) templ.Component {
+	s := fmt.Sprintf("error %d: %s", e.Status, e.Message)
+	if e.Retry != "" {
+		s += fmt.Sprintf("\nretry %q: %s", e.Retry, e.RetryLabel)
+	}
+	return templ.Raw(s)
 }
 
 func newTestServer(t *testing.T, maxRuns int) (*Server, *httptest.Server) {

@@ -116,6 +116,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:     "One big network, a few noisy samples, four trainings from the same weights: plain, with dropout, with L2, with both. Watch the plain one's test loss turn up.",
 		MaxSteps:    maxSteps,
 		Speed:       20,
+		ThumbStep:   300, // the catalogue's picture: the plain network has bent around noisy samples by then
 		Params:      lab.Params(datasetParam, nParam, dropoutParam, regRateParam, pointsParam, lab.Seed),
 		Panels:      panels,
 		Explanation: templ.Raw(explanation),

@@ -46,8 +46,13 @@ class Client {
     this.pending = null;
     this.resumeAt = null; // the step of the run the server released, while the page offers it
     this.afterOpen = null; // 'play' or 'step', sent once a resumed run is open
+    // The presentation layout (view=present) is the page's, not the run's:
+    // it is in the address and the shared link, never in the run's query.
+    this.present = root.classList.contains('present');
     this.bind();
     typeset(document);
+    this.fitPanels();
+    document.fonts.ready.then(() => this.fitPanels()); // captions may wrap otherwise
     this.connect();
   }
 
@@ -80,6 +85,32 @@ class Client {
       a.addEventListener('click', () => { a.href = this.downloadURL(a); });
     }
     document.addEventListener('keydown', (ev) => this.key(ev));
+    $('present').addEventListener('click', () => this.setPresent(!this.present));
+    $('keys-open').addEventListener('click', () => this.openShortcuts());
+    $('shortcuts-close').addEventListener('click', () => $('shortcuts').close());
+    $('params-toggle').addEventListener('click', () => this.setDrawer(!this.root.classList.contains('params-open')));
+    $('params-close').addEventListener('click', () => this.setDrawer(false));
+    for (const a of document.querySelectorAll('a.panel-ref')) {
+      const fig = this.referredPanel(a);
+      if (!fig) continue;
+      a.addEventListener('click', (ev) => { ev.preventDefault(); this.highlight(fig); });
+      for (const [on, off] of [['mouseenter', 'mouseleave'], ['focus', 'blur']]) {
+        a.addEventListener(on, () => fig.classList.add('referenced'));
+        a.addEventListener(off, () => fig.classList.remove('referenced'));
+      }
+    }
+    for (const cap of document.querySelectorAll('figure.panel > figcaption')) {
+      cap.addEventListener('click', () => {
+        if (this.present) this.zoom(cap.parentElement.classList.contains('zoom') ? null : cap.parentElement);
+      });
+    }
+    // Refit when the plot area changes size: a resized window, or a bar
+    // that grows when a longer note wraps.
+    let pending = 0;
+    new ResizeObserver(() => {
+      cancelAnimationFrame(pending);
+      pending = requestAnimationFrame(() => this.fitPanels());
+    }).observe($('panels'));
   }
 
   // connect starts a run for the current query, at step start if given.
@@ -161,7 +192,7 @@ class Client {
         this.lastError = '';
         this.query = msg.query;
         this.root.dataset.query = msg.query;
-        history.replaceState(null, '', `/s/${this.slug}${msg.query ? '?' + msg.query : ''}`);
+        history.replaceState(null, '', this.pagePath());
         $('share-url').value = this.shareURL();
         this.showFormError('');
         break;
@@ -268,13 +299,30 @@ class Client {
     $('step').disabled = this.done;
   }
 
-  // showFormError shows a refusal under the form and marks the field of
-  // the parameter it names, if any; showFormError('') clears both.
+  // showFormError shows a refusal at the field of the parameter it names
+  // (under the form if it names none) and marks the field; the run on
+  // screen is the previous one, and the message says so.
+  // showFormError('') clears both.
   showFormError(text, param) {
-    $('form-error').textContent = text;
-    for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-    const field = param && $('p-' + param);
-    if (field) field.setAttribute('aria-invalid', 'true');
+    const box = $('form-error');
+    for (const el of document.querySelectorAll('[aria-invalid]')) {
+      el.removeAttribute('aria-invalid');
+      el.removeAttribute('aria-describedby');
+    }
+    const input = param && $('p-' + param);
+    const field = input && input.closest('.field');
+    if (text && field) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', 'form-error');
+      field.insertBefore(box, field.querySelector('.help')); // right under the control
+      box.textContent = `${text}. This change was not applied: the run on screen keeps its previous parameters.`;
+      if (this.present) this.setDrawer(true);
+      field.scrollIntoView({ block: 'nearest' });
+      return;
+    }
+    const form = $('params');
+    if (box.parentElement !== form) form.insertBefore(box, form.querySelector('noscript'));
+    box.textContent = text;
   }
 
   setConn(text, isError) {
@@ -287,7 +335,21 @@ class Client {
     const t = ev.target;
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
-    if (ev.key === ' ') {
+    if ($('shortcuts').open) return; // the dialog has the keys (Esc closes it)
+    if (ev.key === '?') {
+      ev.preventDefault();
+      this.openShortcuts();
+    } else if (ev.key === 'p' || ev.key === 'P') {
+      this.setPresent(!this.present);
+    } else if ((ev.key === 'e' || ev.key === 'E') && this.present) {
+      this.setDrawer(!this.root.classList.contains('params-open'));
+    } else if (this.present && /^[0-9]$/.test(ev.key)) {
+      const fig = document.querySelectorAll('figure.panel')[Number(ev.key) - 1];
+      this.zoom(fig && !fig.classList.contains('zoom') ? fig : null);
+    } else if (ev.key === 'Escape') {
+      this.setDrawer(false);
+      this.zoom(null);
+    } else if (ev.key === ' ') {
       ev.preventDefault();
       this.send(this.running ? 'pause' : 'play');
     } else if (ev.key === 'ArrowRight') {
@@ -370,7 +432,7 @@ class Client {
       pts.splice(hit, 1);
     } else {
       if (pts.length >= this.config.max_points) {
-        $('form-error').textContent = `at most ${this.config.max_points} points can be added`;
+        this.showFormError(`at most ${this.config.max_points} points can be added`, name);
         return;
       }
       const [x, y] = toData(u.x, u.y);
@@ -380,8 +442,142 @@ class Client {
     this.setPoints(name, pts);
   }
 
+  // pagePath is the page's address: the run's query and the view.
+  pagePath() {
+    const q = [this.query, this.present ? 'view=present' : ''].filter(Boolean).join('&');
+    return `/s/${this.slug}${q ? '?' + q : ''}`;
+  }
+
   shareURL() {
-    return `${location.origin}/s/${this.slug}${this.query ? '?' + this.query : ''}`;
+    return location.origin + this.pagePath();
+  }
+
+  // setPresent turns the presentation layout on or off: the address and
+  // the share link carry it, so a teacher can send it.
+  setPresent(on) {
+    this.present = on;
+    this.root.classList.toggle('present', on);
+    if (!on) {
+      this.setDrawer(false);
+      this.zoom(null);
+    }
+    const btn = $('present');
+    btn.textContent = on ? 'Leave presentation' : 'Present';
+    btn.setAttribute('aria-pressed', String(on));
+    history.replaceState(null, '', this.pagePath());
+    $('share-url').value = this.shareURL();
+    this.fitPanels();
+  }
+
+  // setDrawer opens or closes the presentation layout's parameter drawer.
+  setDrawer(open) {
+    open = open && this.present;
+    this.root.classList.toggle('params-open', open);
+    $('params-toggle').setAttribute('aria-expanded', String(open));
+  }
+
+  // zoom shows one panel alone over the whole plot area of the
+  // presentation layout, for a class to read it; zoom(null) shows all.
+  zoom(fig) {
+    $('panels').classList.toggle('zoomed', !!fig);
+    for (const f of document.querySelectorAll('figure.panel')) f.classList.toggle('zoom', f === fig);
+  }
+
+  openShortcuts() {
+    const dlg = $('shortcuts');
+    if (!dlg.open) dlg.showModal();
+  }
+
+  // fitPanels lays the presentation grid out for the space the bar leaves:
+  // either every panel in an even grid, or the first panel, the one that
+  // shows the model, large at the left and the others in a grid beside
+  // it, whichever draws more plot area with no plot too small to read.
+  // Every plot is whole either way: each scales to fit its cell.
+  fitPanels() {
+    if (!this.present || matchMedia('(max-width: 640px)').matches) return; // one column on a phone
+    const box = $('panels');
+    const figs = [...box.querySelectorAll('figure.panel')];
+    const n = figs.length;
+    if (n === 0) return;
+    const gap = parseFloat(getComputedStyle(box).rowGap) || 0;
+    // Each panel: the ratio of its plot, its caption's width on one line
+    // and line height, and the room its frame takes around caption and plot.
+    const panels = figs.map((f) => {
+      const plot = f.querySelector('.plot');
+      const cap = f.querySelector('figcaption');
+      const vb = f.querySelector('svg')?.viewBox?.baseVal;
+      const wrap = cap.style.whiteSpace;
+      cap.style.whiteSpace = 'nowrap';
+      const text = cap.scrollWidth;
+      cap.style.whiteSpace = wrap;
+      const cs = getComputedStyle(cap);
+      const capPad = parseFloat(cs.marginLeft) + parseFloat(cs.marginRight);
+      return {
+        ratio: vb && vb.width > 0 ? vb.height / vb.width : 0.8,
+        text: text + capPad,
+        line: parseFloat(cs.lineHeight) || 24,
+        frameW: f.offsetWidth - plot.clientWidth,
+        frameH: f.offsetHeight - plot.clientHeight - cap.offsetHeight,
+      };
+    });
+    // drawn is the width a panel's plot is drawn at in a w×h cell.
+    const drawn = (pn, w, h) => {
+      const lines = Math.max(1, Math.ceil(pn.text / Math.max(w - pn.frameW, 1)));
+      const pw = w - pn.frameW;
+      const ph = h - pn.frameH - lines * pn.line;
+      return pw > 0 && ph > 0 ? Math.min(pw, ph / pn.ratio) : 0;
+    };
+    // grid places panels in c columns of a W×H area and returns the drawn
+    // width of the smallest plot and the plots' total area.
+    const grid = (list, W, H, c) => {
+      const r = Math.ceil(list.length / c);
+      const cw = (W - gap * (c - 1)) / c;
+      const ch = (H - gap * (r - 1)) / r;
+      const widths = list.map((pn) => drawn(pn, cw, ch));
+      return { c, r, min: Math.min(...widths), area: widths.reduce((sum, w, i) => sum + w * w * list[i].ratio, 0) };
+    };
+    const W = box.clientWidth;
+    const H = box.clientHeight;
+    let even = null;
+    for (let c = 1; c <= n; c++) {
+      const g = grid(panels, W, H, c);
+      if (g.min > 0 && (!even || g.min > even.min + 1)) even = g;
+    }
+    if (!even) return;
+    let best = { ...even, featured: false };
+    if (n >= 2) {
+      // The first panel as tall as the area and as wide as that makes
+      // it, the others beside it, none of them smaller than in the even
+      // grid: this only fills room the even grid leaves empty.
+      const first = panels[0];
+      for (let c = 1; c < n; c++) {
+        const lines = Math.max(1, Math.ceil(first.text / (W * 0.5)));
+        const left = Math.min((H - first.frameH - lines * first.line) / first.ratio + first.frameW, (W - gap) * 0.62);
+        const g = grid(panels.slice(1), W - left - gap, H, c);
+        const big = drawn(first, left, H);
+        if (g.min < even.min || big < even.min) continue;
+        const area = g.area + big * big * first.ratio;
+        if (area > best.area) best = { c, r: g.r, left, featured: true, area };
+      }
+    }
+    box.classList.toggle('featured', best.featured);
+    box.style.setProperty('--rows', String(best.r));
+    box.style.setProperty('--cols', String(best.c));
+    if (best.featured) box.style.setProperty('--first', `${Math.floor(best.left)}px`);
+  }
+
+  referredPanel(a) {
+    const id = (a.getAttribute('href') || '').replace(/^#/, '');
+    const fig = id && document.getElementById(id);
+    return fig && fig.matches('figure.panel') ? fig : null;
+  }
+
+  // highlight brings a panel an explanation names into view and lights it up.
+  highlight(fig) {
+    fig.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    fig.classList.remove('highlight');
+    void fig.offsetWidth; // restart the animation
+    fig.classList.add('highlight');
   }
 
   async share() {
@@ -415,5 +611,24 @@ class Client {
   }
 }
 
+// filterCards shows the catalogue cards whose text holds every word typed.
+function filterCards(input) {
+  const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+  let shown = 0;
+  for (const li of document.querySelectorAll('li[data-search]')) {
+    li.hidden = !words.every((w) => li.dataset.search.includes(w));
+    if (!li.hidden) shown++;
+  }
+  for (const ch of document.querySelectorAll('section.chapter')) {
+    ch.hidden = !ch.querySelector('li[data-search]:not([hidden])');
+  }
+  $('filter-none').hidden = shown > 0;
+}
+
 const root = $('scenario');
 if (root) window.playground = new Client(root);
+const filter = $('filter');
+if (filter) {
+  filter.addEventListener('input', () => filterCards(filter));
+  filterCards(filter); // a value the browser restored
+}

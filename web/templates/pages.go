@@ -23,9 +23,7 @@ var _ lab.Pages = Pages{}
 
 func (Pages) Catalogue(scenarios []*lab.Scenario) templ.Component { return catalogue(scenarios) }
 func (Pages) Scenario(p lab.PageData) templ.Component             { return scenarioPage(p) }
-func (Pages) Error(status int, title, message string) templ.Component {
-	return errorPage(status, title, message)
-}
+func (Pages) Error(e lab.ErrorPage) templ.Component               { return errorPage(e) }
 
 // speedIndex is the slider stop nearest to v steps per second.
 func speedIndex(speeds []float64, v float64) int {
@@ -71,6 +69,26 @@ func queryPrefix(q string) string {
 		return ""
 	}
 	return "?" + q
+}
+
+// panelGrid is the presentation layout's grid of n panels on a landscape
+// screen before the page's script fits it to the screen it is on.
+func panelGrid(n int) string {
+	cols := min(n, 3)
+	if n == 4 {
+		cols = 2
+	}
+	rows := (n + cols - 1) / cols
+	return fmt.Sprintf("--cols:%d;--rows:%d", cols, rows)
+}
+
+// pageQuery is the query of the page's own address: the run's canonical
+// query and the page's view.
+func pageQuery(p lab.PageData) string {
+	if p.View == "" {
+		return p.Query
+	}
+	return strings.TrimPrefix(p.Query+"&view="+p.View, "&")
 }
 
 func plotQuery(q, panel string) string {

@@ -71,9 +71,24 @@ func TestCatalogueGroupsByChapter(t *testing.T) {
 
 func TestErrorPageEscapes(t *testing.T) {
 	var b strings.Builder
-	(Pages{}).Error(400, "Bad", `parameter "k": invalid value "<script>"`).Render(context.Background(), &b)
+	(Pages{}).Error(lab.ErrorPage{Status: 400, Title: "Bad", Message: `parameter "k": invalid value "<script>"`}).Render(context.Background(), &b)
 	if strings.Contains(b.String(), "<script>\"") || !strings.Contains(b.String(), "&lt;script&gt;") {
 		t.Errorf("error message not escaped: %s", b.String())
+	}
+	if strings.Contains(b.String(), "error-retry") {
+		t.Errorf("an error page with no repaired link shows one: %s", b.String())
+	}
+}
+
+// TestErrorPageRetryLink: the repaired link of a 400 page is shown, its
+// query kept as it is.
+func TestErrorPageRetryLink(t *testing.T) {
+	var b strings.Builder
+	(Pages{}).Error(lab.ErrorPage{Status: 400, Title: "Bad", Message: "k", Retry: "/s/kmeans?seed=5&view=present",
+		RetryLabel: "Open K-means clustering with k reset to its default, 4"}).Render(context.Background(), &b)
+	want := `<a href="/s/kmeans?seed=5&amp;view=present" data-testid="error-retry">Open K-means clustering with k reset to its default, 4</a>`
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("error page does not hold %s:\n%s", want, b.String())
 	}
 }
 
@@ -123,6 +138,50 @@ func TestScenarioPageCarriesClientConfig(t *testing.T) {
 		for i, stop := range got.Speeds {
 			if math.Abs(stop-wantSpeed) < math.Abs(got.Speeds[at]-wantSpeed) {
 				t.Errorf("%s: slider starts at %g steps/s, but stop %d (%g) is nearer %g", sc.Slug, got.Speeds[at], i, stop, wantSpeed)
+			}
+		}
+	}
+}
+
+// TestCatalogueHasPicturesAndFilter: every card shows its scenario's
+// picture, and the page has the filter box its script drives.
+func TestCatalogueHasPicturesAndFilter(t *testing.T) {
+	var b strings.Builder
+	if err := (Pages{}).Catalogue(scenarios.All()).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	for _, sc := range scenarios.All() {
+		if !strings.Contains(html, `src="/thumb/`+sc.Slug+`.svg"`) {
+			t.Errorf("card %s has no picture", sc.Slug)
+		}
+	}
+	for _, want := range []string{`data-testid="filter"`, `data-testid="filter-none"`, `<script type="module" src="/static/app.js">`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("catalogue has no %s", want)
+		}
+	}
+}
+
+// TestScenarioPagePresent: view=present renders the presentation layout,
+// and the share box carries it after the run's query.
+func TestScenarioPagePresent(t *testing.T) {
+	sc := scenarios.All()[0]
+	v := lab.Defaults(sc.Params)
+	for _, tt := range []struct {
+		view, query, class, share string
+	}{
+		{"", "", `class="scenario"`, `value="/s/` + sc.Slug + `"`},
+		{lab.ViewPresent, "", `class="scenario present"`, `value="/s/` + sc.Slug + `?view=present"`},
+		{lab.ViewPresent, "seed=4", `class="scenario present"`, `value="/s/` + sc.Slug + `?seed=4&amp;view=present"`},
+	} {
+		var b strings.Builder
+		if err := (Pages{}).Scenario(lab.PageData{Scenario: sc, Values: v, Query: tt.query, View: tt.view}).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{tt.class, tt.share} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("view %q, query %q: the page has no %s", tt.view, tt.query, want)
 			}
 		}
 	}
