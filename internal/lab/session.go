@@ -357,7 +357,9 @@ func (p *pace) restart(now time.Time, speed float64, owed int) {
 // owed is the number of steps due and not yet taken, at most maxLag's
 // worth: past that the debt is forgiven.
 func (p *pace) owed(now time.Time) int {
-	n := p.owedAtOrigin + int(now.Sub(p.origin).Seconds()*p.speed) - p.taken
+	// The nudge keeps a step due exactly at a tick from rounding down
+	// (2.3 s × 10 = 22.999…): the tick would wake the run for nothing.
+	n := p.owedAtOrigin + int(now.Sub(p.origin).Seconds()*p.speed+1e-9) - p.taken
 	if limit := max(1, int(p.speed*maxLag.Seconds())); n > limit {
 		p.owedAtOrigin -= n - limit
 		n = limit

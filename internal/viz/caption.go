@@ -90,7 +90,8 @@ func drawCaptioned(p *plot.Plot, c vg.CanvasSizer, h vg.Length, lines []string, 
 	strip := full - h
 	c.Push()
 	c.Translate(vg.Point{Y: strip})
-	_, err := drawPlot(p, sized{c, w, h}, format)
+	// A second pass (a legend moved outside) paints over the first.
+	_, _, err := drawPlot(p, func() sized { return sized{c, w, h} }, format, nil)
 	c.Pop()
 	if err != nil || len(lines) == 0 {
 		return err
