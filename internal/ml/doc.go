@@ -21,6 +21,7 @@
 //	                                                                 DeepNet, SurfaceDescent
 //	eval      K-fold cross-validation, bias–variance                 PolyCrossValidation,
 //	                                                                 PolyBiasVariance
+//	rl        gridworld, Q-learning, value iteration                 QLearning
 //	dataset   generated and real data sets                           —
 //	nn        the autodiff engine: tensors, a tape, layers,          —
 //	          optimisers
