@@ -3,6 +3,8 @@ package viz
 import (
 	"image/color"
 
+	xfont "golang.org/x/image/font"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
@@ -14,30 +16,32 @@ import (
 type GridWorld struct {
 	Rows, Cols int
 	Fill       []color.Color // one per cell; nil leaves a cell white
-	Marks      []string      // a large letter in the cell's upper part (S, G, P); "" for none
-	Text       []string      // a small text in the cell's lower part (a value); "" for none
+	Marks      []string      // a letter in the cell's top-left corner (S, G, P); "" for none
+	Text       []string      // a text in the cell's centre (a value); "" for none
 	Arrows     []GridArrow
 	Path       []int // cells visited in order, drawn as a line through their centres
 	Agent      int   // the agent's cell, drawn as a disc; -1 for none
 }
 
-// GridArrow is an arrow from a cell's centre towards one of its sides.
+// GridArrow is an arrow towards one of a cell's sides, starting clear of
+// the text in the centre.
 type GridArrow struct {
 	Cell   int
 	Dir    int     // 0 up, 1 right, 2 down, 3 left
-	Length float64 // share of the half cell, in [0, 1]
+	Length float64 // share of the room between the text and the side, in [0, 1]
 	Color  color.Color
 	Bold   bool
 }
 
 // Arrow and text sizes of a gridworld, as shares of a cell's side.
 const (
-	gridArrowReach = 0.44 // the longest arrow, from the centre
-	gridHead       = 0.09 // arrowhead length
-	gridMarkShare  = 0.3  // letter height
-	gridTextShare  = 0.2  // value text height
-	gridMaxText    = 11   // points
-	gridMaxMark    = 16   // points
+	gridArrowStart = 0.2  // where arrows start, from the centre
+	gridArrowReach = 0.47 // where the longest arrow ends
+	gridHead       = 0.08 // arrowhead length
+	gridMarkShare  = 0.2  // letter height
+	gridTextShare  = 0.17 // value text height
+	gridMaxText    = 10   // points
+	gridMaxMark    = 10   // points
 )
 
 // AddGridWorld draws g as large as the data area allows with square cells,
@@ -113,7 +117,7 @@ func (w *gridWorld) Plot(c draw.Canvas, _ *plot.Plot) {
 				path.Line(w.centre(i, side, x0, yTop))
 			}
 		}
-		c.SetLineStyle(draw.LineStyle{Color: Palette[1], Width: 2.5})
+		c.SetLineStyle(draw.LineStyle{Color: color.NRGBA{Palette[1].R, Palette[1].G, Palette[1].B, 0x99}, Width: 2})
 		c.Stroke(path)
 	}
 	for _, a := range g.Arrows {
@@ -121,21 +125,22 @@ func (w *gridWorld) Plot(c draw.Canvas, _ *plot.Plot) {
 	}
 	mark, small := w.text, w.text
 	mark.Font = font.From(mark.Font, min(gridMaxMark, side*gridMarkShare))
+	mark.Font.Weight = xfont.WeightBold
 	small.Font = font.From(small.Font, min(gridMaxText, side*gridTextShare))
 	for i := range n {
 		m := w.centre(i, side, x0, yTop)
 		if i < len(g.Marks) && g.Marks[i] != "" {
 			mark.Color = inkDark
-			c.FillText(mark, vg.Point{X: m.X, Y: m.Y + side*0.22}, g.Marks[i])
+			c.FillText(mark, vg.Point{X: m.X - side*0.36, Y: m.Y + side*0.36}, g.Marks[i])
 		}
 		if i < len(g.Text) && g.Text[i] != "" {
 			small.Color = inkDark
-			c.FillText(small, vg.Point{X: m.X, Y: m.Y - side*0.3}, g.Text[i])
+			c.FillText(small, m, g.Text[i])
 		}
 	}
 	if g.Agent >= 0 && g.Agent < n {
 		m := w.centre(g.Agent, side, x0, yTop)
-		r := side * 0.16
+		r := side * 0.1
 		c.SetColor(Palette[1])
 		c.Fill(circlePath(m, r))
 		c.SetLineStyle(draw.LineStyle{Color: inkDark, Width: 1.2})
@@ -149,8 +154,9 @@ func (w *gridWorld) arrow(c draw.Canvas, a GridArrow, side, x0, yTop vg.Length) 
 		return
 	}
 	dx, dy := [4]vg.Length{0, 1, 0, -1}[a.Dir&3], [4]vg.Length{1, 0, -1, 0}[a.Dir&3]
-	m := w.centre(a.Cell, side, x0, yTop)
-	l := side * gridArrowReach * vg.Length(min(a.Length, 1))
+	centre := w.centre(a.Cell, side, x0, yTop)
+	m := vg.Point{X: centre.X + dx*side*gridArrowStart, Y: centre.Y + dy*side*gridArrowStart}
+	l := side * (gridArrowReach - gridArrowStart) * vg.Length(min(a.Length, 1))
 	tip := vg.Point{X: m.X + dx*l, Y: m.Y + dy*l}
 	width, head := vg.Length(1), side*gridHead
 	if a.Bold {

@@ -54,6 +54,7 @@ type Transition struct {
 	From, To int
 	Action   Action
 	Explored bool    // the action was drawn at random (probability ε)
+	Ties     int     // greedy actions tied for the highest Q (0 when explored)
 	Reward   float64 // R(To)
 	Target   float64 // r + γ·max_a' Q(To, a'), or r when To is terminal
 	Alpha    float64 // the step size used, αₙ
@@ -120,13 +121,14 @@ func (l *QLearning) move() (ended bool) {
 	s := l.state
 	explore := l.rng.Float64() < l.cfg.Epsilon
 	var a Action
+	ties := 0
 	if explore {
 		a = Action(l.rng.IntN(Actions))
 	} else {
 		best := l.Greedy(s)
-		a = best[0]
-		if len(best) > 1 {
-			a = best[l.rng.IntN(len(best))]
+		a, ties = best[0], len(best)
+		if ties > 1 {
+			a = best[l.rng.IntN(ties)]
 		}
 	}
 	next, r := l.grid.Move(s, a)
@@ -138,7 +140,7 @@ func (l *QLearning) move() (ended bool) {
 	alpha := l.cfg.Alpha / (1 + float64(l.visits[s][a]-1)/AlphaHalving)
 	before := l.q[s][a]
 	l.q[s][a] = before + alpha*(target-before)
-	l.last = Transition{From: s, To: next, Action: a, Explored: explore, Reward: r, Target: target, Alpha: alpha,
+	l.last = Transition{From: s, To: next, Action: a, Explored: explore, Ties: ties, Reward: r, Target: target, Alpha: alpha,
 		Before: before, After: l.q[s][a]}
 	l.moved = true
 
