@@ -271,3 +271,9 @@ func TestDeterministic(t *testing.T) {
 	}
 	scenariotest.SeedsDiffer(t, a, c)
 }
+
+func BenchmarkStepAndFrame(b *testing.B) {
+	scenariotest.BenchStepAndFrame(b, sc, "", "grid=rooms&step_unit=episode")
+}
+
+func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }
