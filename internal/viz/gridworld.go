@@ -20,7 +20,7 @@ type GridWorld struct {
 	Text       []string      // a text in the cell's centre (a value); "" for none
 	Arrows     []GridArrow
 	Path       []int // cells visited in order, drawn as a line through their centres
-	Agent      int   // the agent's cell, drawn as a disc; -1 for none
+	Agent      int   // the agent's cell, drawn as a ring; -1 for none
 }
 
 // GridArrow is an arrow towards one of a cell's sides, starting clear of
@@ -117,7 +117,7 @@ func (w *gridWorld) Plot(c draw.Canvas, _ *plot.Plot) {
 				path.Line(w.centre(i, side, x0, yTop))
 			}
 		}
-		c.SetLineStyle(draw.LineStyle{Color: color.NRGBA{Palette[1].R, Palette[1].G, Palette[1].B, 0x99}, Width: 2})
+		c.SetLineStyle(draw.LineStyle{Color: color.NRGBA{Palette[1].R, Palette[1].G, Palette[1].B, 0x80}, Width: 1.5})
 		c.Stroke(path)
 	}
 	for _, a := range g.Arrows {
@@ -139,12 +139,10 @@ func (w *gridWorld) Plot(c draw.Canvas, _ *plot.Plot) {
 		}
 	}
 	if g.Agent >= 0 && g.Agent < n {
+		// A ring around the cell's text, which stays readable.
 		m := w.centre(g.Agent, side, x0, yTop)
-		r := side * 0.1
-		c.SetColor(Palette[1])
-		c.Fill(circlePath(m, r))
-		c.SetLineStyle(draw.LineStyle{Color: inkDark, Width: 1.2})
-		c.Stroke(circlePath(m, r))
+		c.SetLineStyle(draw.LineStyle{Color: Palette[1], Width: max(1.5, side*0.05)})
+		c.Stroke(circlePath(m, side*0.3))
 	}
 }
 
