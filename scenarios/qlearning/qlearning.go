@@ -428,18 +428,20 @@ func (m *model) plotReturns() *plot.Plot {
 	best := m.vstar[m.grid.Start()]
 	viz.AddHLine(p, best, "V*(S) = "+textfmt.Fixed(best, 3), viz.ClassColor(4))
 	if len(rets) > 0 {
-		mean := make([]float64, len(rets))
+		// Index k holds episode k: index 0 is left out.
+		byEpisode := append([]float64{0}, rets...)
+		mean := make([]float64, len(byEpisode))
 		sum := 0.0
 		for i, r := range rets {
 			sum += r
 			if i >= returnWindow {
 				sum -= rets[i-returnWindow]
 			}
-			mean[i] = sum / float64(min(i+1, returnWindow))
+			mean[i+1] = sum / float64(min(i+1, returnWindow))
 		}
 		viz.AddHistory(p, historyPoints,
-			viz.Curve{Values: rets, Color: viz.ClassColor(0), Label: "G per episode"},
-			viz.Curve{Values: mean, Color: viz.ClassColor(1), Label: "mean of the last " + strconv.Itoa(returnWindow)})
+			viz.Curve{Values: byEpisode, From: 1, Color: viz.ClassColor(0), Label: "G per episode"},
+			viz.Curve{Values: mean, From: 1, Color: viz.ClassColor(1), Label: "mean of the last " + strconv.Itoa(returnWindow)})
 	}
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
@@ -450,11 +452,11 @@ func (m *model) plotReturns() *plot.Plot {
 func (m *model) plotGap() *plot.Plot {
 	p := viz.NewPlot("", "episode", "max |max Q − V*|")
 	if len(m.gap) > 0 {
-		gap := make([]float64, len(m.gap))
+		gap := make([]float64, len(m.gap)+1) // index k holds episode k
 		for i, g := range m.gap {
-			gap[i] = max(g, 1e-12)
+			gap[i+1] = max(g, 1e-12)
 		}
-		viz.AddHistory(p, historyPoints, viz.Curve{Values: gap, Color: viz.ClassColor(0)})
+		viz.AddHistory(p, historyPoints, viz.Curve{Values: gap, From: 1, Color: viz.ClassColor(0)})
 	}
 	viz.AddHLine(p, 1e-3, "10⁻³", viz.Neutral)
 	p.X.Min = 0
