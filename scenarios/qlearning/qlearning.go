@@ -105,7 +105,7 @@ var (
 	episodesParam = lab.Int(lab.Param{Name: "episodes", Label: "Episodes", Default: "500", Min: 1, Max: maxEpisodes, Step: 1,
 		Help: "Episodes to run; an episode starts on S and ends in G, in a pit, or after 4 moves per cell of the grid."})
 	unitParam = lab.Enum(lab.Param{Name: "step_unit", Label: "One step is", Default: "move",
-		Help: "move: one move of the agent and its update per Step; episode: a whole episode per Step."},
+		Help: "move: one move of the agent and its update per Step; episode: a whole episode per Step. A run takes at most 50000 Steps."},
 		lab.Option("move", rl.UnitMove), lab.Option("episode", rl.UnitEpisode))
 )
 
@@ -140,6 +140,7 @@ type model struct {
 	reach    []bool // cells the agent can stand on or enter from S
 	gap      []float64
 	maxMoves int
+	steps    int // Steps taken, to say when the run's limit cuts it
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -156,6 +157,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 func (m *model) Step() error {
 	before := m.ql.Episode()
 	m.ql.Step()
+	m.steps++
 	if m.ql.Episode() > before {
 		m.gap = append(m.gap, m.maxGap())
 	}
@@ -288,10 +290,9 @@ func (m *model) note() string {
 		fmt.Fprintf(&b, "Episode %d, move %d: %s (%s) %s, reward %s. Target %s = %s; Q(%s, %s) ← %s + %s·(%s − %s) = %s.",
 			episode, move, t.Action, how, where, textfmt.Num(t.Reward), target, f3(t.Target),
 			m.cellName(t.From), t.Action, f3(t.Before), textfmt.Sig(t.Alpha, 3), f3(t.Target), f3(t.Before), f3(t.After))
-		if !ended {
-			return b.String()
+		if ended {
+			b.WriteString(" ")
 		}
-		b.WriteString(" ")
 	}
 	if ended {
 		k := ql.Episode() - 1
@@ -300,8 +301,12 @@ func (m *model) note() string {
 				rl.Cut: "was cut"}[ql.Outcomes()[k]], ql.Lengths()[k], f3(ql.Returns()[k]), f3(m.vstar[m.grid.Start()]),
 			textfmt.Sig(m.gap[k], 3))
 	}
-	if ql.Done() {
+	switch {
+	case ql.Done():
 		fmt.Fprintf(&b, " All %d episodes run.", cfg.Episodes)
+	case m.steps >= maxSteps:
+		fmt.Fprintf(&b, " The run stops here, at its limit of %d steps, after %d of %d episodes; one episode per step runs them all.",
+			maxSteps, ql.Episode(), cfg.Episodes)
 	}
 	return b.String()
 }

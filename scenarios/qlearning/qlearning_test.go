@@ -277,3 +277,16 @@ func BenchmarkStepAndFrame(b *testing.B) {
 }
 
 func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }
+
+// In move mode a run longer than the step limit stops there and says so.
+func TestStepLimitIsSaid(t *testing.T) {
+	r := scenariotest.NewRun(t, sc, "grid=rooms&episodes=20000&epsilon=1")
+	if err := r.Advance(sc.MaxSteps); err != nil {
+		t.Fatal(err)
+	}
+	f := scenariotest.Decode[frame](t, r, false)
+	if !r.Done() || f.Step != sc.MaxSteps || f.State.Episode >= 20000 ||
+		!strings.Contains(f.Note, "at its limit of 50000 steps, after "+strconv.Itoa(f.State.Episode)+" of 20000 episodes") {
+		t.Errorf("step %d, episode %d, done %v: note %q", f.Step, f.State.Episode, r.Done(), f.Note)
+	}
+}
