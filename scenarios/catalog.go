@@ -22,6 +22,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/overfitting"
 	"github.com/mlplayground/playground/scenarios/pca"
 	"github.com/mlplayground/playground/scenarios/perceptron"
+	"github.com/mlplayground/playground/scenarios/qlearning"
 	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/svm"
 	"github.com/mlplayground/playground/scenarios/universal"
@@ -30,6 +31,7 @@ import (
 
 // Course chapters, as the catalogue groups them.
 const (
+	ChapterLearning       = "Learning"
 	ChapterGeneralisation = "1. Learning and generalisation"
 	ChapterUnsupervised   = "2. Unsupervised learning"
 	ChapterClassic        = "3. Supervised learning: classic models"
@@ -39,6 +41,7 @@ const (
 // All returns the scenarios in catalogue order, grouped by chapter.
 func All() []*lab.Scenario {
 	return []*lab.Scenario{
+		qlearning.Scenario(ChapterLearning),
 		overfitting.Scenario(ChapterGeneralisation),
 		biasvariance.Scenario(ChapterGeneralisation),
 		crossvalidation.Scenario(ChapterGeneralisation),

@@ -38,7 +38,7 @@ func TestCatalogueIsValid(t *testing.T) {
 	for _, slug := range []string{"overfitting", "bias-variance", "cross-validation", "kmeans", "gmm-em", "pca",
 		"linear-regression", "regularization", "losses", "logistic-regression", "decision-tree", "naive-bayes", "svm",
 		"perceptron", "universal-approximation", "activations", "neural-network", "backprop", "optimizers", "dropout",
-		"vanishing-gradient"} {
+		"vanishing-gradient", "q-learning"} {
 		if !seen[slug] {
 			t.Errorf("no scenario %q", slug)
 		}
@@ -111,6 +111,8 @@ func TestOutOfRangeValuesAreNamed(t *testing.T) {
 				bad = []string{strings.Repeat("1,", p.MaxItems) + "1", "a"}
 			case lab.KindPoints:
 				bad = []string{"1:2:3:4"}
+			case lab.KindText:
+				bad = []string{"no-such-option", ""}
 			}
 			for _, v := range bad {
 				_, err := lab.Parse(sc.Params, url.Values{p.Name: {v}})

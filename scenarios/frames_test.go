@@ -49,8 +49,9 @@ func (c frameCase) key() string { return c.slug + "?" + c.query }
 
 // frameCases derives three URLs per scenario from its table alone, so a new
 // scenario is covered without editing this file: the defaults; another seed
-// with every enum at its second option and every bool flipped; a third seed
-// with every enum at its last option and two clicked points.
+// with every enum (and text preset) at its second option and every bool
+// flipped; a third seed with every enum at its last option and two clicked
+// points.
 func frameCases() []frameCase {
 	var cases []frameCase
 	for _, sc := range All() {
@@ -61,7 +62,7 @@ func frameCases() []frameCase {
 				switch {
 				case p.Name == "seed":
 					q = append(q, fmt.Sprintf("seed=%d", 4+3*variant))
-				case p.Kind == lab.KindEnum && len(p.Options) > 1:
+				case (p.Kind == lab.KindEnum || p.Kind == lab.KindText) && len(p.Options) > 1:
 					o := p.Options[1]
 					if variant == 2 {
 						o = p.Options[len(p.Options)-1]

@@ -23,6 +23,7 @@
 //	                                                                 PolyBiasVariance
 //	seq       sequence models: a transformer, RNN and LSTM          —
 //	          networks, toy sequence tasks
+//	rl        gridworld, Q-learning, value iteration                 QLearning
 //	dataset   generated and real data sets                           —
 //	nn        the autodiff engine: tensors, a tape, layers,          —
 //	          optimisers
