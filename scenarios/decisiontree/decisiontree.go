@@ -151,7 +151,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	m := &model{set: set, real: dataset.Real(), criterion: criterionParam.Get(v), maxDepth: maxDepthParam.Get(v), trees: treesParam.Get(v)}
 	for j, name := range set.FeatureNames {
 		if name = strings.ReplaceAll(name, "_", " "); len(name) > maxNameLen {
-			name = "x" + strconv.Itoa(j+1)
+			name = "x" + textfmt.Subscript(j+1)
 		}
 		m.names = append(m.names, name)
 	}
@@ -336,6 +336,14 @@ func (m *model) rule(feature int, threshold float64) string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.set != nil {
+		m.set.AddNoticeIfEmpty(p)
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "regions":
 		return m.plotRegions(), nil
@@ -593,7 +601,7 @@ func (l legendLine) Thumbnail(c *draw.Canvas) {
 }
 
 func (m *model) plotDepth() *plot.Plot {
-	p := viz.NewPlot("", "max_depth", "accuracy")
+	p := viz.NewPlot("", "maximum depth", "accuracy")
 	p.Legend.Top = false
 	if len(m.depthTrain) == 0 {
 		return p
@@ -610,7 +618,7 @@ func (m *model) plotDepth() *plot.Plot {
 			viz.AddHLine(p, acc, "forest test "+textfmt.Fixed(acc, 3), viz.ClassColor(4))
 		}
 	}
-	viz.AddVLine(p, float64(m.maxDepth), "max_depth = "+strconv.Itoa(m.maxDepth), nil)
+	viz.AddVLine(p, float64(m.maxDepth), "maximum depth = "+strconv.Itoa(m.maxDepth), nil)
 	p.X.Min, p.X.Max = 0.5, maxDepth+0.5
 	var ticks []plot.Tick
 	for k := 1; k <= maxDepth; k += 2 {

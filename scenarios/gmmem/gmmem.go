@@ -290,6 +290,14 @@ func fmtLL(v float64) string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.km == nil {
+		viz.AddNotice(p, fmt.Sprintf("A mixture of K = %d Gaussians needs at least %d points:", m.k, m.k), "click on the map to add some.")
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "mixture":
 		return m.plotMixture(), nil

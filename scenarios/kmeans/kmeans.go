@@ -246,6 +246,14 @@ func (m *model) note() string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.km == nil {
+		viz.AddNotice(p, fmt.Sprintf("K-means with K = %d needs at least %d points:", m.k, m.k), "click on the map to add some.")
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "clusters":
 		return m.plotClusters(), nil

@@ -38,6 +38,15 @@ var (
 )
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.net == nil {
+		viz.AddNotice(p, fmt.Sprintf("The network needs at least %d training samples:", minSamples),
+			"pick a class beside the map and click on the map to add points.")
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "output":
 		return m.plotOutput(), nil

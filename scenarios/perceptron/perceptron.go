@@ -247,6 +247,14 @@ func sign(d int) string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.set != nil {
+		m.set.AddNoticeIfEmpty(p)
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "boundary":
 		return m.plotBoundary(), nil
@@ -366,9 +374,15 @@ func (m *model) plotErrors() *plot.Plot {
 	p.Y.Min, p.X.Min, p.X.Max = 0, 0.5, 5.5
 	if m.p == nil {
 		p.Y.Max = 1
+		viz.AddNotice(p, "Each epoch's mistakes appear here", "once the map has samples of both classes.")
 		return p
 	}
 	errs := m.p.EpochErrors()
+	if len(errs) == 0 && m.p.Next() == 0 {
+		p.Y.Max = 1
+		viz.AddNotice(p, "A bar per epoch: the mistakes (updates) it made.", "Step to visit the first sample.")
+		return p
+	}
 	first := max(0, len(errs)-maxBars)
 	var xs, ys []float64
 	for e := first; e < len(errs); e++ {

@@ -272,6 +272,14 @@ func (m *model) note() string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.net == nil {
+		viz.AddNotice(p, "The custom target needs at least two points:", "click on the fit plot to add them.")
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "fit":
 		return m.plotFit(), nil
