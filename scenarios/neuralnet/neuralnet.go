@@ -128,7 +128,7 @@ var (
 		activationOption(activation{fn: nn.Linear, unbounded: true}),
 		activationOption(activation{fn: nn.LeakyReLU, unbounded: true}),
 	)
-	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate", Default: "0.03", Min: 0.00001, Max: 10, Step: 0.00001,
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.03", Min: 0.00001, Max: 10, Step: 0.00001,
 		Help: "Step size η of every update. Too small crawls; too large makes the loss jump or diverge."})
 	optimizerParam = lab.Enum(lab.Param{Name: "optimizer", Label: "Optimiser", Default: "sgd",
 		Help: "sgd: w ← w − η∇J; momentum keeps a velocity; rmsprop divides by a running RMS of the gradient; adadelta adapts its own step size; adam combines momentum and RMS scaling."},
@@ -139,7 +139,7 @@ var (
 		Help: "Penalty added to the loss over the weights (not the biases): l2 adds λ Σ w², shrinking every weight; l1 adds λ Σ |w|, pushing weak ones to zero."},
 		lab.Option(neural.PenaltyNone, neural.PenaltyNone), lab.Option(neural.PenaltyL1, neural.PenaltyL1), lab.Option(neural.PenaltyL2, neural.PenaltyL2),
 	)
-	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "Regularisation rate λ", Default: "0", Min: 0, Max: 10, Step: 0.001,
+	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "Penalty strength λ", Default: "0", Min: 0, Max: 10, Step: 0.001,
 		Help: "Weight λ of the penalty (used when regularisation is l1 or l2)."})
 	dropoutParam = lab.Float(lab.Param{Name: "dropout", Label: "Dropout", Default: "0", Min: 0, Max: 0.9, Step: 0.05,
 		Help: "Probability of switching off each hidden unit for one batch while training (survivors are scaled by 1/(1 − p)); never at test time."})
