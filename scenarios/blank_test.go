@@ -4,12 +4,14 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/viz"
 )
 
 // A panel at step 0 must show something: the data, the starting state, or a
@@ -23,6 +25,8 @@ import (
 //     title, all drawn outside the data area (gonum pads the axes off it);
 //   - the grid: lines stroked in the grid colours (viz's inkGrid and the
 //     translucent white drawn over region maps).
+//
+// Every text must also reach WCAG AA contrast (4.5:1) on white.
 //
 // Anything else is a data mark: an image, a circle, a path whose first point
 // lies in the data area, a text anchored in the data area (a point's label,
@@ -55,16 +59,56 @@ func TestNoBlankPanelAtStart(t *testing.T) {
 					if err != nil {
 						t.Fatalf("panel %s: %v", pn.Name, err)
 					}
-					n, err := dataMarks(svg, vp.Rect)
+					n, faint, err := dataMarks(svg, vp.Rect)
 					if err != nil {
 						t.Fatalf("panel %s: %v", pn.Name, err)
 					}
 					if n == 0 {
 						t.Errorf("panel %q (%s) is blank at step 0: no data mark in its SVG", pn.Name, pn.Title)
 					}
+					for _, f := range faint {
+						t.Errorf("panel %q at step 0: text %s", pn.Name, f)
+					}
 				}
 			})
 		}
+	}
+}
+
+// TestTextContrast checks the WCAG AA contrast of every text of every
+// panel of every scenario at its defaults over its first steps, where the
+// stage-by-stage scenarios (backprop, PCA) write most of their coloured
+// text.
+func TestTextContrast(t *testing.T) {
+	const steps = 9
+	for _, sc := range All() {
+		t.Run(sc.Slug, func(t *testing.T) {
+			r, err := lab.NewRun(sc, lab.Defaults(sc.Params))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for step := 0; step <= steps; step++ {
+				for _, pn := range sc.Panels {
+					svg, vp, err := r.SVG(pn.Name)
+					if err != nil {
+						t.Fatalf("step %d panel %s: %v", step, pn.Name, err)
+					}
+					_, faint, err := dataMarks(svg, vp.Rect)
+					if err != nil {
+						t.Fatalf("step %d panel %s: %v", step, pn.Name, err)
+					}
+					for _, f := range faint {
+						t.Errorf("panel %q at step %d: text %s", pn.Name, step, f)
+					}
+				}
+				if r.Done() {
+					break
+				}
+				if err := r.Step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -114,7 +158,9 @@ var gridStrokes = map[string]bool{"#E4E4E4": true, "#FFFFFF": true}
 // dataMarks counts the data marks of an SVG document whose data area is
 // rect ([left, top, right, bottom], origin at the top left, as
 // viz.Viewport gives it). See TestNoBlankPanelAtStart for what counts.
-func dataMarks(svg []byte, rect [4]float64) (int, error) {
+// faint lists the texts whose colour is below WCAG AA contrast (4.5:1)
+// on white, the panels' background.
+func dataMarks(svg []byte, rect [4]float64) (marks int, faint []string, err error) {
 	dec := xml.NewDecoder(strings.NewReader(string(svg)))
 	var height float64
 	type style struct{ stroke, fill string }
@@ -124,18 +170,30 @@ func dataMarks(svg []byte, rect [4]float64) (int, error) {
 		const tol = 0.05
 		return x >= rect[0]-tol && x <= rect[2]+tol && y >= rect[1]-tol && y <= rect[3]+tol
 	}
-	marks := 0
+	var text *textRun
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
-			return marks, nil
+			return marks, faint, nil
 		}
 		if err != nil {
-			return 0, fmt.Errorf("parsing svg: %w", err)
+			return 0, nil, fmt.Errorf("parsing svg: %w", err)
 		}
 		switch el := tok.(type) {
+		case xml.CharData:
+			if text != nil {
+				text.s += string(el)
+			}
 		case xml.EndElement:
 			stack = stack[:len(stack)-1]
+			if el.Name.Local == "text" && text != nil {
+				// White text is written on a dark fill (a colour grid's
+				// cell), which picks it for contrast.
+				if c, ok := parseHex(text.fill); text.fill != "#FFFFFF" && (!ok || viz.Contrast(c, color.White) < 4.5) {
+					faint = append(faint, fmt.Sprintf("%q in %s has contrast below 4.5:1 on white", text.s, text.fill))
+				}
+				text = nil
+			}
 		case xml.StartElement:
 			attr := map[string]string{}
 			for _, a := range el.Attr {
@@ -153,12 +211,13 @@ func dataMarks(svg []byte, rect [4]float64) (int, error) {
 			case "svg":
 				vb := strings.Fields(attr["viewBox"])
 				if len(vb) != 4 {
-					return 0, fmt.Errorf("svg without a viewBox")
+					return 0, nil, fmt.Errorf("svg without a viewBox")
 				}
 				height, _ = strconv.ParseFloat(vb[3], 64)
 			case "image", "circle", "ellipse", "rect", "use", "polygon", "polyline":
 				marks++
 			case "text":
+				text = &textRun{fill: st.fill}
 				// Texts are written under scale(1,-1): y is the negated
 				// distance from the bottom edge.
 				x, _ := strconv.ParseFloat(attr["x"], 64)
@@ -179,6 +238,21 @@ func dataMarks(svg []byte, rect [4]float64) (int, error) {
 			}
 		}
 	}
+}
+
+// textRun is a text element being read: its fill and its characters.
+type textRun struct{ fill, s string }
+
+// parseHex reads an SVG colour written as #RRGGBB.
+func parseHex(s string) (color.Color, bool) {
+	if len(s) != 7 || s[0] != '#' {
+		return nil, false
+	}
+	v, err := strconv.ParseUint(s[1:], 16, 32)
+	if err != nil {
+		return nil, false
+	}
+	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xFF}, true
 }
 
 // firstPoint is the point of a path's leading M command.

@@ -78,7 +78,7 @@ func (as arrows) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		if a.Label != "" {
 			t := ts
-			t.Color = a.Color
+			t.Color = viz.TextInk(a.Color)
 			t.XAlign, t.YAlign = draw.XCenter, draw.YCenter
 			w := t.Width(a.Label)
 			// Beyond the tip, far enough for the label's half width.
