@@ -25,7 +25,7 @@ import (
 const (
 	maxK      = 10
 	maxSteps  = 2000
-	regionRes = 100
+	regionRes = 200
 	// irisX, irisY are the iris features shown: petal length and width
 	// separate the species best in two dimensions.
 	irisX, irisY = 2, 3
