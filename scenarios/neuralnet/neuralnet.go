@@ -31,7 +31,8 @@ const (
 	maxLayers    = 6
 	maxUnits     = 8
 	regionRes    = 100
-	tileStride   = 4 // unit maps sample every 4th cell of the region grid
+	tileStride   = 4  // unit maps sample every 4th cell of the region grid
+	nodeStride   = 10 // the maps inside the network diagram's nodes, every 10th
 	curveSamples = 240
 	// zeroLoss ends a run whose training loss has all but vanished.
 	zeroLoss = 1e-6
@@ -162,7 +163,7 @@ func Scenario(chapter string) *lab.Scenario {
 			layersParam, activationParam, lrParam, optimizerParam, regParam, regRateParam, dropoutParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "output", Title: "Output over the map, with the training samples", Points: pointsParam.Name()},
-			{Name: "network", Title: "Network: edge width ∝ |weight|, orange > 0, blue < 0; node colour = bias"},
+			{Name: "network", Title: "Network: each unit's map in its node; edge width ∝ |weight|, orange > 0, blue < 0"},
 			{Name: "units", Title: "What each unit computes, over the same map"},
 			{Name: "loss", Title: "Train and test loss per epoch"},
 			{Name: "accuracy", Title: "Train and test accuracy per epoch"},
