@@ -18,15 +18,16 @@ import (
 
 // Palette is the Okabe–Ito palette (Okabe & Ito, Color Universal Design,
 // 2008), whose colours stay apart for the common forms of colour
-// blindness, in the order of the palette it replaced (blue, orange, red,
-// teal, …) so that explanations that name a colour still match, then two
-// darker colours so that the digits' ten classes do not repeat. Sky blue
-// and yellow are light: text in a palette colour goes through TextInk.
+// blindness. The first three, the classes of most data sets, differ in
+// hue and in lightness (blue, orange, bluish green); vermilion (index 3)
+// is the accent that pages call red. Two darker colours follow so that
+// the digits' ten classes do not repeat. Sky blue and yellow are light:
+// text in a palette colour goes through TextInk.
 var Palette = []color.RGBA{
 	{0x00, 0x72, 0xB2, 0xFF}, // blue
 	{0xE6, 0x9F, 0x00, 0xFF}, // orange
+	{0x00, 0x9E, 0x73, 0xFF}, // bluish green
 	{0xD5, 0x5E, 0x00, 0xFF}, // vermilion (red)
-	{0x00, 0x9E, 0x73, 0xFF}, // bluish green (teal)
 	{0x56, 0xB4, 0xE9, 0xFF}, // sky blue
 	{0xF0, 0xE4, 0x42, 0xFF}, // yellow
 	{0xCC, 0x79, 0xA7, 0xFF}, // reddish purple

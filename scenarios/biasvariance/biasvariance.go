@@ -249,7 +249,7 @@ func (m *model) plotFits() *plot.Plot {
 	viz.AddScatter(p, pts, latest, viz.ScatterStyle{Radius: 3, Outline: true})
 	viz.AddFunction(p, truth, -1, 1, curvePoints, totalColor, "truth sin(πx)", true)
 	mw := m.study.MeanWeights(m.degree)
-	viz.AddFunction(p, func(x float64) float64 { return linear.PolyPredictLegendre(mw, x) }, -1, 1, 2*fanPoints, viz.ClassColor(2), "mean of the fits", false)
+	viz.AddFunction(p, func(x float64) float64 { return linear.PolyPredictLegendre(mw, x) }, -1, 1, 2*fanPoints, viz.ClassColor(3), "mean of the fits", false)
 	// Fixed axes: a wild fit leaves the frame instead of squashing the rest.
 	p.X.Min, p.X.Max = -1.05, 1.05
 	p.Y.Min, p.Y.Max = m.yLo, m.yHi

@@ -251,7 +251,7 @@ func (m *model) plotData() *plot.Plot {
 		line := func(t []float64) func(float64) float64 {
 			return func(x float64) float64 { return t[0] + t[1]*x }
 		}
-		viz.AddFunction(p, line(m.closedForm), b.XMin, b.XMax, 2, viz.ClassColor(2), "normal equations", true)
+		viz.AddFunction(p, line(m.closedForm), b.XMin, b.XMax, 2, viz.ClassColor(3), "normal equations", true)
 		viz.AddFunction(p, line(m.gd.Theta()), b.XMin, b.XMax, 2, viz.ClassColor(1), "gradient descent", false)
 	}
 	viz.AddScatter(p, viz.Pairs(m.x[:m.generated], m.y[:m.generated]), nil, viz.ScatterStyle{Radius: 3.5, Outline: true})
@@ -318,7 +318,7 @@ func (m *model) plotContours() *plot.Plot {
 // legend names the path and the cross with glyphs like theirs.
 func legend(p *plot.Plot) {
 	p.Legend.Add("gradient descent", &plotter.Line{LineStyle: draw.LineStyle{Color: viz.ClassColor(1), Width: 1.5}})
-	p.Legend.Add("normal equations (b, w)*", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(2), Radius: 4, Shape: draw.CrossGlyph{}}})
+	p.Legend.Add("normal equations (b, w)*", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(3), Radius: 4, Shape: draw.CrossGlyph{}}})
 	p.Legend.Top = true
 }
 
@@ -411,7 +411,7 @@ func (m *model) plotLoss() *plot.Plot {
 		return p
 	}
 	viz.AddHistory(p, maxCurve, viz.Curve{Values: m.mse, Color: viz.ClassColor(1), Dot: 4})
-	viz.AddHLine(p, m.minMSE, "normal equations: "+f3(m.minMSE), viz.ClassColor(2))
+	viz.AddHLine(p, m.minMSE, "normal equations: "+f3(m.minMSE), viz.ClassColor(3))
 	viz.SetLogY(p)
 	p.X.Min, p.X.Max = 0, max(float64(len(m.mse)-1), 20)
 	lo, hi := m.minMSE, m.minMSE

@@ -261,7 +261,7 @@ func gray(v float64) color.Gray {
 // diverging maps v in [−1, 1] to blue … white … red.
 func diverging(v float64) color.RGBA {
 	v = min(max(v, -1), 1)
-	neg, pos := viz.ClassColor(0), viz.ClassColor(2)
+	neg, pos := viz.ClassColor(0), viz.ClassColor(3)
 	c := pos
 	if v < 0 {
 		c, v = neg, -v

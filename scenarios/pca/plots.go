@@ -31,7 +31,7 @@ const (
 const faintClass = 9
 
 // Colours of the principal axes: PC1, PC2, PC3.
-var axisColors = []color.Color{viz.ClassColor(2), viz.ClassColor(4), viz.ClassColor(6)}
+var axisColors = []color.Color{viz.ClassColor(3), viz.ClassColor(4), viz.ClassColor(6)}
 
 // view is what the plots need beyond the stepper: bounds fixed for the
 // whole run, so steps animate in one frame of reference.
@@ -610,7 +610,7 @@ func (m *model) plotVariance() *plot.Plot {
 		addColored(plt, pts, 1, viz.ScatterStyle{Radius: 2.5})
 	}
 	if m.reached(decomp.StageKeep) {
-		viz.AddVLine(plt, float64(d)+0.5, fmt.Sprintf("d = %d: %.1f%%", d, 100*cum[d-1]), viz.ClassColor(2))
+		viz.AddVLine(plt, float64(d)+0.5, fmt.Sprintf("d = %d: %.1f%%", d, 100*cum[d-1]), viz.ClassColor(3))
 	}
 	plt.Y.Min, plt.Y.Max = 0, 1.08
 	plt.X.Min, plt.X.Max = 0.4, float64(D)+0.6
@@ -647,7 +647,7 @@ func (m *model) plotError() *plot.Plot {
 	}
 	if m.reached(decomp.StageKeep) {
 		viz.AddScatter(plt, pts[d:d+1], []int{2}, viz.ScatterStyle{Radius: 5, Outline: true})
-		viz.AddVLine(plt, float64(d), fmt.Sprintf("d = %d: %s", d, num(ys[d])), viz.ClassColor(2))
+		viz.AddVLine(plt, float64(d), fmt.Sprintf("d = %d: %s", d, num(ys[d])), viz.ClassColor(3))
 	}
 	plt.Y.Min = 0
 	plt.X.Min, plt.X.Max = -0.3, float64(D)+0.3

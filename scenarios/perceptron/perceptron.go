@@ -334,7 +334,7 @@ func (m *model) addArrows(p *plot.Plot, moved bool) {
 	if moved {
 		old := [2]float64{fx + k*m.prevW[0], fy + k*m.prevW[1]}
 		p.Add(&arrow{from: [2]float64{fx, fy}, to: old, color: inkBefore, dashed: true})
-		p.Add(&arrow{from: old, to: [2]float64{fx + k*w[0], fy + k*w[1]}, color: viz.ClassColor(2)})
+		p.Add(&arrow{from: old, to: [2]float64{fx + k*w[0], fy + k*w[1]}, color: viz.ClassColor(3)})
 	}
 	p.Add(&arrow{from: [2]float64{fx, fy}, to: [2]float64{fx + k*w[0], fy + k*w[1]}, color: inkLine, label: "w"})
 }

@@ -511,7 +511,7 @@ func (m *model) plotGeometry() *plot.Plot {
 	poly, err := plotter.NewPolygon(region)
 	if err == nil {
 		poly.Color = color.NRGBA{0xE1, 0x57, 0x59, 0x30}
-		poly.LineStyle = draw.LineStyle{Color: viz.ClassColor(2), Width: 1.6}
+		poly.LineStyle = draw.LineStyle{Color: viz.ClassColor(3), Width: 1.6}
 		p.Add(poly)
 	}
 	// The loss contour through the solution touches the region there.
@@ -524,7 +524,7 @@ func (m *model) plotGeometry() *plot.Plot {
 	if poly != nil {
 		p.Legend.Add(budget, poly)
 	}
-	p.Legend.Add(m.penalty.chosen.name+" solution", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(2), Radius: 4, Shape: draw.CircleGlyph{}}})
+	p.Legend.Add(m.penalty.chosen.name+" solution", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(3), Radius: 4, Shape: draw.CircleGlyph{}}})
 	p.Legend.Top = true
 	viz.SetAxes(p, w)
 	return p

@@ -430,7 +430,7 @@ func (m *model) plotObjective() *plot.Plot {
 	// D(α) = 0 at α = 0, which a log axis cannot show: start at step 1.
 	viz.AddHistory(p, curvePts,
 		viz.Curve{Values: m.objective, From: 1, Color: viz.ClassColor(0), Label: "dual objective D(α)"},
-		viz.Curve{Values: positive(m.violation), Color: viz.ClassColor(2), Label: "KKT violation"})
+		viz.Curve{Values: positive(m.violation), Color: viz.ClassColor(3), Label: "KKT violation"})
 	viz.AddHLine(p, svm.Tolerance, "tolerance 0.001", viz.Neutral)
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
