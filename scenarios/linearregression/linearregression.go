@@ -306,7 +306,7 @@ func (m *model) plotContours() *plot.Plot {
 	for _, line := range pieces {
 		viz.AddTrails(p, [][][]float64{nil, line})
 	}
-	viz.AddMarkers(p, [][]float64{m.closedForm}, []int{2}, "cross", 8)
+	viz.AddMarkers(p, [][]float64{m.closedForm}, []int{3}, "cross", 8)
 	if t := m.gd.Theta(); w.Contains(t[0], t[1]) {
 		viz.AddMarkers(p, [][]float64{t}, []int{1}, "circle", 5)
 	}

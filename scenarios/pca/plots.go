@@ -646,7 +646,7 @@ func (m *model) plotError() *plot.Plot {
 		viz.AddScatter(plt, pts, nil, viz.ScatterStyle{Radius: 2.5})
 	}
 	if m.reached(decomp.StageKeep) {
-		viz.AddScatter(plt, pts[d:d+1], []int{2}, viz.ScatterStyle{Radius: 5, Outline: true})
+		viz.AddScatter(plt, pts[d:d+1], []int{3}, viz.ScatterStyle{Radius: 5, Outline: true})
 		viz.AddVLine(plt, float64(d), fmt.Sprintf("d = %d: %s", d, num(ys[d])), viz.ClassColor(3))
 	}
 	plt.Y.Min = 0

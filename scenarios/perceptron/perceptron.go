@@ -298,9 +298,9 @@ func (m *model) plotBoundary() *plot.Plot {
 	}
 	m.addArrows(p, moved)
 	if i := m.sampleIndex(); i >= 0 {
-		ring := 4 // green: right
+		ring := 2 // bluish green: right
 		if m.p.Mistake() {
-			ring = 2 // red: wrong
+			ring = 3 // vermilion: wrong
 		}
 		viz.AddScatter(p, [][]float64{s.X[i]}, []int{ring}, viz.ScatterStyle{Shape: "ring", Radius: 7.5, Outline: true})
 	}

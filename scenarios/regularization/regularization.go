@@ -519,7 +519,7 @@ func (m *model) plotGeometry() *plot.Plot {
 		viz.AddContours(p, w, 48, loss, []float64{lf}, viz.ClassColor(0))
 	}
 	viz.AddMarkers(p, [][]float64{ols}, []int{0}, "cross", 7)
-	viz.AddMarkers(p, [][]float64{fit}, []int{2}, "circle", 5)
+	viz.AddMarkers(p, [][]float64{fit}, []int{3}, "circle", 5)
 	p.Legend.Add("least squares", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(0), Radius: 4, Shape: draw.CrossGlyph{}}})
 	if poly != nil {
 		p.Legend.Add(budget, poly)
