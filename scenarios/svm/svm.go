@@ -429,12 +429,13 @@ func (m *model) plotObjective() *plot.Plot {
 	}
 	// D(α) = 0 at α = 0, which a log axis cannot show: start at step 1.
 	viz.AddHistory(p, curvePts,
-		viz.Curve{Values: m.objective, From: 1, Color: viz.ClassColor(0), Label: "dual objective D(α)"},
-		viz.Curve{Values: positive(m.violation), Color: viz.ClassColor(3), Label: "KKT violation"})
+		viz.Curve{Values: m.objective, From: 1, Color: viz.ClassColor(0), Label: "dual objective D(α)", Dot: 3.5},
+		viz.Curve{Values: positive(m.violation), Color: viz.ClassColor(3), Label: "KKT violation", Dot: 3.5})
 	viz.AddHLine(p, svm.Tolerance, "tolerance 0.001", viz.Neutral)
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
 	p.Y.Min = min(p.Y.Min, svm.Tolerance/2)
+	p.Y.Max *= 1.6 // room above the dot of the current step (log axis)
 	return p
 }
 
