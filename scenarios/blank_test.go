@@ -29,8 +29,10 @@ import (
 // Every text must also reach WCAG AA contrast (4.5:1) on white.
 //
 // Anything else is a data mark: an image, a circle, a path whose first point
-// lies in the data area, a text anchored in the data area (a point's label,
-// a legend, a sentence). A panel with no data mark is blank.
+// lies in the data area, a text of at least 11 pt anchored in the data area
+// (a sentence saying what will appear, a title over a drawing). Legends and
+// line labels (10 pt) do not count: a legend beside nothing is blank. A
+// panel with no data mark is blank.
 func TestNoBlankPanelAtStart(t *testing.T) {
 	for _, sc := range All() {
 		for _, query := range blankCases(sc) {
@@ -152,6 +154,12 @@ func runWithAnyOption(sc *lab.Scenario, query string) (*lab.Run, error) {
 	return nil, fmt.Errorf("no other enum option makes %s run", query)
 }
 
+// minMarkText is the smallest font size of a text that counts as a data
+// mark: notices (viz.AddNotice) and titles are 11 pt or more, while
+// legends and the labels of reference lines are 10 pt, and a legend
+// beside nothing is still a blank panel.
+const minMarkText = 11
+
 // gridStrokes are the colours grid lines are stroked in.
 var gridStrokes = map[string]bool{"#E4E4E4": true, "#FFFFFF": true}
 
@@ -163,7 +171,10 @@ var gridStrokes = map[string]bool{"#E4E4E4": true, "#FFFFFF": true}
 func dataMarks(svg []byte, rect [4]float64) (marks int, faint []string, err error) {
 	dec := xml.NewDecoder(strings.NewReader(string(svg)))
 	var height float64
-	type style struct{ stroke, fill string }
+	type style struct {
+		stroke, fill string
+		size         float64 // font size
+	}
 	stack := []style{{}}
 	inside := func(x, y float64) bool {
 		// x, y with the origin at the top left.
@@ -206,6 +217,9 @@ func dataMarks(svg []byte, rect [4]float64) (marks int, faint []string, err erro
 			if f, ok := attr["fill"]; ok {
 				st.fill = f
 			}
+			if fs, ok := attr["font-size"]; ok {
+				st.size, _ = strconv.ParseFloat(fs, 64)
+			}
 			stack = append(stack, st)
 			switch el.Name.Local {
 			case "svg":
@@ -222,7 +236,7 @@ func dataMarks(svg []byte, rect [4]float64) (marks int, faint []string, err erro
 				// distance from the bottom edge.
 				x, _ := strconv.ParseFloat(attr["x"], 64)
 				y, _ := strconv.ParseFloat(attr["y"], 64)
-				if inside(x, height+y) {
+				if inside(x, height+y) && st.size >= minMarkText {
 					marks++
 				}
 			case "path":

@@ -332,7 +332,11 @@ func (m *model) plotCurves() *plot.Plot {
 			if !dashed {
 				label = variantTitle[name]
 			}
-			viz.AddHistory(p, curvePoints, viz.Curve{Values: ys, Color: viz.ClassColor(k), Label: label, Dashed: dashed})
+			c := viz.Curve{Values: ys, Color: viz.ClassColor(k), Label: label, Dashed: dashed}
+			if n == 1 && !dashed {
+				c.Dot = 3.5 // epoch 0, before any line: the shared starting loss
+			}
+			viz.AddHistory(p, curvePoints, c)
 		}
 	}
 	viz.SetLogY(p)
