@@ -28,7 +28,11 @@ import (
 //
 //	go test ./scenarios -run TestFramesUnchanged -update-frames
 //
-// and -dump-frames=DIR writes each case's NDJSON there, to diff two trees.
+// and -dump-frames=DIR writes each case's NDJSON (after its data.csv rows)
+// there. Before regenerating, dump the frames before and after the change
+// and check that only notes and pictures moved:
+//
+//	go run ./scripts/framediff BEFORE_DIR AFTER_DIR
 var (
 	updateFrames = flag.Bool("update-frames", false, "rewrite testdata/frames.golden")
 	dumpFrames   = flag.String("dump-frames", "", "write every case's NDJSON frames into this directory")
