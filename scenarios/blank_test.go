@@ -24,7 +24,9 @@ import (
 //   - the axes: axis lines, tick marks and tick labels, axis labels and the
 //     title, all drawn outside the data area (gonum pads the axes off it);
 //   - the grid: lines stroked in the grid colours (viz's inkGrid and the
-//     translucent white drawn over region maps).
+//     translucent white drawn over region maps);
+//   - white backings: unstroked white fills (a legend's box, the ground
+//     of a diagram).
 //
 // Every text must also reach WCAG AA contrast (4.5:1) on white.
 //
@@ -243,6 +245,9 @@ func dataMarks(svg []byte, rect [4]float64) (marks int, faint []string, err erro
 				d := attr["d"]
 				if strings.HasPrefix(d, "M0,0h") || gridStrokes[st.stroke] && st.fill == "none" {
 					continue
+				}
+				if strings.EqualFold(st.fill, "#FFFFFF") && (st.stroke == "" || st.stroke == "NONE") {
+					continue // a white backing: a legend's box, a diagram's ground
 				}
 				x, y, ok := firstPoint(d)
 				// Paths are in gonum's coordinates, origin at the bottom left.
