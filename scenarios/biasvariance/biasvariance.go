@@ -218,7 +218,7 @@ var (
 	varianceColor = viz.ClassColor(1)
 	noiseColor    = viz.Palette[9]
 	totalColor    = color.RGBA{0x22, 0x22, 0x22, 0xFF}
-	fanColor      = color.NRGBA{0x4E, 0x79, 0xA7, 0x38} // blue, mostly transparent
+	fanColor      = color.NRGBA{0x00, 0x72, 0xB2, 0x38} // blue (Okabe–Ito), mostly transparent
 )
 
 func (m *model) plotFits() *plot.Plot {

@@ -367,8 +367,8 @@ func (m *model) addSubspace(plt *plot.Plot, pr func([]float64) []float64, origin
 			ring = append(ring, plotter.XY{X: q[0], Y: q[1]})
 		}
 		if poly, err := plotter.NewPolygon(ring); err == nil {
-			poly.Color = color.NRGBA{0xE1, 0x57, 0x59, 0x30}
-			poly.LineStyle = draw.LineStyle{Color: color.NRGBA{0xE1, 0x57, 0x59, 0x90}, Width: 1}
+			poly.Color = color.NRGBA{0xD5, 0x5E, 0x00, 0x30}
+			poly.LineStyle = draw.LineStyle{Color: color.NRGBA{0xD5, 0x5E, 0x00, 0x90}, Width: 1}
 			plt.Add(poly)
 		}
 	}

@@ -510,7 +510,7 @@ func (m *model) plotGeometry() *plot.Plot {
 	region, budget := pen.region(t), pen.budget(t)
 	poly, err := plotter.NewPolygon(region)
 	if err == nil {
-		poly.Color = color.NRGBA{0xE1, 0x57, 0x59, 0x30}
+		poly.Color = color.NRGBA{0xD5, 0x5E, 0x00, 0x30}
 		poly.LineStyle = draw.LineStyle{Color: viz.ClassColor(3), Width: 1.6}
 		p.Add(poly)
 	}
