@@ -292,7 +292,11 @@ func fmtLL(v float64) string {
 func (m *model) Plot(panel string) (*plot.Plot, error) {
 	p, err := m.plotPanel(panel)
 	if err == nil && m.km == nil {
-		viz.AddNotice(p, fmt.Sprintf("A mixture of K = %d Gaussians needs at least %d points:", m.k, m.k), "click on the map to add some.")
+		if panel == "mixture" {
+			viz.AddNotice(p, fmt.Sprintf("A mixture of K = %d Gaussians needs at least %d points:", m.k, m.k), "click on the map to add some.")
+		} else {
+			viz.AddNotice(p, fmt.Sprintf("This appears once the map has K = %d points or more.", m.k))
+		}
 	}
 	return p, err
 }

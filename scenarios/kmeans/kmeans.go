@@ -248,7 +248,11 @@ func (m *model) note() string {
 func (m *model) Plot(panel string) (*plot.Plot, error) {
 	p, err := m.plotPanel(panel)
 	if err == nil && m.km == nil {
-		viz.AddNotice(p, fmt.Sprintf("K-means with K = %d needs at least %d points:", m.k, m.k), "click on the map to add some.")
+		if panel == "clusters" {
+			viz.AddNotice(p, fmt.Sprintf("K-means with K = %d needs at least %d points:", m.k, m.k), "click on the map to add some.")
+		} else {
+			viz.AddNotice(p, fmt.Sprintf("This appears once the map has K = %d points or more.", m.k))
+		}
 	}
 	return p, err
 }
