@@ -28,7 +28,11 @@ import (
 //
 //	go test ./scenarios -run TestFramesUnchanged -update-frames
 //
-// and -dump-frames=DIR writes each case's NDJSON there, to diff two trees.
+// and -dump-frames=DIR writes each case's NDJSON (after its data.csv rows)
+// there. Before regenerating, dump the frames before and after the change
+// and check that only notes and pictures moved:
+//
+//	go run ./scripts/framediff BEFORE_DIR AFTER_DIR
 var (
 	updateFrames = flag.Bool("update-frames", false, "rewrite testdata/frames.golden")
 	dumpFrames   = flag.String("dump-frames", "", "write every case's NDJSON frames into this directory")
@@ -146,6 +150,15 @@ func frameHashes(t *testing.T, sc *lab.Scenario, c frameCase) (numbers, plots st
 	}
 	cw := csv.NewWriter(hn)
 	cw.WriteAll(rows)
+	if dump != nil {
+		// data.csv is hashed with the numbers; one CSV line a row, prefixed
+		// so that it cannot be taken for a frame.
+		dw := csv.NewWriter(dump)
+		for _, row := range rows {
+			dw.Write(append([]string{"data.csv"}, row...))
+		}
+		dw.Flush()
+	}
 	for r.StepNumber() <= framesNumberSteps {
 		b, err := r.JSON(false)
 		if err != nil {

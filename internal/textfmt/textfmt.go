@@ -57,7 +57,20 @@ func Readable(v float64, digits int) string {
 	return mant + " × " + power
 }
 
-var superscripts = []rune("⁰¹²³⁴⁵⁶⁷⁸⁹")
+var (
+	superscripts = []rune("⁰¹²³⁴⁵⁶⁷⁸⁹")
+	subscripts   = []rune("₀₁₂₃₄₅₆₇₈₉")
+)
+
+// Subscript writes a non-negative n in subscript digits, for plot text
+// such as "x₁₂" (the course writes indices as real subscripts, never x_12).
+func Subscript(n int) string {
+	var b strings.Builder
+	for _, c := range strconv.Itoa(max(n, 0)) {
+		b.WriteRune(subscripts[c-'0'])
+	}
+	return b.String()
+}
 
 // superscript writes n in superscript digits ("⁻¹²").
 func superscript(n int) string {

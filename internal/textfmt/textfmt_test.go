@@ -160,3 +160,14 @@ func TestReadableNeverSpellsMachineNumbers(t *testing.T) {
 		}
 	}
 }
+
+func TestSubscript(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "₀"}, {1, "₁"}, {12, "₁₂"}, {907, "₉₀₇"}} {
+		if got := Subscript(c.n); got != c.want {
+			t.Errorf("Subscript(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"fmt"
 	"image/color"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func TestStackedBars(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 6 bar segments and 2 legend swatches, in the two layer colours.
-	for _, c := range []string{"#4E79A7", "#F28E2B"} {
+	for _, c := range []string{hexOf(ClassColor(0)), hexOf(ClassColor(1))} {
 		if n := strings.Count(strings.ToUpper(string(svg)), c); n < 4 {
 			t.Errorf("colour %s appears %d times, want at least 4 (3 bars + swatch)", c, n)
 		}
@@ -32,3 +33,5 @@ func TestStackedBars(t *testing.T) {
 		t.Error("no legend entry")
 	}
 }
+
+func hexOf(c color.RGBA) string { return fmt.Sprintf("#%02X%02X%02X", c.R, c.G, c.B) }

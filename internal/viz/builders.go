@@ -273,7 +273,7 @@ func labelStyle(p *plot.Plot, c color.Color) text.Style {
 	if c == nil {
 		c = inkLabel
 	}
-	return text.Style{Color: c, Font: p.Legend.TextStyle.Font, Handler: p.TextHandler}
+	return text.Style{Color: TextInk(c), Font: p.Legend.TextStyle.Font, Handler: p.TextHandler}
 }
 
 // refLine is a line across the data area; gonum's plotters only span their

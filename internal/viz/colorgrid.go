@@ -127,35 +127,40 @@ func (h *colorGrid) Plot(c draw.Canvas, p *plot.Plot) {
 	c.SetColor(color.White)
 	c.Fill(rectPath(vg.Point{X: x1, Y: c.Min.Y}, vg.Point{X: right + 1, Y: c.Max.Y}))
 	done()
-	barX := x1 + 8
-	top := y1 - 14
-	bottom := y0 + 4
+	drawColorBar(c, x1+8, y0+4, y1-14, 3, h.st, h.text)
+}
+
+// drawColorBar draws a vertical colour bar of st's ramp from bottom to top
+// at x, with st's ticks labelled on its right and its title titleGap
+// above.
+func drawColorBar(c draw.Canvas, barX, bottom, top, titleGap vg.Length, st ColorGridStyle, text draw.TextStyle) {
 	if top <= bottom {
 		return
 	}
-	n := 64
+	// One rectangle per band: the ramp is quantised anyway.
+	n := min(max(st.Bands, 1), 64)
 	step := (top - bottom) / vg.Length(n)
 	for i := range n {
 		t := (float64(i) + 0.5) / float64(n)
-		c.SetColor(RampBands(t, h.st.Bands))
+		c.SetColor(RampBands(t, st.Bands))
 		c.Fill(rectPath(vg.Point{X: barX, Y: bottom + vg.Length(i)*step}, vg.Point{X: barX + colorBarWidth, Y: bottom + vg.Length(i+1)*step + 0.3}))
 	}
 	c.SetLineStyle(draw.LineStyle{Color: inkAxis, Width: 0.6})
 	outline := rectPath(vg.Point{X: barX, Y: bottom}, vg.Point{X: barX + colorBarWidth, Y: top})
 	c.Stroke(outline)
-	for _, v := range h.st.Ticks {
-		t := (v - h.st.Lo) / (h.st.Hi - h.st.Lo)
+	for _, v := range st.Ticks {
+		t := (v - st.Lo) / (st.Hi - st.Lo)
 		if !(t >= -1e-9 && t <= 1+1e-9) {
 			continue
 		}
 		y := bottom + vg.Length(t)*(top-bottom)
 		c.StrokeLine2(draw.LineStyle{Color: inkAxis, Width: 0.6}, barX+colorBarWidth, y, barX+colorBarWidth+3, y)
-		c.FillText(h.text, vg.Point{X: barX + colorBarWidth + 5, Y: y}, h.st.Label(v))
+		c.FillText(text, vg.Point{X: barX + colorBarWidth + 5, Y: y}, st.Label(v))
 	}
-	if h.st.Title != "" {
-		ts := h.text
+	if st.Title != "" {
+		ts := text
 		ts.XAlign, ts.YAlign = draw.XLeft, draw.YBottom
-		c.FillText(ts, vg.Point{X: barX - 2, Y: top + 3}, h.st.Title)
+		c.FillText(ts, vg.Point{X: barX - 2, Y: top + titleGap}, st.Title)
 	}
 }
 

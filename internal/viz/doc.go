@@ -6,7 +6,7 @@
 //   - House style: NewPlot returns a *plot.Plot with sans-serif text sized
 //     for a projector, a pale grid and thin axes; Palette, ClassColor and
 //     RegionColor give a colour-blind friendly categorical palette
-//     (Tableau 10) and pale versions of it for backgrounds.
+//     (Okabe–Ito) and pale versions of it for backgrounds.
 //   - Builders: small functions (AddRegionMap, AddScatter, AddMarkers,
 //     AddTrails, AddLine, AddHistory, AddFunction, AddVLine, AddHLine,
 //     AddBands, SetLogY) that each add one layer to a plot; rasters and

@@ -3,6 +3,7 @@ package viz
 import (
 	"image/color"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -10,14 +11,21 @@ import (
 )
 
 // Heatmap is a small labelled matrix, such as a confusion matrix: one cell
-// per value, coloured by Ramp from the smallest to the largest value, with
-// an optional text in each cell.
+// per value, coloured by Ramp, with an optional text in each cell.
 type Heatmap struct {
 	Values [][]float64 // Values[r][c]; row 0 is drawn at the top
 	Text   [][]string  // written in the cells; nil for none
 	Rows   []string    // row labels, on the y axis
 	Cols   []string    // column labels, on the x axis
+	// Scale fixes the colours: a cell is coloured by (v − Lo)/(Hi − Lo),
+	// and a colour bar with Scale's ticks and title is drawn on the right.
+	// Nil: colours run from the smallest to the largest value, no bar.
+	Scale *ColorGridStyle
 }
+
+// heatBarCells is the width, in cells, of the strip that holds a
+// heatmap's colour bar.
+const heatBarCells = 0.9
 
 // AddHeatmap draws h with cell (r, c) centred at (c, rows−1−r), labels the
 // axes with Rows and Cols and sets the axes to the cells.
@@ -33,7 +41,20 @@ func AddHeatmap(p *plot.Plot, h Heatmap) {
 	if cols == 0 {
 		return
 	}
-	p.Add(&matrixCells{h: h, rows: rows, cols: cols, text: labelStyle(p, inkLabel)})
+	m := &matrixCells{h: h, rows: rows, cols: cols, text: labelStyle(p, inkLabel)}
+	if h.Scale != nil {
+		st := *h.Scale
+		if st.Bands <= 0 {
+			st.Bands = 16
+		}
+		if st.Label == nil {
+			st.Label = func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+		}
+		m.h.Scale = &st
+		m.bar = p.Y.Tick.Label
+		m.bar.XAlign, m.bar.YAlign = draw.XLeft, draw.YCenter
+	}
+	p.Add(m)
 	var xt, yt []plot.Tick
 	for c := range cols {
 		if c < len(h.Cols) {
@@ -47,6 +68,9 @@ func AddHeatmap(p *plot.Plot, h Heatmap) {
 	}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.ConstantTicks(xt), plot.ConstantTicks(yt)
 	p.X.Min, p.X.Max = -0.5, float64(cols)-0.5
+	if h.Scale != nil {
+		p.X.Max += heatBarCells
+	}
 	p.Y.Min, p.Y.Max = -0.5, float64(rows)-0.5
 }
 
@@ -54,10 +78,15 @@ type matrixCells struct {
 	h          Heatmap
 	rows, cols int
 	text       draw.TextStyle
+	bar        draw.TextStyle // the colour bar's labels
 }
 
 func (m *matrixCells) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return -0.5, float64(m.cols) - 0.5, -0.5, float64(m.rows) - 0.5
+	xmax = float64(m.cols) - 0.5
+	if m.h.Scale != nil {
+		xmax += heatBarCells
+	}
+	return -0.5, xmax, -0.5, float64(m.rows) - 0.5
 }
 
 func (m *matrixCells) Plot(c draw.Canvas, p *plot.Plot) {
@@ -70,6 +99,9 @@ func (m *matrixCells) Plot(c draw.Canvas, p *plot.Plot) {
 			}
 		}
 	}
+	if st := m.h.Scale; st != nil {
+		lo, hi = st.Lo, st.Hi
+	}
 	span := hi - lo
 	if !(span > 0) {
 		span = 1
@@ -81,9 +113,13 @@ func (m *matrixCells) Plot(c draw.Canvas, p *plot.Plot) {
 		for col, v := range row {
 			a := vg.Point{X: trX(float64(col) - 0.5), Y: trY(y - 0.5)}
 			b := vg.Point{X: trX(float64(col) + 0.5), Y: trY(y + 0.5)}
-			t := (v - lo) / span
+			t := min(max((v-lo)/span, 0), 1)
 			if finite(v) {
-				c.SetColor(Ramp(t))
+				if m.h.Scale != nil {
+					c.SetColor(RampBands(t, m.h.Scale.Bands))
+				} else {
+					c.SetColor(Ramp(t))
+				}
 				c.Fill(rectPath(a, b))
 			}
 			if r < len(m.h.Text) && col < len(m.h.Text[r]) && m.h.Text[r][col] != "" {
@@ -94,5 +130,13 @@ func (m *matrixCells) Plot(c draw.Canvas, p *plot.Plot) {
 				c.FillText(ts, vg.Point{X: (a.X + b.X) / 2, Y: (a.Y + b.Y) / 2}, m.h.Text[r][col])
 			}
 		}
+	}
+	if st := m.h.Scale; st != nil {
+		// The strip: white over the grid, then the bar, its title clear
+		// of the top tick's label.
+		x0 := trX(float64(m.cols) - 0.5)
+		c.SetColor(color.White)
+		c.Fill(rectPath(vg.Point{X: x0, Y: c.Min.Y}, vg.Point{X: c.Max.X, Y: c.Max.Y}))
+		drawColorBar(c, x0+8, trY(-0.5)+4, trY(float64(m.rows)-0.5)-22, 9, *st, m.bar)
 	}
 }

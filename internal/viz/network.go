@@ -2,6 +2,7 @@ package viz
 
 import (
 	"cmp"
+	"image"
 	"image/color"
 	"math"
 	"slices"
@@ -34,6 +35,10 @@ type NetworkDiagram struct {
 	Fill [][]color.Color
 	// Captions[l] is written above column l ("inputs", "4 units", …).
 	Captions []string
+	// Images[l][j], when not nil, is drawn inside node j of layer l (what
+	// the unit computes over the data plane, as TF Playground draws it);
+	// nodes grow to show it.
+	Images [][]image.Image
 }
 
 // Sizes of a network diagram, in points.
@@ -46,6 +51,11 @@ const (
 	netLabelRoom  = 46 // beside the first and last columns
 	netCaptionGap = 4
 	netWidthSteps = 8
+	netMaxMapNode = 44 // a node that holds an image
+	// netInkShare bounds the edges that meet at a node: together, at
+	// their widest, they are at most this many times the node's side, so a
+	// wide layer stays a set of lines, not a wall.
+	netInkShare = 0.6
 )
 
 func boolInt(b bool) int {
@@ -84,6 +94,15 @@ func (n *networkDiagram) layout(c draw.Canvas) ([][]vg.Point, vg.Length) {
 	top, bottom := c.Max.Y-capH, c.Min.Y+n.text.Height("0")+2
 	rowH := (top - bottom) / vg.Length(maxNodes)
 	size := max(netMinNode, min(netMaxNode, 0.62*rowH))
+	if n.hasImages() {
+		// Room below each node for its label, and between columns for
+		// the edges.
+		gap := right - left
+		if cols > 1 {
+			gap /= vg.Length(cols - 1)
+		}
+		size = max(netMinNode, min(netMaxMapNode, rowH-n.text.Height("0")-3, 0.5*gap))
+	}
 	pos := make([][]vg.Point, cols)
 	for l, col := range n.d.Labels {
 		x := (left + right) / 2
@@ -97,6 +116,115 @@ func (n *networkDiagram) layout(c draw.Canvas) ([][]vg.Point, vg.Length) {
 		}
 	}
 	return pos, size
+}
+
+func (n *networkDiagram) imageAt(l, j int) bool {
+	return l < len(n.d.Images) && j < len(n.d.Images[l]) && n.d.Images[l][j] != nil
+}
+
+// drawImages draws every node's image as one raster over the canvas, its
+// pixel the size of an image pixel inside a node: one PNG for the whole
+// diagram instead of one per node keeps a frame of a large network small.
+// A node's pixels start at the raster pixel nearest its corner, so they
+// may sit up to half a pixel off the node's border.
+func (n *networkDiagram) drawImages(c draw.Canvas, pos [][]vg.Point, size vg.Length) {
+	k := 0
+	for _, col := range n.d.Images {
+		for _, img := range col {
+			if img != nil {
+				k = max(k, img.Bounds().Dx(), img.Bounds().Dy())
+			}
+		}
+	}
+	if k == 0 {
+		return
+	}
+	px := size / vg.Length(k) // one raster pixel, in points
+	w := int(math.Ceil(float64((c.Max.X - c.Min.X) / px)))
+	h := int(math.Ceil(float64((c.Max.Y - c.Min.Y) / px)))
+	var raster interface {
+		image.Image
+		Set(x, y int, c color.Color)
+	} = image.NewNRGBA(image.Rect(0, 0, w, h))
+	if pal := nodePalette(n.d.Images); pal != nil {
+		// Few colours (banded maps): a paletted PNG is several times smaller.
+		raster = image.NewPaletted(image.Rect(0, 0, w, h), pal)
+	}
+	for l, col := range pos {
+		for j, pt := range col {
+			if !n.imageAt(l, j) {
+				continue
+			}
+			img := n.d.Images[l][j]
+			b := img.Bounds()
+			x0 := int(math.Round(float64((pt.X - size/2 - c.Min.X) / px)))
+			y0 := int(math.Round(float64((c.Max.Y - pt.Y - size/2) / px)))
+			for y := range k {
+				for x := range k {
+					// Nearest pixel of an image smaller than k×k.
+					sx, sy := b.Min.X+x*b.Dx()/k, b.Min.Y+y*b.Dy()/k
+					raster.Set(x0+x, y0+y, img.At(sx, sy))
+				}
+			}
+		}
+	}
+	c.DrawImage(vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: c.Max.Y - vg.Length(h)*px}, Max: vg.Point{X: c.Min.X + vg.Length(w)*px, Y: c.Max.Y}}, raster)
+}
+
+// nodePalette is the colours of the node images, transparent first, or
+// nil when there are more than a PNG palette holds.
+func nodePalette(images [][]image.Image) color.Palette {
+	pal := color.Palette{color.NRGBA{}}
+	seen := map[color.NRGBA]bool{{}: true}
+	for _, col := range images {
+		for _, img := range col {
+			if img == nil {
+				continue
+			}
+			b := img.Bounds()
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+					if c.A == 0 {
+						c = color.NRGBA{}
+					}
+					if !seen[c] {
+						if len(pal) == 256 {
+							return nil
+						}
+						seen[c] = true
+						pal = append(pal, c)
+					}
+				}
+			}
+		}
+	}
+	return pal
+}
+
+func (n *networkDiagram) hasImages() bool {
+	for _, col := range n.d.Images {
+		for _, img := range col {
+			if img != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxEdgeWidth is the width of the strongest edge: netMaxEdge, or less
+// when so many edges meet at a node of side size that their ink would
+// exceed netInkShare·size.
+func (n *networkDiagram) maxEdgeWidth(size vg.Length) vg.Length {
+	fan := 1
+	for _, layer := range n.d.Weights {
+		fan = max(fan, len(layer))
+		for _, row := range layer {
+			fan = max(fan, len(row))
+		}
+	}
+	return max(netMinEdge+0.5, min(netMaxEdge, netInkShare*size/vg.Length(fan)))
 }
 
 func (n *networkDiagram) Plot(c draw.Canvas, p *plot.Plot) {
@@ -138,13 +266,14 @@ func (n *networkDiagram) Plot(c draw.Canvas, p *plot.Plot) {
 			}
 		}
 	}
+	maxEdge := n.maxEdgeWidth(size)
 	slices.SortStableFunc(edges, func(a, b edge) int {
 		return cmp.Or(cmp.Compare(a.level, b.level), cmp.Compare(boolInt(a.positive), boolInt(b.positive)))
 	})
 	for _, e := range edges {
 		sty := draw.LineStyle{Color: inkAxis, Width: netMinEdge}
 		if e.level >= 0 {
-			sty.Width = netMinEdge + (netMaxEdge-netMinEdge)*vg.Length(e.level)/netWidthSteps
+			sty.Width = netMinEdge + (maxEdge-netMinEdge)*vg.Length(e.level)/netWidthSteps
 			sty.Color = cmp.Or[color.Color](n.d.Negative, ClassColor(1))
 			if e.positive {
 				sty.Color = cmp.Or[color.Color](n.d.Positive, ClassColor(0))
@@ -152,6 +281,7 @@ func (n *networkDiagram) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		c.StrokeLine2(sty, e.from.X+size/2, e.from.Y, e.to.X-size/2, e.to.Y)
 	}
+	n.drawImages(c, pos, size)
 	border := draw.LineStyle{Color: inkTick, Width: outlineWidth}
 	last := len(pos) - 1
 	for l, col := range pos {
@@ -160,9 +290,12 @@ func (n *networkDiagram) Plot(c draw.Canvas, p *plot.Plot) {
 			if l < len(n.d.Fill) && j < len(n.d.Fill[l]) && n.d.Fill[l][j] != nil {
 				fill = n.d.Fill[l][j]
 			}
-			rect := rectPath(vg.Point{X: pt.X - size/2, Y: pt.Y - size/2}, vg.Point{X: pt.X + size/2, Y: pt.Y + size/2})
-			c.SetColor(fill)
-			c.Fill(rect)
+			lo, hi := vg.Point{X: pt.X - size/2, Y: pt.Y - size/2}, vg.Point{X: pt.X + size/2, Y: pt.Y + size/2}
+			rect := rectPath(lo, hi)
+			if !n.imageAt(l, j) {
+				c.SetColor(fill)
+				c.Fill(rect)
+			}
 			c.SetLineStyle(border)
 			c.Stroke(rect)
 			label := n.d.Labels[l][j]

@@ -1,9 +1,11 @@
 package viz
 
 import (
+	"image"
 	"image/color"
 	"math"
 	"slices"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -97,4 +99,61 @@ func TestNetworkDiagram(t *testing.T) {
 		t.Fatal(err)
 	}
 	wellFormed(t, svg)
+}
+
+// A wide network's edges thin out: 8 units feeding 8, the strongest edge
+// is at most netInkShare·size/8 wide, so the 8 edges into a node together
+// are not wider than netInkShare times the node. Nodes with images draw
+// them as one raster and keep their labels.
+func TestNetworkDiagramWide(t *testing.T) {
+	const units = 8
+	p := NewPlot("", "", "")
+	labels := [][]string{make([]string, units), make([]string, units)}
+	images := [][]image.Image{make([]image.Image, units), make([]image.Image, units)}
+	w := make([][]float64, units)
+	for o := range w {
+		w[o] = make([]float64, units)
+		for i := range w[o] {
+			w[o][i] = 1 // every edge at the widest level
+		}
+		labels[1][o] = "1." + strconv.Itoa(o+1)
+		img := image.NewRGBA(image.Rect(0, 0, 10, 10))
+		img.Set(0, 0, ClassColor(o))
+		images[0][o], images[1][o] = img, img
+	}
+	d := NetworkDiagram{Labels: labels, Weights: [][][]float64{w}, Images: images}
+	AddNetworkDiagram(p, d)
+	rec := record(p, 360, 288)
+	// The node side, from the first node's border (a closed rectangle).
+	var size vg.Length
+	for _, a := range rec.Actions {
+		if st, ok := a.(*recorder.Stroke); ok && len(st.Path) == 5 && size == 0 {
+			size = st.Path[1].Pos.X - st.Path[0].Pos.X
+		}
+	}
+	if size <= 0 {
+		t.Fatal("no node border drawn")
+	}
+	limit := netInkShare * size / units
+	edges := lines(rec)
+	if len(edges) < units*units {
+		t.Fatalf("%d edges drawn, want %d", len(edges), units*units)
+	}
+	for _, e := range edges[:units*units] {
+		if e.width > limit+1e-9 {
+			t.Fatalf("edge width %.3g, want at most %.3g (node %.3g / %d in-edges × %.1f)", e.width, limit, size, units, netInkShare)
+		}
+	}
+	imgs := 0
+	for _, a := range rec.Actions {
+		if _, ok := a.(*recorder.DrawImage); ok {
+			imgs++
+		}
+	}
+	if imgs != 1 {
+		t.Errorf("%d images drawn, want the 16 node images as 1 raster", imgs)
+	}
+	if texts := drawnStrings(rec); !slices.Contains(texts, "1.8") {
+		t.Errorf("unit label 1.8 not drawn (drew %q)", texts)
+	}
 }

@@ -125,3 +125,15 @@ func (g *tileGrid) image(w, h, gapPx, capPx int) image.Image {
 	}
 	return m
 }
+
+// PixelImage is a res×res image of pixels (row 0 at the top, nil
+// transparent), as a Tile holds them, for a node of a NetworkDiagram.
+func PixelImage(pixels []color.Color, res int) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, res, res))
+	for q, c := range pixels {
+		if c != nil && q < res*res {
+			img.Set(q%res, q/res, c)
+		}
+	}
+	return img
+}

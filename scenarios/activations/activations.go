@@ -56,7 +56,7 @@ var functions = []function{
 // The parameter table.
 var (
 	functionParam = lab.Enum(lab.Param{Name: "function", Label: "Activation", Default: nn.Sigmoid.Name,
-		Help: "The function drawn with its derivative: sigmoid 1/(1 + e^(−x)), tanh, ReLU max(0, x), or leaky ReLU (0.01x for x < 0)."},
+		Help: "The function drawn with its derivative: sigmoid 1/(1 + exp(−x)), tanh, ReLU max(0, x), or leaky ReLU (0.01x for x < 0)."},
 		choices()...)
 	logitsParam = lab.Floats(lab.Param{Name: "logits", Label: "Logits z", Default: "2,1,0.1,-1", Min: -10, Max: 10, MinItems: 2, MaxItems: 8,
 		Help: "The scores fed to the softmax, 2 to 8 numbers from −10 to 10, comma-separated."})

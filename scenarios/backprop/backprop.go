@@ -1,7 +1,7 @@
 // Package backprop is the backpropagation scenario: a 2-2-1 sigmoid
 // network on one sample, one training step taken apart into its forward
 // values, local derivatives, chain-rule products and the update
-// w ← w − λ∇L, every number shown.
+// w ← w − η∇L, every number shown.
 package backprop
 
 import (
@@ -51,15 +51,15 @@ var stageTitles = []string{
 	"backward, output gradients",
 	"backward, hidden deltas",
 	"backward, hidden gradients",
-	"update w ← w − λ·∂L/∂w",
+	"update w ← w − η·∂L/∂w",
 }
 
 //go:embed explanation.html
 var explanation string
 
 // lrParam is the scenario's one parameter besides the seed.
-var lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate λ", Default: "1", Min: 0.01, Max: 20, Step: 0.01,
-	Help: "Step size of the update w ← w − λ∇L."})
+var lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "1", Min: 0.01, Max: 20, Step: 0.01,
+	Help: "Step size η of the update w ← w − η∇L."})
 
 // Scenario returns the backpropagation scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
@@ -67,7 +67,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Slug:     "backprop",
 		Title:    "Backpropagation, number by number",
 		Chapter:  chapter,
-		Summary:  "A 2-2-1 network on one sample: one training step shown as forward values, local derivatives, chain-rule products and the update w ← w − λ∇L.",
+		Summary:  "A 2-2-1 network on one sample: one training step shown as forward values, local derivatives, chain-rule products and the update w ← w − η∇L.",
 		MaxSteps: trainingSteps * stagesPerStep,
 		Speed:    1,
 		Params:   lab.Params(lrParam, lab.Seed),
@@ -244,7 +244,7 @@ func (m *model) note() string {
 	after := m.net.forward(m.x, m.y)
 	verb := "lower"
 	if after.Loss > c.Loss {
-		verb = "higher: λ = " + textfmt.Num(m.lr) + " overshoots"
+		verb = "higher: η = " + textfmt.Num(m.lr) + " overshoots"
 	}
 	end := ""
 	if m.Done() {
@@ -389,9 +389,9 @@ func (m *model) chainLines() []line {
 	switch m.stage {
 	case stageStart:
 		ls = append(ls, plain("sample x = (%s, %s), target y = %g", num2(x[0]), num2(x[1]), m.y),
-			plain("z_j = w₁ⱼx₁ + w₂ⱼx₂ + b_j,   h_j = σ(z_j)"),
+			plain("zⱼ = w₁ⱼx₁ + w₂ⱼx₂ + bⱼ,   hⱼ = σ(zⱼ)"),
 			plain("s = v₁h₁ + v₂h₂ + c,   ŷ = σ(s)"),
-			plain("L = ½(ŷ − y)²,   σ(t) = 1/(1 + e^(−t))"),
+			plain("L = ½(ŷ − y)²,   σ(t) = 1/(1 + exp(−t))"),
 			plain(""),
 			plain("Step: forward pass, loss, backward pass,"),
 			plain("then the update; the orange numbers are new."))
@@ -400,7 +400,7 @@ func (m *model) chainLines() []line {
 			sj := subs[j+1]
 			ls = append(ls, plain("z%s = w₁%sx₁ + w₂%sx₂ + b%s", sj, sj, sj, sj),
 				hot("    = %s·%s + %s·%s + %s = %s", par(n.W[0][j]), par(x[0]), par(n.W[1][j]), par(x[1]), par(n.B[j]), num(c.Z[j])),
-				hot("h%s = σ(z%s) = 1/(1 + e^(−z%s)) = %s", sj, sj, sj, num(c.H[j])))
+				hot("h%s = σ(z%s) = 1/(1 + exp(−z%s)) = %s", sj, sj, sj, num(c.H[j])))
 		}
 	case stageForwardOutput:
 		ls = append(ls, plain("s = v₁h₁ + v₂h₂ + c"),
@@ -417,21 +417,21 @@ func (m *model) chainLines() []line {
 			hot("δ = ∂L/∂s = ∂L/∂ŷ · ∂ŷ/∂s"),
 			hot("   = %s · %s = %s", par(c.DLossDYhat), par(c.DYhatDS), num(c.Delta)))
 	case stageOutputGradients:
-		ls = append(ls, plain("∂s/∂v_j = h_j and ∂s/∂c = 1, so:"))
+		ls = append(ls, plain("∂s/∂vⱼ = hⱼ and ∂s/∂c = 1, so:"))
 		for j := range 2 {
 			sj := subs[j+1]
 			ls = append(ls, hot("∂L/∂v%s = δ · h%s = %s · %s = %s", sj, sj, par(c.Delta), par(c.H[j]), num(c.Grad.V[j])))
 		}
 		ls = append(ls, hot("∂L/∂c = δ · 1 = %s", num(c.Grad.C)))
 	case stageHiddenDeltas:
-		ls = append(ls, plain("∂s/∂h_j = v_j and ∂h_j/∂z_j = σ′(z_j) = h_j(1 − h_j):"))
+		ls = append(ls, plain("∂s/∂hⱼ = vⱼ and ∂hⱼ/∂zⱼ = σ′(zⱼ) = hⱼ(1 − hⱼ):"))
 		for j := range 2 {
 			sj := subs[j+1]
 			ls = append(ls, hot("δ%s = ∂L/∂z%s = δ · v%s · h%s(1 − h%s)", sj, sj, sj, sj, sj),
 				hot("    = %s · %s · %s = %s", par(c.Delta), par(n.V[j]), par(c.DHDZ[j]), num(c.DeltaHidden[j])))
 		}
 	case stageHiddenGradients:
-		ls = append(ls, plain("∂z_j/∂w_ij = x_i and ∂z_j/∂b_j = 1, so ∂L/∂w_ij = δ_j x_i:"))
+		ls = append(ls, plain("∂zⱼ/∂wᵢⱼ = xᵢ and ∂zⱼ/∂bⱼ = 1, so ∂L/∂wᵢⱼ = δⱼxᵢ:"))
 		for j := range 2 {
 			sj := subs[j+1]
 			for i := range 2 {
@@ -442,7 +442,7 @@ func (m *model) chainLines() []line {
 		}
 	case stageUpdate:
 		lr := textfmt.Num(m.lr)
-		ls = append(ls, plain("λ = %s; each weight w − λ·∂L/∂w:", lr))
+		ls = append(ls, plain("η = %s; each weight w − η·∂L/∂w:", lr))
 		pair := func(name string, old, g, now float64) line {
 			return hot("%s: %s − %s·%s = %s", name, num(old), lr, par(g), num(now))
 		}
@@ -488,6 +488,8 @@ func (m *model) plotLoss() *plot.Plot {
 		if m.reached(stageLoss) {
 			viz.AddScatter(p, [][]float64{{1, m.cur.Loss}}, []int{1}, viz.ScatterStyle{Radius: 4})
 			p.Y.Max = max(0.1, m.cur.Loss*1.2)
+		} else {
+			viz.AddNotice(p, "The loss L of each training step appears here", "once the forward pass reaches it (stage 3).")
 		}
 		return p
 	}

@@ -29,7 +29,7 @@ func randomNetwork(rng *rand.Rand) (network, [2]float64, float64) {
 // TestByHand: with w = 0, b = 0, v = (1, −2), c = 0.5 and x = (2, −1),
 // y = 1 every number is exact in binary: z = 0, h = ½, s = 0, ŷ = ½,
 // L = ⅛, δ = (−½)(¼) = −⅛, ∂L/∂v = δh = −1/16 each, δ₁ = δ·1·¼ = −1/32,
-// δ₂ = δ·(−2)·¼ = 1/16, ∂L/∂w_ij = δ_j x_i; then λ = 2 updates.
+// δ₂ = δ·(−2)·¼ = 1/16, ∂L/∂w_ij = δ_j x_i; then η = 2 updates.
 func TestByHand(t *testing.T) {
 	n := network{V: [2]float64{1, -2}, C: 0.5}
 	p := n.backward([2]float64{2, -1}, 1)
@@ -155,8 +155,8 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
 // TestFrameContract steps through three training steps and recomputes
 // each stage's numbers from data.csv (x, y) and the frame's weights with
 // the formulas written here, to 1e-12: stages come in order, each shows
-// what it computed, the update is before − λ·gradient, and the loss falls
-// from one training step to the next at the default λ.
+// what it computed, the update is before − η·gradient, and the loss falls
+// from one training step to the next at the default η.
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "seed=7&lr=0.3"} {
 		r := scenariotest.NewRun(t, sc, query)

@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mlplayground/playground/internal/viz"
 )
 
 // Sizes of the drawings, in points.
@@ -68,7 +70,7 @@ func styleOf(p *plot.Plot, size vg.Length, hot bool) text.Style {
 	ts := text.Style{Color: inkText, Font: font.From(p.Legend.TextStyle.Font, size), Handler: p.TextHandler,
 		XAlign: draw.XCenter, YAlign: draw.YCenter}
 	if hot {
-		ts.Color = inkHot
+		ts.Color = viz.TextInk(inkHot)
 		ts.Font.Weight = xfont.WeightBold
 	}
 	return ts

@@ -64,7 +64,7 @@ func (n *network) backward(x [2]float64, y float64) pass {
 	return p
 }
 
-// update takes one gradient step w ← w − λ∇L.
+// update takes one gradient step w ← w − η∇L.
 func (n *network) update(g *network, lr float64) {
 	for j := range 2 {
 		for i := range 2 {

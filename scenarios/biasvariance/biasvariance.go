@@ -218,7 +218,7 @@ var (
 	varianceColor = viz.ClassColor(1)
 	noiseColor    = viz.Palette[9]
 	totalColor    = color.RGBA{0x22, 0x22, 0x22, 0xFF}
-	fanColor      = color.NRGBA{0x4E, 0x79, 0xA7, 0x38} // blue, mostly transparent
+	fanColor      = color.NRGBA{0x00, 0x72, 0xB2, 0x38} // blue (Okabe–Ito), mostly transparent
 )
 
 func (m *model) plotFits() *plot.Plot {
@@ -249,7 +249,7 @@ func (m *model) plotFits() *plot.Plot {
 	viz.AddScatter(p, pts, latest, viz.ScatterStyle{Radius: 3, Outline: true})
 	viz.AddFunction(p, truth, -1, 1, curvePoints, totalColor, "truth sin(πx)", true)
 	mw := m.study.MeanWeights(m.degree)
-	viz.AddFunction(p, func(x float64) float64 { return linear.PolyPredictLegendre(mw, x) }, -1, 1, 2*fanPoints, viz.ClassColor(2), "mean of the fits", false)
+	viz.AddFunction(p, func(x float64) float64 { return linear.PolyPredictLegendre(mw, x) }, -1, 1, 2*fanPoints, viz.ClassColor(3), "mean of the fits", false)
 	// Fixed axes: a wild fit leaves the frame instead of squashing the rest.
 	p.X.Min, p.X.Max = -1.05, 1.05
 	p.Y.Min, p.Y.Max = m.yLo, m.yHi

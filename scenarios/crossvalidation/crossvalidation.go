@@ -322,7 +322,8 @@ func (m *model) plotScores() *plot.Plot {
 	viz.SetLogY(p)
 	if len(scores) == 0 {
 		p.Y.Min, p.Y.Max = 0.01, 1
-		p.Legend.Add("no fit yet: press Step", noThumb{})
+		viz.AddNotice(p, "Each step trains one degree with one fold held out:",
+			"each fold's validation error (a dot in its colour)", "and their mean ± sd appear here, degree by degree.")
 		return p
 	}
 	// Interpolating fits on a fold can miss by 10⁴: keep the axis on the

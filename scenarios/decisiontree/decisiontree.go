@@ -45,7 +45,7 @@ const (
 	blobClasses = 3
 	regionRes   = 80
 	// maxFaintLines bounds the candidate lines drawn per feature.
-	maxFaintLines = 60
+	maxFaintLines = 30
 	forestRes     = 80
 	// maxNameLen: longer feature names are shown as x1, x2, … in boxes.
 	maxNameLen = 14
@@ -151,7 +151,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	m := &model{set: set, real: dataset.Real(), criterion: criterionParam.Get(v), maxDepth: maxDepthParam.Get(v), trees: treesParam.Get(v)}
 	for j, name := range set.FeatureNames {
 		if name = strings.ReplaceAll(name, "_", " "); len(name) > maxNameLen {
-			name = "x" + strconv.Itoa(j+1)
+			name = "x" + textfmt.Subscript(j+1)
 		}
 		m.names = append(m.names, name)
 	}
@@ -336,6 +336,14 @@ func (m *model) rule(feature int, threshold float64) string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.set != nil {
+		m.set.AddNoticeIfEmpty(p)
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "regions":
 		return m.plotRegions(), nil
@@ -411,7 +419,7 @@ func (m *model) plotRegions() *plot.Plot {
 			faint = append(faint, seg)
 		}
 	}
-	p.Add(&segments{segs: faint, style: draw.LineStyle{Color: color.NRGBA{0x22, 0x22, 0x22, 0x30}, Width: 0.4}})
+	p.Add(&segments{segs: faint, style: draw.LineStyle{Color: color.NRGBA{0x22, 0x22, 0x22, 0x26}, Width: 0.4}})
 	if seg, ok := splitSegment(rect, ns.Best.Feature, ns.Best.Threshold); ok {
 		bold = append(bold, seg)
 	}
@@ -488,6 +496,11 @@ func (s *segments) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return xmin, xmax, ymin, ymax
 }
 
+// shownDepth is the deepest level the tree diagram draws in full; deeper
+// levels would be boxes too small to read, so each node at this depth
+// with descendants says how many there are instead.
+const shownDepth = 3
+
 func (m *model) plotTree() *plot.Plot {
 	p := viz.NewPlot("", "", "")
 	if m.tree == nil {
@@ -496,8 +509,22 @@ func (m *model) plotTree() *plot.Plot {
 	}
 	nodes := m.tree.Nodes()
 	ns, made, _ := m.shown()
+	// The node being split, or its ancestor at shownDepth when it is deeper.
+	pointed := ns.Node
+	for pointed >= 0 && pointed < len(nodes) && nodes[pointed].Depth > shownDepth {
+		pointed = nodes[pointed].Parent
+	}
+	below := make([]int, len(nodes)) // descendants of each node
+	for i := len(nodes) - 1; i > 0; i-- {
+		if pa := nodes[i].Parent; pa >= 0 {
+			below[pa] += 1 + below[i]
+		}
+	}
 	diagram := make([]viz.TreeNode, len(nodes))
 	for i, nd := range nodes {
+		if nd.Depth > shownDepth {
+			continue // not reachable: its ancestor at shownDepth has no children drawn
+		}
 		counts := make([]string, len(nd.Value))
 		for k, c := range nd.Value {
 			counts[k] = strconv.Itoa(int(c))
@@ -511,8 +538,13 @@ func (m *model) plotTree() *plot.Plot {
 			}
 		}
 		lines := []string{strings.Join(counts, "/")} // the class counts; their sum is the node's samples
-		t := viz.TreeNode{Color: viz.RegionColor(argmax(nd.Value)), Bold: made && i == ns.Node && m.forest.Steps() == 0}
-		if nd.Left != tree.Leaf {
+		t := viz.TreeNode{Color: viz.RegionColor(argmax(nd.Value)), Bold: made && i == pointed && m.forest.Steps() == 0}
+		switch {
+		case nd.Left != tree.Leaf && nd.Depth == shownDepth:
+			// Counts first: a narrow box drops its last line.
+			lines = append(lines, fmt.Sprintf("+%d below", below[i]))
+			t.Color = color.White
+		case nd.Left != tree.Leaf:
 			lines = append([]string{m.rule(nd.Feature, nd.Threshold)}, lines...)
 			t.Children = []int{nd.Left, nd.Right}
 			t.Color = color.White
@@ -521,6 +553,11 @@ func (m *model) plotTree() *plot.Plot {
 		diagram[i] = t
 	}
 	viz.AddTreeDiagram(p, diagram)
+	if next, ok := m.tree.Next(); len(nodes) == 1 && ok {
+		viz.AddNotice(p, "Each step splits one node in two by its best candidate;",
+			"the box shows the class counts of the samples it holds.",
+			"Next: the root, by "+m.rule(next.Best.Feature, next.Best.Threshold)+".")
+	}
 	return p
 }
 
@@ -535,8 +572,12 @@ func argmax(v []float64) int {
 }
 
 // featureColor is the colour of feature f's candidate curve: the palette's
-// last colours, away from the class colours.
+// last colours, away from the class colours (reddish purple, near black,
+// wine, grey); odd features are also dashed (featureDashed), so x₁ and x₂
+// differ in more than hue.
 func featureColor(f int) color.Color { return viz.ClassColor(6 + f%4) }
+
+func featureDashed(f int) bool { return f%2 == 1 }
 
 func (m *model) plotCandidates() *plot.Plot {
 	p := viz.NewPlot("", "threshold (standardised value for real data)", m.criterion.axis)
@@ -567,11 +608,11 @@ func (m *model) plotCandidates() *plot.Plot {
 			xs[k], ys[k] = pt[0], pt[1]
 		}
 		dx, dy := viz.Decimate(xs, ys, 200)
-		col, label := featureColor(f), m.names[f]
+		col, label, dashed := featureColor(f), m.names[f], featureDashed(f)
 		if many && f != ns.Best.Feature {
-			col, label = viz.Neutral, "" // a dozen curves: only the winner stands out
+			col, label, dashed = viz.Neutral, "", false // a dozen curves: only the winner stands out
 		}
-		viz.AddLine(p, dx, dy, col, label, false)
+		viz.AddLine(p, dx, dy, col, label, dashed)
 	}
 	best := [][]float64{{ns.Best.Threshold, ns.Best.Decrease}}
 	viz.AddMarkers(p, best, []int{-1}, "circle", 6)
@@ -593,7 +634,7 @@ func (l legendLine) Thumbnail(c *draw.Canvas) {
 }
 
 func (m *model) plotDepth() *plot.Plot {
-	p := viz.NewPlot("", "max_depth", "accuracy")
+	p := viz.NewPlot("", "maximum depth", "accuracy")
 	p.Legend.Top = false
 	if len(m.depthTrain) == 0 {
 		return p
@@ -610,7 +651,7 @@ func (m *model) plotDepth() *plot.Plot {
 			viz.AddHLine(p, acc, "forest test "+textfmt.Fixed(acc, 3), viz.ClassColor(4))
 		}
 	}
-	viz.AddVLine(p, float64(m.maxDepth), "max_depth = "+strconv.Itoa(m.maxDepth), nil)
+	viz.AddVLine(p, float64(m.maxDepth), "maximum depth = "+strconv.Itoa(m.maxDepth), nil)
 	p.X.Min, p.X.Max = 0.5, maxDepth+0.5
 	var ticks []plot.Tick
 	for k := 1; k <= maxDepth; k += 2 {
@@ -628,9 +669,27 @@ func (m *model) plotForest() *plot.Plot {
 		return p
 	}
 	xs, ys := m.grid(forestRes)
-	m.addGrid(p, forestRes, m.forest.GridProba(m.set.Mean, 0, xs, 1, ys), classdata.Blend)
-	// No samples: they are on the regions plot beside, and the frame
-	// budget goes to the map.
+	probs := m.forest.GridProba(m.set.Mean, 0, xs, 1, ys)
+	// The samples are drawn into the raster, a cell of their class's colour
+	// each: the regions plot beside has them as marks, and a second set of
+	// marks would not fit the frame's budget.
+	b := m.set.Bounds
+	sampleAt := map[int]int{}
+	for i, x := range m.set.X {
+		if len(x) >= 2 && b.Contains(x[0], x[1]) {
+			ci, cj := b.Cell(x[0], x[1], forestRes)
+			if _, ok := sampleAt[cj*forestRes+ci]; !ok {
+				sampleAt[cj*forestRes+ci] = m.set.Labels[i]
+			}
+		}
+	}
+	viz.AddRegionMap(p, b, forestRes, func(x, y float64) color.Color {
+		i, j := b.Cell(x, y, forestRes)
+		if k, ok := sampleAt[j*forestRes+i]; ok {
+			return viz.ClassColor(k)
+		}
+		return classdata.Blend(probs[j*forestRes+i])
+	})
 	fmtAcc := func(v float64) string {
 		if math.IsNaN(v) {
 			return "no test samples"
@@ -643,6 +702,7 @@ func (m *model) plotForest() *plot.Plot {
 	}
 	p.Legend.Add(status)
 	p.Legend.Add("single tree: " + fmtAcc(m.set.Accuracy(m.set.Test, m.tree.Predict)))
+
 	return p
 }
 

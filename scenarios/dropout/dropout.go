@@ -80,7 +80,7 @@ var (
 	nParam       = classdata.NParam(60, 400)
 	dropoutParam = lab.Float(lab.Param{Name: "dropout", Label: "Dropout p", Default: "0.5", Min: 0, Max: 0.8, Step: 0.05,
 		Help: "Probability of dropping each hidden unit during a training epoch (the dropout and dropout + L2 nets). Never applied when the losses are measured."})
-	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "L2 rate λ", Default: "0.003", Min: 0, Max: 0.1, Step: 0.001,
+	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "L2 penalty λ", Default: "0.003", Min: 0, Max: 0.1, Step: 0.001,
 		Help: "Weight of the penalty λ Σ w² on every weight (the L2 and dropout + L2 nets)."})
 	pointsParam = classdata.PointsParam()
 )
@@ -333,7 +333,11 @@ func (m *model) plotCurves() *plot.Plot {
 			if !dashed {
 				label = variantTitle[name]
 			}
-			viz.AddHistory(p, curvePoints, viz.Curve{Values: ys, Color: viz.ClassColor(k), Label: label, Dashed: dashed})
+			c := viz.Curve{Values: ys, Color: viz.ClassColor(k), Label: label, Dashed: dashed}
+			if n == 1 && !dashed {
+				c.Dot = 3.5 // epoch 0, before any line: the shared starting loss
+			}
+			viz.AddHistory(p, curvePoints, c)
 		}
 	}
 	viz.SetLogY(p)

@@ -31,7 +31,7 @@ import (
 const (
 	maxK      = 8
 	maxSteps  = 1000 // 500 EM iterations; most runs converge long before
-	regionRes = 100
+	regionRes = 200
 	// irisX, irisY are the iris features shown: petal length and width.
 	irisX, irisY = 2, 3
 )
@@ -290,6 +290,18 @@ func fmtLL(v float64) string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.km == nil {
+		if panel == "mixture" {
+			viz.AddNotice(p, fmt.Sprintf("A mixture of K = %d Gaussians needs at least %d points:", m.k, m.k), "click on the map to add some.")
+		} else {
+			viz.AddNotice(p, fmt.Sprintf("This appears once the map has K = %d points or more.", m.k))
+		}
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "mixture":
 		return m.plotMixture(), nil

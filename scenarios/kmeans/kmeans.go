@@ -25,7 +25,7 @@ import (
 const (
 	maxK      = 10
 	maxSteps  = 2000
-	regionRes = 100
+	regionRes = 200
 	// irisX, irisY are the iris features shown: petal length and width
 	// separate the species best in two dimensions.
 	irisX, irisY = 2, 3
@@ -246,6 +246,18 @@ func (m *model) note() string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.km == nil {
+		if panel == "clusters" {
+			viz.AddNotice(p, fmt.Sprintf("K-means with K = %d needs at least %d points:", m.k, m.k), "click on the map to add some.")
+		} else {
+			viz.AddNotice(p, fmt.Sprintf("This appears once the map has K = %d points or more.", m.k))
+		}
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "clusters":
 		return m.plotClusters(), nil

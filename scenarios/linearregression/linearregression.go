@@ -50,7 +50,7 @@ var truth = [2]float64{2.5, -1}
 // The parameter table.
 var (
 	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.3", Min: 0.001, Max: 2, Step: 0.001,
-		Help: "Step size of gradient descent. Above 2/L (L the largest curvature of the loss, shown in the note; about 0.49 for the default data) every step overshoots and the run diverges."})
+		Help: "Step size of gradient descent. Above 2/h (h the largest curvature of the loss, shown in the note; about 0.49 for the default data) every step overshoots and the run diverges."})
 	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "30", Min: 0, Max: 200, Step: 1,
 		Help: "Noisy samples of the line y = 2.5 − x drawn with x between 0 and 2 (0: only the points you click)."})
 	noiseParam = lab.Float(lab.Param{Name: "noise", Label: "Noise σ", Default: "0.4", Min: 0, Max: 3, Step: 0.05,
@@ -65,7 +65,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Slug:     "linear-regression",
 		Title:    "Linear regression: normal equations vs gradient descent",
 		Chapter:  chapter,
-		Summary:  "Gradient descent walks over the (θ₀, θ₁) loss contours to the point the normal equations give in one shot; a learning rate too large overshoots and diverges.",
+		Summary:  "Gradient descent walks over the (b, w) loss contours to the point the normal equations give in one shot; a learning rate too large overshoots and diverges.",
 		MaxSteps: maxSteps,
 		Speed:    15,
 		Params:   lab.Params(lrParam, nParam, noiseParam, pointsParam, lab.Seed),
@@ -88,10 +88,10 @@ type model struct {
 	why        string               // why gd is nil
 	closedForm []float64
 	minMSE     float64
-	path       [][]float64 // θ after every epoch, the start first
+	path       [][]float64 // (b, w) after every epoch, the start first
 	mse        []float64   // per epoch
 	dataBox    viz.Box
-	window     viz.Box // of the contour panel: θ₀ on x, θ₁ on y
+	window     viz.Box // of the contour panel: b on x, w on y
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -172,7 +172,7 @@ type state struct {
 	ThetaClosedForm []float64 `json:"theta_closed_form"` // normal equations
 	Epoch           int       `json:"epoch"`
 	LearningRate    float64   `json:"learning_rate"`
-	MaxStableRate   float64   `json:"max_stable_learning_rate"` // 2/L
+	MaxStableRate   float64   `json:"max_stable_learning_rate"` // 2/h
 	GradientNorm    float64   `json:"gradient_norm"`
 	Diverged        bool      `json:"diverged"`
 }
@@ -212,23 +212,23 @@ func (m *model) note() string {
 	tooBig := m.lr > limit
 	switch {
 	case gd.Diverged():
-		return fmt.Sprintf("Diverged after %d epochs: the learning rate η = %s is above 2/L = %s, so each step overshoots the minimum and lands further away on the other side of the valley; the MSE grew to %s. Lower η below %s.",
+		return fmt.Sprintf("Diverged after %d epochs: the learning rate η = %s is above 2/h = %s, so each step overshoots the minimum and lands further away on the other side of the valley; the MSE grew to %s. Lower η below %s.",
 			gd.Epoch(), g3(m.lr), f3(limit), textfmt.Readable(gd.MSE(), 4), f3(limit))
 	case gd.Epoch() == 0:
-		s := fmt.Sprintf("θ starts at (0, 0) with MSE %s. The normal equations give θ* = %s (MSE %s) in one solve; gradient descent walks there with η = %s",
+		s := fmt.Sprintf("(b, w) starts at (0, 0) with MSE %s. The normal equations give (b, w)* = %s (MSE %s) in one solve; gradient descent walks there with η = %s",
 			f3(gd.MSE()), pair(m.closedForm), f3(m.minMSE), g3(m.lr))
 		if tooBig {
-			return s + fmt.Sprintf(", but that is above 2/L = %s: expect it to overshoot and diverge.", f3(limit))
+			return s + fmt.Sprintf(", but that is above 2/h = %s: expect it to overshoot and diverge.", f3(limit))
 		}
-		return s + fmt.Sprintf(" (stable below 2/L = %s).", f3(limit))
+		return s + fmt.Sprintf(" (stable below 2/h = %s).", f3(limit))
 	case gd.GradientNorm() < converged:
-		return fmt.Sprintf("Converged after %d epochs: θ = %s equals the normal-equations solution and the MSE is %s, its minimum.",
+		return fmt.Sprintf("Converged after %d epochs: (b, w) = %s equals the normal-equations solution and the MSE is %s, its minimum.",
 			gd.Epoch(), pair(gd.Theta()), f3(gd.MSE()))
 	case tooBig:
-		return fmt.Sprintf("Epoch %d: the learning rate η = %s is above 2/L = %s: each step overshoots the minimum by more than it corrects, and the MSE is now %s.",
+		return fmt.Sprintf("Epoch %d: the learning rate η = %s is above 2/h = %s: each step overshoots the minimum by more than it corrects, and the MSE is now %s.",
 			gd.Epoch(), g3(m.lr), f3(limit), textfmt.Readable(gd.MSE(), 4))
 	}
-	return fmt.Sprintf("Epoch %d: θ = %s, MSE %s (minimum %s), gradient norm %s.",
+	return fmt.Sprintf("Epoch %d: (b, w) = %s, MSE %s (minimum %s), gradient norm %s.",
 		gd.Epoch(), pair(gd.Theta()), f3(gd.MSE()), f3(m.minMSE), g3(gd.GradientNorm()))
 }
 
@@ -251,7 +251,7 @@ func (m *model) plotData() *plot.Plot {
 		line := func(t []float64) func(float64) float64 {
 			return func(x float64) float64 { return t[0] + t[1]*x }
 		}
-		viz.AddFunction(p, line(m.closedForm), b.XMin, b.XMax, 2, viz.ClassColor(2), "normal equations", true)
+		viz.AddFunction(p, line(m.closedForm), b.XMin, b.XMax, 2, viz.ClassColor(3), "normal equations", true)
 		viz.AddFunction(p, line(m.gd.Theta()), b.XMin, b.XMax, 2, viz.ClassColor(1), "gradient descent", false)
 	}
 	viz.AddScatter(p, viz.Pairs(m.x[:m.generated], m.y[:m.generated]), nil, viz.ScatterStyle{Radius: 3.5, Outline: true})
@@ -264,7 +264,7 @@ func (m *model) plotData() *plot.Plot {
 }
 
 func (m *model) plotContours() *plot.Plot {
-	p := viz.NewPlot("", "θ₀ (intercept)", "θ₁ (slope)")
+	p := viz.NewPlot("", "b (intercept)", "w (slope)")
 	if m.gd == nil {
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -1, 4, -3, 2
 		return p
@@ -306,7 +306,7 @@ func (m *model) plotContours() *plot.Plot {
 	for _, line := range pieces {
 		viz.AddTrails(p, [][][]float64{nil, line})
 	}
-	viz.AddMarkers(p, [][]float64{m.closedForm}, []int{2}, "cross", 8)
+	viz.AddMarkers(p, [][]float64{m.closedForm}, []int{3}, "cross", 8)
 	if t := m.gd.Theta(); w.Contains(t[0], t[1]) {
 		viz.AddMarkers(p, [][]float64{t}, []int{1}, "circle", 5)
 	}
@@ -318,7 +318,7 @@ func (m *model) plotContours() *plot.Plot {
 // legend names the path and the cross with glyphs like theirs.
 func legend(p *plot.Plot) {
 	p.Legend.Add("gradient descent", &plotter.Line{LineStyle: draw.LineStyle{Color: viz.ClassColor(1), Width: 1.5}})
-	p.Legend.Add("normal equations θ*", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(2), Radius: 4, Shape: draw.CrossGlyph{}}})
+	p.Legend.Add("normal equations (b, w)*", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(3), Radius: 4, Shape: draw.CrossGlyph{}}})
 	p.Legend.Top = true
 }
 
@@ -411,7 +411,7 @@ func (m *model) plotLoss() *plot.Plot {
 		return p
 	}
 	viz.AddHistory(p, maxCurve, viz.Curve{Values: m.mse, Color: viz.ClassColor(1), Dot: 4})
-	viz.AddHLine(p, m.minMSE, "normal equations: "+f3(m.minMSE), viz.ClassColor(2))
+	viz.AddHLine(p, m.minMSE, "normal equations: "+f3(m.minMSE), viz.ClassColor(3))
 	viz.SetLogY(p)
 	p.X.Min, p.X.Max = 0, max(float64(len(m.mse)-1), 20)
 	lo, hi := m.minMSE, m.minMSE

@@ -104,7 +104,7 @@ func close(got, want, tol float64) bool {
 
 // TestFrameContract recomputes, from data.csv alone, the closed form with
 // the textbook formula, every gradient step from the previous frame's θ,
-// the MSE and 2/L; and checks that a converging run ends at θ*.
+// the MSE and 2/h; and checks that a converging run ends at θ*.
 func TestFrameContract(t *testing.T) {
 	for _, query := range []string{"", "lr=0.05&n=60&seed=7", "lr=0.45&noise=1", "n=10&points=0.5:3,2.5:-1&lr=0.1", "noise=0&n=5"} {
 		r := scenariotest.NewRun(t, sc, query)
@@ -115,7 +115,7 @@ func TestFrameContract(t *testing.T) {
 			t.Fatalf("%q: theta_closed_form %v, textbook least squares (%v, %v)", query, f.State.ThetaClosedForm, b0, b1)
 		}
 		if !close(f.State.MaxStableRate, twoOverL(x), 1e-9) {
-			t.Errorf("%q: 2/L %v, want %v", query, f.State.MaxStableRate, twoOverL(x))
+			t.Errorf("%q: 2/h %v, want %v", query, f.State.MaxStableRate, twoOverL(x))
 		}
 		if f.Step != 0 || f.State.Theta[0] != 0 || f.State.Theta[1] != 0 {
 			t.Fatalf("%q: step 0 θ = %v, want (0, 0)", query, f.State.Theta)
@@ -135,7 +135,7 @@ func TestFrameContract(t *testing.T) {
 				t.Fatalf("%q step %d: mse %v, want %v", query, f.Step, got, want)
 			}
 			if f.Metrics["mse"] != nil && *f.Metrics["mse"] > *prev.Metrics["mse"]*(1+1e-12) {
-				t.Fatalf("%q step %d: MSE rose with η = %v < 2/L", query, f.Step, lr)
+				t.Fatalf("%q step %d: MSE rose with η = %v < 2/h", query, f.Step, lr)
 			}
 			prev = f
 		}
@@ -148,14 +148,14 @@ func TestFrameContract(t *testing.T) {
 	}
 }
 
-// Above 2/L the run diverges, stops, and says why; the state stays finite.
+// Above 2/h the run diverges, stops, and says why; the state stays finite.
 func TestDivergence(t *testing.T) {
 	for _, lr := range []string{"0.6", "2"} {
 		r := scenariotest.NewRun(t, sc, "lr="+lr)
 		x, _ := samples(t, r)
 		limit := twoOverL(x)
 		f := scenariotest.Decode[frame](t, r, false)
-		if !strings.Contains(f.Note, "above 2/L") {
+		if !strings.Contains(f.Note, "above 2/h") {
 			t.Errorf("lr=%s: step 0 note %q does not warn", lr, f.Note)
 		}
 		if err := r.Advance(sc.MaxSteps); err != nil {
@@ -163,12 +163,12 @@ func TestDivergence(t *testing.T) {
 		}
 		f = scenariotest.Decode[frame](t, r, false)
 		if !f.Done || !f.State.Diverged || f.Step >= sc.MaxSteps || f.State.LearningRate <= limit {
-			t.Fatalf("lr=%s (2/L = %v): step %d done=%v diverged=%v", lr, limit, f.Step, f.Done, f.State.Diverged)
+			t.Fatalf("lr=%s (2/h = %v): step %d done=%v diverged=%v", lr, limit, f.Step, f.Done, f.State.Diverged)
 		}
-		if !strings.HasPrefix(f.Note, "Diverged") || !strings.Contains(f.Note, "above 2/L = "+strconv.FormatFloat(limit, 'f', 3, 64)) {
+		if !strings.HasPrefix(f.Note, "Diverged") || !strings.Contains(f.Note, "above 2/h = "+strconv.FormatFloat(limit, 'f', 3, 64)) {
 			t.Errorf("lr=%s: note %q", lr, f.Note)
 		}
-		// At lr = 0.6 (2/L ≈ 0.485) the MSE grows about (ηL − 1)² ≈ 2.2-fold
+		// At lr = 0.6 (2/h ≈ 0.485) the MSE grows about (ηh − 1)² ≈ 2.2-fold
 		// an epoch, past 10⁶ times its start in about 18; 40 leaves room.
 		scenariotest.Diverges(t, sc, "lr="+lr, 40, "learning rate η = "+lr, "Lower η below")
 		if math.IsInf(f.State.Theta[0], 0) || math.IsNaN(f.State.Theta[1]) || f.Metrics["mse"] == nil {

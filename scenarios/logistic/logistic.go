@@ -1,5 +1,5 @@
 // Package logistic is the logistic regression scenario: the probability
-// map g(θᵀx) and its 0.5 boundary trained by gradient descent epoch by
+// map g(wᵀx + b) and its 0.5 boundary trained by gradient descent epoch by
 // epoch, softmax regression for more classes with one probability map per
 // class, the L2 penalty λ, and the loss and accuracy curves.
 package logistic
@@ -62,7 +62,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Slug:     "logistic-regression",
 		Title:    "Logistic and softmax regression",
 		Chapter:  chapter,
-		Summary:  "The probability map g(θᵀx) and its p = 0.5 boundary trained by gradient descent epoch by epoch; softmax regression with one probability map per class; the L2 penalty λ.",
+		Summary:  "The probability map g(wᵀx + b) and its p = 0.5 boundary trained by gradient descent epoch by epoch; softmax regression with one probability map per class; the L2 penalty λ.",
 		MaxSteps: maxSteps,
 		Speed:    20,
 		Params:   lab.Params(datasetParam, classesParam, lambdaParam, lrParam, nParam, pointsParam, lab.Seed),
@@ -220,6 +220,14 @@ func (m *model) divergedNote() string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.set != nil {
+		m.set.AddNoticeIfEmpty(p)
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "map":
 		return m.plotMap(), nil

@@ -358,6 +358,14 @@ func (m *model) divergedAt() int {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.set != nil {
+		m.set.AddNoticeIfEmpty(p)
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "losses":
 		return plotLosses(), nil

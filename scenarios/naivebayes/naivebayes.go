@@ -284,6 +284,14 @@ func pct(a float64) string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.set != nil {
+		m.set.AddNoticeIfEmpty(p)
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "gaussians":
 		return m.plotGaussians(), nil
@@ -477,6 +485,9 @@ func (m *model) plotPosterior() *plot.Plot {
 		probs := make([]float64, s.Classes)
 		s.AddRegions(p, regionRes, func(x []float64) color.Color { return blend(m.nb.Probabilities(x, probs)) })
 		p.Title.Text = "naive Bayes: test accuracy " + pct(m.test)
+	} else if m.nb != nil {
+		// Said above the map, where the title will be: the data stay clear.
+		p.Title.Text = "the posterior map appears at step 4, once all is estimated"
 	}
 	s.AddSamples(p)
 	return p

@@ -31,7 +31,8 @@ const (
 	maxLayers    = 6
 	maxUnits     = 8
 	regionRes    = 100
-	tileStride   = 4 // unit maps sample every 4th cell of the region grid
+	tileStride   = 4  // unit maps sample every 4th cell of the region grid
+	nodeStride   = 10 // the maps inside the network diagram's nodes, every 10th
 	curveSamples = 240
 	// zeroLoss ends a run whose training loss has all but vanished.
 	zeroLoss = 1e-6
@@ -128,7 +129,7 @@ var (
 		activationOption(activation{fn: nn.Linear, unbounded: true}),
 		activationOption(activation{fn: nn.LeakyReLU, unbounded: true}),
 	)
-	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate", Default: "0.03", Min: 0.00001, Max: 10, Step: 0.00001,
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.03", Min: 0.00001, Max: 10, Step: 0.00001,
 		Help: "Step size η of every update. Too small crawls; too large makes the loss jump or diverge."})
 	optimizerParam = lab.Enum(lab.Param{Name: "optimizer", Label: "Optimiser", Default: "sgd",
 		Help: "sgd: w ← w − η∇J; momentum keeps a velocity; rmsprop divides by a running RMS of the gradient; adadelta adapts its own step size; adam combines momentum and RMS scaling."},
@@ -139,7 +140,7 @@ var (
 		Help: "Penalty added to the loss over the weights (not the biases): l2 adds λ Σ w², shrinking every weight; l1 adds λ Σ |w|, pushing weak ones to zero."},
 		lab.Option(neural.PenaltyNone, neural.PenaltyNone), lab.Option(neural.PenaltyL1, neural.PenaltyL1), lab.Option(neural.PenaltyL2, neural.PenaltyL2),
 	)
-	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "Regularisation rate λ", Default: "0", Min: 0, Max: 10, Step: 0.001,
+	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "Penalty strength λ", Default: "0", Min: 0, Max: 10, Step: 0.001,
 		Help: "Weight λ of the penalty (used when regularisation is l1 or l2)."})
 	dropoutParam = lab.Float(lab.Param{Name: "dropout", Label: "Dropout", Default: "0", Min: 0, Max: 0.9, Step: 0.05,
 		Help: "Probability of switching off each hidden unit for one batch while training (survivors are scaled by 1/(1 − p)); never at test time."})
@@ -162,7 +163,7 @@ func Scenario(chapter string) *lab.Scenario {
 			layersParam, activationParam, lrParam, optimizerParam, regParam, regRateParam, dropoutParam, pointsParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "output", Title: "Output over the map, with the training samples", Points: pointsParam.Name()},
-			{Name: "network", Title: "Network: edge width ∝ |weight|, orange > 0, blue < 0; node colour = bias"},
+			{Name: "network", Title: "Network: each unit's map in its node; edge width ∝ |weight|, orange > 0, blue < 0"},
 			{Name: "units", Title: "What each unit computes, over the same map"},
 			{Name: "loss", Title: "Train and test loss per epoch"},
 			{Name: "accuracy", Title: "Train and test accuracy per epoch"},

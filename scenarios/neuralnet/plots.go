@@ -2,6 +2,7 @@ package neuralnet
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"strconv"
@@ -38,6 +39,15 @@ var (
 )
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.net == nil {
+		viz.AddNotice(p, fmt.Sprintf("The network needs at least %d training samples:", minSamples),
+			"pick a class beside the map and click on the map to add points.")
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "output":
 		return m.plotOutput(), nil
@@ -222,6 +232,15 @@ func (m *model) plotNetwork() *plot.Plot {
 		viz.AddNetworkDiagram(p, d)
 		return p
 	}
+	// Every node shows its map over the data plane, as the unit maps do,
+	// 10×10 as TF Playground draws them: enough to read at a node's size.
+	res := regionRes / nodeStride
+	outs := m.gridOutputs()
+	var inImages []image.Image
+	for i := range inputs {
+		inImages = append(inImages, viz.PixelImage(m.inputPixels(i, nodeStride), res))
+	}
+	d.Images = append(d.Images, inImages)
 	layers := m.net.Layers()
 	maxB := 0.0
 	for _, l := range layers {
@@ -242,10 +261,13 @@ func (m *model) plotNetwork() *plot.Plot {
 		caption := fmt.Sprintf("%d units", len(l.W))
 		if n == len(layers)-1 {
 			caption = "output"
-			for o := range labels {
-				labels[o] = m.outputName(o)
-			}
 		}
+		images := make([]image.Image, len(l.W))
+		for o := range labels {
+			labels[o] = m.unitCaption(outs, n, o)
+			images[o] = viz.PixelImage(m.unitPixels(outs, n, o, nodeStride), res)
+		}
+		d.Images = append(d.Images, images)
 		d.Labels = append(d.Labels, labels)
 		d.Fill = append(d.Fill, fill)
 		d.Captions = append(d.Captions, caption)
@@ -266,9 +288,71 @@ func (m *model) outputName(o int) string {
 	return "p(1)"
 }
 
-// plotUnits draws one small map per unit, a row per layer: hidden units in
-// blue (negative) to orange (positive), scaled to the activation's range,
-// and the outputs as on the output map.
+// unitPixels is the map of unit u of layer l (0 the first hidden layer)
+// over the region grid, res×res pixels sampled every stride cells, row
+// 0 at the top: hidden units in blue (negative) to orange (positive),
+// scaled to the activation's range, and the outputs as on the output map.
+func (m *model) unitPixels(outs [][]float64, l, u, stride int) []color.Color {
+	res := regionRes / stride
+	out := outs[l]
+	units := len(out) / (regionRes * regionRes)
+	last := l == len(outs)-1
+	value := func(c int) float64 { return out[c*units+u] }
+	// Unbounded activations are scaled by their largest |value|.
+	scale, centre := m.act.halfRange, m.act.centre
+	if m.act.unbounded {
+		scale = 0
+		for c := range regionRes * regionRes {
+			scale = math.Max(scale, math.Abs(value(c)))
+		}
+		scale = math.Max(scale, 1e-12)
+	}
+	pix := make([]color.Color, res*res)
+	for j := range res {
+		for i := range res {
+			c := (j*stride+stride/2)*regionRes + i*stride + stride/2
+			switch {
+			case last && m.problem.multiclass:
+				pix[j*res+i] = whitenNaN(viz.ClassColor(u), value(c))
+			case last:
+				pix[j*res+i] = m.outputColor(out[c*units : (c+1)*units])
+			default:
+				pix[j*res+i] = diverging((value(c) - centre) / scale)
+			}
+		}
+	}
+	return pix
+}
+
+// inputPixels is the map of input feature i over the region grid, as
+// unitPixels samples it, scaled by its largest |value|.
+func (m *model) inputPixels(i, stride int) []color.Color {
+	res := regionRes / stride
+	in := len(m.grid) / (regionRes * regionRes)
+	scale := 1e-12
+	for c := range regionRes * regionRes {
+		scale = math.Max(scale, math.Abs(m.grid[c*in+i]))
+	}
+	pix := make([]color.Color, res*res)
+	for j := range res {
+		for k := range res {
+			c := (j*stride+stride/2)*regionRes + k*stride + stride/2
+			pix[j*res+k] = diverging(m.grid[c*in+i] / scale)
+		}
+	}
+	return pix
+}
+
+// unitCaption names unit u of layer l as the diagram and the unit maps
+// do: "2.3" is the third unit of the second hidden layer.
+func (m *model) unitCaption(outs [][]float64, l, u int) string {
+	if l == len(outs)-1 {
+		return m.outputName(u)
+	}
+	return fmt.Sprintf("%d.%d", l+1, u+1)
+}
+
+// plotUnits draws one small map per unit, a row per layer (unitPixels).
 func (m *model) plotUnits() *plot.Plot {
 	p := viz.NewPlot("", "", "")
 	if m.net == nil {
@@ -284,41 +368,12 @@ func (m *model) plotUnits() *plot.Plot {
 	var tiles []viz.Tile
 	for l, out := range outs {
 		units := len(out) / (regionRes * regionRes)
-		last := l == len(outs)-1
 		for u := range cols {
 			if u >= units {
 				tiles = append(tiles, viz.Tile{Res: res})
 				continue
 			}
-			value := func(c int) float64 { return out[c*units+u] }
-			// Unbounded activations are scaled by their largest |value|.
-			scale, centre := m.act.halfRange, m.act.centre
-			if m.act.unbounded {
-				scale = 0
-				for c := range regionRes * regionRes {
-					scale = math.Max(scale, math.Abs(value(c)))
-				}
-				scale = math.Max(scale, 1e-12)
-			}
-			pix := make([]color.Color, res*res)
-			for j := range res {
-				for i := range res {
-					c := (j*tileStride+tileStride/2)*regionRes + i*tileStride + tileStride/2
-					switch {
-					case last && m.problem.multiclass:
-						pix[j*res+i] = whitenNaN(viz.ClassColor(u), value(c))
-					case last:
-						pix[j*res+i] = m.outputColor(out[c*units : (c+1)*units])
-					default:
-						pix[j*res+i] = diverging((value(c) - centre) / scale)
-					}
-				}
-			}
-			caption := fmt.Sprintf("%d.%d", l+1, u+1)
-			if last {
-				caption = m.outputName(u)
-			}
-			tiles = append(tiles, viz.Tile{Pixels: pix, Res: res, Caption: caption})
+			tiles = append(tiles, viz.Tile{Pixels: m.unitPixels(outs, l, u, tileStride), Res: res, Caption: m.unitCaption(outs, l, u)})
 		}
 	}
 	viz.AddTileGrid(p, tiles, cols)
@@ -374,13 +429,24 @@ func (m *model) plotConfusion() *plot.Plot {
 		addMessage(p, "No test samples yet.")
 		return p
 	}
-	h := viz.Heatmap{}
+	// Each cell is coloured by its share of the true class's row, on a
+	// fixed 0..1 scale, so 57 against 67 does not look dramatic; the count
+	// is printed in it.
+	h := viz.Heatmap{Scale: &viz.ColorGridStyle{Lo: 0, Hi: 1, Bands: 10, Ticks: []float64{0, 0.5, 1},
+		Label: func(v float64) string { return strconv.Itoa(int(math.Round(100*v))) + " %" }, Title: "share of row"}}
 	names := m.data.set.ClassNames
 	for r, row := range m.confusion {
 		vals := make([]float64, len(row))
 		text := make([]string, len(row))
+		total := 0
+		for _, n := range row {
+			total += n
+		}
 		for c, n := range row {
-			vals[c], text[c] = float64(n), strconv.Itoa(n)
+			vals[c], text[c] = math.NaN(), strconv.Itoa(n)
+			if total > 0 {
+				vals[c] = float64(n) / float64(total)
+			}
 		}
 		h.Values, h.Text = append(h.Values, vals), append(h.Text, text)
 		h.Rows = append(h.Rows, shortName(names, r))

@@ -470,6 +470,10 @@ func (m *model) heatColours() []color.RGBA {
 	return heat
 }
 
+// casing is the translucent white drawn under the racers' trails and
+// markers on the heat map.
+var casing = color.NRGBA{0xFF, 0xFF, 0xFF, 0xC0}
+
 func (m *model) plotSurface() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	w := m.course.window
@@ -488,6 +492,17 @@ func (m *model) plotSurface() *plot.Plot {
 	for _, r := range m.racers {
 		trails[r.colour] = thin(r.trail, maxTrail)
 	}
+	// A pale casing under every trail and marker keeps the blue and green
+	// racers visible on the blue and teal heat map.
+	for _, tr := range trails {
+		if len(tr) > 1 {
+			xys := make(plotter.XYs, len(tr))
+			for k, pt := range tr {
+				xys[k] = plotter.XY{X: pt[0], Y: pt[1]}
+			}
+			p.Add(&plotter.Line{XYs: xys, LineStyle: draw.LineStyle{Color: casing, Width: 3.5}})
+		}
+	}
 	viz.AddTrails(p, trails)
 	var now [][]float64
 	var classes []int
@@ -496,7 +511,12 @@ func (m *model) plotSurface() *plot.Plot {
 		now, classes = append(now, pos[:]), append(classes, r.colour)
 		p.Legend.Add(r.title, &plotter.Line{LineStyle: draw.LineStyle{Color: viz.ClassColor(r.colour), Width: 2}})
 	}
-	viz.AddMarkers(p, now, classes, "circle", 4.5)
+	casings := make(plotter.XYs, len(now))
+	for k, pt := range now {
+		casings[k] = plotter.XY{X: pt[0], Y: pt[1]}
+	}
+	p.Add(&plotter.Scatter{XYs: casings, GlyphStyle: draw.GlyphStyle{Color: casing, Radius: 7, Shape: draw.CircleGlyph{}}})
+	viz.AddMarkers(p, now, classes, "circle", 5)
 	// The legend goes where the race does not, by preference.
 	p.Legend.Top, p.Legend.Left = m.course.legend[0], m.course.legend[1]
 	viz.SetAxes(p, w)

@@ -273,8 +273,8 @@ func (m *model) plotFit() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	viz.AddFunction(p, truth, -1, 1, 120, viz.Neutral, "truth sin(πx)", true)
 	viz.AddFunction(p, func(x float64) float64 { return linear.PolyPredictLegendre(m.closedForm, x) }, -1, 1, 200,
-		viz.RegionColor(2), "closed-form fit", false)
-	viz.AddFunction(p, m.gd.Predict, -1, 1, 200, viz.ClassColor(2), fmt.Sprintf("gradient descent, degree %d", m.degree), false)
+		viz.ClassColor(2), "closed-form fit", false)
+	viz.AddFunction(p, m.gd.Predict, -1, 1, 200, viz.ClassColor(3), fmt.Sprintf("gradient descent, degree %d", m.degree), false)
 	gen := len(m.trainX) - m.userPoints
 	viz.AddScatter(p, viz.Pairs(m.trainX[:gen], m.trainY[:gen]), nil, viz.ScatterStyle{Radius: 3.5, Outline: true})
 	viz.AddScatter(p, viz.Pairs(m.valX, m.valY), fill(len(m.valX), 1), viz.ScatterStyle{Shape: "triangle", Radius: 4, Outline: true})

@@ -83,7 +83,7 @@ func (as arrows) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		if a.Label != "" {
 			t := ts
-			t.Color = a.Color
+			t.Color = viz.TextInk(a.Color)
 			if a.LabelColor != nil {
 				t.Color = a.LabelColor
 			}
@@ -269,7 +269,7 @@ func gray(v float64) color.Gray {
 // diverging maps v in [−1, 1] to blue … white … red.
 func diverging(v float64) color.RGBA {
 	v = min(max(v, -1), 1)
-	neg, pos := viz.ClassColor(0), viz.ClassColor(2)
+	neg, pos := viz.ClassColor(0), viz.ClassColor(3)
 	c := pos
 	if v < 0 {
 		c, v = neg, -v

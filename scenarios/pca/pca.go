@@ -304,7 +304,7 @@ func (m *model) note() string {
 		}
 		return s
 	case decomp.StageCovariance:
-		return "Covariance C = X_cᵀX_c/(n−1): " + m.covarianceText()
+		return "Covariance C = XᵀX/(n−1) of the centred data X: " + m.covarianceText()
 	case decomp.StageEigen:
 		ev, r := p.Eigenvalues(), p.ExplainedVarianceRatio()
 		return fmt.Sprintf("Eigen-decomposition C = P D Pᵀ: eigenvalues λ = %s%s. PC1 alone carries %.1f%% of the variance.",
@@ -314,9 +314,9 @@ func (m *model) note() string {
 		return fmt.Sprintf("Kept d = %d of %d components: together they explain %.1f%% of the variance; the %d dropped explain %.1f%%.",
 			d, D, 100*sum(r[:d]), D-d, 100*sum(r[d:]))
 	case decomp.StageProject:
-		return fmt.Sprintf("Projected: Z = X_c P_d gives each sample %d coordinate(s) on the kept axes instead of %d features.", d, D)
+		return fmt.Sprintf("Projected: Z = XP, with the d kept axes as the columns of P, gives each sample %d coordinate(s) on the kept axes instead of %d features.", d, D)
 	case decomp.StageReconstruct:
-		s := fmt.Sprintf("Reconstructed X̂ = Z P_dᵀ + μ from %d component(s): mean squared error %s%s, %.1f%% of the error of keeping none.",
+		s := fmt.Sprintf("Reconstructed X̂ = ZPᵀ + μ from %d component(s): mean squared error %s%s, %.1f%% of the error of keeping none.",
 			d, num(p.ReconstructionError(d)), units, 100*safeRatio(p.ReconstructionError(d), p.ReconstructionError(0)))
 		if d < D {
 			s += fmt.Sprintf(" Keeping %d would give %s.", d+1, num(p.ReconstructionError(d+1)))
@@ -391,14 +391,7 @@ func vecText(v []float64, k int) string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
-func subscript(i int) string {
-	const digits = "₀₁₂₃₄₅₆₇₈₉"
-	var b strings.Builder
-	for _, c := range strconv.Itoa(i) {
-		b.WriteString(string([]rune(digits)[c-'0']))
-	}
-	return b.String()
-}
+func subscript(i int) string { return textfmt.Subscript(i) }
 
 func (m *model) Data() [][]string {
 	D := len(m.X[0])

@@ -33,7 +33,7 @@ const (
 const faintClass = 9
 
 // Colours of the principal axes: PC1, PC2, PC3.
-var axisColors = []color.Color{viz.ClassColor(2), viz.ClassColor(4), viz.ClassColor(6)}
+var axisColors = []color.Color{viz.ClassColor(3), viz.ClassColor(4), viz.ClassColor(6)}
 
 // view is what the plots need beyond the stepper: bounds fixed for the
 // whole run, so steps animate in one frame of reference.
@@ -384,8 +384,8 @@ func (m *model) addSubspace(plt *plot.Plot, pr func([]float64) []float64, origin
 			ring = append(ring, plotter.XY{X: q[0], Y: q[1]})
 		}
 		if poly, err := plotter.NewPolygon(ring); err == nil {
-			poly.Color = color.NRGBA{0xE1, 0x57, 0x59, 0x30}
-			poly.LineStyle = draw.LineStyle{Color: color.NRGBA{0xE1, 0x57, 0x59, 0x90}, Width: 1}
+			poly.Color = color.NRGBA{0xD5, 0x5E, 0x00, 0x30}
+			poly.LineStyle = draw.LineStyle{Color: color.NRGBA{0xD5, 0x5E, 0x00, 0x90}, Width: 1}
 			plt.Add(poly)
 		}
 	}
@@ -628,7 +628,7 @@ func (m *model) plotVariance() *plot.Plot {
 		addColored(plt, pts, 1, viz.ScatterStyle{Radius: 2.5})
 	}
 	if m.reached(decomp.StageKeep) {
-		viz.AddVLine(plt, float64(d)+0.5, fmt.Sprintf("d = %d: %.1f%%", d, 100*cum[d-1]), viz.ClassColor(2))
+		viz.AddVLine(plt, float64(d)+0.5, fmt.Sprintf("d = %d: %.1f%%", d, 100*cum[d-1]), viz.ClassColor(3))
 	}
 	plt.Y.Min, plt.Y.Max = 0, 1.08
 	plt.X.Min, plt.X.Max = 0.4, float64(D)+0.6
@@ -663,8 +663,8 @@ func (m *model) plotError() *plot.Plot {
 		viz.AddScatter(plt, pts, nil, viz.ScatterStyle{Radius: 2.5})
 	}
 	if m.reached(decomp.StageKeep) {
-		viz.AddScatter(plt, pts[d:d+1], []int{2}, viz.ScatterStyle{Radius: 5, Outline: true})
-		viz.AddVLine(plt, float64(d), fmt.Sprintf("d = %d: %s", d, num(ys[d])), viz.ClassColor(2))
+		viz.AddScatter(plt, pts[d:d+1], []int{3}, viz.ScatterStyle{Radius: 5, Outline: true})
+		viz.AddVLine(plt, float64(d), fmt.Sprintf("d = %d: %s", d, num(ys[d])), viz.ClassColor(3))
 	}
 	plt.Y.Min = 0
 	plt.X.Min, plt.X.Max = -0.3, float64(D)+0.3

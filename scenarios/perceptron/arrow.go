@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mlplayground/playground/internal/viz"
 )
 
 // Sizes of an arrow, in points.
@@ -53,7 +55,7 @@ func (a *arrow) Plot(c draw.Canvas, p *plot.Plot) {
 	c.SetColor(a.color)
 	c.Fill(tri)
 	if a.label != "" {
-		ts := text.Style{Color: a.color, Font: font.From(p.Legend.TextStyle.Font, 12), Handler: p.TextHandler,
+		ts := text.Style{Color: viz.TextInk(a.color), Font: font.From(p.Legend.TextStyle.Font, 12), Handler: p.TextHandler,
 			XAlign: draw.XCenter, YAlign: draw.YCenter}
 		ts.Font.Weight = xfont.WeightBold
 		c.FillText(ts, vg.Point{X: x1 + vg.Length(9*ux), Y: y1 + vg.Length(9*uy)}, a.label)

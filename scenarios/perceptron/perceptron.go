@@ -247,6 +247,14 @@ func sign(d int) string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.set != nil {
+		m.set.AddNoticeIfEmpty(p)
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "boundary":
 		return m.plotBoundary(), nil
@@ -290,9 +298,9 @@ func (m *model) plotBoundary() *plot.Plot {
 	}
 	m.addArrows(p, moved)
 	if i := m.sampleIndex(); i >= 0 {
-		ring := 4 // green: right
+		ring := 2 // bluish green: right
 		if m.p.Mistake() {
-			ring = 2 // red: wrong
+			ring = 3 // vermilion: wrong
 		}
 		viz.AddScatter(p, [][]float64{s.X[i]}, []int{ring}, viz.ScatterStyle{Shape: "ring", Radius: 7.5, Outline: true})
 	}
@@ -326,7 +334,7 @@ func (m *model) addArrows(p *plot.Plot, moved bool) {
 	if moved {
 		old := [2]float64{fx + k*m.prevW[0], fy + k*m.prevW[1]}
 		p.Add(&arrow{from: [2]float64{fx, fy}, to: old, color: inkBefore, dashed: true})
-		p.Add(&arrow{from: old, to: [2]float64{fx + k*w[0], fy + k*w[1]}, color: viz.ClassColor(2)})
+		p.Add(&arrow{from: old, to: [2]float64{fx + k*w[0], fy + k*w[1]}, color: viz.ClassColor(3)})
 	}
 	p.Add(&arrow{from: [2]float64{fx, fy}, to: [2]float64{fx + k*w[0], fy + k*w[1]}, color: inkLine, label: "w"})
 }
@@ -366,9 +374,15 @@ func (m *model) plotErrors() *plot.Plot {
 	p.Y.Min, p.X.Min, p.X.Max = 0, 0.5, 5.5
 	if m.p == nil {
 		p.Y.Max = 1
+		viz.AddNotice(p, "Each epoch's mistakes appear here", "once the map has samples of both classes.")
 		return p
 	}
 	errs := m.p.EpochErrors()
+	if len(errs) == 0 && m.p.Next() == 0 {
+		p.Y.Max = 1
+		viz.AddNotice(p, "A bar per epoch: the mistakes (updates) it made.", "Step to visit the first sample.")
+		return p
+	}
 	first := max(0, len(errs)-maxBars)
 	var xs, ys []float64
 	for e := first; e < len(errs); e++ {

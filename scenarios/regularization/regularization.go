@@ -135,7 +135,7 @@ var (
 		lab.Option("l2", penalties{chosen: ridgePenalty, other: lassoPenalty}),
 	)
 	lambdaParam = lab.Float(lab.Param{Name: "lambda", Label: "Starting λ", Default: "0.001", Min: lambdaMin, Max: lambdaMax, Step: 0.001,
-		Help: "The λ shown at the start. Each step multiplies λ by 10^(1/8) ≈ 1.33 until it reaches 10⁴."})
+		Help: "The λ shown at the start. Each step multiplies λ by ⁸√10 ≈ 1.33 until it reaches 10⁴."})
 	featuresParam = lab.Int(lab.Param{Name: "features", Label: "Features", Default: "8", Min: 2, Max: maxFeatures, Step: 1,
 		Help: "Number of features. Only the first three (x1 = 3, x2 = −2, x3 = 1.5; with fewer features, all but the last) affect y; the others are irrelevant noise."})
 	nParam = lab.Int(lab.Param{Name: "n", Label: "Samples", Default: "100", Min: 10, Max: 500, Step: 1,
@@ -350,7 +350,7 @@ func (m *model) note() string {
 	c := m.current()
 	var b strings.Builder
 	if m.step == 0 {
-		fmt.Fprintf(&b, "Start at λ = %s; each step multiplies λ by 10^(1/8) ≈ 1.33 up to 10⁴. ", textfmt.Readable(c.Lambda, 3))
+		fmt.Fprintf(&b, "Start at λ = %s; each step multiplies λ by ⁸√10 ≈ 1.33 up to 10⁴. ", textfmt.Readable(c.Lambda, 3))
 	} else {
 		fmt.Fprintf(&b, "Step %d: λ = %s. ", m.step, textfmt.Readable(c.Lambda, 3))
 	}
@@ -467,7 +467,7 @@ func (decadeTicks) Ticks(lo, hi float64) []plot.Tick {
 }
 
 func (m *model) plotGeometry() *plot.Plot {
-	p := viz.NewPlot("", "w₁ (weight of x1)", "w₂ (weight of x2)")
+	p := viz.NewPlot("", "w₁ (weight of x₁)", "w₂ (weight of x₂)")
 	ols := m.pairOLS
 	fit := m.pair[m.step].Coefficients
 	// The loss over (w₁, w₂) with the intercept at its best, b = ȳ − x̄ᵀw:
@@ -510,8 +510,8 @@ func (m *model) plotGeometry() *plot.Plot {
 	region, budget := pen.region(t), pen.budget(t)
 	poly, err := plotter.NewPolygon(region)
 	if err == nil {
-		poly.Color = color.NRGBA{0xE1, 0x57, 0x59, 0x30}
-		poly.LineStyle = draw.LineStyle{Color: viz.ClassColor(2), Width: 1.6}
+		poly.Color = color.NRGBA{0xD5, 0x5E, 0x00, 0x30}
+		poly.LineStyle = draw.LineStyle{Color: viz.ClassColor(3), Width: 1.6}
 		p.Add(poly)
 	}
 	// The loss contour through the solution touches the region there.
@@ -519,12 +519,12 @@ func (m *model) plotGeometry() *plot.Plot {
 		viz.AddContours(p, w, 48, loss, []float64{lf}, viz.ClassColor(0))
 	}
 	viz.AddMarkers(p, [][]float64{ols}, []int{0}, "cross", 7)
-	viz.AddMarkers(p, [][]float64{fit}, []int{2}, "circle", 5)
+	viz.AddMarkers(p, [][]float64{fit}, []int{3}, "circle", 5)
 	p.Legend.Add("least squares", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(0), Radius: 4, Shape: draw.CrossGlyph{}}})
 	if poly != nil {
 		p.Legend.Add(budget, poly)
 	}
-	p.Legend.Add(m.penalty.chosen.name+" solution", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(2), Radius: 4, Shape: draw.CircleGlyph{}}})
+	p.Legend.Add(m.penalty.chosen.name+" solution", &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: viz.ClassColor(3), Radius: 4, Shape: draw.CircleGlyph{}}})
 	p.Legend.Top = true
 	viz.SetAxes(p, w)
 	return p

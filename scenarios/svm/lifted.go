@@ -50,6 +50,17 @@ func (m *model) plotLifted() *plot.Plot {
 		p := viz.NewPlot("", "", "")
 		p.HideAxes()
 		p.Title.Text = "α = 0: step to build the boundary"
+		switch {
+		case m.kernel.Name == svm.KernelLinear:
+			viz.AddNotice(p, "After the first step: every sample at its signed",
+				"distance (wᵀx − b)/‖w‖ to the boundary,", "with the margin band around 0.")
+		case m.hasQuadMap():
+			viz.AddNotice(p, "After the first step: the samples at their",
+				"degree-2 features (x₁², √2·x₁x₂, x₂²)", "and the separating plane.")
+		default:
+			viz.AddNotice(p, "After the first step: the map lifted to height f(x);",
+				"the flat sheet f = 0 is the hyperplane,", "and the surface crosses it along the boundary.")
+		}
 		return p
 	}
 	switch {
@@ -62,14 +73,14 @@ func (m *model) plotLifted() *plot.Plot {
 }
 
 // plotMarginFrame redraws every sample in the boundary's own frame: its
-// signed distance (θᵀx − b)/‖θ‖ to the hyperplane across, its position
+// signed distance (wᵀx − b)/‖w‖ to the hyperplane across, its position
 // along the hyperplane up (exact in any number of features). The margin
 // lines f = ±1 are then the vertical lines at ±1/‖θ‖.
 func (m *model) plotMarginFrame() *plot.Plot {
 	s := m.svm
 	theta := s.Weights()
 	norm := s.WeightNorm()
-	p := viz.NewPlot("", "signed distance to the boundary  (θᵀx − b)/‖θ‖", "position along the boundary")
+	p := viz.NewPlot("", "signed distance to the boundary  (wᵀx − b)/‖w‖", "position along the boundary")
 	// Along: a direction orthogonal to θ, in the map plane.
 	along := make([]float64, len(theta))
 	if h := math.Hypot(theta[0], theta[1]); h > 0 {
@@ -86,12 +97,12 @@ func (m *model) plotMarginFrame() *plot.Plot {
 		return []float64{(f - s.B()) / norm, t}
 	}
 	half := 1 / norm
-	viz.AddBands(p, []viz.Band{{From: -half, To: half, Color: color.RGBA{0xEE, 0xEE, 0xEE, 0xFF}, Label: "margin band, 2/‖θ‖ = " + fmtShort(2*half)}})
+	viz.AddBands(p, []viz.Band{{From: -half, To: half, Color: color.RGBA{0xEE, 0xEE, 0xEE, 0xFF}, Label: "margin band, 2/‖w‖ = " + fmtShort(2*half)}})
 	viz.AddVLine(p, 0, "", inkBoundary)
 	viz.AddVLine(p, -half, "", inkMargin)
 	viz.AddVLine(p, half, "", inkMargin)
 	m.addFramed(p, frame)
-	p.Title.Text = fmt.Sprintf("margin 1/‖θ‖ = %s on each side of θᵀx − b = 0", fmtShort(half))
+	p.Title.Text = fmt.Sprintf("margin 1/‖w‖ = %s on each side of wᵀx − b = 0", fmtShort(half))
 	// Keep the band in view even when every sample is far from it.
 	p.X.Min, p.X.Max = min(p.X.Min, -2*half), max(p.X.Max, 2*half)
 	return p

@@ -49,7 +49,7 @@ type kernel func(gamma, coef0 float64, degree int) svm.Kernel
 var (
 	datasetParam = classdata.DatasetParam(classdata.Overlap, classdata.All)
 	kernelParam  = lab.Enum(lab.Param{Name: "kernel", Label: "Kernel", Default: svm.KernelLinear,
-		Help: "linear: K(x, z) = xᵀz, a straight boundary; poly: (γ xᵀz + coef0)^degree; rbf: exp(−γ ‖x − z‖²), a bump around every support vector."},
+		Help: "linear: K(x, z) = xᵀz, a straight boundary; poly: (γ xᵀz + coef0) to the power degree; rbf: exp(−γ ‖x − z‖²), a bump around every support vector."},
 		lab.Option[kernel](svm.KernelLinear, func(float64, float64, int) svm.Kernel { return svm.LinearKernel() }),
 		lab.Option[kernel](svm.KernelPoly, svm.PolyKernel),
 		lab.Option[kernel](svm.KernelRBF, func(gamma, _ float64, _ int) svm.Kernel { return svm.RBFKernel(gamma) }),
@@ -158,7 +158,7 @@ type state struct {
 	Alphas       []float64 `json:"alphas"`
 	B            float64   `json:"b"`
 	Support      []int     `json:"support"`
-	Weights      []float64 `json:"weights,omitempty"` // θ, linear kernel only
+	Weights      []float64 `json:"weights,omitempty"` // w, linear kernel only
 	Pair         []int     `json:"pair"`              // the two multipliers of the last step
 	KKTViolation float64   `json:"kkt_violation"`
 	Iteration    int       `json:"iteration"`
@@ -209,7 +209,7 @@ func (m *model) predict(x []float64) int {
 
 func (m *model) note() string {
 	s := m.svm
-	margin := "margin 1/‖θ‖ = " + fmtShort(s.Margin())
+	margin := "margin 1/‖w‖ = " + fmtShort(s.Margin())
 	if m.kernel.Name != svm.KernelLinear {
 		margin = "margin 1/‖w‖ = " + fmtShort(s.Margin()) + " (in feature space)"
 	}
@@ -280,6 +280,14 @@ func capitalise(s string) string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.set != nil {
+		m.set.AddNoticeIfEmpty(p)
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "boundary":
 		return m.plotBoundary(), nil
@@ -340,7 +348,7 @@ func (m *model) plotBoundary() *plot.Plot {
 		p.Title.Text = "α = 0: no support vector, no boundary yet"
 		return p
 	}
-	p.Title.Text = fmt.Sprintf("margin 1/‖θ‖ = %s · %d support vectors", fmtShort(s.Margin()), len(s.Support()))
+	p.Title.Text = fmt.Sprintf("margin 1/‖w‖ = %s · %d support vectors", fmtShort(s.Margin()), len(s.Support()))
 	if m.kernel.Name != svm.KernelLinear {
 		p.Title.Text = fmt.Sprintf("margin 1/‖w‖ = %s · %d support vectors", fmtShort(s.Margin()), len(s.Support()))
 	}
@@ -351,7 +359,7 @@ func (m *model) plotBoundary() *plot.Plot {
 // and margin lines θᵀx − b = ±1 (dashed) across the map, on its slice.
 func (m *model) addStraightLevels(p *plot.Plot) {
 	theta, b := m.svm.Weights(), m.set.Bounds
-	c := -m.svm.B() // f = θ₁x₁ + θ₂x₂ + c on the map
+	c := -m.svm.B() // f = w₁x₁ + w₂x₂ + c on the map
 	for j := 2; j < len(theta); j++ {
 		c += theta[j] * m.set.Mean[j]
 	}
@@ -421,12 +429,13 @@ func (m *model) plotObjective() *plot.Plot {
 	}
 	// D(α) = 0 at α = 0, which a log axis cannot show: start at step 1.
 	viz.AddHistory(p, curvePts,
-		viz.Curve{Values: m.objective, From: 1, Color: viz.ClassColor(0), Label: "dual objective D(α)"},
-		viz.Curve{Values: positive(m.violation), Color: viz.ClassColor(2), Label: "KKT violation"})
+		viz.Curve{Values: m.objective, From: 1, Color: viz.ClassColor(0), Label: "dual objective D(α)", Dot: 3.5},
+		viz.Curve{Values: positive(m.violation), Color: viz.ClassColor(3), Label: "KKT violation", Dot: 3.5})
 	viz.AddHLine(p, svm.Tolerance, "tolerance 0.001", viz.Neutral)
 	p.X.Min = 0
 	p.X.Max = max(p.X.Max, 10)
 	p.Y.Min = min(p.Y.Min, svm.Tolerance/2)
+	p.Y.Max *= 1.6 // room above the dot of the current step (log axis)
 	return p
 }
 

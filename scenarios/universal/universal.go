@@ -272,6 +272,14 @@ func (m *model) note() string {
 }
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
+	p, err := m.plotPanel(panel)
+	if err == nil && m.net == nil {
+		viz.AddNotice(p, "The custom target needs at least two points:", "click on the fit plot to add them.")
+	}
+	return p, err
+}
+
+func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "fit":
 		return m.plotFit(), nil
@@ -289,7 +297,7 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 var (
 	targetInk  = color.RGBA{0x33, 0x33, 0x33, 0xFF}
 	networkInk = viz.ClassColor(0)
-	unitInk    = color.NRGBA{0xF2, 0x8E, 0x2B, 0x90} // translucent orange
+	unitInk    = color.NRGBA{0xE6, 0x9F, 0x00, 0x90} // translucent orange (Okabe–Ito)
 )
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

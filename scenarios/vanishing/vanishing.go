@@ -46,7 +46,7 @@ var (
 		lab.Option(nn.Sigmoid.Name, nn.Sigmoid), lab.Option(nn.Tanh.Name, nn.Tanh), lab.Option(nn.ReLU.Name, nn.ReLU))
 	batchnormParam = lab.Bool(lab.Param{Name: "batchnorm", Label: "Batch normalisation", Default: "false",
 		Help: "Normalise every hidden layer's pre-activations over the mini-batch, then scale by γ and shift by β."})
-	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate", Default: "0.1", Min: 0.001, Max: 1, Step: 0.001,
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.1", Min: 0.001, Max: 1, Step: 0.001,
 		Help: "Step size of SGD with momentum 0.9, over mini-batches of 32 samples."})
 )
 

@@ -183,7 +183,7 @@ func Load(rng *rand.Rand, o Options) (*Set, error) {
 	s := &Set{Name: o.Dataset.Name, Classes: o.Classes}
 	o.Dataset.make(rng, s, o)
 	if s.FeatureNames == nil {
-		s.FeatureNames = []string{"x1", "x2"}
+		s.FeatureNames = []string{"x₁", "x₂"}
 		for k := range s.Classes {
 			s.ClassNames = append(s.ClassNames, "class "+strconv.Itoa(k))
 		}
@@ -416,4 +416,13 @@ func Blend(probs []float64) color.Color {
 		b += t * int(c.B)
 	}
 	return color.RGBA{uint8((r + 5) / 10), uint8((g + 5) / 10), uint8((b + 5) / 10), 255}
+}
+
+// AddNoticeIfEmpty writes on p, while the set has no training sample (a
+// custom data set before the first click), how to add some, so that no
+// panel is left blank.
+func (s *Set) AddNoticeIfEmpty(p *plot.Plot) {
+	if len(s.Train) == 0 {
+		viz.AddNotice(p, "No samples yet: pick a class beside the map", "and click on the map to add points.")
+	}
 }

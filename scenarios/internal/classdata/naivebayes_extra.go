@@ -12,7 +12,7 @@ import (
 // test set, the user's points all train, Mean and Bounds from the result.
 // It takes ownership of X and labels.
 func FromSamples(rng *rand.Rand, name string, X [][]float64, labels []int, classes int, o Options) (*Set, error) {
-	s := &Set{Name: name, X: X, Labels: labels, Classes: classes, FeatureNames: []string{"x1", "x2"}}
+	s := &Set{Name: name, X: X, Labels: labels, Classes: classes, FeatureNames: []string{"x₁", "x₂"}}
 	for k := range classes {
 		s.ClassNames = append(s.ClassNames, "class "+strconv.Itoa(k))
 	}
