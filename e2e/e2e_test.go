@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/scenarios"
 )
 
@@ -26,7 +27,7 @@ var allScenarios = func() []scenario {
 	var out []scenario
 	for _, sc := range scenarios.All() {
 		s := scenario{slug: sc.Slug, main: sc.Panels[0].Name, clickable: sc.Panels[0].Points != ""}
-		for _, p := range sc.Panels {
+		for _, p := range sc.PanelsFor(lab.Defaults(sc.Params)) { // those a default run shows
 			s.panels = append(s.panels, p.Name)
 		}
 		out = append(out, s)
@@ -49,7 +50,7 @@ func TestLoad(t *testing.T) {
 			if got := eval[int](p, `window.playground.step`); got != 0 {
 				t.Errorf("window.playground.step = %d on load, want 0", got)
 			}
-			got := eval[[]string](p, `[...document.querySelectorAll('figure.panel')].map((f) => f.dataset.panel)`)
+			got := eval[[]string](p, `[...document.querySelectorAll('figure.panel:not([hidden])')].map((f) => f.dataset.panel)`)
 			if !slices.Equal(got, sc.panels) {
 				t.Errorf("panels on the page = %v, want %v", got, sc.panels)
 			}

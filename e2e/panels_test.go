@@ -3,6 +3,8 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestLeftOutPanelKeepsItsSVG: while overfitting plays, its frames leave
@@ -41,4 +43,30 @@ func TestLeftOutPanelKeepsItsSVG(t *testing.T) {
 	if got := p.plotHTML("sweep"); !strings.Contains(got, "<svg") {
 		t.Errorf("after reset the sweep panel holds no SVG: %.200q", got)
 	}
+}
+
+// TestPanelOnlyWhereItApplies: pca's digits panel belongs to the digits
+// data set. The page of another data set hides it, choosing digits shows
+// it with its picture, and going back hides it again.
+func TestPanelOnlyWhereItApplies(t *testing.T) {
+	p := newTab(t)
+	p.open("/s/pca")
+	visible := `!document.getElementById('panel-digits').hidden`
+	if eval[bool](p, visible) {
+		t.Fatal("the digits panel shows on the gauss2d page")
+	}
+	choose := func(dataset string) {
+		eval[chromedp.Void](p, `(() => {
+  const el = document.getElementById('p-dataset');
+  el.value = '`+dataset+`';
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+})()`)
+	}
+	choose("digits")
+	p.waitJS("the digits panel shows, with its picture",
+		visible+` && document.getElementById('plot-digits').querySelector('svg') !== null &&
+			new URLSearchParams(location.search).get('dataset') === 'digits'`)
+	choose("iris")
+	p.waitJS("the digits panel is hidden again", `document.getElementById('panel-digits').hidden &&
+		new URLSearchParams(location.search).get('dataset') === 'iris'`)
 }

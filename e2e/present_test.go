@@ -35,7 +35,7 @@ var screenshotScenarios = []string{"kmeans", "decision-tree", "neural-network"}
 const layoutJS = `(() => {
   const d = document.documentElement;
   const out = { vw: innerWidth, vh: innerHeight, sw: d.scrollWidth, sh: d.scrollHeight, panels: [], controls: [] };
-  for (const f of document.querySelectorAll('figure.panel')) {
+  for (const f of document.querySelectorAll('figure.panel:not([hidden])')) {
     const r = f.getBoundingClientRect();
     const svg = f.querySelector('svg');
     const s = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 };

@@ -29,6 +29,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(s.withRequestLog, securityHeaders, s.endOnShutdown, middleware.GetHead)
 	r.Get("/", s.handle(s.handleCatalogue))
 	r.Get("/s/{slug}", s.handle(s.handlePage))
+	r.Get("/notation", s.handle(func(w http.ResponseWriter, r *http.Request) error { return render(w, r, s.pages.Notation()) }))
 	r.Get("/thumb/{file}", s.handle(s.handleThumb))
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
 	r.Get("/api/scenarios", s.handle(s.handleSchema))

@@ -208,7 +208,7 @@ func (r *Run) frame(withPlots bool, sent *sentPanels) (Frame, error) {
 	f.Plots = make(map[string]string, len(r.Scenario.Panels))
 	f.Viewports = make(map[string]viz.Viewport, len(r.Scenario.Panels))
 	versions, _ := r.model.(PanelVersioner)
-	for _, pn := range r.Scenario.Panels {
+	for _, pn := range r.Scenario.PanelsFor(r.Values) {
 		var version uint64
 		versioned := false
 		if versions != nil && sent != nil {

@@ -50,6 +50,9 @@ type Panel struct {
 	// or "" when the panel is not clickable.
 	Points        string
 	Width, Height vg.Length // zero: DefaultPanelWidth × DefaultPanelHeight
+	// Shown says whether a run with values v has this panel; nil: every
+	// run. A panel that only one data set can fill is left off the others.
+	Shown func(v Values) bool
 }
 
 // Default panel size; the page scales SVGs to their container.
@@ -175,6 +178,17 @@ func (s *Scenario) Panel(name string) (Panel, bool) {
 		}
 	}
 	return Panel{}, false
+}
+
+// PanelsFor returns the panels a run with values v shows, in order.
+func (s *Scenario) PanelsFor(v Values) []Panel {
+	out := make([]Panel, 0, len(s.Panels))
+	for _, p := range s.Panels {
+		if p.Shown == nil || p.Shown(v) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // SeedParam is the seed parameter's table entry.

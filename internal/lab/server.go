@@ -28,6 +28,8 @@ type Pages interface {
 	Catalogue(scenarios []*Scenario) templ.Component
 	Scenario(p PageData) templ.Component
 	Error(e ErrorPage) templ.Component
+	// Notation is the course's table of symbols.
+	Notation() templ.Component
 }
 
 // PageData is what a scenario page is rendered from.
@@ -38,6 +40,12 @@ type PageData struct {
 	Frame    Frame  // step 0, with plots
 	View     string // the page's layout: "" or ViewPresent
 }
+
+// Shows says whether the page's run shows panel pn.
+func (p PageData) Shows(pn Panel) bool { return pn.Shown == nil || pn.Shown(p.Values) }
+
+// Shown is the number of panels the page's run shows.
+func (p PageData) Shown() int { return len(p.Scenario.PanelsFor(p.Values)) }
 
 // ViewPresent is view=present on a scenario page: the one-screen layout
 // for a projector. The view is the page's, not the run's: it is no

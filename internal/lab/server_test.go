@@ -80,6 +80,7 @@ func (c *counterModel) Data() [][]string {
 type fakePages struct{}
 
 func (fakePages) Catalogue([]*Scenario) templ.Component { return templ.Raw("catalogue") }
+func (fakePages) Notation() templ.Component             { return templ.Raw("notation") }
 func (fakePages) Scenario(p PageData) templ.Component {
 	return templ.Raw(fmt.Sprintf("page %s step %d query %q view %q", p.Scenario.Slug, p.Frame.Step, p.Query, p.View))
 }
@@ -249,6 +250,7 @@ type message struct {
 	Message string          `json:"message"`
 	Param   string          `json:"param"`
 	Query   string          `json:"query"`
+	Panels  []string        `json:"panels"`
 	State   json.RawMessage `json:"state"`
 	Plots   map[string]string
 }

@@ -80,6 +80,9 @@ type runMessage struct {
 	Slug     string `json:"slug"`
 	Query    string `json:"query"`
 	MaxSteps int    `json:"max_steps"`
+	// Panels are the names of the panels this run shows; the page hides
+	// the others (Panel.Shown).
+	Panels []string `json:"panels"`
 }
 
 // releasedMessage says the server ended a run that was paused with no
@@ -491,7 +494,11 @@ func (t *trainer) release() {
 // start step (0, or where the end of the run comes first), a status.
 func (t *trainer) hello(ctx context.Context) error {
 	sc := t.s.run.Scenario
-	if !t.s.out.control(runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps}) {
+	var panels []string
+	for _, p := range sc.PanelsFor(t.s.run.Values) {
+		panels = append(panels, p.Name)
+	}
+	if !t.s.out.control(runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps, Panels: panels}) {
 		return errBehind
 	}
 	if err := t.s.run.AdvanceContext(ctx, t.s.start); err != nil {

@@ -404,3 +404,22 @@ func TestIgnoredPointsAreNamed(t *testing.T) {
 		t.Errorf("note %q does not say the points were left out", f.Note)
 	}
 }
+
+// TestDigitsPanelOnlyForDigits: the digits panel belongs to the one data
+// set made of images; the others do not show it at all.
+func TestDigitsPanelOnlyForDigits(t *testing.T) {
+	for _, c := range []struct {
+		query string
+		shown bool
+	}{{"", false}, {"dataset=iris", false}, {"dataset=wine", false}, {"dataset=gauss3d", false}, {"dataset=digits", true}} {
+		r := scenariotest.NewRun(t, sc, c.query)
+		f, err := r.Frame(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, shown := f.Plots["digits"]
+		if shown != c.shown {
+			t.Errorf("%q: digits panel in the frame: %v, want %v", c.query, shown, c.shown)
+		}
+	}
+}

@@ -195,6 +195,7 @@ class Client {
         history.replaceState(null, '', this.pagePath());
         $('share-url').value = this.shareURL();
         this.showFormError('');
+        this.showPanels(msg.panels);
         break;
       case 'frame':
         this.frame(msg);
@@ -303,6 +304,17 @@ class Client {
   // (under the form if it names none) and marks the field; the run on
   // screen is the previous one, and the message says so.
   // showFormError('') clears both.
+  // showPanels shows the panels a run has (its "run" message names
+  // them: a panel that only some parameters fill is hidden otherwise).
+  showPanels(names) {
+    if (!names) return;
+    const shown = new Set(names);
+    for (const el of document.querySelectorAll('figure.panel[data-panel], .downloads li[data-panel]')) {
+      el.hidden = !shown.has(el.dataset.panel);
+    }
+    this.fitPanels();
+  }
+
   showFormError(text, param) {
     const box = $('form-error');
     for (const el of document.querySelectorAll('[aria-invalid]')) {
@@ -344,7 +356,7 @@ class Client {
     } else if ((ev.key === 'e' || ev.key === 'E') && this.present) {
       this.setDrawer(!this.root.classList.contains('params-open'));
     } else if (this.present && /^[0-9]$/.test(ev.key)) {
-      const fig = document.querySelectorAll('figure.panel')[Number(ev.key) - 1];
+      const fig = document.querySelectorAll('figure.panel:not([hidden])')[Number(ev.key) - 1];
       this.zoom(fig && !fig.classList.contains('zoom') ? fig : null);
     } else if (ev.key === 'Escape') {
       this.setDrawer(false);
@@ -496,7 +508,7 @@ class Client {
   fitPanels() {
     if (!this.present || matchMedia('(max-width: 640px)').matches) return; // one column on a phone
     const box = $('panels');
-    const figs = [...box.querySelectorAll('figure.panel')];
+    const figs = [...box.querySelectorAll('figure.panel:not([hidden])')];
     const n = figs.length;
     if (n === 0) return;
     const gap = parseFloat(getComputedStyle(box).rowGap) || 0;

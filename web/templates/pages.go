@@ -24,6 +24,7 @@ var _ lab.Pages = Pages{}
 func (Pages) Catalogue(scenarios []*lab.Scenario) templ.Component { return catalogue(scenarios) }
 func (Pages) Scenario(p lab.PageData) templ.Component             { return scenarioPage(p) }
 func (Pages) Error(e lab.ErrorPage) templ.Component               { return errorPage(e) }
+func (Pages) Notation() templ.Component                           { return notationPage() }
 
 // speedIndex is the slider stop nearest to v steps per second.
 func speedIndex(speeds []float64, v float64) int {

@@ -42,8 +42,14 @@ func TestScenarioPageHasEveryControl(t *testing.T) {
 				t.Errorf("%s: no data-testid=%q", sc.Slug, id)
 			}
 		}
-		if got := strings.Count(html, "<svg"); got != len(sc.Panels) {
-			t.Errorf("%s: %d inline SVGs, want one per panel (%d)", sc.Slug, got, len(sc.Panels))
+		// A panel the run does not show is on the page, hidden and empty:
+		// another data set may bring it back without a reload.
+		shown := sc.PanelsFor(v)
+		if got := strings.Count(html, "<svg"); got != len(shown) {
+			t.Errorf("%s: %d inline SVGs, want one per panel shown (%d)", sc.Slug, got, len(shown))
+		}
+		if hidden := strings.Count(html, `<figure class="panel" hidden`); hidden != len(sc.Panels)-len(shown) {
+			t.Errorf("%s: %d hidden panels, want %d", sc.Slug, hidden, len(sc.Panels)-len(shown))
 		}
 		if !strings.Contains(html, `class="tex"`) {
 			t.Errorf("%s: explanation has no formula", sc.Slug)
