@@ -71,10 +71,13 @@ func TestDefaultsRun(t *testing.T) {
 				if f.Step != r.StepNumber() {
 					t.Errorf("frame step %d, run at %d", f.Step, r.StepNumber())
 				}
-				for _, pn := range sc.Panels {
+				for _, pn := range sc.PanelsFor(r.Values) {
 					if !strings.HasPrefix(f.Plots[pn.Name], "<svg") {
 						t.Errorf("step %d: panel %q is not an SVG", step, pn.Name)
 					}
+				}
+				if len(f.Plots) != len(sc.PanelsFor(r.Values)) {
+					t.Errorf("step %d: %d panels, want those the run shows (%d)", step, len(f.Plots), len(sc.PanelsFor(r.Values)))
 				}
 				if err := r.Step(); err != nil {
 					t.Fatalf("step %d: %v", step, err)
