@@ -6,6 +6,7 @@ package scenarios
 import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/scenarios/activations"
+	"github.com/mlplayground/playground/scenarios/attention"
 	"github.com/mlplayground/playground/scenarios/backprop"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
@@ -36,6 +37,7 @@ const (
 	ChapterUnsupervised   = "2. Unsupervised learning"
 	ChapterClassic        = "3. Supervised learning: classic models"
 	ChapterNeural         = "4. Neural networks"
+	ChapterSequences      = "6. Sequences and language"
 )
 
 // All returns the scenarios in catalogue order, grouped by chapter.
@@ -63,5 +65,6 @@ func All() []*lab.Scenario {
 		optimizers.Scenario(ChapterNeural),
 		dropout.Scenario(ChapterNeural),
 		vanishing.Scenario(ChapterNeural),
+		attention.Scenario(ChapterSequences),
 	}
 }

@@ -38,7 +38,7 @@ func TestCatalogueIsValid(t *testing.T) {
 	for _, slug := range []string{"overfitting", "bias-variance", "cross-validation", "kmeans", "gmm-em", "pca",
 		"linear-regression", "regularization", "losses", "logistic-regression", "decision-tree", "naive-bayes", "svm",
 		"perceptron", "universal-approximation", "activations", "neural-network", "backprop", "optimizers", "dropout",
-		"vanishing-gradient", "q-learning"} {
+		"vanishing-gradient", "q-learning", "attention"} {
 		if !seen[slug] {
 			t.Errorf("no scenario %q", slug)
 		}

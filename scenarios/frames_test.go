@@ -71,7 +71,9 @@ func frameCases() []frameCase {
 					if variant == 2 {
 						o = p.Options[len(p.Options)-1]
 					}
-					q = append(q, p.Name+"="+o)
+					// A preset sentence has spaces; the golden file's
+					// fields are separated by them.
+					q = append(q, p.Name+"="+strings.ReplaceAll(o, " ", "%20"))
 				case p.Kind == lab.KindBool && variant == 1:
 					q = append(q, p.Name+"="+map[string]string{"true": "false", "false": "true"}[p.Default])
 				case p.Kind == lab.KindPoints && variant == 2:

@@ -7,6 +7,8 @@
 //	Recurrent    token embedding, an RNN or LSTM cell unrolled through time,
 //	             a softmax over the classes from the last hidden state
 //	Reverse      the sequence backwards: y_t = x_{T−1−t}
+//	Copy, Sort   the sequence again, and in increasing order
+//	Brackets     the position of each bracket's partner
 //	FirstToken   the first token again after T−1 distractors, which needs a
 //	             memory of T steps
 //

@@ -3,6 +3,7 @@ package seq
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/ml/nn"
@@ -138,5 +139,41 @@ func TestHiddenGradNormsVanish(t *testing.T) {
 	}
 	if ratio[RNN] > 1e-3 || ratio[LSTM] < 10*ratio[RNN] {
 		t.Errorf("‖∂L/∂h_1‖/‖∂L/∂h_T‖: RNN %.3g, LSTM %.3g; want under 1e-3 and over 10 times the RNN's", ratio[RNN], ratio[LSTM])
+	}
+}
+
+func TestCopySortBrackets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	x, y := Copy(rng, 3, 5, 8, nil, nil)
+	if !slices.Equal(x, y) {
+		t.Errorf("copy: %v → %v", x, y)
+	}
+	x, y = Sort(rng, 3, 5, 8, x, y)
+	for b := range 3 {
+		in, out := slices.Clone(x[b*5:b*5+5]), y[b*5:b*5+5]
+		slices.Sort(in)
+		if !slices.Equal(in, out) {
+			t.Errorf("sort: %v → %v", x[b*5:b*5+5], out)
+		}
+	}
+	// "(()))(" : 0↔3, 1↔2, 4 and 5 unmatched (6).
+	x, y = Brackets(rng, 200, 6, nil, nil)
+	found := false
+	for b := range 200 {
+		in, out := x[b*6:b*6+6], y[b*6:b*6+6]
+		if slices.Equal(in, []int{Open, Open, Close, Close, Close, Open}) {
+			found = true
+			if want := []int{3, 2, 1, 0, 6, 6}; !slices.Equal(out, want) {
+				t.Errorf("brackets %v: %v, want %v", in, out, want)
+			}
+		}
+		for i, p := range out {
+			if p < 6 && (out[p] != i || in[min(i, p)] != Open || in[max(i, p)] != Close) {
+				t.Errorf("brackets %v: %v pairs %d and %d", in, out, i, p)
+			}
+		}
+	}
+	if !found {
+		t.Error("200 sequences without the checked one; pick another")
 	}
 }
