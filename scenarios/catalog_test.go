@@ -111,6 +111,8 @@ func TestOutOfRangeValuesAreNamed(t *testing.T) {
 				bad = []string{strings.Repeat("1,", p.MaxItems) + "1", "a"}
 			case lab.KindPoints:
 				bad = []string{"1:2:3:4"}
+			case lab.KindText:
+				bad = []string{"no-such-option", ""}
 			}
 			for _, v := range bad {
 				_, err := lab.Parse(sc.Params, url.Values{p.Name: {v}})

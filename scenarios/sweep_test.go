@@ -69,6 +69,8 @@ func sweepQuery(sc *lab.Scenario, rng *rand.Rand, how string) string {
 			v = p.Options[pick(len(p.Options))]
 		case lab.KindBool:
 			v = []string{"false", "true"}[pick(2)]
+		case lab.KindText:
+			v = p.Options[pick(len(p.Options))]
 		case lab.KindList:
 			n := p.MinItems + pick(min(p.MaxItems, len(p.Options))-p.MinItems+1)
 			v = strings.Join(p.Options[:n], ",")

@@ -202,7 +202,7 @@ func maxQueries(sc *lab.Scenario) []url.Values {
 			base.Set(p.Name, strings.Join(opts, ","))
 		case lab.KindPoints:
 			base.Set(p.Name, maxPoints(p.Classes))
-		case lab.KindEnum:
+		case lab.KindEnum, lab.KindText:
 			choices = append(choices, [2]any{p.Name, p.Options})
 		case lab.KindBool:
 			choices = append(choices, [2]any{p.Name, []string{"false", "true"}})

@@ -54,7 +54,7 @@ func Params(hs ...Declared) []Param {
 }
 
 // allKinds lists every Kind, for reads that accept any of them.
-var allKinds = []Kind{KindInt, KindFloat, KindEnum, KindBool, KindPoints, KindList, KindInts, KindFloats}
+var allKinds = []Kind{KindInt, KindFloat, KindEnum, KindBool, KindPoints, KindList, KindInts, KindFloats, KindText}
 
 // declare sets p's kind, refusing a table entry written for another one.
 func declare(p Param, k Kind) Param {
@@ -102,6 +102,33 @@ func Ints(p Param) Handle[[]int] {
 // Floats declares a comma-separated list of numbers, each within [p.Min, p.Max].
 func Floats(p Param) Handle[[]float64] {
 	return Handle[[]float64]{declare(p, KindFloats), func(v Values, n string) []float64 { return slices.Clone(v.numbers[n]) }}
+}
+
+// Text declares a parameter written in the scenario's own notation. parse
+// checks a text and returns its value and canonical spelling; its error
+// says what is wrong, and p.Format what is accepted. p.Options, when set,
+// are ready-made texts the control offers (presets); each must parse.
+func Text[T any](p Param, parse func(string) (T, string, error)) Handle[T] {
+	p = declare(p, KindText)
+	if p.Format == "" {
+		panic(fmt.Sprintf("lab: text parameter %q has no Format", p.Name))
+	}
+	for _, o := range p.Options {
+		if _, _, err := parse(o); err != nil {
+			panic(fmt.Sprintf("lab: text parameter %q: option %q: %v", p.Name, o, err))
+		}
+	}
+	p.check = func(s string) (string, error) {
+		_, canon, err := parse(s)
+		return canon, err
+	}
+	return Handle[T]{p, func(v Values, n string) T {
+		val, _, err := parse(v.raw[n])
+		if err != nil {
+			panic(fmt.Sprintf("lab: parameter %q: a checked value no longer parses: %v", n, err))
+		}
+		return val
+	}}
 }
 
 // Choice is one word of an enum or list parameter and what it means.

@@ -26,6 +26,10 @@ const (
 	// [Min, Max], at most MaxItems of them (at least MinItems).
 	KindInts   Kind = "ints"
 	KindFloats Kind = "floats"
+	// KindText is text in a scenario's own small notation (a gridworld
+	// layout), checked and spelled canonically by the scenario's parser;
+	// Options are ready-made values offered beside the control.
+	KindText Kind = "text"
 )
 
 // Limits on user-added points, so a hand-edited URL cannot grow a run.
@@ -54,6 +58,10 @@ type Param struct {
 	MinItems int    `json:"min_items,omitempty"`
 	MaxItems int    `json:"max_items,omitempty"`
 	Help     string `json:"help"`
+	// Format says what a text parameter accepts, for error messages.
+	Format string `json:"format,omitempty"`
+	// check reads a text parameter and returns its canonical spelling.
+	check func(string) (string, error)
 	// declared is set by the handle constructors (Int, Enum, …): a table
 	// entry made any other way has no typed reader, and Validate refuses it.
 	declared bool
@@ -94,6 +102,8 @@ func (p Param) Allowed() string {
 			what = "numbers"
 		}
 		return fmt.Sprintf("%s %s from %s to %s, comma-separated", countRange(p.MinItems, p.MaxItems), what, fmtNum(p.Min), fmtNum(p.Max))
+	case KindText:
+		return p.Format
 	case KindPoints:
 		return fmt.Sprintf("up to %d points written x:y%s, separated by commas, each coordinate within ±%g",
 			MaxPoints, map[bool]string{true: ":class", false: ""}[p.Classes > 0], maxPointCoord)
@@ -254,6 +264,13 @@ func (v *Values) set(p Param, text string) error {
 		}
 		v.numbers[p.Name] = nums
 		v.raw[p.Name] = strings.Join(texts, ",")
+	case KindText:
+		canon, err := p.check(text)
+		if err != nil {
+			bad.Allowed = err.Error() + "; expected " + p.Allowed()
+			return bad
+		}
+		v.raw[p.Name] = canon
 	case KindPoints:
 		pts, err := ParsePoints(text, p.Classes)
 		if err != nil {
@@ -350,14 +367,14 @@ func canonicalDefault(p Param) string {
 }
 
 // escape percent-encodes a value, leaving the characters that are safe in a
-// query and make points readable (digits, letters, "-._~:,").
+// query and make points and layouts readable (digits, letters, "-._~:,/").
 func escape(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '-', c == '.', c == '_', c == '~', c == ':', c == ',':
+			c == '-', c == '.', c == '_', c == '~', c == ':', c == ',', c == '/':
 			b.WriteByte(c)
 		default:
 			fmt.Fprintf(&b, "%%%02X", c)

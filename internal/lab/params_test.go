@@ -327,3 +327,44 @@ func TestSeedRule(t *testing.T) {
 		t.Errorf("seed, deterministic: %v", err)
 	}
 }
+
+// A text parameter is read by its scenario's parser: the canonical
+// spelling is the parser's, an error names the parameter and keeps the
+// parser's reason, and "/" stays readable in the canonical query.
+func TestTextParams(t *testing.T) {
+	// A toy notation: rows of a and b separated by "/", upper case allowed.
+	rows := Text(Param{Name: "rows", Label: "Rows", Default: "ab/ba", Options: []string{"ab/ba", "aa"},
+		Format: "rows of a and b separated by /"},
+		func(s string) (int, string, error) {
+			s = strings.ToLower(s)
+			if s == "" || strings.Trim(s, "ab/") != "" {
+				return 0, "", fmt.Errorf("only a, b and / are allowed")
+			}
+			return strings.Count(s, "/") + 1, s, nil
+		})
+	params := Params(rows, Seed)
+	q, _ := ParseQuery("rows=AB/AB/b")
+	v, err := Parse(params, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rows.Get(v), 3; got != want {
+		t.Errorf("Get = %d, want %d", got, want)
+	}
+	if got, want := v.Encode(), "rows=ab/ab/b"; got != want {
+		t.Errorf("Encode = %q, want %q", got, want)
+	}
+	_, err = Parse(params, url.Values{"rows": {"abc"}})
+	var pe *ParamError
+	if !errors.As(err, &pe) || pe.Name != "rows" ||
+		pe.Allowed != "only a, b and / are allowed; expected rows of a and b separated by /" {
+		t.Errorf("rows=abc: %v", err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("an option that does not parse: no panic")
+		}
+	}()
+	Text(Param{Name: "m", Default: "a", Options: []string{"c"}, Format: "a"},
+		func(s string) (int, string, error) { return 0, s, map[bool]error{true: errors.New("no")}[s == "c"] })
+}
