@@ -9,6 +9,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/backprop"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/cnnshapes"
+	"github.com/mlplayground/playground/scenarios/convolution"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
 	"github.com/mlplayground/playground/scenarios/dropout"
@@ -62,6 +63,7 @@ func All() []*lab.Scenario {
 		optimizers.Scenario(ChapterNeural),
 		dropout.Scenario(ChapterNeural),
 		vanishing.Scenario(ChapterNeural),
+		convolution.Scenario(ChapterConvolutional),
 		cnnshapes.Scenario(ChapterConvolutional),
 	}
 }
