@@ -21,7 +21,7 @@ const (
 	captionFont  = 10
 	maxCellFont  = 9
 	minCellFont  = 5
-	rasterPixels = 360 // raster pixels along a grid's longer side, at most
+	rasterPixels = 96 // raster pixels along a grid's longer side, at most
 	levels       = 16
 )
 
