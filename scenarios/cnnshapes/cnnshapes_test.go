@@ -310,3 +310,25 @@ func TestDataCSV(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) { scenariotest.BenchStepAndFrame(b, sc, "") }
+
+// TestPanels checks that the pictures say what the state says: the boxes
+// carry the shapes, the table Keras's rows and the total so far.
+func TestPanels(t *testing.T) {
+	r := scenariotest.NewRun(t, sc, "")
+	r.Advance(3)
+	for panel, want := range map[string][]string{
+		"tensors": {"32×32×3", "30×30×32", "13×13×64", "1024", "conv2d_1"},
+		"summary": {"conv2d_1 (Conv2D)", "(None, 13, 13, 64)", "18 496", "Total params: 19 392"},
+		"sharing": {"conv2d_1", "18k", "77.9M"},
+	} {
+		svg, _, err := r.SVG(panel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(svg), w) {
+				t.Errorf("%s panel at step 3 lacks %q", panel, w)
+			}
+		}
+	}
+}

@@ -335,3 +335,28 @@ func TestFrameSize(t *testing.T) {
 func BenchmarkStepAndFrame(b *testing.B) {
 	scenariotest.BenchStepAndFrame(b, sc, "", "image=rgb&padding=1")
 }
+
+// TestPanels checks that the pictures carry the numbers of the step: the
+// window's products, their sum and the output so far.
+func TestPanels(t *testing.T) {
+	r := scenariotest.NewRun(t, sc, "")
+	r.Advance(2)
+	f := scenariotest.Decode[frame](t, r, false)
+	sum := num(*f.State.Sum)
+	for panel, want := range map[string][]string{
+		"input":    {"x: 8×8, padded by 0", "W = 8, K = 3, P = 0, S = 1"},
+		"products": {"window x", "kernel w", "x · w", "Σ x · w = " + sum + " → output (0, 1)"},
+		"output":   {"y: 6×6", sum, "(8 − 3 + 2·0)/1 + 1 = 6"},
+		"pooled":   {"max pooling 2×2, stride 2: 3×3"},
+	} {
+		svg, _, err := r.SVG(panel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(svg), w) {
+				t.Errorf("%s panel at step 2 lacks %q", panel, w)
+			}
+		}
+	}
+}
