@@ -222,18 +222,24 @@ func (m *model) note(s state) string {
 	}
 	l := m.arch.Layers[m.shown-1]
 	var b strings.Builder
-	fmt.Fprintf(&b, "Layer %d, %s (%s", m.shown, l.Name, l.Text)
+	fmt.Fprintf(&b, "Layer %d, %s", m.shown, l.Name)
 	if l.Block != "" {
-		fmt.Fprintf(&b, ", in %s", l.Block)
+		fmt.Fprintf(&b, " in block %s (%s)", l.Block, l.Text)
+	} else {
+		fmt.Fprintf(&b, " (%s)", l.Text)
 	}
-	fmt.Fprintf(&b, "): output %s", shapeText(l.Output))
-	switch l.Kind {
-	case "dense":
+	fmt.Fprintf(&b, ": output %s", shapeText(l.Output))
+	switch {
+	case l.Kind == "dense":
 		b.WriteString(", one value per unit")
-	case "dropout":
+	case l.Kind == "dropout":
 		b.WriteString(", the shape unchanged")
+	case strings.HasPrefix(l.ShapeFormula, "height"):
+		fmt.Fprintf(&b, ", %s", l.ShapeFormula)
+	case l.Kind == "conv" || l.Kind == "maxpool" || l.Kind == "avgpool":
+		fmt.Fprintf(&b, ", each side %s", l.ShapeFormula)
 	default:
-		fmt.Fprintf(&b, " from %s", l.ShapeFormula)
+		fmt.Fprintf(&b, " (%s)", l.ShapeFormula)
 	}
 	switch {
 	case l.ParamsFormula != "":
