@@ -48,10 +48,11 @@ type grid struct {
 	marks      []mark
 }
 
-// gridPicture draws grids side by side on one cell size, each with its
-// caption above, and a line of text under them.
+// gridPicture draws grids side by side, in bands of perRow, on one cell
+// size, each with its caption above, and a line of text under them.
 type gridPicture struct {
 	grids  []grid
+	perRow int // grids side by side before the next band; 0: all
 	footer string
 	text   text.Style
 }
@@ -69,59 +70,91 @@ func (g *gridPicture) Plot(c draw.Canvas, p *plot.Plot) {
 	if len(g.grids) == 0 {
 		return
 	}
-	cols, rows := 0, 0
-	for _, gr := range g.grids {
-		cols += gr.cols
-		rows = max(rows, gr.rows)
+	// Bands of perRow grids, top to bottom, all on one cell size.
+	per := g.perRow
+	if per == 0 {
+		per = len(g.grids)
 	}
-	availW := c.Max.X - c.Min.X - gridGap*vg.Length(len(g.grids)-1) - 4
-	availH := c.Max.Y - c.Min.Y - 2*lineH - 14
-	cell := min(availW/vg.Length(cols), availH/vg.Length(rows), 40)
-	used := cell*vg.Length(cols) + gridGap*vg.Length(len(g.grids)-1)
-	x := c.Min.X + (c.Max.X-c.Min.X-used)/2
-	bottom := c.Min.Y + lineH + 8
-	top := c.Max.Y - lineH - 6
+	var bands [][]grid
+	for i := 0; i < len(g.grids); i += per {
+		bands = append(bands, g.grids[i:min(i+per, len(g.grids))])
+	}
+	captionH := lineH + 6
+	availW := c.Max.X - c.Min.X - 4
+	availH := c.Max.Y - c.Min.Y - lineH - 10 - captionH*vg.Length(len(bands)) - gridGap*vg.Length(len(bands)-1)
+	cell := vg.Length(40)
+	bandRows := make([]int, len(bands))
+	totalRows := 0
+	for b, band := range bands {
+		cols := 0
+		for _, gr := range band {
+			cols += gr.cols
+			bandRows[b] = max(bandRows[b], gr.rows)
+		}
+		totalRows += bandRows[b]
+		cell = min(cell, (availW-gridGap*vg.Length(len(band)-1))/vg.Length(cols))
+	}
+	cell = min(cell, availH/vg.Length(totalRows))
 	fontSize := min(maxCellFont, (cell-2)/3.4)
 	cellText := g.text
 	cellText.Font = font.From(cellText.Font, fontSize)
 	cellText.XAlign, cellText.YAlign = draw.XCenter, draw.YCenter
-	for _, gr := range g.grids {
-		w, h := cell*vg.Length(gr.cols), cell*vg.Length(gr.rows)
-		y0 := bottom + (top-bottom-h)/2 // the grid's bottom edge
-		c.DrawImage(vg.Rectangle{Min: vg.Point{X: x, Y: y0}, Max: vg.Point{X: x + w, Y: y0 + h}}, raster(gr))
-		thin := draw.LineStyle{Color: gridLine, Width: 0.5}
-		for r := 0; r <= gr.rows; r++ {
-			y := y0 + cell*vg.Length(r)
-			c.StrokeLine2(thin, x, y, x+w, y)
+	used := cell*vg.Length(totalRows) + captionH*vg.Length(len(bands)) + gridGap*vg.Length(len(bands)-1)
+	bottom := c.Min.Y + lineH + 8
+	y := bottom + (c.Max.Y-bottom-used)/2 + used // the top of the next band
+	for b, band := range bands {
+		y -= captionH
+		bandH := cell * vg.Length(bandRows[b])
+		width := gridGap * vg.Length(len(band)-1)
+		for _, gr := range band {
+			width += cell * vg.Length(gr.cols)
 		}
-		for col := 0; col <= gr.cols; col++ {
-			xx := x + cell*vg.Length(col)
-			c.StrokeLine2(thin, xx, y0, xx, y0+h)
+		x := c.Min.X + (c.Max.X-c.Min.X-width)/2
+		for _, gr := range band {
+			h := cell * vg.Length(gr.rows)
+			y0 := y - bandH + (bandH-h)/2 // the grid's bottom edge
+			g.drawGrid(c, gr, x, y0, cell, fontSize, cellText, center)
+			x += cell*vg.Length(gr.cols) + gridGap
 		}
-		if gr.text != nil && fontSize >= minCellFont {
-			for r := range gr.rows {
-				for col := range gr.cols {
-					s := gr.text(r, col)
-					if s == "" {
-						continue
-					}
-					ts := cellText
-					if dark(gr.fill(r, col)) {
-						ts.Color = color.White
-					}
-					c.FillText(ts, vg.Point{X: x + cell*(vg.Length(col)+0.5), Y: y0 + h - cell*(vg.Length(r)+0.5)}, s)
+		y -= bandH + gridGap
+	}
+}
+
+// drawGrid draws one grid with its bottom left corner at (x, y0).
+func (g *gridPicture) drawGrid(c draw.Canvas, gr grid, x, y0, cell, fontSize vg.Length, cellText, center text.Style) {
+	w, h := cell*vg.Length(gr.cols), cell*vg.Length(gr.rows)
+	c.DrawImage(vg.Rectangle{Min: vg.Point{X: x, Y: y0}, Max: vg.Point{X: x + w, Y: y0 + h}}, raster(gr))
+	thin := draw.LineStyle{Color: gridLine, Width: 0.5}
+	for r := 0; r <= gr.rows; r++ {
+		y := y0 + cell*vg.Length(r)
+		c.StrokeLine2(thin, x, y, x+w, y)
+	}
+	for col := 0; col <= gr.cols; col++ {
+		xx := x + cell*vg.Length(col)
+		c.StrokeLine2(thin, xx, y0, xx, y0+h)
+	}
+	if gr.text != nil && fontSize >= minCellFont {
+		for r := range gr.rows {
+			for col := range gr.cols {
+				s := gr.text(r, col)
+				if s == "" {
+					continue
 				}
+				ts := cellText
+				if dark(gr.fill(r, col)) {
+					ts.Color = color.White
+				}
+				c.FillText(ts, vg.Point{X: x + cell*(vg.Length(col)+0.5), Y: y0 + h - cell*(vg.Length(r)+0.5)}, s)
 			}
 		}
-		for _, mk := range gr.marks {
-			sty := draw.LineStyle{Color: markColor, Width: 2.2}
-			a := vg.Point{X: x + cell*vg.Length(mk.c0), Y: y0 + h - cell*vg.Length(mk.r1)}
-			b := vg.Point{X: x + cell*vg.Length(mk.c1), Y: y0 + h - cell*vg.Length(mk.r0)}
-			c.StrokeLines(sty, []vg.Point{a, {X: b.X, Y: a.Y}, b, {X: a.X, Y: b.Y}, a})
-		}
-		c.FillText(center, vg.Point{X: x + w/2, Y: y0 + h + 5}, gr.caption)
-		x += w + gridGap
 	}
+	for _, mk := range gr.marks {
+		sty := draw.LineStyle{Color: markColor, Width: 2.2}
+		a := vg.Point{X: x + cell*vg.Length(mk.c0), Y: y0 + h - cell*vg.Length(mk.r1)}
+		b := vg.Point{X: x + cell*vg.Length(mk.c1), Y: y0 + h - cell*vg.Length(mk.r0)}
+		c.StrokeLines(sty, []vg.Point{a, {X: b.X, Y: a.Y}, b, {X: a.X, Y: b.Y}, a})
+	}
+	c.FillText(center, vg.Point{X: x + w/2, Y: y0 + h + 5}, gr.caption)
 }
 
 // dark reports a fill dark enough for white text.
@@ -342,8 +375,12 @@ func (m *model) plotProducts() *plot.Plot {
 			scale = math.Max(scale, maxAbs(slice(prods, ch)))
 		}
 		for ch := range m.c {
+			pic.grids = append(pic.grids, matrixGrid("kernel w, "+channelNames[ch], slice(m.kernel, ch), kscale))
+		}
+		for ch := range m.c {
 			pic.grids = append(pic.grids, matrixGrid("x · w, "+channelNames[ch], slice(prods, ch), scale))
 		}
+		pic.perRow = m.c
 		pic.footer = fmt.Sprintf("Σ over the %d slices = %s → output (%d, %d)", m.c, num(m.out[oy][ox]), oy, ox)
 	}
 	p.Add(pic)
