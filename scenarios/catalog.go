@@ -9,6 +9,8 @@ import (
 	"github.com/mlplayground/playground/scenarios/attention"
 	"github.com/mlplayground/playground/scenarios/backprop"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
+	"github.com/mlplayground/playground/scenarios/cnnshapes"
+	"github.com/mlplayground/playground/scenarios/convolution"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
 	"github.com/mlplayground/playground/scenarios/dropout"
@@ -37,6 +39,7 @@ const (
 	ChapterUnsupervised   = "2. Unsupervised learning"
 	ChapterClassic        = "3. Supervised learning: classic models"
 	ChapterNeural         = "4. Neural networks"
+	ChapterConvolutional  = "5. Convolutional networks"
 	ChapterSequences      = "6. Sequences and language"
 )
 
@@ -65,6 +68,8 @@ func All() []*lab.Scenario {
 		optimizers.Scenario(ChapterNeural),
 		dropout.Scenario(ChapterNeural),
 		vanishing.Scenario(ChapterNeural),
+		convolution.Scenario(ChapterConvolutional),
+		cnnshapes.Scenario(ChapterConvolutional),
 		attention.Scenario(ChapterSequences),
 	}
 }
