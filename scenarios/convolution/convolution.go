@@ -89,7 +89,7 @@ func Scenario(chapter string) *lab.Scenario {
 			{Name: "input", Title: "Input with zero padding, and the window"},
 			{Name: "products", Title: "Window × kernel, element by element"},
 			{Name: "output", Title: "Output map (feature map)"},
-			{Name: "pooled", Title: "After pooling"},
+			{Name: "pooled", Title: "After pooling", Shown: func(v lab.Values) bool { return poolParam.Get(v) != "" }},
 		},
 		Explanation: templ.Raw(explanation),
 		New:         newModel,
