@@ -13,6 +13,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/dropout"
 	"github.com/mlplayground/playground/scenarios/gmmem"
 	"github.com/mlplayground/playground/scenarios/kmeans"
+	"github.com/mlplayground/playground/scenarios/languagemodel"
 	"github.com/mlplayground/playground/scenarios/linearregression"
 	"github.com/mlplayground/playground/scenarios/logistic"
 	"github.com/mlplayground/playground/scenarios/losses"
@@ -36,6 +37,7 @@ const (
 	ChapterUnsupervised   = "2. Unsupervised learning"
 	ChapterClassic        = "3. Supervised learning: classic models"
 	ChapterNeural         = "4. Neural networks"
+	ChapterSequences      = "6. Sequences and language"
 )
 
 // All returns the scenarios in catalogue order, grouped by chapter.
@@ -63,5 +65,6 @@ func All() []*lab.Scenario {
 		optimizers.Scenario(ChapterNeural),
 		dropout.Scenario(ChapterNeural),
 		vanishing.Scenario(ChapterNeural),
+		languagemodel.Scenario(ChapterSequences),
 	}
 }
