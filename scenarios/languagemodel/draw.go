@@ -2,6 +2,7 @@ package languagemodel
 
 import (
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -25,7 +26,7 @@ func addLines(p *plot.Plot, lines []string) {
 	}
 	ts := p.Legend.TextStyle // the house font
 	ts.XAlign, ts.YAlign = draw.XLeft, draw.YCenter
-	ts.Font.Size = 12
+	ts.Font.Size = 11
 	for i := range l.TextStyle {
 		l.TextStyle[i] = ts
 	}
@@ -51,3 +52,24 @@ func (m *model) Data() [][]string {
 }
 
 func num(v float64) string { return textfmt.Num(v) }
+
+// wrap cuts text into lines of at most width characters, at spaces where
+// it can; the lines after the first are indented.
+func wrap(text string, width int) []string {
+	var lines []string
+	r := []rune(text)
+	indent := ""
+	for len(r) > width-len(indent) {
+		w := width - len(indent)
+		cut := strings.LastIndex(string(r[:w]), " ")
+		if cut <= 0 {
+			cut = w
+		} else {
+			cut = len([]rune(string(r[:w])[:cut])) + 1 // keep the space on this line
+		}
+		lines = append(lines, indent+string(r[:cut]))
+		r = r[cut:]
+		indent = "    "
+	}
+	return append(lines, indent+string(r))
+}

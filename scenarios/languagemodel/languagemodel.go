@@ -38,8 +38,10 @@ const (
 	// barTokens is the number of most probable next tokens drawn as bars.
 	barTokens = 12
 	// Lengths of the sampled continuations, in tokens.
-	charSample = 40
-	wordSample = 10
+	charSample = 30
+	wordSample = 8
+	// wrapAt is the longest line of the samples panel, in characters.
+	wrapAt = 40
 	// maxSteps bounds a run: Epochs at the character level, context 1.
 	maxSteps = 2000
 )
@@ -485,13 +487,13 @@ func (m *model) plotNext() *plot.Plot {
 func (m *model) plotSamples() *plot.Plot {
 	p := viz.NewPlot("", "", "")
 	prompt := m.corpus.Join(m.prompt)
-	lines := make([]string, len(m.samples))
+	var lines []string
 	for i, s := range m.samples {
 		cont := m.corpus.Join(s)
 		if m.corpus.Level == lm.Word && prompt != "" && !strings.HasPrefix(cont, ".") {
 			cont = " " + cont
 		}
-		lines[i] = fmt.Sprintf("%d. %s|%s", i+1, prompt, cont)
+		lines = append(lines, wrap(fmt.Sprintf("%d. %s|%s", i+1, prompt, cont), wrapAt)...)
 	}
 	addLines(p, lines)
 	return p

@@ -45,6 +45,7 @@ type Neural struct {
 	tf   *seq.Transformer
 	opt  nn.Optimizer
 	tp   nn.Tape
+	eval nn.Tape // Dists' tape, reused
 	x, y []int
 }
 
@@ -128,12 +129,12 @@ func (m *Neural) lastRow(b int) int {
 func (m *Neural) Dists(windows []int) [][]float64 {
 	n := len(windows) / m.C
 	out := make([][]float64, 0, n)
-	var tp nn.Tape
+	tp := &m.eval
 	per := max(1, maxEvalRows/m.C)
 	for from := 0; from < n; from += per {
 		to := min(n, from+per)
 		tp.Reset()
-		probs := m.forward(&tp, windows[from*m.C:to*m.C])
+		probs := m.forward(tp, windows[from*m.C:to*m.C])
 		for b := range to - from {
 			r := m.lastRow(b)
 			out = append(out, slices.Clone(probs.Data[r*m.V:(r+1)*m.V]))

@@ -1,0 +1,2 @@
+package languagemodel
+var sc = Scenario("test")
