@@ -160,10 +160,14 @@ func (m *Neural) Probs(c *Corpus, from, to int) []float64 {
 
 // Temper returns the distribution p sharpened or flattened by the
 // temperature τ: q_i ∝ p_i^{1/τ}, computed as a softmax of log p_i / τ.
-// τ = 0 puts all the mass on the most probable token (the first, among
-// ties).
+// τ = 1 returns p itself, copied; τ = 0 puts all the mass on the most
+// probable token (the first, among ties).
 func Temper(p []float64, tau float64) []float64 {
 	q := make([]float64, len(p))
+	if tau == 1 {
+		copy(q, p)
+		return q
+	}
 	if tau == 0 {
 		q[argmax(p)] = 1
 		return q

@@ -1,2 +1,0 @@
-package languagemodel
-var sc = Scenario("test")
