@@ -55,6 +55,9 @@ func parsePrompt(s string) (string, string, error) {
 	if n := len([]rune(s)); n > maxPrompt {
 		return "", "", fmt.Errorf("the prompt has %d characters, at most %d are allowed", n, maxPrompt)
 	}
+	if strings.TrimSpace(s) == "" {
+		return "", "", fmt.Errorf("the prompt is empty: write a word or a few letters")
+	}
 	s = strings.ToLower(s)
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r == ' ' || r == '.') {

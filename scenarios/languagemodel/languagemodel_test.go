@@ -248,7 +248,7 @@ func TestValidation(t *testing.T) {
 	scenariotest.RunRejects(t, sc, "level=sentence", "model=gpt", "context=0", "context=9", "context=2.5",
 		"temperature=-0.1", "temperature=2.5", "samples=0", "samples=7", "seed=-1",
 		"prompt="+strings.Repeat("a", maxPrompt+1), "prompt=the%20cat!", "prompt=%3Cscript%3E",
-		"prompt=the%20zebra&level=word", "prompt=jazz")
+		"prompt=the%20zebra&level=word", "prompt=jazz", "prompt=", "prompt=%20%20")
 	// Unknown tokens are named, in a message that says what is allowed.
 	for q, want := range map[string][]string{
 		"prompt=the%20zebra%20and%20the%20yak&level=word": {`"zebra"`, `"yak"`, "word-level vocabulary", "words"},
@@ -265,14 +265,10 @@ func TestValidation(t *testing.T) {
 			}
 		}
 	}
-	// The prompt is spelled in lower case; an empty one is a sentence start.
+	// The prompt is spelled in lower case.
 	r := scenariotest.NewRun(t, sc, "prompt=The%20Dog&level=word")
 	if f := scenariotest.Decode[frame](t, r, false); !slices.Equal(f.State.Prompt, []string{"the", "dog"}) || promptParam.Text(r.Values) != "the dog" {
 		t.Errorf("prompt tokens %q", f.State.Prompt)
-	}
-	r = scenariotest.NewRun(t, sc, "prompt=")
-	if f := scenariotest.Decode[frame](t, r, false); len(f.State.Prompt) != 0 || len(f.State.Samples) != 3 {
-		t.Errorf("empty prompt: %q, %d samples", f.State.Prompt, len(f.State.Samples))
 	}
 }
 
