@@ -12,10 +12,11 @@ import (
 )
 
 // addLines writes lines of text top down, left aligned, on a plot without
-// axes.
-func addLines(p *plot.Plot, lines []string) {
+// axes, at least minLines to the panel's height so that a few lines keep
+// together at the top.
+func addLines(p *plot.Plot, lines []string, minLines int) {
 	p.HideAxes()
-	n := max(len(lines), 1)
+	n := max(len(lines), minLines)
 	xy := make(plotter.XYs, len(lines))
 	for i := range lines {
 		xy[i] = plotter.XY{X: 0, Y: float64(n-i) - 0.5}
@@ -26,7 +27,7 @@ func addLines(p *plot.Plot, lines []string) {
 	}
 	ts := p.Legend.TextStyle // the house font
 	ts.XAlign, ts.YAlign = draw.XLeft, draw.YCenter
-	ts.Font.Size = 11
+	ts.Font.Size = 12
 	for i := range l.TextStyle {
 		l.TextStyle[i] = ts
 	}

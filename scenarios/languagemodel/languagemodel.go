@@ -41,7 +41,7 @@ const (
 	charSample = 30
 	wordSample = 8
 	// wrapAt is the longest line of the samples panel, in characters.
-	wrapAt = 40
+	wrapAt = 48
 	// maxSteps bounds a run: Epochs at the character level, context 1.
 	maxSteps = 2000
 )
@@ -151,16 +151,17 @@ func newModel(v lab.Values) (lab.Model, error) {
 	c := lm.Load(level)
 	prompt, unknown := c.Tokenize(promptParam.Get(v))
 	if len(unknown) > 0 {
-		what := "characters"
-		if level == lm.Word {
-			what = "words"
-		}
+		what := map[lm.Level]string{lm.Char: "character", lm.Word: "word"}[level]
 		q := make([]string, len(unknown))
 		for i, u := range unknown {
 			q[i] = strconv.Quote(u)
 		}
-		return nil, promptParam.Refuse(v, fmt.Sprintf("%s %s are not in the %s-level vocabulary of the corpus (%d %s: %s)",
-			what, strings.Join(q, ", "), levelParam.Text(v), c.V(), what, vocabList(c)))
+		verb := " is"
+		if len(unknown) > 1 {
+			what, verb = what+"s", " are"
+		}
+		return nil, promptParam.Refuse(v, fmt.Sprintf("the %s %s%s not in the %s-level vocabulary of the corpus; its %d tokens are %s",
+			what, strings.Join(q, ", "), verb, levelParam.Text(v), c.V(), vocabList(c)))
 	}
 	C := contextParam.Get(v)
 	m := &model{corpus: c, C: C, arch: modelParam.Get(v), tau: temperatureParam.Get(v), seed: v.Seed(),
@@ -185,11 +186,13 @@ func newModel(v lab.Values) (lab.Model, error) {
 	return m, nil
 }
 
+// vocabList spells the vocabulary for an error message: the characters
+// side by side, the words separated by spaces.
 func vocabList(c *lm.Corpus) string {
 	if c.Level == lm.Char {
-		return strings.ReplaceAll(strings.Join(c.Vocab, ""), " ", "space ")
+		return "the space, the full stop and the letters " + strings.Join(c.Vocab[2:], "")
 	}
-	return "see corpus.txt"
+	return strings.Join(c.Vocab, " ")
 }
 
 func (m *model) shuffle() {
@@ -363,6 +366,10 @@ func (m *model) Snapshot() lab.Snapshot {
 	return lab.Snapshot{Metrics: metrics, State: s, Note: m.note()}
 }
 
+func (m *model) modelName() string {
+	return map[arch]string{lm.LSTM: "LSTM", lm.RNN: "RNN", lm.Transformer: "transformer", ngramOnly: "n-gram"}[m.arch]
+}
+
 func (m *model) modelWord() string {
 	return map[arch]string{lm.LSTM: "lstm", lm.RNN: "rnn", lm.Transformer: "transformer", ngramOnly: "ngram"}[m.arch]
 }
@@ -405,7 +412,7 @@ func (m *model) note() string {
 			m.corpus.NTrain, m.C+1, f2(m.ngramTrain), f2(m.ngramVal), f2(m.unigramVal))
 	case m.batches == 0:
 		fmt.Fprintf(&b, "Untrained %s: validation perplexity %s, near the vocabulary size %d (a uniform guess); %s. Step to train on %d mini-batches of %d windows.",
-			m.modelWord(), f2(pp), m.corpus.V(), baselines, BatchesPerStep, lm.Batch)
+			m.modelName(), f2(pp), m.corpus.V(), baselines, BatchesPerStep, lm.Batch)
 	default:
 		fmt.Fprintf(&b, "Epoch %d of %d, %d mini-batches: ", min(m.epoch+1, Epochs), Epochs, m.batches)
 		if m.epoch > 0 {
@@ -498,6 +505,6 @@ func (m *model) plotSamples() *plot.Plot {
 		}
 		lines = append(lines, wrap(fmt.Sprintf("%d. %s|%s", i+1, prompt, cont), wrapAt)...)
 	}
-	addLines(p, lines)
+	addLines(p, lines, 12)
 	return p
 }

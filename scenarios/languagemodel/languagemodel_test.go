@@ -251,8 +251,8 @@ func TestValidation(t *testing.T) {
 		"prompt=the%20zebra&level=word", "prompt=jazz", "prompt=", "prompt=%20%20")
 	// Unknown tokens are named, in a message that says what is allowed.
 	for q, want := range map[string][]string{
-		"prompt=the%20zebra%20and%20the%20yak&level=word": {`"zebra"`, `"yak"`, "word-level vocabulary", "words"},
-		"prompt=jazz": {`"j"`, `"z"`, "char-level vocabulary"},
+		"prompt=the%20zebra%20and%20the%20yak&level=word": {`words "zebra", "yak" are`, "word-level vocabulary", " apple "},
+		"prompt=jazz": {`characters "j", "z" are`, "char-level vocabulary", "letters abcdefghiklmnopqrstuvwy"},
 	} {
 		_, err := scenariotest.TryRun(t, sc, q)
 		var pe *lab.ParamError
