@@ -42,8 +42,9 @@ const (
 	wordSample = 8
 	// wrapAt is the longest line of the samples panel, in characters.
 	wrapAt = 48
-	// maxSteps bounds a run: Epochs at the character level, context 1.
-	maxSteps = 2000
+	// maxSteps is the longest run: Epochs at the character level with
+	// context 1, 3182 training windows, 100 mini-batches an epoch.
+	maxSteps = 400
 )
 
 //go:embed explanation.html

@@ -286,6 +286,12 @@ func TestDeterminism(t *testing.T) {
 // its numbers.
 func TestFrameBudget(t *testing.T) {
 	long := "the%20dog%20sat%20on%20the%20mat%20and%20the%20cat%20sat" // 40 characters
+	// The longest run ends within the scenario's step limit.
+	r := scenariotest.NewRun(t, sc, "context=1")
+	r.Advance(sc.MaxSteps)
+	if f := scenariotest.Decode[frame](t, r, false); f.State.Epoch != Epochs {
+		t.Errorf("context=1: %d epochs of %d after %d steps", f.State.Epoch, Epochs, sc.MaxSteps)
+	}
 	for _, q := range []string{"samples=6&prompt=" + long, "samples=6&level=word&context=8&prompt=" + long, "model=ngram&samples=6"} {
 		r := scenariotest.NewRun(t, sc, q)
 		for _, n := range []int{0, 30, sc.MaxSteps} {
