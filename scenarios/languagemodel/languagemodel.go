@@ -206,17 +206,23 @@ func (m *model) shuffle() {
 func (m *model) current() lm.Model {
 	if m.arch == ngramOnly {
 		if !m.counted {
-			return uniform{m.corpus.V()}
+			return uniform{v: m.corpus.V(), c: m.C}
 		}
 		return m.ngram
 	}
 	return m.net
 }
 
-type uniform struct{ v int }
+// uniform gives every one of v tokens 1/v after any window of c tokens:
+// the n-gram before it has counted anything.
+type uniform struct{ v, c int }
 
 func (u uniform) Dists(windows []int) [][]float64 {
-	return [][]float64{slices.Repeat([]float64{1 / float64(u.v)}, u.v)}
+	out := make([][]float64, len(windows)/u.c)
+	for i := range out {
+		out[i] = slices.Repeat([]float64{1 / float64(u.v)}, u.v)
+	}
+	return out
 }
 
 // evaluate measures the validation perplexity of the current model.
@@ -245,24 +251,7 @@ func (m *model) sample() {
 	if m.corpus.Level == lm.Word {
 		length = wordSample
 	}
-	if _, ok := cur.(uniform); ok {
-		cur = repeat{cur.(uniform), m.nSample}
-	}
 	m.samples = lm.Sample(rand.New(rand.NewPCG(m.seed, 2)), cur, w, m.C, m.nSample, length, m.tau)
-}
-
-// repeat gives the uniform distribution once per window.
-type repeat struct {
-	u uniform
-	n int
-}
-
-func (r repeat) Dists(windows []int) [][]float64 {
-	out := make([][]float64, r.n)
-	for i := range out {
-		out[i] = r.u.Dists(nil)[0]
-	}
-	return out
 }
 
 func (m *model) Step() error {
