@@ -454,7 +454,7 @@ func (m *model) plotPerplexity() *plot.Plot {
 	}
 	p.X.Min, p.X.Max = 0, Epochs
 	p.Y.Min = 1
-	p.Y.Max = float64(m.corpus.V()) * 1.6
+	p.Y.Max = 1.6 * max(float64(m.corpus.V()), slices.Max(m.valPP), m.ngramVal)
 	viz.SetLogY(p)
 	return p
 }
