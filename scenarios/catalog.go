@@ -16,6 +16,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/dropout"
 	"github.com/mlplayground/playground/scenarios/gmmem"
 	"github.com/mlplayground/playground/scenarios/kmeans"
+	"github.com/mlplayground/playground/scenarios/languagemodel"
 	"github.com/mlplayground/playground/scenarios/linearregression"
 	"github.com/mlplayground/playground/scenarios/logistic"
 	"github.com/mlplayground/playground/scenarios/losses"
@@ -71,5 +72,6 @@ func All() []*lab.Scenario {
 		convolution.Scenario(ChapterConvolutional),
 		cnnshapes.Scenario(ChapterConvolutional),
 		attention.Scenario(ChapterSequences),
+		languagemodel.Scenario(ChapterSequences),
 	}
 }

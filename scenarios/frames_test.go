@@ -49,7 +49,9 @@ type frameCase struct {
 	slug, query string
 }
 
-func (c frameCase) key() string { return c.slug + "?" + c.query }
+// key names the case in frames.golden, one whitespace-free field: a space
+// in a text preset (a prompt) is written %20.
+func (c frameCase) key() string { return c.slug + "?" + strings.ReplaceAll(c.query, " ", "%20") }
 
 // frameCases derives three URLs per scenario from its table alone, so a new
 // scenario is covered without editing this file: the defaults; another seed
