@@ -116,7 +116,7 @@ func advance(t *testing.T, r *lab.Run, cond func(f frame) bool) frame {
 // state; the split is a function of the seed.
 func TestSplit(t *testing.T) {
 	splits := map[string]string{}
-	for _, q := range []string{"", "seed=2", "dataset=moons", "dataset=overlap&paradigm=reinforcement"} {
+	for _, q := range []string{"", "seed=2", "dataset=blobs", "dataset=overlap&paradigm=reinforcement"} {
 		r := scenariotest.NewRun(t, sc, q)
 		f := scenariotest.Decode[frame](t, r, false)
 		count := map[string]int{}
@@ -158,7 +158,7 @@ func monomials(x [2]float64, p int) []float64 {
 // weights, and its train/val accuracies; then the choice on val and the
 // test accuracy, which stays unset until the choice is made.
 func TestSupervisedFromExport(t *testing.T) {
-	for _, q := range []string{"", "dataset=overlap&seed=5", "dataset=moons", "dataset=moons&seed=2&paradigm=supervised"} {
+	for _, q := range []string{"", "dataset=overlap&seed=5", "dataset=blobs", "dataset=moons&seed=2&paradigm=supervised"} {
 		r := scenariotest.NewRun(t, sc, q)
 		data := samples(t, r)
 		var f frame
@@ -319,7 +319,7 @@ func TestUnsupervisedFromExport(t *testing.T) {
 // walls); Q-learning's values stay within [0, V*] and the greedy path
 // from S reaches a goal by the end.
 func TestReinforcementGrid(t *testing.T) {
-	for _, q := range []string{"", "paradigm=reinforcement&dataset=moons", "paradigm=reinforcement&dataset=overlap&seed=9"} {
+	for _, q := range []string{"", "paradigm=reinforcement&dataset=blobs", "paradigm=reinforcement&dataset=overlap&seed=9"} {
 		r := scenariotest.NewRun(t, sc, q)
 		for !r.Done() {
 			r.Step()
@@ -464,7 +464,7 @@ func TestFrameSize(t *testing.T) {
 	for _, c := range []struct {
 		query string
 		limit int
-	}{{"", 32 << 10}, {"seed=7", 32 << 10}, {"dataset=moons", 32 << 10}, {"dataset=overlap", 36 << 10}} {
+	}{{"", 32 << 10}, {"seed=7", 32 << 10}, {"dataset=blobs", 32 << 10}, {"dataset=overlap", 36 << 10}} {
 		r := scenariotest.NewRun(t, sc, c.query)
 		for {
 			scenariotest.FrameWithin(t, r, c.limit, fmt.Sprintf("%q", c.query))
@@ -477,7 +477,7 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=moons")
+	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=blobs")
 }
 
 func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }
