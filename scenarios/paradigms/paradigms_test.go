@@ -32,6 +32,7 @@ type frame struct {
 				Degree        int         `json:"degree"`
 				Weights       [][]float64 `json:"weights"`
 				Intercepts    []float64   `json:"intercepts"`
+				TrainLoss     float64     `json:"train_loss"`
 				TrainAccuracy float64     `json:"train_accuracy"`
 				ValAccuracy   float64     `json:"val_accuracy"`
 			} `json:"candidates"`
@@ -185,6 +186,10 @@ func TestSupervisedFromExport(t *testing.T) {
 		best := 0
 		var testAcc float64
 		for k, c := range sup.Candidates {
+			// Descent from W = 0, where J = log K, went down.
+			if !(c.TrainLoss < math.Log(float64(f.State.Classes))) {
+				t.Errorf("%q degree %d: training loss %g, not below log K = %g", q, c.Degree, c.TrainLoss, math.Log(float64(f.State.Classes)))
+			}
 			right, total := map[string]float64{}, map[string]float64{}
 			for _, s := range data {
 				phi := monomials(s.x, c.Degree)
@@ -481,3 +486,19 @@ func BenchmarkStepAndFrame(b *testing.B) {
 }
 
 func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }
+
+// TestLargestEigen: (1/n)Σ φ̃φ̃ᵀ of these four points with a 1 appended is
+// diag(1/2, 2, 1), whose largest eigenvalue is 2; rotated features keep it.
+func TestLargestEigen(t *testing.T) {
+	phi := [][]float64{{1, 0}, {-1, 0}, {0, 2}, {0, -2}}
+	if got := largestEigen(phi); math.Abs(got-2) > 1e-9 {
+		t.Errorf("largest eigenvalue %g, want 2", got)
+	}
+	c, s := math.Cos(0.3), math.Sin(0.3)
+	for _, f := range phi {
+		f[0], f[1] = c*f[0]-s*f[1], s*f[0]+c*f[1]
+	}
+	if got := largestEigen(phi); math.Abs(got-2) > 1e-9 {
+		t.Errorf("rotated: largest eigenvalue %g, want 2", got)
+	}
+}
