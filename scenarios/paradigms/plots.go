@@ -132,7 +132,7 @@ func (m *model) plotReinforcement() *plot.Plot {
 	b := m.bounds
 	g := m.grid
 	values := m.ql.Values()
-	viz.AddRegionMap(p, b, 20*gridCols, func(x, y float64) color.Color {
+	viz.AddRegionMap(p, b, 10*gridCols, func(x, y float64) color.Color {
 		s := m.cellAt(x, y)
 		if g.Cell(s) == rl.Goal {
 			return goalColor
