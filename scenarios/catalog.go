@@ -24,6 +24,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/neuralnet"
 	"github.com/mlplayground/playground/scenarios/optimizers"
 	"github.com/mlplayground/playground/scenarios/overfitting"
+	"github.com/mlplayground/playground/scenarios/paradigms"
 	"github.com/mlplayground/playground/scenarios/pca"
 	"github.com/mlplayground/playground/scenarios/perceptron"
 	"github.com/mlplayground/playground/scenarios/qlearning"
@@ -47,6 +48,7 @@ const (
 // All returns the scenarios in catalogue order, grouped by chapter.
 func All() []*lab.Scenario {
 	return []*lab.Scenario{
+		paradigms.Scenario(ChapterLearning),
 		qlearning.Scenario(ChapterLearning),
 		overfitting.Scenario(ChapterGeneralisation),
 		biasvariance.Scenario(ChapterGeneralisation),
