@@ -24,6 +24,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/perceptron"
 	"github.com/mlplayground/playground/scenarios/qlearning"
 	"github.com/mlplayground/playground/scenarios/regularization"
+	"github.com/mlplayground/playground/scenarios/rnn"
 	"github.com/mlplayground/playground/scenarios/svm"
 	"github.com/mlplayground/playground/scenarios/universal"
 	"github.com/mlplayground/playground/scenarios/vanishing"
@@ -36,6 +37,7 @@ const (
 	ChapterUnsupervised   = "2. Unsupervised learning"
 	ChapterClassic        = "3. Supervised learning: classic models"
 	ChapterNeural         = "4. Neural networks"
+	ChapterSequences      = "6. Sequences and language"
 )
 
 // All returns the scenarios in catalogue order, grouped by chapter.
@@ -63,5 +65,6 @@ func All() []*lab.Scenario {
 		optimizers.Scenario(ChapterNeural),
 		dropout.Scenario(ChapterNeural),
 		vanishing.Scenario(ChapterNeural),
+		rnn.Scenario(ChapterSequences),
 	}
 }
