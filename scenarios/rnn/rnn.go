@@ -29,7 +29,7 @@ const (
 	vocab    = 8 // signals A–D, distractors 1–4
 	signals  = 4
 	batch    = seq.DefaultBatch
-	heldOut  = 64 // held-out sequences, for the accuracy
+	heldOut  = 32 // held-out sequences, for the accuracy
 	// The gradient heatmap's colour scale, log₁₀ ‖∂L/∂hₜ‖.
 	logLo, logHi = -8.0, 0.0
 	curvePoints  = 200
