@@ -28,6 +28,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/svm"
 	"github.com/mlplayground/playground/scenarios/universal"
 	"github.com/mlplayground/playground/scenarios/vanishing"
+	"github.com/mlplayground/playground/scenarios/word2vec"
 )
 
 // Course chapters, as the catalogue groups them.
@@ -65,6 +66,7 @@ func All() []*lab.Scenario {
 		optimizers.Scenario(ChapterNeural),
 		dropout.Scenario(ChapterNeural),
 		vanishing.Scenario(ChapterNeural),
+		word2vec.Scenario(ChapterSequences),
 		rnn.Scenario(ChapterSequences),
 	}
 }

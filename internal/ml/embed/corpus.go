@@ -94,7 +94,7 @@ func geographySentence(rng *rand.Rand) string {
 	case 4:
 		return c.name + " is a " + pick(rng, "large", "beautiful", "sunny") + " country"
 	default:
-		return "we travelled to " + pick(rng, c.name, c.capital)
+		return c.capital + " is a city in " + c.name
 	}
 }
 
