@@ -55,7 +55,9 @@ func fdNorms(net *seq.Recurrent, x, y []int) []float64 {
 	norms := make([]float64, T)
 	for t := range T {
 		delta := nn.Param(rows, hidden, make([]float64, rows*hidden))
-		loss := func() float64 { return (&nn.Tape{}).CrossEntropy(forwardNudged(net, &nn.Tape{}, x, t, delta), y).Value() }
+		loss := func() float64 {
+			return (&nn.Tape{}).CrossEntropy(forwardNudged(net, &nn.Tape{}, x, t, delta), y).Value()
+		}
 		var sq float64
 		for i := range delta.Data {
 			delta.Data[i] = h
