@@ -349,10 +349,10 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 		for i := candidates; i < len(all); i++ {
 			if all[i].Word == m.expected {
 				top = append(top, embed.Scored{Word: m.expected + " (rank " + strconv.Itoa(i+1) + ")", Cosine: all[i].Cosine})
-				return plotScores(top, top[len(top)-1].Word, "cosine similarity to v("+m.q.a+") − v("+m.q.b+") + v("+m.q.c+")"), nil
+				return plotScores(top, top[len(top)-1].Word, "cosine to "+m.q.a+" − "+m.q.b+" + "+m.q.c), nil
 			}
 		}
-		return plotScores(top, m.expected, "cosine similarity to v("+m.q.a+") − v("+m.q.b+") + v("+m.q.c+")"), nil
+		return plotScores(top, m.expected, "cosine to "+m.q.a+" − "+m.q.b+" + "+m.q.c), nil
 	case "loss":
 		return m.plotLoss(), nil
 	}
@@ -437,7 +437,11 @@ func (m *model) plotPCA() *plot.Plot {
 		}
 		p.Add(lp)
 	}
-	b := viz.PaddedBounds(m.proj)
+	// Padded by a tenth of the spread, however small: the embeddings start
+	// within ±1/(2d), and the picture should fill the panel from the start.
+	b := viz.Bounds(m.proj)
+	padX, padY := max(b.XMax-b.XMin, 1e-9)/10, max(b.YMax-b.YMin, 1e-9)/10
+	b.XMin, b.XMax, b.YMin, b.YMax = b.XMin-padX, b.XMax+3*padX, b.YMin-padY, b.YMax+padY
 	viz.SetAxes(p, b)
 	return p
 }
