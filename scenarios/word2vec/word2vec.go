@@ -250,10 +250,9 @@ func toScored(s []embed.Scored) []scored {
 
 // analogyState is the analogy's answer in a frame.
 type analogyState struct {
-	A, B, C string  `json:"-"`
-	Query   string  `json:"query"`
-	Answer  string  `json:"answer"`
-	Cosine  float64 `json:"cosine"`
+	Query  string  `json:"query"`
+	Answer string  `json:"answer"`
+	Cosine float64 `json:"cosine"`
 	// Expected is the corpus's answer ("" when the grammar builds none in)
 	// and ExpectedRank its rank among the candidates, 1 the best.
 	Expected     string   `json:"expected,omitempty"`

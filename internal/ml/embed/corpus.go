@@ -3,7 +3,6 @@ package embed
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 )
 
@@ -208,6 +207,3 @@ func Pairs(n, w int) [][2]int {
 	}
 	return out
 }
-
-// contains reports whether words holds w.
-func contains(words []string, w string) bool { return slices.Contains(words, w) }

@@ -3,6 +3,7 @@ package embed
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -78,7 +79,7 @@ func TestAnalogiesUseTheVocabulary(t *testing.T) {
 	}
 	for _, a := range as {
 		for _, w := range []string{a.A, a.B, a.C, a.Answer} {
-			if !contains(words, w) {
+			if !slices.Contains(words, w) {
 				t.Errorf("analogy %v: %q is not in the corpus", a, w)
 			}
 		}
