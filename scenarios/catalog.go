@@ -29,9 +29,11 @@ import (
 	"github.com/mlplayground/playground/scenarios/perceptron"
 	"github.com/mlplayground/playground/scenarios/qlearning"
 	"github.com/mlplayground/playground/scenarios/regularization"
+	"github.com/mlplayground/playground/scenarios/rnn"
 	"github.com/mlplayground/playground/scenarios/svm"
 	"github.com/mlplayground/playground/scenarios/universal"
 	"github.com/mlplayground/playground/scenarios/vanishing"
+	"github.com/mlplayground/playground/scenarios/word2vec"
 )
 
 // Course chapters, as the catalogue groups them.
@@ -73,7 +75,9 @@ func All() []*lab.Scenario {
 		vanishing.Scenario(ChapterNeural),
 		convolution.Scenario(ChapterConvolutional),
 		cnnshapes.Scenario(ChapterConvolutional),
-		attention.Scenario(ChapterSequences),
+		word2vec.Scenario(ChapterSequences),
+		rnn.Scenario(ChapterSequences),
 		languagemodel.Scenario(ChapterSequences),
+		attention.Scenario(ChapterSequences),
 	}
 }

@@ -29,7 +29,7 @@ const (
 )
 
 var (
-	ink   = color.RGBA{40, 40, 40, 255}
+	ink = color.RGBA{40, 40, 40, 255}
 	// faint is what is still to come: pale, yet text in it keeps AA
 	// contrast (4.5:1) on white.
 	faint = color.RGBA{118, 118, 118, 255}

@@ -177,3 +177,20 @@ func TestCopySortBrackets(t *testing.T) {
 		t.Error("200 sequences without the checked one; pick another")
 	}
 }
+
+// LastToken is FirstToken reversed: from the same generator state, the
+// same draws in the opposite order.
+func TestLastToken(t *testing.T) {
+	fx, fy := FirstToken(rand.New(rand.NewPCG(3, 4)), 5, 7, 4, 8, nil, nil)
+	lx, ly := LastToken(rand.New(rand.NewPCG(3, 4)), 5, 7, 4, 8, nil, nil)
+	for b := range 5 {
+		if ly[b] != fy[b] || lx[b*7+6] != ly[b] {
+			t.Errorf("sequence %d: target %d, last token %d, want %d", b, ly[b], lx[b*7+6], fy[b])
+		}
+		for i := range 7 {
+			if lx[b*7+i] != fx[b*7+6-i] {
+				t.Fatalf("sequence %d is %v, FirstToken's %v", b, lx[b*7:b*7+7], fx[b*7:b*7+7])
+			}
+		}
+	}
+}
