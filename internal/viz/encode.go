@@ -115,8 +115,17 @@ func drawPlot(p *plot.Plot, c vg.CanvasSizer, format string) (vp Viewport, err e
 		p.BackgroundColor = nil
 	}
 	dc := draw.Crop(full, margin, -rightMargin, margin, -margin)
+	// The data area is the canvas p.Draw hands its plotters: a plotter
+	// added last records it, where p.DataCanvas would lay the plot out a
+	// second time (every plotter's glyph boxes, twice). Drawing p again
+	// adds another, which records the same area.
+	area := &dataArea{}
+	p.Add(area)
 	p.Draw(dc)
-	da := p.DataCanvas(dc)
+	da := area.c
+	if !area.drawn {
+		da = p.DataCanvas(dc)
+	}
 	_, h := c.Size()
 	vp = Viewport{
 		X: [2]float64{p.X.Min, p.X.Max},
@@ -128,3 +137,13 @@ func drawPlot(p *plot.Plot, c vg.CanvasSizer, format string) (vp Viewport, err e
 	}
 	return vp, nil
 }
+
+// dataArea is a plotter that draws nothing and remembers the canvas it was
+// given: the plot's data area. It has no data range and no glyph boxes, so
+// adding it changes neither the axes nor the layout.
+type dataArea struct {
+	c     draw.Canvas
+	drawn bool
+}
+
+func (a *dataArea) Plot(c draw.Canvas, _ *plot.Plot) { a.c, a.drawn = c, true }

@@ -58,10 +58,12 @@ const svgPrec = 5
 // newSVGWriter returns a canvas that writes vgsvg's text, or with compact
 // set the document compact makes of that text.
 func newSVGWriter(w, h vg.Length, compact bool) *svgWriter {
-	c := &svgWriter{w: w, h: h, buf: make([]byte, 0, 32<<10), stack: []svgContext{{}}}
+	c := &svgWriter{w: w, h: h, stack: []svgContext{{}}}
 	if compact {
 		c.out = &writer{out: bytes.NewBuffer(make([]byte, 0, 16<<10))}
 		c.out.element("svg", c.rootAttrs(), false, "")
+	} else {
+		c.buf = make([]byte, 0, 32<<10) // the text route alone writes buf
 	}
 	// The origin moves to the bottom left; document closes the group.
 	c.group(append(appendG([]byte("scale(1, -1) translate(0, -"), h.Points()), ')'))
