@@ -32,6 +32,13 @@ type Viewport struct {
 // package documentation) with the viewport of its data area. The document
 // keeps its viewBox, so CSS can scale it (width:100%; height:auto).
 func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
+	return CachedSVG(p, w, h, nil)
+}
+
+// CachedSVG is SVG with the rasters of the panel's previous drawing in rc:
+// a raster whose pixels did not change reuses its PNG. The document is
+// the same as SVG's. A nil rc encodes every raster.
+func CachedSVG(p *plot.Plot, w, h vg.Length, rc *RasterCache) ([]byte, Viewport, error) {
 	if p == nil {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: nil plot")
 	}
@@ -39,6 +46,8 @@ func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: size %v×%v is not positive", w, h)
 	}
 	c := newSVGWriter(w, h, true)
+	rc.start()
+	c.rasters = rc
 	vp, err := drawPlot(p, c, "svg")
 	if err != nil {
 		return nil, Viewport{}, err

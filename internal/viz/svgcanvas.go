@@ -30,6 +30,9 @@ type svgWriter struct {
 	num   []byte // scratch for style values
 	fams  map[*sfnt.Font]string
 	png   bytes.Buffer
+	// rasters, when not nil, holds the PNGs of the rasters this panel drew
+	// last time; unchanged ones are not encoded again.
+	rasters *RasterCache
 
 	// In compact mode (out != nil) elements go to out as compact would
 	// write them after reading vgsvg's text, with paths kept as commands.
@@ -420,8 +423,8 @@ func (c *svgWriter) FillString(fnt font.Face, pt vg.Point, str string) {
 // DrawImage writes the element vgsvg writes, with the PNG encoded by
 // rasterEncoder and labelled as such (vgsvg says image/jpg).
 func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
-	c.png.Reset()
-	if err := rasterEncoder.Encode(&c.png, img); err != nil {
+	data, slot, err := c.rasters.encode(img, &c.png)
+	if err != nil {
 		panic(fmt.Errorf("encoding image to PNG: %w", err))
 	}
 	size := rect.Size()
@@ -429,10 +432,18 @@ func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
 	x, y := rect.Min.X.Points(), rect.Min.Y.Points()
 	if c.out != nil {
 		num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-		href := base64.StdEncoding.AppendEncode([]byte("data:image/png;base64,"), c.png.Bytes())
+		var href string
+		if slot != nil && slot.href != "" {
+			href = slot.href
+		} else {
+			href = string(base64.StdEncoding.AppendEncode([]byte("data:image/png;base64,"), data))
+			if slot != nil {
+				slot.href = href
+			}
+		}
 		l, err := newLeaf("image", []attr{
 			{"x", num(x)}, {"y", num(-y - h)}, {"width", num(w)}, {"height", num(h)},
-			{"xlink:href", string(href)}, {"transform", "scale(1, -1)"},
+			{"xlink:href", href}, {"transform", "scale(1, -1)"},
 		}, "")
 		if err != nil {
 			panic(fmt.Errorf("viz: svg: %w", err))
@@ -441,7 +452,7 @@ func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
 		return
 	}
 	c.buf = fmt.Appendf(c.buf, `<image x="%v" y="%v" width="%v" height="%v" xlink:href="data:image/png;base64,`, x, -y-h, w, h)
-	c.buf = base64.StdEncoding.AppendEncode(c.buf, c.png.Bytes())
+	c.buf = base64.StdEncoding.AppendEncode(c.buf, data)
 	c.buf = append(c.buf, "\" transform=\"scale(1, -1)\" />\n"...)
 }
 
