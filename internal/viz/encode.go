@@ -130,6 +130,7 @@ func drawPlot(p *plot.Plot, c vg.CanvasSizer, format string) (vp Viewport, err e
 	// adds another, which records the same area.
 	area := &dataArea{}
 	p.Add(area)
+	defer withDecisiveBoxes(p)()
 	p.Draw(dc)
 	da := area.c
 	if !area.drawn {
