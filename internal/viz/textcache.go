@@ -4,7 +4,6 @@ import (
 	"math"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -129,34 +128,33 @@ func (h *measuredText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point
 	}
 }
 
-// bounded is a concurrent map of at most about max entries: when a store
-// would pass max it starts afresh, so a stream of new keys cannot grow it.
-// Reads take no lock (sync.Map), which suits keys read far more often than
-// stored.
+// bounded is a concurrent map of at most max entries: a store into a
+// full map starts it afresh, so a stream of new keys cannot grow it. Keys
+// are read far more often than stored.
 type bounded[K comparable, V any] struct {
-	m   sync.Map
-	n   atomic.Int64
-	max int64
+	mu  sync.RWMutex
+	m   map[K]V
+	max int
 }
 
 func (b *bounded[K, V]) load(k K) (v V, ok bool) {
-	x, ok := b.m.Load(k)
-	if !ok {
-		return v, false
-	}
-	return x.(V), true
+	b.mu.RLock()
+	v, ok = b.m[k]
+	b.mu.RUnlock()
+	return v, ok
 }
 
 func (b *bounded[K, V]) store(k K, v V) {
-	if b.n.Add(1) > b.max {
-		b.m.Clear()
-		b.n.Store(1)
+	b.mu.Lock()
+	if b.m == nil || len(b.m) >= b.max {
+		b.m = make(map[K]V)
 	}
-	b.m.Store(k, v)
+	b.m[k] = v
+	b.mu.Unlock()
 }
 
 func (b *bounded[K, V]) len() int {
-	n := 0
-	b.m.Range(func(any, any) bool { n++; return true })
-	return n
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return len(b.m)
 }

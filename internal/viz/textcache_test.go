@@ -103,7 +103,7 @@ func TestMeasuredTextBounded(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := h.widths.len(); n > 100+4 { // a store per goroutine may race a clear
+	if n := h.widths.len(); n > 100 {
 		t.Errorf("%d widths kept, bound 100", n)
 	}
 }
