@@ -42,6 +42,9 @@ type svgWriter struct {
 	attrs   []attr // scratch for a path's style
 	values  map[string]string
 	unusual bool // a path had a number compact cannot read: use the text route
+	// Chunks the paths' leaves and attributes are taken from.
+	leaves    []leaf
+	attrChunk []attr
 }
 
 // svgContext is the drawing state Push saves, as in vgsvg.
@@ -643,17 +646,41 @@ func (c *svgWriter) pathCmds(path vg.Path) {
 // addPath adds the path in c.cmds, styled by s, to out as compact's
 // newLeaf would make it from vgsvg's element.
 func (c *svgWriter) addPath(s style) {
-	l := &leaf{name: "path"}
+	l := c.newLeaf()
+	l.name = "path"
 	if cx, cy, r, ok := circleOf(c.cmds); ok {
 		l.name = "circle"
-		l.geom = append(l.geom, attr{"cx", cx}, attr{"cy", cy}, attr{"r", r})
+		l.geom = append(c.attrSlice(3), attr{"cx", cx}, attr{"cy", cy}, attr{"r", r})
 	} else {
 		c.d = appendCompactPath(c.d[:0], c.cmds)
-		l.geom = append(l.geom, attr{"d", string(c.d)})
+		l.geom = append(c.attrSlice(1), attr{"d", string(c.d)})
 	}
-	l.shared = append(make([]attr, 0, len(s.attrs)), s.attrs...)
+	// Room for a stroke's attributes, which merge adds to a fill's.
+	l.shared = append(c.attrSlice(2*len(s.attrs)+2), s.attrs...)
 	c.attrs = s.attrs
 	c.out.add(l)
+}
+
+// newLeaf returns a zero leaf from a chunk: a plot has hundreds of glyphs,
+// two elements each, all kept until the document is written.
+func (c *svgWriter) newLeaf() *leaf {
+	if len(c.leaves) == 0 {
+		c.leaves = make([]leaf, 64)
+	}
+	l := &c.leaves[0]
+	c.leaves = c.leaves[1:]
+	return l
+}
+
+// attrSlice returns an empty slice of capacity n from a chunk; appending
+// past n moves it out of the chunk.
+func (c *svgWriter) attrSlice(n int) []attr {
+	if cap(c.attrChunk)-len(c.attrChunk) < n {
+		c.attrChunk = make([]attr, 0, max(256, n))
+	}
+	k := len(c.attrChunk)
+	c.attrChunk = c.attrChunk[:k+n]
+	return c.attrChunk[k : k : k+n]
 }
 
 // intern returns val as a string, the same string for the same value: a
