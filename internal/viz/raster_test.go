@@ -251,6 +251,9 @@ func TestFastRound5(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	values := []float64{1e-3, 1e9, 12345.5, 1.00005, 99999.5, 999.995, 0.1, 0.3, 288, 324, -0.0015}
+	for _, p := range decades { // powers of ten and their neighbours
+		values = append(values, p, math.Nextafter(p, 0), math.Nextafter(p, 2e9))
+	}
 	for range 200000 {
 		e := rng.Float64()*13 - 4
 		v := math.Pow(10, e)

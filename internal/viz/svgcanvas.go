@@ -45,6 +45,36 @@ type svgWriter struct {
 	// Chunks the paths' leaves and attributes are taken from.
 	leaves    []leaf
 	attrChunk []attr
+	// The last path given to pathCmds (a copy; empty if it had curves),
+	// whether the latest call had it again, and the element made of it.
+	lastPath vg.Path
+	sameCmds bool
+	lastName string
+	lastGeom []attr
+}
+
+// samePath reports whether a and b have the same components; paths with
+// curves are never the same (b never holds one).
+func samePath(a, b vg.Path) bool {
+	if len(a) != len(b) || len(a) == 0 {
+		return false
+	}
+	for i := range a {
+		x, y := &a[i], &b[i]
+		if x.Type != y.Type || x.Pos != y.Pos || x.Radius != y.Radius || x.Start != y.Start || x.Angle != y.Angle || len(x.Control) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func hasCurves(p vg.Path) bool {
+	for i := range p {
+		if len(p[i].Control) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // svgContext is the drawing state Push saves, as in vgsvg.
@@ -605,6 +635,15 @@ func (c *svgWriter) round5(v float64) float64 {
 // pathCmds collects in c.cmds the commands compact's parsePath would read
 // from vgsvg's path data for path.
 func (c *svgWriter) pathCmds(path vg.Path) {
+	// A glyph is filled and then stroked along the same path: its
+	// commands are those already in c.cmds.
+	if c.sameCmds = samePath(path, c.lastPath); c.sameCmds {
+		return
+	}
+	c.lastPath = c.lastPath[:0]
+	if !hasCurves(path) { // a curve's control points are not copied
+		c.lastPath = append(c.lastPath, path...)
+	}
 	cmds := c.cmds[:0]
 	pt := func(op byte, x, y float64) {
 		cmds = append(cmds, pathCmd{op: op, args: [7]float64{c.round5(x), c.round5(y)}})
@@ -647,13 +686,19 @@ func (c *svgWriter) pathCmds(path vg.Path) {
 // newLeaf would make it from vgsvg's element.
 func (c *svgWriter) addPath(s style) {
 	l := c.newLeaf()
-	l.name = "path"
-	if cx, cy, r, ok := circleOf(c.cmds); ok {
-		l.name = "circle"
-		l.geom = append(c.attrSlice(3), attr{"cx", cx}, attr{"cy", cy}, attr{"r", r})
-	} else {
-		c.d = appendCompactPath(c.d[:0], c.cmds)
-		l.geom = append(c.attrSlice(1), attr{"d", string(c.d)})
+	switch {
+	case c.sameCmds && c.lastGeom != nil: // geometry is never changed once made
+		l.name, l.geom = c.lastName, c.lastGeom
+	default:
+		l.name = "path"
+		if cx, cy, r, ok := circleOf(c.cmds); ok {
+			l.name = "circle"
+			l.geom = append(c.attrSlice(3), attr{"cx", cx}, attr{"cy", cy}, attr{"r", r})
+		} else {
+			c.d = appendCompactPath(c.d[:0], c.cmds)
+			l.geom = append(c.attrSlice(1), attr{"d", string(c.d)})
+		}
+		c.lastName, c.lastGeom = l.name, l.geom
 	}
 	// Room for a stroke's attributes, which merge adds to a fill's.
 	l.shared = append(c.attrSlice(2*len(s.attrs)+2), s.attrs...)
@@ -697,6 +742,9 @@ func (c *svgWriter) intern(val []byte) string {
 	return v
 }
 
+// decades[i] is 10^(i−3), the powers of ten fastRound5 handles.
+var decades = [...]float64{1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+
 // fastRound5 is round5 without formatting, for the usual coordinates:
 // v scaled to five integer digits, rounded, scaled back. The scaling
 // errs by under 1e-11, so the rounding is the decimal one unless v is
@@ -708,7 +756,13 @@ func fastRound5(v float64) (r float64, ok bool) {
 	if !(a >= 1e-3 && a < 1e9) {
 		return 0, false
 	}
-	k := 4 - int(math.Floor(math.Log10(a))) // 1e4 ≤ a·10^k < 1e5
+	// ⌊log₁₀ a⌋ by comparisons, cheaper than math.Log10; an off-by-one at
+	// a power of ten (1e-1 is not exact) fails the check on m below.
+	e := -3
+	for e < 8 && a >= decades[e+4] {
+		e++
+	}
+	k := 4 - e // 1e4 ≤ a·10^k < 1e5
 	var m float64
 	if k >= 0 {
 		m = a * pow10[k]
