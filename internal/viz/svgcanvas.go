@@ -564,6 +564,9 @@ func appendOpacity(b []byte, clr color.Color) []byte {
 		clr = color.Black
 	}
 	_, _, _, a := clr.RGBA()
+	if a == math.MaxUint16 {
+		return append(b, '1') // appendG(1): most colours are opaque
+	}
 	return appendG(b, float64(a)/math.MaxUint16)
 }
 
