@@ -51,7 +51,16 @@ type svgWriter struct {
 	sameCmds bool
 	lastName string
 	lastGeom []attr
+	// textStyles are the attributes of each text style seen, by style.
+	textStyles map[string]textStyle
 }
+
+// textStyle is what compact makes of a text element's style: attributes
+// that stay on it and attributes a group can share.
+type textStyle struct{ geom, shared []attr }
+
+// flipTransform is compact's form of the transform on every text.
+var flipTransform = compactTransform("scale(1, -1)")
 
 // samePath reports whether a and b have the same components; paths with
 // curves are never the same (b never holds one).
@@ -414,26 +423,41 @@ func circleEnds(comp *vg.PathComp) (angle, x0, y0, x, y float64) {
 func (c *svgWriter) FillString(fnt font.Face, pt vg.Point, str string) {
 	var s style
 	s.b = c.num[:0]
-	s.b = append(s.b, "font-family:"+c.family(fnt)+
-		";font-variant:"+svgVariant(fnt.Font.Variant)+
-		";font-weight:"+svgWeight(fnt.Font.Weight)+
-		";font-style:"+svgStyle(fnt.Font.Style)...)
+	s.b = append(s.b, "font-family:"...)
+	s.b = append(s.b, c.family(fnt)...)
+	s.b = append(s.b, ";font-variant:"...)
+	s.b = append(s.b, svgVariant(fnt.Font.Variant)...)
+	s.b = append(s.b, ";font-weight:"...)
+	s.b = append(s.b, svgWeight(fnt.Font.Weight)...)
+	s.b = append(s.b, ";font-style:"...)
+	s.b = append(s.b, svgStyle(fnt.Font.Style)...)
 	var v [40]byte
 	s.add("font-size", "medium", append(appendG(v[:0], fnt.Font.Size.Points()), "px"...))
 	s.add("fill", "#000000", appendColor(v[:0], c.context().color))
 	c.num = s.b
 	if c.out != nil {
-		x := string(appendG(v[:0], pt.X.Points()))
-		y := string(appendG(v[:0], -pt.Y.Points()))
-		l, err := newLeaf("text", []attr{
-			{"x", x},
-			{"y", y},
-			{"transform", "scale(1, -1)"},
-			{"style", string(s.b)},
-		}, html.EscapeString(str))
-		if err != nil {
-			panic(fmt.Errorf("viz: svg: %w", err))
+		// The leaf newLeaf makes of vgsvg's element, with attributes x, y,
+		// transform and style in that order: x and y rounded, then the
+		// style's own, read once per style.
+		st, ok := c.textStyles[string(s.b)]
+		if !ok {
+			var parsed leaf
+			if err := parsed.addStyle(string(s.b)); err != nil {
+				panic(fmt.Errorf("viz: svg: %w", err))
+			}
+			st = textStyle{geom: parsed.geom, shared: parsed.shared}
+			if c.textStyles == nil {
+				c.textStyles = make(map[string]textStyle)
+			}
+			c.textStyles[string(s.b)] = st
 		}
+		l := c.newLeaf()
+		l.name, l.content = "text", html.EscapeString(str)
+		l.geom = append(c.attrSlice(2+len(st.geom)),
+			attr{"x", roundNums(string(appendG(v[:0], pt.X.Points())))},
+			attr{"y", roundNums(string(appendG(v[:0], -pt.Y.Points())))})
+		l.geom = append(l.geom, st.geom...)
+		l.shared = append(append(c.attrSlice(1+len(st.shared)), attr{"transform", flipTransform}), st.shared...)
 		c.out.add(l)
 		return
 	}

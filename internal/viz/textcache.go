@@ -18,14 +18,15 @@ import (
 // strings recur frame after frame, so their widths are remembered.
 
 // measuredText is a text.Handler that measures and draws exactly as
-// text.Plain does, remembering each font's face and extents and each
-// (font, line) width. It is safe for concurrent use: every run draws its
-// plots on its own goroutine. It assumes the font cache's faces do not
-// change once looked up.
+// text.Plain does, remembering each font's face and extents, each
+// (font, line) width and each text's lines. It is safe for concurrent
+// use: every run draws its plots on its own goroutine. It assumes the
+// font cache's faces do not change once looked up.
 type measuredText struct {
 	plain  text.Plain
 	faces  bounded[font.Font, *measuredFace]
 	widths bounded[measuredKey, vg.Length]
+	lines  bounded[string, []string]
 }
 
 // Bounds of the caches: ample for every label of every scenario's panels
@@ -55,6 +56,7 @@ var textHandler = &measuredText{
 	plain:  text.Plain{Fonts: font.DefaultCache},
 	faces:  bounded[font.Font, *measuredFace]{max: maxFaces},
 	widths: bounded[measuredKey, vg.Length]{max: maxMeasured},
+	lines:  bounded[string, []string]{max: maxMeasured},
 }
 
 func init() { plot.DefaultTextHandler = textHandler }
@@ -73,8 +75,16 @@ func (h *measuredText) lookup(fnt font.Font) *measuredFace {
 
 func (h *measuredText) Extents(fnt font.Font) font.Extents { return h.lookup(fnt).ext }
 
-// Lines splits txt as Plain does.
-func (h *measuredText) Lines(txt string) []string { return h.plain.Lines(txt) }
+// Lines splits txt as Plain does, remembering the split: callers only read
+// it.
+func (h *measuredText) Lines(txt string) []string {
+	if l, ok := h.lines.load(txt); ok {
+		return l
+	}
+	l := h.plain.Lines(txt)
+	h.lines.store(txt, l)
+	return l
+}
 
 // width is the font's face's Width(line), remembered.
 func (h *measuredText) width(fnt font.Font, line string) vg.Length {

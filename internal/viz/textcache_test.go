@@ -25,7 +25,8 @@ func TestMeasuredTextMatchesPlain(t *testing.T) {
 	strs := []string{"", "0", "-0.25", "AVATAR Ty", "x₁² + ŷ", "η = 0.03, λ = 10⁻³", "two\nlines\n", "p(1)"}
 	h := &measuredText{plain: plain,
 		faces:  bounded[font.Font, *measuredFace]{max: maxFaces},
-		widths: bounded[measuredKey, vg.Length]{max: maxMeasured}}
+		widths: bounded[measuredKey, vg.Length]{max: maxMeasured},
+		lines:  bounded[string, []string]{max: maxMeasured}}
 	for range 2 { // the second round reads the cache
 		for _, f := range fonts {
 			if got, want := h.Extents(f), plain.Extents(f); got != want {
@@ -80,7 +81,8 @@ func TestMeasuredTextDrawsAsPlain(t *testing.T) {
 func TestMeasuredTextBounded(t *testing.T) {
 	h := &measuredText{plain: text.Plain{Fonts: font.DefaultCache},
 		faces:  bounded[font.Font, *measuredFace]{max: maxFaces},
-		widths: bounded[measuredKey, vg.Length]{max: 100}}
+		widths: bounded[measuredKey, vg.Length]{max: 100},
+		lines:  bounded[string, []string]{max: 100}}
 	f := font.From(sans, 10)
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
