@@ -37,6 +37,9 @@ type Run struct {
 	// work does one unit of the run's work (unitStep, unitFrame); the
 	// server's runs hand it to the scheduler. Nil: done at once.
 	work func(unit string, f func() error) error
+	// rasters keeps each panel's last rasters, so that an unchanged region
+	// map is not encoded again.
+	rasters map[string]*viz.RasterCache
 	// ask asks for a slot for one unit without waiting (see grant); the
 	// server's runs ask the scheduler. Nil: granted at once.
 	ask func(unit string) *grant
@@ -313,8 +316,16 @@ func (r *Run) svg(panel string) ([]byte, viz.Viewport, error) {
 	var vp viz.Viewport
 	err := r.drawPanel(panel, func(pn Panel, p *plot.Plot) error {
 		w, h := pn.Size()
+		rc := r.rasters[pn.Name]
+		if rc == nil {
+			if r.rasters == nil {
+				r.rasters = make(map[string]*viz.RasterCache)
+			}
+			rc = &viz.RasterCache{}
+			r.rasters[pn.Name] = rc
+		}
 		var err error
-		svg, vp, err = viz.SVG(p, w, h)
+		svg, vp, err = viz.CachedSVG(p, w, h, rc)
 		return err
 	})
 	return svg, vp, err

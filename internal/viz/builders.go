@@ -67,9 +67,12 @@ func rasterize(b Box, res int, colorAt func(x, y float64) color.Color) image.Ima
 	for j := range res {
 		y := b.YMax - (float64(j)+0.5)*dy
 		for i := range res {
-			c := colorAt(b.XMin+(float64(i)+0.5)*dx, y)
 			var rgba color.RGBA
-			if c != nil {
+			switch c := colorAt(b.XMin+(float64(i)+0.5)*dx, y).(type) {
+			case nil:
+			case color.RGBA:
+				rgba = c // what RGBAModel.Convert returns for it
+			default:
 				rgba = color.RGBAModel.Convert(c).(color.RGBA)
 			}
 			pix[j*res+i] = rgba
@@ -92,6 +95,10 @@ func rasterize(b Box, res int, colorAt func(x, y float64) color.Color) image.Ima
 		// ones are kilobytes.
 		m := image.NewPaletted(r, pal)
 		for k, c := range pix {
+			if k > 0 && pix[k-1] == c {
+				m.Pix[k] = m.Pix[k-1]
+				continue
+			}
 			m.Pix[k] = index[c]
 		}
 		return m
@@ -422,10 +429,10 @@ type glyph struct {
 
 func (g glyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	r := sty.Radius
-	var path vg.Path
+	path := make(vg.Path, 0, 5) // room for every shape: one allocation
 	switch g.shape {
 	case "ring":
-		path = circlePath(pt, r)
+		path = appendCircle(path, pt, r)
 		g.strokeHaloed(c, path, sty.Color, max(thinWidth, r/3))
 		return
 	case "cross":
@@ -450,7 +457,7 @@ func (g glyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 		path.Line(vg.Point{X: pt.X + d*0.866, Y: pt.Y - d/2})
 		path.Close()
 	default:
-		path = circlePath(pt, r)
+		path = appendCircle(path, pt, r)
 	}
 	c.SetColor(sty.Color)
 	c.Fill(path)
@@ -471,10 +478,9 @@ func (g glyph) strokeHaloed(c *draw.Canvas, path vg.Path, col color.Color, w vg.
 	c.Stroke(path)
 }
 
-// circlePath is the path vgsvg writes as two arcs, which SVG compacts back
-// into a <circle>.
-func circlePath(pt vg.Point, r vg.Length) vg.Path {
-	var p vg.Path
+// appendCircle appends a circle to p: the path vgsvg writes as two arcs,
+// which SVG compacts back into a <circle>.
+func appendCircle(p vg.Path, pt vg.Point, r vg.Length) vg.Path {
 	p.Move(vg.Point{X: pt.X + r, Y: pt.Y})
 	p.Arc(pt, r, 0, 2*math.Pi)
 	p.Close()

@@ -25,6 +25,11 @@
 //     attributes hoisted into groups) so that a frame of several panels stays small enough to be swapped in
 //     several times a second. It also returns a Viewport that maps clicks
 //     on the SVG back to data coordinates. PNG renders with vgimg.
+//   - Speed: every plot measures text through one cache of widths
+//     (textcache.go), is laid out from the few glyph boxes that can decide
+//     its margins (layout.go), and CachedSVG reuses the PNG of a raster
+//     whose pixels did not change since the panel's last drawing
+//     (raster.go). None of these changes a byte of the output.
 //
 // The compact SVG relies on presentation attributes rather than inline
 // styles, so page CSS that targets svg elements (for example

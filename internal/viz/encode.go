@@ -31,13 +31,25 @@ type Viewport struct {
 // package documentation) with the viewport of its data area. The document
 // keeps its viewBox, so CSS can scale it (width:100%; height:auto).
 func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
+	return CachedSVG(p, w, h, nil)
+}
+
+// CachedSVG is SVG with the rasters of the panel's previous drawing in rc:
+// a raster whose pixels did not change reuses its PNG. The document is
+// the same as SVG's. A nil rc encodes every raster.
+func CachedSVG(p *plot.Plot, w, h vg.Length, rc *RasterCache) ([]byte, Viewport, error) {
 	if p == nil {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: nil plot")
 	}
 	if !(w > 0 && h > 0) {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: size %v×%v is not positive", w, h)
 	}
-	c, vp, err := drawPlot(p, func() *svgWriter { return newSVGWriter(w, h, true) }, "svg", nil)
+	c, vp, err := drawPlot(p, func() *svgWriter {
+		c := newSVGWriter(w, h, true)
+		rc.start() // a second drawing (legend outside) takes the rasters again in order
+		c.rasters = rc
+		return c
+	}, "svg", nil)
 	if err != nil {
 		return nil, Viewport{}, err
 	}
@@ -123,6 +135,14 @@ func drawPlot[C vg.CanvasSizer](p *plot.Plot, newCanvas func() C, format string,
 		return draw.Crop(full, margin, -rightMargin, margin, -margin)
 	}
 	dc := start()
+	// The data area is the canvas p.Draw hands its plotters: a plotter
+	// added last records it, where p.DataCanvas would lay the plot out a
+	// second time. Drawing p again adds another, which records the same.
+	area := &dataArea{}
+	p.Add(area)
+	// Glyph boxes are computed once per plotter for this drawing, keeping
+	// only those that can decide the margins (layout.go).
+	defer withDecisiveBoxes(p)()
 
 	// The legend is drawn here, after the plot, where it covers no data;
 	// p.Draw gets one without entries.
@@ -131,7 +151,10 @@ func drawPlot[C vg.CanvasSizer](p *plot.Plot, newCanvas func() C, format string,
 	var da draw.Canvas
 	if size == (vg.Point{}) {
 		p.Draw(dc)
-		da = p.DataCanvas(dc)
+		da = area.c
+		if !area.drawn {
+			da = p.DataCanvas(dc)
+		}
 	} else {
 		p.Legend = plot.Legend{TextStyle: leg.TextStyle}
 		defer func() { p.Legend = leg }()
@@ -182,3 +205,13 @@ func drawPlot[C vg.CanvasSizer](p *plot.Plot, newCanvas func() C, format string,
 	}
 	return c, vp, nil
 }
+
+// dataArea is a plotter that draws nothing and remembers the canvas it was
+// given: the plot's data area. It has no data range and no glyph boxes, so
+// adding it changes neither the axes nor the layout.
+type dataArea struct {
+	c     draw.Canvas
+	drawn bool
+}
+
+func (a *dataArea) Plot(c draw.Canvas, _ *plot.Plot) { a.c, a.drawn = c, true }

@@ -142,7 +142,7 @@ func (w *gridWorld) Plot(c draw.Canvas, _ *plot.Plot) {
 		// A ring around the cell's text, which stays readable.
 		m := w.centre(g.Agent, side, x0, yTop)
 		c.SetLineStyle(draw.LineStyle{Color: Palette[1], Width: max(1.5, side*0.05)})
-		c.Stroke(circlePath(m, side*0.3))
+		c.Stroke(appendCircle(nil, m, side*0.3))
 	}
 }
 

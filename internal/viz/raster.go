@@ -1,7 +1,11 @@
 package viz
 
 import (
+	"bytes"
+	"image"
+	"image/color"
 	"image/png"
+	"slices"
 	"sync"
 )
 
@@ -27,3 +31,80 @@ func (p *encoderPool) Get() *png.EncoderBuffer {
 }
 
 func (p *encoderPool) Put(b *png.EncoderBuffer) { p.pool.Put(b) }
+
+// RasterCache remembers the rasters one panel drew last time, by their
+// order in the drawing, with their PNG: a raster whose pixels are the same
+// as last time's in its place is not encoded again. Region maps keep
+// their colours for many steps once a model settles, and PNG encoding is
+// most of a raster's cost. A RasterCache belongs to one panel of one run
+// and is not safe for concurrent use; the zero value is ready.
+type RasterCache struct {
+	slots []rasterSlot
+	next  int // the slot of the next raster drawn
+	// encoded counts the rasters encoded, for tests.
+	encoded int
+}
+
+// rasterSlot is one raster as last drawn: a copy of its pixels and the
+// PNG (and data URI) they encode to.
+type rasterSlot struct {
+	paletted bool
+	rect     image.Rectangle
+	stride   int
+	pix      []byte
+	pal      color.Palette
+	png      []byte
+	href     string // "data:image/png;base64,…", made when first asked for
+}
+
+// start begins a drawing of the panel: rasters are matched to slots in the
+// order they are drawn.
+func (rc *RasterCache) start() {
+	if rc != nil {
+		rc.next = 0
+	}
+}
+
+// encode returns img's PNG, from its slot when the slot holds img's
+// pixels already, else encoded (into the slot, or into buf for a nil
+// cache and for images other than *image.Paletted and *image.RGBA, which
+// get no slot: s is nil).
+func (rc *RasterCache) encode(img image.Image, buf *bytes.Buffer) (data []byte, s *rasterSlot, err error) {
+	var paletted bool
+	var rect image.Rectangle
+	var stride int
+	var pix []byte
+	var pal color.Palette
+	switch m := img.(type) {
+	case *image.Paletted:
+		paletted, rect, stride, pix, pal = true, m.Rect, m.Stride, m.Pix, m.Palette
+	case *image.RGBA:
+		rect, stride, pix = m.Rect, m.Stride, m.Pix
+	}
+	if rc == nil || pix == nil {
+		buf.Reset()
+		err := rasterEncoder.Encode(buf, img)
+		return buf.Bytes(), nil, err
+	}
+	if rc.next == len(rc.slots) {
+		rc.slots = append(rc.slots, rasterSlot{})
+	}
+	s = &rc.slots[rc.next]
+	rc.next++
+	if s.png != nil && s.paletted == paletted && s.rect == rect && s.stride == stride &&
+		bytes.Equal(s.pix, pix) && slices.Equal(s.pal, pal) {
+		return s.png, s, nil
+	}
+	buf.Reset()
+	if err := rasterEncoder.Encode(buf, img); err != nil {
+		s.png = nil
+		return nil, nil, err
+	}
+	rc.encoded++
+	s.paletted, s.rect, s.stride = paletted, rect, stride
+	s.pix = append(s.pix[:0], pix...)
+	s.pal = append(s.pal[:0], pal...)
+	s.png = append(s.png[:0], buf.Bytes()...)
+	s.href = ""
+	return s.png, s, nil
+}

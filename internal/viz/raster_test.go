@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
@@ -250,6 +251,9 @@ func TestFastRound5(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	values := []float64{1e-3, 1e9, 12345.5, 1.00005, 99999.5, 999.995, 0.1, 0.3, 288, 324, -0.0015}
+	for _, p := range decades { // powers of ten and their neighbours
+		values = append(values, p, math.Nextafter(p, 0), math.Nextafter(p, 2e9))
+	}
 	for range 200000 {
 		e := rng.Float64()*13 - 4
 		v := math.Pow(10, e)
@@ -272,4 +276,82 @@ func TestFastRound5(t *testing.T) {
 	if checked < len(values)/2 {
 		t.Errorf("fast route took %d of %d values", checked, len(values))
 	}
+}
+
+// A panel drawn again through its RasterCache writes the document SVG
+// writes, and encodes only the rasters whose pixels changed: a region map
+// (paletted), a tile grid of RGBA tiles, a palette change with the same
+// indices, and a raster of another image type, which is always encoded.
+func TestRasterCache(t *testing.T) {
+	regionOf := func(shift float64) *plot.Plot {
+		p := NewPlot("", "", "")
+		AddRegionMap(p, Box{-1, 1, -1, 1}, 40, func(x, y float64) color.Color { return RegionColor(nearest([][]float64{{shift, 0}, {0.5, 0.5}}, x, y)) })
+		return p
+	}
+	tilesOf := func(v uint8) *plot.Plot {
+		p := NewPlot("", "", "")
+		var tiles []Tile
+		for k := range 3 {
+			pix := make([]color.Color, 100)
+			for i := range pix {
+				// 300 distinct colours over the grid: an RGBA image.
+				pix[i] = color.RGBA{uint8(i), v, uint8(k * 80), 0xFF}
+			}
+			tiles = append(tiles, Tile{Pixels: pix, Res: 10})
+		}
+		AddTileGrid(p, tiles, 3)
+		return p
+	}
+	paletteOf := func(c color.RGBA) *plot.Plot {
+		p := NewPlot("", "", "")
+		img := image.NewPaletted(image.Rect(0, 0, 4, 4), color.Palette{c, color.White})
+		img.Pix[5] = 1
+		p.Add(plotterImage(img))
+		return p
+	}
+	grayOf := func(v uint8) *plot.Plot {
+		p := NewPlot("", "", "")
+		img := image.NewGray(image.Rect(0, 0, 4, 4))
+		img.Pix[3] = v
+		p.Add(plotterImage(img))
+		return p
+	}
+	for _, tc := range []struct {
+		name      string
+		frames    []*plot.Plot
+		wantCodes []int // rasters encoded by each drawing
+	}{
+		{"region map", []*plot.Plot{regionOf(-0.5), regionOf(-0.5), regionOf(0.2), regionOf(0.2)}, []int{1, 0, 1, 0}},
+		{"tiles", []*plot.Plot{tilesOf(1), tilesOf(1), tilesOf(2)}, []int{1, 0, 1}},
+		{"palette", []*plot.Plot{paletteOf(color.RGBA{1, 2, 3, 255}), paletteOf(color.RGBA{1, 2, 3, 255}), paletteOf(color.RGBA{9, 2, 3, 255})}, []int{1, 0, 1}},
+		{"other image type", []*plot.Plot{grayOf(1), grayOf(1)}, []int{0, 0}},
+	} {
+		var rc RasterCache
+		for i, p := range tc.frames {
+			want, _, err := SVG(p, testW, testH)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := rc.encoded
+			got, _, err := CachedSVG(p, testW, testH, &rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s, drawing %d: the cached document differs from SVG's", tc.name, i)
+			}
+			if n := rc.encoded - before; n != tc.wantCodes[i] {
+				t.Errorf("%s, drawing %d: %d rasters encoded into the cache, want %d", tc.name, i, n, tc.wantCodes[i])
+			}
+			if imgs := pngs(t, got); len(imgs) != 1 {
+				t.Errorf("%s, drawing %d: %d rasters, want 1", tc.name, i, len(imgs))
+			} else if _, paletted := imgs[0].(*image.Paletted); tc.name == "tiles" && paletted {
+				t.Errorf("%s, drawing %d: a raster of type %T", tc.name, i, imgs[0])
+			}
+		}
+	}
+}
+
+func plotterImage(img image.Image) plot.Plotter {
+	return plotter.NewImage(img, 0, 0, 1, 1)
 }

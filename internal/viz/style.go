@@ -70,8 +70,19 @@ func ClassColor(i int) color.RGBA {
 // RegionColor returns a pale version of ClassColor(i) for region maps and
 // other backgrounds.
 func RegionColor(i int) color.RGBA {
-	return pale(ClassColor(i), regionMix)
+	if i < 0 {
+		return pale(Neutral, regionMix)
+	}
+	return regionColors[i%len(Palette)] // a colour per map cell: made once
 }
+
+var regionColors = func() []color.RGBA {
+	cs := make([]color.RGBA, len(Palette))
+	for i, c := range Palette {
+		cs[i] = pale(c, regionMix)
+	}
+	return cs
+}()
 
 // pale mixes c with white, keeping the fraction keep of c.
 func pale(c color.RGBA, keep float64) color.RGBA {

@@ -30,6 +30,9 @@ type svgWriter struct {
 	num   []byte // scratch for style values
 	fams  map[*sfnt.Font]string
 	png   bytes.Buffer
+	// rasters, when not nil, holds the PNGs of the rasters this panel drew
+	// last time; unchanged ones are not encoded again.
+	rasters *RasterCache
 
 	// In compact mode (out != nil) elements go to out as compact would
 	// write them after reading vgsvg's text, with paths kept as commands.
@@ -39,6 +42,48 @@ type svgWriter struct {
 	attrs   []attr // scratch for a path's style
 	values  map[string]string
 	unusual bool // a path had a number compact cannot read: use the text route
+	// Chunks the paths' leaves and attributes are taken from.
+	leaves    []leaf
+	attrChunk []attr
+	// The last path given to pathCmds (a copy; empty if it had curves),
+	// whether the latest call had it again, and the element made of it.
+	lastPath vg.Path
+	sameCmds bool
+	lastName string
+	lastGeom []attr
+	// textStyles are the attributes of each text style seen, by style.
+	textStyles map[string]textStyle
+}
+
+// textStyle is what compact makes of a text element's style: attributes
+// that stay on it and attributes a group can share.
+type textStyle struct{ geom, shared []attr }
+
+// flipTransform is compact's form of the transform on every text.
+var flipTransform = compactTransform("scale(1, -1)")
+
+// samePath reports whether a and b have the same components; paths with
+// curves are never the same (b never holds one).
+func samePath(a, b vg.Path) bool {
+	if len(a) != len(b) || len(a) == 0 {
+		return false
+	}
+	for i := range a {
+		x, y := &a[i], &b[i]
+		if x.Type != y.Type || x.Pos != y.Pos || x.Radius != y.Radius || x.Start != y.Start || x.Angle != y.Angle || len(x.Control) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func hasCurves(p vg.Path) bool {
+	for i := range p {
+		if len(p[i].Control) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // svgContext is the drawing state Push saves, as in vgsvg.
@@ -58,10 +103,12 @@ const svgPrec = 5
 // newSVGWriter returns a canvas that writes vgsvg's text, or with compact
 // set the document compact makes of that text.
 func newSVGWriter(w, h vg.Length, compact bool) *svgWriter {
-	c := &svgWriter{w: w, h: h, buf: make([]byte, 0, 32<<10), stack: []svgContext{{}}}
+	c := &svgWriter{w: w, h: h, stack: []svgContext{{}}}
 	if compact {
 		c.out = &writer{out: bytes.NewBuffer(make([]byte, 0, 16<<10))}
 		c.out.element("svg", c.rootAttrs(), false, "")
+	} else {
+		c.buf = make([]byte, 0, 32<<10) // the text route alone writes buf
 	}
 	// The origin moves to the bottom left; document closes the group.
 	c.group(append(appendG([]byte("scale(1, -1) translate(0, -"), h.Points()), ')'))
@@ -376,26 +423,41 @@ func circleEnds(comp *vg.PathComp) (angle, x0, y0, x, y float64) {
 func (c *svgWriter) FillString(fnt font.Face, pt vg.Point, str string) {
 	var s style
 	s.b = c.num[:0]
-	s.b = append(s.b, "font-family:"+c.family(fnt)+
-		";font-variant:"+svgVariant(fnt.Font.Variant)+
-		";font-weight:"+svgWeight(fnt.Font.Weight)+
-		";font-style:"+svgStyle(fnt.Font.Style)...)
+	s.b = append(s.b, "font-family:"...)
+	s.b = append(s.b, c.family(fnt)...)
+	s.b = append(s.b, ";font-variant:"...)
+	s.b = append(s.b, svgVariant(fnt.Font.Variant)...)
+	s.b = append(s.b, ";font-weight:"...)
+	s.b = append(s.b, svgWeight(fnt.Font.Weight)...)
+	s.b = append(s.b, ";font-style:"...)
+	s.b = append(s.b, svgStyle(fnt.Font.Style)...)
 	var v [40]byte
 	s.add("font-size", "medium", append(appendG(v[:0], fnt.Font.Size.Points()), "px"...))
 	s.add("fill", "#000000", appendColor(v[:0], c.context().color))
 	c.num = s.b
 	if c.out != nil {
-		x := string(appendG(v[:0], pt.X.Points()))
-		y := string(appendG(v[:0], -pt.Y.Points()))
-		l, err := newLeaf("text", []attr{
-			{"x", x},
-			{"y", y},
-			{"transform", "scale(1, -1)"},
-			{"style", string(s.b)},
-		}, html.EscapeString(str))
-		if err != nil {
-			panic(fmt.Errorf("viz: svg: %w", err))
+		// The leaf newLeaf makes of vgsvg's element, with attributes x, y,
+		// transform and style in that order: x and y rounded, then the
+		// style's own, read once per style.
+		st, ok := c.textStyles[string(s.b)]
+		if !ok {
+			var parsed leaf
+			if err := parsed.addStyle(string(s.b)); err != nil {
+				panic(fmt.Errorf("viz: svg: %w", err))
+			}
+			st = textStyle{geom: parsed.geom, shared: parsed.shared}
+			if c.textStyles == nil {
+				c.textStyles = make(map[string]textStyle)
+			}
+			c.textStyles[string(s.b)] = st
 		}
+		l := c.newLeaf()
+		l.name, l.content = "text", html.EscapeString(str)
+		l.geom = append(c.attrSlice(2+len(st.geom)),
+			attr{"x", roundNums(string(appendG(v[:0], pt.X.Points())))},
+			attr{"y", roundNums(string(appendG(v[:0], -pt.Y.Points())))})
+		l.geom = append(l.geom, st.geom...)
+		l.shared = append(append(c.attrSlice(1+len(st.shared)), attr{"transform", flipTransform}), st.shared...)
 		c.out.add(l)
 		return
 	}
@@ -418,8 +480,8 @@ func (c *svgWriter) FillString(fnt font.Face, pt vg.Point, str string) {
 // DrawImage writes the element vgsvg writes, with the PNG encoded by
 // rasterEncoder and labelled as such (vgsvg says image/jpg).
 func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
-	c.png.Reset()
-	if err := rasterEncoder.Encode(&c.png, img); err != nil {
+	data, slot, err := c.rasters.encode(img, &c.png)
+	if err != nil {
 		panic(fmt.Errorf("encoding image to PNG: %w", err))
 	}
 	size := rect.Size()
@@ -427,10 +489,18 @@ func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
 	x, y := rect.Min.X.Points(), rect.Min.Y.Points()
 	if c.out != nil {
 		num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-		href := base64.StdEncoding.AppendEncode([]byte("data:image/png;base64,"), c.png.Bytes())
+		var href string
+		if slot != nil && slot.href != "" {
+			href = slot.href
+		} else {
+			href = string(base64.StdEncoding.AppendEncode([]byte("data:image/png;base64,"), data))
+			if slot != nil {
+				slot.href = href
+			}
+		}
 		l, err := newLeaf("image", []attr{
 			{"x", num(x)}, {"y", num(-y - h)}, {"width", num(w)}, {"height", num(h)},
-			{"xlink:href", string(href)}, {"transform", "scale(1, -1)"},
+			{"xlink:href", href}, {"transform", "scale(1, -1)"},
 		}, "")
 		if err != nil {
 			panic(fmt.Errorf("viz: svg: %w", err))
@@ -439,7 +509,7 @@ func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
 		return
 	}
 	c.buf = fmt.Appendf(c.buf, `<image x="%v" y="%v" width="%v" height="%v" xlink:href="data:image/png;base64,`, x, -y-h, w, h)
-	c.buf = base64.StdEncoding.AppendEncode(c.buf, c.png.Bytes())
+	c.buf = base64.StdEncoding.AppendEncode(c.buf, data)
 	c.buf = append(c.buf, "\" transform=\"scale(1, -1)\" />\n"...)
 }
 
@@ -518,6 +588,9 @@ func appendOpacity(b []byte, clr color.Color) []byte {
 		clr = color.Black
 	}
 	_, _, _, a := clr.RGBA()
+	if a == math.MaxUint16 {
+		return append(b, '1') // appendG(1): most colours are opaque
+	}
 	return appendG(b, float64(a)/math.MaxUint16)
 }
 
@@ -589,6 +662,15 @@ func (c *svgWriter) round5(v float64) float64 {
 // pathCmds collects in c.cmds the commands compact's parsePath would read
 // from vgsvg's path data for path.
 func (c *svgWriter) pathCmds(path vg.Path) {
+	// A glyph is filled and then stroked along the same path: its
+	// commands are those already in c.cmds.
+	if c.sameCmds = samePath(path, c.lastPath); c.sameCmds {
+		return
+	}
+	c.lastPath = c.lastPath[:0]
+	if !hasCurves(path) { // a curve's control points are not copied
+		c.lastPath = append(c.lastPath, path...)
+	}
 	cmds := c.cmds[:0]
 	pt := func(op byte, x, y float64) {
 		cmds = append(cmds, pathCmd{op: op, args: [7]float64{c.round5(x), c.round5(y)}})
@@ -630,17 +712,47 @@ func (c *svgWriter) pathCmds(path vg.Path) {
 // addPath adds the path in c.cmds, styled by s, to out as compact's
 // newLeaf would make it from vgsvg's element.
 func (c *svgWriter) addPath(s style) {
-	l := &leaf{name: "path"}
-	if cx, cy, r, ok := circleOf(c.cmds); ok {
-		l.name = "circle"
-		l.geom = append(l.geom, attr{"cx", cx}, attr{"cy", cy}, attr{"r", r})
-	} else {
-		c.d = appendCompactPath(c.d[:0], c.cmds)
-		l.geom = append(l.geom, attr{"d", string(c.d)})
+	l := c.newLeaf()
+	switch {
+	case c.sameCmds && c.lastGeom != nil: // geometry is never changed once made
+		l.name, l.geom = c.lastName, c.lastGeom
+	default:
+		l.name = "path"
+		if cx, cy, r, ok := circleOf(c.cmds); ok {
+			l.name = "circle"
+			l.geom = append(c.attrSlice(3), attr{"cx", cx}, attr{"cy", cy}, attr{"r", r})
+		} else {
+			c.d = appendCompactPath(c.d[:0], c.cmds)
+			l.geom = append(c.attrSlice(1), attr{"d", string(c.d)})
+		}
+		c.lastName, c.lastGeom = l.name, l.geom
 	}
-	l.shared = append(make([]attr, 0, len(s.attrs)), s.attrs...)
+	// Room for a stroke's attributes, which merge adds to a fill's.
+	l.shared = append(c.attrSlice(2*len(s.attrs)+2), s.attrs...)
 	c.attrs = s.attrs
 	c.out.add(l)
+}
+
+// newLeaf returns a zero leaf from a chunk: a plot has hundreds of glyphs,
+// two elements each, all kept until the document is written.
+func (c *svgWriter) newLeaf() *leaf {
+	if len(c.leaves) == 0 {
+		c.leaves = make([]leaf, 64)
+	}
+	l := &c.leaves[0]
+	c.leaves = c.leaves[1:]
+	return l
+}
+
+// attrSlice returns an empty slice of capacity n from a chunk; appending
+// past n moves it out of the chunk.
+func (c *svgWriter) attrSlice(n int) []attr {
+	if cap(c.attrChunk)-len(c.attrChunk) < n {
+		c.attrChunk = make([]attr, 0, max(256, n))
+	}
+	k := len(c.attrChunk)
+	c.attrChunk = c.attrChunk[:k+n]
+	return c.attrChunk[k : k : k+n]
 }
 
 // intern returns val as a string, the same string for the same value: a
@@ -657,6 +769,9 @@ func (c *svgWriter) intern(val []byte) string {
 	return v
 }
 
+// decades[i] is 10^(i−3), the powers of ten fastRound5 handles.
+var decades = [...]float64{1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+
 // fastRound5 is round5 without formatting, for the usual coordinates:
 // v scaled to five integer digits, rounded, scaled back. The scaling
 // errs by under 1e-11, so the rounding is the decimal one unless v is
@@ -668,7 +783,13 @@ func fastRound5(v float64) (r float64, ok bool) {
 	if !(a >= 1e-3 && a < 1e9) {
 		return 0, false
 	}
-	k := 4 - int(math.Floor(math.Log10(a))) // 1e4 ≤ a·10^k < 1e5
+	// ⌊log₁₀ a⌋ by comparisons, cheaper than math.Log10; an off-by-one at
+	// a power of ten (1e-1 is not exact) fails the check on m below.
+	e := -3
+	for e < 8 && a >= decades[e+4] {
+		e++
+	}
+	k := 4 - e // 1e4 ≤ a·10^k < 1e5
 	var m float64
 	if k >= 0 {
 		m = a * pow10[k]

@@ -91,8 +91,16 @@ func (g *tileGrid) image(w, h, gapPx, capPx int) image.Image {
 		ox, oy := col*(g.res+gapPx), r*(capPx+g.res)+capPx
 		for i := range g.res {
 			for j := range g.res {
-				if q := i*g.res + j; q < len(t.Pixels) && t.Pixels[q] != nil {
-					pix[(oy+i)*w+ox+j] = color.RGBAModel.Convert(t.Pixels[q]).(color.RGBA)
+				q := i*g.res + j
+				if q >= len(t.Pixels) {
+					continue
+				}
+				switch c := t.Pixels[q].(type) {
+				case nil:
+				case color.RGBA:
+					pix[(oy+i)*w+ox+j] = c // as RGBAModel.Convert returns it
+				default:
+					pix[(oy+i)*w+ox+j] = color.RGBAModel.Convert(c).(color.RGBA)
 				}
 			}
 		}

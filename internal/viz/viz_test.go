@@ -16,6 +16,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // texts returns the character data of every <text> element, in order.
@@ -566,6 +567,30 @@ func TestNiceTicks(t *testing.T) {
 		}
 		if s := strings.Join(got, " "); s != tc.want {
 			t.Errorf("ticks on [%g, %g] = %q, want %q", tc.min, tc.max, s, tc.want)
+		}
+	}
+}
+
+// The data area recorded while drawing is the one p.DataCanvas lays out,
+// to the bit, with and without a title and on a log axis.
+func TestViewportIsDataCanvas(t *testing.T) {
+	titled := func() *plot.Plot {
+		p := scatterRegionPlot()
+		p.Title.Text = "A title"
+		return p
+	}
+	for i, mk := range []func() *plot.Plot{scatterRegionPlot, curvesPlot, titled} {
+		_, vp, err := SVG(mk(), testW, testH)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := mk()
+		c := newSVGWriter(testW, testH, true)
+		dc := draw.Crop(draw.New(c), margin, -rightMargin, margin, -margin)
+		da := p.DataCanvas(dc)
+		want := [4]float64{da.Min.X.Points(), (testH - da.Max.Y).Points(), da.Max.X.Points(), (testH - da.Min.Y).Points()}
+		if vp.Rect != want {
+			t.Errorf("plot %d: data area %v, DataCanvas %v", i, vp.Rect, want)
 		}
 	}
 }

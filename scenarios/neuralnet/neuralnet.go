@@ -286,7 +286,7 @@ func (m *model) buildGrid() {
 // current epoch (computed once per epoch).
 func (m *model) gridOutputs() [][]float64 {
 	if m.gridEpoch != m.net.Epoch() {
-		m.gridOut = m.net.Forward(m.grid, regionRes*regionRes)
+		m.gridOut = m.net.ForwardApprox(m.grid, regionRes*regionRes)
 		m.gridEpoch = m.net.Epoch()
 	}
 	return m.gridOut

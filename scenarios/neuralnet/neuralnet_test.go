@@ -513,3 +513,91 @@ func BenchmarkRegionMap(b *testing.B) {
 		m.gridOutputs()
 	}
 }
+
+// The output map and the unit maps are drawn from the network's
+// approximate forward pass (tanh and sigmoid within 3.1·10⁻⁸). On networks
+// trained for a while, with every activation and problem, each cell's
+// colour level from it must equal the exact pass's or be its neighbour:
+// only a value within 10⁻⁶ of a level's edge can cross it.
+func TestApproxMapsWithinALevel(t *testing.T) {
+	for _, q := range []string{
+		"",
+		"activation=sigmoid&layers=8,8",
+		"activation=relu",
+		"activation=leaky_relu&dataset=xor",
+		"dataset=spiral&problem=multiclass&classes=3&layers=8,8,8&optimizer=adam",
+		"dataset=reg-gauss&problem=regression",
+	} {
+		mdl, err := newModel(scenariotest.Values(t, sc, q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := mdl.(*model)
+		for range 40 {
+			if err := m.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const cells = regionRes * regionRes
+		var exact [][]float64
+		for _, out := range m.net.Forward(m.grid, cells) {
+			exact = append(exact, append([]float64(nil), out...))
+		}
+		approx := m.net.ForwardApprox(m.grid, cells)
+		lo, hi := m.targetRange()
+		changed, total := 0, 0
+		for l, out := range exact {
+			total += len(out)
+			units := len(out) / cells
+			last := l == len(exact)-1
+			for u := range units {
+				// The colour level of a value, as plotOutput and plotUnits
+				// pick it.
+				scale, centre := m.act.halfRange, m.act.centre
+				if m.act.unbounded {
+					scale = 1e-12
+					for c := range cells {
+						scale = math.Max(scale, math.Abs(out[c*units+u]))
+					}
+				}
+				level := func(v float64) float64 {
+					switch {
+					case last && m.problem.multiclass:
+						return math.Round(v * levels)
+					case last && m.problem.regression:
+						return math.Floor(min(max((v-lo)/(hi-lo), 0), 1) * rampBands)
+					case last:
+						return math.Round(min(max(2*v-1, -1), 1) * levels)
+					}
+					return math.Round(min(max((v-centre)/scale, -1), 1) * levels)
+				}
+				for c := range cells {
+					want, got := level(out[c*units+u]), level(approx[l][c*units+u])
+					if math.Abs(got-want) > 1 {
+						t.Fatalf("%q: layer %d unit %d cell %d: level %v, exact %v (values %v, %v)",
+							q, l, u, c, got, want, approx[l][c*units+u], out[c*units+u])
+					}
+					if got != want {
+						changed++
+					}
+				}
+			}
+		}
+		t.Logf("%q: %d of %d cell levels moved by one", q, changed, total)
+	}
+}
+
+// BenchmarkRegionMapExact is BenchmarkRegionMap through the exact forward
+// pass, for comparison.
+func BenchmarkRegionMapExact(b *testing.B) {
+	mdl, err := newModel(scenariotest.Values(b, sc, ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := mdl.(*model)
+	m.net.Step()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.net.Forward(m.grid, regionRes*regionRes)
+	}
+}

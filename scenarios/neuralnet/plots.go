@@ -90,10 +90,15 @@ var divergingColors = func() []color.Color {
 // diverging colours t ∈ [−1, 1] in levels steps each side of white. NaN
 // is transparent.
 func diverging(t float64) color.Color {
-	if math.IsNaN(t) {
+	switch {
+	case t >= 1:
+		return divergingColors[2*levels]
+	case t <= -1:
+		return divergingColors[0]
+	case t != t: // NaN
 		return nil
 	}
-	return divergingColors[levels+int(math.Round(min(max(t, -1), 1)*levels))]
+	return divergingColors[levels+int(math.Round(t*levels))]
 }
 
 // targetRange is the regression targets' range, for the ramp.

@@ -386,8 +386,14 @@ func (s *Set) AddSamples(p *plot.Plot) {
 // prediction shows its class's colour, an unsure one a mix, and the raster
 // keeps to a few hundred colours, a small PNG.
 func Blend(probs []float64) color.Color {
-	tenths := make([]int, len(probs))
-	rest := make([]float64, len(probs))
+	// A colour per map cell: scratch on the stack for the usual few classes.
+	var tenthsBuf [16]int
+	var restBuf [16]float64
+	tenths, rest := tenthsBuf[:0], restBuf[:0]
+	if len(probs) > len(tenthsBuf) {
+		tenths, rest = make([]int, 0, len(probs)), make([]float64, 0, len(probs))
+	}
+	tenths, rest = tenths[:len(probs)], rest[:len(probs)]
 	total, sum := 0, 0.0
 	for _, pk := range probs {
 		sum += pk

@@ -1,0 +1,132 @@
+package viz
+
+import (
+	"math"
+	"reflect"
+	"unsafe"
+
+	"gonum.org/v1/plot"
+)
+
+// plot.Draw lays the plot out four times over (padX and padY for each
+// axis, both again for the data area), and each time asks every plotter
+// for the glyph boxes of all its points and copies them into one list: a
+// 1000-point curve makes 4000 boxes a frame, most of the layout's time
+// and a third of a frame's allocated bytes. gonum/plot offers no hook
+// between Add and Draw, so for the length of a drawing the plot's
+// plotters are swapped for wrappers that compute their boxes once and
+// keep only the few that can decide the layout.
+
+// plottersOffset is where plot.Plot keeps its unexported list of
+// plotters, found once by reflection; plottersOK is false if gonum/plot
+// no longer has that field, and plots are then drawn as they are.
+var plottersOffset, plottersOK = func() (uintptr, bool) {
+	f, ok := reflect.TypeFor[plot.Plot]().FieldByName("plotters")
+	return f.Offset, ok && f.Type == reflect.TypeFor[[]plot.Plotter]()
+}()
+
+// plottersOf returns p's list of plotters, to be read and replaced.
+func plottersOf(p *plot.Plot) *[]plot.Plotter {
+	return (*[]plot.Plotter)(unsafe.Add(unsafe.Pointer(p), plottersOffset))
+}
+
+// withDecisiveBoxes replaces, for the length of one drawing, each of p's
+// plotters that has glyph boxes by a decisiveBoxes wrapper, and returns
+// the function that puts the plotters back.
+func withDecisiveBoxes(p *plot.Plot) (restore func()) {
+	if !plottersOK {
+		return func() {}
+	}
+	list := plottersOf(p)
+	orig := *list
+	wrapped := make([]plot.Plotter, len(orig))
+	for i, pl := range orig {
+		wrapped[i] = pl
+		if gb, ok := pl.(plot.GlyphBoxer); ok {
+			wrapped[i] = &decisiveBoxes{Plotter: pl, inner: gb}
+		}
+	}
+	*list = wrapped
+	return func() { *list = orig }
+}
+
+// decisiveBoxes draws as its plotter does and gives, from the first call
+// on, the subset of its glyph boxes that can decide gonum's layout.
+//
+// gonum keeps a box only if its centre is inside [0, 1]² on each axis
+// where the box has extent (plot.GlyphBoxes), then takes the first box of
+// the least (greatest) c.X(X) + Min.X with X ≥ 0 (X ≤ 1), likewise for Y,
+// where c.X(x) = c.Min.X + x·width. Among boxes of one rectangle that is
+// the first box of least (greatest) X when the width is positive, the
+// first of greatest (least) X when it is negative, and the first box with
+// a number for X when it is zero. Boxes within 10⁻⁶ of those extremes are
+// kept as well, so that rounding in c.X cannot make a dropped box the
+// first of a tie (the canvas would have to be a few millionths of a point
+// wide). Kept boxes stay in order,
+// so ties between rectangles resolve as before; the layout is the same to
+// the bit.
+type decisiveBoxes struct {
+	plot.Plotter
+	inner plot.GlyphBoxer
+	boxes []plot.GlyphBox
+	done  bool
+}
+
+// nearTie is how close, in normalised units, a box must be to an extreme
+// to be kept with it.
+const nearTie = 1e-6
+
+func (d *decisiveBoxes) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
+	if !d.done {
+		d.boxes, d.done = decisive(d.inner.GlyphBoxes(p)), true
+	}
+	return d.boxes
+}
+
+// decisive returns the boxes of all that can decide the layout, in order.
+func decisive(all []plot.GlyphBox) []plot.GlyphBox {
+	type extremes struct {
+		firstX, firstY         bool // a box with a number for X (Y) was kept
+		minX, maxX, minY, maxY float64
+	}
+	groups := map[[4]float64]*extremes{} // by rectangle
+	inside := func(b plot.GlyphBox) bool {
+		sz := b.Size()
+		return !(sz.X > 0 && (b.X < 0 || b.X > 1)) && !(sz.Y > 0 && (b.Y < 0 || b.Y > 1))
+	}
+	key := func(b plot.GlyphBox) [4]float64 {
+		return [4]float64{float64(b.Min.X), float64(b.Min.Y), float64(b.Max.X), float64(b.Max.Y)}
+	}
+	for _, b := range all {
+		if !inside(b) {
+			continue
+		}
+		g := groups[key(b)]
+		if g == nil {
+			inf := math.Inf(1)
+			g = &extremes{minX: inf, maxX: -inf, minY: inf, maxY: -inf}
+			groups[key(b)] = g
+		}
+		if !math.IsNaN(b.X) { // gonum never picks a NaN centre
+			g.minX, g.maxX = min(g.minX, b.X), max(g.maxX, b.X)
+		}
+		if !math.IsNaN(b.Y) {
+			g.minY, g.maxY = min(g.minY, b.Y), max(g.maxY, b.Y)
+		}
+	}
+	var out []plot.GlyphBox
+	for _, b := range all {
+		if !inside(b) {
+			continue
+		}
+		g := groups[key(b)]
+		firstX := !g.firstX && !math.IsNaN(b.X)
+		firstY := !g.firstY && !math.IsNaN(b.Y)
+		if firstX || firstY || b.X <= g.minX+nearTie || b.X >= g.maxX-nearTie || b.Y <= g.minY+nearTie || b.Y >= g.maxY-nearTie {
+			out = append(out, b)
+		}
+		g.firstX = g.firstX || firstX
+		g.firstY = g.firstY || firstY
+	}
+	return out
+}
