@@ -8,6 +8,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/activations"
 	"github.com/mlplayground/playground/scenarios/backprop"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
+	"github.com/mlplayground/playground/scenarios/cnntraining"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
 	"github.com/mlplayground/playground/scenarios/dropout"
@@ -36,6 +37,7 @@ const (
 	ChapterUnsupervised   = "2. Unsupervised learning"
 	ChapterClassic        = "3. Supervised learning: classic models"
 	ChapterNeural         = "4. Neural networks"
+	ChapterConvolutional  = "5. Convolutional networks"
 )
 
 // All returns the scenarios in catalogue order, grouped by chapter.
@@ -63,5 +65,6 @@ func All() []*lab.Scenario {
 		optimizers.Scenario(ChapterNeural),
 		dropout.Scenario(ChapterNeural),
 		vanishing.Scenario(ChapterNeural),
+		cnntraining.Scenario(ChapterConvolutional),
 	}
 }
