@@ -498,7 +498,8 @@ func TestBadParams(t *testing.T) {
 	// an 8×8 digit; 32 and 32 filters cost too much.
 	for _, c := range []struct{ query, name string }{
 		{"pool=3&filters=4,4", "pool"},
-		{"filters=32,32", "filters"}, // 18 432 + 147 456 multiply-adds
+		{"filters=32,32", "filters"},                   // (18 432 + 147 456)·1 079 multiply-adds
+		{"dataset=shapes&filters=16,32,32", "filters"}, // (20 736 + 165 888 + 82 944)·480
 		{"filters=32,32&kernel=5", "filters"},
 	} {
 		_, err := scenariotest.TryRun(t, sc, c.query)
@@ -583,4 +584,38 @@ func TestFrameSize(t *testing.T) {
 
 func BenchmarkStepAndFrame(b *testing.B) {
 	scenariotest.BenchStepAndFrame(b, sc, "", "dataset=shapes")
+}
+
+// BenchmarkStep is one default step (an epoch of both networks and their
+// train, validation and shifted-validation scores) and, apart, drawing
+// every panel of one frame; cpu-ms/op is the processor time, steadier
+// than ns/op on a busy machine:
+//
+//	go test ./scenarios/cnntraining -run '^$' -bench 'Step$|Draw' -cpu 1 -count 3
+func BenchmarkStep(b *testing.B) {
+	for _, q := range []string{"", "dataset=shapes"} {
+		b.Run("query="+q, func(b *testing.B) {
+			r := scenariotest.NewRun(b, sc, q)
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if r.Done() {
+					r.Reset()
+				}
+				r.Step()
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+func BenchmarkDraw(b *testing.B) {
+	r := scenariotest.NewRun(b, sc, "")
+	r.Advance(5)
+	cpu0 := cpuTime()
+	for b.Loop() {
+		if _, err := r.JSON(true); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 }

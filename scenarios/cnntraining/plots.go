@@ -139,9 +139,9 @@ func (m *model) plotFilters() *plot.Plot {
 				pix[ky*k+kx] = diverging(c.W.Data[((ky*k+kx)*in)*out+o] / scale)
 			}
 		}
-		tiles = append(tiles, viz.Tile{Pixels: pix, Res: k, Caption: "filter " + strconv.Itoa(o+1)})
+		tiles = append(tiles, viz.Tile{Pixels: pix, Res: k, Caption: strconv.Itoa(o + 1)})
 	}
-	viz.AddTileGrid(p, tiles, min(out, 8))
+	viz.AddTileGrid(p, tiles, min(out, 4))
 	return p
 }
 
