@@ -26,6 +26,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/qlearning"
 	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/svm"
+	"github.com/mlplayground/playground/scenarios/transfer"
 	"github.com/mlplayground/playground/scenarios/universal"
 	"github.com/mlplayground/playground/scenarios/vanishing"
 )
@@ -66,5 +67,6 @@ func All() []*lab.Scenario {
 		dropout.Scenario(ChapterNeural),
 		vanishing.Scenario(ChapterNeural),
 		cnntraining.Scenario(ChapterConvolutional),
+		transfer.Scenario(ChapterConvolutional),
 	}
 }
