@@ -66,7 +66,8 @@ func diverging(t float64) color.Color {
 }
 
 // plotFilters draws the first convolution's 8 filters after pre-training
-// and, below, the shown network's now, on one colour scale.
+// and, below, the shown network's now, on one colour scale (the largest
+// |w| of both).
 func (m *model) plotFilters() *plot.Plot {
 	p := viz.NewPlot("", "", "")
 	now := m.pre.Convs[0].W.Data
@@ -90,11 +91,11 @@ func (m *model) plotFilters() *plot.Plot {
 			}
 			caption := ""
 			if o == 0 {
-				caption = []string{"pre-trained", label}[row]
+				caption = []string{"pre-trained", label + " now"}[row]
 			}
 			tiles = append(tiles, viz.Tile{Pixels: pix, Res: k, Caption: caption})
 		}
 	}
-	viz.AddTileGrid(p, tiles, out)
+	viz.AddTileGrid(p, tiles, out/2) // each network's 8 filters in two rows of 4
 	return p
 }

@@ -99,7 +99,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Panels: []lab.Panel{
 			{Name: "accuracy", Title: "Validation accuracy on the digits 5–9 per target epoch"},
 			{Name: "loss", Title: "Training cross-entropy on the few target images"},
-			{Name: "filters", Title: "First-convolution filters: after pre-training (top) and now (bottom)"},
+			{Name: "filters", Title: "First-convolution filters: after pre-training (top rows) and now (bottom rows)"},
 		},
 		Explanation: templ.Raw(explanation),
 		New:         newModel,
