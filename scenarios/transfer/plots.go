@@ -13,9 +13,9 @@ import (
 func (m *model) Plot(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "accuracy":
-		return m.plotCurves(func(l *learner) []float64 { return l.valAcc }, "validation accuracy", true), nil
+		return m.plotCurves(func(l *learner) []float64 { return l.valAcc }, "validation accuracy"), nil
 	case "loss":
-		return m.plotCurves(func(l *learner) []float64 { return l.trainLoss }, "cross-entropy L", false), nil
+		return m.plotCurves(func(l *learner) []float64 { return l.trainLoss }, "cross-entropy L"), nil
 	case "filters":
 		return m.plotFilters(), nil
 	}
@@ -30,16 +30,12 @@ func (m *model) PanelVersion(panel string) (uint64, bool) {
 	return 0, false
 }
 
-func (m *model) plotCurves(of func(*learner) []float64, label string, unit bool) *plot.Plot {
+func (m *model) plotCurves(of func(*learner) []float64, label string) *plot.Plot {
 	p := viz.NewPlot("", "target epoch", label)
 	p.X.Min, p.X.Max = 0, targetEpochs
-	if unit {
-		p.Y.Min, p.Y.Max = 0, 1
-	} else {
-		p.Y.Min = 0
-	}
+	p.Y.Min, p.Y.Max = 0, 1 // a loss above 1 widens it
 	if m.learners == nil {
-		p.Title.Text = "after pre-training"
+		p.Title.Text = fmt.Sprintf("drawn once pre-training ends (step %d)", pretrainEpochs)
 		return p
 	}
 	var curves []viz.Curve

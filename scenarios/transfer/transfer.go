@@ -57,7 +57,9 @@ var (
 		Help: "What the CNN learns first: digits: the handwritten digits 0–4; shapes: generated 8×8 squares, circles, crosses and lines, a task further from the target."},
 		lab.Option[source]("digits", func(*rand.Rand) *vision.Images {
 			d := vision.Digits()
-			return d.Subset(classes(d, 0, 5))
+			s := d.Subset(classes(d, 0, 5))
+			s.ClassNames = s.ClassNames[:5]
+			return s
 		}),
 		lab.Option[source]("shapes", func(rng *rand.Rand) *vision.Images { return vision.Shapes(rng, shapesN, 8, shapesNoise) }),
 	)
