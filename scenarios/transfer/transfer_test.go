@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
@@ -189,4 +190,34 @@ func TestFrameSize(t *testing.T) {
 
 func BenchmarkStepAndFrame(b *testing.B) {
 	scenariotest.BenchStepAndFrameFrom(b, sc, pretrainEpochs, "")
+}
+
+// BenchmarkStep is one pre-training epoch and one target epoch of the
+// three networks, with their scores; cpu-ms/op is the processor time of
+// the steps alone (not of restarting a run):
+//
+//	go test ./scenarios/transfer -run '^$' -bench 'Step$' -cpu 1 -count 3
+func BenchmarkStep(b *testing.B) {
+	for _, phase := range []struct {
+		name     string
+		from, to int
+	}{{"pretrain", 0, pretrainEpochs}, {"target", pretrainEpochs, maxSteps}} {
+		b.Run(phase.name, func(b *testing.B) {
+			r := scenariotest.NewRun(b, sc, "")
+			r.Advance(phase.from)
+			var cpu time.Duration
+			for b.Loop() {
+				if r.StepNumber() >= phase.to {
+					b.StopTimer()
+					r.Reset()
+					r.Advance(phase.from)
+					b.StartTimer()
+				}
+				c := cpuTime()
+				r.Step()
+				cpu += cpuTime() - c
+			}
+			b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/op")
+		})
+	}
 }
