@@ -62,16 +62,16 @@ func diverging(t float64) color.Color {
 }
 
 // plotFilters draws the first convolution's 8 filters after pre-training
-// and, below, the shown network's now, on one colour scale (the largest
+// and, below, the shown network's now (while pre-training: at the random
+// start and now), on one colour scale (the largest
 // |w| of both).
 func (m *model) plotFilters() *plot.Plot {
 	p := viz.NewPlot("", "", "")
-	now := m.pre.Convs[0].W.Data
-	before := now
-	label := "pre-training"
+	before, now := m.initFilters, m.pre.Convs[0].W.Data
+	first, second := "random start", "pre-training now"
 	if m.learners != nil {
 		before, now = m.preFilters, m.learners[m.shown].cnn.Convs[0].W.Data
-		label = m.shown
+		first, second = "pre-trained", m.shown+" now"
 	}
 	scale := 1e-12
 	for _, w := range append(append([]float64(nil), before...), now...) {
@@ -87,7 +87,7 @@ func (m *model) plotFilters() *plot.Plot {
 			}
 			caption := ""
 			if o == 0 {
-				caption = []string{"pre-trained", label + " now"}[row]
+				caption = []string{first, second}[row]
 			}
 			tiles = append(tiles, viz.Tile{Pixels: pix, Res: k, Caption: caption})
 		}

@@ -101,7 +101,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Panels: []lab.Panel{
 			{Name: "accuracy", Title: "Validation accuracy on the digits 5–9 per target epoch"},
 			{Name: "loss", Title: "Training cross-entropy on the few target images"},
-			{Name: "filters", Title: "First-convolution filters: after pre-training (top rows) and now (bottom rows)"},
+			{Name: "filters", Title: "First-convolution filters: pre-trained (top rows) and now (bottom rows)"},
 		},
 		Explanation: templ.Raw(explanation),
 		New:         newModel,
@@ -144,6 +144,7 @@ type model struct {
 	preVal           vision.Evaluator
 	preAcc           []float64
 	preFilters       []float64 // first convolution's W after pre-training
+	initFilters      []float64 // and at the random start
 	learners         map[string]*learner
 	trainE           map[string]*vision.Evaluator
 	shown            string
@@ -189,6 +190,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	if m.pre, err = nn.NewCNN(rand.New(rand.NewPCG(v.Seed(), 2)), cfg); err != nil {
 		return nil, err
 	}
+	m.initFilters = slices.Clone(m.pre.Convs[0].W.Data)
 	m.preT = vision.NewImageTrainer(rand.New(rand.NewPCG(v.Seed(), 3)), m.pre, m.srcTrain, sourceBatch, &nn.SGD{LR: sourceLR})
 	m.preVal.Set = m.srcVal
 	m.preAcc = append(m.preAcc, m.preVal.Score(m.pre).Accuracy)
