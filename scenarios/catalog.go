@@ -10,6 +10,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/backprop"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/cnnshapes"
+	"github.com/mlplayground/playground/scenarios/cnntraining"
 	"github.com/mlplayground/playground/scenarios/convolution"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
@@ -31,6 +32,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/rnn"
 	"github.com/mlplayground/playground/scenarios/svm"
+	"github.com/mlplayground/playground/scenarios/transfer"
 	"github.com/mlplayground/playground/scenarios/universal"
 	"github.com/mlplayground/playground/scenarios/vanishing"
 	"github.com/mlplayground/playground/scenarios/word2vec"
@@ -75,6 +77,8 @@ func All() []*lab.Scenario {
 		vanishing.Scenario(ChapterNeural),
 		convolution.Scenario(ChapterConvolutional),
 		cnnshapes.Scenario(ChapterConvolutional),
+		cnntraining.Scenario(ChapterConvolutional),
+		transfer.Scenario(ChapterConvolutional),
 		word2vec.Scenario(ChapterSequences),
 		rnn.Scenario(ChapterSequences),
 		languagemodel.Scenario(ChapterSequences),

@@ -21,6 +21,8 @@
 //	                                                                 DeepNet, SurfaceDescent
 //	eval      K-fold cross-validation, bias–variance                 PolyCrossValidation,
 //	                                                                 PolyBiasVariance
+//	vision    image data sets (digits, generated shapes), shifts,    ImageTrainer
+//	          training any classifier on images epoch by epoch
 //	seq       sequence models: a transformer, RNN and LSTM          —
 //	          networks, toy sequence tasks
 //	rl        gridworld, Q-learning, value iteration                 QLearning

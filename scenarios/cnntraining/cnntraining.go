@@ -1,0 +1,419 @@
+// Package cnntraining is the cnn-training scenario: a small convolutional
+// network trained live on the 8×8 digits or on generated shapes, beside a
+// multi-layer perceptron with about as many parameters trained on the same
+// split. It shows the learned filters, one validation image's feature maps
+// block by block, the loss and accuracy of both networks per epoch, a
+// translation test on shifted images, the confusion matrix and the
+// misclassified images; the held-out test set is opened once, after the
+// last epoch.
+package cnntraining
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/ml/nn"
+	"github.com/mlplayground/playground/internal/ml/num"
+	"github.com/mlplayground/playground/internal/ml/vision"
+	"github.com/mlplayground/playground/internal/textfmt"
+)
+
+// Limits and fixed settings of the scenario.
+const (
+	maxEpochs  = 100
+	maxConvs   = 3
+	maxFilters = 32
+	// The splits: a fifth of the images is the validation set, a fifth
+	// the test set, the rest trains.
+	valShare, testShare = 0.2, 0.2
+	// The shapes data set: images of shapesSide² pixels, noise in [0, shapesNoise).
+	shapesN, shapesSide, shapesNoise = 800, 12, 0.25
+	// maxImage is the largest validation image index the maps panel shows.
+	maxImage = 99
+)
+
+// source makes the whole labelled image set.
+type source func(rng *rand.Rand) *vision.Images
+
+// The parameter table.
+var (
+	datasetParam = lab.Enum(lab.Param{Name: "dataset", Label: "Data set", Default: "digits",
+		Help: "digits: 1 797 handwritten digits of 8×8 pixels (UCI, as scikit-learn ships them); shapes: 800 generated 12×12 images of a square, circle, cross or line drawn at a random place and size over light noise."},
+		lab.Option[source]("digits", func(*rand.Rand) *vision.Images { return vision.Digits() }),
+		lab.Option[source]("shapes", func(rng *rand.Rand) *vision.Images {
+			return vision.Shapes(rng, shapesN, shapesSide, shapesNoise)
+		}),
+	)
+	filtersParam = lab.Ints(lab.Param{Name: "filters", Label: "Filters per convolution", Default: "8,16", Min: 1, Max: maxFilters, MinItems: 1, MaxItems: maxConvs,
+		Help: "Output channels of each convolution, comma-separated: 1 to 3 blocks of 1 to 32 filters. Each block is conv (same padding) → ReLU → max pooling."})
+	kernelParam = lab.Int(lab.Param{Name: "kernel", Label: "Kernel size K", Default: "3", Min: 1, Max: 5, Step: 1,
+		Help: "Side of every convolution's K×K filters."})
+	poolParam = lab.Int(lab.Param{Name: "pool", Label: "Pooling", Default: "2", Min: 1, Max: 3, Step: 1,
+		Help: "Max pooling window and stride after each convolution; 1 means no pooling. Each pooling divides the map's side by this (rounding down), so three poolings of 2 leave 1×1 of an 8×8 digit."})
+	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.1", Min: 0.00001, Max: 10, Step: 0.00001,
+		Help: "Step size η of every update, for both networks."})
+	batchParam = lab.Int(lab.Param{Name: "batch", Label: "Batch size", Default: strconv.Itoa(nn.DefaultCNNBatch), Min: 1, Max: 2000, Step: 1,
+		Help: "Images per gradient step; an epoch takes one step per batch. A batch at least as large as the training set (1 079 digits, 480 shapes) is full-batch gradient descent."})
+	optimizerParam = lab.Enum(lab.Param{Name: "optimizer", Label: "Optimiser", Default: "sgd",
+		Help: "sgd: w ← w − η∇L; momentum keeps a velocity; rmsprop divides by a running RMS of the gradient; adadelta adapts its own step size; adam combines momentum and RMS scaling."},
+		lab.Option("sgd", "sgd"), lab.Option("momentum", "momentum"), lab.Option("rmsprop", "rmsprop"),
+		lab.Option("adadelta", "adadelta"), lab.Option("adam", "adam"),
+	)
+	epochsParam = lab.Int(lab.Param{Name: "epochs", Label: "Epochs", Default: "20", Min: 1, Max: maxEpochs, Step: 1,
+		Help: "Epochs to train. After the last one the test set, untouched until then, is opened once."})
+	imageParam = lab.Int(lab.Param{Name: "image", Label: "Image shown", Default: "0", Min: 0, Max: maxImage, Step: 1,
+		Help: "Which validation image the feature-map panel follows through the network (0 is the first)."})
+)
+
+//go:embed explanation.html
+var explanation string
+
+// Scenario returns the cnn-training scenario in the given chapter.
+func Scenario(chapter string) *lab.Scenario {
+	return &lab.Scenario{
+		Slug:      "cnn-training",
+		Title:     "Training a CNN, beside an MLP",
+		Chapter:   chapter,
+		Summary:   "A small convolutional network learns the 8×8 digits (or generated shapes) epoch by epoch: its filters, the feature maps of one image, loss and accuracy beside an MLP of the same size, and a translation test on shifted images.",
+		MaxSteps:  maxEpochs,
+		Speed:     2,
+		ThumbStep: 10,
+		Params: lab.Params(datasetParam, filtersParam, kernelParam, poolParam, lrParam, batchParam, optimizerParam,
+			epochsParam, imageParam, lab.Seed),
+		Panels: []lab.Panel{
+			{Name: "maps", Title: "Feature maps of one validation image, block by block"},
+			{Name: "filters", Title: "Learned filters of the first convolution (orange > 0, blue < 0)"},
+			{Name: "loss", Title: "Cross-entropy per epoch: CNN and MLP, train and validation"},
+			{Name: "accuracy", Title: "Validation accuracy per epoch, as drawn and shifted by 1–2 pixels"},
+			{Name: "confusion", Title: "CNN confusion matrix of the validation set"},
+			{Name: "errors", Title: "Validation images the CNN gets wrong (true → predicted)"},
+		},
+		Explanation: templ.Raw(explanation),
+		New:         newModel,
+	}
+}
+
+// curves are one network's figures, one value per epoch from epoch 0.
+type curves struct {
+	trainLoss, valLoss, trainAcc, valAcc, shiftAcc []float64
+}
+
+// net is one of the two networks with its trainer and evaluators.
+type net struct {
+	trainer                     *vision.ImageTrainer
+	trainE, valE, shiftE, testE vision.Evaluator
+	shiftTestE                  vision.Evaluator
+	curves                      curves
+	val                         vision.Score // at the current epoch
+	test, shiftTest             *vision.Score
+}
+
+func newNet(c vision.Classifier, rng *rand.Rand, s *splits, batch int, opt nn.Optimizer) *net {
+	n := &net{trainer: vision.NewImageTrainer(rng, c, s.train, batch, opt)}
+	n.trainE.Set, n.valE.Set, n.shiftE.Set = s.train, s.val, s.valShifted
+	n.testE.Set, n.shiftTestE.Set = s.test, s.testShifted
+	n.evaluate()
+	return n
+}
+
+// evaluate appends the current epoch's figures.
+func (n *net) evaluate() {
+	c := n.trainer.Net
+	tr := n.trainE.Score(c)
+	n.val = n.valE.Score(c)
+	sh := n.shiftE.Score(c)
+	cv := &n.curves
+	cv.trainLoss, cv.trainAcc = append(cv.trainLoss, tr.Loss), append(cv.trainAcc, tr.Accuracy)
+	cv.valLoss, cv.valAcc = append(cv.valLoss, n.val.Loss), append(cv.valAcc, n.val.Accuracy)
+	cv.shiftAcc = append(cv.shiftAcc, sh.Accuracy)
+}
+
+// openTest scores the test set, once.
+func (n *net) openTest() {
+	t, st := n.testE.Score(n.trainer.Net), n.shiftTestE.Score(n.trainer.Net)
+	n.test, n.shiftTest = &t, &st
+}
+
+func (n *net) diverged() bool {
+	cv := n.curves
+	return !n.trainer.Finite() || num.Exploded(cv.trainLoss[len(cv.trainLoss)-1], cv.trainLoss[0])
+}
+
+// model is one run.
+type model struct {
+	data     *splits
+	cnn      *nn.CNN
+	mlp      vision.MLPClassifier
+	mlpUnits int
+	c, m     *net // the CNN and the MLP
+	epochs   int
+	image    int
+	lr       float64
+	opt      string
+	diverged bool
+}
+
+func newModel(v lab.Values) (lab.Model, error) {
+	data := newSplits(rand.New(rand.NewPCG(v.Seed(), 1)), datasetParam.Get(v))
+	cfg := nn.CNNConfig{In: data.all.Shape, Filters: filtersParam.Get(v), Kernel: kernelParam.Get(v), Pool: poolParam.Get(v),
+		Classes: len(data.all.ClassNames), Act: nn.ReLU}
+	if _, err := cfg.Shapes(); err != nil {
+		return nil, poolParam.Refuse(v, poolAllowed(cfg))
+	}
+	if cost := convCost(cfg) * data.train.Len(); cost > maxCost {
+		return nil, filtersParam.Refuse(v, fmt.Sprintf("convolutions of at most %s multiply-adds per epoch, so that an epoch stays near a tenth of a second; these take %s (Σ H·W·K²·C_in·C_out over the blocks, %s per image, times %d training images; the default takes %s): fewer filters or a smaller kernel",
+			thousands(maxCost), thousands(cost), thousands(convCost(cfg)), data.train.Len(), thousands(convCost(defaultConfig(cfg.In))*data.train.Len())))
+	}
+	m := &model{data: data, epochs: epochsParam.Get(v), image: imageParam.Get(v), lr: lrParam.Get(v), opt: optimizerParam.Get(v)}
+	if m.image >= data.val.Len() {
+		return nil, imageParam.Refuse(v, fmt.Sprintf("0 to %d: the validation set has %d images", data.val.Len()-1, data.val.Len()))
+	}
+	var err error
+	if m.cnn, err = nn.NewCNN(rand.New(rand.NewPCG(v.Seed(), 2)), cfg); err != nil {
+		return nil, err
+	}
+	// The MLP: one hidden layer of ReLU units, as many as bring its
+	// parameter count nearest the CNN's: (in+1)·h + (h+1)·classes.
+	in, k := data.all.Shape.Size(), cfg.Classes
+	m.mlpUnits = max(1, int(math.Round(float64(vision.ParamCount(m.cnn)-k)/float64(in+1+k))))
+	m.mlp = vision.NewMLPClassifier(rand.New(rand.NewPCG(v.Seed(), 3)), in, []int{m.mlpUnits}, k)
+	batch := min(batchParam.Get(v), data.train.Len())
+	opt := func() nn.Optimizer {
+		o, err := nn.NewOptimizer(m.opt, m.lr)
+		if err != nil {
+			panic(err) // the enum offers only nn's names
+		}
+		return o
+	}
+	m.c = newNet(m.cnn, rand.New(rand.NewPCG(v.Seed(), 4)), data, batch, opt())
+	m.m = newNet(m.mlp, rand.New(rand.NewPCG(v.Seed(), 5)), data, batch, opt())
+	return m, nil
+}
+
+// maxCost bounds the convolutions' multiply-adds in an epoch's forward
+// passes: five times the default network's on the digits (23 040 per
+// image, 1 079 images) or on the shapes (51 840, 480 images), which cost
+// about the same.
+const maxCost = 125_000_000
+
+// convCost is the multiply-adds of a CNN's convolutions for one image:
+// Σ H·W·K²·C_in·C_out over the blocks, H×W the block's input (same padding
+// keeps it).
+func convCost(cfg nn.CNNConfig) int {
+	cost, s := 0, cfg.In
+	shapes, _ := cfg.Shapes()
+	for i, f := range cfg.Filters {
+		cost += s.H * s.W * cfg.Kernel * cfg.Kernel * s.C * f
+		if i < len(shapes) {
+			s = shapes[i]
+		}
+	}
+	return cost
+}
+
+// defaultConfig is the default network for images of shape in.
+func defaultConfig(in nn.Shape) nn.CNNConfig {
+	c := nn.DefaultCNN()
+	c.In = in
+	return c
+}
+
+// poolAllowed says which pooling fits the chosen blocks.
+func poolAllowed(cfg nn.CNNConfig) string {
+	var fit []string
+	for p := 1; p <= 3; p++ {
+		c := cfg
+		c.Pool = p
+		if _, err := c.Shapes(); err == nil {
+			fit = append(fit, strconv.Itoa(p))
+		}
+	}
+	side := cfg.In.H
+	return fmt.Sprintf("a pooling that leaves at least 1×1 after %d blocks of a %d×%d image (each pooling of P takes the side s to ⌊s/P⌋): %s, or fewer filters entries",
+		len(cfg.Filters), side, side, strings.Join(fit, ", "))
+}
+
+func (m *model) epoch() int { return m.c.trainer.Epoch() }
+
+func (m *model) Step() error {
+	if m.Done() {
+		return nil
+	}
+	m.c.trainer.Step()
+	m.m.trainer.Step()
+	m.c.evaluate()
+	m.m.evaluate()
+	m.diverged = m.c.diverged() || m.m.diverged()
+	if !m.diverged && m.epoch() == m.epochs {
+		m.c.openTest()
+		m.m.openTest()
+	}
+	return nil
+}
+
+func (m *model) Done() bool { return m.diverged || m.epoch() >= m.epochs }
+
+// floats marshals non-finite values as null: a diverged network's weights
+// are still valid JSON.
+type floats []float64
+
+func (f floats) MarshalJSON() ([]byte, error) {
+	b := []byte{'['}
+	for i, v := range f {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendFloat(b, v, 'g', -1, 64)
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// layerState is one learned layer of state.layers, in nn's layouts: a
+// convolution's W is [kh][kw][in][out], the dense layer's [in][out], and
+// b is [out].
+type layerState struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`  // "conv" or "dense"
+	Shape []int  `json:"shape"` // of W
+	W     any    `json:"W"`
+	B     floats `json:"b"`
+}
+
+// state is the frame's "state".
+type state struct {
+	Layers    []layerState `json:"layers"`
+	Epoch     int          `json:"epoch"`
+	Epochs    int          `json:"epochs"`
+	Batch     int          `json:"batch"`
+	Updates   int          `json:"updates_per_epoch"`
+	Sizes     splitSizes   `json:"sizes"`
+	Params    int          `json:"params"`
+	MLPParams int          `json:"mlp_params"`
+	MLPHidden int          `json:"mlp_hidden"`
+	Maps      []nn.Shape   `json:"maps"` // after each block
+	// Confusion is the CNN's on the validation set, [true][predicted].
+	Confusion [][]int `json:"confusion"`
+	// Misclassified are the validation images the CNN gets wrong (their
+	// indices among the validation rows of data.csv).
+	Misclassified []int `json:"misclassified"`
+	TestOpened    bool  `json:"test_opened"`
+	Diverged      bool  `json:"diverged"`
+}
+
+type splitSizes struct {
+	Train int `json:"train"`
+	Val   int `json:"val"`
+	Test  int `json:"test"`
+}
+
+// layers returns the CNN's learned layers.
+func (m *model) layers() []layerState {
+	var out []layerState
+	for i, c := range m.cnn.Convs {
+		in, o, k := c.W.Rows/(c.Window.KH*c.Window.KW), c.W.Cols, c.Window
+		w := make([][][]floats, k.KH)
+		for ky := range k.KH {
+			w[ky] = make([][]floats, k.KW)
+			for kx := range k.KW {
+				w[ky][kx] = make([]floats, in)
+				for ch := range in {
+					at := ((ky*k.KW+kx)*in + ch) * o
+					w[ky][kx][ch] = c.W.Data[at : at+o]
+				}
+			}
+		}
+		out = append(out, layerState{Name: "conv" + strconv.Itoa(i+1), Kind: "conv", Shape: []int{k.KH, k.KW, in, o}, W: w, B: c.B.Data})
+	}
+	d := m.cnn.Dense
+	w := make([]floats, d.W.Rows)
+	for r := range w {
+		w[r] = d.W.Data[r*d.W.Cols : (r+1)*d.W.Cols]
+	}
+	return append(out, layerState{Name: "dense", Kind: "dense", Shape: []int{d.W.Rows, d.W.Cols}, W: w, B: d.B.Data})
+}
+
+func (m *model) Snapshot() lab.Snapshot {
+	last := len(m.c.curves.trainLoss) - 1
+	metrics := map[string]float64{}
+	for prefix, n := range map[string]*net{"": m.c, "mlp_": m.m} {
+		cv := n.curves
+		metrics[prefix+"train_loss"], metrics[prefix+"train_accuracy"] = cv.trainLoss[last], cv.trainAcc[last]
+		metrics[prefix+"val_loss"], metrics[prefix+"val_accuracy"] = cv.valLoss[last], cv.valAcc[last]
+		metrics[prefix+"val_shifted_accuracy"] = cv.shiftAcc[last]
+		metrics[prefix+"test_loss"], metrics[prefix+"test_accuracy"], metrics[prefix+"test_shifted_accuracy"] = math.NaN(), math.NaN(), math.NaN()
+		if n.test != nil {
+			metrics[prefix+"test_loss"], metrics[prefix+"test_accuracy"] = n.test.Loss, n.test.Accuracy
+			metrics[prefix+"test_shifted_accuracy"] = n.shiftTest.Accuracy
+		}
+	}
+	wrong := []int{}
+	for i, p := range m.c.val.Predicted {
+		if p != m.data.val.Labels[i] {
+			wrong = append(wrong, i)
+		}
+	}
+	return lab.Snapshot{
+		Metrics: metrics,
+		State: state{Layers: m.layers(), Epoch: m.epoch(), Epochs: m.epochs, Batch: m.c.trainer.Batch, Updates: m.c.trainer.Updates(),
+			Sizes:  splitSizes{m.data.train.Len(), m.data.val.Len(), m.data.test.Len()},
+			Params: vision.ParamCount(m.cnn), MLPParams: vision.ParamCount(m.mlp), MLPHidden: m.mlpUnits, Maps: m.cnn.Maps,
+			Confusion: m.c.val.Confusion, Misclassified: wrong, TestOpened: m.c.test != nil, Diverged: m.diverged},
+		Note: m.note(),
+	}
+}
+
+func pct(v float64) string { return textfmt.Fixed(100*v, 1) + "%" }
+
+func (m *model) note() string {
+	cv, mv := m.c.curves, m.m.curves
+	last := len(cv.trainLoss) - 1
+	var b strings.Builder
+	if m.diverged {
+		fmt.Fprintf(&b, "Diverged at epoch %d: ", m.epoch())
+		if m.c.trainer.Finite() && m.m.trainer.Finite() {
+			b.WriteString("a training loss grew over a million times its start, and training stopped. ")
+		} else {
+			b.WriteString("the weights overflowed the largest number a computer holds, and training stopped. ")
+		}
+		fmt.Fprintf(&b, "The learning rate η = %g is too large for %s: each update overshoots further than the last. Lower η and press Reset.", m.lr, m.opt)
+		return b.String()
+	}
+	if m.epoch() == 0 {
+		fmt.Fprintf(&b, "Random initial weights (Glorot uniform), biases 0: a CNN of %d parameters and an MLP with %d hidden units (%d parameters). Each step is one epoch of both: %d training images in %d batch(es) of up to %d. ",
+			vision.ParamCount(m.cnn), m.mlpUnits, vision.ParamCount(m.mlp), m.data.train.Len(), m.c.trainer.Updates(), m.c.trainer.Batch)
+	} else {
+		fmt.Fprintf(&b, "Epoch %d of %d: %d update(s) each. ", m.epoch(), m.epochs, m.c.trainer.Updates())
+	}
+	fmt.Fprintf(&b, "Validation accuracy: CNN %s, MLP %s; on images shifted by 1–2 pixels: CNN %s, MLP %s.",
+		pct(cv.valAcc[last]), pct(mv.valAcc[last]), pct(cv.shiftAcc[last]), pct(mv.shiftAcc[last]))
+	if k := float64(len(m.data.all.ClassNames)); m.epoch() >= 2 && cv.trainAcc[last] < 1.5/k {
+		fmt.Fprintf(&b, " The CNN learns nothing: its training accuracy is near chance (1 in %g). A learning rate η = %g this large most likely threw the weights where the ReLU units output 0 for every image (they die) and no gradient reaches them: lower η and press Reset.", k, m.lr)
+	}
+	if m.c.test != nil {
+		fmt.Fprintf(&b, " Training is over, so the %d test images were opened now, once: CNN %s (shifted %s), MLP %s (shifted %s).",
+			m.data.test.Len(), pct(m.c.test.Accuracy), pct(m.c.shiftTest.Accuracy), pct(m.m.test.Accuracy), pct(m.m.shiftTest.Accuracy))
+	} else {
+		fmt.Fprintf(&b, " The %d test images stay closed until epoch %d.", m.data.test.Len(), m.epochs)
+	}
+	return b.String()
+}
+
+// thousands writes n with a thin space between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + " " + s[i:]
+	}
+	return s
+}

@@ -1,0 +1,238 @@
+package cnntraining
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/mlplayground/playground/internal/ml/vision"
+	"github.com/mlplayground/playground/internal/viz"
+)
+
+// Drawing limits: a frame shows at most mapsShown channels of a block,
+// filtersShown filters and errorsShown misclassified images.
+const (
+	mapsShown    = 8
+	filtersShown = 16
+	errorsShown  = 24
+	curvePoints  = 120
+)
+
+func (m *model) Plot(panel string) (*plot.Plot, error) {
+	switch panel {
+	case "maps":
+		return m.plotMaps(), nil
+	case "filters":
+		return m.plotFilters(), nil
+	case "loss":
+		return m.plotLoss(), nil
+	case "accuracy":
+		return m.plotAccuracy(), nil
+	case "confusion":
+		return m.plotConfusion(), nil
+	case "errors":
+		return m.plotErrors(), nil
+	}
+	return nil, fmt.Errorf("cnntraining: no panel %q", panel)
+}
+
+// Colours of weights: blue below 0, white at 0, orange above.
+var (
+	negative = color.RGBA{0x1f, 0x6f, 0xb4, 0xff}
+	positive = color.RGBA{0xe6, 0x7e, 0x22, 0xff}
+)
+
+// diverging colours t ∈ [−1, 1], in 16 steps each side of white.
+func diverging(t float64) color.Color {
+	t = math.Round(min(max(t, -1), 1)*16) / 16
+	c, k := positive, t
+	if t < 0 {
+		c, k = negative, -t
+	}
+	mix := func(v uint8) uint8 { return uint8(math.Round(255 - (255-float64(v))*k)) }
+	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 0xff}
+}
+
+// greyTile is an image's tile: its values in [0, 1] from white to black,
+// at res×res (nearest pixel).
+func ramped(values []float64, h, w, c, ch, res int, scale float64) []color.Color {
+	pix := make([]color.Color, res*res)
+	for i := range res {
+		for j := range res {
+			v := values[((i*h/res)*w+j*w/res)*c+ch]
+			pix[i*res+j] = viz.RampBands(v/scale, 16)
+		}
+	}
+	return pix
+}
+
+// plotMaps draws the chosen validation image, then each block's maps (at
+// most mapsShown channels), a row per map, upscaled to the image's size.
+func (m *model) plotMaps() *plot.Plot {
+	p := viz.NewPlot("", "", "")
+	img := m.data.val.Image(m.image)
+	in := m.data.all.Shape
+	res := in.H
+	maps, shapes := vision.FeatureMaps(m.cnn, img)
+	cols := mapsShown
+	label := m.data.all.ClassNames[m.data.val.Labels[m.image]]
+	pred := m.data.all.ClassNames[m.c.val.Predicted[m.image]]
+	tiles := []viz.Tile{{Pixels: ramped(img, in.H, in.W, 1, 0, res, 1), Res: res, Caption: "input: " + label}}
+	for range cols - 1 {
+		tiles = append(tiles, viz.Tile{Res: res})
+	}
+	tiles[cols-1].Caption = "CNN says " + pred
+	for b, mp := range maps {
+		s := shapes[b]
+		scale := 0.0
+		for _, v := range mp {
+			scale = math.Max(scale, v)
+		}
+		scale = math.Max(scale, 1e-12)
+		name := fmt.Sprintf("conv %d", b/2+1)
+		if m.cnn.Config.Pool > 1 && b%2 == 1 {
+			name = fmt.Sprintf("pool %d", b/2+1)
+		} else if m.cnn.Config.Pool <= 1 {
+			name = fmt.Sprintf("conv %d", b+1)
+		}
+		for ch := range cols {
+			if ch >= s.C {
+				tiles = append(tiles, viz.Tile{Res: res})
+				continue
+			}
+			caption := ""
+			switch {
+			case ch == 0:
+				caption = fmt.Sprintf("%s %d×%d", name, s.H, s.W)
+			case ch == cols-1 && s.C > cols:
+				caption = fmt.Sprintf("(8 of %d)", s.C)
+			}
+			tiles = append(tiles, viz.Tile{Pixels: ramped(mp, s.H, s.W, s.C, ch, res, scale), Res: res, Caption: caption})
+		}
+	}
+	viz.AddTileGrid(p, tiles, cols)
+	return p
+}
+
+// plotFilters draws the first convolution's filters (the first input
+// channel's slice when the image has several), coloured by the largest
+// |weight| of the layer.
+func (m *model) plotFilters() *plot.Plot {
+	p := viz.NewPlot("", "", "")
+	c := m.cnn.Convs[0]
+	k := c.Window.KH
+	in, out := c.W.Rows/(k*k), c.W.Cols
+	scale := 1e-12
+	for _, w := range c.W.Data {
+		scale = math.Max(scale, math.Abs(w))
+	}
+	var tiles []viz.Tile
+	for o := range min(out, filtersShown) {
+		pix := make([]color.Color, k*k)
+		for ky := range k {
+			for kx := range k {
+				pix[ky*k+kx] = diverging(c.W.Data[((ky*k+kx)*in)*out+o] / scale)
+			}
+		}
+		tiles = append(tiles, viz.Tile{Pixels: pix, Res: k, Caption: strconv.Itoa(o + 1)})
+	}
+	viz.AddTileGrid(p, tiles, min(out, 4))
+	return p
+}
+
+func (m *model) plotLoss() *plot.Plot {
+	p := viz.NewPlot("", "epoch", "cross-entropy L")
+	cv, mv := m.c.curves, m.m.curves
+	cnn, mlp := viz.ClassColor(0), viz.ClassColor(1)
+	viz.AddHistory(p, curvePoints,
+		viz.Curve{Values: cv.trainLoss, Color: cnn, Label: "CNN train", Dashed: true},
+		viz.Curve{Values: cv.valLoss, Color: cnn, Label: "CNN validation", Dot: 3},
+		viz.Curve{Values: mv.trainLoss, Color: mlp, Label: "MLP train", Dashed: true},
+		viz.Curve{Values: mv.valLoss, Color: mlp, Label: "MLP validation", Dot: 3},
+	)
+	p.X.Min, p.X.Max = 0, float64(max(m.epochs, 1))
+	p.Y.Min = 0
+	return p
+}
+
+func (m *model) plotAccuracy() *plot.Plot {
+	p := viz.NewPlot("", "epoch", "validation accuracy")
+	cv, mv := m.c.curves, m.m.curves
+	cnn, mlp := viz.ClassColor(0), viz.ClassColor(1)
+	viz.AddHistory(p, curvePoints,
+		viz.Curve{Values: cv.valAcc, Color: cnn, Label: "CNN", Dot: 3},
+		viz.Curve{Values: cv.shiftAcc, Color: cnn, Label: "CNN, shifted", Dashed: true, Dot: 3},
+		viz.Curve{Values: mv.valAcc, Color: mlp, Label: "MLP", Dot: 3},
+		viz.Curve{Values: mv.shiftAcc, Color: mlp, Label: "MLP, shifted", Dashed: true, Dot: 3},
+	)
+	p.X.Min, p.X.Max = 0, float64(max(m.epochs, 1))
+	p.Y.Min, p.Y.Max = 0, 1
+	return p
+}
+
+func (m *model) plotConfusion() *plot.Plot {
+	p := viz.NewPlot("", "predicted", "true")
+	h := viz.Heatmap{}
+	names := m.data.all.ClassNames
+	for r, row := range m.c.val.Confusion {
+		vals := make([]float64, len(row))
+		text := make([]string, len(row))
+		for c, n := range row {
+			vals[c] = float64(n)
+			if n > 0 { // most cells are 0: blank keeps the frame small and the errors easy to spot
+				text[c] = strconv.Itoa(n)
+			}
+		}
+		h.Values, h.Text = append(h.Values, vals), append(h.Text, text)
+		h.Rows, h.Cols = append(h.Rows, names[r]), append(h.Cols, names[r])
+	}
+	viz.AddHeatmap(p, h)
+	return p
+}
+
+func (m *model) plotErrors() *plot.Plot {
+	p := viz.NewPlot("", "", "")
+	val, names := m.data.val, m.data.all.ClassNames
+	sh := val.Shape
+	var tiles []viz.Tile
+	wrong := 0
+	for i, pr := range m.c.val.Predicted {
+		if pr == val.Labels[i] {
+			continue
+		}
+		wrong++
+		if len(tiles) < errorsShown {
+			tiles = append(tiles, viz.Tile{Pixels: ramped(val.Image(i), sh.H, sh.W, 1, 0, sh.H, 1), Res: sh.H,
+				Caption: names[val.Labels[i]] + " → " + names[pr]})
+		}
+	}
+	if wrong == 0 {
+		addMessage(p, "The CNN classifies every validation image right.")
+		return p
+	}
+	if wrong > errorsShown {
+		p.Title.Text = fmt.Sprintf("the first %d of %d", errorsShown, wrong)
+	}
+	viz.AddTileGrid(p, tiles, 8)
+	return p
+}
+
+// addMessage writes text in the middle of an empty panel.
+func addMessage(p *plot.Plot, text string) {
+	p.HideAxes()
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: 0.5, Y: 0.5}}, Labels: []string{text}})
+	if err != nil {
+		return
+	}
+	ts := p.Legend.TextStyle
+	ts.XAlign, ts.YAlign = draw.XCenter, draw.YCenter
+	ts.Font.Size = 12
+	l.TextStyle[0] = ts
+	p.Add(l)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+}

@@ -1,0 +1,97 @@
+package transfer
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+
+	"github.com/mlplayground/playground/internal/viz"
+)
+
+func (m *model) Plot(panel string) (*plot.Plot, error) {
+	switch panel {
+	case "accuracy":
+		return m.plotCurves(func(l *learner) []float64 { return l.valAcc }, "validation accuracy"), nil
+	case "loss":
+		return m.plotCurves(func(l *learner) []float64 { return l.trainLoss }, "cross-entropy L"), nil
+	case "filters":
+		return m.plotFilters(), nil
+	}
+	return nil, fmt.Errorf("transfer: no panel %q", panel)
+}
+
+// PanelVersion: during pre-training the target curves do not exist yet.
+func (m *model) PanelVersion(panel string) (uint64, bool) {
+	if panel != "filters" && m.step < pretrainEpochs {
+		return 0, true
+	}
+	return 0, false
+}
+
+func (m *model) plotCurves(of func(*learner) []float64, label string) *plot.Plot {
+	p := viz.NewPlot("", "target epoch", label)
+	p.X.Min, p.X.Max = 0, targetEpochs
+	p.Y.Min, p.Y.Max = 0, 1 // a loss above 1 widens it
+	if m.learners == nil {
+		p.Title.Text = fmt.Sprintf("drawn once pre-training ends (step %d)", pretrainEpochs)
+		return p
+	}
+	var curves []viz.Curve
+	for k, mode := range modes {
+		curves = append(curves, viz.Curve{Values: of(m.learners[mode]), Color: viz.ClassColor(k), Label: mode, Dot: 3, Dashed: mode != m.shown})
+	}
+	viz.AddHistory(p, 120, curves...)
+	return p
+}
+
+var (
+	negative = color.RGBA{0x1f, 0x6f, 0xb4, 0xff}
+	positive = color.RGBA{0xe6, 0x7e, 0x22, 0xff}
+)
+
+func diverging(t float64) color.Color {
+	t = math.Round(min(max(t, -1), 1)*16) / 16
+	c, k := positive, t
+	if t < 0 {
+		c, k = negative, -t
+	}
+	mix := func(v uint8) uint8 { return uint8(math.Round(255 - (255-float64(v))*k)) }
+	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 0xff}
+}
+
+// plotFilters draws the first convolution's 8 filters after pre-training
+// and, below, the shown network's now (while pre-training: at the random
+// start and now), on one colour scale (the largest
+// |w| of both).
+func (m *model) plotFilters() *plot.Plot {
+	p := viz.NewPlot("", "", "")
+	before, now := m.initFilters, m.pre.Convs[0].W.Data
+	first, second := "random start", "pre-training now"
+	if m.learners != nil {
+		before, now = m.preFilters, m.learners[m.shown].cnn.Convs[0].W.Data
+		first, second = "pre-trained", m.shown+" now"
+	}
+	scale := 1e-12
+	for _, w := range append(append([]float64(nil), before...), now...) {
+		scale = math.Max(scale, math.Abs(w))
+	}
+	const k, out = 3, 8
+	var tiles []viz.Tile
+	for row, w := range [][]float64{before, now} {
+		for o := range out {
+			pix := make([]color.Color, k*k)
+			for i := range k * k {
+				pix[i] = diverging(w[i*out+o] / scale)
+			}
+			caption := ""
+			if o == 0 {
+				caption = []string{first, second}[row]
+			}
+			tiles = append(tiles, viz.Tile{Pixels: pix, Res: k, Caption: caption})
+		}
+	}
+	viz.AddTileGrid(p, tiles, out/2) // each network's 8 filters in two rows of 4
+	return p
+}
