@@ -326,7 +326,14 @@ func (s *Set) Accuracy(idx []int, predict func(x []float64) int) float64 {
 }
 
 // Rows is data.csv: x1..xd, label, split, one row a sample in X's order.
-func (s *Set) Rows() [][]string {
+func (s *Set) Rows() [][]string { return s.rows("test") }
+
+// ValRows is Rows with the held-out samples named "val": a page that
+// compares models on them uses them as a validation split, not a test set.
+func (s *Set) ValRows() [][]string { return s.rows("val") }
+
+// rows is data.csv with the held-out split named heldOut.
+func (s *Set) rows(heldOut string) [][]string {
 	header := make([]string, 0, s.Dim()+2)
 	for j := range s.Dim() {
 		header = append(header, "x"+strconv.Itoa(j+1))
@@ -339,7 +346,7 @@ func (s *Set) Rows() [][]string {
 		}
 		split := "train"
 		if s.Split[i] {
-			split = "test"
+			split = heldOut
 		}
 		rows = append(rows, append(row, strconv.Itoa(s.Labels[i]), split))
 	}
