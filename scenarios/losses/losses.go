@@ -64,7 +64,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Slug:     "losses",
 		Title:    "Loss functions of a linear classifier",
 		Chapter:  chapter,
-		Summary:  "Squared, hinge, logistic and cross-entropy losses against the margin y·f(x), and one linear classifier trained with each on data with outliers: whose boundary do the outliers drag?",
+		Summary:  "Squared, hinge and logistic losses (the logistic loss is the cross-entropy, in nats and in bits) against the margin y·f(x), and one linear classifier trained with each on data with outliers: whose boundary do the outliers drag?",
 		MaxSteps: maxSteps,
 		Speed:    20,
 		Params:   lab.Params(datasetParam, outliersParam, lrParam, nParam, pointsParam, lab.Seed),
@@ -297,14 +297,15 @@ func pct(p *float64) string {
 	return strconv.FormatFloat(100**p, 'f', 0, 64) + "%"
 }
 
-// display is how plots and notes name a loss: the logistic loss and the
-// cross-entropy are one loss, log(1 + exp(−m)), in nats and in bits.
+// display is how plots and notes name a loss: the models "logistic" and
+// "cross-entropy" train one loss, log(1 + exp(−m)), in nats and in bits,
+// so both are shown as the logistic loss with their unit.
 func display(loss string) string {
 	switch loss {
 	case linear.LogisticLoss.Name:
 		return loss + " (nats)"
 	case linear.CrossEntropyLoss.Name:
-		return loss + " (bits)"
+		return linear.LogisticLoss.Name + " (bits)"
 	}
 	return loss
 }
