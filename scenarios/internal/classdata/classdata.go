@@ -146,7 +146,9 @@ type Options struct {
 	Classes int
 	// Binary keeps only classes 0 and 1 of the real data sets.
 	Binary bool
-	// TestShare of the generated or real samples is held out for testing.
+	// TestShare of the generated or real samples is held out: a test split,
+	// or, on a page that compares models on it, a validation split (its
+	// data.csv is then ValRows).
 	TestShare float64
 	Points    []lab.Point
 }
