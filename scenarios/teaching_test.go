@@ -103,7 +103,8 @@ var testWord = regexp.MustCompile(`(?i)\btest\b`)
 
 // TestModelChoiceSplitIsValidation checks, as far as a list of phrases can
 // tell, that no explanation, summary, parameter help, panel title or note
-// calls a model-choice split "test"; and that the scenarios that compare
+// calls a model-choice split "test" (and, while it reads every note, that
+// none points at a panel by position); and that the scenarios that compare
 // models on held-out samples use no "test" word at all in their notes,
 // panel titles, metric and state keys, plot text and data.csv splits.
 func TestModelChoiceSplitIsValidation(t *testing.T) {
@@ -133,6 +134,9 @@ func TestModelChoiceSplitIsValidation(t *testing.T) {
 				t.Fatalf("%s step %d: %v", sc.Slug, step, err)
 			}
 			texts = append(texts, f.Note)
+			for _, m := range positional.FindAllString(f.Note, -1) {
+				t.Errorf("%s step %d: the note points at a panel by position (%q): name it by its title", sc.Slug, step, m)
+			}
 			if choosers[sc.Slug] {
 				b, err := json.Marshal(struct {
 					Note    string
