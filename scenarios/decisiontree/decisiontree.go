@@ -1,7 +1,7 @@
 // Package decisiontree is the decision-tree scenario: a CART tree grown one
 // split per step, with every candidate split of the node being split, the
-// axis-aligned regions and the tree diagram; train and test accuracy
-// against depth; then a random forest grown level by level as the remedy
+// axis-aligned regions and the tree diagram; train and validation
+// accuracy against depth; then a random forest grown level by level as the remedy
 // for over-fitting.
 package decisiontree
 
@@ -39,8 +39,9 @@ const (
 	// fully grown forest (at most one fewer than its samples, in practice
 	// a few dozen).
 	maxSteps = 2000
-	// testShare of the samples is held out to measure over-fitting.
-	testShare = 0.3
+	// valShare of the samples is held out to compare depths and the
+	// forest with the tree on: a validation split.
+	valShare = 0.3
 	// blobClasses for the blob and spiral data sets.
 	blobClasses = 3
 	regionRes   = 80
@@ -52,7 +53,7 @@ const (
 )
 
 // noiseOf makes the classes of each generated data set overlap enough that
-// deep trees over-fit (the test accuracy peaks at depth 2 to 5).
+// deep trees over-fit (the validation accuracy peaks at depth 2 to 5).
 var noiseOf = map[*classdata.Dataset]float64{
 	classdata.Separable: 0.4, classdata.Overlap: 0.4, classdata.Outliers: 0.4,
 	classdata.XOR: 1.5, classdata.Circles: 1.5, classdata.Moons: 1.5, classdata.Spiral: 0.5,
@@ -74,7 +75,7 @@ const (
 // frame, and how the lesson speaks of its decrease.
 type criterion struct {
 	name     string
-	decrease string // in notes: "Gini", "information gain"
+	decrease string // in notes: "Gini", "entropy" (a "weighted … decrease")
 	axis     string // the candidates panel's y axis
 }
 
@@ -84,7 +85,7 @@ var (
 	criterionParam = lab.Enum(lab.Param{Name: "criterion", Label: "Criterion", Default: tree.CriterionGini,
 		Help: "How impure a node is: gini, 1 − Σ p²; entropy, −Σ p log₂ p (its decrease is the information gain)."},
 		lab.Option(tree.CriterionGini, criterion{name: tree.CriterionGini, decrease: "Gini", axis: "weighted Gini decrease ΔG"}),
-		lab.Option(tree.CriterionEntropy, criterion{name: tree.CriterionEntropy, decrease: "information gain", axis: "weighted information gain ΔH (bits)"}),
+		lab.Option(tree.CriterionEntropy, criterion{name: tree.CriterionEntropy, decrease: "entropy", axis: "weighted information gain ΔH (bits)"}),
 	)
 	maxDepthParam = lab.Int(lab.Param{Name: "max_depth", Label: "Maximum depth", Default: "5", Min: 1, Max: maxDepth, Step: 1,
 		Help: "Nodes of the single tree at this depth are not split (the root has depth 0). Deep trees fit the training noise; the forest's trees always grow fully."})
@@ -128,9 +129,9 @@ type model struct {
 	names     []string // short feature names for labels
 	tree      *tree.DecisionTree
 	forest    *tree.RandomForest
-	// depthTrain[k−1], depthTest[k−1]: accuracy of the tree grown to depth k.
-	depthTrain, depthTest []float64
-	why                   string // why the run cannot start, or ""
+	// depthTrain[k−1], depthVal[k−1]: accuracy of the tree grown to depth k.
+	depthTrain, depthVal []float64
+	why                  string // why the run cannot start, or ""
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -143,7 +144,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 		classes = classdata.MaxClasses
 	}
 	set, err := classdata.Load(rand.New(rand.NewPCG(v.Seed(), streamData)), classdata.Options{
-		Dataset: dataset, N: nParam.Get(v), Noise: noiseOf[dataset], Classes: classes, TestShare: testShare, Points: pointsParam.Get(v),
+		Dataset: dataset, N: nParam.Get(v), Noise: noiseOf[dataset], Classes: classes, TestShare: valShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
@@ -178,7 +179,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 		at := func(x []float64) int { return full.PredictAtDepth(x, k) }
 		m.depthTrain = append(m.depthTrain, set.Accuracy(set.Train, at))
 		if len(set.Test) > 0 {
-			m.depthTest = append(m.depthTest, set.Accuracy(set.Test, at))
+			m.depthVal = append(m.depthVal, set.Accuracy(set.Test, at))
 		}
 	}
 	// Breiman's forest grows every tree until its leaves are pure (or
@@ -244,10 +245,10 @@ type state struct {
 	Tree      []node `json:"tree"`
 	Split     *split `json:"split"`
 	Depth     int    `json:"depth"`
-	// DepthTrain[k−1], DepthTest[k−1]: accuracy of the tree grown to depth
-	// k = 1..15 (DepthTest empty without test samples).
+	// DepthTrain[k−1], DepthVal[k−1]: accuracy of the tree grown to depth
+	// k = 1..15 (DepthVal empty without validation samples).
 	DepthTrain   []float64 `json:"depth_train_accuracy"`
-	DepthTest    []float64 `json:"depth_test_accuracy"`
+	DepthVal     []float64 `json:"depth_val_accuracy"`
 	Trees        int       `json:"trees"`
 	ForestLevels int       `json:"forest_levels"`
 }
@@ -266,14 +267,14 @@ func (m *model) Snapshot() lab.Snapshot {
 	if m.tree == nil {
 		return lab.Snapshot{
 			Metrics: map[string]float64{},
-			State:   state{Phase: phaseTree, Criterion: m.criterion.name, Tree: []node{}, DepthTrain: []float64{}, DepthTest: []float64{}, Trees: m.trees},
+			State:   state{Phase: phaseTree, Criterion: m.criterion.name, Tree: []node{}, DepthTrain: []float64{}, DepthVal: []float64{}, Trees: m.trees},
 			Note:    m.why,
 		}
 	}
 	s := state{Phase: m.phase(), Criterion: m.criterion.name, Depth: m.tree.Depth(), Trees: m.trees, ForestLevels: m.forest.Steps(),
-		DepthTrain: m.depthTrain, DepthTest: m.depthTest}
-	if s.DepthTest == nil {
-		s.DepthTest = []float64{}
+		DepthTrain: m.depthTrain, DepthVal: m.depthVal}
+	if s.DepthVal == nil {
+		s.DepthVal = []float64{}
 	}
 	for _, nd := range m.tree.Nodes() {
 		s.Tree = append(s.Tree, node{Feature: nd.Feature, Threshold: nd.Threshold, Left: nd.Left, Right: nd.Right,
@@ -285,10 +286,10 @@ func (m *model) Snapshot() lab.Snapshot {
 	}
 	metrics := map[string]float64{
 		"train_accuracy":        m.set.Accuracy(m.set.Train, m.tree.Predict),
-		"test_accuracy":         m.set.Accuracy(m.set.Test, m.tree.Predict),
+		"val_accuracy":          m.set.Accuracy(m.set.Test, m.tree.Predict),
 		"leaf_impurity":         m.tree.LeafImpurity(),
 		"forest_train_accuracy": m.set.Accuracy(m.set.Train, m.forest.Predict),
-		"forest_test_accuracy":  m.set.Accuracy(m.set.Test, m.forest.Predict),
+		"forest_val_accuracy":   m.set.Accuracy(m.set.Test, m.forest.Predict),
 	}
 	return lab.Snapshot{Metrics: metrics, State: s, Note: m.note(metrics)}
 }
@@ -305,14 +306,14 @@ func (m *model) note(metrics map[string]float64) string {
 		f := m.forest
 		switch {
 		case f.Steps() == 0:
-			return fmt.Sprintf("The tree is complete: %d splits, depth %d, train accuracy %s, test %s. Next: a forest of %d trees on bootstrap samples, %d random feature(s) per split.",
-				m.tree.Splits(), m.tree.Depth(), acc("train_accuracy"), acc("test_accuracy"), m.trees, tree.SqrtFeatures(m.set.Dim()))
+			return fmt.Sprintf("The tree is complete: %d splits, depth %d, train accuracy %s, validation %s. Next: a forest of %d trees on bootstrap samples, %d random feature(s) per split.",
+				m.tree.Splits(), m.tree.Depth(), acc("train_accuracy"), acc("val_accuracy"), m.trees, tree.SqrtFeatures(m.set.Dim()))
 		case f.Done():
-			return fmt.Sprintf("The forest is complete: %d trees grown until their leaves are pure, %d levels deep at most. Test accuracy: forest %s, single tree %s.",
-				m.trees, f.Steps(), acc("forest_test_accuracy"), acc("test_accuracy"))
+			return fmt.Sprintf("The forest is complete: %d trees grown until their leaves are pure, %d levels deep at most. Validation accuracy: forest %s, single tree %s.",
+				m.trees, f.Steps(), acc("forest_val_accuracy"), acc("val_accuracy"))
 		default:
-			return fmt.Sprintf("Forest level %d: every one of the %d trees split its nodes at depth %d. Test accuracy: forest %s, single tree %s.",
-				f.Steps(), m.trees, f.Steps()-1, acc("forest_test_accuracy"), acc("test_accuracy"))
+			return fmt.Sprintf("Forest level %d: every one of the %d trees split its nodes at depth %d. Validation accuracy: forest %s, single tree %s.",
+				f.Steps(), m.trees, f.Steps()-1, acc("forest_val_accuracy"), acc("val_accuracy"))
 		}
 	}
 	ns, made, ok := m.shown()
@@ -326,8 +327,8 @@ func (m *model) note(metrics map[string]float64) string {
 		return fmt.Sprintf("The root holds %d training samples. Step to split it: of %d candidate splits the best is %s (weighted %s decrease %s).",
 			nd.Samples, len(ns.Candidates), rule, impurity, decrease)
 	}
-	return fmt.Sprintf("Split %d: node %d (%d samples, depth %d) on %s, the best of %d candidates (weighted %s decrease %s). Train accuracy %s, test %s.",
-		m.tree.Splits(), ns.Node, nd.Samples, nd.Depth, rule, len(ns.Candidates), impurity, decrease, acc("train_accuracy"), acc("test_accuracy"))
+	return fmt.Sprintf("Split %d: node %d (%d samples, depth %d) on %s, the best of %d candidates (weighted %s decrease %s). Train accuracy %s, validation %s.",
+		m.tree.Splits(), ns.Node, nd.Samples, nd.Depth, rule, len(ns.Candidates), impurity, decrease, acc("train_accuracy"), acc("val_accuracy"))
 }
 
 // rule writes a split as "x2 ≤ 0.53".
@@ -644,11 +645,11 @@ func (m *model) plotDepth() *plot.Plot {
 		xs[k] = float64(k + 1)
 	}
 	viz.AddLine(p, xs, m.depthTrain, viz.ClassColor(0), "train", false)
-	if len(m.depthTest) > 0 {
-		viz.AddLine(p, xs, m.depthTest, viz.ClassColor(1), "test", false)
+	if len(m.depthVal) > 0 {
+		viz.AddLine(p, xs, m.depthVal, viz.ClassColor(1), "validation", false)
 		if m.forest.Steps() > 0 {
 			acc := m.set.Accuracy(m.set.Test, m.forest.Predict)
-			viz.AddHLine(p, acc, "forest test "+textfmt.Fixed(acc, 3), viz.ClassColor(4))
+			viz.AddHLine(p, acc, "forest validation "+textfmt.Fixed(acc, 3), viz.ClassColor(4))
 		}
 	}
 	viz.AddVLine(p, float64(m.maxDepth), "maximum depth = "+strconv.Itoa(m.maxDepth), nil)
@@ -692,9 +693,9 @@ func (m *model) plotForest() *plot.Plot {
 	})
 	fmtAcc := func(v float64) string {
 		if math.IsNaN(v) {
-			return "no test samples"
+			return "no validation samples"
 		}
-		return "test accuracy " + textfmt.Fixed(v, 3)
+		return "validation accuracy " + textfmt.Fixed(v, 3)
 	}
 	status := fmt.Sprintf("forest of %d trees, %d level(s): %s", m.trees, m.forest.Steps(), fmtAcc(m.set.Accuracy(m.set.Test, m.forest.Predict)))
 	if m.forest.Steps() == 0 {
@@ -706,6 +707,6 @@ func (m *model) plotForest() *plot.Plot {
 	return p
 }
 
-func (m *model) Data() [][]string { return m.set.Rows() }
+func (m *model) Data() [][]string { return m.set.ValRows() }
 
 var _ plot.Plotter = (*segments)(nil)

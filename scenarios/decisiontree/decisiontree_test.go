@@ -39,7 +39,7 @@ type frame struct {
 			Made      bool    `json:"made"`
 		} `json:"split"`
 		DepthTrain   []float64 `json:"depth_train_accuracy"`
-		DepthTest    []float64 `json:"depth_test_accuracy"`
+		DepthVal     []float64 `json:"depth_val_accuracy"`
 		ForestLevels int       `json:"forest_levels"`
 	} `json:"state"`
 	Note string `json:"note"`
@@ -49,7 +49,7 @@ type frame struct {
 type sample struct {
 	x     []float64
 	label int
-	test  bool
+	val   bool
 }
 
 // samples reads data.csv: x1..xd, label, split.
@@ -59,7 +59,7 @@ func samples(t testing.TB, r *lab.Run) []sample {
 	var err error
 	var out []sample
 	for _, row := range rows[1:] {
-		s := sample{x: make([]float64, d), test: row[d+1] == "test"}
+		s := sample{x: make([]float64, d), val: row[d+1] == "val"}
 		for j := range d {
 			s.x[j], err = strconv.ParseFloat(row[j], 64)
 			if err != nil {
@@ -69,7 +69,7 @@ func samples(t testing.TB, r *lab.Run) []sample {
 		if s.label, err = strconv.Atoi(row[d]); err != nil {
 			t.Fatal(err)
 		}
-		if !s.test && row[d+1] != "train" {
+		if !s.val && row[d+1] != "train" {
 			t.Fatalf("split %q", row[d+1])
 		}
 		out = append(out, s)
@@ -99,10 +99,10 @@ func predict(f frame, x []float64) int {
 	return best
 }
 
-func accuracy(f frame, data []sample, test bool) float64 {
+func accuracy(f frame, data []sample, val bool) float64 {
 	right, n := 0, 0
 	for _, s := range data {
-		if s.test == test {
+		if s.val == val {
 			n++
 			if predict(f, s.x) == s.label {
 				right++
@@ -130,7 +130,7 @@ func impurity(criterion string, v []float64) float64 {
 
 // TestFrameContract checks every frame of a few runs against data.csv,
 // independently of the ml package: the accuracies are recomputed by
-// walking state.tree over the train and test rows; each node's samples and
+// walking state.tree over the train and validation rows; each node's samples and
 // class counts are those of the training rows that reach it; its impurity
 // follows from its counts (1e-12); leaves are marked as scikit-learn marks
 // them; every threshold is the midpoint of two consecutive distinct
@@ -153,7 +153,7 @@ func TestFrameContract(t *testing.T) {
 			// Reach: the training rows that reach each node.
 			reach := make([][]int, len(tree))
 			for i, s := range data {
-				if s.test {
+				if s.val {
 					continue
 				}
 				for n := 0; ; {
@@ -207,8 +207,8 @@ func TestFrameContract(t *testing.T) {
 			if got, want := *f.Metrics["train_accuracy"], accuracy(f, data, false); got != want {
 				t.Fatalf("%q step %d: train accuracy %v, state.tree on data.csv gives %v", query, f.Step, got, want)
 			}
-			if te := f.Metrics["test_accuracy"]; te != nil && *te != accuracy(f, data, true) {
-				t.Fatalf("%q step %d: test accuracy %v, state.tree on data.csv gives %v", query, f.Step, *te, accuracy(f, data, true))
+			if te := f.Metrics["val_accuracy"]; te != nil && *te != accuracy(f, data, true) {
+				t.Fatalf("%q step %d: validation accuracy %v, state.tree on data.csv gives %v", query, f.Step, *te, accuracy(f, data, true))
 			}
 			for n, nd := range tree {
 				depth := 0
@@ -280,18 +280,18 @@ func checkThreshold(t *testing.T, query string, data []sample, rows []int, featu
 
 // TestForestBeatsDeepTree: on the default data a fully grown tree
 // (max_depth 15) over-fits and the forest of fully grown trees does better
-// on the test set, over seeds 1 to 5 on average; and at the default depth
-// the test accuracy of the depth sweep falls after its peak.
+// on the validation split, over seeds 1 to 5 on average; and at the default depth
+// the validation accuracy of the depth sweep falls after its peak.
 func TestForestBeatsDeepTree(t *testing.T) {
 	gain := 0.0
 	for seed := 1; seed <= 5; seed++ {
 		r := scenariotest.NewRun(t, sc, "max_depth=15&seed="+strconv.Itoa(seed))
 		r.Advance(sc.MaxSteps)
 		f := scenariotest.Decode[frame](t, r, false)
-		t.Logf("seed %d: tree %.3f, forest %.3f", seed, *f.Metrics["test_accuracy"], *f.Metrics["forest_test_accuracy"])
-		gain += (*f.Metrics["forest_test_accuracy"] - *f.Metrics["test_accuracy"]) / 5
-		if best := slices.Max(f.State.DepthTest); best <= f.State.DepthTest[maxDepth-1] {
-			t.Errorf("seed %d: test accuracy does not fall with depth: %v", seed, f.State.DepthTest)
+		t.Logf("seed %d: tree %.3f, forest %.3f", seed, *f.Metrics["val_accuracy"], *f.Metrics["forest_val_accuracy"])
+		gain += (*f.Metrics["forest_val_accuracy"] - *f.Metrics["val_accuracy"]) / 5
+		if best := slices.Max(f.State.DepthVal); best <= f.State.DepthVal[maxDepth-1] {
+			t.Errorf("seed %d: validation accuracy does not fall with depth: %v", seed, f.State.DepthVal)
 		}
 	}
 	if gain < 0.02 {
@@ -312,12 +312,12 @@ func TestCustomPoints(t *testing.T) {
 	}
 	r = scenariotest.NewRun(t, sc, "dataset=custom&points=0:0:0,1:1:1,2:0:1,0:2:3")
 	data := samples(t, r)
-	if len(data) != 4 || data[3].label != 3 || data[3].test {
+	if len(data) != 4 || data[3].label != 3 || data[3].val {
 		t.Fatalf("custom data.csv %v", data)
 	}
 	r.Advance(sc.MaxSteps)
 	f = scenariotest.Decode[frame](t, r, false)
-	if f.Metrics["test_accuracy"] != nil || *f.Metrics["train_accuracy"] != 1 {
+	if f.Metrics["val_accuracy"] != nil || *f.Metrics["train_accuracy"] != 1 {
 		t.Errorf("custom: metrics %v", f.Metrics)
 	}
 }

@@ -24,8 +24,8 @@ import (
 
 // Settings of the scenario.
 const (
-	maxSteps  = 1000
-	testShare = 0.5
+	maxSteps = 1000
+	valShare = 0.5
 	// The nets are evaluated on a mapNodes×mapNodes grid of corners and the
 	// mapRes×mapRes raster interpolates between them bilinearly: smooth
 	// outputs lose nothing visible and the four maps cost 4 × 256 forward
@@ -107,13 +107,13 @@ func Scenario(chapter string) *lab.Scenario {
 			Width: 3.6 * 72, Height: 3.3 * 72})
 	}
 	panels = append(panels,
-		lab.Panel{Name: "curves", Title: "Train (solid) and test (dashed) loss per epoch"},
-		lab.Panel{Name: "accuracy", Title: "Train and test accuracy now"})
+		lab.Panel{Name: "curves", Title: "Train (solid) and validation (dashed) loss per epoch"},
+		lab.Panel{Name: "accuracy", Title: "Train and validation accuracy now"})
 	return &lab.Scenario{
 		Slug:        "dropout",
 		Title:       "Dropout and L2 against over-fitting",
 		Chapter:     chapter,
-		Summary:     "One big network, a few noisy samples, four trainings from the same weights: plain, with dropout, with L2, with both. Watch the plain one's test loss turn up.",
+		Summary:     "One big network, a few noisy samples, four trainings from the same weights: plain, with dropout, with L2, with both. Watch the plain one's validation loss turn up.",
 		MaxSteps:    maxSteps,
 		Speed:       20,
 		ThumbStep:   300, // the catalogue's picture: the plain network has bent around noisy samples by then
@@ -130,7 +130,7 @@ type model struct {
 	nets     *neural.RegularizedNets // nil until there is a training sample
 	names    []string
 	p, rate  float64
-	curves   [][4][]float64 // per variant: train loss, test loss, train accuracy, test accuracy per epoch
+	curves   [][4][]float64 // per variant: train loss, validation loss, train accuracy, validation accuracy per epoch
 	mapX     []float64      // map grid corners, row-major (x1, x2)
 	mapProbs []float64
 }
@@ -138,7 +138,7 @@ type model struct {
 func newModel(v lab.Values) (lab.Model, error) {
 	dataset := datasetParam.Get(v)
 	set, err := classdata.Load(rand.New(rand.NewPCG(v.Seed(), 1)), classdata.Options{
-		Dataset: dataset, N: nParam.Get(v), Noise: noiseOf(dataset), Classes: 2, TestShare: testShare, Points: pointsParam.Get(v),
+		Dataset: dataset, N: nParam.Get(v), Noise: noiseOf(dataset), Classes: 2, TestShare: valShare, Points: pointsParam.Get(v),
 	})
 	if err != nil {
 		return nil, err
@@ -148,8 +148,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 		{}, {Dropout: m.p}, {L2: m.rate}, {Dropout: m.p, L2: m.rate}, // in the order of m.names
 	}
 	xTrain, yTrain := subset(set, set.Train)
-	xTest, yTest := subset(set, set.Test)
-	m.nets, err = neural.NewRegularizedNets(rand.New(rand.NewPCG(v.Seed(), 2)), xTrain, yTrain, xTest, yTest, neural.RegularizedConfig{
+	xVal, yVal := subset(set, set.Test)
+	m.nets, err = neural.NewRegularizedNets(rand.New(rand.NewPCG(v.Seed(), 2)), xTrain, yTrain, xVal, yVal, neural.RegularizedConfig{
 		Hidden: []int{hiddenUnits, hiddenUnits}, Activation: activation, LearningRate: learningRate, Optimizer: optimizer, Variants: variants,
 	})
 	if err != nil {
@@ -199,7 +199,7 @@ func (m *model) Done() bool { return false }
 type state struct {
 	Epoch     int            `json:"epoch"`
 	TrainSize int            `json:"train_size"`
-	TestSize  int            `json:"test_size"`
+	ValSize   int            `json:"val_size"`
 	Variants  []variantState `json:"variants"`
 }
 
@@ -208,9 +208,9 @@ type variantState struct {
 	Dropout       float64 `json:"dropout"`
 	RegRate       float64 `json:"reg_rate"`
 	TrainLoss     float64 `json:"train_loss"`
-	TestLoss      float64 `json:"test_loss"`
+	ValLoss       float64 `json:"val_loss"`
 	TrainAccuracy float64 `json:"train_accuracy"`
-	TestAccuracy  float64 `json:"test_accuracy"`
+	ValAccuracy   float64 `json:"val_accuracy"`
 	WeightNorm    float64 `json:"weight_norm"`
 	// WeightsHash is an FNV-1a hash of every parameter's bits, in hex:
 	// equal hashes mean equal networks.
@@ -218,18 +218,18 @@ type variantState struct {
 }
 
 func (m *model) Snapshot() lab.Snapshot {
-	s := state{Epoch: m.nets.Epoch(), TrainSize: len(m.set.Train), TestSize: len(m.set.Test)}
+	s := state{Epoch: m.nets.Epoch(), TrainSize: len(m.set.Train), ValSize: len(m.set.Test)}
 	metrics := map[string]float64{}
 	for k, v := range m.nets.Variants() {
 		sc, name := m.nets.Scores(k), m.names[k]
 		s.Variants = append(s.Variants, variantState{
 			Name: name, Dropout: v.Dropout, RegRate: v.L2,
-			TrainLoss: sc.TrainLoss, TestLoss: sc.TestLoss, TrainAccuracy: sc.TrainAccuracy, TestAccuracy: sc.TestAccuracy,
+			TrainLoss: sc.TrainLoss, ValLoss: sc.TestLoss, TrainAccuracy: sc.TrainAccuracy, ValAccuracy: sc.TestAccuracy,
 			WeightNorm: m.nets.WeightNorm(k), WeightsHash: strconv.FormatUint(m.nets.WeightsHash(k), 16),
 		})
 		metrics["train_loss_"+name] = sc.TrainLoss
-		metrics["test_loss_"+name] = sc.TestLoss
-		metrics["test_accuracy_"+name] = sc.TestAccuracy
+		metrics["val_loss_"+name] = sc.TestLoss
+		metrics["val_accuracy_"+name] = sc.TestAccuracy
 	}
 	return lab.Snapshot{Metrics: metrics, State: s, Note: m.note(s)}
 }
@@ -237,18 +237,18 @@ func (m *model) Snapshot() lab.Snapshot {
 func (m *model) note(s state) string {
 	v := s.Variants
 	if s.Epoch == 0 {
-		return fmt.Sprintf("Four copies of one 2-%d-%d-1 network with the same initial weights, %d training and %d test samples. Each step trains every copy one full-batch epoch.",
-			hiddenUnits, hiddenUnits, s.TrainSize, s.TestSize)
+		return fmt.Sprintf("Four copies of one 2-%d-%d-1 network with the same initial weights, %d training and %d validation samples. Each step trains every copy one full-batch epoch.",
+			hiddenUnits, hiddenUnits, s.TrainSize, s.ValSize)
 	}
 	best := 0
 	for k := range v {
-		if v[k].TestLoss < v[best].TestLoss {
+		if v[k].ValLoss < v[best].ValLoss {
 			best = k
 		}
 	}
 	f := func(x float64) string { return textfmt.Fixed(x, 3) }
-	text := fmt.Sprintf("Epoch %d. Test loss (train loss): plain %s (%s), dropout %s (%s), L2 %s (%s), both %s (%s).",
-		s.Epoch, f(v[0].TestLoss), f(v[0].TrainLoss), f(v[1].TestLoss), f(v[1].TrainLoss), f(v[2].TestLoss), f(v[2].TrainLoss), f(v[3].TestLoss), f(v[3].TrainLoss))
+	text := fmt.Sprintf("Epoch %d. Validation loss (train loss): plain %s (%s), dropout %s (%s), L2 %s (%s), both %s (%s).",
+		s.Epoch, f(v[0].ValLoss), f(v[0].TrainLoss), f(v[1].ValLoss), f(v[1].TrainLoss), f(v[2].ValLoss), f(v[2].TrainLoss), f(v[3].ValLoss), f(v[3].TrainLoss))
 	curve := m.curves[plainIx][1]
 	low := curve[0]
 	for _, x := range curve {
@@ -257,10 +257,10 @@ func (m *model) note(s state) string {
 	switch {
 	case m.p == 0 && m.rate == 0:
 		text += " With p = 0 and λ = 0 all four are the same network."
-	case v[0].TestLoss > 1.15*low && v[0].TrainLoss < v[0].TestLoss:
-		text += fmt.Sprintf(" The plain net over-fits: its test loss rose from its low of %s while its train loss keeps falling. Lowest test loss now: %s.", f(low), variantTitle[v[best].Name])
+	case v[0].ValLoss > 1.15*low && v[0].TrainLoss < v[0].ValLoss:
+		text += fmt.Sprintf(" The plain net over-fits: its validation loss rose from its low of %s while its train loss keeps falling. Lowest validation loss now: %s.", f(low), variantTitle[v[best].Name])
 	default:
-		text += fmt.Sprintf(" Lowest test loss now: %s.", variantTitle[v[best].Name])
+		text += fmt.Sprintf(" Lowest validation loss now: %s.", variantTitle[v[best].Name])
 	}
 	return text
 }
@@ -298,7 +298,7 @@ func (m *model) plotMap(k int) *plot.Plot {
 }
 
 // addTrainingSamples draws the training samples as circles and the user's
-// points as squares. The test samples are left off the four maps to keep
+// points as squares. The validation samples are left off the four maps to keep
 // the frame small; the curves and bars report how the nets do on them.
 func (m *model) addTrainingSamples(p *plot.Plot) {
 	set := m.set
@@ -351,12 +351,12 @@ func (m *model) plotCurves() *plot.Plot {
 func (m *model) plotAccuracy() *plot.Plot {
 	p := viz.NewPlot("", "", "accuracy")
 	xs := make([]float64, len(m.names))
-	train, test := make([]float64, len(m.names)), make([]float64, len(m.names))
+	train, val := make([]float64, len(m.names)), make([]float64, len(m.names))
 	ticks := make([]plot.Tick, len(m.names))
 	for k, name := range m.names {
 		xs[k] = float64(k)
 		s := m.nets.Scores(k)
-		train[k], test[k] = s.TrainAccuracy, s.TestAccuracy
+		train[k], val[k] = s.TrainAccuracy, s.TestAccuracy
 		ticks[k] = plot.Tick{Value: float64(k), Label: variantTitle[name]}
 	}
 	shift := func(d float64) []float64 {
@@ -367,7 +367,7 @@ func (m *model) plotAccuracy() *plot.Plot {
 		return out
 	}
 	viz.AddBars(p, shift(-0.19), train, 0.36, viz.RegionColor(0), "train")
-	viz.AddBars(p, shift(0.19), test, 0.36, viz.ClassColor(0), "test")
+	viz.AddBars(p, shift(0.19), val, 0.36, viz.ClassColor(0), "validation")
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Min, p.X.Max = -0.6, float64(len(xs))-0.4
 	p.Y.Min, p.Y.Max = 0, 1.15
@@ -375,4 +375,4 @@ func (m *model) plotAccuracy() *plot.Plot {
 	return p
 }
 
-func (m *model) Data() [][]string { return m.set.Rows() }
+func (m *model) Data() [][]string { return m.set.ValRows() }

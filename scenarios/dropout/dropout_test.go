@@ -29,13 +29,13 @@ func TestFrameContract(t *testing.T) {
 		if strings.Join(rows[0], ",") != "x1,x2,label,split" {
 			t.Fatalf("%q: data.csv header %v", query, rows[0])
 		}
-		train, test := 0, 0
+		train, val := 0, 0
 		for _, row := range rows[1:] {
 			switch row[3] {
 			case "train":
 				train++
-			case "test":
-				test++
+			case "val":
+				val++
 			default:
 				t.Fatalf("%q: split %q", query, row[3])
 			}
@@ -45,8 +45,8 @@ func TestFrameContract(t *testing.T) {
 		for range 3 {
 			f := scenariotest.Decode[frame](t, r, false)
 			s := f.State
-			if s.TrainSize != train || s.TestSize != test || s.Epoch != f.Step {
-				t.Fatalf("%q step %d: sizes %d/%d epoch %d, data.csv has %d/%d", query, f.Step, s.TrainSize, s.TestSize, s.Epoch, train, test)
+			if s.TrainSize != train || s.ValSize != val || s.Epoch != f.Step {
+				t.Fatalf("%q step %d: sizes %d/%d epoch %d, data.csv has %d/%d", query, f.Step, s.TrainSize, s.ValSize, s.Epoch, train, val)
 			}
 			want := []struct {
 				name     string
@@ -59,19 +59,19 @@ func TestFrameContract(t *testing.T) {
 				if v.Name != want[k].name || v.Dropout != want[k].p || v.RegRate != want[k].lmbda {
 					t.Errorf("%q: variant %d is %+v, want %+v", query, k, v, want[k])
 				}
-				if !whole(v.TrainAccuracy*float64(train)) || !whole(v.TestAccuracy*float64(test)) {
-					t.Errorf("%q: variant %s accuracies %v, %v are not counts of %d and %d samples", query, v.Name, v.TrainAccuracy, v.TestAccuracy, train, test)
+				if !whole(v.TrainAccuracy*float64(train)) || !whole(v.ValAccuracy*float64(val)) {
+					t.Errorf("%q: variant %s accuracies %v, %v are not counts of %d and %d samples", query, v.Name, v.TrainAccuracy, v.ValAccuracy, train, val)
 				}
-				if m := f.Metrics; *m["train_loss_"+v.Name] != v.TrainLoss || *m["test_loss_"+v.Name] != v.TestLoss || *m["test_accuracy_"+v.Name] != v.TestAccuracy {
+				if m := f.Metrics; *m["train_loss_"+v.Name] != v.TrainLoss || *m["val_loss_"+v.Name] != v.ValLoss || *m["val_accuracy_"+v.Name] != v.ValAccuracy {
 					t.Errorf("%q: variant %s metrics differ from the state", query, v.Name)
 				}
-				if !(v.TrainLoss > 0) || !(v.TestLoss > 0) {
-					t.Errorf("%q: variant %s losses %v, %v", query, v.Name, v.TrainLoss, v.TestLoss)
+				if !(v.TrainLoss > 0) || !(v.ValLoss > 0) {
+					t.Errorf("%q: variant %s losses %v, %v", query, v.Name, v.TrainLoss, v.ValLoss)
 				}
 			}
 			if f.Step == 0 {
 				for _, v := range s.Variants[1:] {
-					if v.WeightsHash != s.Variants[0].WeightsHash || v.TestLoss != s.Variants[0].TestLoss {
+					if v.WeightsHash != s.Variants[0].WeightsHash || v.ValLoss != s.Variants[0].ValLoss {
 						t.Errorf("%q: at step 0 variant %s differs from plain", query, v.Name)
 					}
 				}
@@ -90,7 +90,7 @@ func TestNoRemedyVariantsCoincide(t *testing.T) {
 	f := scenariotest.Decode[frame](t, r, false)
 	for _, v := range f.State.Variants[1:] {
 		p := f.State.Variants[0]
-		if v.WeightsHash != p.WeightsHash || v.TrainLoss != p.TrainLoss || v.TestLoss != p.TestLoss || v.TestAccuracy != p.TestAccuracy {
+		if v.WeightsHash != p.WeightsHash || v.TrainLoss != p.TrainLoss || v.ValLoss != p.ValLoss || v.ValAccuracy != p.ValAccuracy {
 			t.Errorf("variant %s %+v differs from plain %+v", v.Name, v, p)
 		}
 	}
@@ -99,24 +99,24 @@ func TestNoRemedyVariantsCoincide(t *testing.T) {
 	}
 }
 
-// The lesson at the default URL: the plain net's test loss turns up from
+// The lesson at the default URL: the plain net's validation loss turns up from
 // its low while its train loss falls, and every regularised variant ends
-// with a lower test loss than the plain one.
+// with a lower validation loss than the plain one.
 func TestPlainOverfitsRegularisedDoNot(t *testing.T) {
 	r := scenariotest.NewRun(t, sc, "")
 	low := math.Inf(1)
 	for range 400 {
 		r.Step()
-		low = min(low, scenariotest.Decode[frame](t, r, false).State.Variants[0].TestLoss)
+		low = min(low, scenariotest.Decode[frame](t, r, false).State.Variants[0].ValLoss)
 	}
 	f := scenariotest.Decode[frame](t, r, false)
 	plain := f.State.Variants[0]
-	if plain.TestLoss < 1.5*low || plain.TrainLoss > 0.05 {
-		t.Errorf("plain after 400 epochs: train %v, test %v (low %v): want train < 0.05 and test ≥ 1.5× its low", plain.TrainLoss, plain.TestLoss, low)
+	if plain.ValLoss < 1.5*low || plain.TrainLoss > 0.05 {
+		t.Errorf("plain after 400 epochs: train %v, validation %v (low %v): want train < 0.05 and validation ≥ 1.5× its low", plain.TrainLoss, plain.ValLoss, low)
 	}
 	for _, v := range f.State.Variants[1:] {
-		if v.TestLoss >= plain.TestLoss {
-			t.Errorf("%s test loss %v not below plain %v", v.Name, v.TestLoss, plain.TestLoss)
+		if v.ValLoss >= plain.ValLoss {
+			t.Errorf("%s validation loss %v not below plain %v", v.Name, v.ValLoss, plain.ValLoss)
 		}
 		if v.WeightNorm >= plain.WeightNorm && v.RegRate > 0 {
 			t.Errorf("%s: weight norm %v not below plain %v", v.Name, v.WeightNorm, plain.WeightNorm)

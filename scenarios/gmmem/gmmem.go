@@ -109,7 +109,7 @@ var (
 				return mixture.HardResponsibilities(km.Assignments(), k)
 			},
 			note: func(_ int, ll string) string {
-				return fmt.Sprintf("Initial parameters from the K-means clusters (bottom panel): each component takes its cluster's share, mean and covariance (hard responsibilities). Mean log-likelihood %s. Step for the first E-step.", ll)
+				return fmt.Sprintf("Initial parameters from the K-means clusters (panel “K-means on the same data”): each component takes its cluster's share, mean and covariance (hard responsibilities). Mean log-likelihood %s. Step for the first E-step.", ll)
 			},
 		}),
 		lab.Option("random", initialisation{

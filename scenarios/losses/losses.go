@@ -64,7 +64,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Slug:     "losses",
 		Title:    "Loss functions of a linear classifier",
 		Chapter:  chapter,
-		Summary:  "Squared, hinge, logistic and cross-entropy losses against the margin y·f(x), and one linear classifier trained with each on data with outliers: whose boundary do the outliers drag?",
+		Summary:  "Squared, hinge and logistic losses (the logistic loss is the cross-entropy, in nats and in bits) against the margin y·f(x), and one linear classifier trained with each on data with outliers: whose boundary do the outliers drag?",
 		MaxSteps: maxSteps,
 		Speed:    20,
 		Params:   lab.Params(datasetParam, outliersParam, lrParam, nParam, pointsParam, lab.Seed),
@@ -297,6 +297,19 @@ func pct(p *float64) string {
 	return strconv.FormatFloat(100**p, 'f', 0, 64) + "%"
 }
 
+// display is how plots and notes name a loss: the models "logistic" and
+// "cross-entropy" train one loss, log(1 + exp(−m)), in nats and in bits,
+// so both are shown as the logistic loss with their unit.
+func display(loss string) string {
+	switch loss {
+	case linear.LogisticLoss.Name:
+		return loss + " (nats)"
+	case linear.CrossEntropyLoss.Name:
+		return linear.LogisticLoss.Name + " (bits)"
+	}
+	return loss
+}
+
 func (m *model) note(st state) string {
 	var b strings.Builder
 	if st.Epoch == 0 {
@@ -313,7 +326,7 @@ func (m *model) note(st state) string {
 			if ms.Diverged {
 				continue
 			}
-			fmt.Fprintf(&b, " %s %.0f°,", ms.Loss, ms.Turn)
+			fmt.Fprintf(&b, " %s %.0f°,", display(ms.Loss), ms.Turn)
 			if worst < 0 || ms.Turn > st.Models[worst].Turn {
 				worst = k
 			}
@@ -322,7 +335,7 @@ func (m *model) note(st state) string {
 		b.Reset()
 		b.WriteString(s)
 		if worst >= 0 {
-			fmt.Fprintf(&b, " — %s is dragged hardest. ", st.Models[worst].Loss)
+			fmt.Fprintf(&b, " — %s is dragged hardest. ", display(st.Models[worst].Loss))
 		} else {
 			b.WriteString(". ")
 		}
@@ -399,7 +412,7 @@ func plotLosses() *plot.Plot {
 	}
 	viz.AddLine(p, []float64{marginMin, 0, 0, marginMax}, []float64{zeroOne(-1), 1, 0, 0}, viz.ClassColor(9), "0-1", false)
 	for k, loss := range linear.MarginLosses() {
-		viz.AddFunction(p, loss.Loss, marginMin, marginMax, 121, lossColors[k], loss.Name, false)
+		viz.AddFunction(p, loss.Loss, marginMin, marginMax, 121, lossColors[k], display(loss.Name), false)
 		if loss.Name == "hinge" { // the kink: two straight pieces, drawn exactly
 			viz.AddLine(p, []float64{marginMin, 1, 1, marginMax}, []float64{-1, -1, 0, 0}, lossColors[k], "", true)
 			continue
@@ -427,7 +440,7 @@ func (m *model) plotModels() *plot.Plot {
 	}
 	for k, c := range m.models {
 		if !c.Diverged() {
-			s.AddLinearBoundary(p, c.Weights(), c.Intercept(), lossColors[k], c.Loss().Name, false)
+			s.AddLinearBoundary(p, c.Weights(), c.Intercept(), lossColors[k], display(c.Loss().Name), false)
 		}
 	}
 	return p
@@ -439,7 +452,7 @@ func (m *model) plotAccuracy() *plot.Plot {
 	names := make([]string, 0, 4)
 	for k, c := range m.models {
 		x := float64(k)
-		names = append(names, c.Loss().Name)
+		names = append(names, display(c.Loss().Name))
 		col := lossColors[k].(color.RGBA)
 		pale := color.RGBA{uint8((int(col.R) + 2*255) / 3), uint8((int(col.G) + 2*255) / 3), uint8((int(col.B) + 2*255) / 3), 255}
 		viz.AddBars(p, []float64{x - 0.19}, []float64{m.set.Accuracy(m.set.Train, c.Predict)}, 0.36, pale, "")
@@ -448,7 +461,7 @@ func (m *model) plotAccuracy() *plot.Plot {
 		}
 	}
 	if len(names) == 0 {
-		names = []string{"squared", "hinge", "logistic", "cross-entropy"}
+		names = []string{"squared", "hinge", display("logistic"), display("cross-entropy")}
 	}
 	ticks := make([]plot.Tick, len(names))
 	for k, n := range names {

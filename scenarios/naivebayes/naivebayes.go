@@ -244,7 +244,7 @@ func (m *model) note() string {
 	switch nb.Phase() {
 	case bayes.PhaseInit:
 		return fmt.Sprintf("Nothing estimated yet. Naive Bayes will model how each class generates its samples, one Gaussian per feature; "+
-			"logistic regression (last plot) already learnt P(y | x) directly in %d epochs of gradient descent: test accuracy %s.", m.epochs, pct(m.logisticTest))
+			"logistic regression (panel “Logistic regression P(y | x)”) already learnt P(y | x) directly in %d epochs of gradient descent: test accuracy %s.", m.epochs, pct(m.logisticTest))
 	case bayes.PhasePriors:
 		parts := make([]string, s.Classes)
 		for k, p := range nb.Priors() {

@@ -127,9 +127,9 @@ func (d *data) target(i int) float64 {
 	return float64(d.set.Labels[i])
 }
 
-// Rows is data.csv: x1..xd, label (or y), split.
+// Rows is data.csv: x1..xd, label (or y), split (train or val).
 func (d *data) Rows() [][]string {
-	rows := d.set.Rows()
+	rows := d.set.ValRows()
 	if d.y == nil {
 		return rows
 	}

@@ -4,7 +4,8 @@
 // optimiser, L1/L2 penalty and dropout, for binary or multi-class
 // classification or regression. It shows the network's output over the
 // map, every unit's own map, the network with its weights, the train and
-// test loss and accuracy, and the confusion matrix of the test set.
+// validation loss and accuracy, and the confusion matrix of the
+// validation split (the held-out samples settings are compared on).
 package neuralnet
 
 import (
@@ -113,7 +114,7 @@ var (
 	noiseParam = lab.Int(lab.Param{Name: "noise", Label: "Noise", Default: "10", Min: 0, Max: 50, Step: 5,
 		Help: "0 to 50, as in TensorFlow Playground: the spread of the clusters and the jitter of the other generated data sets (real data has none)."})
 	trainParam = lab.Int(lab.Param{Name: "train", Label: "Training share (%)", Default: "50", Min: 10, Max: 90, Step: 10,
-		Help: "Percentage of the 500 generated samples used for training; the rest is the test set. Your points always train."})
+		Help: "Percentage of the 500 generated samples used for training; the rest is the validation split you compare settings on. Your points always train."})
 	batchParam = lab.Int(lab.Param{Name: "batch", Label: "Batch size", Default: "10", Min: 1, Max: 500, Step: 1,
 		Help: "Samples per gradient step; an epoch takes one step per batch. A batch at least as large as the training set is full-batch gradient descent."})
 	featuresParam = lab.List(lab.Param{Name: "features", Label: "Input features", Default: "x1,x2", MinItems: 1, MaxItems: len(inputFeatures),
@@ -137,13 +138,13 @@ var (
 		optimizerOption(&nn.Adadelta{}), optimizerOption(&nn.Adam{}),
 	)
 	regParam = lab.Enum(lab.Param{Name: "reg", Label: "Regularisation", Default: neural.PenaltyNone,
-		Help: "Penalty added to the loss over the weights (not the biases): l2 adds λ Σ w², shrinking every weight; l1 adds λ Σ |w|, pushing weak ones to zero."},
+		Help: "Penalty added to the loss over the weights (not the biases): l2 adds λ Σ w², shrinking every weight; l1 adds λ Σ |w|, pushing weak ones to near zero."},
 		lab.Option(neural.PenaltyNone, neural.PenaltyNone), lab.Option(neural.PenaltyL1, neural.PenaltyL1), lab.Option(neural.PenaltyL2, neural.PenaltyL2),
 	)
 	regRateParam = lab.Float(lab.Param{Name: "reg_rate", Label: "Penalty strength λ", Default: "0", Min: 0, Max: 10, Step: 0.001,
 		Help: "Weight λ of the penalty (used when regularisation is l1 or l2)."})
 	dropoutParam = lab.Float(lab.Param{Name: "dropout", Label: "Dropout", Default: "0", Min: 0, Max: 0.9, Step: 0.05,
-		Help: "Probability of switching off each hidden unit for one batch while training (survivors are scaled by 1/(1 − p)); never at test time."})
+		Help: "Probability of switching off each hidden unit, drawn afresh for every sample of every batch while training (survivors are scaled by 1/(1 − p)); never at prediction time."})
 	pointsParam = classdata.PointsParam()
 )
 
@@ -156,7 +157,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Slug:     "neural-network",
 		Title:    "Neural network playground",
 		Chapter:  chapter,
-		Summary:  "A multi-layer perceptron trained live on 2-D data: pick features, layers, activation, optimiser, L1/L2 and dropout; watch the output map, each unit's map, the weights, and the train and test loss.",
+		Summary:  "A multi-layer perceptron trained live on 2-D data: pick features, layers, activation, optimiser, L1/L2 and dropout; watch the output map, each unit's map, the weights, and the train and validation loss.",
 		MaxSteps: maxSteps,
 		Speed:    10,
 		Params: lab.Params(datasetParam, problemParam, classesParam, noiseParam, trainParam, batchParam, featuresParam,
@@ -165,9 +166,9 @@ func Scenario(chapter string) *lab.Scenario {
 			{Name: "output", Title: "Output over the map, with the training samples", Points: pointsParam.Name()},
 			{Name: "network", Title: "Network: each unit's map in its node; edge width ∝ |weight|, orange > 0, blue < 0"},
 			{Name: "units", Title: "What each unit computes, over the same map"},
-			{Name: "loss", Title: "Train and test loss per epoch"},
-			{Name: "accuracy", Title: "Train and test accuracy per epoch"},
-			{Name: "confusion", Title: "Confusion matrix of the test set"},
+			{Name: "loss", Title: "Train and validation loss per epoch"},
+			{Name: "accuracy", Title: "Train and validation accuracy per epoch"},
+			{Name: "confusion", Title: "Confusion matrix of the validation split"},
 		},
 		Explanation: templ.Raw(explanation),
 		New:         newModel,
@@ -190,12 +191,12 @@ type model struct {
 	net      *neural.Network
 	trainX   [][]float64 // network inputs of the training samples
 	trainY   []float64
-	testX    [][]float64
-	testY    []float64
+	valX     [][]float64
+	valY     []float64
 	// Curves, one value per epoch from epoch 0.
-	trainLoss, testLoss, trainAcc, testAcc []float64
-	confusion                              [][]int // test set: rows true, columns predicted
-	diverged                               bool
+	trainLoss, valLoss, trainAcc, valAcc []float64
+	confusion                            [][]int // validation split: rows true, columns predicted
+	diverged                             bool
 	// The region grid: network inputs at the centres of regionRes² cells,
 	// row 0 at the top, and the layer outputs there at gridEpoch.
 	grid      []float64
@@ -220,8 +221,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 		m.trainY = append(m.trainY, d.target(i))
 	}
 	for _, i := range s.Test {
-		m.testX = append(m.testX, m.inputs(s.X[i], nil))
-		m.testY = append(m.testY, d.target(i))
+		m.valX = append(m.valX, m.inputs(s.X[i], nil))
+		m.valY = append(m.valY, d.target(i))
 	}
 	m.batch = min(batchParam.Get(v), max(len(m.trainX), 1))
 	if len(m.trainX) < minSamples {
@@ -297,28 +298,28 @@ func (m *model) gridOutputs() [][]float64 {
 func (m *model) evaluate() {
 	m.gridEpoch = -1 // the confusion matrix's Forward reuses the grid's buffers
 	trainLoss, trainAcc := m.net.Evaluate(m.trainX, m.trainY)
-	testLoss, testAcc := m.net.Evaluate(m.testX, m.testY)
+	valLoss, valAcc := m.net.Evaluate(m.valX, m.valY)
 	m.trainLoss = append(m.trainLoss, trainLoss)
-	m.testLoss = append(m.testLoss, testLoss)
+	m.valLoss = append(m.valLoss, valLoss)
 	m.trainAcc = append(m.trainAcc, trainAcc)
-	m.testAcc = append(m.testAcc, testAcc)
+	m.valAcc = append(m.valAcc, valAcc)
 	// A loss a million times its start is on its way to overflow (see
 	// num.BlowUp): stopping there keeps the notes and weights readable.
 	m.diverged = !m.net.Finite() || num.Exploded(trainLoss, m.trainLoss[0])
-	if m.problem.regression || len(m.testX) == 0 {
+	if m.problem.regression || len(m.valX) == 0 {
 		return
 	}
 	m.confusion = make([][]int, m.classes)
 	for k := range m.confusion {
 		m.confusion[k] = make([]int, m.classes)
 	}
-	flat := make([]float64, 0, len(m.testX)*len(m.testX[0]))
-	for _, x := range m.testX {
+	flat := make([]float64, 0, len(m.valX)*len(m.valX[0]))
+	for _, x := range m.valX {
 		flat = append(flat, x...)
 	}
-	outs := m.net.Forward(flat, len(m.testX))
+	outs := m.net.Forward(flat, len(m.valX))
 	out, k := outs[len(outs)-1], m.net.Outputs()
-	for i, y := range m.testY {
+	for i, y := range m.valY {
 		m.confusion[int(y)][m.net.Class(out[i*k:(i+1)*k])]++
 	}
 }
@@ -400,9 +401,9 @@ func (m *model) Snapshot() lab.Snapshot {
 		penalty = -1 // never a valid penalty; the note tells why
 	}
 	last := len(m.trainLoss) - 1
-	metrics := map[string]float64{"train_loss": m.trainLoss[last], "test_loss": m.testLoss[last]}
+	metrics := map[string]float64{"train_loss": m.trainLoss[last], "val_loss": m.valLoss[last]}
 	if !m.problem.regression {
-		metrics["train_accuracy"], metrics["test_accuracy"] = m.trainAcc[last], m.testAcc[last]
+		metrics["train_accuracy"], metrics["val_accuracy"] = m.trainAcc[last], m.valAcc[last]
 	}
 	return lab.Snapshot{
 		Metrics: metrics,
@@ -426,15 +427,15 @@ func (m *model) note() string {
 	} else {
 		fmt.Fprintf(&b, "Epoch %d: %d update(s). ", epoch, batches)
 	}
-	fmt.Fprintf(&b, "Train loss %.4f, test loss %s", m.trainLoss[last], fmtMaybe(m.testLoss[last], 4))
+	fmt.Fprintf(&b, "Train loss %.4f, validation loss %s", m.trainLoss[last], fmtMaybe(m.valLoss[last], 4))
 	if !m.problem.regression {
-		fmt.Fprintf(&b, "; accuracy train %s, test %s", pct(m.trainAcc[last]), pct(m.testAcc[last]))
+		fmt.Fprintf(&b, "; accuracy train %s, validation %s", pct(m.trainAcc[last]), pct(m.valAcc[last]))
 	}
 	b.WriteString(".")
 	if m.trainLoss[last] < zeroLoss {
 		b.WriteString(" The training loss is all but zero: nothing left to learn.")
-	} else if epoch > 0 && m.testLoss[last] > 1.5*m.trainLoss[last] && m.testLoss[last]-m.trainLoss[last] > 0.05 {
-		b.WriteString(" The test loss is well above the training loss: the network is starting to over-fit.")
+	} else if epoch > 0 && m.valLoss[last] > 1.5*m.trainLoss[last] && m.valLoss[last]-m.trainLoss[last] > 0.05 {
+		b.WriteString(" The validation loss is well above the training loss: the network is starting to over-fit.")
 	}
 	return b.String()
 }
@@ -464,7 +465,7 @@ func (m *model) divergedNote() string {
 
 func fmtMaybe(v float64, prec int) string {
 	if math.IsNaN(v) {
-		return "– (no test samples)"
+		return "– (no validation samples)"
 	}
 	return textfmt.Fixed(v, prec)
 }

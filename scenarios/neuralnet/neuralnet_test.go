@@ -75,7 +75,7 @@ func readData(t testing.TB, r *lab.Run) []sample {
 			s.x[j], _ = strconv.ParseFloat(row[j], 64)
 		}
 		s.y, _ = strconv.ParseFloat(row[d], 64)
-		if row[d+1] != "train" && row[d+1] != "test" {
+		if row[d+1] != "train" && row[d+1] != "val" {
 			t.Fatalf("row %d: split %q", i, row[d+1])
 		}
 		out[i] = s
@@ -342,7 +342,7 @@ func TestFrameContract(t *testing.T) {
 					right[k]++
 				}
 			}
-			for k, split := range []string{"train", "test"} {
+			for k, split := range []string{"train", "val"} {
 				want := loss[k] / count[k]
 				if got := metric(t, f, split+"_loss"); !(close(got, want, 1e-9) || math.IsNaN(got) && count[k] == 0) {
 					t.Errorf("%q step %d: %s_loss %v, recomputed %v", q, n, split, got, want)
@@ -381,8 +381,8 @@ func TestLearns(t *testing.T) {
 			t.Fatal(err)
 		}
 		f := scenariotest.Decode[frame](t, r, false)
-		if acc := metric(t, f, "test_accuracy"); acc < 0.95 {
-			t.Errorf("%q: test accuracy %v after 300 epochs", q, acc)
+		if acc := metric(t, f, "val_accuracy"); acc < 0.95 {
+			t.Errorf("%q: validation accuracy %v after 300 epochs", q, acc)
 		}
 		if first, last := 0.69, metric(t, f, "train_loss"); last > first/3 {
 			t.Errorf("%q: training loss still %v", q, last)

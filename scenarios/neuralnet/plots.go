@@ -393,19 +393,19 @@ func whitenNaN(c color.RGBA, pr float64) color.Color {
 	return whiten(c, math.Round(pr*levels)/levels*0.8)
 }
 
-// addCurves draws a train (solid) and a test (dashed) curve.
-func addCurves(p *plot.Plot, train, test []float64) {
+// addCurves draws a train (solid) and a validation (dashed) curve.
+func addCurves(p *plot.Plot, train, val []float64) {
 	// Dots mark the current epoch (and show epoch 0 before any line).
 	viz.AddHistory(p, curveSamples,
 		viz.Curve{Values: train, Color: viz.ClassColor(0), Label: "train", Dot: 3.5},
-		viz.Curve{Values: test, Color: viz.ClassColor(1), Label: "test", Dashed: true, Dot: 3.5})
+		viz.Curve{Values: val, Color: viz.ClassColor(1), Label: "validation", Dashed: true, Dot: 3.5})
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 10)
 }
 
 func (m *model) plotLoss() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "loss ("+m.problem.loss+")")
 	if m.net != nil {
-		addCurves(p, m.trainLoss, m.testLoss)
+		addCurves(p, m.trainLoss, m.valLoss)
 	}
 	p.Y.Min = 0
 	return p
@@ -418,7 +418,7 @@ func (m *model) plotAccuracy() *plot.Plot {
 		return p
 	}
 	if m.net != nil {
-		addCurves(p, m.trainAcc, m.testAcc)
+		addCurves(p, m.trainAcc, m.valAcc)
 	}
 	p.Y.Min, p.Y.Max = 0, 1
 	return p
@@ -431,7 +431,7 @@ func (m *model) plotConfusion() *plot.Plot {
 		addMessage(p, "Regression has no classes:\nno confusion matrix.")
 		return p
 	case m.confusion == nil:
-		addMessage(p, "No test samples yet.")
+		addMessage(p, "No validation samples yet.")
 		return p
 	}
 	// Each cell is coloured by its share of the true class's row, on a

@@ -51,7 +51,7 @@ var (
 	noiseParam = lab.Float(lab.Param{Name: "noise", Label: "Noise σ", Default: "0.25", Min: 0, Max: 2, Step: 0.05,
 		Help: "Standard deviation of the noise added to sin(πx)."})
 	lambdaParam = lab.Float(lab.Param{Name: "lambda", Label: "L2 penalty λ", Default: "0", Min: 0, Max: 10, Step: 0.0001,
-		Help: "Weight of the L2 penalty on the coefficients (not the constant term). A remedy for over-fitting; too much under-fits."})
+		Help: "Weight of the L2 penalty on the Legendre-basis coefficients (not the constant term). A remedy for over-fitting; too much under-fits."})
 	pointsParam = lab.Points(lab.Param{Name: "points", Label: "Your points", Default: "",
 		Help: "Training points you added by clicking on the fit plot (x within −1 to 1)."})
 )

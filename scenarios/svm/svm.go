@@ -217,7 +217,7 @@ func (m *model) note() string {
 	case s.Iteration() == 0 && s.Converged():
 		return "Every multiplier already meets the KKT conditions: nothing to optimise."
 	case s.Iteration() == 0:
-		return fmt.Sprintf("All %d multipliers αᵢ start at 0: no support vector, no boundary yet. Each step picks the pair of multipliers that breaks the optimality (KKT) conditions most and solves the problem for those two exactly; KKT violation now %s, it stops below 0.001.",
+		return fmt.Sprintf("All %d multipliers αᵢ start at 0: no support vector, no boundary yet. Each step takes the multiplier that breaks the optimality (KKT) conditions most, pairs it with the partner that promises the largest rise of the dual objective, and solves the problem for those two exactly; KKT violation now %s, it stops below 0.001.",
 			s.Len(), fmtShort(s.KKTViolation()))
 	case s.Converged():
 		sv := s.Support()

@@ -146,7 +146,9 @@ type Options struct {
 	Classes int
 	// Binary keeps only classes 0 and 1 of the real data sets.
 	Binary bool
-	// TestShare of the generated or real samples is held out for testing.
+	// TestShare of the generated or real samples is held out: a test split,
+	// or, on a page that compares models on it, a validation split (its
+	// data.csv is then ValRows).
 	TestShare float64
 	Points    []lab.Point
 }
@@ -326,7 +328,14 @@ func (s *Set) Accuracy(idx []int, predict func(x []float64) int) float64 {
 }
 
 // Rows is data.csv: x1..xd, label, split, one row a sample in X's order.
-func (s *Set) Rows() [][]string {
+func (s *Set) Rows() [][]string { return s.rows("test") }
+
+// ValRows is Rows with the held-out samples named "val": a page that
+// compares models on them uses them as a validation split, not a test set.
+func (s *Set) ValRows() [][]string { return s.rows("val") }
+
+// rows is data.csv with the held-out split named heldOut.
+func (s *Set) rows(heldOut string) [][]string {
 	header := make([]string, 0, s.Dim()+2)
 	for j := range s.Dim() {
 		header = append(header, "x"+strconv.Itoa(j+1))
@@ -339,7 +348,7 @@ func (s *Set) Rows() [][]string {
 		}
 		split := "train"
 		if s.Split[i] {
-			split = "test"
+			split = heldOut
 		}
 		rows = append(rows, append(row, strconv.Itoa(s.Labels[i]), split))
 	}
