@@ -23,6 +23,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml/decomp"
 	"github.com/mlplayground/playground/internal/ml/embed"
+	"github.com/mlplayground/playground/internal/ml/num"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/internal/viz"
 )
@@ -154,12 +155,18 @@ type model struct {
 	q         analogy
 	expected  string // the corpus's answer to q, "" when it has none
 	loss      []float64
-	prevAxes  [][]float64 // the last PCA components drawn, to keep their signs
-	proj      [][]float64
+	lr        float64
+	// start is the loss where descent begins: with embeddings near 0
+	// every one of a pair's 1 + k terms −ln σ(·) is ln 2.
+	start    float64
+	diverged bool        // the loss exploded (num.Exploded): training stopped
+	prevAxes [][]float64 // the last PCA components drawn, to keep their signs
+	proj     [][]float64
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	m := &model{topics: embed.Topics, window: windowParam.Get(v), word: wordParam.Get(v), q: analogyParam.Get(v)}
+	m := &model{topics: embed.Topics, window: windowParam.Get(v), word: wordParam.Get(v), q: analogyParam.Get(v),
+		lr: lrParam.Get(v), start: float64(1+negativesParam.Get(v)) * math.Ln2}
 	m.sentences = embed.Corpus(m.topics, len(m.topics)*corpusParam.Get(v))
 	// Every corpus holds the whole vocabulary (TestEveryCorpusHasEveryWord),
 	// so word and analogy, checked against it, are in it.
@@ -179,13 +186,34 @@ func newModel(v lab.Values) (lab.Model, error) {
 }
 
 func (m *model) Step() error {
+	if m.Done() {
+		return nil
+	}
 	m.sgns.Step()
 	m.loss = append(m.loss, m.sgns.Loss())
+	// Too large an η overshoots at every update and the embeddings grow
+	// geometrically; stopping at a millionfold loss keeps the numbers
+	// finite, and the PCA picture stays the last one before.
+	if num.Exploded(m.sgns.Loss(), m.start) || !finiteRows(m.sgns.In) {
+		m.diverged = true
+		return nil
+	}
 	m.project()
 	return nil
 }
 
-func (m *model) Done() bool { return m.sgns.Epoch() >= maxSteps }
+func (m *model) Done() bool { return m.diverged || m.sgns.Epoch() >= maxSteps }
+
+func finiteRows(E [][]float64) bool {
+	for _, row := range E {
+		for _, x := range row {
+			if !num.IsFinite(x) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // project runs PCA on the embeddings and keeps each axis pointing the way
 // it did last epoch, so the picture does not flip between frames.
@@ -305,6 +333,13 @@ func f2(v float64) string { return textfmt.Fixed(v, 2) }
 
 func (m *model) note(s state) string {
 	var b strings.Builder
+	if m.diverged {
+		fmt.Fprintf(&b, "Diverged at epoch %d: the mean loss L grew to %s, over a million times its start (1 + k)·ln 2 = %s, and training stopped. "+
+			"The learning rate η = %g is too large here: each update overshoots further than the last, so the embeddings grew without bound "+
+			"(the PCA panel keeps epoch %d's). Lower η and press Reset.",
+			s.Epoch, textfmt.Readable(s.Loss, 3), textfmt.Readable(m.start, 3), m.lr, s.Epoch-1)
+		return b.String()
+	}
 	if s.Epoch == 0 {
 		fmt.Fprintf(&b, "Random embeddings before training: %d words, %d sentences, %d (centre, context) pairs with w = %d.",
 			s.Words, s.Sentences, s.Pairs, m.window)
@@ -431,7 +466,7 @@ func (m *model) plotPCA() *plot.Plot {
 			lp.TextStyle[i].XAlign = -0.5
 			lp.TextStyle[i].YAlign = 0.2
 			if c, ok := cols[m.sgns.Words[i]]; ok {
-				lp.TextStyle[i].Color = c
+				lp.TextStyle[i].Color = viz.TextInk(c)
 			}
 		}
 		p.Add(lp)
@@ -489,6 +524,9 @@ func (m *model) plotLoss() *plot.Plot {
 		}
 	}
 	p.Y.Max = max(top*1.1, 1)
+	if len(m.loss) == 0 {
+		viz.AddNotice(p, "The mean loss L of each epoch appears here,", "one point per epoch from epoch 1 on.")
+	}
 	return p
 }
 

@@ -200,3 +200,31 @@ func TestEveryCorpusHasEveryWord(t *testing.T) {
 		}
 	}
 }
+
+// The largest η of the range, with the widest window and most negatives,
+// blows the embeddings up in the first epoch (loss about 7·10⁴¹): the run
+// must stop there with a note naming η, its numbers finite, and every
+// panel still drawn (PCA of a growing run overflowed and crashed).
+func TestLargeLearningRateDiverges(t *testing.T) {
+	const q = "corpus=large&window=4&dim=32&negatives=10&lr=0.5&word=she&analogy=prince-boy+girl&seed=999999"
+	note := scenariotest.Diverges(t, sc, q, 10, "η = 0.5", "Lower η")
+	if !strings.Contains(note, "Diverged at epoch 1:") {
+		t.Errorf("note: %s", note)
+	}
+	r := scenariotest.NewRun(t, sc, q)
+	r.Advance(maxSteps)
+	if !r.Done() || r.StepNumber() != 1 {
+		t.Fatalf("done %v at step %d, want done at step 1", r.Done(), r.StepNumber())
+	}
+	f := scenariotest.Decode[frame](t, r, true)
+	if f.State.Epoch != 1 || !(f.State.Loss > 1e6*11*math.Ln2) || math.IsInf(f.State.Loss, 0) {
+		t.Errorf("epoch %d, loss %g: want epoch 1, a finite loss over 10⁶ times 11·ln 2", f.State.Epoch, f.State.Loss)
+	}
+	for _, row := range scenariotest.Rows(t, r)[1:] {
+		for _, s := range row[1:] {
+			if x, err := strconv.ParseFloat(s, 64); err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				t.Fatalf("data.csv holds %q", s)
+			}
+		}
+	}
+}
