@@ -223,6 +223,9 @@ func (m *model) plotPerformance() *plot.Plot {
 			viz.AddScatter(p, viz.Pairs(xs, tr), []int{0, 0, 0, 0}[:len(xs)], viz.ScatterStyle{Radius: 3.5})
 			viz.AddLine(p, xs, va, viz.ClassColor(1), "val", false)
 			viz.AddScatter(p, viz.Pairs(xs, va), []int{1, 1, 1, 1}[:len(xs)], viz.ScatterStyle{Shape: "square", Radius: 3.5})
+		} else {
+			viz.AddNotice(p, "Each step fits one feature degree, 1 to "+strconv.Itoa(maxDegree)+":",
+				"its train and val accuracy appear here.")
 		}
 		if m.testAcc != nil {
 			d := float64(m.cands[m.chosen].degree)
@@ -240,6 +243,9 @@ func (m *model) plotPerformance() *plot.Plot {
 			viz.AddHistory(p, 200,
 				viz.Curve{Values: m.llTrain, Color: viz.ClassColor(0), Label: "train", Dot: 3},
 				viz.Curve{Values: m.llVal, Color: viz.ClassColor(1), Label: "val", Dot: 3})
+		} else {
+			viz.AddNotice(p, "Step to run EM: after each iteration the log-likelihood",
+				"per point of the train and val splits appears here.")
 		}
 		if m.llTest != nil {
 			viz.AddHLine(p, *m.llTest, "test, opened once: "+f3(*m.llTest), viz.ClassColor(2))

@@ -35,7 +35,9 @@ func (m *model) plotCurves(of func(*learner) []float64, label string) *plot.Plot
 	p.X.Min, p.X.Max = 0, targetEpochs
 	p.Y.Min, p.Y.Max = 0, 1 // a loss above 1 widens it
 	if m.learners == nil {
-		p.Title.Text = fmt.Sprintf("drawn once pre-training ends (step %d)", pretrainEpochs)
+		viz.AddNotice(p, fmt.Sprintf("Pre-training on the source task runs to step %d;", pretrainEpochs),
+			"then each target epoch adds the "+label+" of the",
+			"frozen, finetune and scratch networks here.")
 		return p
 	}
 	var curves []viz.Curve
