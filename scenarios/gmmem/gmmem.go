@@ -31,7 +31,7 @@ import (
 const (
 	maxK      = 8
 	maxSteps  = 1000 // 500 EM iterations; most runs converge long before
-	regionRes = 200
+	regionRes = 140  // two maps a frame: fine edges at half the cells of 200
 	// irisX, irisY are the iris features shown: petal length and width.
 	irisX, irisY = 2, 3
 )
