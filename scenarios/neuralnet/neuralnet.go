@@ -32,7 +32,6 @@ const (
 	maxLayers    = 6
 	maxUnits     = 8
 	regionRes    = 100
-	tileStride   = 4  // unit maps sample every 4th cell of the region grid
 	nodeStride   = 10 // the maps inside the network diagram's nodes, every 10th
 	curveSamples = 240
 	// zeroLoss ends a run whose training loss has all but vanished.
@@ -165,7 +164,6 @@ func Scenario(chapter string) *lab.Scenario {
 		Panels: []lab.Panel{
 			{Name: "output", Title: "Output over the map, with the training samples", Points: pointsParam.Name()},
 			{Name: "network", Title: "Network: each unit's map in its node; edge width ∝ |weight|, orange > 0, blue < 0"},
-			{Name: "units", Title: "What each unit computes, over the same map"},
 			{Name: "loss", Title: "Train and validation loss per epoch"},
 			{Name: "accuracy", Title: "Train and validation accuracy per epoch"},
 			{Name: "confusion", Title: "Confusion matrix of the validation split"},

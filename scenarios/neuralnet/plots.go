@@ -53,8 +53,6 @@ func (m *model) plotPanel(panel string) (*plot.Plot, error) {
 		return m.plotOutput(), nil
 	case "network":
 		return m.plotNetwork(), nil
-	case "units":
-		return m.plotUnits(), nil
 	case "loss":
 		return m.plotLoss(), nil
 	case "accuracy":
@@ -237,7 +235,7 @@ func (m *model) plotNetwork() *plot.Plot {
 		viz.AddNetworkDiagram(p, d)
 		return p
 	}
-	// Every node shows its map over the data plane, as the unit maps do,
+	// Every node shows its map over the data plane,
 	// 10×10 as TF Playground draws them: enough to read at a node's size.
 	res := regionRes / nodeStride
 	outs := m.gridOutputs()
@@ -348,41 +346,13 @@ func (m *model) inputPixels(i, stride int) []color.Color {
 	return pix
 }
 
-// unitCaption names unit u of layer l as the diagram and the unit maps
-// do: "2.3" is the third unit of the second hidden layer.
+// unitCaption names unit u of layer l as the diagram does:
+// "2.3" is the third unit of the second hidden layer.
 func (m *model) unitCaption(outs [][]float64, l, u int) string {
 	if l == len(outs)-1 {
 		return m.outputName(u)
 	}
 	return fmt.Sprintf("%d.%d", l+1, u+1)
-}
-
-// plotUnits draws one small map per unit, a row per layer (unitPixels).
-func (m *model) plotUnits() *plot.Plot {
-	p := viz.NewPlot("", "", "")
-	if m.net == nil {
-		return p
-	}
-	outs := m.gridOutputs()
-	res := regionRes / tileStride
-	cols := 1
-	for _, h := range m.hidden {
-		cols = max(cols, h)
-	}
-	cols = max(cols, m.net.Outputs())
-	var tiles []viz.Tile
-	for l, out := range outs {
-		units := len(out) / (regionRes * regionRes)
-		for u := range cols {
-			if u >= units {
-				tiles = append(tiles, viz.Tile{Res: res})
-				continue
-			}
-			tiles = append(tiles, viz.Tile{Pixels: m.unitPixels(outs, l, u, tileStride), Res: res, Caption: m.unitCaption(outs, l, u)})
-		}
-	}
-	viz.AddTileGrid(p, tiles, cols)
-	return p
 }
 
 // whitenNaN is white to class colour by probability pr, in tenths.
