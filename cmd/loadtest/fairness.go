@@ -10,8 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -105,9 +103,6 @@ func startServer(workers int) (string, func(), error) {
 // startServerLimits is startServer with the live-run bounds given (zero
 // per client: the server's default).
 func startServerLimits(workers, maxRuns, perClient int) (string, func(), error) {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400) // as cmd/playground does
-	}
 	srv, err := lab.NewServer(lab.Config{Scenarios: scenarios.All(), Pages: templates.Pages{},
 		MaxRuns: maxRuns, MaxRunsPerClient: perClient, Workers: workers, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -18,7 +18,7 @@ const benchSteps = 20
 // version or SVG its client already has). It reports the time and bytes
 // of a frame, the step included.
 //
-//	GOGC=400 go test -run '^$' -bench PlayedFrames -cpu 1 ./internal/lab/
+//	go test -run '^$' -bench PlayedFrames -cpu 1 ./internal/lab/
 func BenchmarkPlayedFrames(b *testing.B) {
 	for _, sc := range scenarios.All() {
 		for _, mode := range []string{"all", "changed"} {
