@@ -94,7 +94,7 @@ func Scenario(chapter string) *lab.Scenario {
 		MaxSteps: maxSteps,
 		// The catalogue's picture: the heads have drawn the reversal's
 		// anti-diagonal by then (100 % exact match at step 60).
-		ThumbStep: 60,
+		ThumbStep: 30,
 		Speed:     5,
 		Params: lab.Params(partParam, sentenceParam, queryParam, taskParam, layersParam, headsParam, dimParam, positionalParam,
 			lengthParam, patchParam, lrParam, lab.Seed),

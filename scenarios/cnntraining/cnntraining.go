@@ -84,7 +84,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:   "A small convolutional network learns the 8×8 digits (or generated shapes) epoch by epoch: its filters, the feature maps of one image, loss and accuracy beside an MLP of the same size, and a translation test on shifted images.",
 		MaxSteps:  maxEpochs,
 		Speed:     2,
-		ThumbStep: 10,
+		ThumbStep: 4, // filters and maps have formed; a step is a costly epoch
 		Params: lab.Params(datasetParam, filtersParam, kernelParam, poolParam, lrParam, batchParam, optimizerParam,
 			epochsParam, imageParam, lab.Seed),
 		Panels: []lab.Panel{

@@ -96,7 +96,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:   "A CNN pre-trained on the digits 0–4 learns 5–9 from a few images each: frozen features with a new head, fine-tuned layers, or from scratch, their validation curves side by side.",
 		MaxSteps:  maxSteps,
 		Speed:     4,
-		ThumbStep: maxSteps,
+		ThumbStep: pretrainEpochs + 2, // pre-trained, and the three modes' first target epochs
 		Params:    lab.Params(sourceParam, perClassParam, modeParam, finetuneParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "accuracy", Title: "Validation accuracy on the digits 5–9 per target epoch"},
