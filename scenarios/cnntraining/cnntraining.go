@@ -23,6 +23,7 @@ import (
 	"github.com/mlplayground/playground/internal/ml/num"
 	"github.com/mlplayground/playground/internal/ml/vision"
 	"github.com/mlplayground/playground/internal/textfmt"
+	"github.com/mlplayground/playground/scenarios/internal/netstate"
 )
 
 // Limits and fixed settings of the scenario.
@@ -260,48 +261,18 @@ func (m *model) Step() error {
 
 func (m *model) Done() bool { return m.diverged || m.epoch() >= m.epochs }
 
-// floats marshals non-finite values as null: a diverged network's weights
-// are still valid JSON.
-type floats []float64
-
-func (f floats) MarshalJSON() ([]byte, error) {
-	b := []byte{'['}
-	for i, v := range f {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendFloat(b, v, 'g', -1, 64)
-		}
-	}
-	return append(b, ']'), nil
-}
-
-// layerState is one learned layer of state.layers, in nn's layouts: a
-// convolution's W is [kh][kw][in][out], the dense layer's [in][out], and
-// b is [out].
-type layerState struct {
-	Name  string `json:"name"`
-	Kind  string `json:"kind"`  // "conv" or "dense"
-	Shape []int  `json:"shape"` // of W
-	W     any    `json:"W"`
-	B     floats `json:"b"`
-}
-
 // state is the frame's "state".
 type state struct {
-	Layers    []layerState `json:"layers"`
-	Epoch     int          `json:"epoch"`
-	Epochs    int          `json:"epochs"`
-	Batch     int          `json:"batch"`
-	Updates   int          `json:"updates_per_epoch"`
-	Sizes     splitSizes   `json:"sizes"`
-	Params    int          `json:"params"`
-	MLPParams int          `json:"mlp_params"`
-	MLPHidden int          `json:"mlp_hidden"`
-	Maps      []nn.Shape   `json:"maps"` // after each block
+	Layers    []netstate.Layer `json:"layers"`
+	Epoch     int              `json:"epoch"`
+	Epochs    int              `json:"epochs"`
+	Batch     int              `json:"batch"`
+	Updates   int              `json:"updates_per_epoch"`
+	Sizes     splitSizes       `json:"sizes"`
+	Params    int              `json:"params"`
+	MLPParams int              `json:"mlp_params"`
+	MLPHidden int              `json:"mlp_hidden"`
+	Maps      []nn.Shape       `json:"maps"` // after each block
 	// Confusion is the CNN's on the validation set, [true][predicted].
 	Confusion [][]int `json:"confusion"`
 	// Misclassified are the validation images the CNN gets wrong (their
@@ -318,30 +289,7 @@ type splitSizes struct {
 }
 
 // layers returns the CNN's learned layers.
-func (m *model) layers() []layerState {
-	var out []layerState
-	for i, c := range m.cnn.Convs {
-		in, o, k := c.W.Rows/(c.Window.KH*c.Window.KW), c.W.Cols, c.Window
-		w := make([][][]floats, k.KH)
-		for ky := range k.KH {
-			w[ky] = make([][]floats, k.KW)
-			for kx := range k.KW {
-				w[ky][kx] = make([]floats, in)
-				for ch := range in {
-					at := ((ky*k.KW+kx)*in + ch) * o
-					w[ky][kx][ch] = c.W.Data[at : at+o]
-				}
-			}
-		}
-		out = append(out, layerState{Name: "conv" + strconv.Itoa(i+1), Kind: "conv", Shape: []int{k.KH, k.KW, in, o}, W: w, B: c.B.Data})
-	}
-	d := m.cnn.Dense
-	w := make([]floats, d.W.Rows)
-	for r := range w {
-		w[r] = d.W.Data[r*d.W.Cols : (r+1)*d.W.Cols]
-	}
-	return append(out, layerState{Name: "dense", Kind: "dense", Shape: []int{d.W.Rows, d.W.Cols}, W: w, B: d.B.Data})
-}
+func (m *model) layers() []netstate.Layer { return netstate.CNN(m.cnn) }
 
 func (m *model) Snapshot() lab.Snapshot {
 	last := len(m.c.curves.trainLoss) - 1

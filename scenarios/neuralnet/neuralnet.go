@@ -24,6 +24,7 @@ import (
 	"github.com/mlplayground/playground/internal/ml/num"
 	"github.com/mlplayground/playground/internal/textfmt"
 	"github.com/mlplayground/playground/scenarios/internal/classdata"
+	"github.com/mlplayground/playground/scenarios/internal/netstate"
 )
 
 // Limits and fixed settings of the scenario.
@@ -338,30 +339,11 @@ func (m *model) Done() bool {
 	return m.net.Epoch() >= maxSteps || m.trainLoss[len(m.trainLoss)-1] < zeroLoss
 }
 
-// floats marshals non-finite values as null: a diverged network's weights
-// are still valid JSON.
-type floats []float64
-
-func (f floats) MarshalJSON() ([]byte, error) {
-	b := []byte{'['}
-	for i, v := range f {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendFloat(b, v, 'g', -1, 64)
-		}
-	}
-	return append(b, ']'), nil
-}
-
 // layerState is one layer of state.layers: W is out×in.
 type layerState struct {
-	W          []floats `json:"W"`
-	B          floats   `json:"b"`
-	Activation string   `json:"activation"`
+	W          []netstate.Floats `json:"W"`
+	B          netstate.Floats   `json:"b"`
+	Activation string            `json:"activation"`
 }
 
 // state is the frame's "state".

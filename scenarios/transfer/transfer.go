@@ -22,6 +22,7 @@ import (
 	"github.com/mlplayground/playground/internal/ml/nn"
 	"github.com/mlplayground/playground/internal/ml/vision"
 	"github.com/mlplayground/playground/internal/textfmt"
+	"github.com/mlplayground/playground/scenarios/internal/netstate"
 )
 
 // Fixed settings of the scenario.
@@ -289,68 +290,23 @@ func (m *model) note() string {
 	return b.String()
 }
 
-// floats marshals non-finite values as null.
-type floats []float64
-
-func (f floats) MarshalJSON() ([]byte, error) {
-	b := []byte{'['}
-	for i, v := range f {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendFloat(b, v, 'g', -1, 64)
-		}
+// layers returns m's learned layers, each marked frozen or not.
+func layers(m *nn.CNN, frozen []string) []netstate.Layer {
+	out := netstate.CNN(m)
+	for i := range out {
+		f := slices.Contains(frozen, out[i].Name)
+		out[i].Frozen = &f
 	}
-	return append(b, ']'), nil
-}
-
-// layerState is one learned layer in nn's layouts: a convolution's W is
-// [kh][kw][in][out], the dense layer's [in][out], b is [out].
-type layerState struct {
-	Name   string `json:"name"`
-	Kind   string `json:"kind"`
-	Shape  []int  `json:"shape"`
-	Frozen bool   `json:"frozen"`
-	W      any    `json:"W"`
-	B      floats `json:"b"`
-}
-
-func layers(m *nn.CNN, frozen []string) []layerState {
-	var out []layerState
-	for i, c := range m.Convs {
-		in, o, k := c.W.Rows/(c.Window.KH*c.Window.KW), c.W.Cols, c.Window
-		w := make([][][]floats, k.KH)
-		for ky := range k.KH {
-			w[ky] = make([][]floats, k.KW)
-			for kx := range k.KW {
-				w[ky][kx] = make([]floats, in)
-				for ch := range in {
-					at := ((ky*k.KW+kx)*in + ch) * o
-					w[ky][kx][ch] = c.W.Data[at : at+o]
-				}
-			}
-		}
-		name := "conv" + strconv.Itoa(i+1)
-		out = append(out, layerState{Name: name, Kind: "conv", Shape: []int{k.KH, k.KW, in, o}, Frozen: slices.Contains(frozen, name), W: w, B: c.B.Data})
-	}
-	d := m.Dense
-	w := make([]floats, d.W.Rows)
-	for r := range w {
-		w[r] = d.W.Data[r*d.W.Cols : (r+1)*d.W.Cols]
-	}
-	return append(out, layerState{Name: "dense", Kind: "dense", Shape: []int{d.W.Rows, d.W.Cols}, W: w, B: d.B.Data})
+	return out
 }
 
 type state struct {
-	Phase       string       `json:"phase"` // "pretrain" or "target"
-	Mode        string       `json:"mode"`
-	Layers      []layerState `json:"layers"`
-	Epoch       int          `json:"target_epoch"`
-	TrainImages int          `json:"target_train"`
-	TestOpened  bool         `json:"test_opened"`
+	Phase       string           `json:"phase"` // "pretrain" or "target"
+	Mode        string           `json:"mode"`
+	Layers      []netstate.Layer `json:"layers"`
+	Epoch       int              `json:"target_epoch"`
+	TrainImages int              `json:"target_train"`
+	TestOpened  bool             `json:"test_opened"`
 }
 
 func (m *model) Snapshot() lab.Snapshot {
