@@ -90,7 +90,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Slug:     "attention",
 		Title:    "Attention and transformers",
 		Chapter:  chapter,
-		Summary:  "softmax(QKᵀ/√d_k)V worked out on a sentence, then a small transformer trained live, one attention heatmap per head changing as it learns.",
+		Summary:  "softmax(QKᵀ/√dₖ)V worked out on a sentence, then a small transformer trained live, one attention heatmap per head changing as it learns.",
 		MaxSteps: maxSteps,
 		// The catalogue's picture: the heads have drawn the reversal's
 		// anti-diagonal by then (100 % exact match at step 60).

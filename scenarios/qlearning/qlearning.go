@@ -118,7 +118,10 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "An agent learns a gridworld by reward: ε-greedy episodes, Q-values as arrows, the greedy policy and the return per episode, beside value iteration's V*.",
 		MaxSteps: maxSteps,
 		Speed:    8,
-		Params:   lab.Params(gridParam, gammaParam, alphaParam, epsilonParam, episodesParam, unitParam, lab.Seed),
+		// The catalogue's picture: a few hundred episodes in, the values
+		// have spread back from the goal and the arrows point to it.
+		ThumbStep: 3000,
+		Params:    lab.Params(gridParam, gammaParam, alphaParam, epsilonParam, episodesParam, unitParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "q", Title: "Q-learning: Q-values, max Q and the greedy policy"},
 			{Name: "vstar", Title: "Value iteration: V* and an optimal policy"},
