@@ -47,6 +47,7 @@ const (
 	ChapterNeural         = "4. Neural networks"
 	ChapterConvolutional  = "5. Convolutional networks"
 	ChapterSequences      = "6. Sequences and language"
+	ChapterGenerative     = "7. Representation learning and generative models"
 )
 
 // All returns the scenarios in catalogue order, grouped by chapter.
