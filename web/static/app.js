@@ -456,6 +456,9 @@ class Client {
 
   // pagePath is the page's address: the run's query and the view.
   pagePath() {
+    // A lesson's step keeps the lesson's address while its run is the step's.
+    const lesson = $('lesson-bar');
+    if (lesson && this.query === lesson.dataset.query) return lesson.dataset.path + (this.present ? '?view=present' : '');
     const q = [this.query, this.present ? 'view=present' : ''].filter(Boolean).join('&');
     return `/s/${this.slug}${q ? '?' + q : ''}`;
   }
