@@ -51,7 +51,7 @@ func lessonView(r *http.Request) (string, error) {
 	for name, v := range q {
 		if name != "view" {
 			return "", badRequest(&ParamError{Name: name, Value: strings.Join(v, ","),
-				Allowed: "a lesson's page takes only view=" + ViewPresent + "; the parameters of its runs are written in the lesson"})
+				Allowed: "not a parameter of a lesson's page, which takes only view=" + ViewPresent + "; the parameters of its runs are written in the lesson"})
 		}
 		if len(v) > 1 {
 			return "", badRequest(&ParamError{Name: name, Value: strings.Join(v, ","), Allowed: "given more than once; give it once"})
@@ -108,6 +108,9 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) error {
 // query (so at=N and every parameter mean there what they mean on
 // /s/{slug}), with the lesson bar above it.
 func (s *Server) handleLessonStep(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.lessonPages(r); err != nil {
+		return err
+	}
 	l, err := s.lesson(r)
 	if err != nil {
 		return err
