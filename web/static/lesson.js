@@ -29,7 +29,8 @@ if (bar) {
 
   document.addEventListener('keydown', (ev) => {
     const t = ev.target;
-    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    // AltGr (Ctrl+Alt on Windows) types [ and ] on many keyboards.
+    if (ev.metaKey || ((ev.ctrlKey || ev.altKey) && !ev.getModifierState('AltGraph'))) return;
     if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
     const dialog = document.getElementById('shortcuts');
     if (dialog && dialog.open) return;
