@@ -27,6 +27,9 @@ func NewTarget(modes ...Mode) *Target { return &Target{modes: modes} }
 // Modes returns the number of modes.
 func (t *Target) Modes() int { return len(t.modes) }
 
+// Mode returns mode k.
+func (t *Target) Mode(k int) Mode { return t.modes[k] }
+
 // Sample draws one point.
 func (t *Target) Sample(rng *rand.Rand) (x, y float64) {
 	return t.modes[rng.IntN(len(t.modes))].Sample(rng)
