@@ -95,7 +95,7 @@ var (
 		lab.Option("both", schedule{d: true, g: true}), lab.Option("d", schedule{d: true}), lab.Option("g", schedule{g: true}),
 	)
 	lossParam = lab.Enum(lab.Param{Name: "loss", Label: "Loss", Default: "log",
-		Help: "log: D outputs a probability; L_D = −mean[log D(x) + log(1 − D(G(z)))], L_G = −mean log D(G(z)) (non-saturating). lsq: least squares, D outputs a score; L_D = ½mean(D(x) − 1)² + ½mean D(G(z))², L_G = ½mean(D(G(z)) − 1)²."},
+		Help: "log: D outputs a probability; D's loss −mean[log D(x) + log(1 − D(G(z)))], G's loss −mean log D(G(z)) (non-saturating). lsq: least squares, D outputs a score; D's loss ½mean(D(x) − 1)² + ½mean D(G(z))², G's loss ½mean(D(G(z)) − 1)²."},
 		lab.Option("log", mlgan.LossLog), lab.Option("lsq", mlgan.LossLSQ),
 	)
 	optimizerParam = lab.Enum(lab.Param{Name: "optimizer", Label: "Optimiser", Default: "adam",
@@ -121,10 +121,10 @@ func Scenario(chapter string) *lab.Scenario {
 		Params: lab.Params(targetParam, pointsParam, noiseParam, gLayersParam, dLayersParam, dStepsParam, trainParam,
 			lossParam, optimizerParam, lrParam, lab.Seed),
 		Panels: []lab.Panel{
-			{Name: "map", Title: "Target (green) and generated (purple) samples over D(x); arrows −∂L_G/∂x",
+			{Name: "map", Title: "Target and generated samples over D(x)",
 				Points: pointsParam.Name(), Width: 5 * vg.Inch, Height: 4.6 * vg.Inch},
-			{Name: "losses", Title: "Discriminator and generator loss per step"},
-			{Name: "divergence", Title: "Jensen–Shannon divergence, target vs generated (grid estimate)"},
+			{Name: "losses", Title: "Losses per step"},
+			{Name: "divergence", Title: "JS divergence, estimated on a grid"},
 		},
 		Explanation: templ.Raw(explanation),
 		New:         newModel,
@@ -321,7 +321,7 @@ func (m *model) note() string {
 	}
 	eqD, eqG := mlgan.Equilibrium(m.loss)
 	k := m.target.Modes()
-	losses := fmt.Sprintf("L_D %s, L_G %s (both at ½ everywhere: %s and %s).", f2(c.dLoss), f2(c.gLoss), f2(eqD), f2(eqG))
+	losses := fmt.Sprintf("D's loss %s, G's loss %s (%s and %s when D = ½ everywhere).", f2(c.dLoss), f2(c.gLoss), f2(eqD), f2(eqG))
 	if m.steps == 0 {
 		return fmt.Sprintf("Untrained: G maps noise z ~ U(−1, 1)ᵈ to the purple points, D scores the map. %s A step makes %s, then %s.",
 			losses, m.dWords(), m.gWords())

@@ -150,7 +150,7 @@ func (m *model) plotMap() *plot.Plot {
 
 	if m.sched.g || m.sched.d {
 		p.Add(m.arrows(gen, idx))
-		p.Legend.Add("−∂L_G/∂x (longest 0.6)", &plotter.Line{LineStyle: draw.LineStyle{Color: arrowColor, Width: 1.2}})
+		p.Legend.Add("−∂(G's loss)/∂x, longest 0.6", &plotter.Line{LineStyle: draw.LineStyle{Color: arrowColor, Width: 1.2}})
 	}
 	if m.user > 0 {
 		own := m.target.Modes() - m.user
@@ -244,13 +244,14 @@ func (m *model) plotLosses() *plot.Plot {
 		return p
 	}
 	eqD, eqG := mlgan.Equilibrium(m.loss)
-	viz.AddHLine(p, eqD, "L_D at D = ½", dLossColor)
-	viz.AddHLine(p, eqG, "L_G at D = ½", gLossColor)
+	viz.AddHLine(p, eqD, "D's loss at D = ½", dLossColor)
+	viz.AddHLine(p, eqG, "G's loss at D = ½", gLossColor)
 	viz.AddHistory(p, historyPoints,
-		viz.Curve{Values: m.dLoss, Color: dLossColor, Label: "discriminator L_D", Dot: 3},
-		viz.Curve{Values: m.gLoss, Color: gLossColor, Label: "generator L_G", Dot: 3})
+		viz.Curve{Values: m.dLoss, Color: dLossColor, Label: "discriminator's loss", Dot: 3},
+		viz.Curve{Values: m.gLoss, Color: gLossColor, Label: "generator's loss", Dot: 3})
 	p.X.Min, p.X.Max = 0, max(p.X.Max, 50)
 	p.Y.Min = 0
+	p.Y.Max = max(p.Y.Max, 1.2*eqD) // room for the dashed line's label
 	return p
 }
 
