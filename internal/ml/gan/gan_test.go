@@ -1,6 +1,7 @@
 package gan
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -10,7 +11,12 @@ import (
 
 func testGAN(t *testing.T, loss Loss, noiseDim int) *GAN {
 	t.Helper()
-	cfg := Config{NoiseDim: noiseDim, GHidden: []int{5, 4}, DHidden: []int{6, 3}, Loss: loss, Optimizer: "adam",
+	return testGANOf(t, loss, noiseDim, []int{5, 4}, []int{6, 3})
+}
+
+func testGANOf(t *testing.T, loss Loss, noiseDim int, gHidden, dHidden []int) *GAN {
+	t.Helper()
+	cfg := Config{NoiseDim: noiseDim, GHidden: gHidden, DHidden: dHidden, Loss: loss, Optimizer: "adam",
 		LR: 0.01, DSteps: 2, Batch: 16, TrainD: true, TrainG: true}
 	g, err := New(rand.New(rand.NewPCG(3, 4)), cfg, NewTarget(Ring(8, 2, 0.1)...))
 	if err != nil {
@@ -61,14 +67,25 @@ func gradCheck(t *testing.T, name string, wrt []*nn.Tensor, loss func(tp *nn.Tap
 
 // TestGradients: backpropagation through D (for L_D) and through D and G
 // (for L_G) matches finite differences for both games, and so does the
-// gradient with respect to the generated points that the arrows show.
+// gradient with respect to the generated points that the arrows show; for
+// small networks, the scenario's default ones (16, 16) and networks
+// without hidden layers (an affine G, a logistic D).
 func TestGradients(t *testing.T) {
-	for _, loss := range []Loss{LossLog, LossLSQ} {
-		g := testGAN(t, loss, 3)
+	for _, c := range []struct {
+		loss     Loss
+		noiseDim int
+		g, d     []int
+	}{
+		{LossLog, 3, []int{5, 4}, []int{6, 3}}, {LossLSQ, 3, []int{5, 4}, []int{6, 3}},
+		{LossLog, 2, []int{16, 16}, []int{16, 16}}, {LossLSQ, 2, []int{16, 16}, []int{16, 16}},
+		{LossLog, 1, nil, nil}, {LossLSQ, 4, nil, []int{3}},
+	} {
+		loss := c.loss
+		g := testGANOf(t, loss, c.noiseDim, c.g, c.d)
 		rng := rand.New(rand.NewPCG(9, 9))
 		real, _ := g.target.SampleN(rng, 7)
-		z := Noise(rng, 7, 3)
-		name := map[Loss]string{LossLog: "log", LossLSQ: "lsq"}[loss]
+		z := Noise(rng, 7, c.noiseDim)
+		name := fmt.Sprintf("%s G %v D %v", map[Loss]string{LossLog: "log", LossLSQ: "lsq"}[loss], c.g, c.d)
 		gradCheck(t, name+" L_D wrt D", g.D.Params(), func(tp *nn.Tape) *nn.Tensor { return g.DiscriminatorLoss(tp, real, z) })
 		gradCheck(t, name+" L_G wrt G", g.G.Params(), func(tp *nn.Tape) *nn.Tensor { return g.GeneratorLoss(tp, z) })
 		x := g.Generate(z, 7)
