@@ -51,6 +51,19 @@ var (
 	}
 )
 
+// mapCells are the centres of the raster's cells, x then y, row 0 at the
+// top as AddRegionMap samples them.
+var mapCells = func() []float64 {
+	w := 2 * half / mapRes
+	cells := make([]float64, 0, 2*mapRes*mapRes)
+	for j := range mapRes {
+		for i := range mapRes {
+			cells = append(cells, -half+(float64(i)+0.5)*w, half-(float64(j)+0.5)*w)
+		}
+	}
+	return cells
+}()
+
 // whiten mixes c with white, keeping the share keep of c.
 func whiten(c color.RGBA, keep float64) color.RGBA {
 	mix := func(v uint8) uint8 { return uint8(math.Round(255 - (255-float64(v))*keep)) }
@@ -122,15 +135,9 @@ func (m *model) plotMap() *plot.Plot {
 		viz.SetAxes(p, mapBox)
 		return p
 	}
-	// D on the raster's cell centres, in one batch, row 0 at the top.
+	// D on the raster's cell centres, in one batch.
 	w := 2 * half / mapRes
-	cells := make([]float64, 0, 2*mapRes*mapRes)
-	for j := range mapRes {
-		for i := range mapRes {
-			cells = append(cells, -half+(float64(i)+0.5)*w, half-(float64(j)+0.5)*w)
-		}
-	}
-	d := m.net.Discriminate(cells, mapRes*mapRes)
+	d := m.net.Discriminate(mapCells, mapRes*mapRes)
 	viz.AddRegionMap(p, mapBox, mapRes, func(x, y float64) color.Color {
 		i, j := int((x+half)/w), int((half-y)/w)
 		return mapColor(d[min(j, mapRes-1)*mapRes+min(i, mapRes-1)])

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/mlplayground/playground/internal/ml/nn"
 )
@@ -50,6 +51,9 @@ type GAN struct {
 	realBuf, zBuf, fakeBuf []float64
 	ones, zeros            []float64
 	outs                   [][]float64
+	// Layer outputs of Generate and Discriminate, reused from call to
+	// call: a frame evaluates thousands of points.
+	genOuts, discOuts [][]float64
 }
 
 // New builds a GAN whose weights are drawn from rng (Glorot uniform, as
@@ -207,16 +211,18 @@ func (g *GAN) generateInto(buf, z []float64, n int) []float64 {
 	return append(buf[:0], g.outs[len(g.outs)-1]...)
 }
 
-// Generate returns G(z) for n noise rows z (n×d), n×2 row-major. The
-// values are the tape's to the bit (nn.MLP.Infer).
+// Generate returns G(z) for n noise rows z (n×d), n×2 row-major, a new
+// slice. The values are the tape's to the bit (nn.MLP.Infer).
 func (g *GAN) Generate(z []float64, n int) []float64 {
-	return g.G.Infer(z, n, nil)[len(g.G.Layers)-1]
+	g.genOuts = g.G.Infer(z, n, g.genOuts)
+	return slices.Clone(g.genOuts[len(g.genOuts)-1])
 }
 
-// Discriminate returns D(x) for n points x (n×2): probabilities with the
-// log loss, raw scores with least squares.
+// Discriminate returns D(x) for n points x (n×2), a new slice:
+// probabilities with the log loss, raw scores with least squares.
 func (g *GAN) Discriminate(x []float64, n int) []float64 {
-	return g.D.Infer(x, n, nil)[len(g.D.Layers)-1]
+	g.discOuts = g.D.Infer(x, n, g.discOuts)
+	return slices.Clone(g.discOuts[len(g.discOuts)-1])
 }
 
 // GeneratorGradient returns ∂L_G/∂x for each of the n generated points x
