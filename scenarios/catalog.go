@@ -15,6 +15,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
 	"github.com/mlplayground/playground/scenarios/dropout"
+	"github.com/mlplayground/playground/scenarios/gan"
 	"github.com/mlplayground/playground/scenarios/gmmem"
 	"github.com/mlplayground/playground/scenarios/kmeans"
 	"github.com/mlplayground/playground/scenarios/languagemodel"
@@ -84,5 +85,6 @@ func All() []*lab.Scenario {
 		rnn.Scenario(ChapterSequences),
 		languagemodel.Scenario(ChapterSequences),
 		attention.Scenario(ChapterSequences),
+		gan.Scenario(ChapterGenerative),
 	}
 }

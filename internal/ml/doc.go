@@ -26,6 +26,8 @@
 //	seq       sequence models: a transformer, RNN and LSTM          —
 //	          networks, toy sequence tasks
 //	rl        gridworld, Q-learning, value iteration                 QLearning
+//	gan       generative adversarial networks on 2-D targets,        GAN
+//	          mode coverage, a histogram estimate of JS
 //	dataset   generated and real data sets                           —
 //	nn        the autodiff engine: tensors, a tape, layers,          —
 //	          optimisers
