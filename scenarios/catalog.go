@@ -11,6 +11,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/cnnshapes"
 	"github.com/mlplayground/playground/scenarios/cnntraining"
+	"github.com/mlplayground/playground/scenarios/contrastive"
 	"github.com/mlplayground/playground/scenarios/convolution"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
@@ -84,5 +85,6 @@ func All() []*lab.Scenario {
 		rnn.Scenario(ChapterSequences),
 		languagemodel.Scenario(ChapterSequences),
 		attention.Scenario(ChapterSequences),
+		contrastive.Scenario(ChapterGenerative),
 	}
 }
