@@ -32,6 +32,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/qlearning"
 	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/rnn"
+	"github.com/mlplayground/playground/scenarios/selfsupervised"
 	"github.com/mlplayground/playground/scenarios/svm"
 	"github.com/mlplayground/playground/scenarios/transfer"
 	"github.com/mlplayground/playground/scenarios/universal"
@@ -86,5 +87,6 @@ func All() []*lab.Scenario {
 		languagemodel.Scenario(ChapterSequences),
 		attention.Scenario(ChapterSequences),
 		contrastive.Scenario(ChapterGenerative),
+		selfsupervised.Scenario(ChapterGenerative),
 	}
 }
