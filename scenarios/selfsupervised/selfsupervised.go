@@ -24,7 +24,7 @@ import (
 const (
 	maxEpochs = 60
 	testSize  = 500 // held-out images the probes are scored on
-	pretextN  = 800 // unlabelled images of the pretext task
+	pretextN  = 640 // unlabelled images of the pretext task
 	maxLabels = 20  // labelled images per class the probes may use
 	lr        = 0.01
 	shown     = 4 // examples in the task panel
@@ -44,7 +44,7 @@ var (
 	labelsParam = lab.Int(lab.Param{Name: "labels_per_class", Label: "Labels per class", Default: "5", Min: 1, Max: maxLabels, Step: 1,
 		Help: "Labelled digits of each class the linear probe learns from; the probe panel also shows 1, 2, 5, 10 and 20."})
 	epochsParam = lab.Int(lab.Param{Name: "epochs", Label: "Pretext epochs", Default: "30", Min: 1, Max: maxEpochs, Step: 1,
-		Help: "Passes of the pretext task over the 800 unlabelled digits before the probe is fitted (one step each; the probe is the step after)."})
+		Help: "Passes of the pretext task over the 640 unlabelled digits before the probe is fitted (one step each; the probe is the step after)."})
 )
 
 // Scenario returns the self-supervised learning scenario in the given chapter.

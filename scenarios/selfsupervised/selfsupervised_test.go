@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/optimize"
 
@@ -176,8 +177,8 @@ func TestProbesFromDataCSV(t *testing.T) {
 // default seed: with masked-patch prediction the probe on the trained
 // encoder beats the one on the same encoder's random weights at every
 // label count, at labels_per_class = 5 by more than 5 points (this seed:
-// 84.6% against 72.0%). With the jigsaw it does not: the trained features
-// are worse than random at 1, 10 and 20 labels, as the page says.
+// 82.4% against 72.0%). With the jigsaw it does not: the trained features
+// are worse than random at 1, 5, 10 and 20 labels, as the page says.
 func TestPretextBeatsRandomAtTheDefaults(t *testing.T) {
 	for _, query := range []string{"", "pretext=jigsaw"} {
 		r := scenariotest.NewRun(t, sc, query)
@@ -189,14 +190,14 @@ func TestPretextBeatsRandomAtTheDefaults(t *testing.T) {
 			switch {
 			case query == "" && !better:
 				t.Errorf("masked, %d labels: learned %v, random %v", n, f.State.Learned[k], f.State.Random[k])
-			case query != "" && slices.Contains([]int{1, 10, 20}, n) && better:
+			case query != "" && slices.Contains([]int{1, 5, 10, 20}, n) && better:
 				t.Errorf("jigsaw, %d labels: learned %v beats random %v; the page says it does not", n, f.State.Learned[k], f.State.Random[k])
 			}
 		}
 		if query == "" && f.Metrics["probe_learned"] < f.Metrics["probe_random"]+0.05 {
 			t.Errorf("masked, 5 labels: learned %v, random %v", f.Metrics["probe_learned"], f.Metrics["probe_random"])
 		}
-		if want := map[string]string{"": "better than", "pretext=jigsaw": "better than"}[query]; !strings.Contains(f.Note, want) {
+		if want := map[string]string{"": "better than", "pretext=jigsaw": "worse than"}[query]; !strings.Contains(f.Note, want) {
 			t.Errorf("%q: the note does not say %q: %s", query, want, f.Note)
 		}
 	}
@@ -271,3 +272,23 @@ func TestFrameBudget(t *testing.T) {
 func BenchmarkStepAndFrame(b *testing.B) { scenariotest.BenchStepAndFrame(b, sc, "") }
 
 func BenchmarkNewRun(b *testing.B) { scenariotest.BenchNewRun(b, sc) }
+
+// BenchmarkStepAndFrameCPU is BenchmarkStepAndFrame at the defaults timed
+// in processor time (cpu-ms/op), which a shared machine inflates far less
+// than the wall clock; a new run when one ends is not counted.
+func BenchmarkStepAndFrameCPU(b *testing.B) {
+	r := scenariotest.NewRun(b, sc, "")
+	var cpu time.Duration
+	for b.Loop() {
+		if r.Done() {
+			r.Reset()
+		}
+		c := cpuTime()
+		r.Step()
+		if _, err := r.JSON(true); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - c
+	}
+	b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/op")
+}
