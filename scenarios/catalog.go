@@ -11,6 +11,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/cnnshapes"
 	"github.com/mlplayground/playground/scenarios/cnntraining"
+	"github.com/mlplayground/playground/scenarios/contrastive"
 	"github.com/mlplayground/playground/scenarios/convolution"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
@@ -32,6 +33,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/qlearning"
 	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/rnn"
+	"github.com/mlplayground/playground/scenarios/selfsupervised"
 	"github.com/mlplayground/playground/scenarios/svm"
 	"github.com/mlplayground/playground/scenarios/transfer"
 	"github.com/mlplayground/playground/scenarios/universal"
@@ -86,5 +88,7 @@ func All() []*lab.Scenario {
 		languagemodel.Scenario(ChapterSequences),
 		attention.Scenario(ChapterSequences),
 		gan.Scenario(ChapterGenerative),
+		selfsupervised.Scenario(ChapterGenerative),
+		contrastive.Scenario(ChapterGenerative),
 	}
 }
