@@ -27,6 +27,24 @@ func lessonStep(t *testing.T, name string, n int) (lab.LessonStep, int) {
 	return lab.LessonStep{}, 0
 }
 
+// stepPanels names the panels a lesson step's run shows.
+func stepPanels(t *testing.T, st lab.LessonStep) []string {
+	t.Helper()
+	q, err := lab.ParseQuery(st.RunQuery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := lab.Parse(st.Scenario.Params, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, pn := range st.Scenario.PanelsFor(v) {
+		names = append(names, pn.Name)
+	}
+	return names
+}
+
 // waitStep waits until the tab shows step n of the lesson, its run
 // connected, and checks the bar and the run against the lesson file.
 func (p *tab) waitStep(lesson string, n int) {
@@ -182,18 +200,7 @@ func TestLessonPresentFits(t *testing.T) {
 			for i, st := range l.Steps {
 				t.Run(fmt.Sprintf("%s/%s/%d", size.name, l.Name, i+1), func(t *testing.T) {
 					progress(t)
-					q, err := lab.ParseQuery(st.RunQuery)
-					if err != nil {
-						t.Fatal(err)
-					}
-					v, err := lab.Parse(st.Scenario.Params, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					var want []string
-					for _, pn := range st.Scenario.PanelsFor(v) {
-						want = append(want, pn.Name)
-					}
+					want := stepPanels(t, st)
 					p := newTab(t)
 					p.do("sizing the viewport", chromedp.EmulateViewport(size.w, size.h))
 					p.open(l.StepPath(i+1) + "?view=present")
@@ -264,5 +271,30 @@ func TestLessonSentenceUnfolds(t *testing.T) {
 	p.waitJS("a second click folded it", `!document.getElementById('lesson-text').classList.contains('open')`)
 	if got := eval[int](p, `window.playground.step`); got != 0 {
 		t.Errorf("the run moved to step %d: the keys on the sentence played it", got)
+	}
+}
+
+// TestLessonPresentSwitch: a lesson step switched to the presentation
+// layout on the page, not by its address, fits as one opened in it, and
+// switched back shows the page's title row again.
+func TestLessonPresentSwitch(t *testing.T) {
+	progress(t)
+	const lesson = "inside-a-neural-network"
+	st, _ := lessonStep(t, lesson, 6)
+	want := stepPanels(t, st)
+	size := projectorSizes[0]
+	p := newTab(t)
+	p.do("sizing the viewport", chromedp.EmulateViewport(size.w, size.h))
+	p.open("/l/" + lesson + "/6")
+	p.click("present")
+	p.waitJS("the page is in the presentation layout", `document.getElementById('scenario').classList.contains('present')`)
+	p.checkFits(size, want)
+	if b := eval[lessonBarLayout](p, lessonBarJS); b.Height > 2*b.Line+1 {
+		t.Errorf("the lesson's sentence is %.0f px high, more than two lines of %.0f px", b.Height, b.Line)
+	}
+	p.click("present")
+	p.waitJS("the page left the presentation layout", `!document.getElementById('scenario').classList.contains('present')`)
+	if w := eval[float64](p, `document.querySelector('.titlebar h1').getBoundingClientRect().width`); w < 100 {
+		t.Errorf("the page's heading is %.0f px wide after leaving the presentation layout", w)
 	}
 }
