@@ -25,6 +25,7 @@
 //	          training any classifier on images epoch by epoch
 //	seq       sequence models: a transformer, RNN and LSTM          —
 //	          networks, toy sequence tasks
+//	autoenc   plain, denoising and variational autoencoders         Trainer
 //	rl        gridworld, Q-learning, value iteration                 QLearning
 //	dataset   generated and real data sets                           —
 //	nn        the autodiff engine: tensors, a tape, layers,          —
