@@ -7,6 +7,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/scenarios/activations"
 	"github.com/mlplayground/playground/scenarios/attention"
+	"github.com/mlplayground/playground/scenarios/autoencoder"
 	"github.com/mlplayground/playground/scenarios/backprop"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/cnnshapes"
@@ -84,5 +85,6 @@ func All() []*lab.Scenario {
 		rnn.Scenario(ChapterSequences),
 		languagemodel.Scenario(ChapterSequences),
 		attention.Scenario(ChapterSequences),
+		autoencoder.Scenario(ChapterGenerative),
 	}
 }
