@@ -35,6 +35,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/svm"
 	"github.com/mlplayground/playground/scenarios/transfer"
 	"github.com/mlplayground/playground/scenarios/universal"
+	"github.com/mlplayground/playground/scenarios/vae"
 	"github.com/mlplayground/playground/scenarios/vanishing"
 	"github.com/mlplayground/playground/scenarios/word2vec"
 )
@@ -86,5 +87,6 @@ func All() []*lab.Scenario {
 		languagemodel.Scenario(ChapterSequences),
 		attention.Scenario(ChapterSequences),
 		autoencoder.Scenario(ChapterGenerative),
+		vae.Scenario(ChapterGenerative),
 	}
 }
