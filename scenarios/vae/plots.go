@@ -26,7 +26,7 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	switch panel {
 	case "latent":
 		return m.plotLatent(m.codes, "μ₁", "μ₂", true), nil
-	case "ae-latent":
+	case "ae_latent":
 		return m.plotLatent(m.aeCodes, "h₁", "h₂", false), nil
 	case "losses":
 		return m.plotLosses(), nil

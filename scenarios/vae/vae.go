@@ -73,7 +73,7 @@ func Scenario(chapter string) *lab.Scenario {
 		Params:   lab.Params(datasetParam, betaParam, hiddenParam, lrParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "latent", Title: "VAE: means μ of the training codes, by label"},
-			{Name: "ae-latent", Title: "Plain autoencoder: codes h of the same images"},
+			{Name: "ae_latent", Title: "Plain autoencoder: codes h of the same images"},
 			{Name: "losses", Title: "Reconstruction and KL per epoch (evaluation batch)"},
 			{Name: "lattice", Title: "VAE decoder on a lattice of z ∈ [−2, 2]²"},
 			{Name: "prior", Title: "Samples z ~ N(0, I) through both decoders"},
@@ -228,13 +228,16 @@ func (m *model) note() string {
 		return b.String()
 	}
 	if m.epoch() == 0 {
-		fmt.Fprintf(&b, "Random weights: the VAE's encoder %d → %d → 2 + 2 (μ and log σ²) and the plain autoencoder's %d → %d → 2 (h), both decoding 2 → %d → %d. Each step is one epoch of both: %d updates of Adam (η = %g) on %d training images. ",
-			side*side, m.vae.Hidden, side*side, m.vae.Hidden, m.vae.Hidden, side*side, m.vt.Updates(), m.lr, trainImages)
+		fmt.Fprintf(&b, "Random weights. A step is one epoch (%d updates of Adam, η = %g, on %d images) of the VAE, encoder %d → %d → μ, log σ², code z = μ + σ ⊙ ε with ε ~ N(0, I), and of the plain autoencoder, %d → %d → h; both decode 2 → %d → %d. ",
+			m.vt.Updates(), m.lr, trainImages, side*side, m.vae.Hidden, side*side, m.vae.Hidden, m.vae.Hidden, side*side)
 	} else {
 		fmt.Fprintf(&b, "Epoch %d. ", m.epoch())
 	}
-	fmt.Fprintf(&b, "On the %d evaluation images, VAE: reconstruction %s, KL %s nats per image, L = %s with β = %g; plain autoencoder: reconstruction %s.",
-		evalImages, fig(m.v.recon[last]), fig(m.v.kl[last]), fig(m.v.recon[last]+m.beta*m.v.kl[last]), m.beta, fig(m.a.recon[last]))
+	fmt.Fprintf(&b, "On the %d evaluation images, in nats per image, VAE: reconstruction %s, KL %s, L = reconstruction + %g·KL = %s; plain autoencoder: reconstruction %s.",
+		evalImages, fig(m.v.recon[last]), fig(m.v.kl[last]), m.beta, fig(m.v.recon[last]+m.beta*m.v.kl[last]), fig(m.a.recon[last]))
+	if m.epoch() == 0 {
+		return b.String()
+	}
 	r, ae := spread(m.codes), spread(m.aeCodes)
 	fmt.Fprintf(&b, " Root mean square distance from the origin: VAE means %s (the prior's is √2 ≈ 1.41), plain codes %s.", fig(r), fig(ae))
 	if m.beta == 0 {
