@@ -7,6 +7,7 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/scenarios/activations"
 	"github.com/mlplayground/playground/scenarios/attention"
+	"github.com/mlplayground/playground/scenarios/autoencoder"
 	"github.com/mlplayground/playground/scenarios/backprop"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/cnnshapes"
@@ -37,6 +38,7 @@ import (
 	"github.com/mlplayground/playground/scenarios/svm"
 	"github.com/mlplayground/playground/scenarios/transfer"
 	"github.com/mlplayground/playground/scenarios/universal"
+	"github.com/mlplayground/playground/scenarios/vae"
 	"github.com/mlplayground/playground/scenarios/vanishing"
 	"github.com/mlplayground/playground/scenarios/word2vec"
 )
@@ -87,6 +89,8 @@ func All() []*lab.Scenario {
 		rnn.Scenario(ChapterSequences),
 		languagemodel.Scenario(ChapterSequences),
 		attention.Scenario(ChapterSequences),
+		autoencoder.Scenario(ChapterGenerative),
+		vae.Scenario(ChapterGenerative),
 		gan.Scenario(ChapterGenerative),
 		selfsupervised.Scenario(ChapterGenerative),
 		contrastive.Scenario(ChapterGenerative),
