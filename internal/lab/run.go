@@ -32,6 +32,7 @@ type Run struct {
 	Values   Values
 	model    Model
 	step     int
+	reached  int // the highest step reached, kept by Reset (see Seek)
 	failed   error
 	log      *slog.Logger // receives recovered panics
 	// work does one unit of the run's work (unitStep, unitFrame); the
@@ -150,6 +151,7 @@ func (r *Run) stepNow() error {
 		return err
 	}
 	r.step++
+	r.reached = max(r.reached, r.step)
 	return nil
 }
 
