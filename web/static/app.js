@@ -156,6 +156,7 @@ class Client {
         this.resumeAt = null;
         this.reconnecting = null;
         this.seeking = this.seekNext = null;
+        this.resumed = !!resume; // the same run: the steps reached are still there
         this.setConn('', false);
         if (this.config.speeds[$('speed').value] !== this.config.speed) this.sendSpeed();
         if (this.afterOpen) this.send(this.afterOpen); // the server answers it after the first frame
@@ -219,6 +220,7 @@ class Client {
         this.query = msg.query;
         this.root.dataset.query = msg.query;
         this.token = msg.resume || null;
+        if (!this.resumed) this.reached = 0; // a new run: its frame sets it
         this.resumeTTL = msg.resume_ttl || 0;
         this.syncAddress();
         this.showFormError('');
