@@ -2,6 +2,7 @@ package lab
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -190,3 +191,72 @@ func TestSeekSameFrameBytes(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// cloneCounter is the counter that copies itself and counts its steps,
+// all copies together.
+type cloneCounter struct {
+	counterModel
+	steps *int
+}
+
+func (c *cloneCounter) Step() error { *c.steps++; return c.counterModel.Step() }
+func (c *cloneCounter) Clone() Model {
+	d := *c
+	return &d
+}
+
+// TestCheckpoints: a model that copies itself is checkpointed as the run
+// first reaches every 25th step, at most 16 copies, evenly spread; going
+// back replays from the nearest one, never from step 0.
+func TestCheckpoints(t *testing.T) {
+	steps := 0
+	sc := *counter
+	sc.MaxSteps = 1000
+	sc.New = func(Values) (Model, error) {
+		return &cloneCounter{counterModel: counterModel{last: 1000}, steps: &steps}, nil
+	}
+	v, err := Parse(sc.Params, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := NewRun(&sc, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run.Advance(400)
+	want := []int{25, 50, 75, 100, 125, 150, 175, 200, 225, 250, 275, 300, 325, 350, 375, 400}
+	if got := run.Checkpoints(); !equalInts(got, want) {
+		t.Errorf("checkpoints at step 400: %v, want %v", got, want)
+	}
+	run.Advance(1000) // 17 at 425: spacing 50; again at 850: spacing 100
+	want = []int{100, 200, 300, 400, 500, 600, 700, 800, 900, 1000}
+	if got := run.Checkpoints(); !equalInts(got, want) {
+		t.Errorf("checkpoints at step 1000: %v, want %v", got, want)
+	}
+	for _, tc := range []struct{ from, to, stepsTaken int }{
+		{1000, 999, 99}, // from the checkpoint at 900
+		{999, 1000, 0},  // the checkpoint at 1000 itself
+		{1000, 50, 50},  // before the first checkpoint: from step 0
+		{50, 60, 10},    // forward from where it is, nearer than any checkpoint
+		{60, 750, 50},   // from the checkpoint at 700, nearer than step 60
+		{750, 100, 0},   // a checkpoint's own step
+		{100, 1000, 0},  // the last checkpoint
+	} {
+		if run.StepNumber() != tc.from {
+			t.Fatalf("the run is at %d, want %d", run.StepNumber(), tc.from)
+		}
+		steps = 0
+		if err := run.SeekContext(context.Background(), tc.to); err != nil {
+			t.Fatal(err)
+		}
+		var s struct{ X int }
+		b, _ := run.JSON(false)
+		var f struct{ State json.RawMessage }
+		json.Unmarshal(b, &f)
+		json.Unmarshal(f.State, &s)
+		if run.StepNumber() != tc.to || s.X != tc.to || steps != tc.stepsTaken {
+			t.Errorf("seek %d → %d: at step %d with x = %d after %d steps, want step %d after %d steps",
+				tc.from, tc.to, run.StepNumber(), s.X, steps, tc.to, tc.stepsTaken)
+		}
+	}
+}

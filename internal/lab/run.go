@@ -34,6 +34,11 @@ type Run struct {
 	step     int
 	reached  int // the highest step reached, kept by Reset (see Seek)
 	failed   error
+	// checkpoints are copies of the model every `every` steps, for
+	// going back on the timeline (seek.go); kept by Reset.
+	checkpoints   []checkpoint
+	every         int
+	noCheckpoints bool // the model failed to copy itself
 	log      *slog.Logger // receives recovered panics
 	// work does one unit of the run's work (unitStep, unitFrame); the
 	// server's runs hand it to the scheduler. Nil: done at once.
@@ -151,7 +156,10 @@ func (r *Run) stepNow() error {
 		return err
 	}
 	r.step++
-	r.reached = max(r.reached, r.step)
+	if r.step > r.reached {
+		r.reached = r.step
+		r.takeCheckpoint()
+	}
 	return nil
 }
 
