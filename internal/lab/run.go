@@ -38,8 +38,8 @@ type Run struct {
 	// going back on the timeline (seek.go); kept by Reset.
 	checkpoints   []checkpoint
 	every         int
-	noCheckpoints bool // the model failed to copy itself
-	log      *slog.Logger // receives recovered panics
+	noCheckpoints bool         // the model failed to copy itself
+	log           *slog.Logger // receives recovered panics
 	// work does one unit of the run's work (unitStep, unitFrame); the
 	// server's runs hand it to the scheduler. Nil: done at once.
 	work func(unit string, f func() error) error

@@ -128,7 +128,7 @@ type model struct {
 	inertia   []float64       // per step
 	trails    [][][]float64
 	elbow     []float64
-	bounds    viz.Box // of the plots
+	bounds    viz.Box   // of the plots
 	src       *rand.PCG // the source km draws from (mini-batch), for Clone
 }
 
