@@ -16,9 +16,10 @@ import (
 // reaches every checkpointEvery-th step; at most maxCheckpoints a run:
 // past that every other one is dropped and the spacing doubles, so a run
 // of any length keeps between half and all of them, evenly spread. A
-// model that cannot copy itself replays from step 0: a whole k-means run
-// in under 3 ms, but 0.6 ms a step for the default neural network, 0.4 to
-// 0.7 s back from step 1000 (BenchmarkSeekBack in scenarios; README).
+// model that cannot copy itself replays from step 0. For the default
+// neural network one step back from step 1000 costs 61–118 ms from a
+// checkpoint against 0.54–0.86 s from step 0 (BenchmarkSeekBack in
+// scenarios; README's figures).
 
 // Cloner is a model that can copy itself, state, random source and
 // histories, so that the copy steps on exactly as the model would; the
