@@ -23,7 +23,7 @@ import (
 // droppingServer is the real server whose websocket connections the test
 // can cut, with no close frame, as a Wi-Fi blip does.
 type droppingServer struct {
-	url   string
+	url      string
 	mu       sync.Mutex
 	conns    []net.Conn // the websockets' connections
 	killNext int        // cut this many new connections as soon as they open
