@@ -266,14 +266,14 @@ func scenarioPage(p lab.PageData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "\" aria-label=\"Speed\"></label> <label class=\"timeline\"><span><span class=\"long\">Timeline: back to any step reached, up to </span><span class=\"short\">Steps 0–</span><output id=\"timeline-reached\" data-testid=\"timeline-reached\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "\" aria-label=\"Speed\"></label> <label class=\"timeline\"><span>Timeline: back to any step reached, up to <output id=\"timeline-reached\" data-testid=\"timeline-reached\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var18 string
 			templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(p.Frame.Step))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/scenario.templ`, Line: 57, Col: 206}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/scenario.templ`, Line: 57, Col: 143}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 			if templ_7745c5c3_Err != nil {
@@ -305,7 +305,7 @@ func scenarioPage(p lab.PageData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "\" aria-label=\"Timeline: go to any step reached so far\"></label><p class=\"note\" id=\"note\" data-testid=\"note\" role=\"status\" aria-live=\"polite\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "\" aria-label=\"Timeline: go to any step reached so far\" title=\"Timeline: any step reached so far (←: one step back)\"></label><p class=\"note\" id=\"note\" data-testid=\"note\" role=\"status\" aria-live=\"polite\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
