@@ -477,7 +477,8 @@ class Client {
       this.send('step');
     } else if (ev.key === 'ArrowLeft') {
       ev.preventDefault();
-      this.seek(Math.max(0, (this.seekNext ?? this.seeking ?? this.step) - 1));
+      const at = this.seekNext ?? this.seeking ?? this.step;
+      if (at > 0) this.seek(at - 1);
     } else if (ev.key === 'r' || ev.key === 'R') {
       this.reset();
     }
