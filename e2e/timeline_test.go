@@ -62,6 +62,24 @@ func TestTimeline(t *testing.T) {
 		t.Errorf("share URL %q, want it to end /s/kmeans?k=8&at=10", url)
 	}
 
+	// Space plays and pauses; the address then carries the step reached.
+	p.key("Space", " ")
+	p.waitJS("Space started the run", `window.playground.running === true`)
+	p.key("Space", " ")
+	p.waitJS("Space paused the run", `window.playground.running === false`)
+	p.waitJS("the address carries the step the run paused at",
+		`new URLSearchParams(location.search).get('at') === document.querySelector('[data-testid=step-counter]').textContent`)
+	// The ? overlay lists the run's keys.
+	p.key("?", "?")
+	p.waitJS("the ? overlay is open", `document.querySelector('[data-testid=shortcuts]').open`)
+	keys := eval[string](p, `document.querySelector('[data-testid=shortcuts]').textContent`)
+	for _, want := range []string{"Spaceplay or pause", "→one step", "←one step back on the timeline", "rstart over"} {
+		if !strings.Contains(keys, want) {
+			t.Errorf("the ? overlay lacks %q: %q", want, keys)
+		}
+	}
+	p.click("shortcuts-close")
+
 	// A fresh page at step 3 shows what the timeline showed there.
 	q := newTab(t)
 	q.open("/s/kmeans?k=8&at=3")
