@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/lessons"
 	"github.com/mlplayground/playground/scenarios"
 	"github.com/mlplayground/playground/web/static"
 	"github.com/mlplayground/playground/web/templates"
@@ -81,6 +82,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Scenarios:        scenarios.All(),
 		Pages:            templates.Pages{},
 		Static:           static.FS,
+		Lessons:          lessons.FS,
 		MaxRuns:          *maxRuns,
 		MaxRunsPerClient: *maxPerClient,
 		Workers:          *workers,

@@ -31,6 +31,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/s/{slug}", s.handle(s.handlePage))
 	r.Get("/notation", s.handle(func(w http.ResponseWriter, r *http.Request) error { return render(w, r, s.pages.Notation()) }))
 	r.Get("/thumb/{file}", s.handle(s.handleThumb))
+	s.lessonRoutes(r)
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
 	r.Get("/api/scenarios", s.handle(s.handleSchema))
 	r.Get("/api/scenarios/{slug}/run", s.handle(s.handleRun))

@@ -79,6 +79,8 @@ type Config struct {
 	Scenarios []*Scenario
 	Pages     Pages
 	Static    fs.FS
+	// Lessons holds the lesson files (lessons/*.txt); nil: no lessons.
+	Lessons fs.FS
 	// MaxRuns bounds live runs (websockets and API runs) at once.
 	MaxRuns int
 	// MaxRunsPerClient bounds the live runs of one client address; zero
@@ -152,6 +154,9 @@ type Server struct {
 
 	thumbs thumbCache
 
+	lessons      []*Lesson // in the course's order
+	lessonByName map[string]*Lesson
+
 	reconnects *reconnects // tokens of live and dropped runs
 
 	ctx      context.Context // ends every session on shutdown
@@ -224,6 +229,9 @@ func NewServer(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("lab: scenario slug %q twice", sc.Slug)
 		}
 		s.bySlug[sc.Slug] = sc
+	}
+	if err := s.loadLessons(cfg.Lessons); err != nil {
+		return nil, err
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
@@ -377,6 +385,7 @@ func pageView(extra url.Values) (string, error) {
 }
 
 // pageParams are the names a scenario page reads besides the scenario's.
+// at=N opens the page's run at step N; lessons' steps may carry it.
 var pageParams = []string{"view", "at"}
 
 // repairPage is a refused scenario page's address with every parameter at

@@ -385,15 +385,22 @@ class Client {
   }
 
   // syncAddress puts the step on screen in the address bar and the share
-  // box (at=N, none at step 0), at most a few times a second: while the
+  // box (at=N, none at step 0), at once and then at most a few times a
+  // second (the last change always lands): while the
   // run plays it is left alone, and a pause brings it up to date.
   syncAddress() {
-    if (this.addressTimer) return;
+    if (this.addressTimer) { this.addressLate = true; return; }
+    this.writeAddress();
     this.addressTimer = setTimeout(() => {
       this.addressTimer = 0;
-      history.replaceState(null, '', this.pagePath());
-      $('share-url').value = this.shareURL();
+      if (this.addressLate) this.writeAddress();
+      this.addressLate = false;
     }, 150);
+  }
+
+  writeAddress() {
+    history.replaceState(null, '', this.pagePath());
+    $('share-url').value = this.shareURL();
   }
 
   setRunning(running) {
@@ -570,6 +577,9 @@ class Client {
   // (none at step 0) and the view. The run's own query (its "run"
   // message) never holds the step.
   pagePath() {
+    // A lesson's step keeps the lesson's address while its run is the step's.
+    const lesson = $('lesson-bar');
+    if (lesson && this.query === lesson.dataset.query) return lesson.dataset.path + (this.present ? '?view=present' : '');
     const q = [this.query, this.step > 0 ? `at=${this.step}` : '', this.present ? 'view=present' : ''].filter(Boolean).join('&');
     return `/s/${this.slug}${q ? '?' + q : ''}`;
   }
