@@ -134,6 +134,7 @@ class Client {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const query = [this.query, start > 0 ? `at=${start}` : '', resume ? `resume=${encodeURIComponent(resume)}` : ''].filter(Boolean).join('&');
     const sock = new WebSocket(`${proto}//${location.host}/ws/${this.slug}${query ? '?' + query : ''}`);
+    sock.start = start > 0 ? start : 0;
     this.pending = sock;
     if (!this.ws) this.setConn('Connecting…', false);
     sock.onmessage = (ev) => {
@@ -157,6 +158,7 @@ class Client {
         this.reconnecting = null;
         this.seeking = this.seekNext = null;
         this.resumed = !!resume; // the same run: the steps reached are still there
+        if (!resume) this.step = sock.start; // until its first frame says (the address has it)
         this.setConn('', false);
         if (this.config.speeds[$('speed').value] !== this.config.speed) this.sendSpeed();
         if (this.afterOpen) this.send(this.afterOpen); // the server answers it after the first frame
@@ -182,7 +184,7 @@ class Client {
       const wasRunning = this.running;
       this.setRunning(false);
       // No close frame (1006): the network dropped, not the server.
-      if (ev.code === 1006 && this.token && !this.lastError) {
+      if (ev.code === 1006 && this.token) {
         this.reconnect(wasRunning);
         return;
       }
@@ -237,6 +239,7 @@ class Client {
         this.released(msg);
         break;
       case 'error':
+        this.seeking = this.seekNext = null; // a refused seek is not answered by a frame
         this.lastError = msg.message;
         if (msg.param) this.showFormError(msg.message, msg.param);
         this.setConn(msg.message, true);
