@@ -151,6 +151,12 @@ func (r *Run) stepNow() error {
 	if r.failed != nil || r.Done() {
 		return r.failed
 	}
+	if rt, ok := r.model.(Retuner); ok && r.Values.changesAt(r.step) {
+		if err := r.safely("retune", func() error { rt.Retune(r.Values, r.step); return nil }); err != nil {
+			r.failed = err
+			return err
+		}
+	}
 	if err := r.safely("step", r.model.Step); err != nil {
 		r.failed = err
 		return err

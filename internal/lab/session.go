@@ -67,6 +67,7 @@ type clientMessage struct {
 	Type  string   `json:"type"`
 	Value *float64 `json:"value,omitempty"`
 	Step  *int     `json:"step,omitempty"` // of a seek
+	Name  string   `json:"name,omitempty"` // of a set: the live parameter
 }
 
 type statusMessage struct {
@@ -85,6 +86,9 @@ type runMessage struct {
 	// Panels are the names of the panels this run shows; the page hides
 	// the others (Panel.Shown).
 	Panels []string `json:"panels"`
+	// Reached is the highest step the run has reached, for the timeline:
+	// 0 for a new run, more for one resumed or retuned (live.go).
+	Reached int `json:"reached"`
 	// Resume is the reconnect token: should the connection drop, the
 	// page opens the same query with resume=TOKEN within ResumeTTL
 	// seconds and gets this run back at its step (reconnect.go).
@@ -336,8 +340,12 @@ func parseClientMessage(data []byte) (clientMessage, error) {
 		if m.Step == nil || *m.Step < 0 {
 			return m, errors.New("seek: step must be a step the run has reached, an integer from 0")
 		}
+	case "set":
+		if m.Name == "" || m.Value == nil {
+			return m, errors.New(`set: give the parameter's name and its new value, {"type":"set","name":…,"value":…}`)
+		}
 	default:
-		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed, seek", m.Type)
+		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed, seek, set", m.Type)
 	}
 	return m, nil
 }
@@ -526,16 +534,7 @@ func (t *trainer) release() {
 // hello opens the session: the run's canonical query, the frame of its
 // start step (0, or where the end of the run comes first), a status.
 func (t *trainer) hello(ctx context.Context) error {
-	sc := t.s.run.Scenario
-	var panels []string
-	for _, p := range sc.PanelsFor(t.s.run.Values) {
-		panels = append(panels, p.Name)
-	}
-	hello := runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps, Panels: panels}
-	if t.s.reconnectTTL > 0 {
-		hello.Resume, hello.ResumeTTL = t.s.token, t.s.reconnectTTL.Seconds()
-	}
-	if !t.s.out.control(hello) {
+	if !t.s.out.control(t.runMessage()) {
 		return errBehind
 	}
 	if err := advanceTo(ctx, t.s.run, t.s.start); err != nil {
@@ -545,6 +544,22 @@ func (t *trainer) hello(ctx context.Context) error {
 		return err
 	}
 	return t.status()
+}
+
+// runMessage says which run this is: its canonical query, panels, steps
+// reached and reconnect token.
+func (t *trainer) runMessage() runMessage {
+	sc := t.s.run.Scenario
+	var panels []string
+	for _, p := range sc.PanelsFor(t.s.run.Values) {
+		panels = append(panels, p.Name)
+	}
+	m := runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps, Panels: panels,
+		Reached: t.s.run.Reached()}
+	if t.s.reconnectTTL > 0 {
+		m.Resume, m.ResumeTTL = t.s.token, t.s.reconnectTTL.Seconds()
+	}
+	return m
 }
 
 // apply carries out a client's command; the caller has dropped the slots
@@ -595,6 +610,8 @@ func (t *trainer) apply(m clientMessage) error {
 		if !wasPlaying {
 			return nil
 		}
+	case "set":
+		return t.set(m.Name, *m.Value)
 	case "speed":
 		t.speed = *m.Value
 		if t.playing {
