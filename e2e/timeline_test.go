@@ -89,3 +89,48 @@ func TestTimeline(t *testing.T) {
 	q.checkConsole()
 	p.checkConsole()
 }
+
+// TestLiveParameter: q-learning's ε changed while the run is on screen
+// takes effect from the step shown, in the same run; the address records
+// when, and opening it shows the same state.
+func TestLiveParameter(t *testing.T) {
+	progress(t)
+	p := newTab(t)
+	p.open("/s/q-learning")
+	for want := 1; want <= 3; want++ {
+		p.step(want)
+	}
+	sockets := eval[int](p, `window.__e2e.sockets`)
+	eval[chromedp.Void](p, `(() => {
+  const el = document.getElementById('p-epsilon');
+  el.value = '0.5';
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+})()`)
+	p.waitJS("the address records ε = 0.5 from step 3", `new URLSearchParams(location.search).get('epsilon') === '0.2,0.5@3'`)
+	p.step(4)
+	p.step(5)
+	if got := eval[int](p, `window.__e2e.sockets`); got != sockets {
+		t.Errorf("changing ε opened %d new runs, want none: the run on screen goes on", got-sockets)
+	}
+	p.seekTo(2)
+	if got := eval[string](p, `document.getElementById('p-epsilon').value`); got != "0.2" {
+		t.Errorf("at step 2 the ε field reads %q, want 0.2, the value then", got)
+	}
+	p.seekTo(5)
+	if got := eval[string](p, `document.getElementById('p-epsilon').value`); got != "0.5" {
+		t.Errorf("at step 5 the ε field reads %q, want 0.5", got)
+	}
+	p.waitJS("the address carries at=5", `new URLSearchParams(location.search).get('at') === '5'`)
+	url := eval[string](p, `location.href`)
+	svg, metrics := p.plotHTML("q"), p.metrics()
+	q := newTab(t)
+	q.open(url)
+	if got := q.counter(); got != 5 {
+		t.Fatalf("%s opens at step %d, want 5", url, got)
+	}
+	if got, gotM := q.plotHTML("q"), q.metrics(); got != svg || !slices.Equal(gotM, metrics) {
+		t.Errorf("%s differs from the run it was copied from: %s", url, firstDiff(svg, got))
+	}
+	p.checkConsole()
+	q.checkConsole()
+}

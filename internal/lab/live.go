@@ -51,8 +51,14 @@ func LiveFloat(p Param) LiveHandle {
 
 // At returns the value in force for the step after step.
 func (h LiveHandle) At(v Values, step int) float64 {
-	x := h.Get(v)
-	for _, c := range v.changes[h.Name()] {
+	v.param(h.Name(), KindFloat)
+	return v.at(h.Name(), step)
+}
+
+// at is a live parameter's value in force for the step after step.
+func (v Values) at(name string, step int) float64 {
+	x := v.num[name]
+	for _, c := range v.changes[name] {
 		if c.Step <= step {
 			x = c.Value
 		}
@@ -129,7 +135,7 @@ func (v Values) TextAt(name string, step int) string {
 	if !p.Live {
 		return v.raw[name]
 	}
-	return fmtNum(LiveHandle{Handle[float64]{param: p}}.At(v, step))
+	return fmtNum(v.at(name, step))
 }
 
 // retuned returns v with live parameter name set to value from the step

@@ -76,7 +76,16 @@ class Client {
     $('timeline').addEventListener('input', () => this.seek(Number($('timeline').value)));
     const form = $('params');
     form.addEventListener('submit', (ev) => { ev.preventDefault(); this.paramsChanged(); });
-    form.addEventListener('change', (ev) => { if (ev.target.name) this.paramsChanged(); });
+    form.addEventListener('change', (ev) => {
+      if (!ev.target.name) return;
+      // A live parameter changes the run on screen from its step on.
+      const live = ev.target.closest('.field[data-live]');
+      if (live && this.ws && this.ws.readyState === WebSocket.OPEN && ev.target.checkValidity()) {
+        this.send('set', { name: ev.target.name, value: Number(ev.target.value) });
+        return;
+      }
+      this.paramsChanged();
+    });
     const seed = $('new-seed');
     if (seed) {
       seed.addEventListener('click', () => {
@@ -157,7 +166,6 @@ class Client {
         this.resumeAt = null;
         this.reconnecting = null;
         this.seeking = this.seekNext = null;
-        this.resumed = !!resume; // the same run: the steps reached are still there
         if (!resume) this.step = sock.start; // until its first frame says (the address has it)
         this.setConn('', false);
         if (this.config.speeds[$('speed').value] !== this.config.speed) this.sendSpeed();
@@ -222,7 +230,8 @@ class Client {
         this.query = msg.query;
         this.root.dataset.query = msg.query;
         this.token = msg.resume || null;
-        if (!this.resumed) this.reached = 0; // a new run: its frame sets it
+        this.reached = msg.reached || 0; // a new run: 0, then its frames raise it
+        this.showLive();
         this.resumeTTL = msg.resume_ttl || 0;
         this.syncAddress();
         this.showFormError('');
@@ -332,7 +341,10 @@ class Client {
       if (this.seekNext !== null && this.seekNext !== f.step) this.seek(this.seekNext);
       this.seekNext = null;
     }
-    if (!this.running) this.syncAddress();
+    if (!this.running) {
+      this.syncAddress();
+      this.showLive();
+    }
     $('step-counter').textContent = String(f.step);
     $('note').textContent = f.note || (f.step === 0 ? 'Ready: press Play or Step.' : '');
     this.root.classList.toggle('finished', f.done);
@@ -367,6 +379,25 @@ class Client {
       }));
     }
     for (const dd of dl.querySelectorAll('dd')) dd.textContent = fmtMetric(m[dd.dataset.metric]);
+  }
+
+  // showLive shows in each live parameter's control the value in force
+  // after the step on screen: the run's query records when each changed,
+  // as value@step after its first value.
+  showLive() {
+    const q = new URLSearchParams(this.query);
+    for (const field of document.querySelectorAll('.field[data-live]')) {
+      const el = $('p-' + field.dataset.param);
+      if (!el || el === document.activeElement) continue;
+      const p = this.schema.find((s) => s.name === field.dataset.param);
+      const [first, ...changes] = (q.get(field.dataset.param) ?? p.default).split(',');
+      let v = first;
+      for (const c of changes) {
+        const [value, step] = c.split('@');
+        if (Number(step) <= this.step) v = value;
+      }
+      el.value = v;
+    }
   }
 
   // timeline shows the steps reached so far, and the one on screen.
