@@ -281,7 +281,7 @@ func TestLessonRoutes(t *testing.T) {
 		// A step is the scenario page of its query, with the lesson bar.
 		{"/l/counting/1", 200, "page counter step 0 query \"last=10\" view \"\"\n" +
 			"lesson counting: Step 1 of 3: Watch x go up by one a step. prev /l/counting next /l/counting/2"},
-		{"/l/counting/2", 200, `page counter step 0 query "last=30" view ""` + "\n" +
+		{"/l/counting/2", 200, `page counter step 5 query "last=30" view ""` + "\n" +
 			"lesson counting: Step 2 of 3: Opened at step 5; ask what comes next. prev /l/counting/1 next /l/counting/3"},
 		{"/l/counting/3?view=present", 200, `page long step 0 query "" view "present"` + "\n" +
 			"lesson counting: Step 3 of 3: A long one. prev /l/counting/2?view=present next /l/counting?view=present"},
