@@ -95,8 +95,8 @@ func TestLessonPages(t *testing.T) {
 			for _, want := range []string{
 				`data-slug="` + st.Scenario.Slug + `"`,
 				`data-query="` + html.EscapeString(st.RunQuery) + `"`,
-				`data-testid="lesson-text">` + html.EscapeString(st.Text) + `<`,
-				fmt.Sprintf(`data-testid="lesson-position">Step %d of %d<`, n, len(l.Steps)),
+				`data-testid="lesson-text"><span>` + html.EscapeString(st.Text) + `<`,
+				fmt.Sprintf(`data-testid="lesson-position"><span class="lesson-word">Step </span>%d of %d<`, n, len(l.Steps)),
 				`data-testid="lesson-prev" href="` + prev + `"`,
 				`data-testid="lesson-next" href="` + next + `"`,
 				`data-path="` + l.StepPath(n) + `"`,
