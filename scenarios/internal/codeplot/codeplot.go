@@ -80,7 +80,7 @@ func AddCodes(p *plot.Plot, codes [][]float64, labels []int, names []string) {
 		ts.Font = font.From(ts.Font, 12)
 		ts.Font.Weight = xfont.WeightBold
 		ts.XAlign, ts.YAlign = -0.5, -0.5
-		ts.Color = color.Black
+		ts.Color = color.RGBA{0x22, 0x22, 0x22, 0xFF} // the plots' dark ink, as axis text
 		lp.TextStyle[i] = ts
 	}
 	p.Add(lp)
