@@ -32,6 +32,9 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/notation", s.handle(func(w http.ResponseWriter, r *http.Request) error { return render(w, r, s.pages.Notation()) }))
 	r.Get("/thumb/{file}", s.handle(s.handleThumb))
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
+	r.Get("/r/{code}", s.handle(s.handleRoomPage))
+	r.Get("/r/{code}/qr.png", s.handle(s.handleRoomQR))
+	r.Get("/r/{code}/ws", s.handle(s.handleRoomWebsocket))
 	r.Get("/api/scenarios", s.handle(s.handleSchema))
 	r.Get("/api/scenarios/{slug}/run", s.handle(s.handleRun))
 	r.Get("/api/scenarios/{slug}/data.csv", s.handle(s.handleData))
@@ -504,7 +507,9 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 	clients := s.metrics.clients.WithLabelValues(req.sc.Slug)
 	clients.Inc()
 	defer clients.Dec()
-	newSession(conn, run, start, s.logFor(r), s.sessionConfig(req.sc.Slug)).serve(ctx)
+	cfg := s.sessionConfig(req.sc.Slug)
+	cfg.client = clientAddress(r)
+	newSession(conn, run, start, s.logFor(r), cfg).serve(ctx)
 	return nil
 }
 

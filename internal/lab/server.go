@@ -39,6 +39,9 @@ type PageData struct {
 	Query    string // canonical query of Values
 	Frame    Frame  // step 0, with plots
 	View     string // the page's layout: "" or ViewPresent
+	// Room is the code of the room the page follows, or "": the page
+	// shows the room's run and its controls are the presenter's.
+	Room string
 }
 
 // Shows says whether the page's run shows panel pn.
@@ -98,7 +101,10 @@ type Config struct {
 	// be addressed to (its Host header, without the port); "*" allows
 	// any. Nil allows LocalHosts().
 	AllowedHosts []string
-	Log          *slog.Logger
+	// Rooms bounds the rooms presented from this server and says how
+	// they reach followers on other replicas.
+	Rooms RoomConfig
+	Log   *slog.Logger
 }
 
 // DefaultMaxRuns is the default bound on live runs for a machine with
@@ -146,6 +152,7 @@ type Server struct {
 	perClient             map[string]int // live runs by client address, guarded by mu
 
 	thumbs thumbCache
+	rooms  *roomHost
 
 	ctx      context.Context // ends every session on shutdown
 	cancel   context.CancelFunc
@@ -215,6 +222,7 @@ func NewServer(cfg Config) (*Server, error) {
 		s.bySlug[sc.Slug] = sc
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.rooms = newRoomHost(cfg.Rooms, cfg.Log)
 	return s, nil
 }
 
@@ -224,6 +232,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
+	s.rooms.close()
 	s.cancel()
 	done := make(chan struct{})
 	go func() { s.sessions.Wait(); close(done) }()

@@ -65,6 +65,10 @@ func PlaySpeed(sc *Scenario) float64 {
 type clientMessage struct {
 	Type  string   `json:"type"`
 	Value *float64 `json:"value,omitempty"`
+	// Room and Secret: a present message attaching the run to the room
+	// whose secret the page holds (both empty: open a new room).
+	Room   string `json:"room,omitempty"`
+	Secret string `json:"secret,omitempty"`
 }
 
 type statusMessage struct {
@@ -208,13 +212,15 @@ type session struct {
 type sessionConfig struct {
 	idle                      time.Duration // before a paused run is released; 0: never
 	sent, coalesced, released prometheus.Counter
-	clock                     clock // nil: the real one
+	clock                     clock     // nil: the real one
+	rooms                     *roomHost // where a present message opens a room
+	client                    string    // the client's address, which rooms are counted by
 }
 
 func (s *Server) sessionConfig(slug string) sessionConfig {
 	m := s.metrics
 	return sessionConfig{idle: s.idle, sent: m.sent.WithLabelValues(slug),
-		coalesced: m.coalesced.WithLabelValues(slug), released: m.released.WithLabelValues(slug), clock: s.clock}
+		coalesced: m.coalesced.WithLabelValues(slug), released: m.released.WithLabelValues(slug), clock: s.clock, rooms: s.rooms}
 }
 
 func newSession(conn *websocket.Conn, run *Run, start int, log *slog.Logger, cfg sessionConfig) *session {
@@ -302,12 +308,16 @@ func parseClientMessage(data []byte) (clientMessage, error) {
 	}
 	switch m.Type {
 	case "play", "pause", "step", "reset":
+	case "present":
+		if err := checkPresent(m); err != nil {
+			return m, err
+		}
 	case "speed":
 		if m.Value == nil || math.IsNaN(*m.Value) || *m.Value < MinSpeed || *m.Value > MaxSpeed {
 			return m, fmt.Errorf("speed: value must be a number of steps per second from %g to %g", MinSpeed, MaxSpeed)
 		}
 	default:
-		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed", m.Type)
+		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed, present", m.Type)
 	}
 	return m, nil
 }
@@ -403,6 +413,8 @@ type trainer struct {
 	// idle fires when the run has been paused with no message from the
 	// client for s.idle; nil when the session has no idle limit.
 	idle *time.Timer
+	// room is the room this run is presented to, or nil.
+	room *presenting
 }
 
 func newTrainer(s *session) *trainer {
@@ -415,6 +427,7 @@ func newTrainer(s *session) *trainer {
 
 func (t *trainer) train(ctx context.Context) {
 	defer t.stop()
+	defer t.leaveRoom()
 	defer t.dropSlots() // a slot granted and never used would be lost to every run
 	if t.s.idle > 0 {
 		t.idle = time.NewTimer(t.s.idle)
@@ -475,7 +488,7 @@ func (t *trainer) stillThere() {
 // idleC fires when the idle countdown ends; nil (never) without a limit.
 // A playing run ignores it and restarts the countdown when it pauses.
 func (t *trainer) idleC() <-chan time.Time {
-	if t.idle == nil {
+	if t.idle == nil || t.room != nil {
 		return nil
 	}
 	return t.idle.C
@@ -493,12 +506,7 @@ func (t *trainer) release() {
 // hello opens the session: the run's canonical query, the frame of its
 // start step (0, or where the end of the run comes first), a status.
 func (t *trainer) hello(ctx context.Context) error {
-	sc := t.s.run.Scenario
-	var panels []string
-	for _, p := range sc.PanelsFor(t.s.run.Values) {
-		panels = append(panels, p.Name)
-	}
-	if !t.s.out.control(runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps, Panels: panels}) {
+	if !t.s.out.control(t.runMessage()) {
 		return errBehind
 	}
 	if err := t.s.run.AdvanceContext(ctx, t.s.start); err != nil {
@@ -508,6 +516,15 @@ func (t *trainer) hello(ctx context.Context) error {
 		return err
 	}
 	return t.status()
+}
+
+func (t *trainer) runMessage() runMessage {
+	sc := t.s.run.Scenario
+	var panels []string
+	for _, p := range sc.PanelsFor(t.s.run.Values) {
+		panels = append(panels, p.Name)
+	}
+	return runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps, Panels: panels}
 }
 
 // apply carries out a client's command; the caller has dropped the slots
@@ -549,6 +566,8 @@ func (t *trainer) apply(m clientMessage) error {
 		if err := t.sendFrame(); err != nil {
 			return err
 		}
+	case "present":
+		return t.present(m)
 	case "speed":
 		t.speed = *m.Value
 		if t.playing {
@@ -663,6 +682,9 @@ func (t *trainer) sendFrame() error {
 // already has. A frame still waiting in the outbox will be replaced
 // unsent, so the client may lack what it carried: then every panel.
 func (t *trainer) frameJSON() ([]byte, error) {
+	if t.room != nil {
+		return t.roomFrame()
+	}
 	if t.s.out.frameWaiting() {
 		t.sent.forget()
 	}
@@ -685,9 +707,11 @@ func (t *trainer) dropSlots() {
 }
 
 func (t *trainer) status() error {
-	if !t.s.out.control(statusMessage{Type: "status", Running: t.playing, Speed: t.speed}) {
+	m := statusMessage{Type: "status", Running: t.playing, Speed: t.speed}
+	if !t.s.out.control(m) {
 		return errBehind
 	}
+	t.publishStatus(m)
 	return nil
 }
 
