@@ -596,6 +596,17 @@ func (t *trainer) publishStatus(m statusMessage) {
 	t.room.room.publish(t.room.gen, kindStatus, b)
 }
 
+// unpresent ends the room this run is presented to, at the presenter's word.
+func (t *trainer) unpresent() {
+	if t.room == nil {
+		return
+	}
+	r := t.room.room
+	t.room = nil
+	t.stillThere()
+	r.end("The presenter ended this room. Fork to go on from its last step.")
+}
+
 // leaveRoom lets the room wait for the presenter's page to come back.
 func (t *trainer) leaveRoom() {
 	if t.room != nil {

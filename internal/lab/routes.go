@@ -123,6 +123,11 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return badRequest(err)
 	}
+	// at=N opens the page's run at step N (a fork of a room); the page's
+	// script asks the websocket for it.
+	if _, err := intExtra(req.extra, "at", 0, req.sc.MaxSteps, 0); err != nil {
+		return err
+	}
 	run, err := s.newRun(r.Context(), s.logFor(r), req.sc, req.vals, s.budget)
 	if err != nil {
 		return err

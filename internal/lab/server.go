@@ -375,7 +375,7 @@ func pageView(extra url.Values) (string, error) {
 }
 
 // pageParams are the names a scenario page reads besides the scenario's.
-var pageParams = []string{"view"}
+var pageParams = []string{"view", "at"}
 
 // repairPage is a refused scenario page's address with every parameter at
 // fault reset to its default (an unknown name left out) and the rest of

@@ -307,7 +307,7 @@ func parseClientMessage(data []byte) (clientMessage, error) {
 		return m, errors.New("message is not JSON of the form {\"type\":…}: " + err.Error())
 	}
 	switch m.Type {
-	case "play", "pause", "step", "reset":
+	case "play", "pause", "step", "reset", "unpresent":
 	case "present":
 		if err := checkPresent(m); err != nil {
 			return m, err
@@ -317,7 +317,7 @@ func parseClientMessage(data []byte) (clientMessage, error) {
 			return m, fmt.Errorf("speed: value must be a number of steps per second from %g to %g", MinSpeed, MaxSpeed)
 		}
 	default:
-		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed, present", m.Type)
+		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed, present, unpresent", m.Type)
 	}
 	return m, nil
 }
@@ -568,6 +568,8 @@ func (t *trainer) apply(m clientMessage) error {
 		}
 	case "present":
 		return t.present(m)
+	case "unpresent":
+		t.unpresent()
 	case "speed":
 		t.speed = *m.Value
 		if t.playing {
