@@ -68,7 +68,7 @@ func (h *roomHost) join(code string, f *follower) error {
 		}
 		g.followers[f] = struct{}{}
 		f.group = g
-		for _, kind := range []string{kindRun, kindFrame, kindStatus, kindEnd} {
+		for _, kind := range []string{KindRun, KindFrame, KindStatus, KindEnd} {
 			if p, ok := g.newest[kind]; ok {
 				f.queue(kind, p.msg)
 			}
@@ -83,7 +83,7 @@ func (h *roomHost) join(code string, f *follower) error {
 // open subscribes and reads the room's state; g.mu is held. Messages
 // that arrive meanwhile wait on g.mu and are put in order by number.
 func (g *followGroup) open() error {
-	stop, err := g.host.hub.Subscribe(g.code, g.deliver)
+	stop, err := g.host.hub.Subscribe(g.code, false, g.deliver)
 	if err != nil {
 		return err
 	}
@@ -105,13 +105,13 @@ func (g *followGroup) open() error {
 // reports whether it did. A run message makes the frame and status of
 // the run before it stale. g.mu is held.
 func (g *followGroup) keep(m RoomMessage) (prepared, bool) {
-	if m.Kind == kindCount {
+	if m.Kind == KindCount {
 		return prepared{}, false
 	}
 	if old, ok := g.newest[m.Kind]; ok && old.seq >= m.Seq {
 		return prepared{}, false
 	}
-	if run, ok := g.newest[kindRun]; ok && m.Kind != kindEnd && m.Seq < run.seq {
+	if run, ok := g.newest[KindRun]; ok && m.Kind != KindEnd && m.Seq < run.seq {
 		return prepared{}, false // of the run before
 	}
 	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, m.Data)
@@ -120,8 +120,8 @@ func (g *followGroup) keep(m RoomMessage) (prepared, bool) {
 	}
 	p := prepared{seq: m.Seq, msg: pm}
 	g.newest[m.Kind] = p
-	if m.Kind == kindRun {
-		for _, k := range []string{kindFrame, kindStatus} {
+	if m.Kind == KindRun {
+		for _, k := range []string{KindFrame, KindStatus} {
 			if q, ok := g.newest[k]; ok && q.seq < m.Seq {
 				delete(g.newest, k)
 			}
@@ -168,7 +168,7 @@ func (g *followGroup) leave(f *follower) {
 // count tells the room's owner how many follow here.
 func (g *followGroup) count(n int) {
 	data, _ := json.Marshal(followerCount{Replica: g.host.replica, N: n})
-	if err := g.host.hub.Publish(g.code, RoomMessage{Kind: kindCount, Data: data}); err != nil {
+	if err := g.host.hub.Publish(g.code, RoomMessage{Kind: KindCount, Data: data}); err != nil {
 		g.host.log.Debug("room follower count", "room", g.code, "err", err)
 	}
 }
@@ -202,16 +202,16 @@ func newFollower(conn *websocket.Conn) *follower {
 func (f *follower) queue(kind string, msg *websocket.PreparedMessage) {
 	f.mu.Lock()
 	switch kind {
-	case kindRun:
+	case KindRun:
 		f.pending = f.pending[:0]
-	case kindFrame, kindStatus:
+	case KindFrame, KindStatus:
 		for i, q := range f.pending {
 			if q.kind == kind {
 				f.pending = append(f.pending[:i], f.pending[i+1:]...)
 				break
 			}
 		}
-	case kindEnd:
+	case KindEnd:
 		f.closing = true
 	}
 	if len(f.pending) >= maxFollowerPending {

@@ -21,8 +21,9 @@ type Hub interface {
 	// the room's newest of its kind.
 	Publish(code string, m RoomMessage) error
 	// Subscribe calls fn with each message of the room published after
-	// it returns, in order, until stop.
-	Subscribe(code string, fn func(RoomMessage)) (stop func(), err error)
+	// it returns, in order, until stop: the follower counts when counts
+	// is set (for the owner), every other message otherwise.
+	Subscribe(code string, counts bool, fn func(RoomMessage)) (stop func(), err error)
 	// State is what a late joiner needs: the room's entry and its newest
 	// run, frame, status and end; ok is false for an unknown code.
 	State(code string) (st RoomState, ok bool, err error)
@@ -33,11 +34,11 @@ type Hub interface {
 
 // Kinds of room messages.
 const (
-	kindRun    = "run"    // the presenter's run: its slug, query and panels
-	kindFrame  = "frame"  // a complete frame, every panel in it
-	kindStatus = "status" // playing or paused, and the speed
-	kindEnd    = "end"    // the room has ended, and why
-	kindCount  = "count"  // a replica's number of followers, for the presenter
+	KindRun    = "run"    // the presenter's run: its slug, query and panels
+	KindFrame  = "frame"  // a complete frame, every panel in it
+	KindStatus = "status" // playing or paused, and the speed
+	KindEnd    = "end"    // the room has ended, and why
+	KindCount  = "count"  // a replica's number of followers, for the presenter
 )
 
 // RoomMessage is one message of a room as a hub carries it: Data is the
@@ -77,10 +78,15 @@ type memHub struct {
 	ended endedCodes
 }
 
+type memSub struct {
+	counts bool
+	fn     func(RoomMessage)
+}
+
 type memRoom struct {
 	state   RoomState
 	expires time.Time
-	subs    map[int]func(RoomMessage)
+	subs    map[int]memSub
 	next    int
 }
 
@@ -100,7 +106,7 @@ func (h *memHub) Claim(code string, e RoomEntry, ttl time.Duration) (bool, error
 	if h.rooms[code] != nil || h.ended.has(code) {
 		return false, nil
 	}
-	h.rooms[code] = &memRoom{state: RoomState{Entry: e}, expires: now.Add(ttl), subs: map[int]func(RoomMessage){}}
+	h.rooms[code] = &memRoom{state: RoomState{Entry: e}, expires: now.Add(ttl), subs: map[int]memSub{}}
 	return true, nil
 }
 
@@ -111,10 +117,12 @@ func (h *memHub) Publish(code string, m RoomMessage) error {
 		h.mu.Unlock()
 		return nil
 	}
-	r.state.keep(m)
+	r.state.Keep(m)
 	subs := make([]func(RoomMessage), 0, len(r.subs))
-	for _, fn := range r.subs {
-		subs = append(subs, fn)
+	for _, sub := range r.subs {
+		if sub.counts == (m.Kind == KindCount) {
+			subs = append(subs, sub.fn)
+		}
 	}
 	h.mu.Unlock()
 	// Outside the lock: a subscriber may publish (a follower count).
@@ -125,7 +133,7 @@ func (h *memHub) Publish(code string, m RoomMessage) error {
 	return nil
 }
 
-func (h *memHub) Subscribe(code string, fn func(RoomMessage)) (func(), error) {
+func (h *memHub) Subscribe(code string, counts bool, fn func(RoomMessage)) (func(), error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[code]
@@ -134,7 +142,7 @@ func (h *memHub) Subscribe(code string, fn func(RoomMessage)) (func(), error) {
 	}
 	id := r.next
 	r.next++
-	r.subs[id] = fn
+	r.subs[id] = memSub{counts, fn}
 	return func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -162,16 +170,16 @@ func (h *memHub) End(code string, end RoomMessage) error {
 	return nil
 }
 
-// keep records m as the newest of its kind.
-func (st *RoomState) keep(m RoomMessage) {
+// Keep records m as the newest of its kind; a count is not kept.
+func (st *RoomState) Keep(m RoomMessage) {
 	switch m.Kind {
-	case kindRun:
+	case KindRun:
 		st.Run = m
-	case kindFrame:
+	case KindFrame:
 		st.Frame = m
-	case kindStatus:
+	case KindStatus:
 		st.Status = m
-	case kindEnd:
+	case KindEnd:
 		st.End = m
 	}
 }

@@ -86,7 +86,7 @@ type (
 		Type    string `json:"type"` // "ended"
 		Message string `json:"message"`
 	}
-	// followerCount is one replica's followers of a room (kindCount).
+	// followerCount is one replica's followers of a room (KindCount).
 	followerCount struct {
 		Replica string `json:"replica"`
 		N       int    `json:"n"`
@@ -209,7 +209,7 @@ func (h *roomHost) create(addr string) (*room, string, error) {
 			continue
 		}
 		r := &room{code: code, host: h, entry: entry, counts: map[string]int{}}
-		stop, err := h.hub.Subscribe(code, r.heard)
+		stop, err := h.hub.Subscribe(code, true, r.heard)
 		if err != nil {
 			h.hub.End(code, RoomMessage{})
 			return nil, "", fmt.Errorf("lab: subscribing to room %s: %w", code, err)
@@ -401,11 +401,11 @@ func (r *room) end(why string) {
 	}
 	r.life.Stop()
 	data, _ := json.Marshal(endedMessage{Type: "ended", Message: why})
-	r.send(kindEnd, data)
+	r.send(KindEnd, data)
 	if r.presenter != nil {
 		r.presenter.control(roomRefused{Type: "room-error", Message: why})
 	}
-	end := RoomMessage{Kind: kindEnd, Seq: r.seq, Data: data}
+	end := RoomMessage{Kind: KindEnd, Seq: r.seq, Data: data}
 	r.mu.Unlock()
 	r.unsubscribe()
 	if err := r.host.hub.End(r.code, end); err != nil {
@@ -419,7 +419,7 @@ func (r *room) end(why string) {
 // heard takes the messages of the room's subject that are for the owner:
 // the replicas' follower counts.
 func (r *room) heard(m RoomMessage) {
-	if m.Kind != kindCount {
+	if m.Kind != KindCount {
 		return
 	}
 	var c followerCount
@@ -544,7 +544,7 @@ func (t *trainer) present(m clientMessage) error {
 		t.idle.Stop() // a room is bounded by its own lifetime
 	}
 	run, _ := json.Marshal(t.runMessage())
-	r.publish(gen, kindRun, run)
+	r.publish(gen, KindRun, run)
 	r.mu.Lock()
 	n := r.followers()
 	r.mu.Unlock()
@@ -583,7 +583,7 @@ func (t *trainer) roomFrame() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lab: %s: encoding frame %d: %w", t.s.run.Scenario.Slug, f.Step, err)
 	}
-	p.room.publish(p.gen, kindFrame, b)
+	p.room.publish(p.gen, KindFrame, b)
 	return b, nil
 }
 
@@ -593,7 +593,7 @@ func (t *trainer) publishStatus(m statusMessage) {
 		return
 	}
 	b, _ := json.Marshal(m)
-	t.room.room.publish(t.room.gen, kindStatus, b)
+	t.room.room.publish(t.room.gen, KindStatus, b)
 }
 
 // unpresent ends the room this run is presented to, at the presenter's word.

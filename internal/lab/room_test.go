@@ -332,8 +332,8 @@ func TestRoomPreparedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	gen, _ := r.attach(newOutbox(prometheus.NewCounter(prometheus.CounterOpts{Name: "coalesced"})))
-	r.publish(gen, kindRun, []byte(`{"type":"run"}`))
-	r.publish(gen, kindFrame, []byte(`{"type":"frame","step":0}`))
+	r.publish(gen, KindRun, []byte(`{"type":"run"}`))
+	r.publish(gen, KindFrame, []byte(`{"type":"frame","step":0}`))
 	a, b := newFollower(nil), newFollower(nil)
 	if err := h.join(r.code, a); err != nil {
 		t.Fatal(err)
@@ -342,7 +342,7 @@ func TestRoomPreparedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 100; i++ {
-		r.publish(gen, kindFrame, []byte(`{"type":"frame","step":`+string(rune('0'+i%10))+`}`))
+		r.publish(gen, KindFrame, []byte(`{"type":"frame","step":`+string(rune('0'+i%10))+`}`))
 	}
 	if a.waiting() != 2 || b.waiting() != 2 {
 		t.Fatalf("waiting %d and %d, want 2 each: the run and the newest frame", a.waiting(), b.waiting())
