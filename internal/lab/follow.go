@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -242,19 +243,22 @@ func (f *follower) take() ([]queued, bool) {
 }
 
 // serve runs the follower until it leaves, the room ends or ctx ends.
-func (f *follower) serve(ctx context.Context, code string) {
+func (f *follower) serve(ctx context.Context, code string, log *slog.Logger) {
+	shutdown := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan struct{})
-	go func() { defer close(done); defer cancel(); f.write(ctx) }()
-	f.read(ctx, code)
+	go func() { defer close(done); defer cancel(); f.write(ctx, shutdown) }()
+	if err := f.read(ctx, code); err != nil && !websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
+		log.Debug("follower read", "room", code, "err", err)
+	}
 	cancel()
 	<-done
 	f.conn.Close()
 }
 
 // read refuses every message: only the presenter drives the room.
-func (f *follower) read(ctx context.Context, code string) {
+func (f *follower) read(ctx context.Context, code string) error {
 	f.conn.SetReadLimit(maxMessageSize)
 	f.conn.SetReadDeadline(time.Now().Add(pongWait))
 	f.conn.SetPongHandler(func(string) error { return f.conn.SetReadDeadline(time.Now().Add(pongWait)) })
@@ -262,20 +266,23 @@ func (f *follower) read(ctx context.Context, code string) {
 		"you are following room %s: only its presenter controls the run, and your command changed nothing. Fork to try it yourself", code)})
 	for ctx.Err() == nil {
 		if _, _, err := f.conn.NextReader(); err != nil {
-			return
+			return err
 		}
 		pm, _ := websocket.NewPreparedMessage(websocket.TextMessage, refusal)
 		f.queue("refused", pm)
 	}
+	return nil
 }
 
-func (f *follower) write(ctx context.Context) {
+func (f *follower) write(ctx, shutdown context.Context) {
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			f.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(writeWait))
+			if shutdown.Err() != nil {
+				f.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(writeWait))
+			}
 			return
 		case <-f.notify:
 			msgs, closing := f.take()
@@ -324,6 +331,9 @@ func (s *Server) handleRoomPage(w http.ResponseWriter, r *http.Request) error {
 	code, st, err := s.rooms.lookup(chi.URLParam(r, "code"), clientAddress(r))
 	if err != nil {
 		return roomError(err)
+	}
+	if st.Run.Data == nil || st.Frame.Data == nil {
+		return &httpError{status: http.StatusServiceUnavailable, msg: fmt.Sprintf("room %s is opening; try again in a moment", code)}
 	}
 	var run runMessage
 	var f Frame
@@ -411,6 +421,6 @@ func (s *Server) handleRoomWebsocket(w http.ResponseWriter, r *http.Request) err
 		return nil
 	}
 	defer f.group.leave(f)
-	f.serve(s.ctx, code)
+	f.serve(s.ctx, code, s.logFor(r))
 	return nil
 }

@@ -287,9 +287,6 @@ func (h *roomHost) lookup(code, addr string) (string, RoomState, error) {
 		json.Unmarshal(st.End.Data, &m)
 		return code, st, &roomEndedError{msg: m.Message}
 	}
-	if st.Run.Data == nil || st.Frame.Data == nil {
-		return code, st, fmt.Errorf("room %s is opening; try again in a moment", code)
-	}
 	return code, st, nil
 }
 
@@ -545,17 +542,21 @@ func (t *trainer) present(m clientMessage) error {
 	}
 	run, _ := json.Marshal(t.runMessage())
 	r.publish(gen, KindRun, run)
+	// The room has its run and frame before the page is told its code.
+	t.sent.forget() // the room's first frame is drawn whole
+	if err := t.sendFrame(); err != nil {
+		return err
+	}
+	if err := t.status(); err != nil {
+		return err
+	}
 	r.mu.Lock()
 	n := r.followers()
 	r.mu.Unlock()
 	if !t.s.out.control(roomOpened{Type: "room", Code: r.code, Secret: secret, URL: "/r/" + r.code, Followers: n}) {
 		return errBehind
 	}
-	t.sent.forget() // the room's first frame is drawn whole
-	if err := t.sendFrame(); err != nil {
-		return err
-	}
-	return t.status()
+	return nil
 }
 
 // roomFrame draws the panels that changed, as for any client, fills in

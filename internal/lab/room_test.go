@@ -106,7 +106,6 @@ func presentRoom(t *testing.T, ts *httptest.Server, query string) (*wsClient, st
 			t.Errorf("code %s has the ambiguous character %c", m.Code, c)
 		}
 	}
-	p.untilRoom("status")
 	return p, m.Code, m.Secret
 }
 

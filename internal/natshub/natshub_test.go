@@ -220,7 +220,6 @@ func TestTwoReplicas(t *testing.T) {
 	p.until("status")
 	p.send(`{"type":"present"}`)
 	code := p.until("room").Code
-	p.until("status")
 	sub, err := nc.Subscribe(subjectPrefix+code, func(m *nats.Msg) {
 		if m.Header.Get("Kind") == lab.KindFrame {
 			var f msg
