@@ -167,6 +167,10 @@ class Client {
       if (this.ws !== sock) return;
       this.ws = null;
       this.setRunning(false);
+      if (this.room && !this.lastError) {
+        this.rooms.lost(); // a follower joins the room again
+        return;
+      }
       if (!this.lastError) this.setConn(`Connection closed${ev.reason ? ': ' + ev.reason : ''}. Press Reset to start a new run.`, true);
     };
   }

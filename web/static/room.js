@@ -55,6 +55,8 @@ export class RoomUI {
     $('room-qr').src = `/r/${this.code}/qr.png`;
     $('room-url').textContent = `${location.origin}/r/${this.code}`;
     $('room-code').textContent = this.code;
+    // An address of this machine alone: students' devices cannot open it.
+    $('room-local').hidden = !['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
     const dlg = $('room-dialog');
     if (!dlg.open) dlg.showModal();
   }
@@ -69,6 +71,8 @@ export class RoomUI {
     if (!this.client.room) return false;
     switch (msg.type) {
       case 'run':
+        this.retries = 0;
+        this.client.setConn('', false);
         // The presenter moved to another run: the room's page draws it.
         if (msg.slug !== this.client.slug || msg.query !== this.client.root.dataset.query) {
           location.reload();
@@ -135,6 +139,17 @@ export class RoomUI {
   follow() {
     for (const el of $('params').elements) el.disabled = true;
     $('fork').addEventListener('click', () => this.fork());
+  }
+
+  // lost joins the room again after the connection dropped (Wi-Fi, a
+  // laptop lid): at once, then less and less often; the room's current
+  // frame comes first.
+  lost() {
+    this.retries = (this.retries || 0) + 1;
+    const wait = Math.min(30, 2 ** (this.retries - 1));
+    this.client.setConn(`Lost the connection to room ${this.client.room}; joining again in ${wait} s…`, true);
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.client.connect(), wait * 1000);
   }
 
   say(text) {
