@@ -209,6 +209,9 @@ func (f *follower) queue(kind string, msg *websocket.PreparedMessage) {
 		for i, q := range f.pending {
 			if q.kind == kind {
 				f.pending = append(f.pending[:i], f.pending[i+1:]...)
+				if kind == KindFrame && f.group != nil {
+					f.group.host.skipped.Inc()
+				}
 				break
 			}
 		}
@@ -291,6 +294,9 @@ func (f *follower) write(ctx, shutdown context.Context) {
 				if err := f.conn.WritePreparedMessage(q.msg); err != nil {
 					f.conn.Close()
 					return
+				}
+				if q.kind == KindFrame {
+					f.group.host.sent.Inc()
 				}
 			}
 			if closing {

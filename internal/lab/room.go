@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -118,6 +120,10 @@ type roomHost struct {
 	unknown rateWindow // unknown codes tried, by address
 	created rateWindow // rooms opened, by address
 	closed  bool
+
+	// sent and skipped count the frames written to followers and those a
+	// newer one replaced before a slow follower could take them.
+	sent, skipped prometheus.Counter
 }
 
 func newRoomHost(cfg RoomConfig, log *slog.Logger) *roomHost {
@@ -140,9 +146,36 @@ func newRoomHost(cfg RoomConfig, log *slog.Logger) *roomHost {
 		cfg.MaxFollowers = DefaultMaxFollowers
 	}
 	return &roomHost{hub: cfg.Hub, replica: cfg.Replica, cfg: cfg, log: log,
+		sent: prometheus.NewCounter(prometheus.CounterOpts{Name: "playground_room_frames_sent_total",
+			Help: "Room frames written to followers on this server."}),
+		skipped: prometheus.NewCounter(prometheus.CounterOpts{Name: "playground_room_frames_skipped_total",
+			Help: "Room frames replaced by a newer one before a slow follower could take them."}),
 		owned: map[string]*room{}, groups: map[string]*followGroup{},
 		unknown: rateWindow{every: time.Minute, most: maxUnknownCodes},
 		created: rateWindow{every: time.Hour, most: maxRoomsCreated}}
+}
+
+// register adds the rooms' series to reg.
+func (h *roomHost) register(reg *prometheus.Registry) {
+	reg.MustRegister(h.sent, h.skipped,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "playground_rooms", Help: "Rooms presented from this server now."},
+			func() float64 { h.mu.Lock(); defer h.mu.Unlock(); return float64(len(h.owned)) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "playground_room_followers", Help: "Followers of rooms connected to this server now."},
+			func() float64 {
+				h.mu.Lock()
+				groups := make([]*followGroup, 0, len(h.groups))
+				for _, g := range h.groups {
+					groups = append(groups, g)
+				}
+				h.mu.Unlock()
+				n := 0
+				for _, g := range groups {
+					g.mu.Lock()
+					n += len(g.followers)
+					g.mu.Unlock()
+				}
+				return float64(n)
+			}))
 }
 
 // newRoomCode draws a code from crypto/rand; 256 is a multiple of 32, so

@@ -148,6 +148,12 @@ func TestRoomFollow(t *testing.T) {
 	if m := p.untilRoom("followers"); m.Count != 1 {
 		t.Errorf("the presenter hears %d followers, want 1", m.Count)
 	}
+	_, metrics, _ := get(t, ts.URL+"/metrics")
+	for _, want := range []string{"\nplayground_rooms 1\n", "\nplayground_room_followers 1\n", "\nplayground_room_frames_sent_total 1\n"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", strings.TrimSpace(want))
+		}
+	}
 	p.send(`{"type":"step"}`)
 	if m := f.untilStep(4); len(m.Plots) != 2 {
 		t.Errorf("a room frame has %d panels, want both: followers get complete frames", len(m.Plots))

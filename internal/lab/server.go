@@ -223,6 +223,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.rooms = newRoomHost(cfg.Rooms, cfg.Log)
+	s.rooms.register(s.metrics.reg)
 	return s, nil
 }
 
