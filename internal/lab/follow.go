@@ -65,7 +65,7 @@ func (h *roomHost) join(code string, f *follower) error {
 		}
 		if len(g.followers) >= h.cfg.MaxFollowers {
 			g.mu.Unlock()
-			return fmt.Errorf("room %s has %d followers on this server, the most it allows", code, h.cfg.MaxFollowers)
+			return fmt.Errorf("room %s is full on this server: its limit is %d followers (-max-followers)", code, h.cfg.MaxFollowers)
 		}
 		g.followers[f] = struct{}{}
 		f.group = g
@@ -317,18 +317,16 @@ func (f *follower) write(ctx, shutdown context.Context) {
 func roomError(err error) error {
 	var rate *httpErrorRate
 	var ended *roomEndedError
+	var none *noRoomError
 	switch {
 	case errors.As(err, &rate):
 		return &httpError{status: http.StatusTooManyRequests, msg: rate.msg}
 	case errors.As(err, &ended):
 		return &httpError{status: http.StatusGone, msg: ended.msg}
-	case errors.Is(err, errShuttingDown):
-		return err
+	case errors.As(err, &none):
+		return &httpError{status: http.StatusNotFound, msg: none.Error()}
 	}
-	if _, ok := err.(interface{ Unwrap() error }); ok {
-		return err // an internal error, logged
-	}
-	return &httpError{status: http.StatusNotFound, msg: err.Error()}
+	return err // the hub failed: logged as an internal error
 }
 
 // handleRoomPage shows the room's run in follower mode: the page of its

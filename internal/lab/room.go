@@ -209,10 +209,14 @@ var (
 	errRoomBusy   = errors.New("the server has as many rooms as it allows; end one or try again later")
 )
 
-// errNoRoom says a code names no room, or one that has ended.
-func errNoRoom(code string) error {
-	return fmt.Errorf("there is no room %s: check the code (%d characters, letters and digits without 0, O, 1 or I)", code, roomCodeLen)
+// noRoomError says a code names no room.
+type noRoomError struct{ code string }
+
+func (e *noRoomError) Error() string {
+	return fmt.Sprintf("there is no room %s: check the code (%d characters, letters and digits without 0, O, 1 or I)", e.code, roomCodeLen)
 }
+
+func errNoRoom(code string) error { return &noRoomError{code} }
 
 // create opens a room for a presenter at addr; it returns the secret,
 // which only that presenter's page is told.

@@ -447,3 +447,28 @@ func TestRoomPresenterMoves(t *testing.T) {
 	p3.untilStep(1)
 	f.untilStep(1)
 }
+
+// TestRoomBounds: rooms per server and followers per room are bounded,
+// and a refusal says which bound.
+func TestRoomBounds(t *testing.T) {
+	_, ts := newRoomServer(t, RoomConfig{MaxRooms: 1, MaxFollowers: 1})
+	_, code, _ := presentRoom(t, ts, "")
+	second, _, err := dial(t, ts, "/ws/counter?last=5", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.untilRoom("status")
+	second.send(`{"type":"present"}`)
+	if m := second.untilRoom("room-error"); !strings.Contains(m.Message, "as many rooms as it allows") {
+		t.Errorf("a room past -max-rooms: %s", m.raw)
+	}
+	f := follow(t, ts, code)
+	f.untilRoom("status")
+	extra := follow(t, ts, code)
+	if m := extra.readRoom(); m.Type != "error" || !strings.Contains(m.Message, "is full on this server: its limit is 1 followers") {
+		t.Errorf("a follower past -max-followers: %s", m.raw)
+	}
+	if _, _, err := extra.conn.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+		t.Errorf("close %v, want 1013", err)
+	}
+}
