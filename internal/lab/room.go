@@ -517,8 +517,13 @@ func (w *rateWindow) over(addr string, now time.Time) bool {
 	return w.n[addr] >= w.most
 }
 
+// maxTracked bounds the addresses a rateWindow holds: past it the window
+// starts over early, which an attacker with many addresses gains little
+// from, since each address still has only its own allowance.
+const maxTracked = 10000
+
 func (w *rateWindow) roll(now time.Time) {
-	if w.n == nil || now.Sub(w.start) >= w.every {
+	if w.n == nil || now.Sub(w.start) >= w.every || len(w.n) >= maxTracked {
 		w.start, w.n = now, map[string]int{}
 	}
 }

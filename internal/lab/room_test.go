@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -470,5 +471,34 @@ func TestRoomBounds(t *testing.T) {
 	}
 	if _, _, err := extra.conn.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
 		t.Errorf("close %v, want 1013", err)
+	}
+}
+
+// TestRoomMapsTrimmed: rooms opened, followed and ended leave nothing
+// behind but the bounded list of ended codes.
+func TestRoomMapsTrimmed(t *testing.T) {
+	h := newRoomHost(RoomConfig{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	hub := h.hub.(*memHub)
+	const rooms = 1500
+	for i := range rooms {
+		r, _, err := h.create(fmt.Sprint("client ", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gen, _ := r.attach(newOutbox(prometheus.NewCounter(prometheus.CounterOpts{Name: "c"})))
+		r.publish(gen, KindRun, []byte(`{"type":"run"}`))
+		f := newFollower(nil)
+		if err := h.join(r.code, f); err != nil {
+			t.Fatal(err)
+		}
+		f.group.leave(f)
+		r.detach(gen)
+		r.end("over")
+	}
+	if len(h.owned) != 0 || len(h.groups) != 0 || len(hub.rooms) != 0 {
+		t.Errorf("after %d rooms: %d owned, %d follow groups, %d in the hub; want none", rooms, len(h.owned), len(h.groups), len(hub.rooms))
+	}
+	if len(hub.ended.msgs) != maxEndedRooms || len(hub.ended.order) != maxEndedRooms {
+		t.Errorf("%d ended codes remembered, want the last %d", len(hub.ended.msgs), maxEndedRooms)
 	}
 }
