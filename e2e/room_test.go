@@ -106,3 +106,26 @@ func (p *tab) waitAcrossReload(what, expr string) {
 	}
 	p.t.Fatalf("waiting until %s (%s): not within %v (last error %v)\npage state: %s", what, expr, waitTimeout, last, p.state())
 }
+
+// TestRoomPresenterNavigates: the presenter opens another scenario in
+// the same tab; the tab presents it to the same room, and the follower's
+// page switches to it by itself.
+func TestRoomPresenterNavigates(t *testing.T) {
+	progress(t)
+	p := newTab(t)
+	p.open("/s/kmeans")
+	p.click("room-present")
+	p.waitJS("the room's card is open", `document.getElementById('room-dialog').open && document.getElementById('room-code').textContent.length === 5`)
+	code := eval[string](p, `document.getElementById('room-code').textContent`)
+	p.click("room-close")
+
+	f := newTab(t)
+	f.open("/r/" + code)
+	p.open("/s/decision-tree")
+	p.waitJS("the new page presents to the same room", `!document.getElementById('room-badge').hidden &&
+		document.getElementById('room-badge-code').textContent === '`+code+`'`)
+	f.waitAcrossReload("the follower's page shows the presenter's new scenario", `window.playground && window.playground.slug === 'decision-tree' &&
+		location.pathname === '/r/`+code+`' && window.playground.ws && window.playground.ws.readyState === 1`)
+	p.step(1)
+	f.waitJS("the follower sees the new run's step 1", `document.querySelector('[data-testid=step-counter]').textContent === '1'`)
+}
