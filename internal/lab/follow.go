@@ -106,7 +106,7 @@ func (g *followGroup) open() error {
 // reports whether it did. A run message makes the frame and status of
 // the run before it stale. g.mu is held.
 func (g *followGroup) keep(m RoomMessage) (prepared, bool) {
-	if m.Kind == KindCount {
+	if m.ForOwner() {
 		return prepared{}, false
 	}
 	if old, ok := g.newest[m.Kind]; ok && old.seq >= m.Seq {
@@ -133,15 +133,22 @@ func (g *followGroup) keep(m RoomMessage) (prepared, bool) {
 
 // deliver takes a message of the room from the hub: one prepared message
 // handed to every follower's slot. It never waits on a follower.
+// A run message comes when a presenter's page attaches, maybe on another
+// replica than before: the group tells it how many follow here.
 func (g *followGroup) deliver(m RoomMessage) {
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	p, ok := g.keep(m)
 	if !ok {
+		g.mu.Unlock()
 		return
 	}
 	for f := range g.followers {
 		f.queue(m.Kind, p.msg)
+	}
+	n := len(g.followers)
+	g.mu.Unlock()
+	if m.Kind == KindRun {
+		g.count(n)
 	}
 }
 

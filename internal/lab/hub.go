@@ -21,9 +21,13 @@ type Hub interface {
 	// the room's newest of its kind.
 	Publish(code string, m RoomMessage) error
 	// Subscribe calls fn with each message of the room published after
-	// it returns, in order, until stop: the follower counts when counts
-	// is set (for the owner), every other message otherwise.
-	Subscribe(code string, counts bool, fn func(RoomMessage)) (stop func(), err error)
+	// it returns, in order, until stop: the messages for the owner
+	// (ForOwner: counts, a change of owner) when owner is set, the
+	// others (for followers) otherwise.
+	Subscribe(code string, owner bool, fn func(RoomMessage)) (stop func(), err error)
+	// Move makes another replica the room's owner: the presenter's page
+	// came back on it.
+	Move(code string, e RoomEntry) error
 	// State is what a late joiner needs: the room's entry and its newest
 	// run, frame, status and end; ok is false for an unknown code.
 	State(code string) (st RoomState, ok bool, err error)
@@ -39,7 +43,12 @@ const (
 	KindStatus = "status" // playing or paused, and the speed
 	KindEnd    = "end"    // the room has ended, and why
 	KindCount  = "count"  // a replica's number of followers, for the presenter
+	KindOwner  = "owner"  // the replica that owns the room now, to the one before
 )
+
+// ForOwner reports whether m is for the room's owner rather than its
+// followers.
+func (m RoomMessage) ForOwner() bool { return m.Kind == KindCount || m.Kind == KindOwner }
 
 // RoomMessage is one message of a room as a hub carries it: Data is the
 // websocket message a follower receives (JSON), Seq its number in the
@@ -79,8 +88,8 @@ type memHub struct {
 }
 
 type memSub struct {
-	counts bool
-	fn     func(RoomMessage)
+	owner bool
+	fn    func(RoomMessage)
 }
 
 type memRoom struct {
@@ -120,7 +129,7 @@ func (h *memHub) Publish(code string, m RoomMessage) error {
 	r.state.Keep(m)
 	subs := make([]func(RoomMessage), 0, len(r.subs))
 	for _, sub := range r.subs {
-		if sub.counts == (m.Kind == KindCount) {
+		if sub.owner == m.ForOwner() {
 			subs = append(subs, sub.fn)
 		}
 	}
@@ -133,7 +142,7 @@ func (h *memHub) Publish(code string, m RoomMessage) error {
 	return nil
 }
 
-func (h *memHub) Subscribe(code string, counts bool, fn func(RoomMessage)) (func(), error) {
+func (h *memHub) Subscribe(code string, owner bool, fn func(RoomMessage)) (func(), error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[code]
@@ -142,7 +151,7 @@ func (h *memHub) Subscribe(code string, counts bool, fn func(RoomMessage)) (func
 	}
 	id := r.next
 	r.next++
-	r.subs[id] = memSub{counts, fn}
+	r.subs[id] = memSub{owner, fn}
 	return func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -160,6 +169,15 @@ func (h *memHub) State(code string) (RoomState, bool, error) {
 		return RoomState{End: end}, true, nil
 	}
 	return RoomState{}, false, nil
+}
+
+func (h *memHub) Move(code string, e RoomEntry) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r := h.rooms[code]; r != nil {
+		r.state.Entry = e
+	}
+	return nil
 }
 
 func (h *memHub) End(code string, end RoomMessage) error {

@@ -281,7 +281,7 @@ func (h *roomHost) attach(code, secret string) (*room, error) {
 		case ok && st.End.Data != nil:
 			return nil, fmt.Errorf("room %s has ended; present again to open a new room", code)
 		case ok && st.Entry.checkSecret(secret):
-			return nil, fmt.Errorf("room %s is presented from another server (%s); open the presenter's page there", code, st.Entry.Replica)
+			return h.takeOver(code, st)
 		case ok:
 			return nil, errRoomSecret
 		}
@@ -289,6 +289,46 @@ func (h *roomHost) attach(code, secret string) (*room, error) {
 	}
 	if !r.entry.checkSecret(secret) {
 		return nil, errRoomSecret
+	}
+	return r, nil
+}
+
+// takeOver makes this replica the owner of a room whose presenter's page
+// came back here (behind a load balancer, any replica may get it). Its
+// messages are numbered in the next epoch (the high 32 bits), so that
+// followers put them after any the owner before sent.
+func (h *roomHost) takeOver(code string, st RoomState) (*room, error) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil, errShuttingDown
+	}
+	if r := h.owned[code]; r != nil { // another page of the presenter was quicker
+		h.mu.Unlock()
+		return r, nil
+	}
+	h.mu.Unlock()
+	entry := st.Entry
+	entry.Replica = h.replica
+	if err := h.hub.Move(code, entry); err != nil {
+		return nil, fmt.Errorf("lab: moving room %s here: %w", code, err)
+	}
+	newest := max(st.Run.Seq, st.Frame.Seq, st.Status.Seq)
+	r := &room{code: code, host: h, entry: entry, counts: map[string]int{}, seq: (newest>>32 + 1) << 32}
+	stop, err := h.hub.Subscribe(code, true, r.heard)
+	if err != nil {
+		return nil, fmt.Errorf("lab: subscribing to room %s: %w", code, err)
+	}
+	r.unsubscribe = stop
+	left := max(time.Until(entry.Created.Add(h.cfg.Lifetime)), 0)
+	r.life = time.AfterFunc(left, func() {
+		r.end(fmt.Sprintf("This room has reached the longest a room may last (%s) and has ended.", h.cfg.Lifetime))
+	})
+	h.mu.Lock()
+	h.owned[code] = r
+	h.mu.Unlock()
+	if err := h.hub.Publish(code, RoomMessage{Kind: KindOwner, Data: []byte(h.replica)}); err != nil {
+		h.log.Error("room owner", "room", code, "err", err)
 	}
 	return r, nil
 }
@@ -366,9 +406,13 @@ type room struct {
 	gen       uint64
 	presenter *outbox // the attached page's, or nil
 	grace     *time.Timer
-	counts    map[string]int // followers by replica
-	counting  bool           // a count is due to the presenter
-	ended     bool
+
+	// cmu guards the counts: a count may arrive while r.mu is held (the
+	// in-process hub delivers within a publish), so heard takes only cmu.
+	cmu      sync.Mutex
+	counts   map[string]int // followers by replica
+	counting bool           // a count is due to the presenter
+	ended    bool
 }
 
 // attach makes out the presenter's page; the one before it, if any,
@@ -453,6 +497,12 @@ func (r *room) end(why string) {
 // heard takes the messages of the room's subject that are for the owner:
 // the replicas' follower counts.
 func (r *room) heard(m RoomMessage) {
+	if m.Kind == KindOwner {
+		if string(m.Data) != r.host.replica {
+			r.handOver()
+		}
+		return
+	}
 	if m.Kind != KindCount {
 		return
 	}
@@ -460,17 +510,42 @@ func (r *room) heard(m RoomMessage) {
 	if json.Unmarshal(m.Data, &c) != nil {
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.cmu.Lock()
+	defer r.cmu.Unlock()
 	if c.N == 0 {
 		delete(r.counts, c.Replica)
 	} else {
 		r.counts[c.Replica] = c.N
 	}
-	if !r.counting && r.presenter != nil {
+	if !r.counting {
 		r.counting = true
 		time.AfterFunc(countEvery, r.tellCount)
 	}
+}
+
+// handOver lets the room go without ending it: its presenter's page came
+// back on another replica, which owns it now.
+func (r *room) handOver() {
+	r.mu.Lock()
+	if r.ended {
+		r.mu.Unlock()
+		return
+	}
+	r.ended = true // publishes nothing more
+	if r.grace != nil {
+		r.grace.Stop()
+	}
+	r.life.Stop()
+	if r.presenter != nil {
+		r.presenter.control(roomRefused{Type: "room-error", Message: "this room is now presented from another page"})
+	}
+	r.mu.Unlock()
+	r.unsubscribe()
+	r.host.mu.Lock()
+	if r.host.owned[r.code] == r {
+		delete(r.host.owned, r.code)
+	}
+	r.host.mu.Unlock()
 }
 
 // tellCount tells the presenter's page how many follow, at most every
@@ -478,13 +553,19 @@ func (r *room) heard(m RoomMessage) {
 func (r *room) tellCount() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	n := r.followers()
+	r.cmu.Lock()
 	r.counting = false
+	r.cmu.Unlock()
 	if r.presenter != nil {
-		r.presenter.control(followersMessage{Type: "followers", Count: r.followers()})
+		r.presenter.control(followersMessage{Type: "followers", Count: n})
 	}
 }
 
+// followers is the number following on every replica.
 func (r *room) followers() int {
+	r.cmu.Lock()
+	defer r.cmu.Unlock()
 	n := 0
 	for _, c := range r.counts {
 		n += c

@@ -7,8 +7,10 @@
 // replica and a late joiner gets the current frame at once.
 //
 // Subjects: playground.room.{code} carries a room's messages (header
-// Kind and Seq, body the websocket message); playground.room.{code}.count
-// carries the replicas' follower counts to the owner. Keys of the bucket:
+// Kind and Seq, body the websocket message); playground.room.{code}.owner
+// carries the replicas' follower counts to the owner, and a new owner's
+// name to the one before when the presenter's page comes back on
+// another replica. Keys of the bucket:
 // {code}.entry, {code}.run, {code}.frame, {code}.status, {code}.end.
 package natshub
 
@@ -137,8 +139,8 @@ func (h *Hub) Claim(code string, e lab.RoomEntry, _ time.Duration) (bool, error)
 // Publish queues m: a count goes out at once; anything else is stored in
 // the bucket, then published, by one goroutine, in order.
 func (h *Hub) Publish(code string, m lab.RoomMessage) error {
-	if m.Kind == lab.KindCount {
-		return h.nc.PublishMsg(message(subject(code)+".count", m))
+	if m.ForOwner() {
+		return h.nc.PublishMsg(message(subject(code)+".owner", m))
 	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
@@ -190,11 +192,11 @@ func withSeq(m lab.RoomMessage) []byte {
 	return b
 }
 
-// Subscribe subscribes to the room's messages, or to its counts.
-func (h *Hub) Subscribe(code string, counts bool, fn func(lab.RoomMessage)) (func(), error) {
+// Subscribe subscribes to the room's messages, or to those for its owner.
+func (h *Hub) Subscribe(code string, owner bool, fn func(lab.RoomMessage)) (func(), error) {
 	subj := subject(code)
-	if counts {
-		subj += ".count"
+	if owner {
+		subj += ".owner"
 	}
 	sub, err := h.nc.Subscribe(subj, func(msg *nats.Msg) {
 		seq, _ := strconv.ParseUint(msg.Header.Get("Seq"), 10, 64)
@@ -259,6 +261,18 @@ func (h *Hub) get(ctx context.Context, code, kind string) (lab.RoomMessage, bool
 		return lab.RoomMessage{}, false, fmt.Errorf("natshub: room %s: a stored %s of %d bytes", code, kind, len(v))
 	}
 	return lab.RoomMessage{Kind: kind, Seq: binary.BigEndian.Uint64(v), Data: v[8:]}, true, nil
+}
+
+// Move rewrites the room's entry with its new owner.
+func (h *Hub) Move(code string, e lab.RoomEntry) error {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	_, err = h.kv.Put(ctx, key(code, "entry"), b)
+	return err
 }
 
 // End stores the end message and clears the room's entry and frames;

@@ -106,6 +106,7 @@ type msg struct {
 	Type    string          `json:"type"`
 	Step    int             `json:"step"`
 	Code    string          `json:"code"`
+	Secret  string          `json:"secret"`
 	Count   int             `json:"count"`
 	Query   string          `json:"query"`
 	Message string          `json:"message"`
@@ -322,4 +323,57 @@ func get(t *testing.T, url string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestPresenterMovesReplica: the presenter's page comes back on the other
+// replica (a load balancer without sticky sessions); that replica takes
+// the room over, the followers on both follow its run, the first
+// replica's grace period no longer ends the room, and the new owner's
+// does once the page is gone for good.
+func TestPresenterMovesReplica(t *testing.T) {
+	url := startNATS(t)
+	const grace = 300 * time.Millisecond
+	a := replica(t, url, "a", grace)
+	b := replica(t, url, "b", grace)
+
+	p := dial(t, a, "/ws/counter?last=300")
+	p.until("status")
+	p.send(`{"type":"present"}`)
+	room := p.until("room")
+	fa := join(t, a, room.Code, 0)
+	fb := join(t, b, room.Code, 0)
+	p.send(`{"type":"step"}`)
+	fa.untilStep(1)
+	fb.untilStep(1)
+	p.conn.Close()
+
+	p2 := dial(t, b, "/ws/counter?last=301")
+	p2.until("status")
+	p2.send(`{"type":"present","room":"` + room.Code + `","secret":"` + room.Secret + `"}`)
+	if m := p2.until("room"); m.Code != room.Code {
+		t.Fatalf("presenting again on the other replica: %+v", m)
+	}
+	for name, f := range map[string]*client{"a": fa, "b": fb} {
+		if m := f.until("run"); m.Query != "last=301" {
+			t.Errorf("follower on %s: run %q, want the new page's last=301", name, m.Query)
+		}
+	}
+	waitCount(t, p2, 2)
+	// Past the first replica's grace the room lives on: what is checked
+	// is that nothing happens, so the test waits out that time.
+	time.Sleep(2 * grace)
+	for i := 1; i <= 3; i++ {
+		p2.send(`{"type":"step"}`)
+		for name, f := range map[string]*client{"a": fa, "b": fb} {
+			if m := f.untilStep(i); m.Type != "frame" {
+				t.Errorf("follower on %s: %+v", name, m)
+			}
+		}
+	}
+	p2.conn.Close()
+	for _, f := range []*client{fa, fb} {
+		if m := f.until("ended"); !strings.Contains(m.Message, "presenter left") {
+			t.Errorf("end message %q, want it to say the presenter left", m.Message)
+		}
+	}
 }
