@@ -195,7 +195,8 @@ func TestStep(t *testing.T) {
 	}
 }
 
-// TestShare: the shared URL replays the same run, bit for bit.
+// TestShare: the shared URL replays the same run, bit for bit, to the
+// step shared.
 func TestShare(t *testing.T) {
 	for _, sc := range allScenarios {
 		t.Run(sc.slug, func(t *testing.T) {
@@ -217,13 +218,13 @@ func TestShare(t *testing.T) {
 			}
 			svg1, metrics1 := first.plotHTML(sc.main), first.metrics()
 
+			if !strings.Contains(url, "at=3") {
+				t.Errorf("share URL %q at step 3 lacks at=3", url)
+			}
 			second := newTab(t)
 			second.open(url)
-			if got := second.counter(); got != 0 {
-				t.Fatalf("the shared link opens at step %d, want 0", got)
-			}
-			for want := 1; want <= 3; want++ {
-				second.step(want)
+			if got := second.counter(); got != 3 {
+				t.Fatalf("the shared link opens at step %d, want 3, the step shared", got)
 			}
 			svg2, metrics2 := second.plotHTML(sc.main), second.metrics()
 

@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/lessons"
 	"github.com/mlplayground/playground/scenarios"
 	"github.com/mlplayground/playground/web/static"
 	"github.com/mlplayground/playground/web/templates"
@@ -65,6 +66,7 @@ func startServer(configure func(*lab.Config)) (url string, stop func(), err erro
 		Scenarios: scenarios.All(),
 		Pages:     templates.Pages{},
 		Static:    static.FS,
+		Lessons:   lessons.FS,
 		MaxRuns:   16,
 		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}

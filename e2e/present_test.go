@@ -12,16 +12,19 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// projectorSizes are the screens the presentation layout must fill
-// without scrolling: a school projector and a full-HD screen.
-var projectorSizes = []struct {
+// projectorSize is a screen the presentation layout must fill without
+// scrolling.
+type projectorSize struct {
 	name string
 	w, h int64
 	// minPlot is the least width, in CSS pixels, of the smallest plot as
 	// drawn (its SVG scaled to fit its cell): below it, tick labels are
 	// too small to read from the back of a classroom.
 	minPlot float64
-}{
+}
+
+// projectorSizes are a school projector and a full-HD screen.
+var projectorSizes = []projectorSize{
 	{"1024x768", 1024, 768, 225},
 	{"1920x1080", 1920, 1080, 390},
 }
@@ -112,39 +115,55 @@ func TestPresentFits(t *testing.T) {
 				p := newTab(t)
 				p.do("sizing the viewport", chromedp.EmulateViewport(size.w, size.h))
 				p.open("/s/" + sc.slug + "?view=present")
-				p.waitLaidOut()
-				l := eval[pageLayout](p, layoutJS)
-				if l.VW != float64(size.w) || l.VH != float64(size.h) {
-					t.Fatalf("viewport is %v×%v, want %d×%d", l.VW, l.VH, size.w, size.h)
-				}
-				if l.SH > l.VH || l.SW > l.VW {
-					t.Errorf("the document scrolls: %v×%v in a %v×%v viewport", l.SW, l.SH, l.VW, l.VH)
-				}
-				var names []string
-				for _, b := range l.Panels {
-					names = append(names, b.Name)
-				}
-				if !slices.Equal(names, sc.panels) {
-					t.Errorf("panels shown %v, want %v", names, sc.panels)
-				}
-				const eps = 0.5 // sub-pixel rounding of the boxes
-				for _, b := range append(l.Panels, l.Controls...) {
-					if b.Left < -eps || b.Top < -eps || b.Right > l.VW+eps || b.Bottom > l.VH+eps || b.Right-b.Left < 1 || b.Bottom-b.Top < 1 {
-						t.Errorf("%s is not whole inside the %v×%v viewport: left %.1f top %.1f right %.1f bottom %.1f",
-							b.Name, l.VW, l.VH, b.Left, b.Top, b.Right, b.Bottom)
-					}
-				}
-				for _, b := range l.Panels {
-					if b.Plot < size.minPlot {
-						t.Errorf("panel %s draws its plot %.0f px wide, want at least %.0f", b.Name, b.Plot, size.minPlot)
-					}
-				}
+				p.checkFits(size, sc.panels)
 				if slices.Contains(screenshotScenarios, sc.slug) {
 					p.viewportShot(fmt.Sprintf("present-%s-%s", sc.slug, size.name))
 				}
 			})
 		}
 	}
+}
+
+// checkFits waits for the tab's page, sized to size, to be laid out and checks
+// the presentation layout there: the document does not scroll, the panels
+// shown are want, every panel and run control is whole inside the
+// viewport, and no plot is drawn narrower than minPlot.
+func (p *tab) checkFits(size projectorSize, want []string) pageLayout {
+	t := p.t
+	t.Helper()
+	p.waitLaidOut()
+	l := eval[pageLayout](p, layoutJS)
+	if l.VW != float64(size.w) || l.VH != float64(size.h) {
+		t.Fatalf("viewport is %v×%v, want %d×%d", l.VW, l.VH, size.w, size.h)
+	}
+	if l.SH > l.VH || l.SW > l.VW {
+		t.Errorf("the document scrolls: %v×%v in a %v×%v viewport", l.SW, l.SH, l.VW, l.VH)
+	}
+	var names []string
+	for _, b := range l.Panels {
+		names = append(names, b.Name)
+	}
+	if !slices.Equal(names, want) {
+		t.Errorf("panels shown %v, want %v", names, want)
+	}
+	const eps = 0.5 // sub-pixel rounding of the boxes
+	for _, b := range append(l.Panels, l.Controls...) {
+		if b.Left < -eps || b.Top < -eps || b.Right > l.VW+eps || b.Bottom > l.VH+eps || b.Right-b.Left < 1 || b.Bottom-b.Top < 1 {
+			t.Errorf("%s is not whole inside the %v×%v viewport: left %.1f top %.1f right %.1f bottom %.1f",
+				b.Name, l.VW, l.VH, b.Left, b.Top, b.Right, b.Bottom)
+		}
+	}
+	least := 0.0
+	for i, b := range l.Panels {
+		if i == 0 || b.Plot < least {
+			least = b.Plot
+		}
+		if b.Plot < size.minPlot {
+			t.Errorf("panel %s draws its plot %.0f px wide, want at least %.0f", b.Name, b.Plot, size.minPlot)
+		}
+	}
+	t.Logf("smallest plot drawn %.0f px wide (at least %.0f wanted)", least, size.minPlot)
+	return l
 }
 
 // TestPresentToggle: the f key and the Projector layout button switch the layout; the

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -22,4 +23,27 @@ func TestRNN(t *testing.T) {
 	p.click("play")
 	p.waitJS("the run passes step 5", `Number(document.querySelector('[data-testid=step-counter]').textContent) > 5`)
 	p.pause()
+}
+
+// TestRNNSweep: with sweep=true the two panels against T are shown and a
+// step redraws them; without it they are hidden.
+func TestRNNSweep(t *testing.T) {
+	progress(t)
+	p := newTab(t)
+	p.open("/s/rnn?length=6&hidden=4")
+	if !eval[bool](p, `document.getElementById('panel-sweep_accuracy').hidden`) {
+		t.Errorf("the accuracy-against-T panel is shown without the sweep")
+	}
+	p.open("/s/rnn?length=6&hidden=4&sweep=true")
+	for _, panel := range []string{"sweep_accuracy", "sweep_loss"} {
+		if eval[bool](p, `document.getElementById('panel-`+panel+`').hidden`) {
+			t.Errorf("panel %s hidden with sweep=true", panel)
+		}
+	}
+	before := p.plotHTML("sweep_loss")
+	p.step(1)
+	p.waitJS("the loss against T is redrawn", `document.getElementById('plot-sweep_loss').innerHTML !== `+jsString(before))
+	if note := eval[string](p, `document.querySelector('[data-testid=note]').textContent`); !strings.Contains(note, "Against T = 5, 6, 10, 20, 30") {
+		t.Errorf("note does not give the sweep: %s", note)
+	}
 }

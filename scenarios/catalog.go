@@ -7,14 +7,17 @@ import (
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/scenarios/activations"
 	"github.com/mlplayground/playground/scenarios/attention"
+	"github.com/mlplayground/playground/scenarios/autoencoder"
 	"github.com/mlplayground/playground/scenarios/backprop"
 	"github.com/mlplayground/playground/scenarios/biasvariance"
 	"github.com/mlplayground/playground/scenarios/cnnshapes"
 	"github.com/mlplayground/playground/scenarios/cnntraining"
+	"github.com/mlplayground/playground/scenarios/contrastive"
 	"github.com/mlplayground/playground/scenarios/convolution"
 	"github.com/mlplayground/playground/scenarios/crossvalidation"
 	"github.com/mlplayground/playground/scenarios/decisiontree"
 	"github.com/mlplayground/playground/scenarios/dropout"
+	"github.com/mlplayground/playground/scenarios/gan"
 	"github.com/mlplayground/playground/scenarios/gmmem"
 	"github.com/mlplayground/playground/scenarios/kmeans"
 	"github.com/mlplayground/playground/scenarios/languagemodel"
@@ -31,9 +34,11 @@ import (
 	"github.com/mlplayground/playground/scenarios/qlearning"
 	"github.com/mlplayground/playground/scenarios/regularization"
 	"github.com/mlplayground/playground/scenarios/rnn"
+	"github.com/mlplayground/playground/scenarios/selfsupervised"
 	"github.com/mlplayground/playground/scenarios/svm"
 	"github.com/mlplayground/playground/scenarios/transfer"
 	"github.com/mlplayground/playground/scenarios/universal"
+	"github.com/mlplayground/playground/scenarios/vae"
 	"github.com/mlplayground/playground/scenarios/vanishing"
 	"github.com/mlplayground/playground/scenarios/word2vec"
 )
@@ -84,5 +89,10 @@ func All() []*lab.Scenario {
 		rnn.Scenario(ChapterSequences),
 		languagemodel.Scenario(ChapterSequences),
 		attention.Scenario(ChapterSequences),
+		autoencoder.Scenario(ChapterGenerative),
+		vae.Scenario(ChapterGenerative),
+		gan.Scenario(ChapterGenerative),
+		selfsupervised.Scenario(ChapterGenerative),
+		contrastive.Scenario(ChapterGenerative),
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/natshub"
+	"github.com/mlplayground/playground/lessons"
 	"github.com/mlplayground/playground/scenarios"
 	"github.com/mlplayground/playground/web/static"
 	"github.com/mlplayground/playground/web/templates"
@@ -47,6 +48,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	budget := fs.Duration("request-budget", lab.DefaultRequestBudget,
 		"computing time of one headless request (run, metrics.csv, plot.svg/png); past it the answer is cut with an error saying so; 0: no limit")
 	idle := fs.Duration("idle-release", lab.DefaultIdleRelease, "release a websocket run paused with no message from its page for this long; 0: never")
+	reconnect := fs.Duration("reconnect-ttl", lab.DefaultReconnectTTL, "keep the run of a dropped websocket this long for its page to reconnect; 0: never")
 	allowHosts := fs.String("allow-host", strings.Join(lab.LocalHosts(), ","),
 		"comma-separated names and addresses students' browsers reach this server by; websockets addressed to any other name are refused (DNS rebinding); * allows any")
 	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
@@ -77,6 +79,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *budget <= 0 {
 		*budget = -1
 	}
+	if *reconnect <= 0 {
+		*reconnect = -1
+	}
 	if *idle <= 0 {
 		*idle = -1
 	}
@@ -98,11 +103,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Scenarios:        scenarios.All(),
 		Pages:            templates.Pages{},
 		Static:           static.FS,
+		Lessons:          lessons.FS,
 		MaxRuns:          *maxRuns,
 		MaxRunsPerClient: *maxPerClient,
 		Workers:          *workers,
 		RequestBudget:    *budget,
 		IdleRelease:      *idle,
+		ReconnectTTL:     *reconnect,
 		AllowedHosts:     splitList(*allowHosts),
 		Rooms:            rooms,
 		Log:              log,

@@ -60,6 +60,9 @@ type Param struct {
 	Help     string `json:"help"`
 	// Format says what a text parameter accepts, for error messages.
 	Format string `json:"format,omitempty"`
+	// Live says the value may change while the run plays, the URL
+	// recording when (live.go); set by LiveFloat.
+	Live bool `json:"live,omitempty"`
 	// check reads a text parameter and returns its canonical spelling.
 	check func(string) (string, error)
 	// declared is set by the handle constructors (Int, Enum, …): a table
@@ -128,11 +131,12 @@ type Values struct {
 	points  map[string][]Point
 	lists   map[string][]string
 	numbers map[string][]float64
+	changes map[string][]Change // of live parameters (live.go)
 }
 
 func newValues(params []Param) Values {
 	return Values{params: params, raw: map[string]string{}, num: map[string]float64{}, points: map[string][]Point{},
-		lists: map[string][]string{}, numbers: map[string][]float64{}}
+		lists: map[string][]string{}, numbers: map[string][]float64{}, changes: map[string][]Change{}}
 }
 
 // Defaults returns the table's default values.
@@ -201,6 +205,9 @@ func (v *Values) set(p Param, text string) error {
 		v.num[p.Name] = float64(n)
 		v.raw[p.Name] = strconv.FormatInt(n, 10)
 	case KindFloat:
+		if p.Live {
+			return v.setSchedule(p, text)
+		}
 		f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < p.Min || f > p.Max {
 			return bad
@@ -374,7 +381,7 @@ func escape(s string) string {
 		c := s[i]
 		switch {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '-', c == '.', c == '_', c == '~', c == ':', c == ',', c == '/':
+			c == '-', c == '.', c == '_', c == '~', c == ':', c == ',', c == '/', c == '@':
 			b.WriteByte(c)
 		default:
 			fmt.Fprintf(&b, "%%%02X", c)

@@ -663,7 +663,9 @@ func (t *trainer) present(m clientMessage) error {
 	if t.idle != nil {
 		t.idle.Stop() // a room is bounded by its own lifetime
 	}
-	run, _ := json.Marshal(t.runMessage())
+	rm := t.runMessage()
+	rm.Resume, rm.ResumeTTL = "", 0 // the presenter's reconnect token is the presenter's alone
+	run, _ := json.Marshal(rm)
 	r.publish(gen, KindRun, run)
 	// The room has its run and frame before the page is told its code.
 	t.sent.forget() // the room's first frame is drawn whole

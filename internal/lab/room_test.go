@@ -137,6 +137,9 @@ func TestRoomFollow(t *testing.T) {
 	if run.Type != "run" || run.Query != "last=30" || run.Slug != "counter" {
 		t.Errorf("first message %s, want the room's run", run.raw)
 	}
+	if strings.Contains(string(run.raw), "resume") {
+		t.Errorf("the follower's run message %s carries the presenter's reconnect token", run.raw)
+	}
 	if frame.Type != "frame" || frame.Step != 3 || len(frame.Plots) != 2 {
 		t.Errorf("second message %s, want the current frame (step 3) with both panels", trunc(string(frame.raw)))
 	}

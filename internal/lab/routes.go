@@ -31,6 +31,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/s/{slug}", s.handle(s.handlePage))
 	r.Get("/notation", s.handle(func(w http.ResponseWriter, r *http.Request) error { return render(w, r, s.pages.Notation()) }))
 	r.Get("/thumb/{file}", s.handle(s.handleThumb))
+	s.lessonRoutes(r)
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
 	r.Get("/r/{code}", s.handle(s.handleRoomPage))
 	r.Get("/r/{code}/qr.png", s.handle(s.handleRoomQR))
@@ -123,13 +124,15 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return badRequest(err)
 	}
-	// at=N opens the page's run at step N (a fork of a room); the page's
-	// script asks the websocket for it.
-	if _, err := intExtra(req.extra, "at", 0, req.sc.MaxSteps, 0); err != nil {
+	at, err := atStep(req.sc, req.extra)
+	if err != nil {
 		return err
 	}
 	run, err := s.newRun(r.Context(), s.logFor(r), req.sc, req.vals, s.budget)
 	if err != nil {
+		return err
+	}
+	if err := advanceTo(r.Context(), run, at); err != nil {
 		return err
 	}
 	f, err := run.Frame(true)
@@ -197,12 +200,12 @@ func (s *Server) startRun(r *http.Request, extra ...string) (request, *Run, erro
 }
 
 func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
-	req, run, err := s.startRun(r, "steps", "plots")
+	req, run, err := s.startRun(r, "steps", "plots", "at")
 	if err != nil {
 		return err
 	}
 	defer req.release()
-	steps, err := intExtra(req.extra, "steps", 0, req.sc.MaxSteps, req.sc.MaxSteps)
+	steps, at, err := stepsFrom(req)
 	if err != nil {
 		return err
 	}
@@ -213,11 +216,11 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 	// Drawn frames cost milliseconds and tens of kilobytes each: bound them.
 	limit := req.sc.MaxSteps
 	if plots == 1 {
-		if _, given := req.extra["steps"]; given && steps > maxPlottedSteps {
+		if _, given := req.extra["steps"]; given && steps-at > maxPlottedSteps {
 			return &ParamError{Name: "steps", Value: strconv.Itoa(steps),
-				Allowed: fmt.Sprintf("at most %d with plots=1", maxPlottedSteps)}
+				Allowed: fmt.Sprintf("at most %d with plots=1; from at=N, at most N+%d", at+maxPlottedSteps, maxPlottedSteps)}
 		}
-		limit = maxPlottedSteps
+		limit = at + maxPlottedSteps
 	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	if r.Method == http.MethodHead {
@@ -225,6 +228,9 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := streamContext(r)
 	defer cancel()
+	if err := advanceTo(ctx, run, at); err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(w, 32<<10)
 	flusher, _ := w.(http.Flusher)
 	// Headers are sent once a line is: from then on, a stream that cannot
@@ -325,12 +331,12 @@ func (s *Server) handleData(w http.ResponseWriter, r *http.Request) error {
 
 // handleMetrics replays a run and writes every step's metrics as CSV.
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
-	req, run, err := s.startRun(r, "steps")
+	req, run, err := s.startRun(r, "steps", "at")
 	if err != nil {
 		return err
 	}
 	defer req.release()
-	steps, err := intExtra(req.extra, "steps", 0, req.sc.MaxSteps, req.sc.MaxSteps)
+	steps, at, err := stepsFrom(req)
 	if err != nil {
 		return err
 	}
@@ -341,6 +347,9 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := streamContext(r)
 	defer cancel()
+	if err := advanceTo(ctx, run, at); err != nil {
+		return err
+	}
 	var names []string
 	var rows [][]string
 	for {
@@ -372,12 +381,12 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
-	req, run, err := s.startRun(r, "step", "panel")
+	req, run, err := s.startRun(r, "step", "panel", "at")
 	if err != nil {
 		return err
 	}
 	defer req.release()
-	step, err := intExtra(req.extra, "step", 0, req.sc.MaxSteps, 0)
+	step, err := plotStep(req)
 	if err != nil {
 		return err
 	}
@@ -407,7 +416,11 @@ func (s *Server) handlePlot(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if run.StepNumber() < step {
-		return &ParamError{Name: "step", Value: strconv.Itoa(step),
+		name := "step"
+		if _, ok := req.extra["step"]; !ok {
+			name = "at"
+		}
+		return &ParamError{Name: name, Value: strconv.Itoa(step),
 			Allowed: fmt.Sprintf("this run ends at step %d", run.StepNumber())}
 	}
 	dpi := 0
@@ -465,15 +478,20 @@ func sortedKeys(m map[string]float64) []string {
 // errors are said over the socket, since a browser hides a refused
 // handshake's body.
 func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
-	req, err := s.parseRequest(r, chi.URLParam(r, "slug"), "at")
+	req, err := s.parseRequest(r, chi.URLParam(r, "slug"), "at", "resume")
 	var he *httpError
 	if errors.As(err, &he) && he.status == http.StatusNotFound {
 		return err
 	}
-	// at=N opens the run at step N: the page resumes a released run so.
+	// at=N opens the run at step N: the page resumes a released run so;
+	// resume=TOKEN brings back a run whose connection dropped.
 	var start int
+	var token string
 	if err == nil {
-		start, err = intExtra(req.extra, "at", 0, req.sc.MaxSteps, 0)
+		start, err = atStep(req.sc, req.extra)
+	}
+	if err == nil {
+		token, err = resumeToken(req.extra)
 	}
 	if !hostAllowed(s.hosts, r.Host) {
 		s.logFor(r).Warn("websocket refused: host not allowed", "host", r.Host, "origin", r.Header.Get("Origin"))
@@ -498,8 +516,18 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 	defer release()
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
-	run, err := s.newRun(ctx, s.logFor(r), req.sc, req.vals, 0)
-	if err != nil {
+	query := req.vals.Encode()
+	var run *Run
+	if token != "" {
+		if run, err = s.reconnects.claim(token, req.sc.Slug, query); err != nil {
+			s.metrics.refused.WithLabelValues(refusedParameter).Inc()
+			refuse(conn, errorMessageFor(err), websocket.ClosePolicyViolation)
+			return nil
+		}
+		run.log = s.logFor(r)
+		s.schedule(ctx, run, 0)
+		start = run.StepNumber()
+	} else if run, err = s.newRun(ctx, s.logFor(r), req.sc, req.vals, 0); err != nil {
 		refuse(conn, s.publicMessage(r, err), websocket.CloseInternalServerErr)
 		return nil
 	}
@@ -514,7 +542,16 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 	defer clients.Dec()
 	cfg := s.sessionConfig(req.sc.Slug)
 	cfg.client = clientAddress(r)
-	newSession(conn, run, start, s.logFor(r), cfg).serve(ctx)
+	sess := newSession(conn, run, start, s.logFor(r), cfg)
+	var h *handover
+	sess.token, h = s.reconnects.open(run, req.sc.Slug, query, func() {
+		sess.takenOver.Store(true)
+		cancel()
+		conn.Close() // the old connection is dead or forsaken: stop reading it now
+	})
+	sess.reconnectTTL = s.reconnects.ttl
+	sess.serve(ctx)
+	s.reconnects.close(sess.token, h, sess.parkable() && s.ctx.Err() == nil)
 	return nil
 }
 

@@ -32,8 +32,14 @@ type Run struct {
 	Values   Values
 	model    Model
 	step     int
+	reached  int // the highest step reached, kept by Reset (see Seek)
 	failed   error
-	log      *slog.Logger // receives recovered panics
+	// checkpoints are copies of the model every `every` steps, for
+	// going back on the timeline (seek.go); kept by Reset.
+	checkpoints   []checkpoint
+	every         int
+	noCheckpoints bool         // the model failed to copy itself
+	log           *slog.Logger // receives recovered panics
 	// work does one unit of the run's work (unitStep, unitFrame); the
 	// server's runs hand it to the scheduler. Nil: done at once.
 	work func(unit string, f func() error) error
@@ -145,11 +151,21 @@ func (r *Run) stepNow() error {
 	if r.failed != nil || r.Done() {
 		return r.failed
 	}
+	if rt, ok := r.model.(Retuner); ok && r.Values.changesAt(r.step) {
+		if err := r.safely("retune", func() error { rt.Retune(r.Values, r.step); return nil }); err != nil {
+			r.failed = err
+			return err
+		}
+	}
 	if err := r.safely("step", r.model.Step); err != nil {
 		r.failed = err
 		return err
 	}
 	r.step++
+	if r.step > r.reached {
+		r.reached = r.step
+		r.takeCheckpoint()
+	}
 	return nil
 }
 

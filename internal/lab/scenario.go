@@ -128,8 +128,9 @@ func (m Metrics) MarshalJSON() ([]byte, error) {
 
 // reservedNames are the query names routes read for themselves: steps and
 // plots (a headless run), step and panel (a plot), at (the step a run opens
-// at) and view (the page's layout). A scenario parameter may not take one.
-var reservedNames = []string{"steps", "step", "at", "panel", "plots", "view"}
+// at), resume (a websocket's reconnect token) and view (the page's
+// layout). A scenario parameter may not take one.
+var reservedNames = []string{"steps", "step", "at", "resume", "panel", "plots", "view"}
 
 // Validate reports a programming error in a scenario definition.
 func (s *Scenario) Validate() error {

@@ -82,6 +82,8 @@ type Config struct {
 	Scenarios []*Scenario
 	Pages     Pages
 	Static    fs.FS
+	// Lessons holds the lesson files (lessons/*.txt); nil: no lessons.
+	Lessons fs.FS
 	// MaxRuns bounds live runs (websockets and API runs) at once.
 	MaxRuns int
 	// MaxRunsPerClient bounds the live runs of one client address; zero
@@ -97,6 +99,11 @@ type Config struct {
 	// client for this long; zero means DefaultIdleRelease, a negative
 	// value never.
 	IdleRelease time.Duration
+	// ReconnectTTL keeps the run of a websocket that dropped for this
+	// long, for its page to come back to (reconnect.go); zero means
+	// DefaultReconnectTTL, a negative value never. At most MaxRuns runs
+	// wait so at once, the oldest given up first.
+	ReconnectTTL time.Duration
 	// AllowedHosts are the names and addresses a websocket upgrade may
 	// be addressed to (its Host header, without the port); "*" allows
 	// any. Nil allows LocalHosts().
@@ -154,6 +161,11 @@ type Server struct {
 	thumbs thumbCache
 	rooms  *roomHost
 
+	lessons      []*Lesson // in the course's order
+	lessonByName map[string]*Lesson
+
+	reconnects *reconnects // tokens of live and dropped runs
+
 	ctx      context.Context // ends every session on shutdown
 	cancel   context.CancelFunc
 	mu       sync.Mutex
@@ -181,6 +193,9 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.IdleRelease == 0 {
 		cfg.IdleRelease = DefaultIdleRelease
 	}
+	if cfg.ReconnectTTL == 0 {
+		cfg.ReconnectTTL = DefaultReconnectTTL
+	}
 	if cfg.MaxRunsPerClient < 1 || cfg.Workers < 1 {
 		return nil, fmt.Errorf("lab: max runs per client and workers must be at least 1, got %d and %d", cfg.MaxRunsPerClient, cfg.Workers)
 	}
@@ -198,6 +213,7 @@ func NewServer(cfg Config) (*Server, error) {
 		maxPerClient: cfg.MaxRunsPerClient,
 		perClient:    map[string]int{},
 		thumbs:       thumbCache{bySlug: map[string]*thumb{}},
+		reconnects:   newReconnects(max(cfg.ReconnectTTL, 0), cfg.MaxRuns),
 		hosts:        LocalHosts(),
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  1024,
@@ -220,6 +236,9 @@ func NewServer(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("lab: scenario slug %q twice", sc.Slug)
 		}
 		s.bySlug[sc.Slug] = sc
+	}
+	if err := s.loadLessons(cfg.Lessons); err != nil {
+		return nil, err
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.rooms = newRoomHost(cfg.Rooms, cfg.Log)
@@ -376,6 +395,7 @@ func pageView(extra url.Values) (string, error) {
 }
 
 // pageParams are the names a scenario page reads besides the scenario's.
+// at=N opens the page's run at step N; lessons' steps may carry it.
 var pageParams = []string{"view", "at"}
 
 // repairPage is a refused scenario page's address with every parameter at
@@ -392,6 +412,12 @@ func (s *Server) repairPage(r *http.Request) (href, label string) {
 		return "/s/" + sc.Slug, "Open " + sc.Title + " with its default parameters"
 	}
 	var changes []string
+	if q.Has("at") {
+		// Whether the run reaches a step is known only by running it:
+		// the repaired page opens at step 0.
+		q.Del("at")
+		changes = append(changes, resetPhrase(sc, "at"))
+	}
 	for range len(q) + 1 {
 		vals, extra, err := parseValues(sc, cloneQuery(q), pageParams)
 		if err == nil {
@@ -425,8 +451,11 @@ func resetPhrase(sc *Scenario, name string) string {
 		}
 		return name + " reset to its default"
 	}
-	if name == "view" {
+	switch name {
+	case "view":
 		return "the usual layout"
+	case "at":
+		return "the run opened at step 0"
 	}
 	return fmt.Sprintf("the unknown parameter %q left out", name)
 }

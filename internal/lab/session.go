@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -69,6 +70,8 @@ type clientMessage struct {
 	// whose secret the page holds (both empty: open a new room).
 	Room   string `json:"room,omitempty"`
 	Secret string `json:"secret,omitempty"`
+	Step   *int   `json:"step,omitempty"` // of a seek
+	Name   string `json:"name,omitempty"` // of a set: the live parameter
 }
 
 type statusMessage struct {
@@ -87,6 +90,14 @@ type runMessage struct {
 	// Panels are the names of the panels this run shows; the page hides
 	// the others (Panel.Shown).
 	Panels []string `json:"panels"`
+	// Reached is the highest step the run has reached, for the timeline:
+	// 0 for a new run, more for one resumed or retuned (live.go).
+	Reached int `json:"reached"`
+	// Resume is the reconnect token: should the connection drop, the
+	// page opens the same query with resume=TOKEN within ResumeTTL
+	// seconds and gets this run back at its step (reconnect.go).
+	Resume    string  `json:"resume,omitempty"`
+	ResumeTTL float64 `json:"resume_ttl,omitempty"`
 }
 
 // releasedMessage says the server ended a run that was paused with no
@@ -205,6 +216,16 @@ type session struct {
 	ready chan struct{} // the writer has sent a frame; the trainer may draw the next
 	log   *slog.Logger
 	sessionConfig
+	// token brings the run back should the connection drop, within
+	// reconnectTTL (0: it is not kept).
+	token        string
+	reconnectTTL time.Duration
+	// How the session ended, to decide whether its run is kept for a
+	// reconnect: the connection dropped (no close frame), a reconnect
+	// took the run over, or the run ended by itself (released, failed,
+	// the client fell behind). Set before serve returns.
+	dropped, ended bool
+	takenOver      atomic.Bool
 }
 
 // sessionConfig is what a session takes from its server: its idle limit,
@@ -250,6 +271,13 @@ func (s *session) serve(ctx context.Context) {
 	s.conn.Close()
 }
 
+// parkable says whether the session's run should wait for its page to
+// reconnect: its connection dropped, or a reconnect took it over, and
+// the run did not end by itself.
+func (s *session) parkable() bool {
+	return (s.dropped || s.takenOver.Load()) && !s.ended
+}
+
 func (s *session) read(ctx context.Context) {
 	s.conn.SetReadLimit(maxMessageSize)
 	s.conn.SetReadDeadline(time.Now().Add(pongWait))
@@ -257,6 +285,8 @@ func (s *session) read(ctx context.Context) {
 	for {
 		data, err := s.readMessage()
 		if err != nil {
+			var ce *websocket.CloseError
+			s.dropped = !errors.As(err, &ce) || ce.Code == websocket.CloseAbnormalClosure
 			if websocket.IsUnexpectedCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) &&
 				!errors.Is(err, context.Canceled) {
 				s.log.Debug("websocket read", "err", err)
@@ -316,8 +346,16 @@ func parseClientMessage(data []byte) (clientMessage, error) {
 		if m.Value == nil || math.IsNaN(*m.Value) || *m.Value < MinSpeed || *m.Value > MaxSpeed {
 			return m, fmt.Errorf("speed: value must be a number of steps per second from %g to %g", MinSpeed, MaxSpeed)
 		}
+	case "seek":
+		if m.Step == nil || *m.Step < 0 {
+			return m, errors.New("seek: step must be a step the run has reached, an integer from 0")
+		}
+	case "set":
+		if m.Name == "" || m.Value == nil {
+			return m, errors.New(`set: give the parameter's name and its new value, {"type":"set","name":…,"value":…}`)
+		}
 	default:
-		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed, present, unpresent", m.Type)
+		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed, seek, set, present, unpresent", m.Type)
 	}
 	return m, nil
 }
@@ -395,6 +433,7 @@ func (p *pace) owed(now time.Time) int {
 // slots asked for, so no slot is held idle while the run waits for one.
 type trainer struct {
 	s        *session
+	ctx      context.Context // the session's, for a replay to stop when it ends
 	clock    clock
 	playing  bool
 	speed    float64 // steps per second when playing
@@ -426,6 +465,8 @@ func newTrainer(s *session) *trainer {
 }
 
 func (t *trainer) train(ctx context.Context) {
+	t.ctx = ctx
+	defer func() { t.s.ended = ctx.Err() == nil }()
 	defer t.stop()
 	defer t.leaveRoom()
 	defer t.dropSlots() // a slot granted and never used would be lost to every run
@@ -509,7 +550,7 @@ func (t *trainer) hello(ctx context.Context) error {
 	if !t.s.out.control(t.runMessage()) {
 		return errBehind
 	}
-	if err := t.s.run.AdvanceContext(ctx, t.s.start); err != nil {
+	if err := advanceTo(ctx, t.s.run, t.s.start); err != nil {
 		return err
 	}
 	if err := t.sendFrame(); err != nil {
@@ -518,13 +559,20 @@ func (t *trainer) hello(ctx context.Context) error {
 	return t.status()
 }
 
+// runMessage says which run this is: its canonical query, panels, steps
+// reached and reconnect token.
 func (t *trainer) runMessage() runMessage {
 	sc := t.s.run.Scenario
 	var panels []string
 	for _, p := range sc.PanelsFor(t.s.run.Values) {
 		panels = append(panels, p.Name)
 	}
-	return runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps, Panels: panels}
+	m := runMessage{Type: "run", Slug: sc.Slug, Query: t.s.run.Values.Encode(), MaxSteps: sc.MaxSteps, Panels: panels,
+		Reached: t.s.run.Reached()}
+	if t.s.reconnectTTL > 0 {
+		m.Resume, m.ResumeTTL = t.s.token, t.s.reconnectTTL.Seconds()
+	}
+	return m
 }
 
 // apply carries out a client's command; the caller has dropped the slots
@@ -570,6 +618,17 @@ func (t *trainer) apply(m clientMessage) error {
 		return t.present(m)
 	case "unpresent":
 		t.unpresent()
+	case "seek":
+		wasPlaying := t.playing
+		t.pause()
+		if err := t.seek(*m.Step); err != nil {
+			return err
+		}
+		if !wasPlaying {
+			return nil
+		}
+	case "set":
+		return t.set(m.Name, *m.Value)
 	case "speed":
 		t.speed = *m.Value
 		if t.playing {

@@ -25,7 +25,10 @@
 //	          training any classifier on images epoch by epoch
 //	seq       sequence models: a transformer, RNN and LSTM          —
 //	          networks, toy sequence tasks
+//	autoenc   plain, denoising and variational autoencoders         Trainer
 //	rl        gridworld, Q-learning, value iteration                 QLearning
+//	gan       generative adversarial networks on 2-D targets,        GAN
+//	          mode coverage, a histogram estimate of JS
 //	dataset   generated and real data sets                           —
 //	nn        the autodiff engine: tensors, a tape, layers,          —
 //	          optimisers

@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -127,12 +128,14 @@ type model struct {
 	inertia   []float64       // per step
 	trails    [][][]float64
 	elbow     []float64
-	bounds    viz.Box // of the plots
+	bounds    viz.Box   // of the plots
+	src       *rand.PCG // the source km draws from (mini-batch), for Clone
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	rng := rand.New(rand.NewPCG(v.Seed(), 1))
-	m := &model{k: kParam.Get(v), variant: variantParam.Get(v), init: initParam.Text(v)}
+	src := rand.NewPCG(v.Seed(), 1)
+	rng := rand.New(src)
+	m := &model{k: kParam.Get(v), variant: variantParam.Get(v), init: initParam.Text(v), src: src}
 	m.X, m.labels = datasetParam.Get(v)(rng, nParam.Get(v))
 	m.generated = len(m.X)
 	for _, p := range pointsParam.Get(v) {
@@ -177,6 +180,26 @@ func (m *model) Step() error {
 }
 
 func (m *model) Done() bool { return m.km == nil || m.km.Converged() }
+
+// Clone copies the run in its current state, for the timeline's
+// checkpoints; the data set and the elbow curve are only read.
+func (m *model) Clone() lab.Model {
+	c := *m
+	src := *m.src
+	c.src = &src
+	if m.km != nil {
+		c.km = m.km.Clone(rand.New(c.src))
+	}
+	c.inertia = slices.Clone(m.inertia)
+	c.trails = make([][][]float64, len(m.trails))
+	for j, t := range m.trails {
+		c.trails[j] = slices.Clone(t)
+	}
+	if m.trails == nil {
+		c.trails = nil
+	}
+	return &c
+}
 
 // state is the frame's "state": what a test needs to check the algorithm.
 type state struct {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -201,6 +202,23 @@ type model struct {
 	grid      []float64
 	gridOut   [][]float64
 	gridEpoch int
+	src       *rand.PCG // the source the network draws from, for Clone
+}
+
+// Clone copies the run in its current state, for the timeline's
+// checkpoints. The data, the samples' inputs and the region grid's are
+// only read; the grid's outputs are computed again when drawn.
+func (m *model) Clone() lab.Model {
+	c := *m
+	if m.net != nil {
+		src := *m.src
+		c.src = &src
+		c.net = m.net.Clone(rand.New(c.src))
+	}
+	c.trainLoss, c.valLoss = slices.Clone(m.trainLoss), slices.Clone(m.valLoss)
+	c.trainAcc, c.valAcc = slices.Clone(m.trainAcc), slices.Clone(m.valAcc)
+	c.gridOut, c.gridEpoch = nil, -1
+	return &c // confusion is made anew at each evaluation
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -232,7 +250,8 @@ func newModel(v lab.Values) (lab.Model, error) {
 		Classes: m.classes, LearningRate: m.lr, Optimizer: m.opt,
 		Penalty: m.penalty, PenaltyRate: m.penRate, Dropout: dropoutParam.Get(v), Batch: m.batch,
 	}
-	m.net, err = neural.NewNetwork(rand.New(rand.NewPCG(v.Seed(), 2)), m.trainX, m.trainY, cfg)
+	m.src = rand.NewPCG(v.Seed(), 2)
+	m.net, err = neural.NewNetwork(rand.New(m.src), m.trainX, m.trainY, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -96,12 +96,12 @@ var (
 		Help: "simple: the 4×3 world; cliff: the short path runs along a row of pits; rooms: four rooms joined by doors; " +
 			"corridor: one row; bridge: a path between pits. Or type your own layout, such as S..W/.W.G/...P: G pays +1, P −1."},
 		parseWorld)
-	gammaParam = lab.Float(lab.Param{Name: "gamma", Label: "Discount γ", Default: "0.9", Min: 0, Max: 0.99, Step: 0.01,
-		Help: "How much a reward one move later is worth: the return is r₁ + γ·r₂ + γ²·r₃ + …"})
-	alphaParam = lab.Float(lab.Param{Name: "alpha", Label: "Step size α", Default: "0.5", Min: 0.01, Max: 1, Step: 0.01,
-		Help: "Step size of the first updates of a state–action pair; the n-th update uses α/(1 + (n − 1)/100)."})
-	epsilonParam = lab.Float(lab.Param{Name: "epsilon", Label: "Exploration ε", Default: "0.2", Min: 0, Max: 1, Step: 0.01,
-		Help: "Probability of a random move instead of the greedy one."})
+	gammaParam = lab.LiveFloat(lab.Param{Name: "gamma", Label: "Discount γ", Default: "0.9", Min: 0, Max: 0.99, Step: 0.01,
+		Help: "How much a reward one move later is worth: the return is r₁ + γ·r₂ + γ²·r₃ + …; changes while the run plays."})
+	alphaParam = lab.LiveFloat(lab.Param{Name: "alpha", Label: "Step size α", Default: "0.5", Min: 0.01, Max: 1, Step: 0.01,
+		Help: "Step size of the first updates of a state–action pair; the n-th update uses α/(1 + (n − 1)/100); changes while the run plays."})
+	epsilonParam = lab.LiveFloat(lab.Param{Name: "epsilon", Label: "Exploration ε", Default: "0.2", Min: 0, Max: 1, Step: 0.01,
+		Help: "Probability of a random move instead of the greedy one; changes while the run plays."})
 	episodesParam = lab.Int(lab.Param{Name: "episodes", Label: "Episodes", Default: "500", Min: 1, Max: maxEpisodes, Step: 1,
 		Help: "Episodes to run; an episode starts on S and ends in G, in a pit, or after 4 moves per cell of the grid."})
 	unitParam = lab.Enum(lab.Param{Name: "step_unit", Label: "One step is", Default: "move",
@@ -168,6 +168,16 @@ func (m *model) Step() error {
 }
 
 func (m *model) Done() bool { return m.ql.Done() }
+
+// Retune sets γ, α and ε in force after step: they changed while the run
+// played (the URL records when). V* follows γ.
+func (m *model) Retune(v lab.Values, step int) {
+	gamma := gammaParam.At(v, step)
+	if gamma != m.ql.Config().Gamma {
+		m.vstar, m.sweeps = rl.ValueIteration(m.grid, gamma, viTol)
+	}
+	m.ql.Retune(gamma, alphaParam.At(v, step), epsilonParam.At(v, step))
+}
 
 // maxGap is max |max_a Q(s, a) − V*(s)| over the cells the agent can
 // stand on.

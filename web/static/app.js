@@ -41,7 +41,15 @@ class Client {
     // limit, as the server decides them (lab.ClientConfig).
     this.config = JSON.parse($('client-config').textContent);
     this.viewports = JSON.parse($('viewports').textContent) || {};
-    this.step = 0;
+    // at=N opens the page at step N: the server drew that frame, and the
+    // run opens there too.
+    this.step = Number(root.dataset.at) || 0;
+    this.reached = this.step; // the highest step on the timeline
+    this.seeking = null; // the step asked for by a seek not yet answered
+    this.seekNext = null; // the step to ask for once it is answered
+    this.token = null; // the reconnect token of the run on screen (its "run" message)
+    this.resumeTTL = 0; // seconds the server keeps a dropped run
+    this.addressTimer = 0;
     this.running = false;
     this.done = false;
     this.ws = null;
@@ -59,8 +67,7 @@ class Client {
     typeset(document);
     this.fitPanels();
     document.fonts.ready.then(() => this.fitPanels()); // captions may wrap otherwise
-    // at=N (a fork of a room, a shared moment) opens the run at step N.
-    this.connect(Number(new URLSearchParams(location.search).get('at')) || 0);
+    this.connect(this.step);
   }
 
   bind() {
@@ -72,9 +79,19 @@ class Client {
     speed.addEventListener('input', () => { $('speed-value').textContent = String(this.config.speeds[speed.value]); });
     speed.addEventListener('change', () => this.sendSpeed());
     $('share').addEventListener('click', () => this.share());
+    $('timeline').addEventListener('input', () => this.seek(Number($('timeline').value)));
     const form = $('params');
     form.addEventListener('submit', (ev) => { ev.preventDefault(); this.paramsChanged(); });
-    form.addEventListener('change', (ev) => { if (ev.target.name) this.paramsChanged(); });
+    form.addEventListener('change', (ev) => {
+      if (!ev.target.name) return;
+      // A live parameter changes the run on screen from its step on.
+      const live = ev.target.closest('.field[data-live]');
+      if (live && this.ws && this.ws.readyState === WebSocket.OPEN && ev.target.checkValidity()) {
+        this.send('set', { name: ev.target.name, value: Number(ev.target.value) });
+        return;
+      }
+      this.paramsChanged();
+    });
     const seed = $('new-seed');
     if (seed) {
       seed.addEventListener('click', () => {
@@ -124,12 +141,16 @@ class Client {
   // The run on screen keeps going until the server accepts the new one
   // (its "run" message), so a refused parameter or a busy server leaves
   // the page as it was.
-  connect(start) {
+  // With resume, a reconnect token, it asks for the run whose connection
+  // dropped instead (see reconnect).
+  connect(start, resume) {
     if (this.pending) { this.pending.onclose = null; this.pending.close(); }
+    if (!resume) this.reconnecting = null;
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = [this.query, start > 0 ? `at=${start}` : ''].filter(Boolean).join('&');
+    const query = [this.query, start > 0 ? `at=${start}` : '', resume ? `resume=${encodeURIComponent(resume)}` : ''].filter(Boolean).join('&');
     const path = this.room ? `/r/${this.room}/ws` : `/ws/${this.slug}${query ? '?' + query : ''}`;
     const sock = new WebSocket(`${proto}//${location.host}${path}`);
+    sock.start = start > 0 ? start : 0;
     this.pending = sock;
     if (!this.ws) this.setConn('Connecting…', false);
     sock.onmessage = (ev) => {
@@ -139,6 +160,7 @@ class Client {
         if (msg.type !== 'run') { // refused: keep the old run
           sock.onclose = null;
           sock.close();
+          if (resume) { this.reconnectFailed(msg.message); return; }
           this.query = this.root.dataset.query;
           this.lastError = msg.message || 'the server refused the run';
           this.showFormError(this.lastError, msg.param);
@@ -149,6 +171,9 @@ class Client {
         if (this.ws) { this.ws.onclose = null; this.ws.close(); }
         this.ws = sock;
         this.resumeAt = null;
+        this.reconnecting = null;
+        this.seeking = this.seekNext = null;
+        if (!resume) this.step = sock.start; // until its first frame says (the address has it)
         this.setConn('', false);
         if (this.config.speeds[$('speed').value] !== this.config.speed) this.sendSpeed();
         if (this.afterOpen) this.send(this.afterOpen); // the server answers it after the first frame
@@ -157,6 +182,11 @@ class Client {
       if (this.ws === sock) this.handle(msg);
     };
     sock.onclose = (ev) => {
+      if (this.pending === sock && resume) { // the server is out of reach: try again
+        this.pending = null;
+        this.reconnectLater();
+        return;
+      }
       if (this.pending === sock) {
         this.pending = null;
         this.query = this.root.dataset.query;
@@ -166,9 +196,15 @@ class Client {
       }
       if (this.ws !== sock) return;
       this.ws = null;
+      const wasRunning = this.running;
       this.setRunning(false);
       if (this.room && !this.lastError) {
         this.rooms.lost(); // a follower joins the room again
+        return;
+      }
+      // No close frame (1006): the network dropped, not the server.
+      if (ev.code === 1006 && this.token) {
+        this.reconnect(wasRunning);
         return;
       }
       if (!this.lastError) this.setConn(`Connection closed${ev.reason ? ': ' + ev.reason : ''}. Press Reset to start a new run.`, true);
@@ -207,8 +243,11 @@ class Client {
         this.lastError = '';
         this.query = msg.query;
         this.root.dataset.query = msg.query;
-        history.replaceState(null, '', this.pagePath());
-        $('share-url').value = this.shareURL();
+        this.token = msg.resume || null;
+        this.reached = msg.reached || 0; // a new run: 0, then its frames raise it
+        this.showLive();
+        this.resumeTTL = msg.resume_ttl || 0;
+        this.syncAddress();
         this.showFormError('');
         this.showPanels(msg.panels);
         break;
@@ -217,17 +256,59 @@ class Client {
         break;
       case 'status':
         this.setRunning(msg.running);
+        if (!msg.running) this.syncAddress();
         break;
       case 'released':
         this.released(msg);
         break;
       case 'error':
+        this.seeking = this.seekNext = null; // a refused seek is not answered by a frame
         this.lastError = msg.message;
         if (msg.param) this.showFormError(msg.message, msg.param);
         this.setConn(msg.message, true);
         break;
     }
     this.rooms.after(msg);
+  }
+
+  // reconnect gets the run back after its connection dropped: the same
+  // query with the run's token, tried again and again, less often each
+  // time, for as long as the server keeps a dropped run; then (or if the
+  // server no longer has it) the page offers to replay it to its step.
+  reconnect(play) {
+    this.reconnecting = { token: this.token, until: Date.now() + this.resumeTTL * 1000, delay: 250, play };
+    this.token = null;
+    this.setConn('Connection lost; reconnecting…', true);
+    this.connectAgain();
+  }
+
+  connectAgain() {
+    const r = this.reconnecting;
+    if (!r) return;
+    if (Date.now() > r.until) {
+      this.reconnectFailed(`The connection was lost for more than ${this.resumeTTL} s and the server freed the run.`);
+      return;
+    }
+    this.afterOpen = r.play ? 'play' : null;
+    this.connect(0, r.token);
+  }
+
+  reconnectLater() {
+    const r = this.reconnecting;
+    if (!r) return;
+    this.setConn(`Connection lost; reconnecting in ${Math.round(r.delay / 100) / 10} s…`, true);
+    setTimeout(() => this.connectAgain(), r.delay);
+    r.delay = Math.min(r.delay * 2, 10000);
+  }
+
+  // reconnectFailed falls back to what a released run offers: a new run
+  // of the same query, replayed to the step on screen.
+  reconnectFailed(text) {
+    this.reconnecting = null;
+    this.afterOpen = null;
+    this.resumeAt = this.step;
+    this.lastError = text;
+    this.offerResume(text);
   }
 
   // released offers to open the run the server let go of (paused too
@@ -268,6 +349,17 @@ class Client {
   frame(f) {
     this.step = f.step;
     this.done = f.done;
+    this.reached = Math.max(this.reached, f.step);
+    this.timeline();
+    if (this.seeking !== null) { // a seek is answered: ask for the latest one
+      this.seeking = null;
+      if (this.seekNext !== null && this.seekNext !== f.step) this.seek(this.seekNext);
+      this.seekNext = null;
+    }
+    if (!this.running) {
+      this.syncAddress();
+      this.showLive();
+    }
     $('step-counter').textContent = String(f.step);
     $('note').textContent = f.note || (f.step === 0 ? 'Ready: press Play or Step.' : '');
     this.root.classList.toggle('finished', f.done);
@@ -304,6 +396,62 @@ class Client {
     for (const dd of dl.querySelectorAll('dd')) dd.textContent = fmtMetric(m[dd.dataset.metric]);
   }
 
+  // showLive shows in each live parameter's control the value in force
+  // after the step on screen: the run's query records when each changed,
+  // as value@step after its first value.
+  showLive() {
+    const q = new URLSearchParams(this.query);
+    for (const field of document.querySelectorAll('.field[data-live]')) {
+      const el = $('p-' + field.dataset.param);
+      if (!el || el === document.activeElement) continue;
+      const p = this.schema.find((s) => s.name === field.dataset.param);
+      const [first, ...changes] = (q.get(field.dataset.param) ?? p.default).split(',');
+      let v = first;
+      for (const c of changes) {
+        const [value, step] = c.split('@');
+        if (Number(step) <= this.step) v = value;
+      }
+      el.value = v;
+    }
+  }
+
+  // timeline shows the steps reached so far, and the one on screen.
+  timeline() {
+    const tl = $('timeline');
+    tl.max = String(this.reached);
+    if (this.seeking === null && this.seekNext === null) tl.value = String(this.step);
+    $('timeline-reached').textContent = String(this.reached);
+  }
+
+  // seek brings the run to a step it has reached: the server replays it
+  // there and sends that step's frame. One seek is in flight at a time;
+  // a slider dragged meanwhile asks for where it is when it is answered.
+  seek(n) {
+    if (!this.ws || n < 0 || n > this.reached) return;
+    if (this.seeking !== null) { this.seekNext = n; return; }
+    this.seeking = n;
+    this.send('seek', { step: n });
+  }
+
+  // syncAddress puts the step on screen in the address bar and the share
+  // box (at=N, none at step 0), at once and then at most a few times a
+  // second (the last change always lands): while the
+  // run plays it is left alone, and a pause brings it up to date.
+  syncAddress() {
+    if (this.addressTimer) { this.addressLate = true; return; }
+    this.writeAddress();
+    this.addressTimer = setTimeout(() => {
+      this.addressTimer = 0;
+      if (this.addressLate) this.writeAddress();
+      this.addressLate = false;
+    }, 150);
+  }
+
+  writeAddress() {
+    if (!this.room) history.replaceState(null, '', this.pagePath()); // a follower's stays /r/{code}
+    $('share-url').value = this.shareURL();
+  }
+
   setRunning(running) {
     this.running = running;
     this.root.classList.toggle('running', running);
@@ -312,7 +460,7 @@ class Client {
 
   updateButtons() {
     if (this.room) {
-      for (const id of ['play', 'pause', 'step', 'reset', 'speed']) $(id).disabled = true;
+      for (const id of ['play', 'pause', 'step', 'reset', 'speed', 'timeline']) $(id).disabled = true;
       return;
     }
     $('play').disabled = this.running || this.done;
@@ -389,6 +537,10 @@ class Client {
     } else if (ev.key === 'ArrowRight') {
       ev.preventDefault();
       this.send('step');
+    } else if (ev.key === 'ArrowLeft') {
+      ev.preventDefault();
+      const at = this.seekNext ?? this.seeking ?? this.step;
+      if (at > 0) this.seek(at - 1);
     } else if (ev.key === 'r' || ev.key === 'R') {
       this.reset();
     }
@@ -477,9 +629,14 @@ class Client {
     this.setPoints(name, pts);
   }
 
-  // pagePath is the page's address: the run's query and the view.
+  // pagePath is the page's address: the run's query, the step on screen
+  // (none at step 0) and the view. The run's own query (its "run"
+  // message) never holds the step.
   pagePath() {
-    const q = [this.query, this.present ? 'view=present' : ''].filter(Boolean).join('&');
+    // A lesson's step keeps the lesson's address while its run is the step's.
+    const lesson = $('lesson-bar');
+    if (lesson && this.query === lesson.dataset.query) return lesson.dataset.path + (this.present ? '?view=present' : '');
+    const q = [this.query, this.step > 0 ? `at=${this.step}` : '', this.present ? 'view=present' : ''].filter(Boolean).join('&');
     return `/s/${this.slug}${q ? '?' + q : ''}`;
   }
 
@@ -619,6 +776,7 @@ class Client {
     const url = this.shareURL();
     const box = $('share-url');
     box.value = url;
+    if (!this.room) history.replaceState(null, '', this.pagePath());
     let ok = false;
     try {
       if (navigator.clipboard && window.isSecureContext) {

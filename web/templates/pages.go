@@ -85,11 +85,17 @@ func panelGrid(n int) string {
 
 // pageQuery is the query of the page's own address: the run's canonical
 // query and the page's view.
+// pageQuery is the page's own address: the run's query, at=N when it
+// opens past step 0, and the view, as the page's Share gives them.
 func pageQuery(p lab.PageData) string {
-	if p.View == "" {
-		return p.Query
+	q := p.Query
+	if p.Frame.Step > 0 {
+		q += "&at=" + strconv.Itoa(p.Frame.Step)
 	}
-	return strings.TrimPrefix(p.Query+"&view="+p.View, "&")
+	if p.View != "" {
+		q += "&view=" + p.View
+	}
+	return strings.TrimPrefix(q, "&")
 }
 
 func plotQuery(q, panel string) string {

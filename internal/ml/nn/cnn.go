@@ -22,8 +22,11 @@ type CNNConfig struct {
 	Act     Activation
 }
 
-// DefaultCNN is the network cnn-training starts from, for the 8×8×1
-// digits (pixels scaled to [0, 1]), trained on batches of DefaultCNNBatch:
+// DefaultCNN is the engine's reference network for the 8×8×1 digits
+// (pixels scaled to [0, 1]), trained on batches of DefaultCNNBatch: the
+// one the benchmarks and the PyTorch comparison time, transfer-learning's
+// network, and cnn-training's filters=8,16 (that scenario starts from a
+// smaller 4,8, whose frames carry every weight within the frame budget):
 //
 //	8×8×1 → Conv 8 (3×3 same) → ReLU → MaxPool 2 → 4×4×8
 //	      → Conv 16 (3×3 same) → ReLU → MaxPool 2 → 2×2×16

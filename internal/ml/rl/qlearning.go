@@ -214,6 +214,16 @@ func (l *QLearning) Visits() [][]int {
 // Config returns the run's settings.
 func (l *QLearning) Config() Config { return l.cfg }
 
+// Retune changes γ, α and ε for the moves to come; Q, the visit counts
+// and the episode under way are kept. It panics on a value out of range,
+// as NewQLearning does.
+func (l *QLearning) Retune(gamma, alpha, epsilon float64) {
+	if !(gamma >= 0 && gamma < 1) || !(alpha > 0 && alpha <= 1) || !(epsilon >= 0 && epsilon <= 1) {
+		panic(fmt.Sprintf("ml/rl: bad Q-learning retune γ=%v α=%v ε=%v", gamma, alpha, epsilon))
+	}
+	l.cfg.Gamma, l.cfg.Alpha, l.cfg.Epsilon = gamma, alpha, epsilon
+}
+
 // Agent returns the agent's cell.
 func (l *QLearning) Agent() int { return l.state }
 

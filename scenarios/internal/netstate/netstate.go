@@ -4,6 +4,8 @@
 package netstate
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"math"
 	"strconv"
 
@@ -29,43 +31,73 @@ func (f Floats) MarshalJSON() ([]byte, error) {
 	return append(b, ']'), nil
 }
 
-// Layer is one learned layer of a CNN's state.layers, in nn's layouts: a
-// convolution's W is [kh][kw][in][out], the dense layer's [in][out], and
-// b is [out].
+// DType names Packed's encoding as numpy spells it: little-endian
+// float64.
+const DType = "<f8"
+
+// Packed marshals as one JSON string: the values as little-endian IEEE-754
+// float64, 8 bytes each, in standard base64 (RFC 4648, with padding). It
+// is exact, bit for bit, NaN and infinities included, and about 10.7
+// characters a value where shortest round-trip decimals take about 20. In
+// Python: numpy.frombuffer(base64.b64decode(s), dtype="<f8").
+type Packed []float64
+
+func (p Packed) MarshalJSON() ([]byte, error) {
+	raw := make([]byte, 8*len(p))
+	for i, v := range p {
+		binary.LittleEndian.PutUint64(raw[8*i:], math.Float64bits(v))
+	}
+	out := make([]byte, 0, base64.StdEncoding.EncodedLen(len(raw))+2)
+	out = append(out, '"')
+	out = base64.StdEncoding.AppendEncode(out, raw)
+	return append(out, '"'), nil
+}
+
+// Unpack decodes what Packed writes (without the JSON quotes).
+func Unpack(s string) ([]float64, error) {
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(raw)%8 != 0 {
+		return nil, strconv.ErrSyntax
+	}
+	out := make([]float64, len(raw)/8)
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+	}
+	return out, nil
+}
+
+// Layer is one learned layer of a CNN's state.layers. W holds the weights
+// in row-major order of Shape, nn's layouts: a convolution's
+// [kh][kw][in][out], the dense layer's [in][out]; b is [out]. Both are
+// Packed (DType "<f8"), so that numpy.frombuffer(base64.b64decode(W),
+// "<f8").reshape(shape) is the weight array.
 type Layer struct {
 	Name  string `json:"name"`
 	Kind  string `json:"kind"`  // "conv" or "dense"
 	Shape []int  `json:"shape"` // of W
+	DType string `json:"dtype"` // of W and b: DType
 	// Frozen says whether the layer is held fixed, where a scenario
 	// freezes layers; nil elsewhere.
 	Frozen *bool  `json:"frozen,omitempty"`
-	W      any    `json:"W"`
-	B      Floats `json:"b"`
+	W      Packed `json:"W"`
+	B      Packed `json:"b"`
 }
 
-// CNN returns m's learned layers: conv1, conv2, …, then dense. The
-// slices share m's weights; encode them before m trains again.
+// CNN returns m's learned layers: conv1, conv2, …, then dense. nn stores a
+// convolution's W as (KH·KW·In)×Out and the dense W as In×Out, row-major:
+// the documented layouts already, so the slices share m's weights; encode
+// them before m trains again.
 func CNN(m *nn.CNN) []Layer {
 	var out []Layer
 	for i, c := range m.Convs {
 		in, o, k := c.W.Rows/(c.Window.KH*c.Window.KW), c.W.Cols, c.Window
-		w := make([][][]Floats, k.KH)
-		for ky := range k.KH {
-			w[ky] = make([][]Floats, k.KW)
-			for kx := range k.KW {
-				w[ky][kx] = make([]Floats, in)
-				for ch := range in {
-					at := ((ky*k.KW+kx)*in + ch) * o
-					w[ky][kx][ch] = c.W.Data[at : at+o]
-				}
-			}
-		}
-		out = append(out, Layer{Name: "conv" + strconv.Itoa(i+1), Kind: "conv", Shape: []int{k.KH, k.KW, in, o}, W: w, B: c.B.Data})
+		out = append(out, Layer{Name: "conv" + strconv.Itoa(i+1), Kind: "conv", Shape: []int{k.KH, k.KW, in, o}, DType: DType,
+			W: c.W.Data[:k.KH*k.KW*in*o], B: c.B.Data})
 	}
 	d := m.Dense
-	w := make([]Floats, d.W.Rows)
-	for r := range w {
-		w[r] = d.W.Data[r*d.W.Cols : (r+1)*d.W.Cols]
-	}
-	return append(out, Layer{Name: "dense", Kind: "dense", Shape: []int{d.W.Rows, d.W.Cols}, W: w, B: d.B.Data})
+	return append(out, Layer{Name: "dense", Kind: "dense", Shape: []int{d.W.Rows, d.W.Cols}, DType: DType,
+		W: d.W.Data[:d.W.Rows*d.W.Cols], B: d.B.Data})
 }

@@ -19,8 +19,52 @@ func TestFloatsWriteNonFiniteAsNull(t *testing.T) {
 	}
 }
 
-// TestCNNLayouts: W[ky][kx][in][out] of the state is the weight at that
-// place of nn's flat (KH·KW·In)×Out layout, and the dense W is [in][out].
+// TestPackedRoundTrip: Packed writes every float64 bit for bit, NaN and
+// infinities included, as base64 of little-endian bytes: 1.5 is
+// 0x3FF8000000000000, so its bytes are 00 00 00 00 00 00 F8 3F.
+func TestPackedRoundTrip(t *testing.T) {
+	b, err := json.Marshal(Packed{1.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `"AAAAAAAA+D8="`; got != want {
+		t.Errorf("1.5: got %s, want %s", got, want)
+	}
+	in := []float64{0, math.Copysign(0, -1), 1e-310, -0.1, math.Pi, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	if b, err = json.Marshal(Packed(in)); err != nil {
+		t.Fatal(err)
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	if len(s) != base64Len(len(in)) {
+		t.Errorf("%d values take %d characters, want %d", len(in), len(s), base64Len(len(in)))
+	}
+	out, err := Unpack(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(in) {
+		t.Fatalf("%d values back, want %d", len(out), len(in))
+	}
+	for i := range in {
+		if math.Float64bits(out[i]) != math.Float64bits(in[i]) {
+			t.Errorf("value %d: got bits %x, want %x", i, math.Float64bits(out[i]), math.Float64bits(in[i]))
+		}
+	}
+	if _, err := Unpack("AAAA"); err == nil {
+		t.Error("3 bytes decoded as float64s")
+	}
+}
+
+// base64Len is the length of n float64s in padded base64: 4 characters
+// per 3 bytes, rounded up.
+func base64Len(n int) int { return (8*n + 2) / 3 * 4 }
+
+// TestCNNLayouts: W[ky][kx][in][out] of the state, unpacked in row-major
+// order of its shape, is the weight at that place of nn's flat
+// (KH·KW·In)×Out layout, and the dense W is [in][out].
 func TestCNNLayouts(t *testing.T) {
 	m, err := nn.NewCNN(rand.New(rand.NewPCG(1, 2)), nn.DefaultCNN())
 	if err != nil {
@@ -30,26 +74,59 @@ func TestCNNLayouts(t *testing.T) {
 	if len(layers) != len(m.Convs)+1 {
 		t.Fatalf("%d layers, want %d", len(layers), len(m.Convs)+1)
 	}
+	unpack := func(p Packed) []float64 {
+		b, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatal(err)
+		}
+		v, err := Unpack(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
 	for i, c := range m.Convs {
-		k, in, out := c.Window, layers[i].Shape[2], layers[i].Shape[3]
-		w := layers[i].W.([][][]Floats)
-		for ky := range k.KH {
-			for kx := range k.KW {
+		l := layers[i]
+		if l.DType != "<f8" || len(l.Shape) != 4 {
+			t.Fatalf("conv%d: dtype %q shape %v", i+1, l.DType, l.Shape)
+		}
+		kh, kw, in, out := l.Shape[0], l.Shape[1], l.Shape[2], l.Shape[3]
+		if kh != c.Window.KH || kw != c.Window.KW {
+			t.Fatalf("conv%d: shape %v, window %v", i+1, l.Shape, c.Window)
+		}
+		w := unpack(l.W)
+		if len(w) != kh*kw*in*out {
+			t.Fatalf("conv%d: %d weights, shape %v", i+1, len(w), l.Shape)
+		}
+		for ky := range kh {
+			for kx := range kw {
 				for ch := range in {
 					for o := range out {
-						if got, want := w[ky][kx][ch][o], c.W.At((ky*k.KW+kx)*in+ch, o); got != want {
+						got := w[((ky*kw+kx)*in+ch)*out+o]
+						if want := c.W.At((ky*kw+kx)*in+ch, o); got != want {
 							t.Fatalf("conv%d W[%d][%d][%d][%d] = %v, want %v", i+1, ky, kx, ch, o, got, want)
 						}
 					}
 				}
 			}
 		}
+		if b := unpack(l.B); len(b) != out || b[out-1] != c.B.Data[out-1] {
+			t.Fatalf("conv%d b = %v", i+1, b)
+		}
 	}
-	d, w := m.Dense, layers[len(layers)-1].W.([]Floats)
+	d, l := m.Dense, layers[len(layers)-1]
+	w := unpack(l.W)
+	if l.Shape[0] != d.W.Rows || l.Shape[1] != d.W.Cols || len(w) != d.W.Rows*d.W.Cols {
+		t.Fatalf("dense: shape %v, %d weights", l.Shape, len(w))
+	}
 	for r := range d.W.Rows {
 		for c := range d.W.Cols {
-			if w[r][c] != d.W.At(r, c) {
-				t.Fatalf("dense W[%d][%d] = %v, want %v", r, c, w[r][c], d.W.At(r, c))
+			if w[r*d.W.Cols+c] != d.W.At(r, c) {
+				t.Fatalf("dense W[%d][%d] = %v, want %v", r, c, w[r*d.W.Cols+c], d.W.At(r, c))
 			}
 		}
 	}

@@ -1,0 +1,230 @@
+package lab
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// A live parameter may change while its run plays (q-learning's γ, α, ε).
+// The URL records when, so that the same URL still gives the same frames:
+// its value is a schedule,
+//
+//	epsilon=0.2,0.05@300,0.01@1200
+//
+// 0.2 from the start, 0.05 for the steps after step 300, 0.01 after step
+// 1200. A run applies a change just before it takes the step after the
+// change's step (Retuner), whether it plays, replays to at=N, goes back on
+// the timeline or answers the API. The page's control sends
+// {"type":"set","name":…,"value":…}: the schedule keeps its changes up to
+// the step on screen, gains the new value from there, and the run's new
+// query comes back in a run message.
+
+// Change is one step of a live parameter's schedule: Value from the step
+// after Step on.
+type Change struct {
+	Step  int
+	Value float64
+}
+
+// maxChanges bounds a schedule's length.
+const maxChanges = 32
+
+// Retuner is a model with live parameters: Retune sets their values in
+// force after step (read with LiveHandle.At). The run calls it before
+// taking step step+1 whenever a live value changes at step.
+type Retuner interface {
+	Retune(v Values, step int)
+}
+
+// LiveHandle is a live real parameter: Get reads its value at the start,
+// At its value in force after a step.
+type LiveHandle struct{ Handle[float64] }
+
+// LiveFloat declares a real parameter within [p.Min, p.Max] that may
+// change while its run plays.
+func LiveFloat(p Param) LiveHandle {
+	p.Live = true
+	return LiveHandle{Float(p)}
+}
+
+// At returns the value in force for the step after step.
+func (h LiveHandle) At(v Values, step int) float64 {
+	v.param(h.Name(), KindFloat)
+	return v.at(h.Name(), step)
+}
+
+// at is a live parameter's value in force for the step after step.
+func (v Values) at(name string, step int) float64 {
+	x := v.num[name]
+	for _, c := range v.changes[name] {
+		if c.Step <= step {
+			x = c.Value
+		}
+	}
+	return x
+}
+
+// setSchedule reads a live parameter's value: a number, or a number and
+// changes value@step, steps increasing.
+func (v *Values) setSchedule(p Param, text string) error {
+	parts := strings.Split(text, ",")
+	if len(parts) > maxChanges+1 {
+		return &ParamError{Name: p.Name, Value: text, Allowed: fmt.Sprintf("at most %d changes", maxChanges)}
+	}
+	num := func(s string) (float64, bool) {
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && f >= p.Min && f <= p.Max
+	}
+	allowed := p.Allowed() + ", then changes value@step with steps increasing from 1, such as " +
+		fmtNum(p.Min) + "," + fmtNum(p.Max) + "@100"
+	first, ok := num(parts[0])
+	if !ok {
+		return &ParamError{Name: p.Name, Value: text, Allowed: allowed}
+	}
+	var changes []Change
+	canon := []string{fmtNum(first)}
+	last := 0
+	for _, part := range parts[1:] {
+		val, step, found := strings.Cut(part, "@")
+		x, okV := num(val)
+		n, err := strconv.Atoi(strings.TrimSpace(step))
+		if !found || !okV || err != nil || n <= last {
+			return &ParamError{Name: p.Name, Value: text, Allowed: allowed}
+		}
+		changes = append(changes, Change{Step: n, Value: x})
+		canon = append(canon, fmtNum(x)+"@"+strconv.Itoa(n))
+		last = n
+	}
+	v.num[p.Name] = first
+	v.raw[p.Name] = strings.Join(canon, ",")
+	if len(changes) > 0 {
+		v.changes[p.Name] = changes
+	} else {
+		delete(v.changes, p.Name)
+	}
+	return nil
+}
+
+// changesAt reports whether a live value changes at step.
+func (v Values) changesAt(step int) bool {
+	for _, cs := range v.changes {
+		for _, c := range cs {
+			if c.Step == step {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lastChange is the step of the latest change of any live value, 0 if none.
+func (v Values) lastChange() int {
+	last := 0
+	for _, cs := range v.changes {
+		last = max(last, cs[len(cs)-1].Step)
+	}
+	return last
+}
+
+// TextAt is the value of a parameter in force after step, as a control
+// shows it: a live parameter's at that step, any other's text.
+func (v Values) TextAt(name string, step int) string {
+	p := v.param(name, allKinds...)
+	if !p.Live {
+		return v.raw[name]
+	}
+	return fmtNum(v.at(name, step))
+}
+
+// retuned returns v with live parameter name set to value from the step
+// after step on: its changes after that step are forgotten (the run's
+// future is rewritten), at step 0 its first value is replaced.
+func (v Values) retuned(name string, step int, value float64) (Values, error) {
+	p := v.param(name, allKinds...)
+	if !p.Live {
+		return Values{}, &ParamError{Name: name, Value: fmtNum(value), Allowed: "a parameter that can change while the run plays (" + v.liveNames() + ")"}
+	}
+	parts := []string{fmtNum(v.num[name])}
+	if step == 0 {
+		parts[0] = fmtNum(value)
+	}
+	for _, c := range v.changes[name] {
+		if c.Step < step {
+			parts = append(parts, fmtNum(c.Value)+"@"+strconv.Itoa(c.Step))
+		}
+	}
+	if step > 0 {
+		parts = append(parts, fmtNum(value)+"@"+strconv.Itoa(step))
+	}
+	return v.With(name, strings.Join(parts, ","))
+}
+
+func (v Values) liveNames() string {
+	var names []string
+	for _, p := range v.params {
+		if p.Live {
+			names = append(names, p.Name)
+		}
+	}
+	if names == nil {
+		return "none here"
+	}
+	return strings.Join(names, ", ")
+}
+
+// forgetAfter forgets the steps after step: a live value changed there, so
+// they are no longer this run's (the timeline ends at step).
+func (r *Run) forgetAfter(step int) {
+	r.reached = step
+	kept := r.checkpoints[:0]
+	for _, cp := range r.checkpoints {
+		if cp.step <= step {
+			kept = append(kept, cp)
+		}
+	}
+	clear(r.checkpoints[len(kept):])
+	r.checkpoints = kept
+}
+
+// set changes a live parameter from the step the run is at (live.go): the
+// run's query gains the change and a run message says so; the steps after
+// this one are forgotten. At step 0 the run starts over with the new first
+// value. A refused change is said in an error message and changes nothing.
+func (t *trainer) set(name string, value float64) error {
+	run := t.s.run
+	refuse := func(err error) error {
+		m := errorMessageFor(err)
+		m.Message = "set: " + m.Message
+		if !t.s.out.control(m) {
+			return errBehind
+		}
+		return nil
+	}
+	live := false
+	for _, p := range run.Values.Params() {
+		live = live || (p.Name == name && p.Live)
+	}
+	if !live {
+		return refuse(&ParamError{Name: name, Value: fmtNum(value),
+			Allowed: "a parameter that can change while the run plays (" + run.Values.liveNames() + ")"})
+	}
+	vals, err := run.Values.retuned(name, run.StepNumber(), value)
+	if err != nil {
+		return refuse(err)
+	}
+	run.Values = vals
+	run.forgetAfter(run.StepNumber())
+	if !t.s.out.control(t.runMessage()) {
+		return errBehind
+	}
+	if run.StepNumber() > 0 {
+		return nil
+	}
+	if err := run.Reset(); err != nil {
+		return err
+	}
+	t.sent.forget()
+	return t.sendFrame()
+}
