@@ -141,7 +141,7 @@ func TestLessonLayouts(t *testing.T) {
 				// The bar is the page's title row there: the page's buttons
 				// beside it, everything else below it.
 				for _, b := range append(l.Panels, l.Controls...) {
-					beside := b.Name == "present" || b.Name == "params-toggle"
+					beside := b.Name == "projector" || b.Name == "params-toggle"
 					switch {
 					case beside && (b.Left < bar.Right || b.Top < bar.Top-0.5 || b.Bottom > bar.Bottom+0.5):
 						t.Errorf("%s is not beside the lesson bar: %+v (bar %+v)", b.Name, b, bar)
@@ -210,7 +210,7 @@ func TestLessonPresentFits(t *testing.T) {
 						t.Errorf("the lesson bar is not whole in the viewport: %+v", b.Bar)
 					}
 					for _, c := range append(lay.Panels, lay.Controls...) {
-						if c.Name != "present" && c.Name != "params-toggle" && c.Top < b.Bar.Bottom-0.5 {
+						if c.Name != "projector" && c.Name != "params-toggle" && c.Top < b.Bar.Bottom-0.5 {
 							t.Errorf("%s begins at %.1f, inside the lesson bar (it ends at %.1f)", c.Name, c.Top, b.Bar.Bottom)
 						}
 					}
@@ -286,13 +286,13 @@ func TestLessonPresentSwitch(t *testing.T) {
 	p := newTab(t)
 	p.do("sizing the viewport", chromedp.EmulateViewport(size.w, size.h))
 	p.open("/l/" + lesson + "/6")
-	p.click("present")
+	p.click("projector")
 	p.waitJS("the page is in the presentation layout", `document.getElementById('scenario').classList.contains('present')`)
 	p.checkFits(size, want)
 	if b := eval[lessonBarLayout](p, lessonBarJS); b.Height > 2*b.Line+1 {
 		t.Errorf("the lesson's sentence is %.0f px high, more than two lines of %.0f px", b.Height, b.Line)
 	}
-	p.click("present")
+	p.click("projector")
 	p.waitJS("the page left the presentation layout", `!document.getElementById('scenario').classList.contains('present')`)
 	if w := eval[float64](p, `document.querySelector('.titlebar h1').getBoundingClientRect().width`); w < 100 {
 		t.Errorf("the page's heading is %.0f px wide after leaving the presentation layout", w)

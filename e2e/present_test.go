@@ -46,7 +46,7 @@ const layoutJS = `(() => {
     const k = vb && vb.width ? Math.min(s.width / vb.width, s.height / vb.height) : 0;
     out.panels.push({ name: f.dataset.panel, left: r.left, top: r.top, right: r.right, bottom: r.bottom, plot: vb ? vb.width * k : 0 });
   }
-  for (const id of ['play', 'pause', 'step', 'reset', 'step-counter', 'speed', 'present', 'params-toggle', 'note']) {
+  for (const id of ['play', 'pause', 'step', 'reset', 'step-counter', 'speed', 'projector', 'params-toggle', 'note']) {
     const r = document.getElementById(id).getBoundingClientRect();
     out.controls.push({ name: id, left: r.left, top: r.top, right: r.right, bottom: r.bottom, plot: r.width });
   }
@@ -166,7 +166,7 @@ func (p *tab) checkFits(size projectorSize, want []string) pageLayout {
 	return l
 }
 
-// TestPresentToggle: the p key and the button switch the layout; the
+// TestPresentToggle: the f key and the Projector layout button switch the layout; the
 // address and Share carry view=present, and the shared link opens in it.
 // The ? key lists the shortcuts.
 func TestPresentToggle(t *testing.T) {
@@ -176,8 +176,8 @@ func TestPresentToggle(t *testing.T) {
 	if eval[bool](p, `document.getElementById('scenario').classList.contains('present')`) {
 		t.Fatalf("the page opens in the presentation layout without view=present")
 	}
-	p.key("p", "p")
-	p.waitJS("the p key turned the presentation layout on",
+	p.key("f", "f")
+	p.waitJS("the f key turned the presentation layout on",
 		`document.getElementById('scenario').classList.contains('present') && new URLSearchParams(location.search).get('view') === 'present'`)
 	if got := eval[string](p, `location.search`); got != "?k=3&view=present" {
 		t.Errorf("address query %q, want ?k=3&view=present", got)
@@ -220,14 +220,14 @@ func TestPresentToggle(t *testing.T) {
 	if got := eval[string](shared, `window.playground.query`); got != "k=3" {
 		t.Errorf("the run's query is %q, want k=3: view is the page's, not the run's", got)
 	}
-	shared.click("present")
+	shared.click("projector")
 	shared.waitJS("the button left the presentation layout",
 		`!document.getElementById('scenario').classList.contains('present') && !location.search.includes('view=')`)
 
 	p.key("?", "?")
 	p.waitJS("the ? key opened the list of shortcuts", `document.getElementById('shortcuts').open`)
 	text := eval[string](p, `document.getElementById('shortcuts').textContent`)
-	for _, want := range []string{"Space", "→", "r", "p", "?", "Esc"} {
+	for _, want := range []string{"Space", "→", "r", "f", "p", "?", "Esc", "projector layout", "present this run to a room"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the shortcut list does not name %q: %q", want, text)
 		}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mlplayground/playground/internal/lab"
+	"github.com/mlplayground/playground/internal/natshub"
 	"github.com/mlplayground/playground/lessons"
 	"github.com/mlplayground/playground/scenarios"
 	"github.com/mlplayground/playground/web/static"
@@ -53,6 +54,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this address, such as localhost:6060; off when empty. Never a public address")
 	verbose := fs.Bool("v", false, "log debug messages")
+	natsURL := fs.String("nats", "", "NATS server (with JetStream) that carries rooms between replicas, such as nats://localhost:4222; empty: rooms stay in this process")
+	replica := fs.String("replica", "", "this replica's name among those on -nats (logged, and told to a presenter who reaches the wrong one); empty: a random name")
+	roomGrace := fs.Duration("room-grace", lab.DefaultRoomGrace, "how long a room waits for its presenter's page to come back before it ends")
+	roomLife := fs.Duration("room-lifetime", lab.DefaultRoomLifetime, "the longest a room lasts")
+	maxRooms := fs.Int("max-rooms", lab.DefaultMaxRooms, "most rooms presented from this server at once")
+	maxFollowers := fs.Int("max-followers", lab.DefaultMaxFollowers, "most followers of one room on this server")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil // -h asked for the usage, which Parse has printed
@@ -78,6 +85,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *idle <= 0 {
 		*idle = -1
 	}
+	if *roomGrace <= 0 || *roomLife <= 0 || *maxRooms < 1 || *maxFollowers < 1 {
+		return fmt.Errorf("-room-grace and -room-lifetime must be positive, -max-rooms and -max-followers at least 1; got %v, %v, %d, %d",
+			*roomGrace, *roomLife, *maxRooms, *maxFollowers)
+	}
+	rooms := lab.RoomConfig{Replica: *replica, Grace: *roomGrace, Lifetime: *roomLife, MaxRooms: *maxRooms, MaxFollowers: *maxFollowers}
+	if *natsURL != "" {
+		hub, err := natshub.Dial(*natsURL, *roomLife, log)
+		if err != nil {
+			return err
+		}
+		defer hub.Close()
+		rooms.Hub = hub
+		fmt.Fprintf(stdout, "rooms are shared through NATS at %s\n", *natsURL)
+	}
 	srv, err := lab.NewServer(lab.Config{
 		Scenarios:        scenarios.All(),
 		Pages:            templates.Pages{},
@@ -90,6 +111,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		IdleRelease:      *idle,
 		ReconnectTTL:     *reconnect,
 		AllowedHosts:     splitList(*allowHosts),
+		Rooms:            rooms,
 		Log:              log,
 	})
 	if err != nil {

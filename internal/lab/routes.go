@@ -33,6 +33,9 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/thumb/{file}", s.handle(s.handleThumb))
 	s.lessonRoutes(r)
 	r.Get("/ws/{slug}", s.handle(s.handleWebsocket))
+	r.Get("/r/{code}", s.handle(s.handleRoomPage))
+	r.Get("/r/{code}/qr.png", s.handle(s.handleRoomQR))
+	r.Get("/r/{code}/ws", s.handle(s.handleRoomWebsocket))
 	r.Get("/api/scenarios", s.handle(s.handleSchema))
 	r.Get("/api/scenarios/{slug}/run", s.handle(s.handleRun))
 	r.Get("/api/scenarios/{slug}/data.csv", s.handle(s.handleData))
@@ -537,7 +540,9 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 	clients := s.metrics.clients.WithLabelValues(req.sc.Slug)
 	clients.Inc()
 	defer clients.Dec()
-	sess := newSession(conn, run, start, s.logFor(r), s.sessionConfig(req.sc.Slug))
+	cfg := s.sessionConfig(req.sc.Slug)
+	cfg.client = clientAddress(r)
+	sess := newSession(conn, run, start, s.logFor(r), cfg)
 	var h *handover
 	sess.token, h = s.reconnects.open(run, req.sc.Slug, query, func() {
 		sess.takenOver.Store(true)

@@ -39,6 +39,9 @@ type PageData struct {
 	Query    string // canonical query of Values
 	Frame    Frame  // step 0, with plots
 	View     string // the page's layout: "" or ViewPresent
+	// Room is the code of the room the page follows, or "": the page
+	// shows the room's run and its controls are the presenter's.
+	Room string
 }
 
 // Shows says whether the page's run shows panel pn.
@@ -105,7 +108,10 @@ type Config struct {
 	// be addressed to (its Host header, without the port); "*" allows
 	// any. Nil allows LocalHosts().
 	AllowedHosts []string
-	Log          *slog.Logger
+	// Rooms bounds the rooms presented from this server and says how
+	// they reach followers on other replicas.
+	Rooms RoomConfig
+	Log   *slog.Logger
 }
 
 // DefaultMaxRuns is the default bound on live runs for a machine with
@@ -153,6 +159,7 @@ type Server struct {
 	perClient             map[string]int // live runs by client address, guarded by mu
 
 	thumbs thumbCache
+	rooms  *roomHost
 
 	lessons      []*Lesson // in the course's order
 	lessonByName map[string]*Lesson
@@ -234,6 +241,8 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.rooms = newRoomHost(cfg.Rooms, cfg.Log)
+	s.rooms.register(s.metrics.reg)
 	return s, nil
 }
 
@@ -243,6 +252,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
+	s.rooms.close()
 	s.cancel()
 	done := make(chan struct{})
 	go func() { s.sessions.Wait(); close(done) }()

@@ -66,8 +66,12 @@ func PlaySpeed(sc *Scenario) float64 {
 type clientMessage struct {
 	Type  string   `json:"type"`
 	Value *float64 `json:"value,omitempty"`
-	Step  *int     `json:"step,omitempty"` // of a seek
-	Name  string   `json:"name,omitempty"` // of a set: the live parameter
+	// Room and Secret: a present message attaching the run to the room
+	// whose secret the page holds (both empty: open a new room).
+	Room   string `json:"room,omitempty"`
+	Secret string `json:"secret,omitempty"`
+	Step   *int   `json:"step,omitempty"` // of a seek
+	Name   string `json:"name,omitempty"` // of a set: the live parameter
 }
 
 type statusMessage struct {
@@ -229,13 +233,15 @@ type session struct {
 type sessionConfig struct {
 	idle                      time.Duration // before a paused run is released; 0: never
 	sent, coalesced, released prometheus.Counter
-	clock                     clock // nil: the real one
+	clock                     clock     // nil: the real one
+	rooms                     *roomHost // where a present message opens a room
+	client                    string    // the client's address, which rooms are counted by
 }
 
 func (s *Server) sessionConfig(slug string) sessionConfig {
 	m := s.metrics
 	return sessionConfig{idle: s.idle, sent: m.sent.WithLabelValues(slug),
-		coalesced: m.coalesced.WithLabelValues(slug), released: m.released.WithLabelValues(slug), clock: s.clock}
+		coalesced: m.coalesced.WithLabelValues(slug), released: m.released.WithLabelValues(slug), clock: s.clock, rooms: s.rooms}
 }
 
 func newSession(conn *websocket.Conn, run *Run, start int, log *slog.Logger, cfg sessionConfig) *session {
@@ -331,7 +337,11 @@ func parseClientMessage(data []byte) (clientMessage, error) {
 		return m, errors.New("message is not JSON of the form {\"type\":…}: " + err.Error())
 	}
 	switch m.Type {
-	case "play", "pause", "step", "reset":
+	case "play", "pause", "step", "reset", "unpresent":
+	case "present":
+		if err := checkPresent(m); err != nil {
+			return m, err
+		}
 	case "speed":
 		if m.Value == nil || math.IsNaN(*m.Value) || *m.Value < MinSpeed || *m.Value > MaxSpeed {
 			return m, fmt.Errorf("speed: value must be a number of steps per second from %g to %g", MinSpeed, MaxSpeed)
@@ -345,7 +355,7 @@ func parseClientMessage(data []byte) (clientMessage, error) {
 			return m, errors.New(`set: give the parameter's name and its new value, {"type":"set","name":…,"value":…}`)
 		}
 	default:
-		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed, seek, set", m.Type)
+		return m, fmt.Errorf("unknown message type %q; known: play, pause, step, reset, speed, seek, set, present, unpresent", m.Type)
 	}
 	return m, nil
 }
@@ -442,6 +452,8 @@ type trainer struct {
 	// idle fires when the run has been paused with no message from the
 	// client for s.idle; nil when the session has no idle limit.
 	idle *time.Timer
+	// room is the room this run is presented to, or nil.
+	room *presenting
 }
 
 func newTrainer(s *session) *trainer {
@@ -456,6 +468,7 @@ func (t *trainer) train(ctx context.Context) {
 	t.ctx = ctx
 	defer func() { t.s.ended = ctx.Err() == nil }()
 	defer t.stop()
+	defer t.leaveRoom()
 	defer t.dropSlots() // a slot granted and never used would be lost to every run
 	if t.s.idle > 0 {
 		t.idle = time.NewTimer(t.s.idle)
@@ -516,7 +529,7 @@ func (t *trainer) stillThere() {
 // idleC fires when the idle countdown ends; nil (never) without a limit.
 // A playing run ignores it and restarts the countdown when it pauses.
 func (t *trainer) idleC() <-chan time.Time {
-	if t.idle == nil {
+	if t.idle == nil || t.room != nil {
 		return nil
 	}
 	return t.idle.C
@@ -601,6 +614,10 @@ func (t *trainer) apply(m clientMessage) error {
 		if err := t.sendFrame(); err != nil {
 			return err
 		}
+	case "present":
+		return t.present(m)
+	case "unpresent":
+		t.unpresent()
 	case "seek":
 		wasPlaying := t.playing
 		t.pause()
@@ -726,6 +743,9 @@ func (t *trainer) sendFrame() error {
 // already has. A frame still waiting in the outbox will be replaced
 // unsent, so the client may lack what it carried: then every panel.
 func (t *trainer) frameJSON() ([]byte, error) {
+	if t.room != nil {
+		return t.roomFrame()
+	}
 	if t.s.out.frameWaiting() {
 		t.sent.forget()
 	}
@@ -748,9 +768,11 @@ func (t *trainer) dropSlots() {
 }
 
 func (t *trainer) status() error {
-	if !t.s.out.control(statusMessage{Type: "status", Running: t.playing, Speed: t.speed}) {
+	m := statusMessage{Type: "status", Running: t.playing, Speed: t.speed}
+	if !t.s.out.control(m) {
 		return errBehind
 	}
+	t.publishStatus(m)
 	return nil
 }
 

@@ -2,6 +2,8 @@
 // draws every plot; this module only sends commands over one websocket,
 // swaps the SVGs it receives into the page and keeps the URL in step.
 
+import { RoomUI } from './room.js';
+
 // A click this close to an added point (in SVG units) removes it.
 const HIT_RADIUS = 7;
 
@@ -57,6 +59,10 @@ class Client {
     // The presentation layout (view=present) is the page's, not the run's:
     // it is in the address and the shared link, never in the run's query.
     this.present = root.classList.contains('present');
+    // room is the code of the room this page follows (/r/{code}), or '':
+    // the run is then the presenter's, and the page only shows it.
+    this.room = root.dataset.room || '';
+    this.rooms = new RoomUI(this);
     this.bind();
     typeset(document);
     this.fitPanels();
@@ -103,7 +109,7 @@ class Client {
       a.addEventListener('click', () => { a.href = this.downloadURL(a); });
     }
     document.addEventListener('keydown', (ev) => this.key(ev));
-    $('present').addEventListener('click', () => this.setPresent(!this.present));
+    $('projector').addEventListener('click', () => this.setPresent(!this.present));
     $('keys-open').addEventListener('click', () => this.openShortcuts());
     $('shortcuts-close').addEventListener('click', () => $('shortcuts').close());
     $('params-toggle').addEventListener('click', () => this.setDrawer(!this.root.classList.contains('params-open')));
@@ -142,7 +148,8 @@ class Client {
     if (!resume) this.reconnecting = null;
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const query = [this.query, start > 0 ? `at=${start}` : '', resume ? `resume=${encodeURIComponent(resume)}` : ''].filter(Boolean).join('&');
-    const sock = new WebSocket(`${proto}//${location.host}/ws/${this.slug}${query ? '?' + query : ''}`);
+    const path = this.room ? `/r/${this.room}/ws` : `/ws/${this.slug}${query ? '?' + query : ''}`;
+    const sock = new WebSocket(`${proto}//${location.host}${path}`);
     sock.start = start > 0 ? start : 0;
     this.pending = sock;
     if (!this.ws) this.setConn('Connecting…', false);
@@ -191,6 +198,10 @@ class Client {
       this.ws = null;
       const wasRunning = this.running;
       this.setRunning(false);
+      if (this.room && !this.lastError) {
+        this.rooms.lost(); // a follower joins the room again
+        return;
+      }
       // No close frame (1006): the network dropped, not the server.
       if (ev.code === 1006 && this.token) {
         this.reconnect(wasRunning);
@@ -203,6 +214,7 @@ class Client {
   // send sends a command to the run. Play or Step without one starts a
   // run: the released one again at its step, if there is one.
   send(type, extra) {
+    if (this.room) return; // the presenter's run: the server would refuse
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
       if ((type === 'step' || type === 'play') && !this.pending) {
         if (this.resumeAt !== null) this.resume(type);
@@ -216,6 +228,7 @@ class Client {
   sendSpeed() { this.send('speed', { value: this.config.speeds[$('speed').value] }); }
 
   reset() {
+    if (this.room) return;
     if (!this.ws) {
       if (!this.pending) this.connect();
       return;
@@ -224,6 +237,7 @@ class Client {
   }
 
   handle(msg) {
+    if (this.rooms.before(msg)) return;
     switch (msg.type) {
       case 'run':
         this.lastError = '';
@@ -254,6 +268,7 @@ class Client {
         this.setConn(msg.message, true);
         break;
     }
+    this.rooms.after(msg);
   }
 
   // reconnect gets the run back after its connection dropped: the same
@@ -433,7 +448,7 @@ class Client {
   }
 
   writeAddress() {
-    history.replaceState(null, '', this.pagePath());
+    if (!this.room) history.replaceState(null, '', this.pagePath()); // a follower's stays /r/{code}
     $('share-url').value = this.shareURL();
   }
 
@@ -444,6 +459,10 @@ class Client {
   }
 
   updateButtons() {
+    if (this.room) {
+      for (const id of ['play', 'pause', 'step', 'reset', 'speed', 'timeline']) $(id).disabled = true;
+      return;
+    }
     $('play').disabled = this.running || this.done;
     $('pause').disabled = !this.running;
     $('step').disabled = this.done;
@@ -500,8 +519,10 @@ class Client {
     if (ev.key === '?') {
       ev.preventDefault();
       this.openShortcuts();
-    } else if (ev.key === 'p' || ev.key === 'P') {
+    } else if (ev.key === 'f' || ev.key === 'F') {
       this.setPresent(!this.present);
+    } else if (ev.key === 'p' || ev.key === 'P') {
+      this.rooms.present();
     } else if ((ev.key === 'e' || ev.key === 'E') && this.present) {
       this.setDrawer(!this.root.classList.contains('params-open'));
     } else if (this.present && /^[0-9]$/.test(ev.key)) {
@@ -548,6 +569,7 @@ class Client {
   }
 
   paramsChanged() {
+    if (this.room) return; // the presenter's parameters
     const form = $('params');
     for (const el of form.elements) {
       if (el.name && el.willValidate && !el.checkValidity()) {
@@ -631,10 +653,10 @@ class Client {
       this.setDrawer(false);
       this.zoom(null);
     }
-    const btn = $('present');
-    btn.textContent = on ? 'Leave presentation' : 'Present';
+    const btn = $('projector');
+    btn.textContent = on ? 'Leave projector layout' : 'Projector layout';
     btn.setAttribute('aria-pressed', String(on));
-    history.replaceState(null, '', this.pagePath());
+    if (!this.room) history.replaceState(null, '', this.pagePath());
     $('share-url').value = this.shareURL();
     this.fitPanels();
   }
@@ -754,7 +776,7 @@ class Client {
     const url = this.shareURL();
     const box = $('share-url');
     box.value = url;
-    history.replaceState(null, '', this.pagePath());
+    if (!this.room) history.replaceState(null, '', this.pagePath());
     let ok = false;
     try {
       if (navigator.clipboard && window.isSecureContext) {

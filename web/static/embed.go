@@ -6,5 +6,5 @@ import "embed"
 
 // FS is the asset tree served under /static/.
 //
-//go:embed app.js style.css favicon.svg vendor lesson.js lesson.css
+//go:embed app.js style.css favicon.svg vendor lesson.js lesson.css room.js room.css
 var FS embed.FS
