@@ -162,13 +162,14 @@ func (h *Hub) Publish(code string, m lab.RoomMessage) error {
 func (h *Hub) send() {
 	defer close(h.done)
 	for o := range h.out {
-		if o.m.Kind != lab.KindEnd { // End stores it, and clears the rest
-			ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-			_, err := h.kv.Put(ctx, key(o.code, o.m.Kind), withSeq(o.m))
-			cancel()
-			if err != nil {
-				h.log.Error("natshub: storing a room message", "room", o.code, "kind", o.m.Kind, "err", err)
-			}
+		// Stored before it is published, the end too (End then clears the
+		// rest): a follower told of the end finds the room ended on any
+		// replica it asks next.
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		_, err := h.kv.Put(ctx, key(o.code, o.m.Kind), withSeq(o.m))
+		cancel()
+		if err != nil {
+			h.log.Error("natshub: storing a room message", "room", o.code, "kind", o.m.Kind, "err", err)
 		}
 		if err := h.nc.PublishMsg(message(subject(o.code), o.m)); err != nil {
 			h.log.Error("natshub: publishing a room message", "room", o.code, "kind", o.m.Kind, "err", err)
