@@ -457,11 +457,19 @@ func (t *DecisionTree) PredictProba(x []float64, out []float64) []float64 {
 // be ascending. It costs one visit per leaf rectangle and grid cell, not a
 // walk per cell.
 func (t *DecisionTree) GridProba(base []float64, fx int, xs []float64, fy int, ys []float64) [][]float64 {
-	out := make([][]float64, len(xs)*len(ys))
-	for k := range out {
-		out[k] = make([]float64, t.classes)
-	}
+	out := gridRows(len(xs)*len(ys), t.classes)
 	t.addGrid(out, 1, base, fx, xs, fy, ys)
+	return out
+}
+
+// gridRows returns n zero rows of the given width, cut from one array:
+// a region map's grid is ten thousand rows.
+func gridRows(n, width int) [][]float64 {
+	out := make([][]float64, n)
+	flat := make([]float64, n*width)
+	for k := range out {
+		out[k] = flat[k*width : (k+1)*width : (k+1)*width]
+	}
 	return out
 }
 
@@ -478,11 +486,18 @@ func (t *DecisionTree) addGrid(out [][]float64, weight float64, base []float64, 
 		nd := &t.nodes[id]
 		if nd.Left == Leaf {
 			w := weight / float64(nd.Samples)
+			// The leaf's weighted shares, w·c, are the same for every cell.
+			var buf [8]float64
+			wc := buf[:0]
+			for _, c := range nd.Value {
+				wc = append(wc, w*c)
+			}
 			for j := j0; j < j1; j++ {
-				for i := i0; i < i1; i++ {
-					o := out[j*len(xs)+i]
-					for k, c := range nd.Value {
-						o[k] += w * c
+				row := out[j*len(xs)+i0 : j*len(xs)+i1]
+				for _, o := range row {
+					o = o[:len(wc)]
+					for k, v := range wc {
+						o[k] += v
 					}
 				}
 			}
@@ -632,10 +647,7 @@ func (f *RandomForest) Predict(x []float64) int {
 
 // GridProba is DecisionTree.GridProba for the averaged class shares.
 func (f *RandomForest) GridProba(base []float64, fx int, xs []float64, fy int, ys []float64) [][]float64 {
-	out := make([][]float64, len(xs)*len(ys))
-	for k := range out {
-		out[k] = make([]float64, f.classes)
-	}
+	out := gridRows(len(xs)*len(ys), f.classes)
 	for _, t := range f.trees {
 		t.addGrid(out, 1/float64(len(f.trees)), base, fx, xs, fy, ys)
 	}
