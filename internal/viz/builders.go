@@ -44,6 +44,28 @@ var overlayGrid = color.NRGBA{0xFF, 0xFF, 0xFF, 0x99}
 // colorAt add nothing; res is clamped to [1, 1024]; a nil colour is
 // transparent.
 func AddRegionMap(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color.Color) {
+	if colorAt == nil {
+		return
+	}
+	AddRegionMapRGBA(p, b, res, func(x, y float64) color.RGBA { return rgbaOf(colorAt(x, y)) })
+}
+
+// rgbaOf is c as a color.RGBA, nil transparent.
+func rgbaOf(c color.Color) color.RGBA {
+	switch c := c.(type) {
+	case nil:
+		return color.RGBA{}
+	case color.RGBA:
+		return c // what RGBAModel.Convert returns for it
+	default:
+		return color.RGBAModel.Convert(c).(color.RGBA)
+	}
+}
+
+// AddRegionMapRGBA is AddRegionMap for a colorAt that returns a
+// color.RGBA, which returned as a color.Color would be allocated anew at
+// every cell.
+func AddRegionMapRGBA(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color.RGBA) {
 	if colorAt == nil || !b.Valid() {
 		return
 	}
@@ -57,7 +79,7 @@ func AddRegionMap(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color
 
 // rasterize samples colorAt at cell centres, row 0 at the top (ymax) as
 // images are stored.
-func rasterize(b Box, res int, colorAt func(x, y float64) color.Color) image.Image {
+func rasterize(b Box, res int, colorAt func(x, y float64) color.RGBA) image.Image {
 	dx := (b.XMax - b.XMin) / float64(res)
 	dy := (b.YMax - b.YMin) / float64(res)
 	pix := make([]color.RGBA, res*res)
@@ -67,14 +89,7 @@ func rasterize(b Box, res int, colorAt func(x, y float64) color.Color) image.Ima
 	for j := range res {
 		y := b.YMax - (float64(j)+0.5)*dy
 		for i := range res {
-			var rgba color.RGBA
-			switch c := colorAt(b.XMin+(float64(i)+0.5)*dx, y).(type) {
-			case nil:
-			case color.RGBA:
-				rgba = c // what RGBAModel.Convert returns for it
-			default:
-				rgba = color.RGBAModel.Convert(c).(color.RGBA)
-			}
+			rgba := colorAt(b.XMin+(float64(i)+0.5)*dx, y)
 			pix[j*res+i] = rgba
 			if k := j*res + i; k > 0 && pix[k-1] == rgba {
 				continue // neighbours mostly match; skip the map

@@ -390,15 +390,15 @@ func (m *model) grid(res int) (xs, ys []float64) {
 }
 
 // addGrid draws per-cell colours computed on the grid of res cells.
-func (m *model) addGrid(p *plot.Plot, res int, probs [][]float64, colorOf func([]float64) color.Color) {
+func (m *model) addGrid(p *plot.Plot, res int, probs [][]float64, colorOf func([]float64) color.RGBA) {
 	b := m.set.Bounds
-	viz.AddRegionMap(p, b, res, func(x, y float64) color.Color {
+	viz.AddRegionMapRGBA(p, b, res, func(x, y float64) color.RGBA {
 		i, j := b.Cell(x, y, res)
 		return colorOf(probs[j*res+i])
 	})
 }
 
-func majority(probs []float64) color.Color {
+func majority(probs []float64) color.RGBA {
 	best := 0
 	for k, p := range probs {
 		if p > probs[best] {
@@ -711,12 +711,12 @@ func (m *model) plotForest() *plot.Plot {
 			}
 		}
 	}
-	viz.AddRegionMap(p, b, forestRes, func(x, y float64) color.Color {
+	viz.AddRegionMapRGBA(p, b, forestRes, func(x, y float64) color.RGBA {
 		i, j := b.Cell(x, y, forestRes)
 		if c := j*forestRes + i; hasSample[c] {
 			return viz.ClassColor(sampleAt[c])
 		}
-		return classdata.Blend(probs[j*forestRes+i])
+		return classdata.BlendRGBA(probs[j*forestRes+i])
 	})
 	fmtAcc := func(v float64) string {
 		if math.IsNaN(v) {

@@ -288,7 +288,7 @@ func (m *model) plotContours() *plot.Plot {
 	}
 	// √(J − J*) grows like a distance from θ*, so equal steps of it give
 	// evenly spaced ellipses.
-	viz.AddRegionMap(p, w, contourRes, func(t0, t1 float64) color.Color {
+	viz.AddRegionMapRGBA(p, w, contourRes, func(t0, t1 float64) color.RGBA {
 		return viz.RampBands(math.Sqrt(excess(t0, t1)/emax)*0.8, contourBands)
 	})
 	levels := make([]float64, contourBands-1)

@@ -495,7 +495,7 @@ func (m *model) plotGeometry() *plot.Plot {
 	for _, c := range [][2]float64{{w.XMin, w.YMin}, {w.XMin, w.YMax}, {w.XMax, w.YMin}, {w.XMax, w.YMax}} {
 		lmax = max(lmax, loss(c[0], c[1]))
 	}
-	viz.AddRegionMap(p, w, geomRes, func(a, b float64) color.Color {
+	viz.AddRegionMapRGBA(p, w, geomRes, func(a, b float64) color.RGBA {
 		return viz.RampBands(math.Sqrt(loss(a, b)/lmax)*0.8, geomBands)
 	})
 	levels := make([]float64, geomBands-1)
