@@ -21,7 +21,7 @@ import (
 // svgWriter is a vg.Canvas that writes the same document as vgsvg, byte
 // for byte, straight into one buffer: numbers go through
 // strconv.AppendFloat rather than fmt and svgo, and rasters are encoded by
-// rasterEncoder in place. The tests compare its output with vgsvg's on
+// the raster encoders (raster.go) in place. The tests compare its output with vgsvg's on
 // every fixture; compact then reads it as it reads vgsvg's.
 type svgWriter struct {
 	w, h  vg.Length
@@ -478,7 +478,7 @@ func (c *svgWriter) FillString(fnt font.Face, pt vg.Point, str string) {
 }
 
 // DrawImage writes the element vgsvg writes, with the PNG encoded by
-// rasterEncoder and labelled as such (vgsvg says image/jpg).
+// the raster encoders (raster.go) and labelled as such (vgsvg says image/jpg).
 func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) { c.drawImage(rect, img, false) }
 
 // drawPixelated is DrawImage with the attribute image-rendering="pixelated":
