@@ -69,8 +69,26 @@ func AddRegionMapRGBA(p *plot.Plot, b Box, res int, colorAt func(x, y float64) c
 	if colorAt == nil || !b.Valid() {
 		return
 	}
-	res = min(max(res, 1), maxRegionRes)
-	img := rasterize(b, res, colorAt)
+	AddRegionRaster(p, b, RegionRaster(b, res, colorAt))
+}
+
+// RegionRaster is the raster AddRegionMapRGBA draws, for a caller that
+// keeps it while its colours cannot change (a loss surface over fixed
+// data); AddRegionRaster draws it. It is nil when b is invalid.
+func RegionRaster(b Box, res int, colorAt func(x, y float64) color.RGBA) image.Image {
+	if colorAt == nil || !b.Valid() {
+		return nil
+	}
+	return rasterize(b, min(max(res, 1), maxRegionRes), colorAt)
+}
+
+// AddRegionRaster adds img, made by RegionRaster over b, as
+// AddRegionMapRGBA adds the raster it makes: the grid over it, the axes
+// set to b. A nil img or an invalid b adds nothing.
+func AddRegionRaster(p *plot.Plot, b Box, img image.Image) {
+	if img == nil || !b.Valid() {
+		return
+	}
 	g := newGrid()
 	g.Vertical.Color, g.Horizontal.Color = overlayGrid, overlayGrid
 	p.Add(plotter.NewImage(img, b.XMin, b.YMin, b.XMax, b.YMax), backgroundGrid{g})
