@@ -104,3 +104,34 @@ func TestMatMulKernelsBitIdentical(t *testing.T) {
 		t.Fatalf("backMatMul of a·a: %v, want %v", got[0], got[1])
 	}
 }
+
+// affine gives every unit of every row bᵢ + Σ_p x_p W_pj summed in the
+// order of p, to the bit, whatever its blocking of rows and widths.
+func TestAffineBitIdentical(t *testing.T) {
+	seed := uint64(500)
+	for _, k := range []int{1, 2, 3, 4, 5, 7, 16, 17, 24} {
+		for _, units := range []int{1, 3, 8} {
+			for _, rows := range []int{1, 3, 4, 5, 9, 16} {
+				seed++
+				h := matmulValues(seed, rows*k, false)
+				W := matmulValues(seed+1, k*units, false)
+				b := matmulValues(seed+2, units, false)
+				z := make([]float64, rows*units)
+				affine(z, h, rows, k, units, W, b)
+				want := make([]float64, rows*units)
+				for i := range rows {
+					for j := range units {
+						s := b[j]
+						for p := range k {
+							s += h[i*k+p] * W[p*units+j]
+						}
+						want[i*units+j] = s
+					}
+				}
+				if !sameValues(z, want) {
+					t.Fatalf("affine k=%d units=%d rows=%d: %v, want %v", k, units, rows, z, want)
+				}
+			}
+		}
+	}
+}
