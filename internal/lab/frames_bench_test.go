@@ -16,7 +16,9 @@ const benchSteps = 20
 // steps, drawing a frame at each, with every panel ("all", as the API
 // does) and as a session does ("changed": without the panels whose
 // version or SVG its client already has). It reports the time and bytes
-// of a frame, the step included.
+// of a frame, the step included, and its processor time (cpu-ns/frame,
+// steadier than the wall clock on a shared machine; it counts every
+// thread of the process, so run with -cpu 1).
 //
 //	go test -run '^$' -bench PlayedFrames -cpu 1 ./internal/lab/
 func BenchmarkPlayedFrames(b *testing.B) {
@@ -24,14 +26,14 @@ func BenchmarkPlayedFrames(b *testing.B) {
 		for _, mode := range []string{"all", "changed"} {
 			b.Run(sc.Slug+"/"+mode, func(b *testing.B) {
 				var frames, bytes int
-				var spent time.Duration
+				var spent, cpu time.Duration
 				for b.Loop() {
 					r, err := lab.NewRun(sc, lab.Defaults(sc.Params))
 					if err != nil {
 						b.Fatal(err)
 					}
 					sent := lab.NewSentPanels()
-					t := time.Now()
+					t, c := time.Now(), cpuTime()
 					for range benchSteps {
 						var f []byte
 						if mode == "all" {
@@ -52,8 +54,12 @@ func BenchmarkPlayedFrames(b *testing.B) {
 						}
 					}
 					spent += time.Since(t)
+					cpu += cpuTime() - c
 				}
 				b.ReportMetric(float64(spent.Nanoseconds())/float64(frames), "ns/frame")
+				if cpu > 0 {
+					b.ReportMetric(float64(cpu.Nanoseconds())/float64(frames), "cpu-ns/frame")
+				}
 				b.ReportMetric(float64(bytes)/float64(frames), "B/frame")
 			})
 		}

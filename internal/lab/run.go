@@ -46,9 +46,20 @@ type Run struct {
 	// rasters keeps each panel's last rasters, so that an unchanged region
 	// map is not encoded again.
 	rasters map[string]*viz.RasterCache
+	// drawn keeps, for each panel the model versions (PanelVersioner), the
+	// SVG it was last drawn as and its version then: a panel whose version
+	// has not changed is not drawn again, for any frame. Reset empties it.
+	drawn map[string]drawnPanel
 	// ask asks for a slot for one unit without waiting (see grant); the
 	// server's runs ask the scheduler. Nil: granted at once.
 	ask func(unit string) *grant
+}
+
+// drawnPanel is a versioned panel as last drawn.
+type drawnPanel struct {
+	version uint64
+	svg     string
+	vp      viz.Viewport
 }
 
 // grant is one unit of a run's work whose slot was asked for without
@@ -111,6 +122,7 @@ func (r *Run) Reset() error {
 		return err
 	}
 	r.model, r.step, r.failed = m, 0, nil
+	clear(r.drawn) // versions are only comparable within one model
 	return nil
 }
 
@@ -230,26 +242,28 @@ func (r *Run) frame(withPlots bool, sent *sentPanels) (Frame, error) {
 	for _, pn := range r.Scenario.PanelsFor(r.Values) {
 		var version uint64
 		versioned := false
-		if versions != nil && sent != nil {
+		if versions != nil {
 			err := r.safely("version "+pn.Name, func() error { version, versioned = versions.PanelVersion(pn.Name); return nil })
 			if err != nil {
 				r.failed = err
 				return f, err
 			}
-			if v, ok := sent.version[pn.Name]; versioned && ok && v == version {
-				continue
+			if sent != nil && versioned {
+				if v, ok := sent.version[pn.Name]; ok && v == version {
+					continue
+				}
 			}
 		}
-		svg, vp, err := r.svg(pn.Name)
+		svg, vp, err := r.versionedSVG(pn.Name, version, versioned)
 		if err != nil {
 			return f, err
 		}
 		if sent != nil {
-			if !sent.changed(pn.Name, string(svg), version, versioned) {
+			if !sent.changed(pn.Name, svg, version, versioned) {
 				continue
 			}
 		}
-		f.Plots[pn.Name] = string(svg)
+		f.Plots[pn.Name] = svg
 		f.Viewports[pn.Name] = vp
 	}
 	return f, nil
@@ -313,6 +327,26 @@ func (r *Run) json(withPlots bool, sent *sentPanels) ([]byte, error) {
 		return nil, fmt.Errorf("lab: %s: encoding frame %d: %w", r.Scenario.Slug, r.step, err)
 	}
 	return b, nil
+}
+
+// versionedSVG draws a panel, or for a versioned panel whose version is
+// the one it was last drawn at returns that drawing.
+func (r *Run) versionedSVG(panel string, version uint64, versioned bool) (string, viz.Viewport, error) {
+	if d, ok := r.drawn[panel]; versioned && ok && d.version == version {
+		return d.svg, d.vp, nil
+	}
+	b, vp, err := r.svg(panel)
+	if err != nil {
+		return "", viz.Viewport{}, err
+	}
+	svg := string(b)
+	if versioned {
+		if r.drawn == nil {
+			r.drawn = make(map[string]drawnPanel)
+		}
+		r.drawn[panel] = drawnPanel{version: version, svg: svg, vp: vp}
+	}
+	return svg, vp, nil
 }
 
 // SVG draws one panel of the current step.

@@ -44,11 +44,51 @@ var overlayGrid = color.NRGBA{0xFF, 0xFF, 0xFF, 0x99}
 // colorAt add nothing; res is clamped to [1, 1024]; a nil colour is
 // transparent.
 func AddRegionMap(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color.Color) {
+	if colorAt == nil {
+		return
+	}
+	AddRegionMapRGBA(p, b, res, func(x, y float64) color.RGBA { return rgbaOf(colorAt(x, y)) })
+}
+
+// rgbaOf is c as a color.RGBA, nil transparent.
+func rgbaOf(c color.Color) color.RGBA {
+	switch c := c.(type) {
+	case nil:
+		return color.RGBA{}
+	case color.RGBA:
+		return c // what RGBAModel.Convert returns for it
+	default:
+		return color.RGBAModel.Convert(c).(color.RGBA)
+	}
+}
+
+// AddRegionMapRGBA is AddRegionMap for a colorAt that returns a
+// color.RGBA, which returned as a color.Color would be allocated anew at
+// every cell.
+func AddRegionMapRGBA(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color.RGBA) {
 	if colorAt == nil || !b.Valid() {
 		return
 	}
-	res = min(max(res, 1), maxRegionRes)
-	img := rasterize(b, res, colorAt)
+	AddRegionRaster(p, b, RegionRaster(b, res, colorAt))
+}
+
+// RegionRaster is the raster AddRegionMapRGBA draws, for a caller that
+// keeps it while its colours cannot change (a loss surface over fixed
+// data); AddRegionRaster draws it. It is nil when b is invalid.
+func RegionRaster(b Box, res int, colorAt func(x, y float64) color.RGBA) image.Image {
+	if colorAt == nil || !b.Valid() {
+		return nil
+	}
+	return rasterize(b, min(max(res, 1), maxRegionRes), colorAt)
+}
+
+// AddRegionRaster adds img, made by RegionRaster over b, as
+// AddRegionMapRGBA adds the raster it makes: the grid over it, the axes
+// set to b. A nil img or an invalid b adds nothing.
+func AddRegionRaster(p *plot.Plot, b Box, img image.Image) {
+	if img == nil || !b.Valid() {
+		return
+	}
 	g := newGrid()
 	g.Vertical.Color, g.Horizontal.Color = overlayGrid, overlayGrid
 	p.Add(plotter.NewImage(img, b.XMin, b.YMin, b.XMax, b.YMax), backgroundGrid{g})
@@ -57,7 +97,7 @@ func AddRegionMap(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color
 
 // rasterize samples colorAt at cell centres, row 0 at the top (ymax) as
 // images are stored.
-func rasterize(b Box, res int, colorAt func(x, y float64) color.Color) image.Image {
+func rasterize(b Box, res int, colorAt func(x, y float64) color.RGBA) image.Image {
 	dx := (b.XMax - b.XMin) / float64(res)
 	dy := (b.YMax - b.YMin) / float64(res)
 	pix := make([]color.RGBA, res*res)
@@ -67,14 +107,7 @@ func rasterize(b Box, res int, colorAt func(x, y float64) color.Color) image.Ima
 	for j := range res {
 		y := b.YMax - (float64(j)+0.5)*dy
 		for i := range res {
-			var rgba color.RGBA
-			switch c := colorAt(b.XMin+(float64(i)+0.5)*dx, y).(type) {
-			case nil:
-			case color.RGBA:
-				rgba = c // what RGBAModel.Convert returns for it
-			default:
-				rgba = color.RGBAModel.Convert(c).(color.RGBA)
-			}
+			rgba := colorAt(b.XMin+(float64(i)+0.5)*dx, y)
 			pix[j*res+i] = rgba
 			if k := j*res + i; k > 0 && pix[k-1] == rgba {
 				continue // neighbours mostly match; skip the map

@@ -54,7 +54,7 @@ func AddColorGrid(p *plot.Plot, values [][]float64, b Box, st ColorGridStyle) {
 		st.Label = func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 	}
 	strip := colorBarShare * (xmax - xmin)
-	h := &colorGrid{img: colorGridImage(values, st), xmin: xmin, xmax: xmax, ymin: ymin, ymax: ymax, stripMax: xmax + strip, st: st,
+	h := &colorGrid{cells: cellImage(values, st), xmin: xmin, xmax: xmax, ymin: ymin, ymax: ymax, stripMax: xmax + strip, st: st,
 		text: p.Y.Tick.Label}
 	h.text.XAlign, h.text.YAlign = draw.XLeft, draw.YCenter
 	p.Add(h)
@@ -64,39 +64,52 @@ func AddColorGrid(p *plot.Plot, values [][]float64, b Box, st ColorGridStyle) {
 }
 
 // colorGridImage rasterises values, row 0 at the bottom, each cell k×k'
-// pixels.
+// pixels: the raster drawn where the canvas cannot scale cellImage's
+// pixels without smoothing (vgimg's downloads).
 func colorGridImage(values [][]float64, st ColorGridStyle) image.Image {
+	return upscaleCells(cellImage(values, st))
+}
+
+// cellImage rasterises values one pixel per cell, row 0 at the bottom.
+func cellImage(values [][]float64, st ColorGridStyle) *image.Paletted {
 	rows, cols := len(values), len(values[0])
-	cw := max(1, colorGridMaxPixels/cols)
-	ch := max(1, colorGridMaxPixels/2/rows)
 	var pal color.Palette
 	index := map[color.RGBA]uint8{}
-	colourOf := func(v float64) uint8 {
-		c := RampBands((v-st.Lo)/(st.Hi-st.Lo), st.Bands) // NaN: transparent
-		k, ok := index[c]
-		if !ok {
-			k = uint8(len(pal))
-			index[c] = k
-			pal = append(pal, c)
-		}
-		return k
-	}
-	cells := make([]uint8, rows*cols)
+	img := image.NewPaletted(image.Rect(0, 0, cols, rows), nil)
 	for r, row := range values {
+		line := img.Pix[(rows-1-r)*img.Stride:] // image row 0 is the top
 		for c := range cols {
 			v := math.NaN()
 			if c < len(row) {
 				v = row[c]
 			}
-			cells[r*cols+c] = colourOf(v)
+			col := RampBands((v-st.Lo)/(st.Hi-st.Lo), st.Bands) // NaN: transparent
+			k, ok := index[col]
+			if !ok {
+				k = uint8(len(pal))
+				index[col] = k
+				pal = append(pal, col)
+			}
+			line[c] = k
 		}
 	}
-	img := image.NewPaletted(image.Rect(0, 0, cols*cw, rows*ch), pal)
+	img.Palette = pal
+	return img
+}
+
+// upscaleCells repeats each pixel of cells over a block, so that the
+// image is about colorGridMaxPixels wide and the browser's smoothing
+// blurs only the cell borders.
+func upscaleCells(cells *image.Paletted) *image.Paletted {
+	cols, rows := cells.Rect.Dx(), cells.Rect.Dy()
+	cw := max(1, colorGridMaxPixels/cols)
+	ch := max(1, colorGridMaxPixels/2/rows)
+	img := image.NewPaletted(image.Rect(0, 0, cols*cw, rows*ch), cells.Palette)
 	for y := range rows * ch {
-		r := rows - 1 - y/ch // image row 0 is the top
+		src := cells.Pix[(y/ch)*cells.Stride:]
 		line := img.Pix[y*img.Stride : y*img.Stride+cols*cw]
 		for x := range line {
-			line[x] = cells[r*cols+x/cw]
+			line[x] = src[x/cw]
 		}
 	}
 	return img
@@ -104,7 +117,7 @@ func colorGridImage(values [][]float64, st ColorGridStyle) image.Image {
 
 // colorGrid draws the raster and, in the strip right of it, the colour bar.
 type colorGrid struct {
-	img                    image.Image
+	cells                  *image.Paletted // one pixel per cell
 	xmin, xmax, ymin, ymax float64
 	stripMax               float64
 	st                     ColorGridStyle
@@ -119,7 +132,7 @@ func (h *colorGrid) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	x0, x1 := trX(h.xmin), trX(h.xmax)
 	y0, y1 := trY(h.ymin), trY(h.ymax)
-	c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x1, Y: y1}}, h.img)
+	drawCells(c, vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x1, Y: y1}}, h.cells)
 
 	// The strip: white over the grid, then the bar with its ticks.
 	right := trX(h.stripMax)
@@ -128,6 +141,31 @@ func (h *colorGrid) Plot(c draw.Canvas, p *plot.Plot) {
 	c.Fill(rectPath(vg.Point{X: x1, Y: c.Min.Y}, vg.Point{X: right + 1, Y: c.Max.Y}))
 	done()
 	drawColorBar(c, x1+8, y0+4, y1-14, 3, h.st, h.text)
+}
+
+// pixelCanvas is a canvas that can draw a raster scaled with sharp pixel
+// edges, leaving the scaling to the viewer: svgWriter marks the image
+// image-rendering="pixelated". drawPixelated reports whether it did.
+type pixelCanvas interface {
+	drawPixelated(rect vg.Rectangle, img image.Image) bool
+}
+
+// drawCells draws a raster of cells over rect, each pixel a sharp block:
+// as it is where the canvas can (a few hundred bytes to encode instead of
+// a raster of a hundred thousand pixels), else upscaled.
+func drawCells(c draw.Canvas, rect vg.Rectangle, cells *image.Paletted) {
+	var inner vg.Canvas = c
+	for {
+		if dc, ok := inner.(draw.Canvas); ok { // gonum nests draw.Canvas values
+			inner = dc.Canvas
+			continue
+		}
+		break
+	}
+	if pc, ok := inner.(pixelCanvas); ok && pc.drawPixelated(rect, cells) {
+		return
+	}
+	c.DrawImage(rect, upscaleCells(cells))
 }
 
 // drawColorBar draws a vertical colour bar of st's ramp from bottom to top

@@ -19,7 +19,21 @@ func AddContours(p *plot.Plot, b Box, res int, f func(x, y float64) float64, lev
 	if f == nil || !b.Valid() {
 		return
 	}
-	for _, line := range contourLines(b, min(max(res, 2), 512), f, levels) {
+	AddContourLines(p, ContourLines(b, res, f, levels), c)
+}
+
+// ContourLines returns the polylines AddContours draws, for a caller that
+// keeps them while f cannot change; AddContourLines draws them.
+func ContourLines(b Box, res int, f func(x, y float64) float64, levels []float64) []plotter.XYs {
+	if f == nil || !b.Valid() {
+		return nil
+	}
+	return contourLines(b, min(max(res, 2), 512), f, levels)
+}
+
+// AddContourLines adds lines from ContourLines as AddContours does.
+func AddContourLines(p *plot.Plot, lines []plotter.XYs, c color.Color) {
+	for _, line := range lines {
 		p.Add(&plotter.Line{XYs: line, LineStyle: draw.LineStyle{Color: c, Width: 0.9}})
 	}
 }

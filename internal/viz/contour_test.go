@@ -1,6 +1,8 @@
 package viz
 
 import (
+	"bytes"
+	"image/color"
 	"math"
 	"testing"
 )
@@ -70,5 +72,36 @@ func TestRamp(t *testing.T) {
 	}
 	if RampBands(0.99, 4) != Ramp(1) || RampBands(0.3, 4) != Ramp(1.0/3) || Ramp(math.NaN()).A != 0 {
 		t.Error("RampBands quantisation wrong")
+	}
+}
+
+// A surface kept across frames (RegionRaster and ContourLines, drawn by
+// AddRegionRaster and AddContourLines) draws the SVG that AddRegionMapRGBA
+// and AddContours draw.
+func TestKeptSurfaceDrawsTheSame(t *testing.T) {
+	b := Box{-2, 2, -1, 3}
+	f := func(x, y float64) float64 { return x*x + 3*(y-1)*(y-1) }
+	colorAt := func(x, y float64) color.RGBA { return RampBands(f(x, y)/12, 6) }
+	levels := []float64{1, 2, 4, 8}
+	direct := NewPlot("", "x", "y")
+	AddRegionMapRGBA(direct, b, 30, colorAt)
+	AddContours(direct, b, 24, f, levels, color.Black)
+	kept := NewPlot("", "x", "y")
+	img, lines := RegionRaster(b, 30, colorAt), ContourLines(b, 24, f, levels)
+	if img == nil || len(lines) == 0 {
+		t.Fatalf("raster %v, %d lines", img, len(lines))
+	}
+	AddRegionRaster(kept, b, img)
+	AddContourLines(kept, lines, color.Black)
+	want, _, err := SVG(direct, testW, testH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := SVG(kept, testW, testH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("the kept surface draws another SVG")
 	}
 }

@@ -317,6 +317,13 @@ func (pr *legendProbe) Scale(x, y float64) {
 	pr.CanvasSizer.Scale(x, y)
 }
 
+// drawPixelated passes a raster on to the canvas underneath, as
+// DrawImage does: rasters are background, not ink.
+func (pr *legendProbe) drawPixelated(rect vg.Rectangle, img image.Image) bool {
+	pc, ok := pr.CanvasSizer.(pixelCanvas)
+	return ok && pc.drawPixelated(rect, img)
+}
+
 func (pr *legendProbe) Stroke(path vg.Path) {
 	if pr.skip == 0 {
 		pr.markStroke(path)

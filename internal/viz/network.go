@@ -146,9 +146,13 @@ func (n *networkDiagram) drawImages(c draw.Canvas, pos [][]vg.Point, size vg.Len
 		image.Image
 		Set(x, y int, c color.Color)
 	} = image.NewNRGBA(image.Rect(0, 0, w, h))
+	var set func(x, y int, c color.Color)
 	if pal := nodePalette(n.d.Images); pal != nil {
 		// Few colours (banded maps): a paletted PNG is several times smaller.
-		raster = image.NewPaletted(image.Rect(0, 0, w, h), pal)
+		m := image.NewPaletted(image.Rect(0, 0, w, h), pal)
+		raster, set = m, paletteSetter(m)
+	} else {
+		set = raster.Set
 	}
 	for l, col := range pos {
 		for j, pt := range col {
@@ -163,7 +167,7 @@ func (n *networkDiagram) drawImages(c draw.Canvas, pos [][]vg.Point, size vg.Len
 				for x := range k {
 					// Nearest pixel of an image smaller than k×k.
 					sx, sy := b.Min.X+x*b.Dx()/k, b.Min.Y+y*b.Dy()/k
-					raster.Set(x0+x, y0+y, img.At(sx, sy))
+					set(x0+x, y0+y, img.At(sx, sy))
 				}
 			}
 		}
@@ -171,11 +175,39 @@ func (n *networkDiagram) drawImages(c draw.Canvas, pos [][]vg.Point, size vg.Len
 	c.DrawImage(vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: c.Max.Y - vg.Length(h)*px}, Max: vg.Point{X: c.Min.X + vg.Length(w)*px, Y: c.Max.Y}}, raster)
 }
 
+// paletteSetter returns m.Set without its search of the palette at every
+// pixel: Palette.Index depends only on a colour's premultiplied value, so
+// its answer is kept by that value (and the previous pixel's reused).
+func paletteSetter(m *image.Paletted) func(x, y int, c color.Color) {
+	type rgba struct{ r, g, b, a uint32 }
+	index := make(map[rgba]uint8, len(m.Palette))
+	var last rgba
+	var lastIndex uint8
+	have := false
+	return func(x, y int, c color.Color) {
+		if !(image.Point{x, y}.In(m.Rect)) {
+			return
+		}
+		r, g, b, a := c.RGBA()
+		key := rgba{r, g, b, a}
+		if !have || key != last {
+			i, ok := index[key]
+			if !ok {
+				i = uint8(m.Palette.Index(c))
+				index[key] = i
+			}
+			last, lastIndex, have = key, i, true
+		}
+		m.Pix[m.PixOffset(x, y)] = lastIndex
+	}
+}
+
 // nodePalette is the colours of the node images, transparent first, or
 // nil when there are more than a PNG palette holds.
 func nodePalette(images [][]image.Image) color.Palette {
 	pal := color.Palette{color.NRGBA{}}
 	seen := map[color.NRGBA]bool{{}: true}
+	var last color.NRGBA // neighbouring pixels mostly match: skip the map
 	for _, col := range images {
 		for _, img := range col {
 			if img == nil {
@@ -188,6 +220,10 @@ func nodePalette(images [][]image.Image) color.Palette {
 					if c.A == 0 {
 						c = color.NRGBA{}
 					}
+					if c == last {
+						continue
+					}
+					last = c
 					if !seen[c] {
 						if len(pal) == 256 {
 							return nil

@@ -1,9 +1,11 @@
 package viz
 
 import (
+	"bytes"
 	"image"
 	"image/color"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"testing"
@@ -155,5 +157,38 @@ func TestNetworkDiagramWide(t *testing.T) {
 	}
 	if texts := drawnStrings(rec); !slices.Contains(texts, "1.8") {
 		t.Errorf("unit label 1.8 not drawn (drew %q)", texts)
+	}
+}
+
+// paletteSetter writes the index m.Set writes, for colours in the palette,
+// near it (premultiplied values a few units off, which Palette.Index takes
+// as exact) and far from it, and ignores points outside the image.
+func TestPaletteSetterMatchesSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pal := color.Palette{color.NRGBA{}}
+	for range 40 {
+		pal = append(pal, color.NRGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(4) * 85)})
+	}
+	pal = append(pal, color.NRGBA{10, 20, 30, 1}, color.NRGBA{11, 20, 30, 1}) // one premultiplied value
+	r := image.Rect(0, 0, 13, 7)
+	want, got := image.NewPaletted(r, pal), image.NewPaletted(r, pal)
+	set := paletteSetter(got)
+	for range 2000 {
+		var c color.Color
+		switch rng.IntN(3) {
+		case 0:
+			c = pal[rng.IntN(len(pal))]
+		case 1:
+			cr, cg, cb, ca := pal[rng.IntN(len(pal))].RGBA()
+			c = color.RGBA64{uint16(min(cr+uint32(rng.IntN(2)), ca)), uint16(cg), uint16(cb), uint16(ca)}
+		default:
+			c = color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}
+		}
+		x, y := rng.IntN(15)-1, rng.IntN(9)-1
+		want.Set(x, y, c)
+		set(x, y, c)
+		if !bytes.Equal(want.Pix, got.Pix) {
+			t.Fatalf("after setting %v at (%d, %d): %v, want %v", c, x, y, got.Pix, want.Pix)
+		}
 	}
 }

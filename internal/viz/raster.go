@@ -12,15 +12,24 @@ import (
 // Rasters (region maps, heat maps, unit maps) are embedded in the SVG as
 // PNG data URIs. vgsvg's DrawImage calls png.Encode, which builds a new
 // zlib writer (about 800 KB of hash tables) for every image; svgWriter
-// encodes them itself with rasterEncoder instead.
+// encodes them itself with the encoders below instead.
 
-// rasterEncoder encodes every raster. Its buffers, the zlib writer among
-// them, are pooled, so an encode reuses one left by an earlier image;
-// png.Encoder is safe for concurrent use with a concurrent-safe pool.
-// The default level, as png.Encode uses: on the StepAndFrame benchmarks
-// BestSpeed made frames 0.4–6.6 % larger (neural-network 25.9 → 27.2 KB)
-// for no time saved that stood out of the noise, the rasters being small.
-var rasterEncoder = png.Encoder{CompressionLevel: png.DefaultCompression, BufferPool: new(encoderPool)}
+// The rasters' encoders. Their buffers, the zlib writer among them, are
+// pooled, so an encode reuses one left by an earlier image; png.Encoder is
+// safe for concurrent use with a concurrent-safe pool.
+//
+// A raster drawn for the first time in its place is encoded at the
+// default level (denseEncoder): most rasters never change (a loss surface,
+// a data set's map), and the RasterCache keeps their PNG. One whose pixels
+// changed since the last drawing is re-encoded at BestSpeed
+// (changingEncoder): the default level clears 640 KB of hash chains before
+// every image, most of the cost of encoding a 48×48 map, and searches
+// harder than a raster of flat regions needs; BestSpeed encodes a region
+// map two to three times faster for a PNG 10–25 % larger.
+var (
+	denseEncoder    = png.Encoder{CompressionLevel: png.DefaultCompression, BufferPool: new(encoderPool)}
+	changingEncoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: new(encoderPool)}
+)
 
 // encoderPool is a png.EncoderBufferPool over a sync.Pool.
 type encoderPool struct{ pool sync.Pool }
@@ -83,7 +92,7 @@ func (rc *RasterCache) encode(img image.Image, buf *bytes.Buffer) (data []byte, 
 	}
 	if rc == nil || pix == nil {
 		buf.Reset()
-		err := rasterEncoder.Encode(buf, img)
+		err := denseEncoder.Encode(buf, img)
 		return buf.Bytes(), nil, err
 	}
 	if rc.next == len(rc.slots) {
@@ -95,8 +104,12 @@ func (rc *RasterCache) encode(img image.Image, buf *bytes.Buffer) (data []byte, 
 		bytes.Equal(s.pix, pix) && slices.Equal(s.pal, pal) {
 		return s.png, s, nil
 	}
+	enc := &denseEncoder
+	if s.png != nil {
+		enc = &changingEncoder
+	}
 	buf.Reset()
-	if err := rasterEncoder.Encode(buf, img); err != nil {
+	if err := enc.Encode(buf, img); err != nil {
 		s.png = nil
 		return nil, nil, err
 	}

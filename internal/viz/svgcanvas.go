@@ -21,7 +21,7 @@ import (
 // svgWriter is a vg.Canvas that writes the same document as vgsvg, byte
 // for byte, straight into one buffer: numbers go through
 // strconv.AppendFloat rather than fmt and svgo, and rasters are encoded by
-// rasterEncoder in place. The tests compare its output with vgsvg's on
+// the raster encoders (raster.go) in place. The tests compare its output with vgsvg's on
 // every fixture; compact then reads it as it reads vgsvg's.
 type svgWriter struct {
 	w, h  vg.Length
@@ -478,8 +478,18 @@ func (c *svgWriter) FillString(fnt font.Face, pt vg.Point, str string) {
 }
 
 // DrawImage writes the element vgsvg writes, with the PNG encoded by
-// rasterEncoder and labelled as such (vgsvg says image/jpg).
-func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
+// the raster encoders (raster.go) and labelled as such (vgsvg says image/jpg).
+func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) { c.drawImage(rect, img, false) }
+
+// drawPixelated is DrawImage with the attribute image-rendering="pixelated":
+// the browser scales the raster up without smoothing, each pixel a sharp
+// block.
+func (c *svgWriter) drawPixelated(rect vg.Rectangle, img image.Image) bool {
+	c.drawImage(rect, img, true)
+	return true
+}
+
+func (c *svgWriter) drawImage(rect vg.Rectangle, img image.Image, pixelated bool) {
 	data, slot, err := c.rasters.encode(img, &c.png)
 	if err != nil {
 		panic(fmt.Errorf("encoding image to PNG: %w", err))
@@ -498,10 +508,14 @@ func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
 				slot.href = href
 			}
 		}
-		l, err := newLeaf("image", []attr{
+		attrs := []attr{
 			{"x", num(x)}, {"y", num(-y - h)}, {"width", num(w)}, {"height", num(h)},
 			{"xlink:href", href}, {"transform", "scale(1, -1)"},
-		}, "")
+		}
+		if pixelated {
+			attrs = append(attrs, attr{"image-rendering", "pixelated"})
+		}
+		l, err := newLeaf("image", attrs, "")
 		if err != nil {
 			panic(fmt.Errorf("viz: svg: %w", err))
 		}
@@ -510,7 +524,11 @@ func (c *svgWriter) DrawImage(rect vg.Rectangle, img image.Image) {
 	}
 	c.buf = fmt.Appendf(c.buf, `<image x="%v" y="%v" width="%v" height="%v" xlink:href="data:image/png;base64,`, x, -y-h, w, h)
 	c.buf = base64.StdEncoding.AppendEncode(c.buf, data)
-	c.buf = append(c.buf, "\" transform=\"scale(1, -1)\" />\n"...)
+	c.buf = append(c.buf, "\" transform=\"scale(1, -1)\""...)
+	if pixelated {
+		c.buf = append(c.buf, " image-rendering=\"pixelated\""...)
+	}
+	c.buf = append(c.buf, " />\n"...)
 }
 
 // document returns the whole SVG document: vgsvg's prelude, what was

@@ -261,12 +261,12 @@ func TestRegionMap(t *testing.T) {
 
 func TestRasterize(t *testing.T) {
 	var xs, ys []float64
-	img := rasterize(Box{0, 4, 0, 2}, 4, func(x, y float64) color.Color {
+	img := rasterize(Box{0, 4, 0, 2}, 4, func(x, y float64) color.RGBA {
 		xs, ys = append(xs, x), append(ys, y)
 		if x > 2 {
-			return color.White
+			return rgbaOf(color.White)
 		}
-		return nil
+		return rgbaOf(nil)
 	})
 	// Cell centres, top row first.
 	if xs[0] != 0.5 || xs[3] != 3.5 || ys[0] != 1.75 || ys[15] != 0.25 {
@@ -279,7 +279,7 @@ func TestRasterize(t *testing.T) {
 		t.Error("right column should be white")
 	}
 	// More than 256 colours still works, unpaletted.
-	many := rasterize(Box{0, 1, 0, 1}, 20, func(x, y float64) color.Color {
+	many := rasterize(Box{0, 1, 0, 1}, 20, func(x, y float64) color.RGBA {
 		return color.RGBA{uint8(x * 255), uint8(y * 255), 0, 255}
 	})
 	if _, ok := many.(interface{ ColorIndexAt(x, y int) uint8 }); ok {

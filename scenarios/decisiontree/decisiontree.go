@@ -132,6 +132,26 @@ type model struct {
 	// depthTrain[k−1], depthVal[k−1]: accuracy of the tree grown to depth k.
 	depthTrain, depthVal []float64
 	why                  string // why the run cannot start, or ""
+	// The class shares the maps were last drawn from: the tree's change
+	// only while it grows, the forest's only after, so one of the two is
+	// the same at every step.
+	treeGrid, forestGrid gridMemo
+}
+
+// gridMemo is a grid of class shares and the count of steps (the tree's
+// splits, the forest's levels) it was computed at.
+type gridMemo struct {
+	steps int
+	probs [][]float64
+}
+
+// get returns the memo's shares if they were computed at steps, else
+// those compute returns, remembered.
+func (g *gridMemo) get(steps int, compute func() [][]float64) [][]float64 {
+	if g.probs == nil || g.steps != steps {
+		g.steps, g.probs = steps, compute()
+	}
+	return g.probs
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -370,15 +390,15 @@ func (m *model) grid(res int) (xs, ys []float64) {
 }
 
 // addGrid draws per-cell colours computed on the grid of res cells.
-func (m *model) addGrid(p *plot.Plot, res int, probs [][]float64, colorOf func([]float64) color.Color) {
+func (m *model) addGrid(p *plot.Plot, res int, probs [][]float64, colorOf func([]float64) color.RGBA) {
 	b := m.set.Bounds
-	viz.AddRegionMap(p, b, res, func(x, y float64) color.Color {
+	viz.AddRegionMapRGBA(p, b, res, func(x, y float64) color.RGBA {
 		i, j := b.Cell(x, y, res)
 		return colorOf(probs[j*res+i])
 	})
 }
 
-func majority(probs []float64) color.Color {
+func majority(probs []float64) color.RGBA {
 	best := 0
 	for k, p := range probs {
 		if p > probs[best] {
@@ -394,8 +414,11 @@ func (m *model) plotRegions() *plot.Plot {
 		m.set.AddSamples(p)
 		return p
 	}
-	xs, ys := m.grid(regionRes)
-	m.addGrid(p, regionRes, m.tree.GridProba(m.set.Mean, 0, xs, 1, ys), majority)
+	probs := m.treeGrid.get(m.tree.Splits(), func() [][]float64 {
+		xs, ys := m.grid(regionRes)
+		return m.tree.GridProba(m.set.Mean, 0, xs, 1, ys)
+	})
+	m.addGrid(p, regionRes, probs, majority)
 	m.set.AddSamples(p)
 	ns, _, ok := m.shown()
 	if !ok || m.forest.Steps() > 0 {
@@ -669,27 +692,31 @@ func (m *model) plotForest() *plot.Plot {
 		m.set.AddSamples(p)
 		return p
 	}
-	xs, ys := m.grid(forestRes)
-	probs := m.forest.GridProba(m.set.Mean, 0, xs, 1, ys)
+	probs := m.forestGrid.get(m.forest.Steps(), func() [][]float64 {
+		xs, ys := m.grid(forestRes)
+		return m.forest.GridProba(m.set.Mean, 0, xs, 1, ys)
+	})
 	// The samples are drawn into the raster, a cell of their class's colour
 	// each: the regions plot beside has them as marks, and a second set of
 	// marks would not fit the frame's budget.
 	b := m.set.Bounds
-	sampleAt := map[int]int{}
+	// The class of each cell's first sample, if it has one.
+	sampleAt := make([]int, forestRes*forestRes)
+	hasSample := make([]bool, forestRes*forestRes)
 	for i, x := range m.set.X {
 		if len(x) >= 2 && b.Contains(x[0], x[1]) {
 			ci, cj := b.Cell(x[0], x[1], forestRes)
-			if _, ok := sampleAt[cj*forestRes+ci]; !ok {
-				sampleAt[cj*forestRes+ci] = m.set.Labels[i]
+			if c := cj*forestRes + ci; !hasSample[c] {
+				sampleAt[c], hasSample[c] = m.set.Labels[i], true
 			}
 		}
 	}
-	viz.AddRegionMap(p, b, forestRes, func(x, y float64) color.Color {
+	viz.AddRegionMapRGBA(p, b, forestRes, func(x, y float64) color.RGBA {
 		i, j := b.Cell(x, y, forestRes)
-		if k, ok := sampleAt[j*forestRes+i]; ok {
-			return viz.ClassColor(k)
+		if c := j*forestRes + i; hasSample[c] {
+			return viz.ClassColor(sampleAt[c])
 		}
-		return classdata.Blend(probs[j*forestRes+i])
+		return classdata.BlendRGBA(probs[j*forestRes+i])
 	})
 	fmtAcc := func(v float64) string {
 		if math.IsNaN(v) {

@@ -285,13 +285,14 @@ func (m *model) plotMap(k int) *plot.Plot {
 	m.nets.Probabilities(k, m.mapX, m.mapProbs)
 	b := m.set.Bounds
 	dx, dy := b.Width()/(mapNodes-1), b.Height()/(mapNodes-1)
-	viz.AddRegionMap(p, b, mapRes, func(x, y float64) color.Color {
+	viz.AddRegionMapRGBA(p, b, mapRes, func(x, y float64) color.RGBA {
 		u, v := (x-b.XMin)/dx, (y-b.YMin)/dy
 		i, j := min(int(u), mapNodes-2), min(int(v), mapNodes-2)
 		fu, fv := u-float64(i), v-float64(j)
 		at := func(i, j int) float64 { return m.mapProbs[j*mapNodes+i] }
 		q := (1-fv)*((1-fu)*at(i, j)+fu*at(i+1, j)) + fv*((1-fu)*at(i, j+1)+fu*at(i+1, j+1))
-		return classdata.Blend([]float64{1 - q, q})
+		probs := [2]float64{1 - q, q}
+		return classdata.BlendRGBA(probs[:])
 	})
 	m.addTrainingSamples(p)
 	return p

@@ -331,7 +331,7 @@ func (m *model) plotMixture() *plot.Plot {
 	}
 	gm := m.gm
 	pt := make([]float64, 2)
-	viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
+	viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
 		pt[0], pt[1] = x, y
 		return viz.RegionColor(gm.MostLikelyComponent(pt))
 	})
@@ -360,7 +360,7 @@ func (m *model) plotKMeans() *plot.Plot {
 		addUserPoints(p, m.X[m.generated:], nil)
 		return p
 	}
-	viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
+	viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
 		return viz.RegionColor(m.kmRegions(x, y))
 	})
 	assign := m.km.Assignments()

@@ -303,7 +303,7 @@ func (m *model) plotClusters() *plot.Plot {
 	b := m.bounds
 	if m.km != nil {
 		centroids := m.km.Centroids()
-		viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
+		viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
 			best, bestD := 0, math.Inf(1)
 			for j, c := range centroids {
 				if d := (x-c[0])*(x-c[0]) + (y-c[1])*(y-c[1]); d < bestD {

@@ -7,6 +7,7 @@ package linearregression
 import (
 	_ "embed"
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"math/rand/v2"
@@ -92,6 +93,10 @@ type model struct {
 	mse        []float64   // per epoch
 	dataBox    viz.Box
 	window     viz.Box // of the contour panel: b on x, w on y
+	// The contour panel's surface and level lines, made at its first
+	// drawing: the data and the window are fixed for the model's life.
+	surface      image.Image
+	surfaceLines []plotter.XYs
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -288,15 +293,19 @@ func (m *model) plotContours() *plot.Plot {
 	}
 	// √(J − J*) grows like a distance from θ*, so equal steps of it give
 	// evenly spaced ellipses.
-	viz.AddRegionMap(p, w, contourRes, func(t0, t1 float64) color.Color {
-		return viz.RampBands(math.Sqrt(excess(t0, t1)/emax)*0.8, contourBands)
-	})
-	levels := make([]float64, contourBands-1)
-	for k := range levels {
-		f := float64(k+1) / contourBands / 0.8
-		levels[k] = f * f * emax
+	if m.surface == nil {
+		m.surface = viz.RegionRaster(w, contourRes, func(t0, t1 float64) color.RGBA {
+			return viz.RampBands(math.Sqrt(excess(t0, t1)/emax)*0.8, contourBands)
+		})
+		levels := make([]float64, contourBands-1)
+		for k := range levels {
+			f := float64(k+1) / contourBands / 0.8
+			levels[k] = f * f * emax
+		}
+		m.surfaceLines = viz.ContourLines(w, 48, excess, levels)
 	}
-	viz.AddContours(p, w, 48, excess, levels, contourInk)
+	viz.AddRegionRaster(p, w, m.surface)
+	viz.AddContourLines(p, m.surfaceLines, contourInk)
 	pieces := clipPath(thin(m.path, maxPathPoints), w)
 	if m.lr > m.gd.MaxStableLearningRate() && len(pieces) > 0 {
 		// Once an overshooting path leaves the window it never returns;

@@ -253,8 +253,8 @@ func (m *model) plotMap() *plot.Plot {
 	if m.lr0 != nil {
 		sl := m.slice()
 		probs := make([]float64, s.Classes)
-		viz.AddRegionMap(p, s.Bounds, regionRes, func(x1, x2 float64) color.Color {
-			return classdata.Blend(tenths(sl.probabilities(x1, x2, probs)))
+		viz.AddRegionMapRGBA(p, s.Bounds, regionRes, func(x1, x2 float64) color.RGBA {
+			return classdata.BlendRGBA(tenths(sl.probabilities(x1, x2, probs)))
 		})
 	}
 	s.AddSamples(p)

@@ -478,7 +478,7 @@ func (m *model) plotSurface() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	w := m.course.window
 	heat := m.heat
-	viz.AddRegionMap(p, w, surfaceRes, func(x, y float64) color.Color {
+	viz.AddRegionMapRGBA(p, w, surfaceRes, func(x, y float64) color.RGBA {
 		i, j := w.Cell(x, y, surfaceRes)
 		return heat[j*surfaceRes+i]
 	})

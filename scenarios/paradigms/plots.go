@@ -63,7 +63,7 @@ func (m *model) plotSupervised() *plot.Plot {
 			c = m.cands[m.chosen]
 		}
 		pt := make([]float64, 2)
-		viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
+		viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
 			pt[0], pt[1] = x, y
 			return viz.RegionColor(c.predict(pt))
 		})
@@ -88,7 +88,7 @@ func (m *model) plotUnsupervised() *plot.Plot {
 	}
 	gm := m.gm
 	pt := make([]float64, 2)
-	viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
+	viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
 		pt[0], pt[1] = x, y
 		return viz.RegionColor(gm.MostLikelyComponent(pt))
 	})

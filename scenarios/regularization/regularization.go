@@ -7,6 +7,7 @@ package regularization
 import (
 	_ "embed"
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"math/rand/v2"
@@ -180,6 +181,11 @@ type model struct {
 	pairX    [][]float64
 	pairY    []float64
 	step     int
+	// The geometry panel's loss surface and its bands' level lines, made
+	// at its first drawing: they depend only on the x₁, x₂ data and the
+	// penalty, fixed for the model's life.
+	surface      image.Image
+	surfaceLines []plotter.XYs
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -495,15 +501,19 @@ func (m *model) plotGeometry() *plot.Plot {
 	for _, c := range [][2]float64{{w.XMin, w.YMin}, {w.XMin, w.YMax}, {w.XMax, w.YMin}, {w.XMax, w.YMax}} {
 		lmax = max(lmax, loss(c[0], c[1]))
 	}
-	viz.AddRegionMap(p, w, geomRes, func(a, b float64) color.Color {
-		return viz.RampBands(math.Sqrt(loss(a, b)/lmax)*0.8, geomBands)
-	})
-	levels := make([]float64, geomBands-1)
-	for k := range levels {
-		f := float64(k+1) / geomBands / 0.8
-		levels[k] = f * f * lmax
+	if m.surface == nil {
+		m.surface = viz.RegionRaster(w, geomRes, func(a, b float64) color.RGBA {
+			return viz.RampBands(math.Sqrt(loss(a, b)/lmax)*0.8, geomBands)
+		})
+		levels := make([]float64, geomBands-1)
+		for k := range levels {
+			f := float64(k+1) / geomBands / 0.8
+			levels[k] = f * f * lmax
+		}
+		m.surfaceLines = viz.ContourLines(w, 28, loss, levels)
 	}
-	viz.AddContours(p, w, 28, loss, levels, color.NRGBA{0x22, 0x22, 0x22, 0x40})
+	viz.AddRegionRaster(p, w, m.surface)
+	viz.AddContourLines(p, m.surfaceLines, color.NRGBA{0x22, 0x22, 0x22, 0x40})
 	// The budget region: ‖w‖₁ ≤ t (a diamond) or ‖w‖₂ ≤ t (a disc), with
 	// t the norm of the penalised solution, which is where it sits.
 	t := pen.norm(fit[0], fit[1])

@@ -457,16 +457,25 @@ func (t *DecisionTree) PredictProba(x []float64, out []float64) []float64 {
 // be ascending. It costs one visit per leaf rectangle and grid cell, not a
 // walk per cell.
 func (t *DecisionTree) GridProba(base []float64, fx int, xs []float64, fy int, ys []float64) [][]float64 {
-	out := make([][]float64, len(xs)*len(ys))
-	for k := range out {
-		out[k] = make([]float64, t.classes)
-	}
-	t.addGrid(out, 1, base, fx, xs, fy, ys)
+	out, flat := gridRows(len(xs)*len(ys), t.classes)
+	t.addGrid(flat, 1, base, fx, xs, fy, ys)
 	return out
 }
 
-// addGrid adds weight times the class shares to out over the grid.
-func (t *DecisionTree) addGrid(out [][]float64, weight float64, base []float64, fx int, xs []float64, fy int, ys []float64) {
+// gridRows returns n zero rows of the given width, cut from one array,
+// and that array: a region map's grid is ten thousand rows.
+func gridRows(n, width int) (rows [][]float64, flat []float64) {
+	rows = make([][]float64, n)
+	flat = make([]float64, n*width)
+	for k := range rows {
+		rows[k] = flat[k*width : (k+1)*width : (k+1)*width]
+	}
+	return rows, flat
+}
+
+// addGrid adds weight times the class shares to out over the grid, the
+// shares of cell (i, j) at out[(j·len(xs)+i)·classes:].
+func (t *DecisionTree) addGrid(out []float64, weight float64, base []float64, fx int, xs []float64, fy int, ys []float64) {
 	if !slices.IsSorted(xs) || !slices.IsSorted(ys) || len(base) != len(t.x[0]) || fx == fy {
 		panic("ml: GridProba needs ascending axes, two features and a full base")
 	}
@@ -478,11 +487,27 @@ func (t *DecisionTree) addGrid(out [][]float64, weight float64, base []float64, 
 		nd := &t.nodes[id]
 		if nd.Left == Leaf {
 			w := weight / float64(nd.Samples)
+			// The leaf's weighted shares, w·c, are the same for every cell.
+			var buf [8]float64
+			wc := buf[:0]
+			for _, c := range nd.Value {
+				wc = append(wc, w*c)
+			}
+			n := len(wc)
 			for j := j0; j < j1; j++ {
-				for i := i0; i < i1; i++ {
-					o := out[j*len(xs)+i]
-					for k, c := range nd.Value {
-						o[k] += w * c
+				row := out[(j*len(xs)+i0)*n : (j*len(xs)+i1)*n]
+				if n == 2 { // two classes, the usual case
+					w0, w1 := wc[0], wc[1]
+					for c := 0; c+1 < len(row); c += 2 {
+						row[c] += w0
+						row[c+1] += w1
+					}
+					continue
+				}
+				for c := 0; c+n <= len(row); c += n {
+					o := row[c : c+n]
+					for k, v := range wc {
+						o[k] += v
 					}
 				}
 			}
@@ -632,12 +657,9 @@ func (f *RandomForest) Predict(x []float64) int {
 
 // GridProba is DecisionTree.GridProba for the averaged class shares.
 func (f *RandomForest) GridProba(base []float64, fx int, xs []float64, fy int, ys []float64) [][]float64 {
-	out := make([][]float64, len(xs)*len(ys))
-	for k := range out {
-		out[k] = make([]float64, f.classes)
-	}
+	out, flat := gridRows(len(xs)*len(ys), f.classes)
 	for _, t := range f.trees {
-		t.addGrid(out, 1/float64(len(f.trees)), base, fx, xs, fy, ys)
+		t.addGrid(flat, 1/float64(len(f.trees)), base, fx, xs, fy, ys)
 	}
 	return out
 }

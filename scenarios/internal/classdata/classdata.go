@@ -394,7 +394,10 @@ func (s *Set) AddSamples(p *plot.Plot) {
 // to tenths that still sum to one (largest remainders first): a sure
 // prediction shows its class's colour, an unsure one a mix, and the raster
 // keeps to a few hundred colours, a small PNG.
-func Blend(probs []float64) color.Color {
+func Blend(probs []float64) color.Color { return BlendRGBA(probs) }
+
+// BlendRGBA is Blend as a color.RGBA, for viz.AddRegionMapRGBA.
+func BlendRGBA(probs []float64) color.RGBA {
 	// A colour per map cell: scratch on the stack for the usual few classes.
 	var tenthsBuf [16]int
 	var restBuf [16]float64

@@ -188,12 +188,15 @@ func BenchStepAndFrameFrom(b *testing.B, sc *lab.Scenario, warm int, queries ...
 }
 
 // StepAndFrameLoop times one r.Step and r.JSON(true) per iteration, calling
-// restart first whenever r is done, and reports allocations and the last
-// frame's size as "bytes/frame".
+// restart first whenever r is done, and reports allocations, the last
+// frame's size as "bytes/frame" and the processor time per iteration as
+// "cpu-ns/op" (steadier than ns/op on a shared machine; run with -cpu 1,
+// since it counts every thread of the process).
 func StepAndFrameLoop(b *testing.B, r *lab.Run, restart func()) {
 	b.Helper()
 	size := 0
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		if r.Done() {
 			restart()
@@ -205,7 +208,11 @@ func StepAndFrameLoop(b *testing.B, r *lab.Run, restart func()) {
 		}
 		size = len(f)
 	}
+	cpu = cpuTime() - cpu
 	b.ReportMetric(float64(size), "bytes/frame")
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
 }
 
 // BenchNewRun times lab.NewRun of sc with its default values.
