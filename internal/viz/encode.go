@@ -35,10 +35,8 @@ func SVG(p *plot.Plot, w, h vg.Length) ([]byte, Viewport, error) {
 }
 
 // CachedSVG is SVG with the rasters of the panel's previous drawing in rc:
-// a raster whose pixels did not change reuses its PNG, one whose pixels
-// changed is encoded at BestSpeed (see raster.go). The document is SVG's
-// but for the bytes of those PNGs, which decode to the same pixels. A nil
-// rc encodes every raster as SVG does.
+// a raster whose pixels did not change reuses its PNG. The document is
+// SVG's, byte for byte. A nil rc encodes every raster.
 func CachedSVG(p *plot.Plot, w, h vg.Length, rc *RasterCache) ([]byte, Viewport, error) {
 	if p == nil {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: nil plot")

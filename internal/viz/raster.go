@@ -18,18 +18,40 @@ import (
 // pooled, so an encode reuses one left by an earlier image; png.Encoder is
 // safe for concurrent use with a concurrent-safe pool.
 //
-// A raster drawn for the first time in its place is encoded at the
-// default level (denseEncoder): most rasters never change (a loss surface,
-// a data set's map), and the RasterCache keeps their PNG. One whose pixels
-// changed since the last drawing is re-encoded at BestSpeed
-// (changingEncoder): the default level clears 640 KB of hash chains before
-// every image, most of the cost of encoding a 48×48 map, and searches
-// harder than a raster of flat regions needs; BestSpeed encodes a region
-// map two to three times faster for a PNG 10–25 % larger.
+// The level depends on the raster alone, never on what was drawn before,
+// so a step reached by playing, by at=N or by seeking has the same bytes.
+// A raster is encoded at BestSpeed: the default level clears 640 KB of
+// hash chains before every image, most of the cost of encoding a 48×48
+// map, and searches harder than a raster of flat regions needs; BestSpeed
+// encodes a region map two to three times faster for a PNG 10–25 % larger.
+// A raster wrapped by Dense (a detailed surface that does not change, so
+// is encoded once and cached) gets the default level, for a smaller frame.
 var (
-	denseEncoder    = png.Encoder{CompressionLevel: png.DefaultCompression, BufferPool: new(encoderPool)}
-	changingEncoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: new(encoderPool)}
+	denseEncoder = png.Encoder{CompressionLevel: png.DefaultCompression, BufferPool: new(encoderPool)}
+	fastEncoder  = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: new(encoderPool)}
 )
+
+// denseImage marks a raster to be encoded at the default level.
+type denseImage struct{ image.Image }
+
+// Dense marks img, a raster that stays the same from frame to frame, to be
+// encoded at zlib's default level rather than at BestSpeed: it is encoded
+// once, and every frame then carries the smaller PNG.
+func Dense(img image.Image) image.Image {
+	if img == nil {
+		return nil
+	}
+	return denseImage{img}
+}
+
+// encodePNG writes img into buf as a PNG at the level it asks for.
+func encodePNG(buf *bytes.Buffer, img image.Image, dense bool) error {
+	buf.Reset()
+	if dense {
+		return denseEncoder.Encode(buf, img)
+	}
+	return fastEncoder.Encode(buf, img)
+}
 
 // encoderPool is a png.EncoderBufferPool over a sync.Pool.
 type encoderPool struct{ pool sync.Pool }
@@ -79,6 +101,10 @@ func (rc *RasterCache) start() {
 // cache and for images other than *image.Paletted and *image.RGBA, which
 // get no slot: s is nil).
 func (rc *RasterCache) encode(img image.Image, buf *bytes.Buffer) (data []byte, s *rasterSlot, err error) {
+	d, dense := img.(denseImage)
+	if dense {
+		img = d.Image
+	}
 	var paletted bool
 	var rect image.Rectangle
 	var stride int
@@ -91,8 +117,7 @@ func (rc *RasterCache) encode(img image.Image, buf *bytes.Buffer) (data []byte, 
 		rect, stride, pix = m.Rect, m.Stride, m.Pix
 	}
 	if rc == nil || pix == nil {
-		buf.Reset()
-		err := denseEncoder.Encode(buf, img)
+		err := encodePNG(buf, img, dense)
 		return buf.Bytes(), nil, err
 	}
 	if rc.next == len(rc.slots) {
@@ -104,12 +129,7 @@ func (rc *RasterCache) encode(img image.Image, buf *bytes.Buffer) (data []byte, 
 		bytes.Equal(s.pix, pix) && slices.Equal(s.pal, pal) {
 		return s.png, s, nil
 	}
-	enc := &denseEncoder
-	if s.png != nil {
-		enc = &changingEncoder
-	}
-	buf.Reset()
-	if err := enc.Encode(buf, img); err != nil {
+	if err := encodePNG(buf, img, dense); err != nil {
 		s.png = nil
 		return nil, nil, err
 	}

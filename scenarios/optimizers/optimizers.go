@@ -478,10 +478,11 @@ func (m *model) plotSurface() *plot.Plot {
 	p := viz.NewPlot("", "x", "y")
 	w := m.course.window
 	heat := m.heat
-	viz.AddRegionMapRGBA(p, w, surfaceRes, func(x, y float64) color.RGBA {
+	// The surface does not change during a run: one dense PNG, cached.
+	viz.AddRegionRaster(p, w, viz.Dense(viz.RegionRaster(w, surfaceRes, func(x, y float64) color.RGBA {
 		i, j := w.Cell(x, y, surfaceRes)
 		return heat[j*surfaceRes+i]
-	})
+	})))
 	minLabel := "minimum"
 	if !m.surface.HasMinimum {
 		minLabel = "saddle point"
