@@ -139,7 +139,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, s.pages.Scenario(PageData{Scenario: req.sc, Values: req.vals, Query: req.vals.Encode(), Frame: f, View: view}))
+	return render(w, r, s.pages.Scenario(PageData{Scenario: req.sc, Values: req.vals, Query: req.vals.Encode(), Frame: f, View: view, AtAsked: at}))
 }
 
 // scenarioJSON is one entry of GET /api/scenarios.

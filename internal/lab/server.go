@@ -39,6 +39,9 @@ type PageData struct {
 	Query    string // canonical query of Values
 	Frame    Frame  // step 0, with plots
 	View     string // the page's layout: "" or ViewPresent
+	// AtAsked is the step the address asked for (at=N); a run that ends
+	// before it opens at its end, and the page says so.
+	AtAsked int
 	// Room is the code of the room the page follows, or "": the page
 	// shows the room's run and its controls are the presenter's.
 	Room string

@@ -243,6 +243,8 @@ class Client {
         this.lastError = '';
         this.query = msg.query;
         this.root.dataset.query = msg.query;
+        // "This run ends at step N, before…" is about the run the page opened.
+        document.querySelector(`#at-ended:not([data-query="${CSS.escape(msg.query)}"])`)?.remove();
         this.token = msg.resume || null;
         this.reached = msg.reached || 0; // a new run: 0, then its frames raise it
         this.showLive();

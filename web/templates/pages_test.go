@@ -192,3 +192,29 @@ func TestScenarioPagePresent(t *testing.T) {
 		}
 	}
 }
+
+// A run that ends before the step its address asks for opens at its end,
+// and the page says where it ended and what was asked; a run that reaches
+// the step says nothing.
+func TestScenarioPageSaysRunEndedBeforeAt(t *testing.T) {
+	sc := scenarios.All()[0]
+	v := lab.Defaults(sc.Params)
+	for _, tc := range []struct {
+		asked, step int
+		want        string
+	}{
+		{7, 5, "This run ends at step 5, before the step 7 its address asks for, so it opens at its end."},
+		{5, 5, ""},
+		{0, 0, ""},
+	} {
+		var b strings.Builder
+		pd := lab.PageData{Scenario: sc, Values: v, Query: v.Encode(), Frame: lab.Frame{Step: tc.step}, AtAsked: tc.asked}
+		if err := (Pages{}).Scenario(pd).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		html := b.String()
+		if has := strings.Contains(html, `data-testid="at-ended"`); has != (tc.want != "") || !strings.Contains(html, tc.want) {
+			t.Errorf("at=%d, run at step %d: the page has the at-ended note %v, want %q", tc.asked, tc.step, has, tc.want)
+		}
+	}
+}
