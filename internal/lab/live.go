@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -55,6 +56,46 @@ func (h LiveHandle) At(v Values, step int) float64 {
 	return v.at(h.Name(), step)
 }
 
+// LiveEnumHandle is a live enum parameter (the gan's train): Get reads
+// its choice at the start, At the choice in force after a step. Its
+// schedule spells words, such as train=both,d@40,both@80.
+type LiveEnumHandle[T any] struct {
+	Handle[T]
+	choices []Choice[T]
+}
+
+// LiveEnum declares an enum parameter that may change while its run plays.
+func LiveEnum[T any](p Param, choices ...Choice[T]) LiveEnumHandle[T] {
+	p = declare(p, KindEnum)
+	p.Options = words(p, choices)
+	p.Live = true
+	return LiveEnumHandle[T]{Handle[T]{p, func(v Values, n string) T {
+		return choices[int(v.num[n])].Value
+	}}, choices}
+}
+
+// At returns the choice in force for the step after step.
+func (h LiveEnumHandle[T]) At(v Values, step int) T {
+	v.param(h.Name(), KindEnum)
+	return h.choices[int(v.at(h.Name(), step))].Value
+}
+
+// liveText spells a live value as its URL does: a number, or an enum's
+// word (x its index); ok is false for a value out of the parameter's range.
+func liveText(p Param, x float64) (string, bool) {
+	if p.Kind == KindEnum {
+		i := int(x)
+		if float64(i) != x || i < 0 || i >= len(p.Options) {
+			return "", false
+		}
+		return p.Options[i], true
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) || x < p.Min || x > p.Max {
+		return fmtNum(x), false
+	}
+	return fmtNum(x), true
+}
+
 // at is a live parameter's value in force for the step after step.
 func (v Values) at(name string, step int) float64 {
 	x := v.num[name]
@@ -74,17 +115,25 @@ func (v *Values) setSchedule(p Param, text string) error {
 		return &ParamError{Name: p.Name, Value: text, Allowed: fmt.Sprintf("at most %d changes", maxChanges)}
 	}
 	num := func(s string) (float64, bool) {
+		if p.Kind == KindEnum {
+			i := slices.Index(p.Options, strings.TrimSpace(s))
+			return float64(i), i >= 0
+		}
 		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && f >= p.Min && f <= p.Max
 	}
-	allowed := p.Allowed() + ", then changes value@step with steps increasing from 1, such as " +
-		fmtNum(p.Min) + "," + fmtNum(p.Max) + "@100"
+	example := fmtNum(p.Min) + "," + fmtNum(p.Max) + "@100"
+	if p.Kind == KindEnum {
+		example = p.Options[0] + "," + p.Options[len(p.Options)-1] + "@100"
+	}
+	allowed := p.Allowed() + ", then changes value@step with steps increasing from 1, such as " + example
 	first, ok := num(parts[0])
 	if !ok {
 		return &ParamError{Name: p.Name, Value: text, Allowed: allowed}
 	}
 	var changes []Change
-	canon := []string{fmtNum(first)}
+	word := func(x float64) string { t, _ := liveText(p, x); return t }
+	canon := []string{word(first)}
 	last := 0
 	for _, part := range parts[1:] {
 		val, step, found := strings.Cut(part, "@")
@@ -94,7 +143,7 @@ func (v *Values) setSchedule(p Param, text string) error {
 			return &ParamError{Name: p.Name, Value: text, Allowed: allowed}
 		}
 		changes = append(changes, Change{Step: n, Value: x})
-		canon = append(canon, fmtNum(x)+"@"+strconv.Itoa(n))
+		canon = append(canon, word(x)+"@"+strconv.Itoa(n))
 		last = n
 	}
 	v.num[p.Name] = first
@@ -135,7 +184,8 @@ func (v Values) TextAt(name string, step int) string {
 	if !p.Live {
 		return v.raw[name]
 	}
-	return fmtNum(v.at(name, step))
+	t, _ := liveText(p, v.at(name, step))
+	return t
 }
 
 // retuned returns v with live parameter name set to value from the step
@@ -146,17 +196,22 @@ func (v Values) retuned(name string, step int, value float64) (Values, error) {
 	if !p.Live {
 		return Values{}, &ParamError{Name: name, Value: fmtNum(value), Allowed: "a parameter that can change while the run plays (" + v.liveNames() + ")"}
 	}
-	parts := []string{fmtNum(v.num[name])}
+	text, ok := liveText(p, value)
+	if !ok {
+		return Values{}, &ParamError{Name: name, Value: text, Allowed: p.Allowed()}
+	}
+	word := func(x float64) string { t, _ := liveText(p, x); return t }
+	parts := []string{word(v.num[name])}
 	if step == 0 {
-		parts[0] = fmtNum(value)
+		parts[0] = text
 	}
 	for _, c := range v.changes[name] {
 		if c.Step < step {
-			parts = append(parts, fmtNum(c.Value)+"@"+strconv.Itoa(c.Step))
+			parts = append(parts, word(c.Value)+"@"+strconv.Itoa(c.Step))
 		}
 	}
 	if step > 0 {
-		parts = append(parts, fmtNum(value)+"@"+strconv.Itoa(step))
+		parts = append(parts, text+"@"+strconv.Itoa(step))
 	}
 	return v.With(name, strings.Join(parts, ","))
 }

@@ -20,20 +20,26 @@ import (
 var (
 	tunedRate = LiveFloat(Param{Name: "rate", Label: "Rate", Default: "1", Min: 0, Max: 10})
 	tunedSlow = Float(Param{Name: "slow", Label: "Not live", Default: "1", Min: 0, Max: 10})
+	tunedSign = LiveEnum(Param{Name: "sign", Label: "Sign", Default: "up"}, Option("up", 1.0), Option("down", -1.0))
 	tuned     = &Scenario{
 		Slug: "tuned", Title: "Tuned", Chapter: "0. Tests", Summary: "adds rate", MaxSteps: 50, Speed: 240, Deterministic: true,
-		Params: Params(tunedRate, tunedSlow),
+		Params: Params(tunedRate, tunedSlow, tunedSign),
 		Panels: []Panel{{Name: "line", Title: "Line"}},
-		New:    func(v Values) (Model, error) { return &tunedModel{rate: tunedRate.Get(v)}, nil },
+		New: func(v Values) (Model, error) {
+			return &tunedModel{rate: tunedRate.Get(v), sign: tunedSign.Get(v)}, nil
+		},
 	}
 )
 
-type tunedModel struct{ x, rate float64 }
+// tunedModel adds sign·rate to x each step.
+type tunedModel struct{ x, rate, sign float64 }
 
-func (m *tunedModel) Step() error               { m.x += m.rate; return nil }
-func (m *tunedModel) Done() bool                { return false }
-func (m *tunedModel) Retune(v Values, step int) { m.rate = tunedRate.At(v, step) }
-func (m *tunedModel) Data() [][]string          { return [][]string{{"x"}} }
+func (m *tunedModel) Step() error { m.x += m.sign * m.rate; return nil }
+func (m *tunedModel) Done() bool  { return false }
+func (m *tunedModel) Retune(v Values, step int) {
+	m.rate, m.sign = tunedRate.At(v, step), tunedSign.At(v, step)
+}
+func (m *tunedModel) Data() [][]string { return [][]string{{"x"}} }
 func (m *tunedModel) Snapshot() Snapshot {
 	return Snapshot{Metrics: map[string]float64{"x": m.x}, State: map[string]float64{"x": m.x, "rate": m.rate}}
 }
@@ -184,5 +190,63 @@ func TestLiveSet(t *testing.T) {
 	json.Unmarshal(stepTo(t, fresh, 1), &f)
 	if run.Query != "rate=4" || f.State.X != 4 {
 		t.Errorf("set at step 0: query %q and x %g after a step, want rate=4 and 4", run.Query, f.State.X)
+	}
+}
+
+// TestLiveEnum: an enum's schedule spells its words; a run follows it, and
+// a set message gives the word's index.
+func TestLiveEnum(t *testing.T) {
+	q, _ := ParseQuery("sign=up,down@3,up@4")
+	v, err := Parse(tuned.Params, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Encode(); got != "sign=up,down@3,up@4" {
+		t.Errorf("encodes as %q", got)
+	}
+	if tunedSign.Get(v) != 1 {
+		t.Errorf("Get = %g, want the first choice's 1", tunedSign.Get(v))
+	}
+	for step, want := range map[int]float64{0: 1, 2: 1, 3: -1, 4: 1, 40: 1} {
+		if got := tunedSign.At(v, step); got != want {
+			t.Errorf("sign after step %d = %g, want %g", step, got, want)
+		}
+	}
+	if got := v.TextAt("sign", 3); got != "down" {
+		t.Errorf("TextAt(sign, 3) = %q, want down", got)
+	}
+	for _, bad := range []string{"sign=sideways", "sign=up,left@3", "sign=up,down@0", "sign=up,down@3,up@3", "sign=up,down"} {
+		q, _ := ParseQuery(bad)
+		if _, err := Parse(tuned.Params, q); err == nil || err.(*ParamError).Name != "sign" {
+			t.Errorf("%s: %v, want an error naming sign", bad, err)
+		}
+	}
+	run, err := NewRun(tuned, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run.Advance(6) // +1 +1 +1, −1, +1 +1
+	if f, _ := run.Frame(false); f.Metrics["x"] != 4 {
+		t.Errorf("x at step 6 = %g, want 4", f.Metrics["x"])
+	}
+
+	ts := newTunedServer(t)
+	c, _, err := dial(t, ts, "/ws/tuned", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.until("status")
+	stepTo(t, c, 2)
+	c.send(`{"type":"set","name":"sign","value":1}`)
+	var msg struct{ Query string }
+	json.Unmarshal(readRaw(t, c.conn, "run"), &msg)
+	if msg.Query != "sign=up,down@2" {
+		t.Errorf("after set at step 2: query %q, want sign=up,down@2", msg.Query)
+	}
+	for _, bad := range []string{`{"type":"set","name":"sign","value":2}`, `{"type":"set","name":"sign","value":0.5}`, `{"type":"set","name":"sign","value":-1}`} {
+		c.send(bad)
+		if m := c.until("error"); m.Param != "sign" {
+			t.Errorf("%s: %+v, want an error naming sign", bad, m)
+		}
 	}
 }

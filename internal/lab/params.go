@@ -61,7 +61,7 @@ type Param struct {
 	// Format says what a text parameter accepts, for error messages.
 	Format string `json:"format,omitempty"`
 	// Live says the value may change while the run plays, the URL
-	// recording when (live.go); set by LiveFloat.
+	// recording when (live.go); set by LiveFloat and LiveEnum.
 	Live bool `json:"live,omitempty"`
 	// check reads a text parameter and returns its canonical spelling.
 	check func(string) (string, error)
@@ -215,6 +215,9 @@ func (v *Values) set(p Param, text string) error {
 		v.num[p.Name] = f
 		v.raw[p.Name] = fmtNum(f)
 	case KindEnum:
+		if p.Live {
+			return v.setSchedule(p, text)
+		}
 		if !slices.Contains(p.Options, text) {
 			return bad
 		}

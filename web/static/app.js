@@ -87,7 +87,10 @@ class Client {
       // A live parameter changes the run on screen from its step on.
       const live = ev.target.closest('.field[data-live]');
       if (live && this.ws && this.ws.readyState === WebSocket.OPEN && ev.target.checkValidity()) {
-        this.send('set', { name: ev.target.name, value: Number(ev.target.value) });
+        // An enum's value travels as the index of its word.
+        const p = this.schema.find((s) => s.name === ev.target.name);
+        const value = ev.target.tagName === 'SELECT' ? p.options.indexOf(ev.target.value) : Number(ev.target.value);
+        this.send('set', { name: ev.target.name, value });
         return;
       }
       this.paramsChanged();
