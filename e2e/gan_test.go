@@ -35,19 +35,22 @@ func TestGAN(t *testing.T) {
 		t.Errorf("the note does not count the two modes: %q", note)
 	}
 
+	// train is live: switching it goes on with the run on screen, and the
+	// address records from which step.
 	sockets := eval[int](p, `window.__e2e.sockets`)
+	at := p.counter()
 	eval[chromedp.Void](p, `(() => {
   const el = document.getElementById('p-train');
   el.value = 'd';
   el.dispatchEvent(new Event('change', { bubbles: true }));
 })()`)
-	p.waitJS("a new run with train=d sent its first frame",
-		fmt.Sprintf(`window.__e2e.sockets > %d && window.__e2e.socketFrames > 0 &&
-			document.querySelector('[data-testid=step-counter]').textContent === '0' &&
-			new URLSearchParams(location.search).get('train') === 'd'`, sockets))
-	p.waitReady()
-	p.step(1)
+	p.waitJS("the address records train=d from the step on screen",
+		fmt.Sprintf(`new URLSearchParams(location.search).get('train') === 'both,d@%d'`, at))
+	p.step(at + 1)
 	if note := eval[string](p, `document.querySelector('[data-testid=note]').textContent`); !strings.Contains(note, "no G update") {
 		t.Errorf("train=d: the note does not say G is not updated: %q", note)
+	}
+	if got := eval[int](p, `window.__e2e.sockets`); got != sockets {
+		t.Errorf("switching train opened %d new runs, want none", got-sockets)
 	}
 }

@@ -134,3 +134,31 @@ func TestLiveParameter(t *testing.T) {
 	p.checkConsole()
 	q.checkConsole()
 }
+
+// TestLiveChoice: the gan's train, a live choice, switched while the run
+// is on screen: the address records the step, the run goes on without a
+// new socket, and going back on the timeline shows the choice then.
+func TestLiveChoice(t *testing.T) {
+	progress(t)
+	p := newTab(t)
+	p.open("/s/gan")
+	p.step(1)
+	p.step(2)
+	sockets := eval[int](p, `window.__e2e.sockets`)
+	eval[chromedp.Void](p, `(() => {
+  const el = document.getElementById('p-train');
+  el.value = 'd';
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+})()`)
+	p.waitJS("the address records train=d from step 2", `new URLSearchParams(location.search).get('train') === 'both,d@2'`)
+	p.step(3)
+	p.waitJS("the note says G was not updated", `document.querySelector('[data-testid=note]').textContent.includes('no G update')`)
+	if got := eval[int](p, `window.__e2e.sockets`); got != sockets {
+		t.Errorf("switching train opened %d new runs, want none", got-sockets)
+	}
+	p.seekTo(1)
+	if got := eval[string](p, `document.getElementById('p-train').value`); got != "both" {
+		t.Errorf("at step 1 the train field reads %q, want both, the choice then", got)
+	}
+	p.checkConsole()
+}

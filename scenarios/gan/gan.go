@@ -90,8 +90,8 @@ var (
 		Help: "Units of each hidden layer of D, comma-separated: up to 3 layers of 1 to 32 leaky-ReLU units. Empty: D is a logistic regression, its boundary a straight line."})
 	dStepsParam = lab.Int(lab.Param{Name: "d_steps", Label: "D updates per step k_D", Default: "1", Min: 1, Max: 5, Step: 1,
 		Help: "Discriminator updates, each on a fresh batch of 64 target and 64 generated samples, before the generator's one update."})
-	trainParam = lab.Enum(lab.Param{Name: "train", Label: "Train", Default: "both",
-		Help: "both: a step is k_D updates of D, then one of G; d: only D learns, against a G that stays as drawn; g: only G learns, against a D that stays as drawn."},
+	trainParam = lab.LiveEnum(lab.Param{Name: "train", Label: "Train", Default: "both",
+		Help: "both: a step is k_D updates of D, then one of G; d: only D learns, against a G that stays as it is; g: only G learns, against a D that stays as it is. It can change while the run plays: the address records the step, as train=both,d@200."},
 		lab.Option("both", schedule{d: true, g: true}), lab.Option("d", schedule{d: true}), lab.Option("g", schedule{g: true}),
 	)
 	lossParam = lab.Enum(lab.Param{Name: "loss", Label: "Loss", Default: "log",
@@ -241,6 +241,15 @@ func (m *model) record() {
 	m.dLoss = append(m.dLoss, c.dLoss)
 	m.gLoss = append(m.gLoss, c.gLoss)
 	m.js = append(m.js, c.js)
+}
+
+// Retune switches which networks learn: train changed at step while the
+// run plays (as GAN Lab's "train D only" and "train G only").
+func (m *model) Retune(v lab.Values, step int) {
+	m.sched = trainParam.At(v, step)
+	if m.net != nil {
+		m.net.SetTraining(m.sched.d, m.sched.g)
+	}
 }
 
 func (m *model) Step() error {

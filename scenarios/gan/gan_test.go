@@ -1,7 +1,9 @@
 package gan
 
 import (
+	"errors"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,6 +231,41 @@ func TestTrainOnePlayer(t *testing.T) {
 // TestDataCSV: data.csv is the 1000-sample target behind the estimate,
 // each sample with its mode; the ring's samples lie about 2 from the
 // centre, each within 3σ·√2-ish of its own mode centre.
+// TestTrainSwitchedLive: train changed while the run plays, as the URL
+// records it (train=both,d@5,both@9): the first 5 steps are those of
+// train=both; then D alone learns for 4 steps (4 more D updates, none of
+// G, the generated samples stay put); then both again.
+func TestTrainSwitchedLive(t *testing.T) {
+	r := scenariotest.NewRun(t, sc, "train=both,d@5,both@9")
+	plain := scenariotest.NewRun(t, sc, "")
+	if err := errors.Join(r.Advance(5), plain.Advance(5)); err != nil {
+		t.Fatal(err)
+	}
+	f5, p5 := scenariotest.Decode[frame](t, r, false), scenariotest.Decode[frame](t, plain, false)
+	if !reflect.DeepEqual(f5.State, p5.State) {
+		t.Fatalf("the first 5 steps differ from train=both's")
+	}
+	if err := r.Advance(9); err != nil {
+		t.Fatal(err)
+	}
+	f9 := scenariotest.Decode[frame](t, r, false)
+	if f9.State.DUpdates != 9 || f9.State.GUpdates != 5 {
+		t.Errorf("after step 9: %d D and %d G updates, want 9 and 5", f9.State.DUpdates, f9.State.GUpdates)
+	}
+	if !reflect.DeepEqual(f9.State.Generated, f5.State.Generated) {
+		t.Errorf("G moved while only D learned")
+	}
+	if !strings.Contains(f9.Note, "no G update") {
+		t.Errorf("note at step 9 %q, want it to say no G update", f9.Note)
+	}
+	if err := r.Advance(10); err != nil {
+		t.Fatal(err)
+	}
+	if f := scenariotest.Decode[frame](t, r, false); f.State.DUpdates != 10 || f.State.GUpdates != 6 {
+		t.Errorf("after step 10: %d D and %d G updates, want 10 and 6", f.State.DUpdates, f.State.GUpdates)
+	}
+}
+
 func TestDataCSV(t *testing.T) {
 	r := scenariotest.NewRun(t, sc, "")
 	rows := scenariotest.Rows(t, r)

@@ -112,6 +112,10 @@ func Noise(rng *rand.Rand, n, d int) []float64 {
 	return z
 }
 
+// SetTraining switches which networks the following steps update, as
+// TrainD and TrainG do at the start.
+func (g *GAN) SetTraining(d, gen bool) { g.cfg.TrainD, g.cfg.TrainG = d, gen }
+
 // Step makes k_D discriminator updates and then one generator update,
 // leaving out whichever the configuration switches off.
 func (g *GAN) Step() {
