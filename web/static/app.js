@@ -638,10 +638,13 @@ class Client {
   // (none at step 0) and the view. The run's own query (its "run"
   // message) never holds the step.
   pagePath() {
+    // The run on screen's query: a change the server has not yet taken (or
+    // refuses) must not reach the address.
+    const query = this.root.dataset.query;
     // A lesson's step keeps the lesson's address while its run is the step's.
     const lesson = $('lesson-bar');
-    if (lesson && this.query === lesson.dataset.query) return lesson.dataset.path + (this.present ? '?view=present' : '');
-    const q = [this.query, this.step > 0 ? `at=${this.step}` : '', this.present ? 'view=present' : ''].filter(Boolean).join('&');
+    if (lesson && query === lesson.dataset.query) return lesson.dataset.path + (this.present ? '?view=present' : '');
+    const q = [query, this.step > 0 ? `at=${this.step}` : '', this.present ? 'view=present' : ''].filter(Boolean).join('&');
     return `/s/${this.slug}${q ? '?' + q : ''}`;
   }
 
