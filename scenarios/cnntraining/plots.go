@@ -43,23 +43,6 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 	return nil, fmt.Errorf("cnntraining: no panel %q", panel)
 }
 
-// Colours of weights: blue below 0, white at 0, orange above.
-var (
-	negative = color.RGBA{0x1f, 0x6f, 0xb4, 0xff}
-	positive = color.RGBA{0xe6, 0x7e, 0x22, 0xff}
-)
-
-// diverging colours t ∈ [−1, 1], in 16 steps each side of white.
-func diverging(t float64) color.Color {
-	t = math.Round(min(max(t, -1), 1)*16) / 16
-	c, k := positive, t
-	if t < 0 {
-		c, k = negative, -t
-	}
-	mix := func(v uint8) uint8 { return uint8(math.Round(255 - (255-float64(v))*k)) }
-	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 0xff}
-}
-
 // greyTile is an image's tile: its values in [0, 1] from white to black,
 // at res×res (nearest pixel).
 func ramped(values []float64, h, w, c, ch, res int, scale float64) []color.Color {
@@ -138,7 +121,7 @@ func (m *model) plotFilters() *plot.Plot {
 		pix := make([]color.Color, k*k)
 		for ky := range k {
 			for kx := range k {
-				pix[ky*k+kx] = diverging(c.W.Data[((ky*k+kx)*in)*out+o] / scale)
+				pix[ky*k+kx] = viz.WeightColor(c.W.Data[((ky*k+kx)*in)*out+o] / scale)
 			}
 		}
 		tiles = append(tiles, viz.Tile{Pixels: pix, Res: k, Caption: strconv.Itoa(o + 1)})

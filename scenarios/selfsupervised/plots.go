@@ -160,7 +160,7 @@ func (m *model) plotFilters() *plot.Plot {
 		pix := make([]color.Color, pretext.Pixels)
 		for q := range pretext.Pixels {
 			k := q*W.Cols + j
-			pix[q] = diverging((W.Data[k] - W0.Data[k]) / scale)
+			pix[q] = viz.WeightColor((W.Data[k] - W0.Data[k]) / scale)
 		}
 		tiles = append(tiles, viz.Tile{Pixels: pix, Res: pretext.Side})
 	}
@@ -169,21 +169,4 @@ func (m *model) plotFilters() *plot.Plot {
 		viz.AddNotice(p, "Each unit's change of weights since the start", "appears here once pretext training begins.")
 	}
 	return p
-}
-
-var (
-	negative = color.RGBA{0x1f, 0x6f, 0xb4, 0xff}
-	positive = color.RGBA{0xe6, 0x7e, 0x22, 0xff}
-)
-
-// diverging maps t in [−1, 1] to blue (−1), white (0) and orange (1), in
-// 16 steps a side.
-func diverging(t float64) color.Color {
-	t = math.Round(min(max(t, -1), 1)*16) / 16
-	c, k := positive, t
-	if t < 0 {
-		c, k = negative, -t
-	}
-	mix := func(v uint8) uint8 { return uint8(math.Round(255 - (255-float64(v))*k)) }
-	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 0xff}
 }

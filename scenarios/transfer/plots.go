@@ -48,21 +48,6 @@ func (m *model) plotCurves(of func(*learner) []float64, label string) *plot.Plot
 	return p
 }
 
-var (
-	negative = color.RGBA{0x1f, 0x6f, 0xb4, 0xff}
-	positive = color.RGBA{0xe6, 0x7e, 0x22, 0xff}
-)
-
-func diverging(t float64) color.Color {
-	t = math.Round(min(max(t, -1), 1)*16) / 16
-	c, k := positive, t
-	if t < 0 {
-		c, k = negative, -t
-	}
-	mix := func(v uint8) uint8 { return uint8(math.Round(255 - (255-float64(v))*k)) }
-	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 0xff}
-}
-
 // plotFilters draws the first convolution's 8 filters after pre-training
 // and, below, the shown network's now (while pre-training: at the random
 // start and now), on one colour scale (the largest
@@ -85,7 +70,7 @@ func (m *model) plotFilters() *plot.Plot {
 		for o := range out {
 			pix := make([]color.Color, k*k)
 			for i := range k * k {
-				pix[i] = diverging(w[i*out+o] / scale)
+				pix[i] = viz.WeightColor(w[i*out+o] / scale)
 			}
 			caption := ""
 			if o == 0 {
