@@ -20,6 +20,23 @@ type countingConn struct {
 	read atomic.Int64
 }
 
+// countingDialer is a browser-like dialer (it offers compression) whose
+// connection is counted and handed to got.
+func countingDialer(got func(*countingConn)) *websocket.Dialer {
+	return &websocket.Dialer{
+		EnableCompression: true, // as browsers do
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			cc := &countingConn{Conn: c}
+			got(cc)
+			return cc, nil
+		},
+	}
+}
+
 func (c *countingConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	c.read.Add(int64(n))

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -77,17 +76,7 @@ func playClass(ctx context.Context, base, path string, n int, pace float64, warm
 	for i := range class {
 		s := &student{}
 		class[i] = s
-		dialer := websocket.Dialer{
-			EnableCompression: true, // as browsers do
-			NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-				if err != nil {
-					return nil, err
-				}
-				s.conn = &countingConn{Conn: c}
-				return s.conn, nil
-			},
-		}
+		dialer := countingDialer(func(c *countingConn) { s.conn = c })
 		conn, _, err := dialer.DialContext(ctx, wsURL, nil)
 		if err != nil {
 			return res, fmt.Errorf("student %d: %s: %w", i+1, wsURL, err)

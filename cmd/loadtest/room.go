@@ -98,17 +98,7 @@ func measureRoom(ctx context.Context, w io.Writer, base, followBase, path string
 	for i := range class {
 		f := &follower{}
 		class[i] = f
-		dialer := websocket.Dialer{
-			EnableCompression: true, // as browsers do
-			NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-				if err != nil {
-					return nil, err
-				}
-				f.conn = &countingConn{Conn: c}
-				return f.conn, nil
-			},
-		}
+		dialer := countingDialer(func(c *countingConn) { f.conn = c })
 		conn, _, err := dialer.DialContext(ctx, roomURL, nil)
 		if err != nil {
 			select {
