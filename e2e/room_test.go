@@ -40,6 +40,10 @@ func TestRoomPresentFollowFork(t *testing.T) {
 		`document.getElementById('follow-bar').textContent.includes('Following room `+code+`') &&
 		document.getElementById('step').disabled && document.getElementById('play').disabled && document.getElementById('p-k').disabled`)
 	p.waitJS("the presenter sees one follower", `document.querySelector('[data-testid=room-followers]').textContent === '1'`)
+	f.viewportShot("room-follower")
+	if eval[bool](f, `[...document.querySelectorAll('.panel figcaption small')].some((s) => s.offsetParent !== null)`) {
+		t.Errorf("the follower's page invites clicks to add points, which only the presenter can do")
+	}
 
 	p.step(1)
 	p.step(2)
