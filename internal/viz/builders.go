@@ -47,11 +47,11 @@ func AddRegionMap(p *plot.Plot, b Box, res int, colorAt func(x, y float64) color
 	if colorAt == nil {
 		return
 	}
-	AddRegionMapRGBA(p, b, res, func(x, y float64) color.RGBA { return rgbaOf(colorAt(x, y)) })
+	AddRegionMapRGBA(p, b, res, func(x, y float64) color.RGBA { return RGBA(colorAt(x, y)) })
 }
 
-// rgbaOf is c as a color.RGBA, nil transparent.
-func rgbaOf(c color.Color) color.RGBA {
+// RGBA is c as a color.RGBA, nil transparent.
+func RGBA(c color.Color) color.RGBA {
 	switch c := c.(type) {
 	case nil:
 		return color.RGBA{}
@@ -100,14 +100,30 @@ func AddRegionRaster(p *plot.Plot, b Box, img image.Image) {
 func rasterize(b Box, res int, colorAt func(x, y float64) color.RGBA) image.Image {
 	dx := (b.XMax - b.XMin) / float64(res)
 	dy := (b.YMax - b.YMin) / float64(res)
+	return rasterCells(res, func(i, j int) color.RGBA {
+		return colorAt(b.XMin+(float64(i)+0.5)*dx, b.YMax-(float64(j)+0.5)*dy)
+	})
+}
+
+// RegionCells is RegionRaster for a caller that has its colours by cell:
+// colorAt(k) colours cell k = j·res + i, column i from the left and row j
+// from the top, whose centre RegionRaster would pass as (x, y). The image
+// is the one RegionRaster makes from the same colours.
+func RegionCells(res int, colorAt func(k int) color.RGBA) image.Image {
+	res = min(max(res, 1), maxRegionRes)
+	return rasterCells(res, func(i, j int) color.RGBA { return colorAt(j*res + i) })
+}
+
+// rasterCells makes the res×res image whose pixel (i, j) is colorAt(i, j):
+// paletted when at most 256 colours are used, in their order of first use.
+func rasterCells(res int, colorAt func(i, j int) color.RGBA) image.Image {
 	pix := make([]color.RGBA, res*res)
 	index := make(map[color.RGBA]uint8)
 	var pal color.Palette
 	paletted := true
 	for j := range res {
-		y := b.YMax - (float64(j)+0.5)*dy
 		for i := range res {
-			rgba := colorAt(b.XMin+(float64(i)+0.5)*dx, y)
+			rgba := colorAt(i, j)
 			pix[j*res+i] = rgba
 			if k := j*res + i; k > 0 && pix[k-1] == rgba {
 				continue // neighbours mostly match; skip the map

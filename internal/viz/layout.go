@@ -97,15 +97,26 @@ func decisive(all []plot.GlyphBox) []plot.GlyphBox {
 	key := func(b plot.GlyphBox) [4]float64 {
 		return [4]float64{float64(b.Min.X), float64(b.Min.Y), float64(b.Max.X), float64(b.Max.Y)}
 	}
+	// Boxes of one plotter mostly share a rectangle: the previous box's
+	// group is checked before the map.
+	var lastKey [4]float64
+	var last *extremes
+	group := func(b plot.GlyphBox) *extremes {
+		if k := key(b); last == nil || k != lastKey {
+			lastKey, last = k, groups[k]
+		}
+		return last
+	}
 	for _, b := range all {
 		if !inside(b) {
 			continue
 		}
-		g := groups[key(b)]
+		g := group(b)
 		if g == nil {
 			inf := math.Inf(1)
 			g = &extremes{minX: inf, maxX: -inf, minY: inf, maxY: -inf}
 			groups[key(b)] = g
+			last = g
 		}
 		if !math.IsNaN(b.X) { // gonum never picks a NaN centre
 			g.minX, g.maxX = min(g.minX, b.X), max(g.maxX, b.X)
@@ -119,7 +130,7 @@ func decisive(all []plot.GlyphBox) []plot.GlyphBox {
 		if !inside(b) {
 			continue
 		}
-		g := groups[key(b)]
+		g := group(b)
 		firstX := !g.firstX && !math.IsNaN(b.X)
 		firstY := !g.firstY && !math.IsNaN(b.Y)
 		if firstX || firstY || b.X <= g.minX+nearTie || b.X >= g.maxX-nearTie || b.Y <= g.minY+nearTie || b.Y >= g.maxY-nearTie {

@@ -214,9 +214,15 @@ func nodePalette(images [][]image.Image) color.Palette {
 				continue
 			}
 			b := img.Bounds()
+			rgba, _ := img.(*image.RGBA)
 			for y := b.Min.Y; y < b.Max.Y; y++ {
 				for x := b.Min.X; x < b.Max.X; x++ {
-					c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+					var c color.NRGBA
+					if rgba != nil {
+						c = nrgbaAt(rgba, x, y)
+					} else {
+						c = color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+					}
 					if c.A == 0 {
 						c = color.NRGBA{}
 					}
@@ -236,6 +242,20 @@ func nodePalette(images [][]image.Image) color.Palette {
 		}
 	}
 	return pal
+}
+
+// nrgbaAt is img's pixel (x, y) as color.NRGBAModel converts it, read
+// without boxing a colour: opaque and clear pixels need no arithmetic.
+func nrgbaAt(img *image.RGBA, x, y int) color.NRGBA {
+	i := img.PixOffset(x, y)
+	p := img.Pix[i : i+4 : i+4]
+	switch p[3] {
+	case 0xFF:
+		return color.NRGBA{p[0], p[1], p[2], 0xFF}
+	case 0:
+		return color.NRGBA{}
+	}
+	return color.NRGBAModel.Convert(color.RGBA{p[0], p[1], p[2], p[3]}).(color.NRGBA)
 }
 
 func (n *networkDiagram) hasImages() bool {

@@ -264,9 +264,9 @@ func TestRasterize(t *testing.T) {
 	img := rasterize(Box{0, 4, 0, 2}, 4, func(x, y float64) color.RGBA {
 		xs, ys = append(xs, x), append(ys, y)
 		if x > 2 {
-			return rgbaOf(color.White)
+			return RGBA(color.White)
 		}
-		return rgbaOf(nil)
+		return RGBA(nil)
 	})
 	// Cell centres, top row first.
 	if xs[0] != 0.5 || xs[3] != 3.5 || ys[0] != 1.75 || ys[15] != 0.25 {

@@ -11,6 +11,7 @@ package neuralnet
 import (
 	_ "embed"
 	"fmt"
+	"image"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -201,6 +202,7 @@ type model struct {
 	// row 0 at the top, and the layer outputs there at gridEpoch.
 	grid      []float64
 	gridOut   [][]float64
+	inImages  []image.Image // the inputs' node maps, which only the grid decides
 	gridEpoch int
 	src       *rand.PCG // the source the network draws from, for Clone
 }
@@ -217,8 +219,10 @@ func (m *model) Clone() lab.Model {
 	}
 	c.trainLoss, c.valLoss = slices.Clone(m.trainLoss), slices.Clone(m.valLoss)
 	c.trainAcc, c.valAcc = slices.Clone(m.trainAcc), slices.Clone(m.valAcc)
+	// inImages are only read, so shared; confusion is made anew at each
+	// evaluation.
 	c.gridOut, c.gridEpoch = nil, -1
-	return &c // confusion is made anew at each evaluation
+	return &c
 }
 
 func newModel(v lab.Values) (lab.Model, error) {

@@ -139,12 +139,6 @@ func blend(probs []float64) color.Color {
 	return color.RGBA{uint8(min(255, math.Round(r))), uint8(min(255, math.Round(g))), uint8(min(255, math.Round(b))), 0xFF}
 }
 
-// cell returns the grid index of the cell whose centre is (x, y).
-func (m *model) cell(x, y float64) int {
-	i, j := m.data.set.Bounds.Cell(x, y, regionRes)
-	return (regionRes-1-j)*regionRes + i // the grid's rows run from the top
-}
-
 func (m *model) plotOutput() *plot.Plot {
 	s := m.data.set
 	p := s.NewMap()
@@ -152,10 +146,10 @@ func (m *model) plotOutput() *plot.Plot {
 	if m.net != nil {
 		outs := m.gridOutputs()
 		out, k := outs[len(outs)-1], m.net.Outputs()
-		viz.AddRegionMap(p, b, regionRes, func(x, y float64) color.Color {
-			c := m.cell(x, y)
-			return m.outputColor(out[c*k : (c+1)*k])
-		})
+		// The grid's cells are the raster's, row 0 at the top.
+		viz.AddRegionRaster(p, b, viz.RegionCells(regionRes, func(c int) color.RGBA {
+			return viz.RGBA(m.outputColor(out[c*k : (c+1)*k]))
+		}))
 	}
 	gen := len(s.X) - s.User
 	stride := max(1, (len(s.Train)+maxDrawn-1)/maxDrawn)
@@ -239,11 +233,12 @@ func (m *model) plotNetwork() *plot.Plot {
 	// 10×10 as TF Playground draws them: enough to read at a node's size.
 	res := regionRes / nodeStride
 	outs := m.gridOutputs()
-	var inImages []image.Image
-	for i := range inputs {
-		inImages = append(inImages, viz.PixelImage(m.inputPixels(i, nodeStride), res))
+	if m.inImages == nil {
+		for i := range inputs {
+			m.inImages = append(m.inImages, viz.PixelImage(m.inputPixels(i, nodeStride), res))
+		}
 	}
-	d.Images = append(d.Images, inImages)
+	d.Images = append(d.Images, m.inImages)
 	layers := m.net.Layers()
 	maxB := 0.0
 	for _, l := range layers {
