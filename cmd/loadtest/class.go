@@ -40,8 +40,10 @@ type classResult struct {
 // measureClass opens n websocket runs of path, each playing at pace steps
 // a second, and reports what every student receives and what the
 // server spends. With base empty it serves in this process, and the CPU
-// and memory figures include the clients.
-func measureClass(ctx context.Context, w io.Writer, base, path string, n int, pace float64, warm, d time.Duration) error {
+// and memory figures include the clients. With seeds, student i's path
+// gets seed=i+1: no two runs have the same frames, so none is drawn once
+// for several students by the server's panel cache.
+func measureClass(ctx context.Context, w io.Writer, base, path string, seeds bool, n int, pace float64, warm, d time.Duration) error {
 	local := base == ""
 	if local {
 		srv, stop, err := startServerLimits(0, n+8, n+8)
@@ -51,16 +53,28 @@ func measureClass(ctx context.Context, w io.Writer, base, path string, n int, pa
 		defer stop()
 		base = srv
 	}
-	res, err := playClass(ctx, base, path, n, pace, warm, d)
+	res, err := playClass(ctx, base, path, seeds, n, pace, warm, d)
 	if err != nil {
 		return err
 	}
 	res.cpuFromServer = !local
-	printClass(w, path, n, pace, d, res)
+	shown := path
+	if seeds {
+		shown = withSeed(path, "1…"+strconv.Itoa(n))
+	}
+	printClass(w, shown, n, pace, d, res)
 	return nil
 }
 
-func playClass(ctx context.Context, base, path string, n int, pace float64, warm, d time.Duration) (classResult, error) {
+// withSeed is path with seed=seed added to its query.
+func withSeed(path, seed string) string {
+	if strings.Contains(path, "?") {
+		return path + "&seed=" + seed
+	}
+	return path + "?seed=" + seed
+}
+
+func playClass(ctx context.Context, base, path string, seeds bool, n int, pace float64, warm, d time.Duration) (classResult, error) {
 	var res classResult
 	before, err := serverProcess(ctx, base)
 	if err != nil {
@@ -77,9 +91,13 @@ func playClass(ctx context.Context, base, path string, n int, pace float64, warm
 		s := &student{}
 		class[i] = s
 		dialer := countingDialer(func(c *countingConn) { s.conn = c })
-		conn, _, err := dialer.DialContext(ctx, wsURL, nil)
+		u := wsURL
+		if seeds {
+			u = withSeed(wsURL, strconv.Itoa(i+1))
+		}
+		conn, _, err := dialer.DialContext(ctx, u, nil)
 		if err != nil {
-			return res, fmt.Errorf("student %d: %s: %w", i+1, wsURL, err)
+			return res, fmt.Errorf("student %d: %s: %w", i+1, u, err)
 		}
 		go func() { <-ctx.Done(); conn.Close() }()
 		wg.Add(1)

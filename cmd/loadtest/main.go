@@ -7,6 +7,7 @@
 //	go run ./cmd/loadtest -fairness    a default kmeans client beside maxed-out svm runs
 //	go run ./cmd/loadtest -bytes       bytes on the wire per default frame, with and without compression
 //	go run ./cmd/loadtest -class 120   a class, each student playing their own default neural-network
+//	go run ./cmd/loadtest -class 120 -seeds   the same, each with a seed of their own (no shared frames)
 //	go run ./cmd/loadtest -room 200    a class following one presented neural-network
 //
 // Without -url, -fairness and -class start their own server in this
@@ -61,6 +62,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	frames := fs.Int("frames", 20, "with -bytes: frames counted per run")
 	class := fs.Int("class", 0, "open this many runs, each playing at -pace, and report frames/s per student, steps/s, the server's CPU and RSS")
 	path := fs.String("path", "/ws/neural-network", "with -class and -room: the websocket path (and query) every student (the presenter) opens")
+	seeds := fs.Bool("seeds", false, "with -class: give student i seed=i+1, so that no two play the same run (the server draws every frame of every student)")
 	pace := fs.Float64("pace", 10, "with -class and -room: steps a second each student (the presenter) asks for")
 	warm := fs.Duration("warm", 5*time.Second, "with -class and -room: time to let the runs start before measuring")
 	url := fs.String("url", "", "with -fairness, -class and -room: base URL of a running server (default: start one in this process)")
@@ -86,7 +88,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case *room > 0:
 		return measureRoom(ctx, stdout, *url, *followURL, *path, *room, *pace, *warm, *duration)
 	case *class > 0:
-		return measureClass(ctx, stdout, *url, *path, *class, *pace, *warm, *duration)
+		return measureClass(ctx, stdout, *url, *path, *seeds, *class, *pace, *warm, *duration)
 	case *wire:
 		return measureBytes(ctx, stdout, *frames)
 	}

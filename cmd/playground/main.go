@@ -48,6 +48,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	budget := fs.Duration("request-budget", lab.DefaultRequestBudget,
 		"computing time of one headless request (run, metrics.csv, plot.svg/png); past it the answer is cut with an error saying so; 0: no limit")
 	idle := fs.Duration("idle-release", lab.DefaultIdleRelease, "release a websocket run paused with no message from its page for this long; 0: never")
+	panelCache := fs.Int("panel-cache-mb", lab.DefaultPanelCache>>20, "MiB of drawn panels shared by runs of the same URL; 0: none")
 	reconnect := fs.Duration("reconnect-ttl", lab.DefaultReconnectTTL, "keep the run of a dropped websocket this long for its page to reconnect; 0: never")
 	allowHosts := fs.String("allow-host", strings.Join(lab.LocalHosts(), ","),
 		"comma-separated names and addresses students' browsers reach this server by; websockets addressed to any other name are refused (DNS rebinding); * allows any")
@@ -85,6 +86,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *idle <= 0 {
 		*idle = -1
 	}
+	if *panelCache < 0 || *panelCache > 1<<14 {
+		return fmt.Errorf("-panel-cache-mb must be 0 (none) to 16384, got %d", *panelCache)
+	}
+	panels := *panelCache << 20
+	if panels == 0 {
+		panels = -1
+	}
 	if *roomGrace <= 0 || *roomLife <= 0 || *maxRooms < 1 || *maxFollowers < 1 {
 		return fmt.Errorf("-room-grace and -room-lifetime must be positive, -max-rooms and -max-followers at least 1; got %v, %v, %d, %d",
 			*roomGrace, *roomLife, *maxRooms, *maxFollowers)
@@ -110,6 +118,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		RequestBudget:    *budget,
 		IdleRelease:      *idle,
 		ReconnectTTL:     *reconnect,
+		PanelCache:       panels,
 		AllowedHosts:     splitList(*allowHosts),
 		Rooms:            rooms,
 		Log:              log,

@@ -87,6 +87,27 @@ func (m *metrics) observe(slug, unit string, d time.Duration) {
 	h.WithLabelValues(slug).Observe(d.Seconds())
 }
 
+// watch counts the panel cache's lookups and reports its size; a nil
+// cache reports nothing.
+func (m *metrics) watch(c *PanelCache) {
+	if c == nil {
+		return
+	}
+	lookups := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "playground_panel_cache_lookups_total",
+		Help: "Panels looked up in the cache runs share, by result (hit: not drawn again)."}, []string{"result"})
+	hit, miss := lookups.WithLabelValues("hit"), lookups.WithLabelValues("miss")
+	c.counter = func(ok bool) {
+		if ok {
+			hit.Inc()
+		} else {
+			miss.Inc()
+		}
+	}
+	size := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "playground_panel_cache_bytes",
+		Help: "Bytes of SVG held in the panel cache."}, func() float64 { _, n := c.Len(); return float64(n) })
+	m.reg.MustRegister(lookups, size)
+}
+
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }

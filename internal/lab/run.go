@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync/atomic"
+	"time"
 
 	"gonum.org/v1/plot"
 
@@ -50,6 +52,10 @@ type Run struct {
 	// SVG it was last drawn as and its version then: a panel whose version
 	// has not changed is not drawn again, for any frame. Reset empties it.
 	drawn map[string]drawnPanel
+	// panels, when not nil, is the server's cache of drawn panels, shared
+	// by every run (panelcache.go), and id tells this run from others.
+	panels *PanelCache
+	id     uint64
 	// ask asks for a slot for one unit without waiting (see grant); the
 	// server's runs ask the scheduler. Nil: granted at once.
 	ask func(unit string) *grant
@@ -96,6 +102,9 @@ func (r *Run) do(unit string, f func() error) error {
 	return r.work(unit, f)
 }
 
+// runIDs numbers runs, for the panel cache.
+var runIDs atomic.Uint64
+
 // NewRun builds a run at step 0. A panic in the scenario is logged to
 // slog.Default(); the server's runs log to the server's logger.
 func NewRun(s *Scenario, v Values) (*Run, error) {
@@ -103,7 +112,7 @@ func NewRun(s *Scenario, v Values) (*Run, error) {
 }
 
 func newRun(s *Scenario, v Values, log *slog.Logger) (*Run, error) {
-	r := &Run{Scenario: s, Values: v, log: log}
+	r := &Run{Scenario: s, Values: v, log: log, id: runIDs.Add(1)}
 	if err := r.Reset(); err != nil {
 		return nil, err
 	}
@@ -239,6 +248,12 @@ func (r *Run) frame(withPlots bool, sent *sentPanels) (Frame, error) {
 	f.Plots = make(map[string]string, len(r.Scenario.Panels))
 	f.Viewports = make(map[string]viz.Viewport, len(r.Scenario.Panels))
 	versions, _ := r.model.(PanelVersioner)
+	url := ""
+	if r.panels != nil {
+		if u := r.Scenario.Slug + "?" + r.Values.Encode(); r.panels.shared(u, r.id, time.Now()) {
+			url = u
+		}
+	}
 	for _, pn := range r.Scenario.PanelsFor(r.Values) {
 		var version uint64
 		versioned := false
@@ -254,7 +269,11 @@ func (r *Run) frame(withPlots bool, sent *sentPanels) (Frame, error) {
 				}
 			}
 		}
-		svg, vp, err := r.versionedSVG(pn.Name, version, versioned)
+		key := ""
+		if url != "" {
+			key = panelKey(url, r.step, pn.Name)
+		}
+		svg, vp, err := r.versionedSVG(pn.Name, version, versioned, key)
 		if err != nil {
 			return f, err
 		}
@@ -330,16 +349,26 @@ func (r *Run) json(withPlots bool, sent *sentPanels) ([]byte, error) {
 }
 
 // versionedSVG draws a panel, or for a versioned panel whose version is
-// the one it was last drawn at returns that drawing.
-func (r *Run) versionedSVG(panel string, version uint64, versioned bool) (string, viz.Viewport, error) {
+// the one it was last drawn at returns that drawing, or returns the
+// drawing the panel cache holds under key (when key is not empty).
+func (r *Run) versionedSVG(panel string, version uint64, versioned bool, key string) (string, viz.Viewport, error) {
 	if d, ok := r.drawn[panel]; versioned && ok && d.version == version {
 		return d.svg, d.vp, nil
 	}
-	b, vp, err := r.svg(panel)
-	if err != nil {
-		return "", viz.Viewport{}, err
+	svg, vp, cached := "", viz.Viewport{}, false
+	if key != "" {
+		svg, vp, cached = r.panels.get(key)
 	}
-	svg := string(b)
+	if !cached {
+		b, v, err := r.svg(panel)
+		if err != nil {
+			return "", viz.Viewport{}, err
+		}
+		svg, vp = string(b), v
+		if key != "" {
+			r.panels.put(key, svg, vp)
+		}
+	}
 	if versioned {
 		if r.drawn == nil {
 			r.drawn = make(map[string]drawnPanel)

@@ -114,7 +114,11 @@ type Config struct {
 	// Rooms bounds the rooms presented from this server and says how
 	// they reach followers on other replicas.
 	Rooms RoomConfig
-	Log   *slog.Logger
+	// PanelCache is the size in bytes of the drawn panels every run of
+	// the server shares (panelcache.go); zero means DefaultPanelCache, a
+	// negative value no cache.
+	PanelCache int
+	Log        *slog.Logger
 }
 
 // DefaultMaxRuns is the default bound on live runs for a machine with
@@ -168,6 +172,7 @@ type Server struct {
 	lessonByName map[string]*Lesson
 
 	reconnects *reconnects // tokens of live and dropped runs
+	panels     *PanelCache // nil: every run draws its own panels
 
 	ctx      context.Context // ends every session on shutdown
 	cancel   context.CancelFunc
@@ -231,6 +236,13 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.AllowedHosts != nil {
 		s.hosts = normalHosts(cfg.AllowedHosts)
 	}
+	switch {
+	case cfg.PanelCache == 0:
+		s.panels = NewPanelCache(DefaultPanelCache)
+	case cfg.PanelCache > 0:
+		s.panels = NewPanelCache(cfg.PanelCache)
+	}
+	s.metrics.watch(s.panels)
 	for _, sc := range cfg.Scenarios {
 		if err := sc.Validate(); err != nil {
 			return nil, err
@@ -602,6 +614,7 @@ func (s *Server) newRun(ctx context.Context, log *slog.Logger, sc *Scenario, v V
 	if err != nil {
 		return nil, err
 	}
+	run.panels = s.panels
 	s.schedule(ctx, run, budget)
 	return run, nil
 }
