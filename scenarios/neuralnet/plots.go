@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/viz"
 )
 
@@ -425,6 +426,34 @@ func (m *model) plotConfusion() *plot.Plot {
 	viz.AddHeatmap(p, h)
 	return p
 }
+
+// PanelVersion implements lab.PanelVersioner: the confusion matrix is
+// drawn from its counts alone (the class names and the problem are fixed
+// for a run), and they stop changing once the network settles, so the
+// panel is neither drawn nor sent again until a count moves. The version
+// is an FNV-1a hash of the counts, with the missing matrix and network
+// told apart.
+func (m *model) PanelVersion(panel string) (uint64, bool) {
+	if panel != "confusion" {
+		return 0, false
+	}
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	mix := func(v uint64) { h = (h ^ v) * prime }
+	mix(uint64(len(m.confusion)))
+	if m.net == nil {
+		mix(1 << 62)
+	}
+	for _, row := range m.confusion {
+		mix(uint64(len(row)))
+		for _, n := range row {
+			mix(uint64(n))
+		}
+	}
+	return h, true
+}
+
+var _ lab.PanelVersioner = (*model)(nil)
 
 // shortName is class k's name, cut for a tick label.
 func shortName(names []string, k int) string {
