@@ -12,7 +12,8 @@ import (
 //
 //	Conv K×K, same padding, stride 1 (Filters[i] channels) → Act → MaxPool Pool×Pool, stride Pool
 //
-// then Flatten → Dense (Classes) → softmax, trained with cross-entropy.
+// then Flatten (or, with Head HeadGlobalMax, GlobalMaxPool) → Dense
+// (Classes) → softmax, trained with cross-entropy.
 type CNNConfig struct {
 	In      Shape // one input image
 	Filters []int // output channels of each convolution
@@ -20,6 +21,26 @@ type CNNConfig struct {
 	Pool    int   // 1: no pooling
 	Classes int
 	Act     Activation
+	Head    Head
+}
+
+// Head is what a CNN hands its dense layer: the last map flattened, which
+// keeps where each feature was, or each channel's maximum over the map,
+// which forgets it (a shifted image gives nearly the same vector).
+type Head string
+
+// Heads.
+const (
+	HeadFlatten   Head = ""           // H·W·C values
+	HeadGlobalMax Head = "global_max" // C values
+)
+
+// DenseIn is the number of values the dense layer reads.
+func (c CNNConfig) DenseIn(last Shape) int {
+	if c.Head == HeadGlobalMax {
+		return last.C
+	}
+	return last.Size()
 }
 
 // DefaultCNN is the engine's reference network for the 8×8×1 digits
@@ -46,7 +67,7 @@ type CNN struct {
 	Convs  []*Conv2D
 	// Maps are the shapes after each block (after pooling).
 	Maps  []Shape
-	Dense *Layer // flattened last map × Classes, no activation (softmax follows)
+	Dense *Layer // DenseIn(last map) × Classes, no activation (softmax follows)
 }
 
 // ConvWindow and PoolWindow are the windows of a block.
@@ -100,7 +121,7 @@ func NewCNN(rng *rand.Rand, c CNNConfig) (*CNN, error) {
 		m.Convs = append(m.Convs, NewConv2D(rng, in, f, c.ConvWindow()))
 		in = f
 	}
-	flat := shapes[len(shapes)-1].Size()
+	flat := c.DenseIn(shapes[len(shapes)-1])
 	limit := math.Sqrt(6 / float64(flat+c.Classes))
 	w := make([]float64, flat*c.Classes)
 	for i := range w {
@@ -124,7 +145,12 @@ func (m *CNN) Forward(tp *Tape, x *Tensor) *Tensor {
 			h = tp.MaxPool(h, m.Config.PoolWindow())
 		}
 	}
-	logits := tp.AddRow(tp.MatMul(tp.Flatten(h), m.Dense.W), m.Dense.B)
+	if m.Config.Head == HeadGlobalMax {
+		h = tp.GlobalMaxPool(h)
+	} else {
+		h = tp.Flatten(h)
+	}
+	logits := tp.AddRow(tp.MatMul(h, m.Dense.W), m.Dense.B)
 	return tp.Softmax(logits)
 }
 

@@ -187,6 +187,7 @@ func TestCNNOpGradients(t *testing.T) {
 	}{
 		{"flatten", []*Tensor{x}, func(tp *Tape) *Tensor { return tp.Flatten(x) }},
 		{"global avgpool", []*Tensor{x}, func(tp *Tape) *Tensor { return tp.GlobalAvgPool(x) }},
+		{"global maxpool", []*Tensor{x}, func(tp *Tape) *Tensor { return tp.GlobalMaxPool(x) }},
 		{"residual add", []*Tensor{x, y}, func(tp *Tape) *Tensor { return tp.Add(x, y) }},
 		{"concat", []*Tensor{x, z, y}, func(tp *Tape) *Tensor { return tp.Concat(x, z, y) }},
 	}
@@ -262,6 +263,34 @@ func TestDefaultCNN(t *testing.T) {
 		return tp.CrossEntropy(m.Forward(tp, x), labels)
 	})
 	t.Logf("%-30s max relative error %.2g", "default CNN + cross-entropy", worst)
+}
+
+// TestGlobalMaxCNN: a CNN with the global-max head reads one value per
+// channel of its last map, 3·3·1·4 + 4, 3·3·4·16 + 16, 16·10 + 10 = 802
+// parameters without pooling, and its gradient passes the check.
+func TestGlobalMaxCNN(t *testing.T) {
+	cfg := CNNConfig{In: Shape{8, 8, 1}, Filters: []int{4, 16}, Kernel: 3, Pool: 1, Classes: 10, Act: ReLU, Head: HeadGlobalMax}
+	m, err := NewCNN(newRand(28), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSizes := []int{36, 4, 576, 16, 160, 10}
+	total := 0
+	for i, p := range m.Params() {
+		if len(p.Data) != wantSizes[i] {
+			t.Errorf("parameter %d has %d values, want %d", i, len(p.Data), wantSizes[i])
+		}
+		total += len(p.Data)
+	}
+	if total != 802 {
+		t.Errorf("%d parameters, want 802", total)
+	}
+	xs, labels := digitBatch(3)
+	x := Param(3, 64, xs)
+	worst := gradCheck(t, "global-max CNN", append(m.Params(), x), func(tp *Tape) *Tensor {
+		return tp.CrossEntropy(m.Forward(tp, x), labels)
+	})
+	t.Logf("%-30s max relative error %.2g", "global-max CNN + cross-entropy", worst)
 }
 
 // A training step on a reused tape allocates nothing, and both matrix

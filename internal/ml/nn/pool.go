@@ -224,6 +224,51 @@ func (globalAvgPoolRule) backward(t *Tensor) {
 	}
 }
 
+type globalMaxPoolRule struct{ from []int32 }
+
+// GlobalMaxPool keeps each channel's largest value over the whole map,
+// H×W×C → C (the first position holding it wins, as in MaxPool):
+//
+//	y[c] = max over y, x of x[y][x][c]
+//
+// Where a pattern sits on the map no longer matters, only whether and
+// how strongly it is there.
+func (tp *Tape) GlobalMaxPool(x *Tensor) *Tensor {
+	checkMap("GlobalMaxPool", x)
+	C, hw := x.Shape.C, x.Shape.H*x.Shape.W
+	out := tp.node(opRule, "global maxpool", x.Rows, C, x) // (n, C)
+	r := ruleOf[globalMaxPoolRule](out)
+	if cap(r.from) >= len(out.Data) {
+		r.from = r.from[:len(out.Data)]
+	} else {
+		r.from = make([]int32, len(out.Data))
+	}
+	for s := range x.Rows {
+		y, from := out.Data[s*C:(s+1)*C], r.from[s*C:(s+1)*C]
+		base := s * x.Cols
+		copy(y, x.Data[base:base+C])
+		for c := range from {
+			from[c] = int32(base + c)
+		}
+		for p := 1; p < hw; p++ {
+			at := base + p*C
+			for c, v := range x.Data[at : at+C] {
+				if v > y[c] {
+					y[c], from[c] = v, int32(at+c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (r *globalMaxPoolRule) backward(t *Tensor) {
+	x := t.Inputs[0]
+	for i, g := range t.Grad {
+		x.Grad[r.from[i]] += g
+	}
+}
+
 type flattenRule struct{}
 
 // Flatten reads each H×W×C map as a vector of H·W·C values, in the
