@@ -82,6 +82,7 @@ func (c *PanelCache) shared(url string, id uint64, now time.Time) bool {
 	u.last = now
 	return u.shared
 }
+
 // panelKey names one panel of one step of a run of url (see shared).
 func panelKey(url string, step int, panel string) string {
 	return url + "#" + strconv.Itoa(step) + "/" + panel
