@@ -301,9 +301,9 @@ func weightsFit(cfg nn.CNNConfig) (float32, fits bool) {
 const maxWeights = (frameBudget - restBound32) * 3 / 16
 
 // budgetAllowed explains the frame budget to a network too large for it
-// and suggests the largest network of the same blocks, kernel and
-// pooling, with each block's filters divided by the same number, that
-// fits both the frame and the time budget.
+// and suggests a network of the same blocks, kernel and pooling that fits
+// both the frame and the time budget: one filter fewer at a time, from
+// the block that has the most.
 func budgetAllowed(cfg nn.CNNConfig, kernel, pool, train int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "a network whose weights fit a frame: each frame carries every weight W and b, at least 4 bytes each (rounded to float32), within the 32 KB frame budget beside the panels, so at most about %s weights; these filters", thousands(maxWeights))
@@ -315,12 +315,19 @@ func budgetAllowed(cfg nn.CNNConfig, kernel, pool, train int) string {
 	}
 	fmt.Fprintf(&b, " make %s weights (%s KB as float32, %s KB as float64)", thousands(weightCount(cfg)),
 		textfmt.Fixed(float64(weightChars(cfg, 4))/1024, 1), textfmt.Fixed(float64(weightChars(cfg, 8))/1024, 1))
-	for d := 2; d <= maxFilters; d++ {
-		c := cfg
-		c.Filters = make([]int, len(cfg.Filters))
-		for i, f := range cfg.Filters {
-			c.Filters[i] = max(1, f/d)
+	c := cfg
+	c.Filters = append([]int(nil), cfg.Filters...)
+	for {
+		big := 0 // the block with the most filters, the last of equals
+		for i, f := range c.Filters {
+			if f >= c.Filters[big] {
+				big = i
+			}
 		}
+		if c.Filters[big] == 1 {
+			break
+		}
+		c.Filters[big]--
 		if _, fits := weightsFit(c); fits && convCost(c)*train <= maxCost {
 			fmt.Fprintf(&b, ": fewer filters, e.g. filters=%s (%s weights)", joinInts(c.Filters), thousands(weightCount(c)))
 			break
