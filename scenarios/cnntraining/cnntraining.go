@@ -439,8 +439,8 @@ func (m *model) layers() []netstate.Layer {
 	return netstate.CNN(m.cnn)
 }
 
-// float32Note says on the page why the frames' weights are not exact.
-const float32Note = " Weights in the frames are rounded to float32 to keep each frame under 32 KB."
+// float32Caveat says on the page why the frames' weights are not exact.
+const float32Caveat = "Weights in the frames are rounded to float32 to keep each frame under 32\u00a0KB."
 
 func (m *model) Snapshot() lab.Snapshot {
 	last := len(m.c.curves.trainLoss) - 1
@@ -456,9 +456,9 @@ func (m *model) Snapshot() lab.Snapshot {
 			metrics[prefix+"test_shifted_accuracy"] = n.shiftTest.Accuracy
 		}
 	}
-	note := m.note()
+	caveat := ""
 	if m.float32 {
-		note += float32Note
+		caveat = float32Caveat
 	}
 	wrong := []int{}
 	for i, p := range m.c.val.Predicted {
@@ -473,7 +473,8 @@ func (m *model) Snapshot() lab.Snapshot {
 			Params: vision.ParamCount(m.cnn), MLPParams: vision.ParamCount(m.mlp), MLPHidden: m.mlpUnits, Maps: m.cnn.Maps,
 			Confusion: m.c.val.Confusion, Misclassified: wrong, TestOpened: m.c.test != nil, Diverged: m.diverged,
 			WeightsPrecision: m.precision()},
-		Note: note,
+		Note:   m.note(),
+		Caveat: caveat,
 	}
 }
 
