@@ -528,6 +528,13 @@ func (s *Server) handleWebsocket(w http.ResponseWriter, r *http.Request) error {
 		s.schedule(ctx, run, 0)
 		start = run.StepNumber()
 	} else if run, err = s.newRun(ctx, s.logFor(r), req.sc, req.vals, 0); err != nil {
+		if pe := (*ParamError)(nil); errors.As(err, &pe) {
+			// The scenario's own check across parameters (a network too
+			// large, a stride that does not fit): a bad parameter too.
+			s.metrics.refused.WithLabelValues(refusedParameter).Inc()
+			refuse(conn, errorMessageFor(err), websocket.ClosePolicyViolation)
+			return nil
+		}
 		refuse(conn, s.publicMessage(r, err), websocket.CloseInternalServerErr)
 		return nil
 	}

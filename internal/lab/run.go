@@ -19,6 +19,7 @@ type Frame struct {
 	Step      int                     `json:"step"`
 	Done      bool                    `json:"done"`
 	Note      string                  `json:"note,omitempty"`
+	Caveat    string                  `json:"caveat,omitempty"`
 	Metrics   Metrics                 `json:"metrics"`
 	State     any                     `json:"state"`
 	Plots     map[string]string       `json:"plots,omitempty"`
@@ -232,7 +233,7 @@ func (r *Run) frame(withPlots bool, sent *sentPanels) (Frame, error) {
 	}
 	err := r.safely("snapshot", func() error {
 		s := r.model.Snapshot()
-		f.Metrics, f.State, f.Note = Metrics(s.Metrics), s.State, s.Note
+		f.Metrics, f.State, f.Note, f.Caveat = Metrics(s.Metrics), s.State, s.Note, s.Caveat
 		return nil
 	})
 	if err != nil {

@@ -108,6 +108,10 @@ type Snapshot struct {
 	State any
 	// Note says in words what just happened ("converged after 6 iterations").
 	Note string
+	// Caveat says, for the whole run, what its frames leave out or round
+	// to stay within the frame budget ("weights rounded to float32"); the
+	// page shows it beside the note. Empty for most runs.
+	Caveat string
 }
 
 // Metrics marshals non-finite values as null: a diverging run must still

@@ -443,6 +443,42 @@ func TestWebsocketOpensAtStep(t *testing.T) {
 	}
 }
 
+// TestWebsocketRefusesWhatNewRefuses: a parameter error from the
+// scenario's constructor (values fine alone, refused together) is a bad
+// parameter on the socket too: an error naming it, then close 1008.
+func TestWebsocketRefusesWhatNewRefuses(t *testing.T) {
+	picky := *counter
+	picky.Slug = "picky"
+	picky.New = func(v Values) (Model, error) {
+		if counterPanicAt.Get(v) > counterLast.Get(v) {
+			return nil, counterPanicAt.Refuse(v, "at most last")
+		}
+		return counter.New(v)
+	}
+	s, err := NewServer(Config{Scenarios: []*Scenario{&picky}, Pages: fakePages{}, MaxRuns: 1,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.Shutdown(ctx)
+		ts.Close()
+	}()
+	c, _, err := dial(t, ts, "/ws/picky?last=5&panic_at=9", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := c.read(); m.Type != "error" || m.Param != "panic_at" || !strings.Contains(m.Message, `invalid value "9": at most last`) {
+		t.Errorf("%+v, want an error naming panic_at", m)
+	}
+	if _, _, err := c.conn.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+		t.Errorf("close %v, want 1008", err)
+	}
+}
+
 func TestWebsocketRefusals(t *testing.T) {
 	_, ts := newTestServer(t, 1)
 	// Cross-origin upgrades are refused before any run starts.

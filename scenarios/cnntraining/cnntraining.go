@@ -159,6 +159,9 @@ type model struct {
 	lr       float64
 	opt      string
 	diverged bool
+	// float32 says the frames carry the weights rounded to float32: as
+	// float64 they would not fit the frame budget (weightsFit).
+	float32 bool
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -172,7 +175,12 @@ func newModel(v lab.Values) (lab.Model, error) {
 		return nil, filtersParam.Refuse(v, fmt.Sprintf("convolutions of at most %s multiply-adds per epoch, so that an epoch stays near a tenth of a second; these take %s (Σ H·W·K²·C_in·C_out over the blocks, %s per image, times %d training images; the default takes %s): fewer filters or a smaller kernel",
 			thousands(maxCost), thousands(cost), thousands(convCost(cfg)), data.train.Len(), thousands(convCost(defaultConfig(cfg.In))*data.train.Len())))
 	}
-	m := &model{data: data, epochs: epochsParam.Get(v), image: imageParam.Get(v), lr: lrParam.Get(v), opt: optimizerParam.Get(v)}
+	float32, fits := weightsFit(cfg)
+	if !fits {
+		return nil, filtersParam.Refuse(v, budgetAllowed(cfg, kernelParam.Get(v), poolParam.Get(v), data.train.Len()))
+	}
+	m := &model{data: data, epochs: epochsParam.Get(v), image: imageParam.Get(v), lr: lrParam.Get(v), opt: optimizerParam.Get(v),
+		float32: float32}
 	if m.image >= data.val.Len() {
 		return nil, imageParam.Refuse(v, fmt.Sprintf("0 to %d: the validation set has %d images", data.val.Len()-1, data.val.Len()))
 	}
@@ -217,6 +225,131 @@ func convCost(cfg nn.CNNConfig) int {
 		}
 	}
 	return cost
+}
+
+// The frame budget: every frame, the weights of state.layers and the
+// panels together, stays within frameBudget bytes. A frame carries every
+// weight, so the network's size decides, once, when the run is made:
+// weights that fit as float64 ("<f8", exact) go as they are; weights that
+// fit only as float32 ("<f4", 4 bytes a value) are rounded; a network
+// whose weights do not fit even so is refused.
+const (
+	frameBudget = 32 << 10
+	// restBound bounds the bytes of a frame other than its weights' base64
+	// text: the six panels, the note, the metrics, the rest of the state
+	// and the viewports. TestRestBound measures them over both data sets,
+	// one to three blocks, kernels 2 to 5, pooling 1 to 3, several seeds,
+	// at steps 0 and 1 (a crowded confusion matrix, most images
+	// misclassified) and at the end of 3- to 100-epoch runs: at most about
+	// 24 000 bytes (the curves of 100 epochs).
+	restBound = 24_600
+	// restBound32 is restBound for a run whose weights go as float32, a
+	// larger network: it draws fewer tiles and curve points (drawnFloat32),
+	// and measures at most about 21 700 bytes.
+	restBound32 = 22_400
+)
+
+// weightCount is the number of learned values of the network cfg builds:
+// each convolution's K²·C_in·C_out weights and C_out biases, then the
+// dense layer's (H·W·C of the last block)·classes weights and classes
+// biases.
+func weightCount(cfg nn.CNNConfig) int {
+	n := 0
+	for _, l := range layerSizes(cfg) {
+		n += l[0] + l[1]
+	}
+	return n
+}
+
+// layerSizes are the sizes of W and b of each learned layer of cfg's
+// network, in state.layers' order.
+func layerSizes(cfg nn.CNNConfig) [][2]int {
+	shapes, _ := cfg.Shapes()
+	var out [][2]int
+	in := cfg.In.C
+	for _, f := range cfg.Filters {
+		out = append(out, [2]int{cfg.Kernel * cfg.Kernel * in * f, f})
+		in = f
+	}
+	return append(out, [2]int{shapes[len(shapes)-1].Size() * cfg.Classes, cfg.Classes})
+}
+
+// weightChars is the length of the base64 text of every W and b of cfg's
+// network at size bytes a value (8 for "<f8", 4 for "<f4").
+func weightChars(cfg nn.CNNConfig, size int) int {
+	n := 0
+	for _, l := range layerSizes(cfg) {
+		n += netstate.PackedLen(l[0], size) + netstate.PackedLen(l[1], size)
+	}
+	return n
+}
+
+// weightsFit says whether cfg's weights fit a frame, and whether only
+// rounded to float32.
+func weightsFit(cfg nn.CNNConfig) (float32, fits bool) {
+	switch {
+	case weightChars(cfg, 8)+restBound <= frameBudget:
+		return false, true
+	case weightChars(cfg, 4)+restBound32 <= frameBudget:
+		return true, true
+	}
+	return false, false
+}
+
+// maxWeights is about the most weights a frame can carry: as float32 they
+// take 16/3 base64 characters each.
+const maxWeights = (frameBudget - restBound32) * 3 / 16
+
+// budgetAllowed explains the frame budget to a network too large for it
+// and suggests a network of the same blocks, kernel and pooling that fits
+// both the frame and the time budget: one filter fewer at a time, from
+// the block that has the most.
+func budgetAllowed(cfg nn.CNNConfig, kernel, pool, train int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "a network whose weights fit a frame: each frame carries every weight W and b, at least 4 bytes each (rounded to float32), within the 32 KB frame budget beside the panels, so at most about %s weights; these filters", thousands(maxWeights))
+	if kernel > 3 {
+		fmt.Fprintf(&b, " with kernel=%d", kernel)
+	}
+	if pool == 1 {
+		b.WriteString(" and no pooling")
+	}
+	fmt.Fprintf(&b, " make %s weights (%s KB as float32, %s KB as float64)", thousands(weightCount(cfg)),
+		textfmt.Fixed(float64(weightChars(cfg, 4))/1024, 1), textfmt.Fixed(float64(weightChars(cfg, 8))/1024, 1))
+	c := cfg
+	c.Filters = append([]int(nil), cfg.Filters...)
+	for {
+		big := 0 // the block with the most filters, the last of equals
+		for i, f := range c.Filters {
+			if f >= c.Filters[big] {
+				big = i
+			}
+		}
+		if c.Filters[big] == 1 {
+			break
+		}
+		c.Filters[big]--
+		if _, fits := weightsFit(c); fits && convCost(c)*train <= maxCost {
+			fmt.Fprintf(&b, ": fewer filters, e.g. filters=%s (%s weights)", joinInts(c.Filters), thousands(weightCount(c)))
+			break
+		}
+	}
+	switch {
+	case kernel > 3 && pool == 1:
+		b.WriteString(", a smaller kernel or pooling (pool=2)")
+	case kernel > 3:
+		b.WriteString(", or a smaller kernel")
+	case pool == 1:
+		b.WriteString(", or pooling (pool=2), which shrinks the dense layer")
+	}
+	return b.String()
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
 }
 
 // defaultFilters is the filters parameter's default: two blocks of 4 and
@@ -286,6 +419,10 @@ type state struct {
 	Misclassified []int `json:"misclassified"`
 	TestOpened    bool  `json:"test_opened"`
 	Diverged      bool  `json:"diverged"`
+	// WeightsPrecision is "float32" when the layers' W and b are rounded
+	// to float32 (dtype "<f4") to fit the frame budget; absent, they are
+	// exact float64 ("<f8").
+	WeightsPrecision string `json:"weights_precision,omitempty"`
 }
 
 type splitSizes struct {
@@ -295,7 +432,15 @@ type splitSizes struct {
 }
 
 // layers returns the CNN's learned layers.
-func (m *model) layers() []netstate.Layer { return netstate.CNN(m.cnn) }
+func (m *model) layers() []netstate.Layer {
+	if m.float32 {
+		return netstate.Float32(netstate.CNN(m.cnn))
+	}
+	return netstate.CNN(m.cnn)
+}
+
+// float32Caveat says on the page why the frames' weights are not exact.
+const float32Caveat = "Weights in the frames are rounded to float32 to keep each frame under 32\u00a0KB."
 
 func (m *model) Snapshot() lab.Snapshot {
 	last := len(m.c.curves.trainLoss) - 1
@@ -311,6 +456,10 @@ func (m *model) Snapshot() lab.Snapshot {
 			metrics[prefix+"test_shifted_accuracy"] = n.shiftTest.Accuracy
 		}
 	}
+	caveat := ""
+	if m.float32 {
+		caveat = float32Caveat
+	}
 	wrong := []int{}
 	for i, p := range m.c.val.Predicted {
 		if p != m.data.val.Labels[i] {
@@ -322,9 +471,19 @@ func (m *model) Snapshot() lab.Snapshot {
 		State: state{Layers: m.layers(), Epoch: m.epoch(), Epochs: m.epochs, Batch: m.c.trainer.Batch, Updates: m.c.trainer.Updates(),
 			Sizes:  splitSizes{m.data.train.Len(), m.data.val.Len(), m.data.test.Len()},
 			Params: vision.ParamCount(m.cnn), MLPParams: vision.ParamCount(m.mlp), MLPHidden: m.mlpUnits, Maps: m.cnn.Maps,
-			Confusion: m.c.val.Confusion, Misclassified: wrong, TestOpened: m.c.test != nil, Diverged: m.diverged},
-		Note: m.note(),
+			Confusion: m.c.val.Confusion, Misclassified: wrong, TestOpened: m.c.test != nil, Diverged: m.diverged,
+			WeightsPrecision: m.precision()},
+		Note:   m.note(),
+		Caveat: caveat,
 	}
+}
+
+// precision is state.weights_precision.
+func (m *model) precision() string {
+	if m.float32 {
+		return "float32"
+	}
+	return ""
 }
 
 func pct(v float64) string { return textfmt.Fixed(100*v, 1) + "%" }

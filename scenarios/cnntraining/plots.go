@@ -16,14 +16,27 @@ import (
 	"github.com/mlplayground/playground/internal/viz"
 )
 
-// Drawing limits: a frame shows at most mapsShown channels of a block,
-// filtersShown filters and errorsShown misclassified images.
-const (
-	mapsShown    = 8
-	filtersShown = 16
-	errorsShown  = 24
-	curvePoints  = 120
+// drawn are the drawing limits of a run: the panels show at most maps
+// channels of a block, filters first-layer filters, errors misclassified
+// images, and points points a curve (decimated beyond).
+type drawn struct{ maps, filters, errors, points int }
+
+var (
+	// drawnFull are the limits of a run whose weights go as float64.
+	drawnFull = drawn{maps: 8, filters: 16, errors: 24, points: 120}
+	// drawnFloat32 are the limits of a run whose weights go as float32,
+	// a larger network: fewer tiles and points leave room in the frame
+	// for its weights (restBound32).
+	drawnFloat32 = drawn{maps: 4, filters: 8, errors: 8, points: 30}
 )
+
+// drawn returns the run's drawing limits.
+func (m *model) drawn() drawn {
+	if m.float32 {
+		return drawnFloat32
+	}
+	return drawnFull
+}
 
 func (m *model) Plot(panel string) (*plot.Plot, error) {
 	switch panel {
@@ -57,14 +70,14 @@ func ramped(values []float64, h, w, c, ch, res int, scale float64) []color.Color
 }
 
 // plotMaps draws the chosen validation image, then each block's maps (at
-// most mapsShown channels), a row per map, upscaled to the image's size.
+// most drawn().maps channels), a row per map, upscaled to the image's size.
 func (m *model) plotMaps() *plot.Plot {
 	p := viz.NewPlot("", "", "")
 	img := m.data.val.Image(m.image)
 	in := m.data.all.Shape
 	res := in.H
 	maps, shapes := vision.FeatureMaps(m.cnn, img)
-	cols := mapsShown
+	cols := m.drawn().maps
 	label := m.data.all.ClassNames[m.data.val.Labels[m.image]]
 	pred := m.data.all.ClassNames[m.c.val.Predicted[m.image]]
 	tiles := []viz.Tile{{Pixels: ramped(img, in.H, in.W, 1, 0, res, 1), Res: res, Caption: "input: " + label}}
@@ -95,7 +108,7 @@ func (m *model) plotMaps() *plot.Plot {
 			case ch == 0:
 				caption = fmt.Sprintf("%s %d×%d", name, s.H, s.W)
 			case ch == cols-1 && s.C > cols:
-				caption = fmt.Sprintf("(8 of %d)", s.C)
+				caption = fmt.Sprintf("(%d of %d)", cols, s.C)
 			}
 			tiles = append(tiles, viz.Tile{Pixels: ramped(mp, s.H, s.W, s.C, ch, res, scale), Res: res, Caption: caption})
 		}
@@ -117,7 +130,7 @@ func (m *model) plotFilters() *plot.Plot {
 		scale = math.Max(scale, math.Abs(w))
 	}
 	var tiles []viz.Tile
-	for o := range min(out, filtersShown) {
+	for o := range min(out, m.drawn().filters) {
 		pix := make([]color.Color, k*k)
 		for ky := range k {
 			for kx := range k {
@@ -134,7 +147,7 @@ func (m *model) plotLoss() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "cross-entropy L")
 	cv, mv := m.c.curves, m.m.curves
 	cnn, mlp := viz.ClassColor(0), viz.ClassColor(1)
-	viz.AddHistory(p, curvePoints,
+	viz.AddHistory(p, m.drawn().points,
 		viz.Curve{Values: cv.trainLoss, Color: cnn, Label: "CNN train", Dashed: true},
 		viz.Curve{Values: cv.valLoss, Color: cnn, Label: "CNN validation", Dot: 3},
 		viz.Curve{Values: mv.trainLoss, Color: mlp, Label: "MLP train", Dashed: true},
@@ -149,7 +162,7 @@ func (m *model) plotAccuracy() *plot.Plot {
 	p := viz.NewPlot("", "epoch", "validation accuracy")
 	cv, mv := m.c.curves, m.m.curves
 	cnn, mlp := viz.ClassColor(0), viz.ClassColor(1)
-	viz.AddHistory(p, curvePoints,
+	viz.AddHistory(p, m.drawn().points,
 		viz.Curve{Values: cv.valAcc, Color: cnn, Label: "CNN", Dot: 3},
 		viz.Curve{Values: cv.shiftAcc, Color: cnn, Label: "CNN, shifted", Dashed: true, Dot: 3},
 		viz.Curve{Values: mv.valAcc, Color: mlp, Label: "MLP", Dot: 3},
@@ -252,13 +265,14 @@ func (m *model) plotErrors() *plot.Plot {
 	val, names := m.data.val, m.data.all.ClassNames
 	sh := val.Shape
 	var tiles []viz.Tile
+	shown := m.drawn().errors
 	wrong := 0
 	for i, pr := range m.c.val.Predicted {
 		if pr == val.Labels[i] {
 			continue
 		}
 		wrong++
-		if len(tiles) < errorsShown {
+		if len(tiles) < shown {
 			tiles = append(tiles, viz.Tile{Pixels: ramped(val.Image(i), sh.H, sh.W, 1, 0, sh.H, 1), Res: sh.H,
 				Caption: names[val.Labels[i]] + " → " + names[pr]})
 		}
@@ -267,8 +281,8 @@ func (m *model) plotErrors() *plot.Plot {
 		addMessage(p, "The CNN classifies every validation image right.")
 		return p
 	}
-	if wrong > errorsShown {
-		p.Title.Text = fmt.Sprintf("the first %d of %d", errorsShown, wrong)
+	if wrong > shown {
+		p.Title.Text = fmt.Sprintf("the first %d of %d", shown, wrong)
 	}
 	viz.AddTileGrid(p, tiles, 8)
 	return p

@@ -367,6 +367,8 @@ class Client {
     }
     $('step-counter').textContent = String(f.step);
     $('note').textContent = f.note || (f.step === 0 ? 'Ready: press Play or Step.' : '');
+    $('caveat').textContent = f.caveat || '';
+    $('caveat').hidden = !f.caveat;
     this.root.classList.toggle('finished', f.done);
     this.metrics(f.metrics || {});
     this.panels(f);

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/mlplayground/playground/internal/ml/nn"
@@ -129,5 +130,87 @@ func TestCNNLayouts(t *testing.T) {
 				t.Fatalf("dense W[%d][%d] = %v, want %v", r, c, w[r*d.W.Cols+c], d.W.At(r, c))
 			}
 		}
+	}
+}
+
+// TestPacked32: each value is rounded to the nearest float32 and written
+// in 4 little-endian bytes: 1.5 is 0x3FC00000, bytes 00 00 C0 3F; 0.1 is
+// float32 0x3DCCCCCD (0.100000001490116…), not float64's 0.1; 1 + 2⁻²⁴
+// lies halfway between 1 and 1 + 2⁻²³ and rounds to even, 1.
+func TestPacked32(t *testing.T) {
+	b, err := json.Marshal(Packed32{1.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `"AADAPw=="`; got != want {
+		t.Errorf("1.5: got %s, want %s", got, want)
+	}
+	in := []float64{0, -0.1, 0.1, 1 + 0x1p-24, 1 + 0x1p-23, math.Pi, 1e-50, 1e300, math.Inf(-1), math.NaN()}
+	want := []uint32{0, 0xBDCCCCCD, 0x3DCCCCCD, 0x3F800000, 0x3F800001, 0x40490FDB, 0, 0x7F800000, 0xFF800000}
+	if b, err = json.Marshal(Packed32(in)); err != nil {
+		t.Fatal(err)
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	if len(s) != PackedLen(len(in), 4) || len(s) != 4*((4*len(in)+2)/3) {
+		t.Errorf("%d values take %d characters, want PackedLen %d", len(in), len(s), PackedLen(len(in), 4))
+	}
+	out, err := Unpack32(s)
+	if err != nil || len(out) != len(in) {
+		t.Fatalf("Unpack32: %d values, %v", len(out), err)
+	}
+	for i, w := range want {
+		if got := math.Float32bits(out[i]); got != w {
+			t.Errorf("%v: bits %08x, want %08x", in[i], got, w)
+		}
+		if float32(in[i]) != out[i] {
+			t.Errorf("%v: %v, want float32(x) = %v", in[i], out[i], float32(in[i]))
+		}
+	}
+	if last := out[len(out)-1]; last == last {
+		t.Errorf("NaN came back as %v", last)
+	}
+	if _, err := Unpack32("AAA="); err == nil {
+		t.Error("2 bytes decoded as float32s")
+	}
+}
+
+// TestLayerDTypes: a "<f8" layer encodes byte for byte as the struct
+// without its MarshalJSON would (so frames written before it are
+// unchanged), a "<f4" layer the same fields with W and b as Packed32, in
+// the same order; any other dtype is an error.
+func TestLayerDTypes(t *testing.T) {
+	frozen := true
+	l := Layer{Name: "conv1", Kind: "conv", Shape: []int{1, 1, 1, 2}, DType: DType, Frozen: &frozen, W: Packed{0.1, -2}, B: Packed{0.5, 0}}
+	type plain Layer
+	for _, escape := range []bool{false, true} {
+		enc := func(v any) string {
+			var b strings.Builder
+			e := json.NewEncoder(&b)
+			e.SetEscapeHTML(escape)
+			if err := e.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		}
+		if got, want := enc(l), enc(plain(l)); got != want {
+			t.Errorf("escape %v: <f8 layer\n%s, want\n%s", escape, got, want)
+		}
+		l32 := Float32([]Layer{l})[0] // a copy of l in a new slice
+		w, _ := json.Marshal(Packed32{0.1, -2})
+		b, _ := json.Marshal(Packed32{0.5, 0})
+		want := `{"name":"conv1","kind":"conv","shape":[1,1,1,2],"dtype":"<f4","frozen":true,"W":` + string(w) + `,"b":` + string(b) + "}\n"
+		if escape {
+			want = strings.Replace(want, "<", `\u003c`, 1)
+		}
+		if got := enc(l32); got != want {
+			t.Errorf("escape %v: <f4 layer\n%s, want\n%s", escape, got, want)
+		}
+	}
+	l.DType = "<f2"
+	if _, err := json.Marshal(l); err == nil || !strings.Contains(err.Error(), "<f2") {
+		t.Errorf("dtype <f2: %v", err)
 	}
 }
