@@ -47,14 +47,29 @@ func newTestModel(t *testing.T, query string) *model {
 
 // The largest networks of a few families that a frame still carries, as
 // float32 (tier 2) and as float64 (tier 1): one more filter in the last
-// block is the next tier, or refused (TestFrameBudgetTiers).
+// block is the next tier, or refused (TestFrameBudgetTiers). They have the
+// flatten head, whose dense layer grows with the last maps, and pooling
+// of 2 unless they say otherwise.
 var (
-	largestFloat32 = []string{"filters=8,16", "filters=11", "filters=8,8,15", "filters=4,8,19", "filters=4,12&kernel=5",
+	largestFloat32 = flattened("filters=8,16", "filters=11", "filters=8,8,15", "filters=4,8,19", "filters=4,12&kernel=5",
 		"filters=2,2&pool=1", "dataset=shapes&filters=8,17", "dataset=shapes&filters=4,8,20", "dataset=shapes&filters=8,7&kernel=5",
-		"dataset=shapes&filters=3&pool=1", "dataset=shapes&filters=8,24&pool=3"}
-	largestFloat64 = []string{"filters=4,9", "filters=8,5", "filters=4,8,5", "filters=4", "dataset=shapes&filters=8,6",
-		"dataset=shapes&filters=8,8&pool=3", "filters=1,1&pool=1"}
+		"dataset=shapes&filters=3&pool=1", "dataset=shapes&filters=8,24&pool=3")
+	largestFloat64 = flattened("filters=4,9", "filters=8,5", "filters=4,8,5", "filters=4", "dataset=shapes&filters=8,6",
+		"dataset=shapes&filters=8,8&pool=3", "filters=1,1&pool=1")
 )
+
+// flattened gives each query the flatten head, and pool=2 when it names
+// no pooling.
+func flattened(queries ...string) []string {
+	out := make([]string, len(queries))
+	for i, q := range queries {
+		out[i] = q + "&head=flatten"
+		if !strings.Contains(q, "pool=") {
+			out[i] += "&pool=2"
+		}
+	}
+	return out
+}
 
 // plusOne adds one filter to the last block of a query's filters.
 func plusOne(t *testing.T, query string) string {
@@ -85,11 +100,11 @@ func TestWeightChars(t *testing.T) {
 		}
 	}
 	// 4·⌈8n/3⌉ characters an array of n float64s: the default's conv1 W
-	// (36), conv1 b (4), conv2 W (288), conv2 b (8), dense W (320), b (10).
+	// (36), conv1 b (4), conv2 W (432), conv2 b (12), dense W (120), b (10).
 	b64 := func(bytes int) int { return 4 * ((bytes + 2) / 3) }
-	want8 := b64(8*36) + b64(8*4) + b64(8*288) + b64(8*8) + b64(8*320) + b64(8*10)
-	if got := weightChars(defaultConfig(newTestModel(t, "").cnn.Config.In), 8); got != want8 || want8 != 7112 {
-		t.Errorf("default: %d characters as float64, want %d = 7 112", got, want8)
+	want8 := b64(8*36) + b64(8*4) + b64(8*432) + b64(8*12) + b64(8*120) + b64(8*10)
+	if got := weightChars(defaultConfig(newTestModel(t, "").cnn.Config.In), 8); got != want8 || want8 != 6552 {
+		t.Errorf("default: %d characters as float64, want %d = 6 552", got, want8)
 	}
 }
 
@@ -160,7 +175,7 @@ func TestFrameBudgetTiers(t *testing.T) {
 	}
 	// The examples: 16,32 (6 090 weights) and 8,16 with 5×5
 	// kernels (4 074) are refused; 8,16 (1 898) is not.
-	for _, q := range []string{"filters=16,32", "filters=8,16&kernel=5", "pool=1", "filters=32,32,32&kernel=1"} {
+	for _, q := range []string{"filters=16,32", "filters=8,16&kernel=5", "pool=1&head=flatten", "filters=32,32,32&kernel=1"} {
 		_, err := scenariotest.TryRun(t, sc, q)
 		scenariotest.WantParamError(t, err, q, "filters")
 	}

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/mlplayground/playground/internal/ml/nn"
 	"github.com/mlplayground/playground/internal/ml/vision"
 	"github.com/mlplayground/playground/internal/viz"
 )
@@ -69,6 +70,30 @@ func ramped(values []float64, h, w, c, ch, res int, scale float64) []color.Color
 	return pix
 }
 
+// globalMaxTiles is the row of what the global-max head hands the dense
+// layer: each of the first cols maps' largest value, as a flat tile in
+// the maps' colours.
+func globalMaxTiles(mp []float64, s nn.Shape, cols, res int, scale float64) []viz.Tile {
+	tiles := make([]viz.Tile, cols)
+	for ch := range cols {
+		tiles[ch].Res = res
+		if ch >= s.C {
+			continue
+		}
+		top := math.Inf(-1)
+		for q := ch; q < len(mp); q += s.C {
+			top = math.Max(top, mp[q])
+		}
+		c := viz.RampBands(top/scale, 16)
+		tiles[ch].Pixels = make([]color.Color, res*res)
+		for i := range tiles[ch].Pixels {
+			tiles[ch].Pixels[i] = c
+		}
+	}
+	tiles[0].Caption = "global max"
+	return tiles
+}
+
 // plotMaps draws the chosen validation image, then each block's maps (at
 // most drawn().maps channels), a row per map, upscaled to the image's size.
 func (m *model) plotMaps() *plot.Plot {
@@ -111,6 +136,9 @@ func (m *model) plotMaps() *plot.Plot {
 				caption = fmt.Sprintf("(%d of %d)", cols, s.C)
 			}
 			tiles = append(tiles, viz.Tile{Pixels: ramped(mp, s.H, s.W, s.C, ch, res, scale), Res: res, Caption: caption})
+		}
+		if b == len(maps)-1 && m.cnn.Config.Head == nn.HeadGlobalMax {
+			tiles = append(tiles, globalMaxTiles(mp, s, cols, res, scale)...)
 		}
 	}
 	viz.AddTileGrid(p, tiles, cols)
