@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -21,7 +22,7 @@ import (
 func TestPanelCacheSameFrames(t *testing.T) {
 	server := func(cache int) *httptest.Server {
 		s, err := lab.NewServer(lab.Config{Scenarios: All(), Pages: templates.Pages{}, Static: static.FS,
-			MaxRuns: 8, RequestBudget: -1, PanelCache: cache})
+			MaxRuns: 8, RequestBudget: -1, PanelCache: cache, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}

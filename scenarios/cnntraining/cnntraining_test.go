@@ -543,7 +543,7 @@ func TestParameterBudget(t *testing.T) {
 		query     string
 		cnn, want int
 	}{
-		// 8×8 → 8×8×4 → 8×8×12 → max of each map, 12 → 10: 40 + 444 + 130 = 614;
+		// 8×8 → 4×4×4 → 2×2×12 → max of each map, 12 → 10: 40 + 444 + 130 = 614;
 		// h = round((614 − 10)/(64 + 1 + 10)) = round(8.05) = 8
 		{"", 40 + 444 + 130, 65*8 + 9*10},
 		// 12×12 shapes, 4 classes: 40 + 444 + 52 = 536;
@@ -597,9 +597,9 @@ func TestSameURLSameFrames(t *testing.T) {
 
 // TestLearns: after 20 epochs at the defaults both networks classify most
 // validation digits, and on digits shifted by 1–2 pixels the CNN holds up
-// (about half of them right, seed 1: 50%) where the MLP of the same size
-// falls near chance (19%); with the flatten head the CNN keeps much less
-// (32%).
+// far better (seed 1: 42%) than the MLP of the same size, which falls
+// near chance (19%); the flatten head keeps less (29%), and without
+// pooling the global-max head keeps more (50%).
 func TestLearns(t *testing.T) {
 	run := func(q string) frame {
 		r := scenariotest.NewRun(t, sc, q)
@@ -619,13 +619,14 @@ func TestLearns(t *testing.T) {
 		t.Errorf("MLP validation accuracy %v after 20 epochs", acc)
 	}
 	cnn, mlp := metric(t, f, "val_shifted_accuracy"), metric(t, f, "mlp_val_shifted_accuracy")
-	if cnn < 0.45 || mlp > 0.3 || cnn < 2.5*mlp {
-		t.Errorf("digits shifted by 1–2 pixels: CNN %v, MLP %v; want the CNN above 0.45 and 2.5 times the MLP, the MLP under 0.3", cnn, mlp)
+	if cnn < 0.35 || mlp > 0.3 || cnn < 2*mlp {
+		t.Errorf("digits shifted by 1–2 pixels: CNN %v, MLP %v; want the CNN above 0.35 and twice the MLP, the MLP under 0.3", cnn, mlp)
 	}
-	// The flatten head after two poolings (LeNet's form; without pooling
-	// its dense layer would not fit a frame).
-	if flat := metric(t, run("head=flatten&pool=2&filters=4,8"), "val_shifted_accuracy"); flat > cnn-0.1 {
+	if flat := metric(t, run("head=flatten"), "val_shifted_accuracy"); flat > cnn-0.1 {
 		t.Errorf("shifted digits: the flatten head keeps %v, the global-max head %v; want the flatten head well below", flat, cnn)
+	}
+	if whole := metric(t, run("pool=1"), "val_shifted_accuracy"); whole < cnn+0.05 {
+		t.Errorf("shifted digits: without pooling the global-max head keeps %v, with it %v; want more without", whole, cnn)
 	}
 }
 
