@@ -356,7 +356,7 @@ func BenchmarkDrawLargest(b *testing.B) {
 				m.Step()
 			}
 			size := 0
-			cpu0 := cpuTime()
+			cpu0 := scenariotest.CPUTime()
 			for b.Loop() {
 				size = 0
 				for _, pn := range sc.Panels {
@@ -382,7 +382,7 @@ func BenchmarkDrawLargest(b *testing.B) {
 				}
 				size += len(st) + len(mt) + len(snap.Note) + len(snap.Caveat)
 			}
-			b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(scenariotest.CPUTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(float64(size), "bytes/frame")
 		})
 	}

@@ -680,14 +680,14 @@ func BenchmarkStep(b *testing.B) {
 	for _, q := range []string{"", "dataset=shapes"} {
 		b.Run("query="+q, func(b *testing.B) {
 			r := scenariotest.NewRun(b, sc, q)
-			cpu0 := cpuTime()
+			cpu0 := scenariotest.CPUTime()
 			for b.Loop() {
 				if r.Done() {
 					r.Reset()
 				}
 				r.Step()
 			}
-			b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(scenariotest.CPUTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 		})
 	}
 }
@@ -695,11 +695,11 @@ func BenchmarkStep(b *testing.B) {
 func BenchmarkDraw(b *testing.B) {
 	r := scenariotest.NewRun(b, sc, "")
 	r.Advance(5)
-	cpu0 := cpuTime()
+	cpu0 := scenariotest.CPUTime()
 	for b.Loop() {
 		if _, err := r.JSON(true); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(scenariotest.CPUTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 }

@@ -14,9 +14,9 @@ import (
 func BenchmarkStepAndFrame(b *testing.B) {
 	r := scenariotest.NewRun(b, Scenario("bench"), "")
 	r.Advance(300)
-	cpu0 := cpuTime()
+	cpu0 := scenariotest.CPUTime()
 	scenariotest.StepAndFrameLoop(b, r, func() { r.Reset() })
-	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(scenariotest.CPUTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
 }
 
 // TestFrameWithinBudgetAtDefaults: the default run's frame at the

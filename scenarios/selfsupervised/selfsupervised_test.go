@@ -287,12 +287,12 @@ func BenchmarkStepAndFrameCPU(b *testing.B) {
 		if r.Done() {
 			r.Reset()
 		}
-		c := cpuTime()
+		c := scenariotest.CPUTime()
 		r.Step()
 		if _, err := r.JSON(true); err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuTime() - c
+		cpu += scenariotest.CPUTime() - c
 	}
 	b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/op")
 }

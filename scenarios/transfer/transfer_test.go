@@ -218,9 +218,9 @@ func BenchmarkStep(b *testing.B) {
 					r.Advance(phase.from)
 					b.StartTimer()
 				}
-				c := cpuTime()
+				c := scenariotest.CPUTime()
 				r.Step()
-				cpu += cpuTime() - c
+				cpu += scenariotest.CPUTime() - c
 			}
 			b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/op")
 		})

@@ -4,5 +4,5 @@ package scenariotest
 
 import "time"
 
-// cpuTime is zero where the processor time is not available.
-func cpuTime() time.Duration { return 0 }
+// CPUTime is zero where the processor time is not available.
+func CPUTime() time.Duration { return 0 }

@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// cpuTime is the processor time this process has used, which other
+// CPUTime is the processor time this process has used, which other
 // programs on a shared machine inflate far less than the wall clock.
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

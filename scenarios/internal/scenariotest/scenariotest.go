@@ -196,7 +196,7 @@ func StepAndFrameLoop(b *testing.B, r *lab.Run, restart func()) {
 	b.Helper()
 	size := 0
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := CPUTime()
 	for b.Loop() {
 		if r.Done() {
 			restart()
@@ -208,7 +208,7 @@ func StepAndFrameLoop(b *testing.B, r *lab.Run, restart func()) {
 		}
 		size = len(f)
 	}
-	cpu = cpuTime() - cpu
+	cpu = CPUTime() - cpu
 	b.ReportMetric(float64(size), "bytes/frame")
 	if cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
