@@ -601,3 +601,46 @@ func BenchmarkRegionMapExact(b *testing.B) {
 		m.net.Forward(m.grid, regionRes*regionRes)
 	}
 }
+
+// TestConfusionVersion: the confusion panel's version changes exactly when
+// the counts do (so a settled matrix is not drawn again, and a moved one
+// always is), and the other panels have none.
+func TestConfusionVersion(t *testing.T) {
+	md, err := newModel(scenariotest.Values(t, sc, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := md.(*model)
+	same, moved := 0, 0
+	prev := fmt.Sprint(m.confusion)
+	v0, ok := m.PanelVersion("confusion")
+	if !ok {
+		t.Fatal("the confusion panel has no version")
+	}
+	for range 200 {
+		if err := m.Step(); err != nil {
+			t.Fatal(err)
+		}
+		counts := fmt.Sprint(m.confusion)
+		v, _ := m.PanelVersion("confusion")
+		switch {
+		case counts == prev && v != v0:
+			t.Errorf("epoch %d: counts %s unchanged, version changed", m.net.Epoch(), counts)
+		case counts != prev && v == v0:
+			t.Errorf("epoch %d: counts %s → %s, version unchanged", m.net.Epoch(), prev, counts)
+		case counts == prev:
+			same++
+		default:
+			moved++
+		}
+		prev, v0 = counts, v
+	}
+	if same == 0 || moved == 0 {
+		t.Errorf("over 200 epochs the counts stayed %d times and moved %d times: the check needs both", same, moved)
+	}
+	for _, p := range []string{"output", "network", "loss", "accuracy"} {
+		if _, ok := m.PanelVersion(p); ok {
+			t.Errorf("panel %s has a version; it changes every epoch", p)
+		}
+	}
+}
