@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"image"
 	"log/slog"
 	"runtime/debug"
 	"sync/atomic"
@@ -49,6 +50,9 @@ type Run struct {
 	// rasters keeps each panel's last rasters, so that an unchanged region
 	// map is not encoded again.
 	rasters map[string]*viz.RasterCache
+	// backdrops keep the panels a model draws as a raster over a fixed
+	// rest (RasterPanels), drawn whole, to splice the next rasters into.
+	backdrops map[string]*viz.Backdrop
 	// drawn keeps, for each panel the model versions (PanelVersioner), the
 	// SVG it was last drawn as and its version then: a panel whose version
 	// has not changed is not drawn again, for any frame. Reset empties it.
@@ -133,6 +137,7 @@ func (r *Run) Reset() error {
 	}
 	r.model, r.step, r.failed = m, 0, nil
 	clear(r.drawn) // versions are only comparable within one model
+	clear(r.backdrops)
 	return nil
 }
 
@@ -392,23 +397,58 @@ func (r *Run) SVG(panel string) ([]byte, viz.Viewport, error) {
 }
 
 func (r *Run) svg(panel string) ([]byte, viz.Viewport, error) {
+	pn, err := r.panel(panel)
+	if err != nil {
+		return nil, viz.Viewport{}, err
+	}
+	w, h := pn.Size()
+	rc := r.rasters[panel]
+	if rc == nil {
+		if r.rasters == nil {
+			r.rasters = make(map[string]*viz.RasterCache)
+		}
+		rc = &viz.RasterCache{}
+		r.rasters[panel] = rc
+	}
+	// A raster over a fixed rest is spliced into the panel as last drawn.
+	var version uint64
+	var raster image.Image
+	splice := false
+	if rp, is := r.model.(RasterPanels); is {
+		err := r.safely("raster "+panel, func() error {
+			version, raster, splice = rp.PanelRaster(panel)
+			return nil
+		})
+		if err != nil {
+			r.failed = err
+			return nil, viz.Viewport{}, err
+		}
+	}
+	bd := r.backdrops[panel]
+	if splice && bd != nil {
+		svg, vp, ok, err := bd.Splice(version, w, h, raster, rc)
+		if ok || err != nil {
+			return svg, vp, err
+		}
+	}
 	var svg []byte
 	var vp viz.Viewport
-	err := r.drawPanel(panel, func(pn Panel, p *plot.Plot) error {
-		w, h := pn.Size()
-		rc := r.rasters[pn.Name]
-		if rc == nil {
-			if r.rasters == nil {
-				r.rasters = make(map[string]*viz.RasterCache)
-			}
-			rc = &viz.RasterCache{}
-			r.rasters[pn.Name] = rc
-		}
+	err = r.drawPanel(panel, func(pn Panel, p *plot.Plot) error {
 		var err error
 		svg, vp, err = viz.CachedSVG(p, w, h, rc)
 		return err
 	})
-	return svg, vp, err
+	if err != nil || !splice {
+		return svg, vp, err
+	}
+	if bd == nil {
+		if r.backdrops == nil {
+			r.backdrops = make(map[string]*viz.Backdrop)
+		}
+		bd = &viz.Backdrop{}
+		r.backdrops[panel] = bd
+	}
+	return svg, vp, bd.Keep(version, w, h, svg, vp, raster, rc)
 }
 
 // Export draws one panel of the current step for a download, with caption
@@ -430,15 +470,22 @@ func (r *Run) Export(panel string, dpi int, caption []string) ([]byte, error) {
 	return out, err
 }
 
-func (r *Run) drawPanel(panel string, encode func(Panel, *plot.Plot) error) error {
-	pn, ok := r.Scenario.Panel(panel)
+// panel is the scenario's panel of that name, unless there is none (a
+// *ParamError) or the run has failed.
+func (r *Run) panel(name string) (Panel, error) {
+	pn, ok := r.Scenario.Panel(name)
 	if !ok {
-		return &ParamError{Name: "panel", Value: panel, Allowed: "one of " + panelNames(r.Scenario)}
+		return Panel{}, &ParamError{Name: "panel", Value: name, Allowed: "one of " + panelNames(r.Scenario)}
 	}
-	if r.failed != nil {
-		return r.failed
+	return pn, r.failed
+}
+
+func (r *Run) drawPanel(panel string, encode func(Panel, *plot.Plot) error) error {
+	pn, err := r.panel(panel)
+	if err != nil {
+		return err
 	}
-	err := r.safely("plot "+panel, func() error {
+	err = r.safely("plot "+panel, func() error {
 		p, err := r.model.Plot(panel)
 		if err != nil {
 			return err

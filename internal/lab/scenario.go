@@ -3,6 +3,7 @@ package lab
 import (
 	"encoding/json"
 	"fmt"
+	"image"
 	"math"
 	"slices"
 	"strconv"
@@ -98,6 +99,19 @@ type PanelVersioner interface {
 	// drawn every frame. Versions are compared only within one model (a
 	// reset builds a new model and sends every panel again).
 	PanelVersion(panel string) (version uint64, ok bool)
+}
+
+// RasterPanels is implemented by a model some of whose panels change from
+// step to step only in one raster: a region map under samples and axes
+// that stay put. Such a panel is drawn whole once; later frames encode the
+// raster alone and put it in the place of the last one (viz.Backdrop),
+// byte for byte the whole drawing, while the version stays the same.
+type RasterPanels interface {
+	// PanelRaster returns the raster Plot(panel) draws at the current step
+	// and a number that changes whenever anything else Plot(panel) draws
+	// may change; ok false says the panel is drawn whole. Versions are
+	// compared only within one model, as PanelVersion's are.
+	PanelRaster(panel string) (version uint64, raster image.Image, ok bool)
 }
 
 // Snapshot is what a frame says about one step besides its plots.

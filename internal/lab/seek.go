@@ -100,6 +100,9 @@ func (r *Run) restore(n int) (bool, error) {
 		return false, err
 	}
 	r.model, r.step, r.failed = m, best.step, nil
+	// Versions are only comparable within one model.
+	clear(r.drawn)
+	clear(r.backdrops)
 	return true, nil
 }
 

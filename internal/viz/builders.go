@@ -114,6 +114,56 @@ func RegionCells(res int, colorAt func(k int) color.RGBA) image.Image {
 	return rasterCells(res, func(i, j int) color.RGBA { return colorAt(j*res + i) })
 }
 
+// RegionLevels is RegionCells for colours taken from a short list: cell k
+// has the colour colors[level(k)], or none (transparent) for level −1.
+// The image is the one RegionCells makes from the same colours, made
+// without looking a colour up per cell.
+func RegionLevels(res int, colors []color.RGBA, level func(k int) int) image.Image {
+	if len(colors) >= 256 {
+		return RegionCells(res, func(k int) color.RGBA {
+			if l := level(k); l >= 0 {
+				return colors[l]
+			}
+			return color.RGBA{}
+		})
+	}
+	res = min(max(res, 1), maxRegionRes)
+	// Entry l+1 stands for level l, entry 0 for none. Levels of the same
+	// colour share the palette entry of the first of them.
+	canon := make([]int, len(colors)+1)
+	colorOf := func(e int) color.RGBA {
+		if e == 0 {
+			return color.RGBA{}
+		}
+		return colors[e-1]
+	}
+	for e := range canon {
+		canon[e] = e
+		for d := range e {
+			if colorOf(d) == colorOf(e) {
+				canon[e] = d
+				break
+			}
+		}
+	}
+	slot := make([]int, len(canon))
+	for e := range slot {
+		slot[e] = -1
+	}
+	m := image.NewPaletted(image.Rect(0, 0, res, res), nil)
+	for k := range m.Pix {
+		e := canon[level(k)+1]
+		s := slot[e]
+		if s < 0 { // palette in order of first use, as rasterCells makes it
+			s = len(m.Palette)
+			slot[e] = s
+			m.Palette = append(m.Palette, colorOf(e))
+		}
+		m.Pix[k] = uint8(s)
+	}
+	return m
+}
+
 // rasterCells makes the res×res image whose pixel (i, j) is colorAt(i, j):
 // paletted when at most 256 colours are used, in their order of first use.
 func rasterCells(res int, colorAt func(i, j int) color.RGBA) image.Image {

@@ -2,6 +2,7 @@ package viz
 
 import (
 	"bytes"
+	"encoding/base64"
 	"image"
 	"image/color"
 	"image/png"
@@ -140,4 +141,21 @@ func (rc *RasterCache) encode(img image.Image, buf *bytes.Buffer) (data []byte, 
 	s.png = append(s.png[:0], buf.Bytes()...)
 	s.href = ""
 	return s.png, s, nil
+}
+
+// href returns img's PNG as a data URI, "data:image/png;base64,…", made
+// once per slot while its pixels stay the same.
+func (rc *RasterCache) href(img image.Image, buf *bytes.Buffer) (string, error) {
+	data, slot, err := rc.encode(img, buf)
+	if err != nil {
+		return "", err
+	}
+	if slot != nil && slot.href != "" {
+		return slot.href, nil
+	}
+	href := string(base64.StdEncoding.AppendEncode([]byte("data:image/png;base64,"), data))
+	if slot != nil {
+		slot.href = href
+	}
+	return href, nil
 }

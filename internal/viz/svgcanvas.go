@@ -490,23 +490,14 @@ func (c *svgWriter) drawPixelated(rect vg.Rectangle, img image.Image) bool {
 }
 
 func (c *svgWriter) drawImage(rect vg.Rectangle, img image.Image, pixelated bool) {
-	data, slot, err := c.rasters.encode(img, &c.png)
-	if err != nil {
-		panic(fmt.Errorf("encoding image to PNG: %w", err))
-	}
 	size := rect.Size()
 	w, h := size.X.Points(), size.Y.Points()
 	x, y := rect.Min.X.Points(), rect.Min.Y.Points()
 	if c.out != nil {
 		num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-		var href string
-		if slot != nil && slot.href != "" {
-			href = slot.href
-		} else {
-			href = string(base64.StdEncoding.AppendEncode([]byte("data:image/png;base64,"), data))
-			if slot != nil {
-				slot.href = href
-			}
+		href, err := c.rasters.href(img, &c.png)
+		if err != nil {
+			panic(fmt.Errorf("encoding image to PNG: %w", err))
 		}
 		attrs := []attr{
 			{"x", num(x)}, {"y", num(-y - h)}, {"width", num(w)}, {"height", num(h)},
@@ -521,6 +512,10 @@ func (c *svgWriter) drawImage(rect vg.Rectangle, img image.Image, pixelated bool
 		}
 		c.out.add(l)
 		return
+	}
+	data, _, err := c.rasters.encode(img, &c.png)
+	if err != nil {
+		panic(fmt.Errorf("encoding image to PNG: %w", err))
 	}
 	c.buf = fmt.Appendf(c.buf, `<image x="%v" y="%v" width="%v" height="%v" xlink:href="data:image/png;base64,`, x, -y-h, w, h)
 	c.buf = base64.StdEncoding.AppendEncode(c.buf, data)

@@ -7,6 +7,7 @@ package dropout
 import (
 	_ "embed"
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"math/rand/v2"
@@ -133,6 +134,11 @@ type model struct {
 	curves   [][4][]float64 // per variant: train loss, validation loss, train accuracy, validation accuracy per epoch
 	mapX     []float64      // map grid corners, row-major (x1, x2)
 	mapProbs []float64
+	// Each net's map raster and the epoch it was made at (+1; 0: none),
+	// for the frame that splices it (PanelRaster) and the one that draws
+	// the panel whole.
+	rasters  []image.Image
+	rastered []int
 }
 
 func newModel(v lab.Values) (lab.Model, error) {
@@ -282,10 +288,25 @@ func (m *model) Plot(panel string) (*plot.Plot, error) {
 
 func (m *model) plotMap(k int) *plot.Plot {
 	p := m.set.NewMap()
+	viz.AddRegionRaster(p, m.set.Bounds, m.mapRaster(k))
+	m.addTrainingSamples(p)
+	return p
+}
+
+// mapRaster is net k's map at the current epoch, made once per epoch: its
+// probabilities at the grid's corners, interpolated in each cell.
+func (m *model) mapRaster(k int) image.Image {
+	if m.rasters == nil {
+		m.rasters, m.rastered = make([]image.Image, len(m.names)), make([]int, len(m.names))
+	}
+	epoch := len(m.curves[k][0])
+	if m.rastered[k] == epoch+1 {
+		return m.rasters[k]
+	}
 	m.nets.Probabilities(k, m.mapX, m.mapProbs)
 	b := m.set.Bounds
 	dx, dy := b.Width()/(mapNodes-1), b.Height()/(mapNodes-1)
-	viz.AddRegionMapRGBA(p, b, mapRes, func(x, y float64) color.RGBA {
+	m.rasters[k] = viz.RegionRaster(b, mapRes, func(x, y float64) color.RGBA {
 		u, v := (x-b.XMin)/dx, (y-b.YMin)/dy
 		i, j := min(int(u), mapNodes-2), min(int(v), mapNodes-2)
 		fu, fv := u-float64(i), v-float64(j)
@@ -294,9 +315,22 @@ func (m *model) plotMap(k int) *plot.Plot {
 		probs := [2]float64{1 - q, q}
 		return classdata.BlendRGBA(probs[:])
 	})
-	m.addTrainingSamples(p)
-	return p
+	m.rastered[k] = epoch + 1
+	return m.rasters[k]
 }
+
+// PanelRaster implements lab.RasterPanels: a map's samples and axes are
+// the run's data, fixed by its URL; only the map under them changes.
+func (m *model) PanelRaster(panel string) (version uint64, raster image.Image, ok bool) {
+	for k, name := range m.names {
+		if panel == "map_"+name {
+			return 1, m.mapRaster(k), true
+		}
+	}
+	return 0, nil, false
+}
+
+var _ lab.RasterPanels = (*model)(nil)
 
 // addTrainingSamples draws the training samples as circles and the user's
 // points as squares. The validation samples are left off the four maps to keep

@@ -204,7 +204,12 @@ type model struct {
 	gridOut   [][]float64
 	inImages  []image.Image // the inputs' node maps, which only the grid decides
 	gridEpoch int
-	src       *rand.PCG // the source the network draws from, for Clone
+	// The output map's raster at rasterEpoch: a frame that splices it
+	// into the panel (PanelRaster) and one that draws the panel whole
+	// both use it.
+	raster      image.Image
+	rasterEpoch int
+	src         *rand.PCG // the source the network draws from, for Clone
 }
 
 // Clone copies the run in its current state, for the timeline's
@@ -222,6 +227,7 @@ func (m *model) Clone() lab.Model {
 	// inImages are only read, so shared; confusion is made anew at each
 	// evaluation.
 	c.gridOut, c.gridEpoch = nil, -1
+	c.raster, c.rasterEpoch = nil, -1
 	return &c
 }
 
@@ -232,7 +238,7 @@ func newModel(v lab.Values) (lab.Model, error) {
 	}
 	m := &model{data: d, problem: problemParam.Get(v), act: activationParam.Get(v), classes: d.set.Classes,
 		features: featuresParam.Get(v), hidden: layersParam.Get(v), lr: lrParam.Get(v),
-		opt: optimizerParam.Get(v), penalty: regParam.Get(v), penRate: regRateParam.Get(v), gridEpoch: -1}
+		opt: optimizerParam.Get(v), penalty: regParam.Get(v), penRate: regRateParam.Get(v), gridEpoch: -1, rasterEpoch: -1}
 	if d.y != nil {
 		m.classes = 1
 	}

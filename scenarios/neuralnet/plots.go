@@ -86,18 +86,36 @@ var divergingColors = func() []color.Color {
 	return cs
 }()
 
+// divergingRGBA are divergingColors as color.RGBA, for viz.RegionLevels.
+var divergingRGBA = func() []color.RGBA {
+	cs := make([]color.RGBA, len(divergingColors))
+	for i, c := range divergingColors {
+		cs[i] = viz.RGBA(c)
+	}
+	return cs
+}()
+
 // diverging colours t ∈ [−1, 1] in levels steps each side of white. NaN
 // is transparent.
 func diverging(t float64) color.Color {
+	if l := divergingLevel(t); l >= 0 {
+		return divergingColors[l]
+	}
+	return nil
+}
+
+// divergingLevel is the index in divergingColors of t's colour, or −1
+// for NaN.
+func divergingLevel(t float64) int {
 	switch {
 	case t >= 1:
-		return divergingColors[2*levels]
+		return 2 * levels
 	case t <= -1:
-		return divergingColors[0]
+		return 0
 	case t != t: // NaN
-		return nil
+		return -1
 	}
-	return divergingColors[levels+int(math.Round(t*levels))]
+	return levels + int(math.Round(t*levels))
 }
 
 // targetRange is the regression targets' range, for the ramp.
@@ -145,12 +163,7 @@ func (m *model) plotOutput() *plot.Plot {
 	p := s.NewMap()
 	b := s.Bounds
 	if m.net != nil {
-		outs := m.gridOutputs()
-		out, k := outs[len(outs)-1], m.net.Outputs()
-		// The grid's cells are the raster's, row 0 at the top.
-		viz.AddRegionRaster(p, b, viz.RegionCells(regionRes, func(c int) color.RGBA {
-			return viz.RGBA(m.outputColor(out[c*k : (c+1)*k]))
-		}))
+		viz.AddRegionRaster(p, b, m.outputRaster())
 	}
 	gen := len(s.X) - s.User
 	stride := max(1, (len(s.Train)+maxDrawn-1)/maxDrawn)
@@ -178,6 +191,40 @@ func (m *model) plotOutput() *plot.Plot {
 	viz.SetAxes(p, b)
 	return p
 }
+
+// outputRaster is the output map's raster at the current epoch, made once
+// per epoch.
+func (m *model) outputRaster() image.Image {
+	if m.raster == nil || m.rasterEpoch != m.net.Epoch() {
+		outs := m.gridOutputs()
+		out, k := outs[len(outs)-1], m.net.Outputs()
+		// The grid's cells are the raster's, row 0 at the top.
+		if m.problem.multiclass || m.problem.regression {
+			m.raster = viz.RegionCells(regionRes, func(c int) color.RGBA {
+				return viz.RGBA(m.outputColor(out[c*k : (c+1)*k]))
+			})
+		} else {
+			m.raster = viz.RegionLevels(regionRes, divergingRGBA, func(c int) int {
+				return divergingLevel(2*out[c] - 1)
+			})
+		}
+		m.rasterEpoch = m.net.Epoch()
+	}
+	return m.raster
+}
+
+// PanelRaster implements lab.RasterPanels: the output panel's samples and
+// axes are the run's data, fixed by its URL, so only the map under them
+// changes from epoch to epoch. Before the network exists the panel shows
+// a notice instead, drawn whole.
+func (m *model) PanelRaster(panel string) (version uint64, raster image.Image, ok bool) {
+	if panel != "output" || m.net == nil {
+		return 0, nil, false
+	}
+	return 1, m.outputRaster(), true
+}
+
+var _ lab.RasterPanels = (*model)(nil)
 
 // addValued draws regression samples coloured by their target on the
 // map's ramp, ringed in dark grey, one scatter per band.
