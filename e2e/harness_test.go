@@ -216,14 +216,15 @@ func browserCtx(t *testing.T) context.Context {
 // "the status arrived" and not only for what the DOM shows; framesAtStatus
 // is how many frames had come when the last status came, which tells the
 // frames that followed a status; plotKeys lists each frame's panels, so a
-// test can see which ones a frame left out. It records what the Content-Security-Policy
+// test can see which ones a frame left out, and rasterKeys the panels it
+// changed by their raster alone. It records what the Content-Security-Policy
 // blocked, as a console error too, so every test fails on it. It only
 // listens; the app's own handlers run unchanged.
 const instrumentJS = `(() => {
   const Native = window.WebSocket;
   const s = window.__e2e = {
     sockets: 0, runs: 0, frames: 0, status: 0, socketFrames: 0,
-    lastStatus: null, framesAtStatus: 0, lastQuery: null, errors: [], steps: [], plotKeys: [], csp: [],
+    lastStatus: null, framesAtStatus: 0, lastQuery: null, errors: [], steps: [], plotKeys: [], rasterKeys: [], csp: [],
   };
   document.addEventListener('securitypolicyviolation', (ev) => {
     const v = ev.effectiveDirective + ' blocked ' + (ev.blockedURI || 'inline') + ' at ' + ev.sourceFile + ':' + ev.lineNumber;
@@ -244,6 +245,7 @@ const instrumentJS = `(() => {
           case 'frame':
             s.frames++; s.socketFrames++; s.steps.push(m.step);
             s.plotKeys.push(Object.keys(m.plots || {}).sort());
+            s.rasterKeys.push(Object.keys(m.rasters || {}).sort());
             break;
           case 'status': s.status++; s.lastStatus = m.running; s.framesAtStatus = s.steps.length; break;
           case 'error': s.errors.push(m.message); break;

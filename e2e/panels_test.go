@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -69,4 +70,32 @@ func TestPanelOnlyWhereItApplies(t *testing.T) {
 	choose("iris")
 	p.waitJS("the digits panel is hidden again", `document.getElementById('panel-digits').hidden &&
 		new URLSearchParams(location.search).get('dataset') === 'iris'`)
+}
+
+// TestRasterPatch: as neural-network steps, its output panel changes only
+// in the map under the samples, so frames after the first carry that
+// panel as its new raster alone. The page sets it in place, and the panel
+// then holds exactly the SVG the run API draws at that step.
+func TestRasterPatch(t *testing.T) {
+	p := newTab(t)
+	p.open("/s/neural-network")
+	for step := 1; step <= 3; step++ {
+		p.step(step)
+		if keys := eval[[]string](p, `window.__e2e.rasterKeys.at(-1)`); !strings.Contains(","+strings.Join(keys, ",")+",", ",output,") {
+			t.Fatalf("the frame of step %d changes panels %v by their raster, want output among them", step, keys)
+		}
+		if keys := eval[[]string](p, `window.__e2e.plotKeys.at(-1)`); strings.Contains(strings.Join(keys, ","), "output") {
+			t.Fatalf("the frame of step %d carries the output panel whole as well", step)
+		}
+		want := apiFrame(t, baseURL, "neural-network", "", step).Plots["output"]
+		same := eval[bool](p, fmt.Sprintf(`(() => {
+			const d = document.createElement('div');
+			d.innerHTML = %s;
+			return d.innerHTML === document.getElementById('plot-output').innerHTML;
+		})()`, jsString(want)))
+		if !same {
+			t.Fatalf("at step %d the output panel differs from the API's:\n%s", step,
+				firstDiff(want, p.plotHTML("output")))
+		}
+	}
 }

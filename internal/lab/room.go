@@ -688,7 +688,10 @@ func (t *trainer) present(m clientMessage) error {
 // the others from the last ones drawn and publishes the complete frame,
 // which the presenter's page receives too.
 func (t *trainer) roomFrame() ([]byte, error) {
+	// Followers need whole panels, never a raster patch.
+	t.sent.rasters = false
 	f, err := t.s.run.frame(true, t.sent)
+	t.sent.rasters = true
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"image"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +26,10 @@ type Frame struct {
 	State     any                     `json:"state"`
 	Plots     map[string]string       `json:"plots,omitempty"`
 	Viewports map[string]viz.Viewport `json:"viewports,omitempty"`
+	// Rasters holds, for a websocket client, the panels that changed
+	// only in one raster since the frame it was last sent them in: the
+	// raster's new href, for the page to set on that panel's <image>.
+	Rasters map[string]RasterPatch `json:"rasters,omitempty"`
 }
 
 // Run is one model stepping through a scenario. It counts steps, stops at
@@ -283,13 +288,22 @@ func (r *Run) frame(withPlots bool, sent *sentPanels) (Frame, error) {
 		if err != nil {
 			return f, err
 		}
+		f.Viewports[pn.Name] = vp
 		if sent != nil {
-			if !sent.changed(pn.Name, svg, version, versioned) {
+			send, patch := sent.changed(pn.Name, svg, version, versioned)
+			if !send {
+				delete(f.Viewports, pn.Name)
+				continue
+			}
+			if patch != nil {
+				if f.Rasters == nil {
+					f.Rasters = make(map[string]RasterPatch)
+				}
+				f.Rasters[pn.Name] = *patch
 				continue
 			}
 		}
 		f.Plots[pn.Name] = svg
-		f.Viewports[pn.Name] = vp
 	}
 	return f, nil
 }
@@ -301,10 +315,13 @@ func (r *Run) frame(withPlots bool, sent *sentPanels) (Frame, error) {
 type sentPanels struct {
 	version map[string]uint64 // of panels whose model gives a version
 	svg     map[string]string // of the others: their last SVG
+	// rasters: a panel that changed only in one raster's href is sent as
+	// that href (a RasterPatch). Off, every changed panel is sent whole.
+	rasters bool
 }
 
 func newSentPanels() *sentPanels {
-	return &sentPanels{version: map[string]uint64{}, svg: map[string]string{}}
+	return &sentPanels{version: map[string]uint64{}, svg: map[string]string{}, rasters: true}
 }
 
 func (s *sentPanels) forget() {
@@ -313,20 +330,64 @@ func (s *sentPanels) forget() {
 }
 
 // changed records a panel about to be sent and reports whether the client
-// lacks it. A panel without a version is drawn anyway; comparing its SVG
-// saves only the bytes.
-func (s *sentPanels) changed(panel, svg string, version uint64, versioned bool) bool {
+// lacks it, and when it lacks only one raster's href, the patch that
+// brings its SVG to svg. A panel without a version is drawn anyway;
+// comparing its SVG saves only the bytes.
+func (s *sentPanels) changed(panel, svg string, version uint64, versioned bool) (send bool, patch *RasterPatch) {
 	if versioned {
 		s.version[panel] = version
 		delete(s.svg, panel)
-		return true
+		return true, nil
 	}
 	delete(s.version, panel)
-	if old, ok := s.svg[panel]; ok && old == svg {
-		return false
+	old, ok := s.svg[panel]
+	if ok && old == svg {
+		return false, nil
 	}
 	s.svg[panel] = svg
-	return true
+	if ok && s.rasters {
+		return true, rasterChange(old, svg)
+	}
+	return true, nil
+}
+
+// RasterPatch is a panel that changed only in the href of one raster:
+// Image counts the panel's <image> elements before it, in document order.
+type RasterPatch struct {
+	Image int    `json:"image"`
+	Href  string `json:"href"`
+}
+
+// rasterChange returns the patch that turns the SVG was into now, when
+// they differ only inside the href of one <image>; nil otherwise.
+func rasterChange(was, now string) *RasterPatch {
+	n := min(len(was), len(now))
+	pre := 0 // the first byte that differs
+	for pre < n && was[pre] == now[pre] {
+		pre++
+	}
+	// It lies in an attribute value starting with href=" ...
+	const href = `href="`
+	start := strings.LastIndex(now[:pre], href)
+	if start < 0 {
+		return nil
+	}
+	start += len(href)
+	if strings.IndexByte(now[start:pre], '"') >= 0 {
+		return nil
+	}
+	// ... whose closing quotes are followed by the same text in both ...
+	endWas := strings.IndexByte(was[start:], '"')
+	endNow := strings.IndexByte(now[start:], '"')
+	if endWas < 0 || endNow < 0 || was[start+endWas:] != now[start+endNow:] {
+		return nil
+	}
+	// ... of an <image>, the same element in both (they agree up to start).
+	elem := strings.LastIndexByte(now[:start], '<')
+	if elem < 0 || !strings.HasPrefix(now[elem:], "<image ") || strings.IndexByte(now[elem:start], '>') >= 0 {
+		return nil
+	}
+	return &RasterPatch{Image: strings.Count(now[:elem], "<image "), Href: now[start : start+endNow]}
 }
 
 // JSON encodes the current frame.

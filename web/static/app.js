@@ -6,6 +6,8 @@ import { RoomUI } from './room.js';
 
 // A click this close to an added point (in SVG units) removes it.
 const HIT_RADIUS = 7;
+// The namespace of the href a panel's <image> carries its picture in.
+const XLINK = 'http://www.w3.org/1999/xlink';
 
 const $ = (id) => document.getElementById(id);
 
@@ -376,12 +378,18 @@ class Client {
   }
 
   // panels swaps in the SVGs a frame carries. A panel left out of a frame
-  // has not changed since the last one: it keeps its SVG and viewport.
+  // has not changed since the last one: it keeps its SVG and viewport. A
+  // panel in f.rasters changed only in one raster: its SVG keeps all but
+  // that <image>'s picture.
   panels(f) {
     Object.assign(this.viewports, f.viewports || {});
     for (const [name, svg] of Object.entries(f.plots || {})) {
       const el = $('plot-' + name);
       if (el) el.innerHTML = svg;
+    }
+    for (const [name, patch] of Object.entries(f.rasters || {})) {
+      const img = $('plot-' + name)?.querySelectorAll('image')[patch.image];
+      if (img) img.setAttributeNS(XLINK, 'xlink:href', patch.href);
     }
   }
 
