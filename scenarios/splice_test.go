@@ -13,80 +13,85 @@ import (
 // TestSplicedPanelsAreWhole: for every model that splices a raster into a
 // panel as last drawn (lab.RasterPanels), each frame's panel is byte for
 // byte the panel drawn whole from the model's state, at every one of the
-// first steps, at the defaults and with clicked points, and after a seek
-// back on the timeline.
+// first steps of every URL of the frame comparison (clicked points among
+// them), and after a seek back on the timeline.
 func TestSplicedPanelsAreWhole(t *testing.T) {
-	const steps = 25
+	const steps = 60
 	found := 0
-	for _, sc := range All() {
-		for _, q := range []string{"", "seed=9&points=0.5:0.5:1,-0.5:0.25:0"} {
-			raw, err := lab.ParseQuery(q)
-			if err != nil {
-				t.Fatal(err)
+	for _, c := range frameCases() {
+		var sc *lab.Scenario
+		for _, s := range All() {
+			if s.Slug == c.slug {
+				sc = s
 			}
-			v, err := lab.Parse(sc.Params, raw)
-			if err != nil {
-				continue // a scenario without points
-			}
-			m, err := sc.New(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rp, ok := m.(lab.RasterPanels)
-			if !ok {
-				break
-			}
-			found++
-			r := scenariotest.NewRun(t, sc, q)
-			for step := 0; step <= steps; step++ {
-				for _, pn := range sc.PanelsFor(v) {
-					_, _, splice := rp.PanelRaster(pn.Name)
-					if !splice {
-						continue
-					}
-					got, _, err := r.SVG(pn.Name)
-					if err != nil {
-						t.Fatal(err)
-					}
-					p, err := m.Plot(pn.Name)
-					if err != nil {
-						t.Fatal(err)
-					}
-					w, h := pn.Size()
-					want, _, err := viz.SVG(p, w, h)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if !bytes.Equal(got, want) {
-						t.Fatalf("%s?%s step %d: panel %s spliced differs from the panel drawn whole", sc.Slug, q, step, pn.Name)
-					}
-				}
-				if step < steps {
-					if err := m.Step(); err != nil {
-						t.Fatal(err)
-					}
-					r.Step()
-				}
-			}
-			// Back on the timeline, from a checkpoint's copy of the model.
-			if err := r.SeekContext(context.Background(), 3); err != nil {
-				t.Fatal(err)
-			}
-			m, _ = sc.New(v)
-			for range 3 {
-				m.Step()
-			}
+		}
+		q := c.query
+		raw, err := lab.ParseQuery(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := lab.Parse(sc.Params, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := sc.New(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp, ok := m.(lab.RasterPanels)
+		if !ok {
+			continue
+		}
+		found++
+		r := scenariotest.NewRun(t, sc, q)
+		for step := 0; step <= steps; step++ {
 			for _, pn := range sc.PanelsFor(v) {
-				if _, _, splice := m.(lab.RasterPanels).PanelRaster(pn.Name); !splice {
+				_, _, splice := rp.PanelRaster(pn.Name)
+				if !splice {
 					continue
 				}
-				got, _, _ := r.SVG(pn.Name)
-				p, _ := m.Plot(pn.Name)
-				w, h := pn.Size()
-				want, _, _ := viz.SVG(p, w, h)
-				if !bytes.Equal(got, want) {
-					t.Fatalf("%s?%s after seeking to step 3: panel %s spliced differs from the panel drawn whole", sc.Slug, q, pn.Name)
+				got, _, err := r.SVG(pn.Name)
+				if err != nil {
+					t.Fatal(err)
 				}
+				p, err := m.Plot(pn.Name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w, h := pn.Size()
+				want, _, err := viz.SVG(p, w, h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Fatalf("%s?%s step %d: panel %s spliced differs from the panel drawn whole", sc.Slug, q, step, pn.Name)
+				}
+			}
+			if step < steps {
+				if err := m.Step(); err != nil {
+					t.Fatal(err)
+				}
+				r.Step()
+			}
+		}
+		// Back on the timeline, from a checkpoint's copy of the model.
+		if err := r.SeekContext(context.Background(), 3); err != nil {
+			t.Fatal(err)
+		}
+		m, _ = sc.New(v)
+		for range 3 {
+			m.Step()
+		}
+		for _, pn := range sc.PanelsFor(v) {
+			if _, _, splice := m.(lab.RasterPanels).PanelRaster(pn.Name); !splice {
+				continue
+			}
+			got, _, _ := r.SVG(pn.Name)
+			p, _ := m.Plot(pn.Name)
+			w, h := pn.Size()
+			want, _, _ := viz.SVG(p, w, h)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s?%s after seeking to step 3: panel %s spliced differs from the panel drawn whole", sc.Slug, q, pn.Name)
 			}
 		}
 	}

@@ -657,6 +657,28 @@ func (l legendLine) Thumbnail(c *draw.Canvas) {
 	c.StrokeLine2(draw.LineStyle{Color: color.RGBA(l), Width: 2}, c.Min.X, y, c.Max.X, y)
 }
 
+// PanelVersion implements lab.PanelVersioner. The regions, the tree and
+// the candidates show the tree, which changes only by its splits, and
+// whether the forest has started (which hides the node being split); the
+// depth panel changes only with the forest's accuracy. So while the forest
+// grows the first three stay as they are, and while the tree grows the
+// depth panel does.
+func (m *model) PanelVersion(panel string) (uint64, bool) {
+	if m.tree == nil {
+		return 0, true
+	}
+	forest := uint64(m.forest.Steps())
+	switch panel {
+	case "regions", "tree", "candidates":
+		return uint64(m.tree.Splits())<<1 | min(forest, 1), true
+	case "depth":
+		return forest, true
+	}
+	return 0, false
+}
+
+var _ lab.PanelVersioner = (*model)(nil)
+
 func (m *model) plotDepth() *plot.Plot {
 	p := viz.NewPlot("", "maximum depth", "accuracy")
 	p.Legend.Top = false
