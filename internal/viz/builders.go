@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -167,47 +168,79 @@ func RegionLevels(res int, colors []color.RGBA, level func(k int) int) image.Ima
 // rasterCells makes the res×res image whose pixel (i, j) is colorAt(i, j):
 // paletted when at most 256 colours are used, in their order of first use.
 func rasterCells(res int, colorAt func(i, j int) color.RGBA) image.Image {
-	pix := make([]color.RGBA, res*res)
-	index := make(map[color.RGBA]uint8)
-	var pal color.Palette
+	buf := cellPool.Get().(*[]color.RGBA)
+	defer cellPool.Put(buf)
+	if cap(*buf) < res*res {
+		*buf = make([]color.RGBA, res*res)
+	}
+	pix := (*buf)[:res*res]
+	m := image.NewPaletted(image.Rect(0, 0, res, res), nil)
+	var index map[color.RGBA]uint8 // past a few colours; a short palette is searched
 	paletted := true
+	k := 0
 	for j := range res {
 		for i := range res {
 			rgba := colorAt(i, j)
-			pix[j*res+i] = rgba
-			if k := j*res + i; k > 0 && pix[k-1] == rgba {
-				continue // neighbours mostly match; skip the map
-			}
-			if _, ok := index[rgba]; paletted && !ok {
-				if len(pal) == 256 {
-					paletted = false
-					continue
+			pix[k] = rgba
+			switch {
+			case !paletted:
+			case k > 0 && pix[k-1] == rgba: // neighbours mostly match
+				m.Pix[k] = m.Pix[k-1]
+			default:
+				e, ok := paletteIndex(m.Palette, index, rgba)
+				if !ok {
+					if len(m.Palette) == 256 {
+						paletted = false
+						break
+					}
+					e = uint8(len(m.Palette))
+					m.Palette = append(m.Palette, rgba)
+					if len(m.Palette) > shortPalette {
+						if index == nil {
+							index = make(map[color.RGBA]uint8, 64)
+							for n, c := range m.Palette {
+								index[c.(color.RGBA)] = uint8(n)
+							}
+						}
+						index[rgba] = e
+					}
 				}
-				index[rgba] = uint8(len(pal))
-				pal = append(pal, rgba)
+				m.Pix[k] = e
 			}
+			k++
 		}
 	}
-	r := image.Rect(0, 0, res, res)
 	if paletted {
 		// Paletted PNGs of flat regions are a few hundred bytes, where RGBA
 		// ones are kilobytes.
-		m := image.NewPaletted(r, pal)
-		for k, c := range pix {
-			if k > 0 && pix[k-1] == c {
-				m.Pix[k] = m.Pix[k-1]
-				continue
-			}
-			m.Pix[k] = index[c]
-		}
 		return m
 	}
-	m := image.NewRGBA(r)
+	rgba := image.NewRGBA(m.Rect)
 	for k, c := range pix {
-		m.Pix[4*k], m.Pix[4*k+1], m.Pix[4*k+2], m.Pix[4*k+3] = c.R, c.G, c.B, c.A
+		rgba.Pix[4*k], rgba.Pix[4*k+1], rgba.Pix[4*k+2], rgba.Pix[4*k+3] = c.R, c.G, c.B, c.A
 	}
-	return m
+	return rgba
 }
+
+// shortPalette is the longest palette rasterCells searches in order.
+const shortPalette = 16
+
+// paletteIndex finds c in pal, by index when there is one.
+func paletteIndex(pal color.Palette, index map[color.RGBA]uint8, c color.RGBA) (uint8, bool) {
+	if index != nil {
+		e, ok := index[c]
+		return e, ok
+	}
+	for e, p := range pal {
+		if p.(color.RGBA) == c {
+			return uint8(e), true
+		}
+	}
+	return 0, false
+}
+
+// cellPool keeps rasterCells' colour buffers: a 200×200 map's is 160 kB.
+var cellPool = sync.Pool{New: func() any { return new([]color.RGBA) }}
 
 // ScatterStyle sets how AddScatter draws points.
 type ScatterStyle struct {
