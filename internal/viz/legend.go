@@ -84,10 +84,11 @@ func (pr *legendProbe) placeInside(size vg.Point, top, left bool) (vg.Rectangle,
 	at := func(x, y vg.Length) vg.Rectangle {
 		return vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + size.X, Y: y + size.Y}}
 	}
-	pr.sum()
 	free := func(x, y vg.Length) bool { return pr.count(at(x, y)) == 0 }
 	// Corners: the preferred one, then top right, top left, bottom right,
-	// bottom left.
+	// bottom left. A free corner is found by counting its cells; past the
+	// corners, where many positions may be tried, the grid becomes its
+	// summed-area table.
 	corner := func(t, l bool) (vg.Length, vg.Length) {
 		x, y := x1, y1
 		if l {
@@ -106,6 +107,7 @@ func (pr *legendProbe) placeInside(size vg.Point, top, left bool) (vg.Rectangle,
 	}
 	// Along the top and bottom edges, right to left, then the side edges,
 	// top to bottom, then rows inside, top to bottom.
+	pr.sum()
 	xs := steps(x1, x0)
 	ys := steps(y1, y0)
 	for _, y := range []vg.Length{y1, y0} {
@@ -562,14 +564,24 @@ func (pr *legendProbe) sum() {
 	}
 }
 
-// count returns the number of marked cells within legendMargin of r.
+// count returns the number of marked cells within legendMargin of r: from
+// the summed-area table once there is one, else cell by cell.
 func (pr *legendProbe) count(r vg.Rectangle) int {
 	s := pr.grid
 	m := vg.Length(legendMargin)
 	i0, j0 := pr.cell(vg.Point{X: r.Min.X - m, Y: r.Min.Y - m})
 	i1, j1 := pr.cell(vg.Point{X: r.Max.X + m, Y: r.Max.Y + m})
 	w := pr.nx + 1
-	return int(s[(j1+1)*w+i1+1] - s[j0*w+i1+1] - s[(j1+1)*w+i0] + s[j0*w+i0])
+	if pr.summed {
+		return int(s[(j1+1)*w+i1+1] - s[j0*w+i1+1] - s[(j1+1)*w+i0] + s[j0*w+i0])
+	}
+	n := 0
+	for j := j0; j <= j1; j++ {
+		for _, v := range s[(j+1)*w+i0+1 : (j+1)*w+i1+2] {
+			n += int(v)
+		}
+	}
+	return n
 }
 
 // LegendReport says where SVG puts a plot's legend, for tests that check
