@@ -34,7 +34,9 @@ func TestRasterChange(t *testing.T) {
 	img := func(href string) string {
 		return `<image x="1" y="2" width="3" height="4" xlink:href="data:image/png;base64,` + href + `" transform="scale(1,-1)"/>`
 	}
-	doc := func(parts ...string) string { return `<svg><path d="M0,0h1"/>` + strings.Join(parts, `<text x="1">a</text>`) + `</svg>` }
+	doc := func(parts ...string) string {
+		return `<svg><path d="M0,0h1"/>` + strings.Join(parts, `<text x="1">a</text>`) + `</svg>`
+	}
 	for _, tc := range []struct {
 		name     string
 		was, now string

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -24,7 +25,7 @@ import (
 // font cache's faces do not change once looked up.
 type measuredText struct {
 	plain  text.Plain
-	faces  bounded[font.Font, *measuredFace]
+	faces  faceList
 	widths bounded[measuredKey, vg.Length]
 	lines  bounded[string, []string]
 }
@@ -32,12 +33,13 @@ type measuredText struct {
 // Bounds of the caches: ample for every label of every scenario's panels
 // at once (a frame measures a few hundred strings in a handful of fonts).
 const (
-	maxFaces    = 1 << 8
+	maxFaces    = 1 << 6
 	maxMeasured = 1 << 14
 )
 
 // measuredFace is a font's face, as Plain looks it up, and its extents.
 type measuredFace struct {
+	fnt  font.Font
 	face font.Face
 	ext  font.Extents
 }
@@ -54,7 +56,6 @@ var _ text.Handler = (*measuredText)(nil)
 // plot.DefaultTextHandler.
 var textHandler = &measuredText{
 	plain:  text.Plain{Fonts: font.DefaultCache},
-	faces:  bounded[font.Font, *measuredFace]{max: maxFaces},
 	widths: bounded[measuredKey, vg.Length]{max: maxMeasured},
 	lines:  bounded[string, []string]{max: maxMeasured},
 }
@@ -64,13 +65,45 @@ func init() { plot.DefaultTextHandler = textHandler }
 func (h *measuredText) Cache() *font.Cache { return h.plain.Fonts }
 
 func (h *measuredText) lookup(fnt font.Font) *measuredFace {
-	if f, ok := h.faces.load(fnt); ok {
+	if f := h.faces.load(fnt); f != nil {
 		return f
 	}
-	f := &measuredFace{face: h.plain.Fonts.Lookup(fnt, fnt.Size)}
+	f := &measuredFace{fnt: fnt, face: h.plain.Fonts.Lookup(fnt, fnt.Size)}
 	f.ext = f.face.Extents()
-	h.faces.store(fnt, f)
+	h.faces.store(f)
 	return f
+}
+
+// faceList holds the faces looked up, at most maxFaces, in a list that is
+// copied on each store: a plot uses a handful of fonts, so reading is a
+// short scan with no lock and no hashing of the font's strings. The zero
+// value is empty.
+type faceList struct {
+	list atomic.Pointer[[]*measuredFace]
+	mu   sync.Mutex // serialises stores
+}
+
+func (l *faceList) load(fnt font.Font) *measuredFace {
+	if p := l.list.Load(); p != nil {
+		for _, f := range *p {
+			if f.fnt == fnt {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// store adds f; a full list starts afresh.
+func (l *faceList) store(f *measuredFace) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var next []*measuredFace
+	if p := l.list.Load(); p != nil && len(*p) < maxFaces {
+		next = append(next, *p...)
+	}
+	next = append(next, f)
+	l.list.Store(&next)
 }
 
 func (h *measuredText) Extents(fnt font.Font) font.Extents { return h.lookup(fnt).ext }

@@ -24,7 +24,6 @@ func TestMeasuredTextMatchesPlain(t *testing.T) {
 	fonts := []font.Font{font.From(sans, 10), font.From(sans, 11), bold, font.From(sans, tileFont), {Typeface: "Liberation", Variant: "Serif", Size: 12}}
 	strs := []string{"", "0", "-0.25", "AVATAR Ty", "x₁² + ŷ", "η = 0.03, λ = 10⁻³", "two\nlines\n", "p(1)"}
 	h := &measuredText{plain: plain,
-		faces:  bounded[font.Font, *measuredFace]{max: maxFaces},
 		widths: bounded[measuredKey, vg.Length]{max: maxMeasured},
 		lines:  bounded[string, []string]{max: maxMeasured}}
 	for range 2 { // the second round reads the cache
@@ -80,7 +79,6 @@ func TestMeasuredTextDrawsAsPlain(t *testing.T) {
 // concurrent measuring agrees with Plain.
 func TestMeasuredTextBounded(t *testing.T) {
 	h := &measuredText{plain: text.Plain{Fonts: font.DefaultCache},
-		faces:  bounded[font.Font, *measuredFace]{max: maxFaces},
 		widths: bounded[measuredKey, vg.Length]{max: 100},
 		lines:  bounded[string, []string]{max: 100}}
 	f := font.From(sans, 10)
