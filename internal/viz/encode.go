@@ -44,16 +44,23 @@ func CachedSVG(p *plot.Plot, w, h vg.Length, rc *RasterCache) ([]byte, Viewport,
 	if !(w > 0 && h > 0) {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: size %v×%v is not positive", w, h)
 	}
+	var drawn []*svgWriter
 	c, vp, err := drawPlot(p, func() *svgWriter {
-		c := newSVGWriter(w, h, true)
+		c := pooledSVGWriter(w, h)
+		drawn = append(drawn, c)
 		rc.start() // a second drawing (legend outside) takes the rasters again in order
 		c.rasters = rc
 		return c
 	}, "svg", nil)
 	if err != nil {
-		return nil, Viewport{}, err
+		return nil, Viewport{}, err // the writers are dropped, in whatever state
 	}
-	if out, ok := c.document(); ok {
+	out, ok := c.document()
+	out = bytes.Clone(out)
+	for _, d := range drawn {
+		releaseSVGWriter(d)
+	}
+	if ok {
 		return out, vp, nil
 	}
 	// A path with a number compact cannot read: the text route says which.
@@ -61,7 +68,7 @@ func CachedSVG(p *plot.Plot, w, h vg.Length, rc *RasterCache) ([]byte, Viewport,
 	if err != nil {
 		return nil, Viewport{}, err
 	}
-	out, err := compact(raw)
+	out, err = compact(raw)
 	if err != nil {
 		return nil, Viewport{}, fmt.Errorf("viz: svg: compacting: %w", err)
 	}

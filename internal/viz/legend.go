@@ -474,11 +474,11 @@ func (pr *legendProbe) recordCentres(path vg.Path) {
 // markText marks the box of s written at pt, its baseline's left end.
 func (pr *legendProbe) markText(f font.Face, pt vg.Point, s string) {
 	a := pr.area
-	e := f.Extents()
+	e := textHandler.Extents(f.Font) // f's, remembered
 	if pt.X > a.Max.X || pt.Y+e.Descent < a.Min.Y || pt.Y-e.Ascent > a.Max.Y {
 		return
 	}
-	box := vg.Rectangle{Min: vg.Point{X: pt.X, Y: pt.Y - e.Descent}, Max: vg.Point{X: pt.X + f.Width(s), Y: pt.Y + e.Ascent}}
+	box := vg.Rectangle{Min: vg.Point{X: pt.X, Y: pt.Y - e.Descent}, Max: vg.Point{X: pt.X + textHandler.width(f.Font, s), Y: pt.Y + e.Ascent}}
 	pr.markBox(box)
 	pr.record(vg.Point{X: (box.Min.X + box.Max.X) / 2, Y: (box.Min.Y + box.Max.Y) / 2})
 }

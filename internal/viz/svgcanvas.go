@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	xfnt "golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
@@ -42,9 +43,14 @@ type svgWriter struct {
 	attrs   []attr // scratch for a path's style
 	values  map[string]string
 	unusual bool // a path had a number compact cannot read: use the text route
-	// Chunks the paths' leaves and attributes are taken from.
-	leaves    []leaf
-	attrChunk []attr
+	// Chunks the paths' leaves and attributes are taken from, and every
+	// chunk made, for a writer used again (pooledSVGWriter).
+	leaves     []leaf
+	attrChunk  []attr
+	leafBlocks [][]leaf
+	attrBlocks [][]attr
+	leafBlock  int // leafBlocks handed out
+	attrBlock  int
 	// The last path given to pathCmds (a copy; empty if it had curves),
 	// whether the latest call had it again, and the element made of it.
 	lastPath vg.Path
@@ -114,6 +120,52 @@ func newSVGWriter(w, h vg.Length, compact bool) *svgWriter {
 	c.group(append(appendG([]byte("scale(1, -1) translate(0, -"), h.Points()), ')'))
 	vg.Initialize(c)
 	return c
+}
+
+// svgWriters keeps compact writers between drawings: a panel's writer
+// grows some 40 kB of buffers and chunks, which a frame of five panels
+// would otherwise allocate (and clear) again every time.
+var svgWriters sync.Pool
+
+// pooledSVGWriter is newSVGWriter(w, h, true), from the pool when it
+// holds one; releaseSVGWriter returns it once its document is copied.
+func pooledSVGWriter(w, h vg.Length) *svgWriter {
+	c, _ := svgWriters.Get().(*svgWriter)
+	if c == nil {
+		return newSVGWriter(w, h, true)
+	}
+	// Back to what newSVGWriter makes, keeping the scratch space and the
+	// caches that depend only on their keys (fonts' names, text styles,
+	// interned values), these while small.
+	c.w, c.h = w, h
+	c.stack = append(c.stack[:0], svgContext{})
+	c.rasters, c.unusual = nil, false
+	c.out.out.Reset()
+	c.out.last, c.out.run = nil, c.out.run[:0]
+	c.cmds, c.d, c.attrs = c.cmds[:0], c.d[:0], c.attrs[:0]
+	c.leaves, c.attrChunk, c.leafBlock, c.attrBlock = nil, nil, 0, 0
+	c.lastPath, c.sameCmds, c.lastName, c.lastGeom = c.lastPath[:0], false, "", nil
+	if len(c.values) > maxInterned {
+		c.values = nil
+	}
+	if len(c.textStyles) > maxInterned {
+		c.textStyles = nil
+	}
+	c.out.element("svg", c.rootAttrs(), false, "")
+	c.group(append(appendG([]byte("scale(1, -1) translate(0, -"), h.Points()), ')'))
+	vg.Initialize(c)
+	return c
+}
+
+// maxInterned bounds the values and text styles a pooled writer keeps.
+const maxInterned = 4096
+
+// releaseSVGWriter puts c back in the pool; nothing it wrote may be used
+// after.
+func releaseSVGWriter(c *svgWriter) {
+	if c.out != nil {
+		svgWriters.Put(c)
+	}
 }
 
 // rootAttrs are the attributes of vgsvg's <svg> element.
@@ -750,7 +802,14 @@ func (c *svgWriter) addPath(s style) {
 // two elements each, all kept until the document is written.
 func (c *svgWriter) newLeaf() *leaf {
 	if len(c.leaves) == 0 {
-		c.leaves = make([]leaf, 64)
+		if c.leafBlock < len(c.leafBlocks) {
+			c.leaves = c.leafBlocks[c.leafBlock]
+			clear(c.leaves)
+		} else {
+			c.leaves = make([]leaf, 64)
+			c.leafBlocks = append(c.leafBlocks, c.leaves)
+		}
+		c.leafBlock++
 	}
 	l := &c.leaves[0]
 	c.leaves = c.leaves[1:]
@@ -761,7 +820,13 @@ func (c *svgWriter) newLeaf() *leaf {
 // past n moves it out of the chunk.
 func (c *svgWriter) attrSlice(n int) []attr {
 	if cap(c.attrChunk)-len(c.attrChunk) < n {
-		c.attrChunk = make([]attr, 0, max(256, n))
+		if c.attrBlock < len(c.attrBlocks) && cap(c.attrBlocks[c.attrBlock]) >= n {
+			c.attrChunk = c.attrBlocks[c.attrBlock][:0]
+		} else {
+			c.attrChunk = make([]attr, 0, max(256, n))
+			c.attrBlocks = append(c.attrBlocks[:c.attrBlock], c.attrChunk)
+		}
+		c.attrBlock++
 	}
 	k := len(c.attrChunk)
 	c.attrChunk = c.attrChunk[:k+n]
