@@ -125,7 +125,7 @@ func NewPlot(title, xLabel, yLabel string) *plot.Plot {
 		a.LineStyle = draw.LineStyle{Color: inkAxis, Width: 0.6}
 		a.Tick.LineStyle = draw.LineStyle{Color: inkAxis, Width: 0.6}
 		a.Tick.Length = 3
-		a.Tick.Marker = niceTicks{}
+		a.Tick.Marker = &memoTicks{}
 		// Zero padding lets a region map meet the axes without a white seam;
 		// glyphs still get room from their glyph boxes.
 		a.Padding = 0
@@ -187,6 +187,23 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 		ticks = append(ticks, plot.Tick{Value: v, Label: tickLabel(v, decimals, exp)})
 	}
 	return ticks
+}
+
+// memoTicks is niceTicks remembering its last answer: gonum asks an axis
+// for its ticks five or six times a drawing (sizes, glyph boxes, grid,
+// drawing), always over the same range. A plot's axis has its own, used
+// by one drawing at a time; callers only read the ticks.
+type memoTicks struct {
+	lo, hi float64
+	ticks  []plot.Tick
+	set    bool
+}
+
+func (m *memoTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !m.set || m.lo != lo || m.hi != hi {
+		m.lo, m.hi, m.ticks, m.set = lo, hi, niceTicks{}.Ticks(lo, hi), true
+	}
+	return m.ticks
 }
 
 // stepDecimals is the number of decimals that tells ticks step apart: one
