@@ -476,6 +476,22 @@ func (r *rug) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
+// PanelVersion implements lab.PanelVersioner: the two probability maps
+// change only when naive Bayes finishes (its map appears, and the
+// logistic map's title adds its accuracy); logistic regression is fitted
+// when the run is built.
+func (m *model) PanelVersion(panel string) (uint64, bool) {
+	if panel != "posterior" && panel != "logistic" {
+		return 0, false
+	}
+	if m.nb != nil && m.nb.Done() {
+		return 1, true
+	}
+	return 0, true
+}
+
+var _ lab.PanelVersioner = (*model)(nil)
+
 // plotPosterior draws naive Bayes' posterior, the class colours blended by
 // P(y | x), once the posterior step is done; the samples before that.
 func (m *model) plotPosterior() *plot.Plot {
