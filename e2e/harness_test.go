@@ -390,8 +390,17 @@ func (p *tab) waitJS(what, expr string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout+2*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
-		chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(waitTimeout)))
+	deadline := time.Now().Add(waitTimeout)
+	var err error
+	for {
+		_, err = chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
+			chromedp.WithPollingInterval(pollInterval), chromedp.WithPollingTimeout(time.Until(deadline))))
+		// A navigation can replace the page's JavaScript context under a
+		// poll that started in the old one: poll again in the new one.
+		if err == nil || !strings.Contains(err.Error(), "Cannot find context with specified id") || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		if errors.Is(err, chromedp.ErrPollingTimeout) {
 			err = fmt.Errorf("not within %v", waitTimeout)
