@@ -19,25 +19,8 @@ func TestSplicedPanelsAreWhole(t *testing.T) {
 	const steps = 60
 	found := 0
 	for _, c := range frameCases() {
-		var sc *lab.Scenario
-		for _, s := range All() {
-			if s.Slug == c.slug {
-				sc = s
-			}
-		}
 		q := c.query
-		raw, err := lab.ParseQuery(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := lab.Parse(sc.Params, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := sc.New(v)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sc, v, m := c.model(t)
 		rp, ok := m.(lab.RasterPanels)
 		if !ok {
 			continue

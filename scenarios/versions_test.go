@@ -22,24 +22,7 @@ func TestPanelVersionsKeepTheirPromise(t *testing.T) {
 	}
 	versioned := 0
 	for _, c := range frameCases() {
-		var sc *lab.Scenario
-		for _, s := range All() {
-			if s.Slug == c.slug {
-				sc = s
-			}
-		}
-		q, err := lab.ParseQuery(c.query)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := lab.Parse(sc.Params, q)
-		if err != nil {
-			t.Fatalf("%s: %v", c.key(), err)
-		}
-		m, err := sc.New(v)
-		if err != nil {
-			t.Fatalf("%s: %v", c.key(), err)
-		}
+		sc, _, m := c.model(t)
 		pv, ok := m.(lab.PanelVersioner)
 		if !ok {
 			continue
@@ -81,4 +64,23 @@ func TestPanelVersionsKeepTheirPromise(t *testing.T) {
 	if versioned == 0 {
 		t.Fatal("no scenario gives a panel a version")
 	}
+}
+
+// model builds the case's model, as a run of its URL would.
+func (c frameCase) model(tb testing.TB) (*lab.Scenario, lab.Values, lab.Model) {
+	tb.Helper()
+	sc := scenarioBySlug(tb, c.slug)
+	q, err := lab.ParseQuery(c.query)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v, err := lab.Parse(sc.Params, q)
+	if err != nil {
+		tb.Fatalf("%s: %v", c.key(), err)
+	}
+	m, err := sc.New(v)
+	if err != nil {
+		tb.Fatalf("%s: %v", c.key(), err)
+	}
+	return sc, v, m
 }
