@@ -362,7 +362,10 @@ type RasterPatch struct {
 // they differ only inside the href of one <image>; nil otherwise.
 func rasterChange(was, now string) *RasterPatch {
 	n := min(len(was), len(now))
-	pre := 0 // the first byte that differs
+	pre := 0 // the first byte that differs: found a block at a time
+	for pre+64 <= n && was[pre:pre+64] == now[pre:pre+64] {
+		pre += 64
+	}
 	for pre < n && was[pre] == now[pre] {
 		pre++
 	}

@@ -147,10 +147,12 @@ func (n *networkDiagram) drawImages(c draw.Canvas, pos [][]vg.Point, size vg.Len
 		Set(x, y int, c color.Color)
 	} = image.NewNRGBA(image.Rect(0, 0, w, h))
 	var set func(x, y int, c color.Color)
+	var setRGBA func(x, y int, c color.RGBA) // nil: set takes every pixel
 	if pal := nodePalette(n.d.Images); pal != nil {
 		// Few colours (banded maps): a paletted PNG is several times smaller.
 		m := image.NewPaletted(image.Rect(0, 0, w, h), pal)
-		raster, set = m, paletteSetter(m)
+		raster = m
+		set, setRGBA = paletteSetter(m)
 	} else {
 		set = raster.Set
 	}
@@ -160,6 +162,7 @@ func (n *networkDiagram) drawImages(c draw.Canvas, pos [][]vg.Point, size vg.Len
 				continue
 			}
 			img := n.d.Images[l][j]
+			rgba, _ := img.(*image.RGBA)
 			b := img.Bounds()
 			x0 := int(math.Round(float64((pt.X - size/2 - c.Min.X) / px)))
 			y0 := int(math.Round(float64((c.Max.Y - pt.Y - size/2) / px)))
@@ -167,7 +170,11 @@ func (n *networkDiagram) drawImages(c draw.Canvas, pos [][]vg.Point, size vg.Len
 				for x := range k {
 					// Nearest pixel of an image smaller than k×k.
 					sx, sy := b.Min.X+x*b.Dx()/k, b.Min.Y+y*b.Dy()/k
-					set(x0+x, y0+y, img.At(sx, sy))
+					if rgba != nil && setRGBA != nil {
+						setRGBA(x0+x, y0+y, rgba.RGBAAt(sx, sy)) // no colour boxed per pixel
+					} else {
+						set(x0+x, y0+y, img.At(sx, sy))
+					}
 				}
 			}
 		}
@@ -177,29 +184,38 @@ func (n *networkDiagram) drawImages(c draw.Canvas, pos [][]vg.Point, size vg.Len
 
 // paletteSetter returns m.Set without its search of the palette at every
 // pixel: Palette.Index depends only on a colour's premultiplied value, so
-// its answer is kept by that value (and the previous pixel's reused).
-func paletteSetter(m *image.Paletted) func(x, y int, c color.Color) {
+// its answer is kept by that value (and the previous pixel's reused). The
+// second function is the first for a color.RGBA, which it takes unboxed.
+func paletteSetter(m *image.Paletted) (set func(x, y int, c color.Color), setRGBA func(x, y int, c color.RGBA)) {
 	type rgba struct{ r, g, b, a uint32 }
 	index := make(map[rgba]uint8, len(m.Palette))
 	var last rgba
 	var lastIndex uint8
 	have := false
-	return func(x, y int, c color.Color) {
+	put := func(x, y int, key rgba, c func() color.Color) {
 		if !(image.Point{x, y}.In(m.Rect)) {
 			return
 		}
-		r, g, b, a := c.RGBA()
-		key := rgba{r, g, b, a}
 		if !have || key != last {
 			i, ok := index[key]
 			if !ok {
-				i = uint8(m.Palette.Index(c))
+				i = uint8(m.Palette.Index(c()))
 				index[key] = i
 			}
 			last, lastIndex, have = key, i, true
 		}
 		m.Pix[m.PixOffset(x, y)] = lastIndex
 	}
+	set = func(x, y int, c color.Color) {
+		r, g, b, a := c.RGBA()
+		put(x, y, rgba{r, g, b, a}, func() color.Color { return c })
+	}
+	setRGBA = func(x, y int, c color.RGBA) {
+		// c.RGBA(), without the interface.
+		key := rgba{uint32(c.R) * 0x101, uint32(c.G) * 0x101, uint32(c.B) * 0x101, uint32(c.A) * 0x101}
+		put(x, y, key, func() color.Color { return c })
+	}
+	return set, setRGBA
 }
 
 // nodePalette is the colours of the node images, transparent first, or

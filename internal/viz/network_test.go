@@ -172,21 +172,27 @@ func TestPaletteSetterMatchesSet(t *testing.T) {
 	pal = append(pal, color.NRGBA{10, 20, 30, 1}, color.NRGBA{11, 20, 30, 1}) // one premultiplied value
 	r := image.Rect(0, 0, 13, 7)
 	want, got := image.NewPaletted(r, pal), image.NewPaletted(r, pal)
-	set := paletteSetter(got)
-	for range 2000 {
+	set, setRGBA := paletteSetter(got)
+	for range 4000 {
 		var c color.Color
-		switch rng.IntN(3) {
+		switch rng.IntN(4) {
 		case 0:
 			c = pal[rng.IntN(len(pal))]
 		case 1:
 			cr, cg, cb, ca := pal[rng.IntN(len(pal))].RGBA()
 			c = color.RGBA64{uint16(min(cr+uint32(rng.IntN(2)), ca)), uint16(cg), uint16(cb), uint16(ca)}
+		case 2:
+			c = color.RGBAModel.Convert(pal[rng.IntN(len(pal))]) // a palette colour as an RGBA image holds it
 		default:
 			c = color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}
 		}
 		x, y := rng.IntN(15)-1, rng.IntN(9)-1
 		want.Set(x, y, c)
-		set(x, y, c)
+		if v, ok := c.(color.RGBA); ok && rng.IntN(2) == 0 {
+			setRGBA(x, y, v) // the RGBA route shares the first's cache
+		} else {
+			set(x, y, c)
+		}
 		if !bytes.Equal(want.Pix, got.Pix) {
 			t.Fatalf("after setting %v at (%d, %d): %v, want %v", c, x, y, got.Pix, want.Pix)
 		}
