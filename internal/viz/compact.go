@@ -629,7 +629,10 @@ func circleOf(cmds []pathCmd) (cx, cy, r string, ok bool) {
 		math.Abs(math.Hypot(a1[5]-m[0], a1[6]-m[1])-2*rad) > 2*tol {
 		return "", "", "", false
 	}
-	f := func(v float64) string { return string(appendTenths(nil, tenths(v))) }
+	f := func(v float64) string {
+		var b [24]byte // one allocation a number: the string
+		return string(appendTenths(b[:0], tenths(v)))
+	}
 	return f((m[0] + a1[5]) / 2), f((m[1] + a1[6]) / 2), f(rad), true
 }
 
