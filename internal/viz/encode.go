@@ -165,14 +165,20 @@ func drawPlot[C vg.CanvasSizer](p *plot.Plot, newCanvas func() C, format string,
 	} else {
 		p.Legend = plot.Legend{TextStyle: leg.TextStyle}
 		defer func() { p.Legend = leg }()
-		da = p.DataCanvas(dc)
 		var ink *[]vg.Point
 		if rep != nil {
 			ink = &rep.Ink
 		}
-		probe := newLegendProbe(c, da.Rectangle, ink)
+		// The probe learns the data area from the drawing (area, drawn
+		// last) and marks the ink then.
+		probe := deferredProbe(c, ink)
 		defer probe.release()
 		p.Draw(draw.Canvas{Canvas: probe, Rectangle: dc.Rectangle})
+		da = area.c
+		if !area.drawn {
+			da = p.DataCanvas(dc)
+		}
+		probe.setArea(da.Rectangle)
 		box, inside := probe.placeInside(size, leg.Top, leg.Left)
 		if !inside {
 			if out, r, ok := outside(p, dc, size); ok {

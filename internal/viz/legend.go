@@ -211,6 +211,68 @@ type legendProbe struct {
 	grid   []int32
 	summed bool
 	ink    *[]vg.Point
+	// A probe made before the data area is known (deferredProbe) keeps
+	// its marks in ops, in order, and makes them once setArea gives it
+	// the area: the drawing itself lays the plot out, where asking for
+	// the data area first would lay it out once more.
+	deferred bool
+	ops      *[]probeOp
+	opPts    []vg.Point // ink points of fill ops, for tests
+}
+
+// probeOp is one mark a deferred probe keeps: a segment (a to b), a box
+// (a to b), an ink point (a), a fill's box (a to b) with its ink points
+// opPts[from:to], or a text's box (baseline start a, width b.X, ascent
+// and descent).
+type probeOp struct {
+	kind      byte
+	a, b      vg.Point
+	asc, desc vg.Length
+	from, to  int
+}
+
+// Kinds of probeOp.
+const (
+	opSegment = iota
+	opBox
+	opRecord
+	opFill
+	opText
+)
+
+// opsPool keeps deferred probes' marks between drawings.
+var opsPool = sync.Pool{New: func() any { return new([]probeOp) }}
+
+// deferredProbe is a probe whose data area setArea gives after the
+// drawing.
+func deferredProbe(c vg.CanvasSizer, ink *[]vg.Point) *legendProbe {
+	ops := opsPool.Get().(*[]probeOp)
+	*ops = (*ops)[:0]
+	return &legendProbe{CanvasSizer: c, m: identity, ink: ink, deferred: true, ops: ops}
+}
+
+// setArea gives a deferred probe its data area and makes the marks it
+// kept, as a probe made with that area would have made them.
+func (pr *legendProbe) setArea(area vg.Rectangle) {
+	full := newLegendProbe(nil, area, pr.ink)
+	pr.area, pr.nx, pr.ny, pr.grid, pr.deferred = full.area, full.nx, full.ny, full.grid, false
+	for _, op := range *pr.ops {
+		switch op.kind {
+		case opSegment:
+			pr.markSegment(op.a, op.b)
+		case opBox:
+			pr.markBox(vg.Rectangle{Min: op.a, Max: op.b})
+		case opRecord:
+			pr.record(op.a)
+		case opFill:
+			pr.fillBox(vg.Rectangle{Min: op.a, Max: op.b}, pr.opPts[op.from:op.to])
+		case opText:
+			pr.textBox(op.a, op.b.X, op.asc, op.desc)
+		}
+	}
+	*pr.ops = (*pr.ops)[:0]
+	opsPool.Put(pr.ops)
+	pr.ops = nil
 }
 
 func newLegendProbe(c vg.CanvasSizer, area vg.Rectangle, ink *[]vg.Point) *legendProbe {
@@ -232,9 +294,15 @@ var gridPool = sync.Pool{New: func() any { return new([]int32) }}
 // release returns the probe's grid to the pool; the probe is not used
 // after.
 func (pr *legendProbe) release() {
-	g := pr.grid
-	pr.grid = nil
-	gridPool.Put(&g)
+	if pr.ops != nil {
+		*pr.ops = (*pr.ops)[:0]
+		opsPool.Put(pr.ops)
+		pr.ops = nil
+	}
+	if g := pr.grid; g != nil {
+		pr.grid = nil
+		gridPool.Put(&g)
+	}
 }
 
 // asBackground marks what a plotter draws on c until done is called as
@@ -428,23 +496,37 @@ func (pr *legendProbe) markFill(path vg.Path) {
 	if n == 0 {
 		return
 	}
+	// The ink points, for tests: the arcs' centres, or the vertices.
+	from := len(pr.opPts)
+	if pr.ink != nil {
+		arcs := hasArc(path)
+		for i := range path {
+			switch comp := &path[i]; {
+			case arcs && comp.Type == vg.ArcComp,
+				!arcs && (comp.Type == vg.MoveComp || comp.Type == vg.LineComp || comp.Type == vg.CurveComp):
+				pr.opPts = append(pr.opPts, pr.m.apply(comp.Pos))
+			}
+		}
+	}
+	if pr.deferred {
+		*pr.ops = append(*pr.ops, probeOp{kind: opFill, a: box.Min, b: box.Max, from: from, to: len(pr.opPts)})
+		return
+	}
+	pr.fillBox(box, pr.opPts[from:])
+	pr.opPts = pr.opPts[:from]
+}
+
+// fillBox marks a filled path's bounding box and records its ink points,
+// unless it covers most of the data area (a backdrop).
+func (pr *legendProbe) fillBox(box vg.Rectangle, pts []vg.Point) {
 	a := pr.area.Size()
 	s := box.Size()
 	if s.X*s.Y >= 0.9*a.X*a.Y {
 		return
 	}
 	pr.markBox(box)
-	switch {
-	case pr.ink == nil:
-	case hasArc(path):
-		pr.recordCentres(path)
-	default:
-		for i := range path {
-			switch comp := &path[i]; comp.Type {
-			case vg.MoveComp, vg.LineComp, vg.CurveComp:
-				pr.record(pr.m.apply(comp.Pos))
-			}
-		}
+	for _, pt := range pts {
+		pr.record(pt)
 	}
 }
 
@@ -473,12 +555,23 @@ func (pr *legendProbe) recordCentres(path vg.Path) {
 
 // markText marks the box of s written at pt, its baseline's left end.
 func (pr *legendProbe) markText(f font.Face, pt vg.Point, s string) {
-	a := pr.area
 	e := textHandler.Extents(f.Font) // f's, remembered
-	if pt.X > a.Max.X || pt.Y+e.Descent < a.Min.Y || pt.Y-e.Ascent > a.Max.Y {
+	w := textHandler.width(f.Font, s)
+	if pr.deferred {
+		*pr.ops = append(*pr.ops, probeOp{kind: opText, a: pt, b: vg.Point{X: w}, asc: e.Ascent, desc: e.Descent})
 		return
 	}
-	box := vg.Rectangle{Min: vg.Point{X: pt.X, Y: pt.Y - e.Descent}, Max: vg.Point{X: pt.X + textHandler.width(f.Font, s), Y: pt.Y + e.Ascent}}
+	pr.textBox(pt, w, e.Ascent, e.Descent)
+}
+
+// textBox marks the box of a text of width w, ascent and descent written
+// at pt, its baseline's left end.
+func (pr *legendProbe) textBox(pt vg.Point, w, ascent, descent vg.Length) {
+	a := pr.area
+	if pt.X > a.Max.X || pt.Y+descent < a.Min.Y || pt.Y-ascent > a.Max.Y {
+		return
+	}
+	box := vg.Rectangle{Min: vg.Point{X: pt.X, Y: pt.Y - descent}, Max: vg.Point{X: pt.X + w, Y: pt.Y + ascent}}
 	pr.markBox(box)
 	pr.record(vg.Point{X: (box.Min.X + box.Max.X) / 2, Y: (box.Min.Y + box.Max.Y) / 2})
 }
@@ -489,6 +582,10 @@ func arcBox(c vg.Point, r vg.Length) vg.Rectangle {
 
 // record keeps pt for tests when it lies in the data area.
 func (pr *legendProbe) record(pt vg.Point) {
+	if pr.ink != nil && pr.deferred {
+		*pr.ops = append(*pr.ops, probeOp{kind: opRecord, a: pt})
+		return
+	}
 	if pr.ink != nil && pr.in(pt) {
 		*pr.ink = append(*pr.ink, pt)
 	}
@@ -508,6 +605,10 @@ func (pr *legendProbe) cell(pt vg.Point) (int, int) {
 
 // markSegment marks the cells along a→b that lie in the data area.
 func (pr *legendProbe) markSegment(a, b vg.Point) {
+	if pr.deferred {
+		*pr.ops = append(*pr.ops, probeOp{kind: opSegment, a: a, b: b})
+		return
+	}
 	d := vg.Point{X: b.X - a.X, Y: b.Y - a.Y}
 	length := math.Hypot(float64(d.X), float64(d.Y))
 	if math.IsNaN(length) || math.IsInf(length, 0) {
@@ -532,6 +633,10 @@ func (pr *legendProbe) markSegment(a, b vg.Point) {
 
 // markBox marks the cells r overlaps inside the data area.
 func (pr *legendProbe) markBox(r vg.Rectangle) {
+	if pr.deferred {
+		*pr.ops = append(*pr.ops, probeOp{kind: opBox, a: r.Min, b: r.Max})
+		return
+	}
 	a := pr.area
 	if !(r.Max.X >= a.Min.X && r.Min.X <= a.Max.X && r.Max.Y >= a.Min.Y && r.Min.Y <= a.Max.Y) {
 		return

@@ -3,11 +3,13 @@ package viz
 import (
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // legendPlot is a plot with one legend entry and the given layers.
@@ -118,5 +120,37 @@ func TestLegendBoxInSVG(t *testing.T) {
 	rep, err := ReportLegend(p, testW, testH)
 	if err != nil || rep.Box != (vg.Rectangle{}) {
 		t.Errorf("plot without entries: box %v, err %v", rep.Box, err)
+	}
+}
+
+// A probe that learns the data area after the drawing marks the same
+// cells and records the same ink as one made with the area beforehand,
+// for curves (strokes, dots, text) and a map (a raster, fills, glyphs).
+func TestDeferredProbeMarksAsKnownArea(t *testing.T) {
+	for name, mk := range map[string]func() *plot.Plot{"curves": curvesPlot, "map": scatterRegionPlot} {
+		p := mk()
+		c := nullCanvas{w: testW, h: testH}
+		da := p.DataCanvas(draw.New(c))
+		var inkKnown, inkDeferred []vg.Point
+		known := newLegendProbe(c, da.Rectangle, &inkKnown)
+		p.Draw(draw.Canvas{Canvas: known, Rectangle: draw.New(c).Rectangle})
+		deferred := deferredProbe(c, &inkDeferred)
+		p.Draw(draw.Canvas{Canvas: deferred, Rectangle: draw.New(c).Rectangle})
+		deferred.setArea(da.Rectangle)
+		marked := 0
+		for _, v := range known.grid {
+			marked += int(v)
+		}
+		if marked == 0 || len(inkKnown) == 0 {
+			t.Fatalf("%s: nothing marked (%d cells, %d ink points): the check checks nothing", name, marked, len(inkKnown))
+		}
+		if !slices.Equal(known.grid, deferred.grid) || known.nx != deferred.nx || known.ny != deferred.ny {
+			t.Errorf("%s: the deferred probe marks other cells", name)
+		}
+		if !slices.Equal(inkKnown, inkDeferred) {
+			t.Errorf("%s: the deferred probe records other ink (%d points, want %d)", name, len(inkDeferred), len(inkKnown))
+		}
+		known.release()
+		deferred.release()
 	}
 }
