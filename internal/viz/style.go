@@ -73,7 +73,10 @@ func RegionColor(i int) color.RGBA {
 	if i < 0 {
 		return pale(Neutral, regionMix)
 	}
-	return regionColors[i%len(Palette)] // a colour per map cell: made once
+	if i >= len(regionColors) {
+		i %= len(regionColors) // rare: a division per map cell is not
+	}
+	return regionColors[i] // a colour per map cell: made once
 }
 
 var regionColors = func() []color.RGBA {
