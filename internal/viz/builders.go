@@ -264,7 +264,7 @@ func AddScatter(p *plot.Plot, X [][]float64, classes []int, style ScatterStyle) 
 	if r <= 0 {
 		r = defaultRadius
 	}
-	g := glyph{shape: style.Shape}
+	g := glyph{shape: style.Shape, path: new(vg.Path)}
 	if style.Outline {
 		g.outline, g.width = color.White, outlineWidth
 	}
@@ -281,7 +281,7 @@ func AddMarkers(p *plot.Plot, points [][]float64, classes []int, shape string, r
 	if radius <= 0 {
 		radius = defaultMarkerRadius
 	}
-	g := glyph{shape: shape, outline: inkDark, width: markerOutlineWidth}
+	g := glyph{shape: shape, outline: inkDark, width: markerOutlineWidth, path: new(vg.Path)}
 	addClassed(p, points, classes, func(c color.RGBA) draw.GlyphStyle {
 		return draw.GlyphStyle{Color: c, Radius: radius, Shape: g}
 	})
@@ -557,11 +557,21 @@ type glyph struct {
 	shape   string
 	outline color.Color // nil: no outline
 	width   vg.Length   // outline width
+	// path, when not nil, is the scratch path every glyph of one scatter
+	// is built in: canvases copy what they keep of a path, and a plot is
+	// drawn by one goroutine at a time.
+	path *vg.Path
 }
 
 func (g glyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	r := sty.Radius
-	path := make(vg.Path, 0, 5) // room for every shape: one allocation
+	var path vg.Path
+	if g.path != nil {
+		path = (*g.path)[:0]
+		defer func() { *g.path = path[:0] }()
+	} else {
+		path = make(vg.Path, 0, 5) // room for every shape: one allocation
+	}
 	switch g.shape {
 	case "ring":
 		path = appendCircle(path, pt, r)
