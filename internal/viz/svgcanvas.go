@@ -59,6 +59,17 @@ type svgWriter struct {
 	lastGeom []attr
 	// textStyles are the attributes of each text style seen, by style.
 	textStyles map[string]textStyle
+	// The attributes of the last solid fill and stroke, by colour (and
+	// width), for paths drawn alike one after another.
+	fillMemo, strokeMemo styleMemo
+}
+
+// styleMemo is the compact attributes of a path's style.
+type styleMemo struct {
+	ok    bool
+	color color.RGBA
+	width vg.Length
+	attrs []attr
 }
 
 // textStyle is what compact makes of a text element's style: attributes
@@ -145,6 +156,7 @@ func pooledSVGWriter(w, h vg.Length) *svgWriter {
 	c.cmds, c.d, c.attrs = c.cmds[:0], c.d[:0], c.attrs[:0]
 	c.leaves, c.attrChunk, c.leafBlock, c.attrBlock = nil, nil, 0, 0
 	c.lastPath, c.sameCmds, c.lastName, c.lastGeom = c.lastPath[:0], false, "", nil
+	c.fillMemo.ok, c.strokeMemo.ok = false, false
 	if len(c.values) > maxInterned {
 		c.values = nil
 	}
@@ -277,6 +289,7 @@ func (s *style) add(key, def string, val []byte) {
 	}
 	if s.w != nil {
 		s.attrs = append(s.attrs, attr{key, s.w.intern(val)})
+		return // compact mode needs the attributes alone
 	}
 	if len(s.b) > 0 {
 		s.b = append(s.b, ';')
@@ -308,6 +321,20 @@ func (c *svgWriter) Stroke(path vg.Path) {
 	}
 	c.startPath(path)
 	s := c.pathStyle()
+	// A solid stroke of the last colour and width has the last one's
+	// attributes: a scatter outlines every glyph alike.
+	rgba, plain := ctx.color.(color.RGBA)
+	plain = plain && c.out != nil && len(ctx.dashArray) == 0 && ctx.dashOffset == 0
+	if m := &c.strokeMemo; plain && m.ok && m.color == rgba && m.width == ctx.lineWidth {
+		s.attrs = append(s.attrs, m.attrs...)
+		c.appendStyle(s)
+		return
+	}
+	defer func() {
+		if plain {
+			c.strokeMemo = styleMemo{ok: true, color: rgba, width: ctx.lineWidth, attrs: append(c.strokeMemo.attrs[:0], c.attrs...)}
+		}
+	}()
 	var v [32]byte
 	s.add("fill", "#000000", []byte("none"))
 	s.add("stroke", "none", appendColor(v[:0], ctx.color))
@@ -333,6 +360,19 @@ func (c *svgWriter) Fill(path vg.Path) {
 	ctx := c.context()
 	c.startPath(path)
 	s := c.pathStyle()
+	// A fill of the last colour has the last one's attributes.
+	rgba, plain := ctx.color.(color.RGBA)
+	plain = plain && c.out != nil
+	if m := &c.fillMemo; plain && m.ok && m.color == rgba {
+		s.attrs = append(s.attrs, m.attrs...)
+		c.appendStyle(s)
+		return
+	}
+	defer func() {
+		if plain {
+			c.fillMemo = styleMemo{ok: true, color: rgba, attrs: append(c.fillMemo.attrs[:0], c.attrs...)}
+		}
+	}()
 	var v [32]byte
 	s.add("fill", "#000000", appendColor(v[:0], ctx.color))
 	s.add("fill-opacity", "1", appendOpacity(v[:0], ctx.color))
