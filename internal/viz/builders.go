@@ -120,15 +120,35 @@ func RegionCells(res int, colorAt func(k int) color.RGBA) image.Image {
 // The image is the one RegionCells makes from the same colours, made
 // without looking a colour up per cell.
 func RegionLevels(res int, colors []color.RGBA, level func(k int) int) image.Image {
+	res = min(max(res, 1), maxRegionRes)
+	return regionLevels(res, colors, func(i, j int) int { return level(j*res + i) })
+}
+
+// RegionRasterLevels is RegionRaster for colours taken from a short list,
+// as RegionLevels takes them: colorAt(x, y) is colors[level(x, y)], or
+// none for −1, at the same cell centres. It is nil when b is invalid.
+func RegionRasterLevels(b Box, res int, colors []color.RGBA, level func(x, y float64) int) image.Image {
+	if level == nil || !b.Valid() {
+		return nil
+	}
+	res = min(max(res, 1), maxRegionRes)
+	dx := (b.XMax - b.XMin) / float64(res)
+	dy := (b.YMax - b.YMin) / float64(res)
+	return regionLevels(res, colors, func(i, j int) int {
+		return level(b.XMin+(float64(i)+0.5)*dx, b.YMax-(float64(j)+0.5)*dy)
+	})
+}
+
+// regionLevels is RegionLevels by column i and row j.
+func regionLevels(res int, colors []color.RGBA, level func(i, j int) int) image.Image {
 	if len(colors) >= 256 {
-		return RegionCells(res, func(k int) color.RGBA {
-			if l := level(k); l >= 0 {
+		return rasterCells(res, func(i, j int) color.RGBA {
+			if l := level(i, j); l >= 0 {
 				return colors[l]
 			}
 			return color.RGBA{}
 		})
 	}
-	res = min(max(res, 1), maxRegionRes)
 	// Entry l+1 stands for level l, entry 0 for none. Levels of the same
 	// colour share the palette entry of the first of them.
 	canon := make([]int, len(colors)+1)
@@ -152,15 +172,19 @@ func RegionLevels(res int, colors []color.RGBA, level func(k int) int) image.Ima
 		slot[e] = -1
 	}
 	m := image.NewPaletted(image.Rect(0, 0, res, res), nil)
-	for k := range m.Pix {
-		e := canon[level(k)+1]
-		s := slot[e]
-		if s < 0 { // palette in order of first use, as rasterCells makes it
-			s = len(m.Palette)
-			slot[e] = s
-			m.Palette = append(m.Palette, colorOf(e))
+	k := 0
+	for j := range res {
+		for i := range res {
+			e := canon[level(i, j)+1]
+			s := slot[e]
+			if s < 0 { // palette in order of first use, as rasterCells makes it
+				s = len(m.Palette)
+				slot[e] = s
+				m.Palette = append(m.Palette, colorOf(e))
+			}
+			m.Pix[k] = uint8(s)
+			k++
 		}
-		m.Pix[k] = uint8(s)
 	}
 	return m
 }

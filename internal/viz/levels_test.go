@@ -50,3 +50,31 @@ func TestRegionLevelsIsRegionCells(t *testing.T) {
 		t.Error("300 colours: RegionLevels differs from RegionCells")
 	}
 }
+
+// RegionRasterLevels makes the image RegionRaster makes from the same
+// colours at the same cell centres.
+func TestRegionRasterLevelsIsRegionRaster(t *testing.T) {
+	colors := []color.RGBA{RegionColor(0), RegionColor(1), RegionColor(2), RegionColor(-1)}
+	b := Box{XMin: -2.5, XMax: 3, YMin: -1, YMax: 4.25}
+	level := func(x, y float64) int {
+		switch {
+		case x*x+y*y < 2:
+			return 0
+		case x > y:
+			return 1
+		case y > 3:
+			return 3
+		}
+		return 2
+	}
+	for _, res := range []int{1, 7, 200} {
+		got := RegionRasterLevels(b, res, colors, level)
+		want := RegionRaster(b, res, func(x, y float64) color.RGBA { return colors[level(x, y)] })
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%d×%d: RegionRasterLevels differs from RegionRaster", res, res)
+		}
+	}
+	if RegionRasterLevels(Box{XMin: 1, XMax: 1, YMin: 0, YMax: 1}, 10, colors, level) != nil {
+		t.Error("an empty box gives a raster")
+	}
+}

@@ -79,6 +79,18 @@ func RegionColor(i int) color.RGBA {
 	return regionColors[i] // a colour per map cell: made once
 }
 
+// RegionColors is RegionColor(0), …, RegionColor(k−1), then
+// RegionColor(−1): the colours of a map of k regions and of none, for
+// RegionRasterLevels (level k for none).
+func RegionColors(k int) []color.RGBA {
+	cs := make([]color.RGBA, k+1)
+	for i := range k {
+		cs[i] = RegionColor(i)
+	}
+	cs[k] = RegionColor(-1)
+	return cs
+}
+
 var regionColors = func() []color.RGBA {
 	cs := make([]color.RGBA, len(Palette))
 	for i, c := range Palette {

@@ -331,10 +331,10 @@ func (m *model) plotMixture() *plot.Plot {
 	}
 	gm := m.gm
 	pt := make([]float64, 2)
-	viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
+	viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionColors(m.k), func(x, y float64) int {
 		pt[0], pt[1] = x, y
-		return viz.RegionColor(gm.MostLikelyComponent(pt))
-	})
+		return regionLevel(gm.MostLikelyComponent(pt), m.k)
+	}))
 	colors := blend(m.responsibilities())
 	addColoured(p, m.X[:m.generated], colors[:m.generated], circleGlyph, 3)
 	addColoured(p, m.X[m.generated:], colors[m.generated:], squareGlyph, 4)
@@ -351,6 +351,15 @@ func (m *model) plotMixture() *plot.Plot {
 	return p
 }
 
+// regionLevel is region i's level among viz.RegionColors(k): its own, or
+// k (none) for a negative i.
+func regionLevel(i, k int) int {
+	if i < 0 {
+		return k
+	}
+	return i
+}
+
 func (m *model) plotKMeans() *plot.Plot {
 	p := viz.NewPlot("", "x₁", "x₂")
 	b := m.bounds
@@ -360,9 +369,9 @@ func (m *model) plotKMeans() *plot.Plot {
 		addUserPoints(p, m.X[m.generated:], nil)
 		return p
 	}
-	viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
-		return viz.RegionColor(m.kmRegions(x, y))
-	})
+	viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionColors(m.k), func(x, y float64) int {
+		return regionLevel(m.kmRegions(x, y), m.k)
+	}))
 	assign := m.km.Assignments()
 	viz.AddScatter(p, m.X[:m.generated], assign[:m.generated], viz.ScatterStyle{Outline: true})
 	addUserPoints(p, m.X[m.generated:], assign[m.generated:])

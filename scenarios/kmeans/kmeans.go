@@ -6,7 +6,6 @@ package kmeans
 import (
 	_ "embed"
 	"fmt"
-	"image/color"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -303,15 +302,15 @@ func (m *model) plotClusters() *plot.Plot {
 	b := m.bounds
 	if m.km != nil {
 		centroids := m.km.Centroids()
-		viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
+		viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionColors(len(centroids)), func(x, y float64) int {
 			best, bestD := 0, math.Inf(1)
 			for j, c := range centroids {
 				if d := (x-c[0])*(x-c[0]) + (y-c[1])*(y-c[1]); d < bestD {
 					best, bestD = j, d
 				}
 			}
-			return viz.RegionColor(best)
-		})
+			return best
+		}))
 	} else {
 		viz.SetAxes(p, b)
 	}
