@@ -321,6 +321,38 @@ func regionColor(f float64) color.Color {
 	return color.RGBA{mix(c.R), mix(c.G), mix(c.B), 0xFF}
 }
 
+// regionLevel is the index in regionColors of regionColor(f): five
+// strengths of each side's colour, then white for NaN.
+func regionLevel(f float64) int {
+	if math.IsNaN(f) {
+		return 2 * regionStrengths
+	}
+	class := 0
+	if f > 0 {
+		class = 1
+	}
+	return class*regionStrengths + int(min(math.Floor(math.Abs(f)/0.5), regionStrengths-1))
+}
+
+// regionStrengths is the number of strengths of a side's colour.
+const regionStrengths = 5
+
+// regionColors are regionColor's colours in regionLevel's order, made from
+// a value of each level.
+var regionColors = func() []color.RGBA {
+	cs := make([]color.RGBA, 0, 2*regionStrengths+1)
+	for class := range 2 {
+		for k := range regionStrengths {
+			f := float64(k)*0.5 + 0.25
+			if class == 0 {
+				f = -f
+			}
+			cs = append(cs, viz.RGBA(regionColor(f)))
+		}
+	}
+	return append(cs, viz.RGBA(regionColor(math.NaN())))
+}()
+
 func (m *model) plotBoundary() *plot.Plot {
 	set := m.set
 	p := set.NewMap()
@@ -330,9 +362,9 @@ func (m *model) plotBoundary() *plot.Plot {
 		return p
 	}
 	g := m.grids()
-	viz.AddRegionMap(p, b, regionRes, func(x1, x2 float64) color.Color {
-		return regionColor(g.raster.at(x1, x2))
-	})
+	viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, regionColors, func(x1, x2 float64) int {
+		return regionLevel(g.raster.at(x1, x2))
+	}))
 	switch {
 	case m.svm.Iteration() == 0:
 	case m.kernel.Name == svm.KernelLinear:

@@ -2,6 +2,7 @@ package svm
 
 import (
 	"math"
+	"math/rand/v2"
 	"net/url"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/mlplayground/playground/internal/lab"
 	"github.com/mlplayground/playground/internal/ml/svm"
+	"github.com/mlplayground/playground/internal/viz"
 	"github.com/mlplayground/playground/scenarios/internal/scenariotest"
 )
 
@@ -463,6 +465,26 @@ func TestQuadFeatureMapIsTheKernel(t *testing.T) {
 					t.Errorf("%q step %d: quadWeights w%d = %v, recomputed %v", query, f.Step, j+1, got[j], w[j])
 				}
 			}
+		}
+	}
+}
+
+// Every decision value's colour on the map is regionColor's, through its
+// level: at and around the strength boundaries, at zero and ±0, at the
+// infinities and NaN, and at random values.
+func TestRegionLevelsAreRegionColors(t *testing.T) {
+	fs := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), 1e-300, -1e-300}
+	for k := -6; k <= 6; k++ {
+		v := float64(k) * 0.5
+		fs = append(fs, v, math.Nextafter(v, math.Inf(1)), math.Nextafter(v, math.Inf(-1)))
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		fs = append(fs, (rng.Float64()-0.5)*8)
+	}
+	for _, f := range fs {
+		if got, want := regionColors[regionLevel(f)], viz.RGBA(regionColor(f)); got != want {
+			t.Fatalf("f = %v: level %d gives %v, regionColor %v", f, regionLevel(f), got, want)
 		}
 	}
 }
