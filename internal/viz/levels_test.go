@@ -55,6 +55,11 @@ func TestRegionLevelsIsRegionCells(t *testing.T) {
 // colours at the same cell centres.
 func TestRegionRasterLevelsIsRegionRaster(t *testing.T) {
 	colors := []color.RGBA{RegionColor(0), RegionColor(1), RegionColor(2), RegionColor(-1)}
+	for _, i := range []int{-3, -1, 0, 1, 5, len(Palette) - 1, len(Palette), 3*len(Palette) + 2} {
+		if got, want := RegionPalette[RegionLevel(i)], RegionColor(i); got != want {
+			t.Errorf("RegionPalette[RegionLevel(%d)] = %v, RegionColor %v", i, got, want)
+		}
+	}
 	b := Box{XMin: -2.5, XMax: 3, YMin: -1, YMax: 4.25}
 	level := func(x, y float64) int {
 		switch {

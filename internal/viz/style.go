@@ -3,6 +3,7 @@ package viz
 import (
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,17 +80,22 @@ func RegionColor(i int) color.RGBA {
 	return regionColors[i] // a colour per map cell: made once
 }
 
-// RegionColors is RegionColor(0), …, RegionColor(k−1), then
-// RegionColor(−1): the colours of a map of k regions and of none, for
-// RegionRasterLevels (level k for none).
-func RegionColors(k int) []color.RGBA {
-	cs := make([]color.RGBA, k+1)
-	for i := range k {
-		cs[i] = RegionColor(i)
+// RegionLevel is the index of RegionColor(i) in RegionPalette, for
+// RegionRasterLevels: RegionPalette[RegionLevel(i)] is RegionColor(i) for
+// every i.
+func RegionLevel(i int) int {
+	switch {
+	case i < 0:
+		return len(regionColors)
+	case i >= len(regionColors):
+		return i % len(regionColors)
 	}
-	cs[k] = RegionColor(-1)
-	return cs
+	return i
 }
+
+// RegionPalette holds every colour RegionColor gives: the classes' then
+// the one for none.
+var RegionPalette = append(slices.Clip(regionColors), pale(Neutral, regionMix))
 
 var regionColors = func() []color.RGBA {
 	cs := make([]color.RGBA, len(Palette))

@@ -331,9 +331,9 @@ func (m *model) plotMixture() *plot.Plot {
 	}
 	gm := m.gm
 	pt := make([]float64, 2)
-	viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionColors(m.k), func(x, y float64) int {
+	viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionPalette, func(x, y float64) int {
 		pt[0], pt[1] = x, y
-		return regionLevel(gm.MostLikelyComponent(pt), m.k)
+		return viz.RegionLevel(gm.MostLikelyComponent(pt))
 	}))
 	colors := blend(m.responsibilities())
 	addColoured(p, m.X[:m.generated], colors[:m.generated], circleGlyph, 3)
@@ -351,15 +351,6 @@ func (m *model) plotMixture() *plot.Plot {
 	return p
 }
 
-// regionLevel is region i's level among viz.RegionColors(k): its own, or
-// k (none) for a negative i.
-func regionLevel(i, k int) int {
-	if i < 0 {
-		return k
-	}
-	return i
-}
-
 func (m *model) plotKMeans() *plot.Plot {
 	p := viz.NewPlot("", "x₁", "x₂")
 	b := m.bounds
@@ -369,8 +360,8 @@ func (m *model) plotKMeans() *plot.Plot {
 		addUserPoints(p, m.X[m.generated:], nil)
 		return p
 	}
-	viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionColors(m.k), func(x, y float64) int {
-		return regionLevel(m.kmRegions(x, y), m.k)
+	viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionPalette, func(x, y float64) int {
+		return viz.RegionLevel(m.kmRegions(x, y))
 	}))
 	assign := m.km.Assignments()
 	viz.AddScatter(p, m.X[:m.generated], assign[:m.generated], viz.ScatterStyle{Outline: true})

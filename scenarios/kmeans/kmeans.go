@@ -302,14 +302,14 @@ func (m *model) plotClusters() *plot.Plot {
 	b := m.bounds
 	if m.km != nil {
 		centroids := m.km.Centroids()
-		viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionColors(len(centroids)), func(x, y float64) int {
+		viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionPalette, func(x, y float64) int {
 			best, bestD := 0, math.Inf(1)
 			for j, c := range centroids {
 				if d := (x-c[0])*(x-c[0]) + (y-c[1])*(y-c[1]); d < bestD {
 					best, bestD = j, d
 				}
 			}
-			return best
+			return viz.RegionLevel(best)
 		}))
 	} else {
 		viz.SetAxes(p, b)

@@ -63,10 +63,10 @@ func (m *model) plotSupervised() *plot.Plot {
 			c = m.cands[m.chosen]
 		}
 		pt := make([]float64, 2)
-		viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
+		viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionPalette, func(x, y float64) int {
 			pt[0], pt[1] = x, y
-			return viz.RegionColor(c.predict(pt))
-		})
+			return viz.RegionLevel(c.predict(pt))
+		}))
 		p.Title.Text = "degree " + strconv.Itoa(c.degree)
 		if m.chosen >= 0 {
 			p.Title.Text += ", chosen on val"
@@ -88,10 +88,10 @@ func (m *model) plotUnsupervised() *plot.Plot {
 	}
 	gm := m.gm
 	pt := make([]float64, 2)
-	viz.AddRegionMapRGBA(p, b, regionRes, func(x, y float64) color.RGBA {
+	viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionPalette, func(x, y float64) int {
 		pt[0], pt[1] = x, y
-		return viz.RegionColor(gm.MostLikelyComponent(pt))
-	})
+		return viz.RegionLevel(gm.MostLikelyComponent(pt))
+	}))
 	// Contours of log p(x) through the training points' 10th and 50th
 	// percentiles: they enclose about 90% and 50% of them.
 	Xtr, _ := m.of(splitTrain)

@@ -280,11 +280,11 @@ func (m *model) plotBoundary() *plot.Plot {
 		return p
 	}
 	w, b := m.p.Weights(), m.p.Bias()
-	s.AddRegions(p, regionRes, func(x []float64) color.Color {
+	s.AddRegionLevels(p, regionRes, viz.RegionPalette, func(x []float64) int {
 		if b+w[0]*x[0]+w[1]*x[1] >= 0 {
-			return viz.RegionColor(1)
+			return viz.RegionLevel(1)
 		}
-		return viz.RegionColor(0)
+		return viz.RegionLevel(0)
 	})
 	s.AddSamples(p)
 	moved := m.steps > 0 && m.p.Mistake()

@@ -369,6 +369,16 @@ func (s *Set) AddRegions(p *plot.Plot, res int, colorAt func(x []float64) color.
 	})
 }
 
+// AddRegionLevels is AddRegions for colours from a short list, as
+// viz.RegionRasterLevels takes them: the colour at x is
+// colors[level(x)].
+func (s *Set) AddRegionLevels(p *plot.Plot, res int, colors []color.RGBA, level func(x []float64) int) {
+	buf := make([]float64, s.Dim())
+	viz.AddRegionRaster(p, s.Bounds, viz.RegionRasterLevels(s.Bounds, res, colors, func(x1, x2 float64) int {
+		return level(s.Slice(x1, x2, buf))
+	}))
+}
+
 // AddSamples draws training samples as outlined circles, test samples as
 // triangles and the user's points as squares, coloured by class.
 func (s *Set) AddSamples(p *plot.Plot) {
