@@ -8,7 +8,6 @@ import (
 	_ "embed"
 	"fmt"
 	"image"
-	"image/color"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -306,14 +305,15 @@ func (m *model) mapRaster(k int) image.Image {
 	m.nets.Probabilities(k, m.mapX, m.mapProbs)
 	b := m.set.Bounds
 	dx, dy := b.Width()/(mapNodes-1), b.Height()/(mapNodes-1)
-	m.rasters[k] = viz.RegionRaster(b, mapRes, func(x, y float64) color.RGBA {
+	var probs [2]float64
+	m.rasters[k] = classdata.BlendRaster(b, mapRes, 2, func(x, y float64) []float64 {
 		u, v := (x-b.XMin)/dx, (y-b.YMin)/dy
 		i, j := min(int(u), mapNodes-2), min(int(v), mapNodes-2)
 		fu, fv := u-float64(i), v-float64(j)
 		at := func(i, j int) float64 { return m.mapProbs[j*mapNodes+i] }
 		q := (1-fv)*((1-fu)*at(i, j)+fu*at(i+1, j)) + fv*((1-fu)*at(i, j+1)+fu*at(i+1, j+1))
-		probs := [2]float64{1 - q, q}
-		return classdata.BlendRGBA(probs[:])
+		probs = [2]float64{1 - q, q}
+		return probs[:]
 	})
 	m.rastered[k] = epoch + 1
 	return m.rasters[k]

@@ -253,9 +253,9 @@ func (m *model) plotMap() *plot.Plot {
 	if m.lr0 != nil {
 		sl := m.slice()
 		probs := make([]float64, s.Classes)
-		viz.AddRegionMapRGBA(p, s.Bounds, regionRes, func(x1, x2 float64) color.RGBA {
-			return classdata.BlendRGBA(tenths(sl.probabilities(x1, x2, probs)))
-		})
+		viz.AddRegionRaster(p, s.Bounds, classdata.BlendRaster(s.Bounds, regionRes, s.Classes, func(x1, x2 float64) []float64 {
+			return tenths(sl.probabilities(x1, x2, probs))
+		}))
 	}
 	s.AddSamples(p)
 	if m.lr0 == nil || s.Classes != 2 {

@@ -10,6 +10,7 @@ package classdata
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"math/rand/v2"
@@ -410,18 +411,37 @@ func Blend(probs []float64) color.Color { return BlendRGBA(probs) }
 func BlendRGBA(probs []float64) color.RGBA {
 	// A colour per map cell: scratch on the stack for the usual few classes.
 	var tenthsBuf [16]int
-	var restBuf [16]float64
-	tenths, rest := tenthsBuf[:0], restBuf[:0]
+	tenths := tenthsBuf[:0]
 	if len(probs) > len(tenthsBuf) {
-		tenths, rest = make([]int, 0, len(probs)), make([]float64, 0, len(probs))
+		tenths = make([]int, 0, len(probs))
 	}
-	tenths, rest = tenths[:len(probs)], rest[:len(probs)]
+	tenths = tenths[:len(probs)]
+	if !blendTenths(probs, tenths) {
+		return viz.RegionColor(-1)
+	}
+	return blendOf(tenths)
+}
+
+// blendTenths writes into tenths (as long as probs) the tenths of each
+// class Blend mixes. Values that are not probabilities (NaN, or shares
+// of a sum that is not one's) have no tenths (ok false): Blend shows the
+// neutral colour.
+func blendTenths(probs []float64, tenths []int) (ok bool) {
+	var restBuf [16]float64
+	rest := restBuf[:0]
+	if len(probs) > len(restBuf) {
+		rest = make([]float64, 0, len(probs))
+	}
+	rest = rest[:len(probs)]
 	total, sum := 0, 0.0
 	for _, pk := range probs {
 		sum += pk
 	}
 	for k, pk := range probs {
 		v := 10 * pk / sum
+		if !(v > -1 && v < 11) { // NaN, or no probabilities at all
+			return false
+		}
 		tenths[k] = int(v)
 		rest[k] = v - float64(tenths[k])
 		total += tenths[k]
@@ -436,6 +456,11 @@ func BlendRGBA(probs []float64) color.RGBA {
 		tenths[best]++
 		rest[best] = -1
 	}
+	return true
+}
+
+// blendOf mixes the classes' region colours in the given tenths.
+func blendOf(tenths []int) color.RGBA {
 	var r, g, b int
 	for k, t := range tenths {
 		c := viz.RegionColor(k)
@@ -445,6 +470,82 @@ func BlendRGBA(probs []float64) color.RGBA {
 	}
 	return color.RGBA{uint8((r + 5) / 10), uint8((g + 5) / 10), uint8((b + 5) / 10), 255}
 }
+
+// BlendRaster is viz.RegionRaster of BlendRGBA(probsAt(x, y)) over b: for
+// up to three classes it is made by level, each cell's tenths picking one
+// of the few blends there are, with no colour mixed per cell. probsAt's
+// slice is only read before its next call.
+func BlendRaster(b viz.Box, res, classes int, probsAt func(x, y float64) []float64) image.Image {
+	if classes >= 1 && classes <= maxLevelClasses {
+		bad := false // tenths out of their range (non-finite probabilities)
+		var buf [maxLevelClasses]int
+		img := viz.RegionRasterLevels(b, res, blendLevels[classes], func(x, y float64) int {
+			probs := probsAt(x, y)
+			if len(probs) != classes {
+				bad = true
+				return 0
+			}
+			t := buf[:classes]
+			if !blendTenths(probs, t) {
+				bad = true
+				return 0
+			}
+			level, sum := 0, 0
+			for k := classes - 1; k >= 0; k-- {
+				if t[k] < 0 || t[k] > 10 {
+					bad = true
+					return 0
+				}
+				if k > 0 {
+					level = level*11 + t[k]
+				}
+				sum += t[k]
+			}
+			if sum != 10 {
+				bad = true
+				return 0
+			}
+			return level
+		})
+		if !bad {
+			return img
+		}
+	}
+	return viz.RegionRaster(b, res, func(x, y float64) color.RGBA { return BlendRGBA(probsAt(x, y)) })
+}
+
+// maxLevelClasses is the most classes BlendRaster makes by level: 11² blends
+// of three classes fit a PNG palette.
+const maxLevelClasses = 3
+
+// blendLevels[k] holds, for k classes, the blend of each level: level
+// Σ t_c·11^(c−1) over classes c ≥ 1, with t_0 the rest of ten (blends whose
+// tenths do not sum to ten are never used).
+var blendLevels = func() [maxLevelClasses + 1][]color.RGBA {
+	var out [maxLevelClasses + 1][]color.RGBA
+	for k := 1; k <= maxLevelClasses; k++ {
+		n := 1
+		for range k - 1 {
+			n *= 11
+		}
+		out[k] = make([]color.RGBA, n)
+		t := make([]int, k)
+		for level := range n {
+			rest, left := level, 10
+			for c := 1; c < k; c++ {
+				t[c] = rest % 11
+				rest /= 11
+				left -= t[c]
+			}
+			if left < 0 {
+				continue
+			}
+			t[0] = left
+			out[k][level] = blendOf(t)
+		}
+	}
+	return out
+}()
 
 // AddNoticeIfEmpty writes on p, while the set has no training sample (a
 // custom data set before the first click), how to add some, so that no

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -141,6 +142,41 @@ func TestBlend(t *testing.T) {
 	for i, v := range [3]uint8{got.R, got.G, got.B} {
 		if v < lo[i] || v > hi[i] {
 			t.Errorf("channel %d of the blend is %d, outside the classes' %d..%d", i, v, lo[i], hi[i])
+		}
+	}
+}
+
+// BlendRaster makes, pixel and palette entry for entry, the raster of
+// BlendRGBA for one to three classes and for more, with sure, unsure and
+// tied probabilities, and falls back to BlendRGBA's own colours where the
+// probabilities are not numbers.
+func TestBlendRasterIsBlendRGBA(t *testing.T) {
+	b := viz.Box{XMin: -2, XMax: 3, YMin: -1, YMax: 2}
+	for classes := 1; classes <= 5; classes++ {
+		for _, nan := range []bool{false, true} {
+			probs := make([]float64, classes)
+			probsAt := func(x, y float64) []float64 {
+				sum := 0.0
+				for k := range probs {
+					probs[k] = math.Exp(-math.Abs(x-float64(k)) - math.Abs(y*float64(k%2)))
+					if k == 1 && x > 2.5 {
+						probs[k] = probs[0] // exact ties
+					}
+					sum += probs[k]
+				}
+				for k := range probs {
+					probs[k] /= sum
+				}
+				if nan && x < -1.5 && y > 1.5 {
+					probs[0] = math.NaN()
+				}
+				return probs
+			}
+			got := BlendRaster(b, 60, classes, probsAt)
+			want := viz.RegionRaster(b, 60, func(x, y float64) color.RGBA { return BlendRGBA(probsAt(x, y)) })
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%d classes (NaN corner %v): BlendRaster differs from BlendRGBA's raster", classes, nan)
+			}
 		}
 	}
 }
