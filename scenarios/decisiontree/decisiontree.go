@@ -389,23 +389,25 @@ func (m *model) grid(res int) (xs, ys []float64) {
 	return xs, ys
 }
 
-// addGrid draws per-cell colours computed on the grid of res cells.
-func (m *model) addGrid(p *plot.Plot, res int, probs [][]float64, colorOf func([]float64) color.RGBA) {
+// addMajority colours each cell of the grid of res cells by its majority
+// class.
+func (m *model) addMajority(p *plot.Plot, res int, probs [][]float64) {
 	b := m.set.Bounds
-	viz.AddRegionMapRGBA(p, b, res, func(x, y float64) color.RGBA {
+	viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, res, viz.RegionPalette, func(x, y float64) int {
 		i, j := b.Cell(x, y, res)
-		return colorOf(probs[j*res+i])
-	})
+		return viz.RegionLevel(majority(probs[j*res+i]))
+	}))
 }
 
-func majority(probs []float64) color.RGBA {
+// majority is the class of largest share (the first of a tie).
+func majority(probs []float64) int {
 	best := 0
 	for k, p := range probs {
 		if p > probs[best] {
 			best = k
 		}
 	}
-	return viz.RegionColor(best)
+	return best
 }
 
 func (m *model) plotRegions() *plot.Plot {
@@ -418,7 +420,7 @@ func (m *model) plotRegions() *plot.Plot {
 		xs, ys := m.grid(regionRes)
 		return m.tree.GridProba(m.set.Mean, 0, xs, 1, ys)
 	})
-	m.addGrid(p, regionRes, probs, majority)
+	m.addMajority(p, regionRes, probs)
 	m.set.AddSamples(p)
 	ns, _, ok := m.shown()
 	if !ok || m.forest.Steps() > 0 {
