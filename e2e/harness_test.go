@@ -34,7 +34,7 @@ import (
 const (
 	tabTimeout     = 60 * time.Second
 	actionTimeout  = 15 * time.Second
-	waitTimeout    = 10 * time.Second
+	waitTimeout    = 20 * time.Second
 	pollInterval   = 25 * time.Millisecond
 	browserStartup = 30 * time.Second
 )
