@@ -2,10 +2,7 @@ package lab
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -112,19 +109,8 @@ func newPanelsScenario(onDraw func()) *panelsScenario {
 // (nil: the real one).
 func newPanelsServer(t *testing.T, ps *panelsScenario, c clock) *httptest.Server {
 	t.Helper()
-	s, err := NewServer(Config{Scenarios: []*Scenario{ps.Scenario}, Pages: fakePages{}, MaxRuns: 4,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.clock = c
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.Shutdown(ctx)
-		ts.Close()
-	})
+	_, ts := serveTest(t, Config{Scenarios: []*Scenario{ps.Scenario}, Pages: fakePages{}, MaxRuns: 4},
+		func(s *Server) { s.clock = c })
 	return ts
 }
 

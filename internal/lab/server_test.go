@@ -96,10 +96,20 @@ func newTestServer(t *testing.T, maxRuns int) (*Server, *httptest.Server) {
 	t.Helper()
 	long := *counter // a run long enough to meet the limit on drawn frames
 	long.Slug, long.MaxSteps = "long", 5000
-	s, err := NewServer(Config{Scenarios: []*Scenario{counter, &long}, Pages: fakePages{}, MaxRuns: maxRuns,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return serveTest(t, Config{Scenarios: []*Scenario{counter, &long}, Pages: fakePages{}, MaxRuns: maxRuns}, nil)
+}
+
+// serveTest serves a server of cfg, logging nowhere, until the test ends;
+// setup, when not nil, adjusts the server before it serves.
+func serveTest(t *testing.T, cfg Config, setup func(*Server)) (*Server, *httptest.Server) {
+	t.Helper()
+	cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := NewServer(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(s)
 	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
@@ -455,18 +465,7 @@ func TestWebsocketRefusesWhatNewRefuses(t *testing.T) {
 		}
 		return counter.New(v)
 	}
-	s, err := NewServer(Config{Scenarios: []*Scenario{&picky}, Pages: fakePages{}, MaxRuns: 1,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.Shutdown(ctx)
-		ts.Close()
-	}()
+	_, ts := serveTest(t, Config{Scenarios: []*Scenario{&picky}, Pages: fakePages{}, MaxRuns: 1}, nil)
 	c, _, err := dial(t, ts, "/ws/picky?last=5&panic_at=9", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -237,17 +237,7 @@ func TestDefaultCNN(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 3·3·1·8 + 8, 3·3·8·16 + 16, 2·2·16·10 + 10.
-	wantSizes := []int{72, 8, 1152, 16, 640, 10}
-	total := 0
-	for i, p := range m.Params() {
-		if len(p.Data) != wantSizes[i] {
-			t.Errorf("parameter %d has %d values, want %d", i, len(p.Data), wantSizes[i])
-		}
-		total += len(p.Data)
-	}
-	if total != 1898 {
-		t.Errorf("%d parameters, want 1898", total)
-	}
+	checkParamSizes(t, m, []int{72, 8, 1152, 16, 640, 10}, 1898)
 	if want := []Shape{{4, 4, 8}, {2, 2, 16}}; m.Maps[0] != want[0] || m.Maps[1] != want[1] {
 		t.Errorf("maps %v, want %v", m.Maps, want)
 	}
@@ -257,12 +247,39 @@ func TestDefaultCNN(t *testing.T) {
 		t.Errorf("four poolings of 8×8: %v", err)
 	}
 
+	checkCNNGradient(t, "default CNN", m)
+}
+
+// checkParamSizes checks the number of values of each of m's parameters
+// and their total.
+func checkParamSizes(t *testing.T, m *CNN, want []int, total int) {
+	t.Helper()
+	params := m.Params()
+	if len(params) != len(want) {
+		t.Fatalf("%d parameters, want %d", len(params), len(want))
+	}
+	sum := 0
+	for i, p := range params {
+		if len(p.Data) != want[i] {
+			t.Errorf("parameter %d has %d values, want %d", i, len(p.Data), want[i])
+		}
+		sum += len(p.Data)
+	}
+	if sum != total {
+		t.Errorf("%d values in all, want %d", sum, total)
+	}
+}
+
+// checkCNNGradient checks the gradient of m's cross-entropy on three
+// digits, its input's included, against finite differences.
+func checkCNNGradient(t *testing.T, name string, m *CNN) {
+	t.Helper()
 	xs, labels := digitBatch(3)
 	x := Param(3, 64, xs)
-	worst := gradCheck(t, "default CNN", append(m.Params(), x), func(tp *Tape) *Tensor {
+	worst := gradCheck(t, name, append(m.Params(), x), func(tp *Tape) *Tensor {
 		return tp.CrossEntropy(m.Forward(tp, x), labels)
 	})
-	t.Logf("%-30s max relative error %.2g", "default CNN + cross-entropy", worst)
+	t.Logf("%-30s max relative error %.2g", name+" + cross-entropy", worst)
 }
 
 // TestGlobalMaxCNN: a CNN with the global-max head reads one value per
@@ -274,23 +291,8 @@ func TestGlobalMaxCNN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSizes := []int{36, 4, 576, 16, 160, 10}
-	total := 0
-	for i, p := range m.Params() {
-		if len(p.Data) != wantSizes[i] {
-			t.Errorf("parameter %d has %d values, want %d", i, len(p.Data), wantSizes[i])
-		}
-		total += len(p.Data)
-	}
-	if total != 802 {
-		t.Errorf("%d parameters, want 802", total)
-	}
-	xs, labels := digitBatch(3)
-	x := Param(3, 64, xs)
-	worst := gradCheck(t, "global-max CNN", append(m.Params(), x), func(tp *Tape) *Tensor {
-		return tp.CrossEntropy(m.Forward(tp, x), labels)
-	})
-	t.Logf("%-30s max relative error %.2g", "global-max CNN + cross-entropy", worst)
+	checkParamSizes(t, m, []int{36, 4, 576, 16, 160, 10}, 802)
+	checkCNNGradient(t, "global-max CNN", m)
 }
 
 // A training step on a reused tape allocates nothing, and both matrix
