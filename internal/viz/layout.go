@@ -3,6 +3,7 @@ package viz
 import (
 	"math"
 	"reflect"
+	"sync"
 	"unsafe"
 
 	"gonum.org/v1/plot"
@@ -114,9 +115,80 @@ func (d *decisiveBoxes) Plot(c draw.Canvas, p *plot.Plot) {
 
 func (d *decisiveBoxes) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 	if !d.done {
-		d.boxes, d.done = decisive(d.inner.GlyphBoxes(p)), true
+		if xys, rect, ok := uniformBoxes(d.Plotter); ok {
+			d.boxes = decisiveUniform(p, xys, rect)
+		} else {
+			d.boxes = decisive(d.inner.GlyphBoxes(p))
+		}
+		d.done = true
 	}
 	return d.boxes
+}
+
+// uniformBoxes returns the points of a line or a scatter of one glyph
+// style and the one rectangle all their glyph boxes have, as gonum makes
+// them.
+func uniformBoxes(pl plot.Plotter) (xys plotter.XYs, rect vg.Rectangle, ok bool) {
+	var r vg.Length
+	switch v := pl.(type) {
+	case *plotter.Line:
+		xys, r = v.XYs, 0.5*v.LineStyle.Width
+	case *plotter.Scatter:
+		if v.GlyphStyleFunc != nil {
+			return nil, vg.Rectangle{}, false
+		}
+		xys, r = v.XYs, v.GlyphStyle.Radius
+	default:
+		return nil, vg.Rectangle{}, false
+	}
+	return xys, vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: +r, Y: +r}}, true
+}
+
+// norms holds the scratch of decisiveUniform.
+var norms = sync.Pool{New: func() any { return new([]float64) }}
+
+// decisiveUniform is decisive of the glyph boxes of xys, all of rectangle
+// rect, without making them: a curve of a thousand points keeps a handful.
+func decisiveUniform(p *plot.Plot, xys plotter.XYs, rect vg.Rectangle) []plot.GlyphBox {
+	buf := norms.Get().(*[]float64)
+	defer norms.Put(buf)
+	ns := (*buf)[:0]
+	sz := rect.Size()
+	inside := func(x, y float64) bool {
+		return !(sz.X > 0 && (x < 0 || x > 1)) && !(sz.Y > 0 && (y < 0 || y > 1))
+	}
+	inf := math.Inf(1)
+	minX, maxX, minY, maxY := inf, -inf, inf, -inf
+	for _, xy := range xys {
+		x, y := p.X.Norm(xy.X), p.Y.Norm(xy.Y)
+		ns = append(ns, x, y)
+		if !inside(x, y) {
+			continue
+		}
+		if !math.IsNaN(x) {
+			minX, maxX = min(minX, x), max(maxX, x)
+		}
+		if !math.IsNaN(y) {
+			minY, maxY = min(minY, y), max(maxY, y)
+		}
+	}
+	*buf = ns
+	var out []plot.GlyphBox
+	var seenX, seenY bool
+	for i := 0; i+1 < len(ns); i += 2 {
+		x, y := ns[i], ns[i+1]
+		if !inside(x, y) {
+			continue
+		}
+		firstX := !seenX && !math.IsNaN(x)
+		firstY := !seenY && !math.IsNaN(y)
+		if firstX || firstY || x <= minX+nearTie || x >= maxX-nearTie || y <= minY+nearTie || y >= maxY-nearTie {
+			out = append(out, plot.GlyphBox{X: x, Y: y, Rectangle: rect})
+		}
+		seenX = seenX || firstX
+		seenY = seenY || firstY
+	}
+	return out
 }
 
 // decisive returns the boxes of all that can decide the layout, in order.

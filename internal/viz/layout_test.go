@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -139,6 +140,49 @@ func TestDecisiveBoxesDrawSame(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("plot %d: drawing with decisive boxes differs", i)
+		}
+	}
+}
+
+// A line's or a scatter's boxes kept without making them all are those
+// decisive keeps of all of them, in order, to the bit.
+func TestDecisiveUniformKeepsAsDecisive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 3))
+	coord := func() float64 {
+		switch rng.IntN(8) {
+		case 0:
+			return math.NaN()
+		case 1:
+			return -1 - rng.Float64() // outside the axis
+		case 2:
+			return 11 + rng.Float64()
+		case 3:
+			return float64(rng.IntN(3)) * 5 // exact ties at the ends and middle
+		default:
+			return 10 * rng.Float64()
+		}
+	}
+	p := plot.New()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 10, 0, 10
+	for trial := range 2000 {
+		xys := make(plotter.XYs, rng.IntN(40))
+		for i := range xys {
+			xys[i] = plotter.XY{X: coord(), Y: coord()}
+		}
+		size := vg.Length(rng.IntN(3)) // zero: flat boxes
+		var pl plot.Plotter = &plotter.Line{XYs: xys, LineStyle: draw.LineStyle{Width: size}}
+		if trial%2 == 1 {
+			pl = &plotter.Scatter{XYs: xys, GlyphStyle: draw.GlyphStyle{Radius: size}}
+		}
+		got := (&decisiveBoxes{Plotter: pl, inner: pl.(plot.GlyphBoxer)}).GlyphBoxes(p)
+		want := decisive(pl.(plot.GlyphBoxer).GlyphBoxes(p))
+		if len(got) != len(want) {
+			t.Fatalf("trial %d: %d boxes kept, decisive keeps %d", trial, len(got), len(want))
+		}
+		for i := range got {
+			if !sameBoxes([4]plot.GlyphBox{got[i]}, [4]plot.GlyphBox{want[i]}) {
+				t.Fatalf("trial %d: box %d is %v, decisive keeps %v", trial, i, got[i], want[i])
+			}
 		}
 	}
 }
