@@ -621,6 +621,18 @@ func (pr *legendProbe) markSegment(a, b vg.Point) {
 	if hi.X < pr.area.Min.X || lo.X > pr.area.Max.X || hi.Y < pr.area.Min.Y || lo.Y > pr.area.Max.Y {
 		return
 	}
+	// Most segments of a curve lie in one cell: every sample below is in
+	// the segment's box, give or take rounding far below the margin, and
+	// a box inside one cell marks that cell alone.
+	const margin = 1e-6
+	lo.X, lo.Y, hi.X, hi.Y = lo.X-margin, lo.Y-margin, hi.X+margin, hi.Y+margin
+	if pr.in(lo) && pr.in(hi) {
+		i0, j0 := pr.cell(lo)
+		if i1, j1 := pr.cell(hi); i0 == i1 && j0 == j1 {
+			pr.grid[(j0+1)*(pr.nx+1)+i0+1] = 1
+			return
+		}
+	}
 	for k := 0; k <= n; k++ {
 		t := vg.Length(float64(k) / float64(n))
 		pt := vg.Point{X: a.X + t*d.X, Y: a.Y + t*d.Y}

@@ -3,6 +3,7 @@ package viz
 import (
 	"image/color"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -152,5 +153,53 @@ func TestDeferredProbeMarksAsKnownArea(t *testing.T) {
 		}
 		known.release()
 		deferred.release()
+	}
+}
+
+// A segment marks the cells its samples fall in, whether it lies in one
+// cell (marked at once) or crosses several: short segments on and near
+// cell edges and the area's edges included.
+func TestMarkSegmentAsSampled(t *testing.T) {
+	area := vg.Rectangle{Min: vg.Point{X: 10, Y: 20}, Max: vg.Point{X: 60.5, Y: 51}}
+	sampled := func(pr *legendProbe, a, b vg.Point) {
+		d := vg.Point{X: b.X - a.X, Y: b.Y - a.Y}
+		n := int(math.Ceil(math.Hypot(float64(d.X), float64(d.Y))/(legendCell/2))) + 1
+		for k := 0; k <= n; k++ {
+			t := vg.Length(float64(k) / float64(n))
+			if pt := (vg.Point{X: a.X + t*d.X, Y: a.Y + t*d.Y}); pr.in(pt) {
+				i, j := pr.cell(pt)
+				pr.grid[(j+1)*(pr.nx+1)+i+1] = 1
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(15, 4))
+	coord := func(lo, hi vg.Length) vg.Length {
+		switch rng.IntN(4) {
+		case 0: // on a cell edge or the area's, or a hair from one
+			v := lo + legendCell*vg.Length(rng.IntN(int((hi-lo)/legendCell)+2))
+			return v + vg.Length([]float64{0, 1e-9, -1e-9, 1e-12}[rng.IntN(4)])
+		default:
+			return lo - 3 + (hi-lo+6)*vg.Length(rng.Float64())
+		}
+	}
+	for trial := range 5000 {
+		got, want := newLegendProbe(nil, area, nil), newLegendProbe(nil, area, nil)
+		for range 1 + rng.IntN(5) {
+			a := vg.Point{X: coord(area.Min.X, area.Max.X), Y: coord(area.Min.Y, area.Max.Y)}
+			b := a
+			if rng.IntN(3) > 0 { // short: within a cell or across an edge
+				b.X += vg.Length(rng.Float64()-0.5) * legendCell
+				b.Y += vg.Length(rng.Float64()-0.5) * legendCell
+			} else {
+				b = vg.Point{X: coord(area.Min.X, area.Max.X), Y: coord(area.Min.Y, area.Max.Y)}
+			}
+			got.markSegment(a, b)
+			sampled(want, a, b)
+		}
+		if !slices.Equal(got.grid, want.grid) {
+			t.Fatalf("trial %d: marked cells differ from the sampled ones", trial)
+		}
+		got.release()
+		want.release()
 	}
 }
