@@ -182,13 +182,44 @@ func decisiveUniform(p *plot.Plot, xys plotter.XYs, rect vg.Rectangle) []plot.Gl
 		}
 		firstX := !seenX && !math.IsNaN(x)
 		firstY := !seenY && !math.IsNaN(y)
-		if firstX || firstY || x <= minX+nearTie || x >= maxX-nearTie || y <= minY+nearTie || y >= maxY-nearTie {
+		nearX := (x <= minX+nearTie || x >= maxX-nearTie) && !keptX(out, x)
+		nearY := (y <= minY+nearTie || y >= maxY-nearTie) && !keptY(out, y)
+		if firstX || firstY || nearX || nearY {
 			out = append(out, plot.GlyphBox{X: x, Y: y, Rectangle: rect})
 		}
 		seenX = seenX || firstX
 		seenY = seenY || firstY
 	}
 	return out
+}
+
+// A box of the same rectangle and X as a box before it is never the one
+// gonum picks on X (the first of equals is), so the boxes of a flat curve
+// at its extreme need not all be kept: keptX reports whether one before
+// has x. Past a few dozen kept boxes it says no, keeping the rest.
+func keptX(kept []plot.GlyphBox, x float64) bool {
+	if len(kept) > 32 {
+		return false
+	}
+	for i := range kept {
+		if kept[i].X == x {
+			return true
+		}
+	}
+	return false
+}
+
+// keptY is keptX for Y.
+func keptY(kept []plot.GlyphBox, y float64) bool {
+	if len(kept) > 32 {
+		return false
+	}
+	for i := range kept {
+		if kept[i].Y == y {
+			return true
+		}
+	}
+	return false
 }
 
 // decisive returns the boxes of all that can decide the layout, in order.

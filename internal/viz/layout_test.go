@@ -144,9 +144,11 @@ func TestDecisiveBoxesDrawSame(t *testing.T) {
 	}
 }
 
-// A line's or a scatter's boxes kept without making them all are those
-// decisive keeps of all of them, in order, to the bit.
-func TestDecisiveUniformKeepsAsDecisive(t *testing.T) {
+// The boxes kept of lines and scatters, found without making a box per
+// point, give the picks all their boxes give, on canvases of any width:
+// with NaN and out-of-range points, and flat runs of equal values (of
+// which one box is kept).
+func TestDecisiveUniformPicksAsAll(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 3))
 	coord := func() float64 {
 		switch rng.IntN(8) {
@@ -156,7 +158,7 @@ func TestDecisiveUniformKeepsAsDecisive(t *testing.T) {
 			return -1 - rng.Float64() // outside the axis
 		case 2:
 			return 11 + rng.Float64()
-		case 3:
+		case 3, 4:
 			return float64(rng.IntN(3)) * 5 // exact ties at the ends and middle
 		default:
 			return 10 * rng.Float64()
@@ -164,25 +166,40 @@ func TestDecisiveUniformKeepsAsDecisive(t *testing.T) {
 	}
 	p := plot.New()
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 10, 0, 10
-	for trial := range 2000 {
-		xys := make(plotter.XYs, rng.IntN(40))
-		for i := range xys {
-			xys[i] = plotter.XY{X: coord(), Y: coord()}
+	for trial := range 3000 {
+		var all, kept []plot.GlyphBox
+		for range 1 + rng.IntN(3) {
+			xys := make(plotter.XYs, rng.IntN(40))
+			for i := range xys {
+				xys[i] = plotter.XY{X: coord(), Y: coord()}
+			}
+			size := vg.Length(rng.IntN(3)) // zero: flat boxes
+			var pl plot.Plotter = &plotter.Line{XYs: xys, LineStyle: draw.LineStyle{Width: size}}
+			if rng.IntN(2) == 1 {
+				pl = &plotter.Scatter{XYs: xys, GlyphStyle: draw.GlyphStyle{Radius: size}}
+			}
+			all = append(all, pl.(plot.GlyphBoxer).GlyphBoxes(p)...)
+			kept = append(kept, (&decisiveBoxes{Plotter: pl, inner: pl.(plot.GlyphBoxer)}).GlyphBoxes(p)...)
 		}
-		size := vg.Length(rng.IntN(3)) // zero: flat boxes
-		var pl plot.Plotter = &plotter.Line{XYs: xys, LineStyle: draw.LineStyle{Width: size}}
-		if trial%2 == 1 {
-			pl = &plotter.Scatter{XYs: xys, GlyphStyle: draw.GlyphStyle{Radius: size}}
-		}
-		got := (&decisiveBoxes{Plotter: pl, inner: pl.(plot.GlyphBoxer)}).GlyphBoxes(p)
-		want := decisive(pl.(plot.GlyphBoxer).GlyphBoxes(p))
-		if len(got) != len(want) {
-			t.Fatalf("trial %d: %d boxes kept, decisive keeps %d", trial, len(got), len(want))
-		}
-		for i := range got {
-			if !sameBoxes([4]plot.GlyphBox{got[i]}, [4]plot.GlyphBox{want[i]}) {
-				t.Fatalf("trial %d: box %d is %v, decisive keeps %v", trial, i, got[i], want[i])
+		for _, w := range []vg.Length{300, 1, -50, 0, 1e-3} {
+			c := draw.Canvas{Rectangle: vg.Rectangle{Min: vg.Point{X: 20, Y: 10}, Max: vg.Point{X: 20 + w, Y: 10 + w/2}}}
+			if a, b := pickBoxes(c, all), pickBoxes(c, kept); !sameBoxes(a, b) {
+				t.Fatalf("trial %d, width %v: picks %v from all %d boxes, %v from the %d kept", trial, w, a, len(all), b, len(kept))
 			}
 		}
+	}
+}
+
+// A flat curve keeps a box or two, not one per point.
+func TestDecisiveUniformFlatCurve(t *testing.T) {
+	p := plot.New()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 10, 0, 10
+	xys := make(plotter.XYs, 200)
+	for i := range xys {
+		xys[i] = plotter.XY{X: float64(i) / 20, Y: 3}
+	}
+	l := &plotter.Line{XYs: xys, LineStyle: draw.LineStyle{Width: 2}}
+	if n := len((&decisiveBoxes{Plotter: l, inner: l}).GlyphBoxes(p)); n > 2 {
+		t.Errorf("%d boxes kept of a flat line, want at most 2", n)
 	}
 }
