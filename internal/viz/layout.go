@@ -91,11 +91,22 @@ func (d *decisiveBoxes) Plot(c draw.Canvas, p *plot.Plot) {
 		return
 	}
 	trX, trY := p.Transforms(&c)
-	ps := make([]vg.Point, len(l.XYs))
-	for i, xy := range l.XYs {
-		ps[i].X, ps[i].Y = trX(xy.X), trY(xy.Y)
+	s := strokeScratch.Get().(*lineScratch)
+	defer strokeScratch.Put(s)
+	ps := s.points[:0]
+	for _, xy := range l.XYs {
+		ps = append(ps, vg.Point{X: trX(xy.X), Y: trY(xy.Y)})
 	}
-	lines := c.ClipLinesXY(ps)
+	s.points = ps
+	// A curve inside the canvas is what clipping would return: one copy of
+	// itself, if it has two points.
+	var whole [1][]vg.Point
+	lines := whole[:0]
+	if len(ps) >= 2 && containsAll(c, ps) {
+		lines = append(lines, ps)
+	} else {
+		lines = c.ClipLinesXY(ps)
+	}
 	if l.LineStyle.Width == 0 || len(lines) == 0 {
 		return
 	}
@@ -104,13 +115,33 @@ func (d *decisiveBoxes) Plot(c draw.Canvas, p *plot.Plot) {
 		if len(line) == 0 {
 			continue
 		}
-		path := make(vg.Path, 0, len(line))
+		path := s.path[:0]
 		path.Move(line[0])
 		for _, pt := range line[1:] {
 			path.Line(pt)
 		}
-		c.Stroke(path)
+		c.Stroke(path) // canvases copy what they keep of a path
+		s.path = path[:0]
 	}
+}
+
+// lineScratch is the room a plain line is stroked in.
+type lineScratch struct {
+	points []vg.Point
+	path   vg.Path
+}
+
+var strokeScratch = sync.Pool{New: func() any { return new(lineScratch) }}
+
+// containsAll reports whether c contains every point of ps, as its
+// clipping tests them.
+func containsAll(c draw.Canvas, ps []vg.Point) bool {
+	for _, pt := range ps {
+		if !c.Contains(pt) {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *decisiveBoxes) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
