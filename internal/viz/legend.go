@@ -609,12 +609,6 @@ func (pr *legendProbe) markSegment(a, b vg.Point) {
 		*pr.ops = append(*pr.ops, probeOp{kind: opSegment, a: a, b: b})
 		return
 	}
-	d := vg.Point{X: b.X - a.X, Y: b.Y - a.Y}
-	length := math.Hypot(float64(d.X), float64(d.Y))
-	if math.IsNaN(length) || math.IsInf(length, 0) {
-		return
-	}
-	n := int(math.Ceil(length/(legendCell/2))) + 1
 	// Segments far outside the area cost nothing to skip.
 	lo := vg.Point{X: min(a.X, b.X), Y: min(a.Y, b.Y)}
 	hi := vg.Point{X: max(a.X, b.X), Y: max(a.Y, b.Y)}
@@ -633,6 +627,12 @@ func (pr *legendProbe) markSegment(a, b vg.Point) {
 			return
 		}
 	}
+	d := vg.Point{X: b.X - a.X, Y: b.Y - a.Y}
+	length := math.Hypot(float64(d.X), float64(d.Y))
+	if math.IsNaN(length) || math.IsInf(length, 0) {
+		return
+	}
+	n := int(math.Ceil(length/(legendCell/2))) + 1
 	for k := 0; k <= n; k++ {
 		t := vg.Length(float64(k) / float64(n))
 		pt := vg.Point{X: a.X + t*d.X, Y: a.Y + t*d.Y}
