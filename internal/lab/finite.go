@@ -21,19 +21,33 @@ var (
 )
 
 // encodeFrame encodes f as one line of JSON, without HTML escaping: SVGs
-// are full of < and >, and frames are never inlined in HTML.
+// are full of < and >, and frames are never inlined in HTML. The panels
+// are written by appendPlots (framejson.go), the rest by encoding/json.
 func encodeFrame(f Frame) ([]byte, error) {
-	b, err := encodeJSON(f)
-	if _, ok := err.(*json.UnsupportedValueError); !ok {
-		return b, err
-	}
-	state, _ := finiteCopy(reflect.ValueOf(&f.State).Elem())
-	f.State = state.Interface()
-	if b, err = encodeJSON(f); err != nil {
+	h := frameHead{Type: f.Type, Step: f.Step, Done: f.Done, Note: f.Note, Caveat: f.Caveat, Metrics: f.Metrics, State: f.State}
+	b, err := encodeJSON(h)
+	if _, ok := err.(*json.UnsupportedValueError); ok {
+		state, _ := finiteCopy(reflect.ValueOf(&h.State).Elem())
+		h.State = state.Interface()
+		if b, err = encodeJSON(h); err != nil {
+			return nil, err
+		}
+		b = bytes.ReplaceAll(b, nonFiniteText, []byte("null"))
+		b = bytes.ReplaceAll(b, nonFinite32Text, []byte("null"))
+	} else if err != nil {
 		return nil, err
 	}
-	b = bytes.ReplaceAll(b, nonFiniteText, []byte("null"))
-	return bytes.ReplaceAll(b, nonFinite32Text, []byte("null")), nil
+	tail, err := encodeJSON(frameTail{Viewports: f.Viewports, Rasters: f.Rasters})
+	if err != nil {
+		return nil, err
+	}
+	b = appendPlots(b[:len(b)-1], f.Plots) // b ends in the head's '}'
+	if len(tail) > 2 {
+		b = append(append(b, ','), tail[1:]...)
+	} else {
+		b = append(b, '}')
+	}
+	return b, nil
 }
 
 func encodeJSON(v any) ([]byte, error) {
