@@ -213,8 +213,8 @@ func decisiveUniform(p *plot.Plot, xys plotter.XYs, rect vg.Rectangle) []plot.Gl
 		}
 		firstX := !seenX && !math.IsNaN(x)
 		firstY := !seenY && !math.IsNaN(y)
-		nearX := (x <= minX+nearTie || x >= maxX-nearTie) && !keptX(out, x)
-		nearY := (y <= minY+nearTie || y >= maxY-nearTie) && !keptY(out, y)
+		nearX := (x <= minX+nearTie || x >= maxX-nearTie) && !kept(out, x, false)
+		nearY := (y <= minY+nearTie || y >= maxY-nearTie) && !kept(out, y, true)
 		if firstX || firstY || nearX || nearY {
 			out = append(out, plot.GlyphBox{X: x, Y: y, Rectangle: rect})
 		}
@@ -226,27 +226,19 @@ func decisiveUniform(p *plot.Plot, xys plotter.XYs, rect vg.Rectangle) []plot.Gl
 
 // A box of the same rectangle and X as a box before it is never the one
 // gonum picks on X (the first of equals is), so the boxes of a flat curve
-// at its extreme need not all be kept: keptX reports whether one before
-// has x. Past a few dozen kept boxes it says no, keeping the rest.
-func keptX(kept []plot.GlyphBox, x float64) bool {
-	if len(kept) > 32 {
+// at its extreme need not all be kept: kept reports whether a box before
+// has v for X (onY false) or for Y. Past a few dozen kept boxes it says
+// no, keeping the rest.
+func kept(before []plot.GlyphBox, v float64, onY bool) bool {
+	if len(before) > 32 {
 		return false
 	}
-	for i := range kept {
-		if kept[i].X == x {
-			return true
+	for i := range before {
+		w := before[i].X
+		if onY {
+			w = before[i].Y
 		}
-	}
-	return false
-}
-
-// keptY is keptX for Y.
-func keptY(kept []plot.GlyphBox, y float64) bool {
-	if len(kept) > 32 {
-		return false
-	}
-	for i := range kept {
-		if kept[i].Y == y {
+		if w == v {
 			return true
 		}
 	}
