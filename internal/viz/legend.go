@@ -620,7 +620,8 @@ func (pr *legendProbe) markSegment(a, b vg.Point) {
 	// a box inside one cell marks that cell alone.
 	const margin = 1e-6
 	lo.X, lo.Y, hi.X, hi.Y = lo.X-margin, lo.Y-margin, hi.X+margin, hi.Y+margin
-	if pr.in(lo) && pr.in(hi) {
+	inside := pr.in(lo) && pr.in(hi)
+	if inside {
 		i0, j0 := pr.cell(lo)
 		if i1, j1 := pr.cell(hi); i0 == i1 && j0 == j1 {
 			pr.grid[(j0+1)*(pr.nx+1)+i0+1] = 1
@@ -636,6 +637,15 @@ func (pr *legendProbe) markSegment(a, b vg.Point) {
 	for k := 0; k <= n; k++ {
 		t := vg.Length(float64(k) / float64(n))
 		pt := vg.Point{X: a.X + t*d.X, Y: a.Y + t*d.Y}
+		if inside {
+			// Every sample is in the area, at offsets from its corner of
+			// at least 0, whose floor is their truncation: cell without
+			// the checks.
+			i := min(int((pt.X-pr.area.Min.X)/legendCell), pr.nx-1)
+			j := min(int((pt.Y-pr.area.Min.Y)/legendCell), pr.ny-1)
+			pr.grid[(j+1)*(pr.nx+1)+i+1] = 1
+			continue
+		}
 		if pr.in(pt) {
 			i, j := pr.cell(pt)
 			pr.grid[(j+1)*(pr.nx+1)+i+1] = 1
