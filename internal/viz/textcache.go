@@ -24,29 +24,29 @@ import (
 // use: every run draws its plots on its own goroutine. It assumes the
 // font cache's faces do not change once looked up.
 type measuredText struct {
-	plain  text.Plain
-	faces  faceList
-	widths bounded[measuredKey, vg.Length]
-	lines  bounded[string, []string]
+	plain text.Plain
+	faces faceList
+	lines bounded[string, []string]
+	// maxWidths bounds each face's remembered widths.
+	maxWidths int
 }
 
 // Bounds of the caches: ample for every label of every scenario's panels
 // at once (a frame measures a few hundred strings in a handful of fonts).
 const (
 	maxFaces    = 1 << 6
-	maxMeasured = 1 << 14
+	maxMeasured = 1 << 14 // texts split into lines
+	maxWidths   = 1 << 12 // lines measured, a face
 )
 
-// measuredFace is a font's face, as Plain looks it up, and its extents.
+// measuredFace is a font's face, as Plain looks it up, its extents and
+// the widths of the lines measured in it: keyed by the line alone, which
+// is all there is to hash.
 type measuredFace struct {
-	fnt  font.Font
-	face font.Face
-	ext  font.Extents
-}
-
-type measuredKey struct {
-	fnt  font.Font
-	line string
+	fnt    font.Font
+	face   font.Face
+	ext    font.Extents
+	widths bounded[string, vg.Length]
 }
 
 var _ text.Handler = (*measuredText)(nil)
@@ -55,9 +55,9 @@ var _ text.Handler = (*measuredText)(nil)
 // and gonum's plotters built without a plot (plotter.NewLabels) take
 // plot.DefaultTextHandler.
 var textHandler = &measuredText{
-	plain:  text.Plain{Fonts: font.DefaultCache},
-	widths: bounded[measuredKey, vg.Length]{max: maxMeasured},
-	lines:  bounded[string, []string]{max: maxMeasured},
+	plain:     text.Plain{Fonts: font.DefaultCache},
+	lines:     bounded[string, []string]{max: maxMeasured},
+	maxWidths: maxWidths,
 }
 
 func init() { plot.DefaultTextHandler = textHandler }
@@ -68,7 +68,7 @@ func (h *measuredText) lookup(fnt font.Font) *measuredFace {
 	if f := h.faces.load(fnt); f != nil {
 		return f
 	}
-	f := &measuredFace{fnt: fnt, face: h.plain.Fonts.Lookup(fnt, fnt.Size)}
+	f := &measuredFace{fnt: fnt, face: h.plain.Fonts.Lookup(fnt, fnt.Size), widths: bounded[string, vg.Length]{max: h.maxWidths}}
 	f.ext = f.face.Extents()
 	h.faces.store(f)
 	return f
@@ -86,12 +86,18 @@ type faceList struct {
 func (l *faceList) load(fnt font.Font) *measuredFace {
 	if p := l.list.Load(); p != nil {
 		for _, f := range *p {
-			if f.fnt == fnt {
+			if sameFont(&f.fnt, &fnt) {
 				return f
 			}
 		}
 	}
 	return nil
+}
+
+// sameFont is a == b with the numbers, which mostly tell fonts apart,
+// compared before the names.
+func sameFont(a, b *font.Font) bool {
+	return a.Size == b.Size && a.Weight == b.Weight && a.Style == b.Style && a.Typeface == b.Typeface && a.Variant == b.Variant
 }
 
 // store adds f; a full list starts afresh.
@@ -121,12 +127,12 @@ func (h *measuredText) Lines(txt string) []string {
 
 // width is the font's face's Width(line), remembered.
 func (h *measuredText) width(fnt font.Font, line string) vg.Length {
-	k := measuredKey{fnt, line}
-	if w, ok := h.widths.load(k); ok {
+	f := h.lookup(fnt)
+	if w, ok := f.widths.load(line); ok {
 		return w
 	}
-	w := h.lookup(fnt).face.Width(line)
-	h.widths.store(k, w)
+	w := f.face.Width(line)
+	f.widths.store(line, w)
 	return w
 }
 

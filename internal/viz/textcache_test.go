@@ -11,7 +11,6 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
-	"gonum.org/v1/plot/vg"
 )
 
 // The cached handler measures as text.Plain does, to the bit, for the
@@ -23,9 +22,7 @@ func TestMeasuredTextMatchesPlain(t *testing.T) {
 	bold.Weight = xfont.WeightBold
 	fonts := []font.Font{font.From(sans, 10), font.From(sans, 11), bold, font.From(sans, tileFont), {Typeface: "Liberation", Variant: "Serif", Size: 12}}
 	strs := []string{"", "0", "-0.25", "AVATAR Ty", "x₁² + ŷ", "η = 0.03, λ = 10⁻³", "two\nlines\n", "p(1)"}
-	h := &measuredText{plain: plain,
-		widths: bounded[measuredKey, vg.Length]{max: maxMeasured},
-		lines:  bounded[string, []string]{max: maxMeasured}}
+	h := &measuredText{plain: plain, maxWidths: maxWidths, lines: bounded[string, []string]{max: maxMeasured}}
 	for range 2 { // the second round reads the cache
 		for _, f := range fonts {
 			if got, want := h.Extents(f), plain.Extents(f); got != want {
@@ -78,9 +75,7 @@ func TestMeasuredTextDrawsAsPlain(t *testing.T) {
 // A stream of new strings cannot grow the cache past its bound, and
 // concurrent measuring agrees with Plain.
 func TestMeasuredTextBounded(t *testing.T) {
-	h := &measuredText{plain: text.Plain{Fonts: font.DefaultCache},
-		widths: bounded[measuredKey, vg.Length]{max: 100},
-		lines:  bounded[string, []string]{max: 100}}
+	h := &measuredText{plain: text.Plain{Fonts: font.DefaultCache}, maxWidths: 100, lines: bounded[string, []string]{max: 100}}
 	f := font.From(sans, 10)
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
@@ -103,7 +98,23 @@ func TestMeasuredTextBounded(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := h.widths.len(); n > 100 {
+	if n := h.lookup(f).widths.len(); n > 100 {
 		t.Errorf("%d widths kept, bound 100", n)
+	}
+}
+
+// sameFont is ==, field by field.
+func TestSameFont(t *testing.T) {
+	base := font.Font{Typeface: "Liberation", Variant: "Sans", Size: 12}
+	variants := []font.Font{base,
+		{Typeface: "Liberation", Variant: "Serif", Size: 12}, {Typeface: "Other", Variant: "Sans", Size: 12},
+		{Typeface: "Liberation", Variant: "Sans", Size: 13}, {Typeface: "Liberation", Variant: "Sans", Size: 12, Weight: xfont.WeightBold},
+		{Typeface: "Liberation", Variant: "Sans", Size: 12, Style: xfont.StyleItalic}}
+	for i, a := range variants {
+		for j, b := range variants {
+			if got, want := sameFont(&a, &b), a == b; got != want {
+				t.Errorf("fonts %d and %d: sameFont %v, == %v", i, j, got, want)
+			}
+		}
 	}
 }
