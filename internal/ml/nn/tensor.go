@@ -221,14 +221,15 @@ func (tp *Tape) MatMul(a, b *Tensor) *Tensor {
 // mulRow writes x·b into row, for a row x of k values and b k×len(row):
 // row_j = Σ_p x_p b_pj, summed in the order of p, terms with x_p = 0
 // skipped. Tape and Infer share it, so both give the same values to the
-// bit. The non-zero terms go four at a time, each row_j held in a register
-// across them (addRows4): the same additions in the same order as one
-// term at a time, with a quarter of the loads and stores of row.
+// bit. The non-zero terms go eight at a time, each row_j held in a
+// register across them (addRows8, then addRows4 and addRow for the rest):
+// the same additions in the same order as one term at a time, with an
+// eighth of the loads and stores of row.
 func mulRow(row, x, b []float64) {
 	m := len(row)
 	clear(row)
-	var ps [4]int
-	var as [4]float64
+	var ps [8]int
+	var as [8]float64
 	n := 0
 	for p, av := range x {
 		if av == 0 {
@@ -236,13 +237,39 @@ func mulRow(row, x, b []float64) {
 		}
 		ps[n], as[n] = p, av
 		n++
-		if n == 4 {
-			addRows4(row, as, b[ps[0]*m:(ps[0]+1)*m], b[ps[1]*m:(ps[1]+1)*m], b[ps[2]*m:(ps[2]+1)*m], b[ps[3]*m:(ps[3]+1)*m])
+		if n == 8 {
+			addRows8(row, &as, b, &ps)
 			n = 0
 		}
 	}
-	for q := range n {
+	q := 0
+	if n >= 4 {
+		addRows4(row, [4]float64{as[0], as[1], as[2], as[3]}, b[ps[0]*m:(ps[0]+1)*m], b[ps[1]*m:(ps[1]+1)*m], b[ps[2]*m:(ps[2]+1)*m], b[ps[3]*m:(ps[3]+1)*m])
+		q = 4
+	}
+	for ; q < n; q++ {
 		addRow(row, as[q], b[ps[q]*m:(ps[q]+1)*m])
+	}
+}
+
+// addRows8 adds a[q]·b_{p[q]} for q = 0…7 to row, in that order for every
+// element, b_p being row p of b (len(row) wide): as eight calls of addRow
+// would round it.
+func addRows8(row []float64, a *[8]float64, b []float64, p *[8]int) {
+	m := len(row)
+	b0, b1, b2, b3 := b[p[0]*m:][:m], b[p[1]*m:][:m], b[p[2]*m:][:m], b[p[3]*m:][:m]
+	b4, b5, b6, b7 := b[p[4]*m:][:m], b[p[5]*m:][:m], b[p[6]*m:][:m], b[p[7]*m:][:m]
+	a0, a1, a2, a3, a4, a5, a6, a7 := a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
+	for j, r := range row {
+		r += a0 * b0[j]
+		r += a1 * b1[j]
+		r += a2 * b2[j]
+		r += a3 * b3[j]
+		r += a4 * b4[j]
+		r += a5 * b5[j]
+		r += a6 * b6[j]
+		r += a7 * b7[j]
+		row[j] = r
 	}
 }
 
@@ -274,7 +301,7 @@ func addRows4(row []float64, a [4]float64, b0, b1, b2, b3 []float64) {
 // same additions in the same order as the textbook loop (backMatMulRef)
 // gives it: ∂L/∂a_ip one sum over j added once, ∂L/∂b_pj the terms of
 // i = 0, 1, … one by one. The two are computed in separate passes, four
-// sums or rows at a time; a tensor multiplied by itself, whose two
+// sums or eight rows at a time; a tensor multiplied by itself, whose two
 // gradients are one, keeps the interleaved loop.
 func backMatMul(t *Tensor) {
 	a, b := t.Inputs[0], t.Inputs[1]
@@ -308,6 +335,14 @@ func backMatMul(t *Tensor) {
 	for p := range k {
 		bg := b.Grad[p*m : (p+1)*m]
 		i := 0
+		for ; i+8 <= n; i += 8 {
+			var as [8]float64
+			rows := [8]int{i, i + 1, i + 2, i + 3, i + 4, i + 5, i + 6, i + 7}
+			for q, r := range rows {
+				as[q] = A[r*k+p]
+			}
+			addRows8(bg, &as, G, &rows)
+		}
 		for ; i+4 <= n; i += 4 {
 			addRows4(bg, [4]float64{A[i*k+p], A[(i+1)*k+p], A[(i+2)*k+p], A[(i+3)*k+p]},
 				G[i*m:(i+1)*m], G[(i+1)*m:(i+2)*m], G[(i+2)*m:(i+3)*m], G[(i+3)*m:(i+4)*m])
