@@ -121,7 +121,11 @@ func RegionCells(res int, colorAt func(k int) color.RGBA) image.Image {
 // without looking a colour up per cell.
 func RegionLevels(res int, colors []color.RGBA, level func(k int) int) image.Image {
 	res = min(max(res, 1), maxRegionRes)
-	return regionLevels(res, colors, func(i, j int) int { return level(j*res + i) })
+	return regionLevels(res, colors, func(j int, row []int) {
+		for i := range row {
+			row[i] = level(j*res + i)
+		}
+	})
 }
 
 // RegionRasterLevels is RegionRaster for colours taken from a short list,
@@ -134,16 +138,43 @@ func RegionRasterLevels(b Box, res int, colors []color.RGBA, level func(x, y flo
 	res = min(max(res, 1), maxRegionRes)
 	dx := (b.XMax - b.XMin) / float64(res)
 	dy := (b.YMax - b.YMin) / float64(res)
-	return regionLevels(res, colors, func(i, j int) int {
-		return level(b.XMin+(float64(i)+0.5)*dx, b.YMax-(float64(j)+0.5)*dy)
+	return regionLevels(res, colors, func(j int, row []int) {
+		for i := range row {
+			row[i] = level(b.XMin+(float64(i)+0.5)*dx, b.YMax-(float64(j)+0.5)*dy)
+		}
 	})
 }
 
-// regionLevels is RegionLevels by column i and row j.
-func regionLevels(res int, colors []color.RGBA, level func(i, j int) int) image.Image {
+// RegionRasterLevelRows is RegionRasterLevels for a caller that finds the
+// levels of a row of cells at once: row(y, xs, levels) sets levels[i] for
+// the cell centred at (xs[i], y), the centres RegionRasterLevels passes.
+// The image is the one RegionRasterLevels makes from the same levels.
+func RegionRasterLevelRows(b Box, res int, colors []color.RGBA, row func(y float64, xs []float64, levels []int)) image.Image {
+	if row == nil || !b.Valid() {
+		return nil
+	}
+	res = min(max(res, 1), maxRegionRes)
+	dx := (b.XMax - b.XMin) / float64(res)
+	dy := (b.YMax - b.YMin) / float64(res)
+	xs := make([]float64, res)
+	for i := range xs {
+		xs[i] = b.XMin + (float64(i)+0.5)*dx
+	}
+	return regionLevels(res, colors, func(j int, levels []int) {
+		row(b.YMax-(float64(j)+0.5)*dy, xs, levels)
+	})
+}
+
+// regionLevels is RegionLevels by rows: fill(j, row) sets the levels of
+// row j's cells, column by column. Rows are filled in order from j = 0.
+func regionLevels(res int, colors []color.RGBA, fill func(j int, row []int)) image.Image {
+	row := make([]int, res)
 	if len(colors) >= 256 {
 		return rasterCells(res, func(i, j int) color.RGBA {
-			if l := level(i, j); l >= 0 {
+			if i == 0 { // rasterCells goes row by row, each from i = 0
+				fill(j, row)
+			}
+			if l := row[i]; l >= 0 {
 				return colors[l]
 			}
 			return color.RGBA{}
@@ -174,8 +205,9 @@ func regionLevels(res int, colors []color.RGBA, level func(i, j int) int) image.
 	m := image.NewPaletted(image.Rect(0, 0, res, res), nil)
 	k := 0
 	for j := range res {
-		for i := range res {
-			e := canon[level(i, j)+1]
+		fill(j, row)
+		for _, l := range row {
+			e := canon[l+1]
 			s := slot[e]
 			if s < 0 { // palette in order of first use, as rasterCells makes it
 				s = len(m.Palette)

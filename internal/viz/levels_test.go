@@ -83,3 +83,34 @@ func TestRegionRasterLevelsIsRegionRaster(t *testing.T) {
 		t.Error("an empty box gives a raster")
 	}
 }
+
+// RegionRasterLevelRows makes the image RegionRasterLevels makes from the
+// same levels at the same cell centres, row by row.
+func TestRegionRasterLevelRowsIsRegionRasterLevels(t *testing.T) {
+	colors := []color.RGBA{RegionColor(0), RegionColor(1), RegionColor(2), RegionColor(-1)}
+	b := Box{XMin: -2.5, XMax: 3, YMin: -1, YMax: 4.25}
+	level := func(x, y float64) int {
+		switch {
+		case x*x+y*y < 2:
+			return 0
+		case x > y:
+			return 1
+		case y > 3:
+			return 3
+		}
+		return 2
+	}
+	for _, res := range []int{1, 7, 200} {
+		got := RegionRasterLevelRows(b, res, colors, func(y float64, xs []float64, levels []int) {
+			for i, x := range xs {
+				levels[i] = level(x, y)
+			}
+		})
+		if want := RegionRasterLevels(b, res, colors, level); !reflect.DeepEqual(got, want) {
+			t.Errorf("%d×%d: RegionRasterLevelRows differs from RegionRasterLevels", res, res)
+		}
+	}
+	if RegionRasterLevelRows(Box{XMin: 1, XMax: 1, YMin: 0, YMax: 1}, 10, colors, func(float64, []float64, []int) {}) != nil {
+		t.Error("an empty box gives a raster")
+	}
+}

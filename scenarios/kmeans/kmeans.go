@@ -301,15 +301,26 @@ func (m *model) plotClusters() *plot.Plot {
 	p := viz.NewPlot("", "x₁", "x₂")
 	b := m.bounds
 	if m.km != nil {
+		// Each cell is coloured by its nearest centroid, the first of ties;
+		// a row's (y − c₂)² are the same for all its cells.
 		centroids := m.km.Centroids()
-		viz.AddRegionRaster(p, b, viz.RegionRasterLevels(b, regionRes, viz.RegionPalette, func(x, y float64) int {
-			best, bestD := 0, math.Inf(1)
+		cx, dy2 := make([]float64, len(centroids)), make([]float64, len(centroids))
+		for j, c := range centroids {
+			cx[j] = c[0]
+		}
+		viz.AddRegionRaster(p, b, viz.RegionRasterLevelRows(b, regionRes, viz.RegionPalette, func(y float64, xs []float64, levels []int) {
 			for j, c := range centroids {
-				if d := (x-c[0])*(x-c[0]) + (y-c[1])*(y-c[1]); d < bestD {
-					best, bestD = j, d
-				}
+				dy2[j] = (y - c[1]) * (y - c[1])
 			}
-			return viz.RegionLevel(best)
+			for i, x := range xs {
+				best, bestD := 0, math.Inf(1)
+				for j, c := range cx {
+					if d := (x-c)*(x-c) + dy2[j]; d < bestD {
+						best, bestD = j, d
+					}
+				}
+				levels[i] = viz.RegionLevel(best)
+			}
 		}))
 	} else {
 		viz.SetAxes(p, b)
