@@ -10,10 +10,11 @@ import (
 	"github.com/mlplayground/playground/internal/viz"
 )
 
-// A frame's panels are most of its bytes: encoding/json reads them a byte
-// at a time through reflection. encodeFrame writes them itself, as
-// encoding/json would (the same bytes: TestFrameJSONAsEncodingJSON), and
-// leaves the rest of the frame to encoding/json in two parts around them.
+// A frame's panels are most of its bytes, and encoding/json escapes a
+// string a byte at a time. encodeFrame writes the panels itself, to the
+// bytes encoding/json writes (TestFrameJSONAsEncodingJSON, and every
+// scenario's frames in TestFramesUnchanged), and leaves the rest of the
+// frame to encoding/json in two parts around them.
 
 // frameHead is the part of Frame before Plots, frameTail the part after;
 // TestFrameFieldsSplit keeps them in step with Frame.

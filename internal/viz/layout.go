@@ -224,10 +224,10 @@ func decisiveUniform(p *plot.Plot, xys plotter.XYs, rect vg.Rectangle) []plot.Gl
 	return out
 }
 
-// A box of the same rectangle and X as a box before it is never the one
-// gonum picks on X (the first of equals is), so the boxes of a flat curve
-// at its extreme need not all be kept: kept reports whether a box before
-// has v for X (onY false) or for Y. Past a few dozen kept boxes it says
+// kept reports whether a box before has v for X (onY false) or for Y. A
+// box of the same rectangle and X as one before it is never the one gonum
+// picks on X (the first of equals is), so of the boxes of a flat curve at
+// its extreme only the first is kept. Past a few dozen kept boxes it says
 // no, keeping the rest.
 func kept(before []plot.GlyphBox, v float64, onY bool) bool {
 	if len(before) > 32 {
