@@ -129,14 +129,7 @@ func runnable(sc *lab.Scenario, q []string) []string {
 
 // frameHashes runs one case and returns its two hashes.
 func frameHashes(t *testing.T, sc *lab.Scenario, c frameCase) (numbers, plots string) {
-	q, err := lab.ParseQuery(c.query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := lab.Parse(sc.Params, q)
-	if err != nil {
-		t.Fatalf("%s: %v", c.key(), err)
-	}
+	v := c.values(t, sc)
 	var dump *bufio.Writer
 	if *dumpFrames != "" {
 		name := strings.NewReplacer("?", "_", "&", "_", "=", "-", ":", "~", ",", "+").Replace(c.key())

@@ -70,6 +70,17 @@ func TestPanelVersionsKeepTheirPromise(t *testing.T) {
 func (c frameCase) model(tb testing.TB) (*lab.Scenario, lab.Values, lab.Model) {
 	tb.Helper()
 	sc := scenarioBySlug(tb, c.slug)
+	v := c.values(tb, sc)
+	m, err := sc.New(v)
+	if err != nil {
+		tb.Fatalf("%s: %v", c.key(), err)
+	}
+	return sc, v, m
+}
+
+// values parses the case's query for sc.
+func (c frameCase) values(tb testing.TB, sc *lab.Scenario) lab.Values {
+	tb.Helper()
 	q, err := lab.ParseQuery(c.query)
 	if err != nil {
 		tb.Fatal(err)
@@ -78,9 +89,5 @@ func (c frameCase) model(tb testing.TB) (*lab.Scenario, lab.Values, lab.Model) {
 	if err != nil {
 		tb.Fatalf("%s: %v", c.key(), err)
 	}
-	m, err := sc.New(v)
-	if err != nil {
-		tb.Fatalf("%s: %v", c.key(), err)
-	}
-	return sc, v, m
+	return v
 }

@@ -60,18 +60,7 @@ func TestRegionRasterLevelsIsRegionRaster(t *testing.T) {
 			t.Errorf("RegionPalette[RegionLevel(%d)] = %v, RegionColor %v", i, got, want)
 		}
 	}
-	b := Box{XMin: -2.5, XMax: 3, YMin: -1, YMax: 4.25}
-	level := func(x, y float64) int {
-		switch {
-		case x*x+y*y < 2:
-			return 0
-		case x > y:
-			return 1
-		case y > 3:
-			return 3
-		}
-		return 2
-	}
+	b, level := Box{XMin: -2.5, XMax: 3, YMin: -1, YMax: 4.25}, testLevel
 	for _, res := range []int{1, 7, 200} {
 		got := RegionRasterLevels(b, res, colors, level)
 		want := RegionRaster(b, res, func(x, y float64) color.RGBA { return colors[level(x, y)] })
@@ -88,18 +77,7 @@ func TestRegionRasterLevelsIsRegionRaster(t *testing.T) {
 // same levels at the same cell centres, row by row.
 func TestRegionRasterLevelRowsIsRegionRasterLevels(t *testing.T) {
 	colors := []color.RGBA{RegionColor(0), RegionColor(1), RegionColor(2), RegionColor(-1)}
-	b := Box{XMin: -2.5, XMax: 3, YMin: -1, YMax: 4.25}
-	level := func(x, y float64) int {
-		switch {
-		case x*x+y*y < 2:
-			return 0
-		case x > y:
-			return 1
-		case y > 3:
-			return 3
-		}
-		return 2
-	}
+	b, level := Box{XMin: -2.5, XMax: 3, YMin: -1, YMax: 4.25}, testLevel
 	for _, res := range []int{1, 7, 200} {
 		got := RegionRasterLevelRows(b, res, colors, func(y float64, xs []float64, levels []int) {
 			for i, x := range xs {
@@ -113,4 +91,18 @@ func TestRegionRasterLevelRowsIsRegionRasterLevels(t *testing.T) {
 	if RegionRasterLevelRows(Box{XMin: 1, XMax: 1, YMin: 0, YMax: 1}, 10, colors, func(float64, []float64, []int) {}) != nil {
 		t.Error("an empty box gives a raster")
 	}
+}
+
+// testLevel is a level map with a disc, a diagonal and a band over
+// Box{-2.5, 3, -1, 4.25}.
+func testLevel(x, y float64) int {
+	switch {
+	case x*x+y*y < 2:
+		return 0
+	case x > y:
+		return 1
+	case y > 3:
+		return 3
+	}
+	return 2
 }
